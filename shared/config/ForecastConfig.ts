@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/** A NCRONTAB expression with seconds (`0 *\/10 * * * *`) or an app-setting reference (`%PREDICT_SCHEDULE%`). */
+const schedule = z
+  .string()
+  .regex(/^(%[A-Za-z0-9_]+%|\S+( \S+){5})$/, 'expected a six-field NCRONTAB expression or an app-setting reference like %NAME%');
+
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected lower-case letters, digits and dashes, starting with a letter (at most 40 characters)');
+
+const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a snake_case field name');
+
+export const siteSchema = z.strictObject({
+  /** Stable id; every stored record and forecast is keyed by it. */
+  id,
+  /** Human-readable name for dashboards. */
+  name: z.string().min(1).optional(),
+  /** Degrees north, -90..90. */
+  latitude: z.number().min(-90).max(90),
+  /** Degrees east, -180..180. */
+  longitude: z.number().min(-180).max(180),
+});
+
+export const providerSchema = z.strictObject({
+  /** Base URL of the provider's HTTP API (`GET {endpoint}/observations?since=`). */
+  endpoint: z.url({ protocol: /^https?$/ }),
+  /** The API key sent as `x-api-key`; normally an app-setting reference such as `%SITE_METER_KEY%`. */
+  apiKey: z.string().min(1),
+  /** Items requested per page. */
+  pageSize: z.number().int().min(1).max(5000).default(500),
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+});
+
+export const sourceSchema = z.strictObject({
+  /** Stable id, also the function name suffix (`ingest-<id>`). */
+  id,
+  /** `sensor` sources deliver JSON values; `image` sources deliver pictures that are turned into features. */
+  kind: z.enum(['sensor', 'image']),
+  provider: providerSchema,
+  /** When `ingest-<id>` runs. */
+  schedule,
+  /** Value fields the provider delivers (sensor) or the preprocessor derives (image). */
+  fields: z.array(fieldName).min(1),
+  /** A source is stale when its newest available observation is older than this (minutes). */
+  stalenessLimitMinutes: z.number().positive().max(7 * 24 * 60).default(90),
+  /** How far back the first ingestion reads when the source has no watermark yet (hours). */
+  initialLookbackHours: z.number().positive().max(90 * 24).default(6),
+  /** Largest accepted image, in bytes (image sources). */
+  maxImageBytes: z.number().int().positive().max(50_000_000).default(2_000_000),
+});
+
+export const forecastConfigSchema = z
+  .strictObject({
+    sites: z.array(siteSchema).min(1),
+    sources: z.array(sourceSchema).min(1),
+    target: z.strictObject({
+      /** The source that observes the target. */
+      source: id,
+      /** The field forecast. */
+      field: fieldName,
+      /** Unit shown with forecasts. */
+      unit: z.string().min(1).default(''),
+    }),
+    forecast: z
+      .strictObject({
+        /** Lead times in minutes; validTime = issueTime + lead. */
+        leadsMinutes: z.array(z.number().int().positive().max(7 * 24 * 60)).min(1).default([20, 40, 60]),
+        /** Issue slots are multiples of this many minutes; predict's schedule should match it. */
+        cadenceMinutes: z.number().int().positive().max(24 * 60).default(10),
+        /** When `predict` runs. */
+        schedule: schedule.default('%PREDICT_SCHEDULE%'),
+      })
+      .prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const dup = <T extends { id: string }>(items: T[], key: 'sites' | 'sources'): void => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${item.id}"` });
+        seen.add(item.id);
+      });
+    };
+    dup(cfg.sites, 'sites');
+    dup(cfg.sources, 'sources');
+    const target = cfg.sources.find((s) => s.id === cfg.target.source);
+    if (!target) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'source'],
+        message: `unknown source "${cfg.target.source}"; expected one of ${cfg.sources.map((s) => `"${s.id}"`).join(', ')}`,
+      });
+    } else if (!target.fields.includes(cfg.target.field)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'field'],
+        message: `source "${target.id}" has no field "${cfg.target.field}"; expected one of ${target.fields.map((f) => `"${f}"`).join(', ')}`,
+      });
+    } else if (target.kind !== 'sensor') {
+      ctx.addIssue({ code: 'custom', path: ['target', 'source'], message: `the target source "${target.id}" must be a sensor source` });
+    }
+    const leads = cfg.forecast.leadsMinutes;
+    if (new Set(leads).size !== leads.length) {
+      ctx.addIssue({ code: 'custom', path: ['forecast', 'leadsMinutes'], message: `duplicate lead times in [${leads.join(', ')}]` });
+    }
+  });
+
+export type SiteConfig = z.infer<typeof siteSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+/** The validated configuration: read once, then passed around as this typed object. */
+export type ForecastConfig = z.infer<typeof forecastConfigSchema>;
