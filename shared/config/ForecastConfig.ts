@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IMAGE_FEATURES } from '../features/imageFeatureNames';
 
 /** A NCRONTAB expression with seconds (`0 *\/10 * * * *`) or an app-setting reference (`%PREDICT_SCHEDULE%`). */
 const schedule = z
@@ -84,6 +85,18 @@ export const forecastConfigSchema = z
     };
     dup(cfg.sites, 'sites');
     dup(cfg.sources, 'sources');
+    cfg.sources.forEach((source, i) => {
+      if (source.kind !== 'image') return;
+      source.fields.forEach((field, j) => {
+        if (!(IMAGE_FEATURES as readonly string[]).includes(field)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', i, 'fields', j],
+            message: `image source "${source.id}" cannot derive "${field}"; expected one of ${IMAGE_FEATURES.map((f) => `"${f}"`).join(', ')}`,
+          });
+        }
+      });
+    });
     const target = cfg.sources.find((s) => s.id === cfg.target.source);
     if (!target) {
       ctx.addIssue({

@@ -1,0 +1,25 @@
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { loadConfig } from '../shared/config/loadConfig';
+import { predictAll, type PredictResult } from '../shared/predict/predictAll';
+import { appServices } from '../shared/runtime/appServices';
+import type { Services } from '../shared/runtime/createServices';
+import { logFailure } from './logFailure';
+
+/** The handler of `predict`: forecasts every site for the current issue slot. */
+export function makePredictHandler(services: () => Services) {
+  return async (timer: Timer, context: InvocationContext): Promise<PredictResult> => {
+    try {
+      const s = services();
+      const result = await predictAll({ config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, blobs: s.blobs, models: s.models });
+      for (const f of result.forecasts) {
+        context.log(`predict: ${f.site} @ ${f.issueTime} with ${f.model.id}: ${f.leads.map((l) => `+${l.leadMinutes}m=${l.value}`).join(' ')}${timer.isPastDue ? ' [past due]' : ''}`);
+      }
+      for (const s of result.skipped) context.warn(`predict: no forecast for ${s.site} @ ${result.issueTime}: ${s.reason}`);
+      return result;
+    } catch (err) {
+      throw logFailure(context, 'predict', err);
+    }
+  };
+}
+
+app.timer('predict', { schedule: loadConfig().forecast.schedule, handler: makePredictHandler(appServices) });

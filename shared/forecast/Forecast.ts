@@ -1,0 +1,40 @@
+/** One lead of a forecast. validTime = issueTime + leadMinutes, always after issueTime. */
+export interface ForecastLead {
+  leadMinutes: number;
+  validTime: string;
+  value: number;
+}
+
+/** The newest observation of a source that was available at issueTime. */
+export interface ForecastInput {
+  source: string;
+  observedAt: string;
+  availableAt: string;
+  /** issueTime - observedAt, in minutes: how old the input was when the forecast was made. */
+  ageMinutes: number;
+  /** Whether the model read this source. */
+  used: boolean;
+}
+
+/** A source that had nothing available at issueTime. */
+export interface MissingInput {
+  source: string;
+  reason: string;
+}
+
+/** A forecast for one site and issue time; stored in Cosmos DB (partition key /site), id `<site>|<issueTime>`. */
+export interface Forecast {
+  id: string;
+  site: string;
+  issueTime: string;
+  createdAt: string;
+  target: { source: string; field: string; unit: string };
+  model: { id: string; kind: string };
+  leads: ForecastLead[];
+  inputs: ForecastInput[];
+  missing: MissingInput[];
+}
+
+export function forecastId(site: string, issueTime: string): string {
+  return `${site}|${issueTime}`;
+}

@@ -1,0 +1,11 @@
+/** A promise of the design would be broken (e.g. an input not yet available at issueTime). A bug, never retried. */
+export class PredictionInvariantError extends Error {
+  readonly code = 'PREDICTION_INVARIANT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PredictionInvariantError';
+  }
+  canRetry(): boolean {
+    return false;
+  }
+}

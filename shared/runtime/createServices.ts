@@ -1,0 +1,73 @@
+import { Agent } from 'node:https';
+import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { ForecastConfig } from '../config/ForecastConfig';
+import { loadConfig } from '../config/loadConfig';
+import { CosmosForecastStore } from '../forecast/CosmosForecastStore';
+import type { ForecastStore } from '../forecast/ForecastStore';
+import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
+import { PersistenceModelSource } from '../predict/PersistenceModelSource';
+import type { ModelSource } from '../predict/ServingModel';
+import { ObservationStore } from '../sources/ObservationStore';
+import { ProviderClient } from '../sources/ProviderClient';
+import { AzureBlobStore } from '../storage/AzureBlobStore';
+import type { BlobStore } from '../storage/BlobStore';
+import type { Clock } from '../time/Clock';
+import { clockFromSettings } from '../time/clockFromSettings';
+import { readAppSettings } from './AppSettings';
+
+/** Everything the functions need, built once per process from the app settings. */
+export interface Services {
+  config: ForecastConfig;
+  clock: Clock;
+  blobs: BlobStore;
+  observations: ObservationStore;
+  forecasts: ForecastStore;
+  models: ModelSource;
+  provider(sourceId: string): ProviderClient;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Builds the services from app settings: Azure with a managed identity, or the local emulators by their keys. */
+export function createServices(env: Env = process.env): Services {
+  const config = loadConfig(env);
+  const settings = readAppSettings(env);
+  const credential = !settings.storageConnectionString || !settings.cosmosKey ? new DefaultAzureCredential() : undefined;
+
+  const blobService = settings.storageConnectionString
+    ? BlobServiceClient.fromConnectionString(settings.storageConnectionString)
+    : new BlobServiceClient(settings.blobServiceUri as string, credential);
+  const blobs = new AzureBlobStore(blobService);
+
+  const cosmosOptions: CosmosClientOptions = settings.cosmosKey
+    ? { endpoint: settings.cosmosEndpoint, key: settings.cosmosKey }
+    : { endpoint: settings.cosmosEndpoint, aadCredentials: credential };
+  if (isLoopback(settings.cosmosEndpoint)) {
+    // The local Cosmos DB server signs its own certificate; only a loopback endpoint is ever trusted this way.
+    cosmosOptions.agent = new Agent({ rejectUnauthorized: false });
+    cosmosOptions.connectionPolicy = { enableEndpointDiscovery: false };
+  }
+  const container = new CosmosClient(cosmosOptions).database(settings.cosmosDatabase).container(settings.cosmosContainer);
+
+  const providers = new Map(config.sources.map((s) => [s.id, new ProviderClient(s.id, s.provider)]));
+  return {
+    config,
+    clock: clockFromSettings(env),
+    blobs,
+    observations: new ObservationStore(blobs),
+    forecasts: new CosmosForecastStore(container),
+    models: new PersistenceModelSource(config, new OnnxModelRuntime()),
+    provider(sourceId: string): ProviderClient {
+      const client = providers.get(sourceId);
+      if (!client) throw new Error(`no configured source "${sourceId}"; expected one of ${[...providers.keys()].join(', ')}`);
+      return client;
+    },
+  };
+}
+
+function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}

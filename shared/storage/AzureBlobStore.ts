@@ -1,0 +1,97 @@
+import { BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
+import { BlobConflictError, type BlobContent, type BlobItem, type BlobStore, type PutOptions, StorageUnavailableError } from './BlobStore';
+
+/** BlobStore over Azure Blob Storage (or Azurite): one client, containers cached. */
+export class AzureBlobStore implements BlobStore {
+  private readonly containers = new Map<string, ContainerClient>();
+
+  constructor(private readonly service: BlobServiceClient) {}
+
+  async putIfAbsent(container: string, name: string, body: Buffer | string, options: PutOptions = {}): Promise<boolean> {
+    try {
+      await this.upload(container, name, body, options, { ifNoneMatch: '*' });
+      return true;
+    } catch (err) {
+      if (err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412)) return false;
+      throw translate(err, `write ${container}/${name}`);
+    }
+  }
+
+  async put(container: string, name: string, body: Buffer | string, options: PutOptions = {}): Promise<string> {
+    try {
+      const res = await this.upload(container, name, body, options, options.ifMatch ? { ifMatch: options.ifMatch } : {});
+      return res.etag ?? '';
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 412) throw new BlobConflictError(container, name);
+      throw translate(err, `write ${container}/${name}`);
+    }
+  }
+
+  async get(container: string, name: string): Promise<BlobContent | undefined> {
+    try {
+      const blob = this.container(container).getBlockBlobClient(name);
+      const body = await blob.downloadToBuffer();
+      const props = await blob.getProperties();
+      return { body, etag: props.etag ?? '', contentType: props.contentType, metadata: props.metadata ?? {} };
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return undefined;
+      throw translate(err, `read ${container}/${name}`);
+    }
+  }
+
+  async *list(container: string, prefix: string): AsyncIterable<BlobItem> {
+    try {
+      for await (const item of this.container(container).listBlobsFlat({ prefix, includeMetadata: true })) {
+        yield {
+          name: item.name,
+          etag: item.properties.etag,
+          lastModified: item.properties.lastModified,
+          size: item.properties.contentLength ?? 0,
+          metadata: item.metadata ?? {},
+        };
+      }
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return;
+      throw translate(err, `list ${container}/${prefix}`);
+    }
+  }
+
+  async delete(container: string, name: string): Promise<void> {
+    try {
+      await this.container(container).getBlockBlobClient(name).deleteIfExists();
+    } catch (err) {
+      throw translate(err, `delete ${container}/${name}`);
+    }
+  }
+
+  private upload(container: string, name: string, body: Buffer | string, options: PutOptions, conditions: { ifNoneMatch?: string; ifMatch?: string }) {
+    const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    return this.container(container)
+      .getBlockBlobClient(name)
+      .upload(data, data.length, {
+        blobHTTPHeaders: { blobContentType: options.contentType ?? 'application/octet-stream' },
+        metadata: options.metadata,
+        conditions,
+      });
+  }
+
+  private container(name: string): ContainerClient {
+    let client = this.containers.get(name);
+    if (!client) {
+      client = this.service.getContainerClient(name);
+      this.containers.set(name, client);
+    }
+    return client;
+  }
+}
+
+function translate(err: unknown, what: string): Error {
+  if (err instanceof RestError) {
+    if (err.statusCode === undefined || err.statusCode >= 500 || err.statusCode === 408 || err.statusCode === 429) {
+      return new StorageUnavailableError(`Blob Storage could not ${what}: ${err.message}`, err);
+    }
+    return new Error(`Blob Storage refused to ${what} (HTTP ${err.statusCode}, ${err.code ?? 'no code'}): ${err.message}`);
+  }
+  if (err instanceof Error) return new StorageUnavailableError(`Blob Storage could not ${what}: ${err.message}`, err);
+  return new StorageUnavailableError(`Blob Storage could not ${what}: ${String(err)}`, err);
+}
