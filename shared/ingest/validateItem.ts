@@ -59,7 +59,9 @@ function parseTime(v: unknown, name: string): Date | string {
     return `"${name}" is ${JSON.stringify(v.slice(0, 60))}, expected an ISO 8601 time with a zone (e.g. 2026-01-01T10:00:00Z)`;
   }
   const t = new Date(v);
-  if (Number.isNaN(t.getTime())) return `"${name}" is ${JSON.stringify(v.slice(0, 60))}, not a valid time`;
+  // Date rolls 2026-02-31 over to March; a calendar date that does not exist is an error, not a guess.
+  const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if (Number.isNaN(t.getTime()) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) return `"${name}" is ${JSON.stringify(v.slice(0, 60))}, not a valid time`;
   return t;
 }
 

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError } from '../../../shared/config/ConfigError';
+import { loadConfig, parseConfig } from '../../../shared/config/loadConfig';
+
+const ROOT = resolve(__dirname, '../../../..');
+const SETTINGS: Record<string, string> = {
+  SITE_METER_ENDPOINT: 'http://127.0.0.1:7101',
+  SITE_METER_KEY: 'k1',
+  NEIGHBORS_ENDPOINT: 'http://127.0.0.1:7102',
+  NEIGHBORS_KEY: 'k2',
+  WEATHER_ENDPOINT: 'http://127.0.0.1:7103',
+  WEATHER_KEY: 'k3',
+  SKYCAM_ENDPOINT: 'http://127.0.0.1:7104',
+  SKYCAM_KEY: 'k4',
+};
+
+function minimal(): Record<string, unknown> {
+  return {
+    sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
+    sources: [
+      { id: 'meter', kind: 'sensor', provider: { endpoint: 'http://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['power_kw'] },
+      { id: 'cam', kind: 'image', provider: { endpoint: 'http://y', apiKey: 'k' }, schedule: '%CAM_SCHEDULE%', fields: ['cloud_all'] },
+    ],
+    target: { source: 'meter', field: 'power_kw' },
+  };
+}
+
+/** Expects parseConfig to fail with a problem that starts with `path` and contains `fragment`. */
+function assertProblem(raw: unknown, path: string, fragment: string, settings: Record<string, string> = {}): void {
+  assert.throws(
+    () => parseConfig(raw, settings),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError, 'a ConfigError');
+      assert.equal(err.canRetry(), false);
+      const hit = err.problems.find((p) => p.startsWith(`${path}:`));
+      assert.ok(hit, `a problem at ${path}; got ${JSON.stringify(err.problems)}`);
+      assert.ok(hit.includes(fragment), `"${hit}" mentions ${fragment}`);
+      assert.ok(err.message.includes(path));
+      return true;
+    },
+  );
+}
+
+test('the shipped configuration loads with its settings and keeps schedules as app-setting references', () => {
+  const config = loadConfig(SETTINGS, ROOT);
+  assert.deepEqual(config.sites.map((s) => s.id), ['park-1']);
+  assert.deepEqual(config.sources.map((s) => s.id), ['site-meter', 'neighbors', 'weather', 'skycam']);
+  assert.equal(config.sources[0]?.provider.endpoint, 'http://127.0.0.1:7101');
+  assert.equal(config.sources[0]?.provider.apiKey, 'k1');
+  assert.equal(config.sources[0]?.schedule, '%INGEST_SITE_METER_SCHEDULE%');
+  assert.deepEqual(config.forecast.leadsMinutes, [20, 40, 60]);
+  assert.deepEqual(config.target, { source: 'site-meter', field: 'power_kw', unit: 'kW' });
+});
+
+test('defaults fill what a minimal configuration leaves out', () => {
+  const config = parseConfig(minimal(), {});
+  assert.deepEqual(config.forecast, { leadsMinutes: [20, 40, 60], cadenceMinutes: 10, schedule: '%PREDICT_SCHEDULE%' });
+  assert.equal(config.sources[0]?.stalenessLimitMinutes, 90);
+  assert.equal(config.sources[0]?.provider.pageSize, 500);
+});
+
+const broken: [string, (c: Record<string, unknown>) => void, string, string][] = [
+  ['unknown kind', (c) => ((c['sources'] as Record<string, unknown>[])[1]!['kind'] = 'camera'), 'sources[1].kind', '"camera"'],
+  ['latitude out of range', (c) => ((c['sites'] as Record<string, unknown>[])[0]!['latitude'] = 123), 'sites[0].latitude', '123'],
+  ['missing sites', (c) => delete c['sites'], 'sites', 'expected array'],
+  ['bad endpoint', (c) => (((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['endpoint'] = 'ftp://x'), 'sources[0].provider.endpoint', 'ftp://x'],
+  ['bad schedule', (c) => ((c['sources'] as Record<string, unknown>[])[0]!['schedule'] = 'every 5 minutes'), 'sources[0].schedule', 'NCRONTAB'],
+  ['unknown target source', (c) => (c['target'] = { source: 'nope', field: 'power_kw' }), 'target.source', '"nope"'],
+  ['unknown target field', (c) => (c['target'] = { source: 'meter', field: 'nope' }), 'target.field', '"nope"'],
+  ['image target', (c) => (c['target'] = { source: 'cam', field: 'cloud_all' }), 'target.source', 'sensor'],
+  ['duplicate source id', (c) => ((c['sources'] as Record<string, unknown>[])[1]!['id'] = 'meter'), 'sources[1].id', 'duplicate'],
+  ['unknown key (typo)', (c) => (c['sitez'] = []), '(root)', 'sitez'],
+  ['negative lead', (c) => (c['forecast'] = { leadsMinutes: [20, -5] }), 'forecast.leadsMinutes[1]', '-5'],
+  ['duplicate leads', (c) => (c['forecast'] = { leadsMinutes: [20, 20] }), 'forecast.leadsMinutes', 'duplicate'],
+  ['image field it cannot derive', (c) => ((c['sources'] as Record<string, unknown>[])[1]!['fields'] = ['cloud_all', 'rain']), 'sources[1].fields[1]', '"rain"'],
+  ['bad site id', (c) => ((c['sites'] as Record<string, unknown>[])[0]!['id'] = 'Park 1'), 'sites[0].id', '"Park 1"'],
+];
+for (const [name, mutate, path, fragment] of broken) {
+  test(`a broken configuration names the bad key: ${name}`, () => {
+    const c = minimal();
+    mutate(c);
+    assertProblem(c, path, fragment);
+  });
+}
+
+test('a reference to a missing app setting names the key and the setting', () => {
+  const c = minimal();
+  ((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['apiKey'] = '%METER_KEY%';
+  assertProblem(c, 'sources[0].provider.apiKey', 'METER_KEY');
+  const ok = parseConfig(c, { METER_KEY: 'secret' });
+  assert.equal(ok.sources[0]?.provider.apiKey, 'secret');
+});
+
+test('loadConfig reports an unreadable file and invalid JSON with the path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+  assert.throws(() => loadConfig({ FORECAST_CONFIG: join(dir, 'missing.json') }), (e: unknown) => e instanceof ConfigError && e.message.includes('missing.json'));
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, '{ "sites": [ }');
+  assert.throws(() => loadConfig({ FORECAST_CONFIG: bad }), (e: unknown) => e instanceof ConfigError && e.message.includes('not valid JSON') && e.message.includes('bad.json'));
+});
