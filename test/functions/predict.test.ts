@@ -1,0 +1,65 @@
+import '../support/testEnv';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InvocationContext, type Timer } from '@azure/functions';
+import { makePredictHandler } from '../../functions/predict';
+import type { Forecast } from '../../shared/forecast/Forecast';
+import { CONTAINERS } from '../../shared/storage/BlobStore';
+import { FixedClock } from '../support/fixedClock';
+import { testServices } from '../support/testServices';
+
+const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+
+async function observe(s: ReturnType<typeof testServices>, source: string, observedAt: string, availableAt: string, values: Record<string, number>): Promise<void> {
+  await s.observations.putIfAbsent(CONTAINERS.raw, { source, site: 'park-1', observedAt, availableAt, values });
+}
+
+test('predict uses the newest observation available at issueTime, never a newer one that arrived later', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const s = testServices(clock);
+  await observe(s, 'site-meter', '2026-06-01T11:20:00.000Z', '2026-06-01T11:45:00.000Z', { power_kw: 1500, ghi_wm2: 600 });
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  // Observed later but only available after the issue slot began: must not be used.
+  await observe(s, 'site-meter', '2026-06-01T11:40:00.000Z', '2026-06-01T12:01:00.000Z', { power_kw: 9999, ghi_wm2: 999 });
+  await observe(s, 'weather', '2026-06-01T11:30:00.000Z', '2026-06-01T11:50:00.000Z', { temp_c: 20, wind_speed_ms: 5, wind_dir_deg: 270, humidity_pct: 60, pressure_hpa: 1013 });
+
+  const result = await makePredictHandler(() => s)(timer, new InvocationContext({ functionName: 'predict' }));
+  assert.equal(result.issueTime, '2026-06-01T12:00:00.000Z');
+  const f = result.forecasts[0] as Forecast;
+  assert.equal(f.site, 'park-1');
+  assert.deepEqual(f.leads.map((l) => [l.leadMinutes, l.validTime, l.value]), [
+    [20, '2026-06-01T12:20:00.000Z', 1700],
+    [40, '2026-06-01T12:40:00.000Z', 1700],
+    [60, '2026-06-01T13:00:00.000Z', 1700],
+  ]);
+  for (const l of f.leads) assert.ok(l.validTime > f.issueTime);
+  assert.equal(f.model.kind, 'persistence');
+  const meter = f.inputs.find((i) => i.source === 'site-meter');
+  assert.deepEqual(meter, { source: 'site-meter', observedAt: '2026-06-01T11:30:00.000Z', availableAt: '2026-06-01T11:59:00.000Z', ageMinutes: 30, used: true });
+  assert.equal(f.inputs.find((i) => i.source === 'weather')?.used, false);
+  for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);
+  assert.deepEqual(f.missing.map((m) => m.source), ['neighbors', 'skycam']);
+
+  assert.deepEqual(await s.forecasts.latest('park-1'), f);
+  const copy = await s.blobs.get(CONTAINERS.forecasts, 'park-1/latest.json');
+  assert.deepEqual(JSON.parse(copy?.body.toString() ?? '{}'), f);
+});
+
+test('running predict twice for the same slot leaves one forecast', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const s = testServices(clock);
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  const handler = makePredictHandler(() => s);
+  await handler(timer, new InvocationContext());
+  clock.set('2026-06-01T12:09:59Z');
+  await handler(timer, new InvocationContext());
+  assert.equal(s.forecasts.docs.size, 1);
+});
+
+test('with no target data available the site is skipped with the reason, nothing is written', async () => {
+  const s = testServices(new FixedClock(new Date('2026-06-01T12:00:00Z')));
+  const result = await makePredictHandler(() => s)(timer, new InvocationContext());
+  assert.equal(result.forecasts.length, 0);
+  assert.match(result.skipped[0]?.reason ?? '', /no site-meter observation available/);
+  assert.equal(s.forecasts.docs.size, 0);
+});

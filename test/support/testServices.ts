@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import type { ForecastConfig } from '../../shared/config/ForecastConfig';
+import { loadConfig } from '../../shared/config/loadConfig';
+import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
+import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSource';
+import type { Services } from '../../shared/runtime/createServices';
+import { ObservationStore } from '../../shared/sources/ObservationStore';
+import { ProviderClient } from '../../shared/sources/ProviderClient';
+import type { Clock } from '../../shared/time/Clock';
+import { MemoryBlobStore } from './MemoryBlobStore';
+import { MemoryForecastStore } from './MemoryForecastStore';
+import { TEST_SETTINGS } from './testEnv';
+
+export const PROJECT_ROOT = resolve(__dirname, '../../..');
+
+/** The shipped configuration with test provider settings, optionally with endpoints replaced. */
+export function testConfig(endpoints: Record<string, string> = {}): ForecastConfig {
+  const config = loadConfig({ ...TEST_SETTINGS }, PROJECT_ROOT);
+  for (const s of config.sources) {
+    const e = endpoints[s.id];
+    if (e) s.provider.endpoint = e;
+  }
+  return config;
+}
+
+/** Services over in-memory stores and a real ONNX runtime, for handler tests. */
+export function testServices(clock: Clock, config: ForecastConfig = testConfig()): Services & { blobs: MemoryBlobStore; forecasts: MemoryForecastStore } {
+  const blobs = new MemoryBlobStore();
+  const providers = new Map(config.sources.map((s) => [s.id, new ProviderClient(s.id, s.provider)]));
+  return {
+    config,
+    clock,
+    blobs,
+    observations: new ObservationStore(blobs),
+    forecasts: new MemoryForecastStore(),
+    models: new PersistenceModelSource(config, new OnnxModelRuntime()),
+    provider: (id) => {
+      const p = providers.get(id);
+      if (!p) throw new Error(`no source ${id}`);
+      return p;
+    },
+  };
+}
