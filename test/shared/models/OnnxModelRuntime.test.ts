@@ -21,9 +21,19 @@ function isModelError(code: ModelErrorCode, pattern: RegExp): (error: unknown) =
 describe('OnnxModelRuntime.load', () => {
   const runtime = new OnnxModelRuntime();
   const cases: { name: string; bytes: Uint8Array; code: ModelErrorCode; message: RegExp }[] = [
-    { name: 'garbage bytes', bytes: new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]), code: 'INVALID_MODEL_BYTES', message: /5 bytes/ },
+    {
+      name: 'garbage bytes',
+      bytes: new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]),
+      code: 'INVALID_MODEL_BYTES',
+      message: /5 bytes are not an ONNX model/,
+    },
     { name: 'empty bytes', bytes: new Uint8Array(0), code: 'INVALID_MODEL_BYTES', message: /without a graph/ },
-    { name: 'text instead of a model', bytes: new TextEncoder().encode('{"not":"onnx"}'), code: 'INVALID_MODEL_BYTES', message: /not an ONNX model|without a graph|cannot load/ },
+    {
+      name: 'text instead of a model',
+      bytes: new TextEncoder().encode('{"not":"onnx"}'),
+      code: 'INVALID_MODEL_BYTES',
+      message: /14 bytes/,
+    },
     {
       name: 'a model with two inputs',
       bytes: new OnnxModelBuilder()
@@ -89,20 +99,27 @@ describe('LoadedModel.predict', () => {
   });
 
   const widthCases: { name: string; values: number; rows: number; message: RegExp }[] = [
-    { name: 'one feature too many', values: 8, rows: 2, message: /"p-test" expects 3 features per row \(2 rows = 6 values\), got 8 values \(4 per row\)/ },
-    { name: 'one feature too few', values: 2, rows: 1, message: /expects 3 features per row.*got 2 values \(2 per row\)/ },
-    { name: 'values that are not whole rows', values: 7, rows: 2, message: /got 7 values \(not a whole number per row\)/ },
+    {
+      name: 'one feature too many',
+      values: 8,
+      rows: 2,
+      message: /"p-test" expects 3 features per row \(2 rows = 6 values\), got 8 values \(4 per row\)/,
+    },
+    { name: 'one feature too few', values: 2, rows: 1, message: /got 2 values \(2 per row\)/ },
+    { name: 'values that are not whole rows', values: 7, rows: 2, message: /got 7 values \(not a whole number/ },
     { name: 'values with zero rows', values: 3, rows: 0, message: /0 rows = 0 values\), got 3 values/ },
   ];
   for (const c of widthCases) {
     it(`names expected and actual width for ${c.name}`, async () => {
-      await assert.rejects(model.predict(new Float32Array(c.values), c.rows), isModelError('INPUT_WIDTH_MISMATCH', c.message));
+      const prediction = model.predict(new Float32Array(c.values), c.rows);
+      await assert.rejects(prediction, isModelError('INPUT_WIDTH_MISMATCH', c.message));
     });
   }
 
   for (const rows of [-1, 1.5, Number.NaN]) {
     it(`rejects rows=${rows}`, async () => {
-      await assert.rejects(model.predict(new Float32Array(3), rows), isModelError('INVALID_ROWS', /non-negative integer/));
+      const prediction = model.predict(new Float32Array(3), rows);
+      await assert.rejects(prediction, isModelError('INVALID_ROWS', /non-negative integer/));
     });
   }
 
@@ -137,10 +154,12 @@ describe('LoadedModel.predict', () => {
 
 describe('LoadedModel.release', () => {
   it('is idempotent and makes later predictions fail clearly', async () => {
-    const bytes = buildPersistenceModel({ featureNames: FEATURES, targetFeature: 'temp', leadsMinutes: [10], modelId: 'gone' });
+    const opts = { featureNames: FEATURES, targetFeature: 'temp', leadsMinutes: [10], modelId: 'gone' };
+    const bytes = buildPersistenceModel(opts);
     const model = await new OnnxModelRuntime().load(bytes);
     await model.release();
     await model.release();
-    await assert.rejects(model.predict(new Float32Array(3), 1), isModelError('MODEL_RELEASED', /"gone" was released/));
+    const prediction = model.predict(new Float32Array(3), 1);
+    await assert.rejects(prediction, isModelError('MODEL_RELEASED', /"gone" was released/));
   });
 });

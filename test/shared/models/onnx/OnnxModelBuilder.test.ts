@@ -40,7 +40,7 @@ describe('OnnxModelBuilder.toBytes', () => {
 
   it('writes every attribute with its explicit type', () => {
     const attrs = model.graph?.node?.[0]?.attribute ?? [];
-    const decoded = Object.fromEntries(attrs.map((a) => [a.name, a]));
+    const decoded: Record<string, onnx.IAttributeProto> = Object.fromEntries(attrs.map((a) => [a.name ?? '', a]));
     assert.equal(decoded['i']?.type, AttributeType.INT);
     assert.equal(int64ToNumber(decoded['i']?.i ?? 0), -3);
     assert.equal(decoded['f']?.type, AttributeType.FLOAT);

@@ -1,0 +1,150 @@
+import type { ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createServices, type Services } from '../shared/runtime/createServices';
+import { API_KEY_HEADER } from '../shared/sources/ProviderApi';
+import type { ScaledClockOptions } from '../shared/time/ScaledClock';
+import { backfill, type BackfillProgress } from './backfill';
+import { localSettings } from './localSettings';
+import { findFreePort } from './services/findFreePort';
+import { ProcessGroup } from './services/ProcessGroup';
+import { startAzurite } from './services/startAzurite';
+import { startCosmos } from './services/startCosmos';
+import { waitFor } from './services/waitFor';
+import { setupStores } from './setupStores';
+import { spawnNodeService } from './spawnNodeService';
+
+export const PROJECT_ROOT = resolve(__dirname, '../..');
+
+/** Options of the whole local stack. */
+export interface LocalStackOptions {
+  /** Where Azurite, the Cosmos snapshot, the clock and the logs live. */
+  dataDir: string;
+  /** The virtual clock (its speed and where it starts). */
+  clock: ScaledClockOptions;
+  /** Days of history to backfill for sources never ingested before (0 = none). */
+  backfillDays: number;
+  /** Ports; 0 picks free ones (tests). */
+  ports: { http: number; azurite: number; cosmos: number; providers: number[] };
+  configPath?: string;
+  worldSeed?: number;
+  /** Copy the host's and providers' output to stderr as well as the log files. */
+  echoLogs?: boolean;
+  /** Stop everything on Ctrl-C/SIGTERM (npm start) rather than leaving it to the caller (tests). */
+  handleSignals?: boolean;
+  onStatus?: (line: string) => void;
+  onBackfill?: (p: BackfillProgress) => void;
+  /** Extra app settings (tests: faster schedules). */
+  settings?: Record<string, string>;
+}
+
+export const DEFAULT_LOCAL_PORTS = { http: 7071, azurite: 10000, cosmos: 8081, providers: [7101, 7102, 7103, 7104] };
+
+/** Azurite, the Cosmos server, the simulated providers and the local Functions host, started together. */
+export class LocalStack {
+  private constructor(
+    private readonly group: ProcessGroup,
+    /** The app settings every process got. */
+    readonly settings: Record<string, string>,
+    /** The app's services, as the start script sees them (for checks and the backfill). */
+    readonly services: Services,
+    readonly httpUrl: string,
+    readonly children: { host: ChildProcess; providers: ChildProcess },
+    readonly restart: { azurite: () => Promise<void>; cosmos: () => Promise<void> },
+  ) {}
+
+  static async start(o: LocalStackOptions): Promise<LocalStack> {
+    const status = o.onStatus ?? (() => undefined);
+    const group = new ProcessGroup({ handleSignals: o.handleSignals ?? false, log: status });
+    try {
+      const dataDir = resolve(o.dataDir);
+      const configPath = resolve(o.configPath ?? join(PROJECT_ROOT, 'config/solar-park.json'));
+      status('starting Azurite (Blob Storage) and the Cosmos DB server');
+      const startAzuriteService = () => startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: o.ports.azurite, silent: true });
+      const startCosmosService = (port: number) => startCosmos({ dataDir: join(dataDir, 'cosmos'), port, silent: true });
+      let [azurite, cosmos] = await Promise.all([startAzuriteService(), startCosmosService(o.ports.cosmos)]);
+      group.add({ name: 'azurite', stop: () => azurite.stop() });
+      group.add({ name: 'cosmos', stop: () => cosmos.stop() });
+      await setupStores({ azuriteConnectionString: azurite.connectionString, cosmosEndpoint: cosmos.endpoint, cosmosKey: cosmos.key });
+
+      const sourceIds = ['site-meter', 'neighbors', 'weather', 'skycam'];
+      const providerPorts = await Promise.all(sourceIds.map((_, i) => (o.ports.providers[i] ? o.ports.providers[i] : findFreePort())));
+      const providerUrls = Object.fromEntries(sourceIds.map((id, i) => [id, `http://127.0.0.1:${providerPorts[i]}`]));
+      const settings = {
+        ...localSettings({
+          configPath,
+          azuriteConnectionString: azurite.connectionString,
+          cosmosEndpoint: cosmos.endpoint,
+          cosmosKey: cosmos.key,
+          providerUrls,
+          clock: o.clock,
+          ...(o.worldSeed !== undefined ? { worldSeed: o.worldSeed } : {}),
+        }),
+        ...o.settings,
+      };
+      const env = { ...process.env, ...settings };
+      const logs = join(dataDir, 'logs');
+
+      status('starting the simulated providers');
+      const providers = spawnNodeService({ name: 'providers', script: join(PROJECT_ROOT, 'dist/local/providers/serve.js'), env, logFile: join(logs, 'providers.log'), echo: o.echoLogs ?? false });
+      group.addProcess('providers', providers);
+      const services = createServices(env);
+      await Promise.all(
+        services.config.sources.map((s) =>
+          waitFor(
+            async () => {
+              const res = await fetch(`${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`, { headers: { [API_KEY_HEADER]: s.provider.apiKey } });
+              return res.ok ? true : undefined;
+            },
+            { description: `provider ${s.id} at ${s.provider.endpoint}`, timeoutMs: 30_000, intervalMs: 100, failFast: () => (providers.exitCode !== null ? new Error(`the providers exited (code ${providers.exitCode}); see ${join(logs, 'providers.log')}`) : undefined) },
+          ),
+        ),
+      );
+
+      if (o.backfillDays > 0) {
+        status(`backfilling up to ${o.backfillDays} days of history from the providers`);
+        await backfill(services, o.backfillDays, o.onBackfill);
+      }
+
+      const httpPort = o.ports.http || (await findFreePort());
+      status('starting the local Functions host');
+      const host = spawnNodeService({
+        name: 'host',
+        script: join(PROJECT_ROOT, 'dist/local/host/run.js'),
+        args: ['--port', String(httpPort)],
+        env: { ...env, FUNCTIONS_HTTP_PORT: String(httpPort) },
+        logFile: join(logs, 'host.log'),
+        echo: o.echoLogs ?? false,
+      });
+      group.addProcess('host', host, 10_000);
+      const httpUrl = `http://127.0.0.1:${httpPort}`;
+      await waitFor(
+        async () => {
+          const res = await fetch(`${httpUrl}/api/forecast`);
+          await res.arrayBuffer();
+          return true;
+        },
+        { description: `the Functions host at ${httpUrl}`, timeoutMs: 60_000, intervalMs: 100, failFast: () => (host.exitCode !== null ? new Error(`the Functions host exited (code ${host.exitCode}); see ${join(logs, 'host.log')}`) : undefined) },
+      );
+
+      const restart = {
+        azurite: async () => {
+          await azurite.stop();
+          azurite = await startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: azurite.port, silent: true });
+        },
+        cosmos: async () => {
+          await cosmos.stop();
+          cosmos = await startCosmosService(cosmos.port);
+        },
+      };
+      return new LocalStack(group, settings, services, httpUrl, { host, providers }, restart);
+    } catch (err) {
+      await group.stopAll().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Stops every process the stack started, newest first. */
+  stop(): Promise<void> {
+    return this.group.stopAll();
+  }
+}

@@ -1,0 +1,100 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import type { Forecast } from '../shared/forecast/Forecast';
+import { ScaledClock } from '../shared/time/ScaledClock';
+import { readClockState, writeClockState } from './clockState';
+import { DEFAULT_LOCAL_PORTS, LocalStack, PROJECT_ROOT } from './LocalStack';
+
+const USAGE = `npm start -- [--speed N] [--backfill-days D] [--port P] [--fresh]
+
+  --speed N          virtual minutes per real minute (default 60: a 10-minute issue slot every 10 s)
+  --backfill-days D  history to fetch on first run (default 14)
+  --port P           HTTP port of the local Functions host (default 7071)
+  --fresh            delete .local/ first (all stored data, models and forecasts)`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      speed: { type: 'string', default: '60' },
+      'backfill-days': { type: 'string', default: '14' },
+      port: { type: 'string', default: String(DEFAULT_LOCAL_PORTS.http) },
+      fresh: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const speed = Number(values.speed);
+  const backfillDays = Number(values['backfill-days']);
+  const port = Number(values.port);
+  if (!(speed >= 1 && speed <= 3600)) throw new Error(`--speed must be a number from 1 to 3600, got "${values.speed}"`);
+  if (!(backfillDays >= 0 && backfillDays <= 30)) throw new Error(`--backfill-days must be from 0 to 30, got "${values['backfill-days']}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a TCP port, got "${values.port}"`);
+
+  const dataDir = join(PROJECT_ROOT, '.local');
+  if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
+  const clockFile = join(dataDir, 'clock.json');
+  const realStartMs = Date.now();
+  const previous = readClockState(clockFile);
+  const virtualStart = new Date(Math.max(realStartMs, previous?.getTime() ?? 0));
+  const clock = new ScaledClock({ virtualStart, realStartMs, speed });
+  const t0 = performance.now();
+  const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+
+  console.log(`Local stack: virtual clock at ${virtualStart.toISOString()}, ${speed}x real time. Data in ${dataDir}`);
+  let bar: SingleBar | undefined;
+  const stack = await LocalStack.start({
+    dataDir,
+    clock: clock.options,
+    backfillDays,
+    ports: { ...DEFAULT_LOCAL_PORTS, http: port },
+    handleSignals: true,
+    onStatus: (line) => console.log(`[${elapsed()}] ${line}`),
+    onBackfill: (p) => {
+      bar ??= new SingleBar({ format: '  backfill [{bar}] {percentage}% | {value}/{total} observations | {eta}s left', hideCursor: true });
+      if (!bar.isActive) bar.start(Math.max(p.expected, 1), 0);
+      bar.setTotal(Math.max(p.expected, p.received, 1));
+      bar.update(p.received);
+    },
+  });
+  bar?.stop();
+
+  const saveClock = (): void => writeClockState(clockFile, clock.now());
+  const clockTimer = setInterval(saveClock, 5_000);
+  process.on('exit', saveClock);
+
+  const sites = stack.services.config.sites.map((s) => s.id);
+  const logs = join(dataDir, 'logs');
+  console.log(`
+[${elapsed()}] Up. The local Functions host serves:
+  ${sites.map((s) => `${stack.httpUrl}/api/forecast?site=${s}`).join('\n  ')}
+Functions and their triggers are listed at the top of ${join(logs, 'host.log')} (all host and provider logs are there).
+New forecasts appear below as the virtual clock issues them. Ctrl-C stops every process this started.
+`);
+
+  let lastIssue = '';
+  const watch = setInterval(() => {
+    void (async () => {
+      const res = await fetch(`${stack.httpUrl}/api/forecast?site=${encodeURIComponent(sites[0] ?? '')}`).catch(() => undefined);
+      if (!res?.ok) return;
+      const f = (await res.json()) as Forecast;
+      if (f.issueTime === lastIssue) return;
+      lastIssue = f.issueTime;
+      const leads = f.leads.map((l) => `+${l.leadMinutes}m ${l.value} ${f.target.unit}`).join(', ');
+      const ages = f.inputs.filter((i) => i.used).map((i) => `${i.source} ${i.ageMinutes} min old`).join(', ');
+      console.log(`[${elapsed()}] forecast ${f.site} issued ${f.issueTime} by ${f.model.id}: ${leads} (inputs: ${ages})`);
+    })();
+  }, 1_000);
+  process.once('exit', () => {
+    clearInterval(watch);
+    clearInterval(clockTimer);
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+  // The process group stops what was started; make sure nothing keeps the event loop alive.
+  setTimeout(() => process.exit(1), 20_000).unref();
+});
