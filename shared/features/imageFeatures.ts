@@ -17,7 +17,7 @@ export interface ImageFeatureOptions {
 
 export const DEFAULT_IMAGE_FEATURE_OPTIONS: ImageFeatureOptions = {
   size: 32,
-  cloudRedBlueRatio: 0.7,
+  cloudRedBlueRatio: 0.6,
   centerRadius: 1 / 6,
   maxPixels: 4096 * 4096,
 };

@@ -1,0 +1,114 @@
+import type { ProviderItem, ProviderPage } from '../../shared/sources/ProviderApi';
+import { OBSERVATION_INTERVAL_MS } from '../world/observationInterval';
+import { MAX_PUBLISH_DELAY_MS, MIN_PUBLISH_DELAY_MS } from '../world/publishDelayMs';
+import type { World } from '../world/World';
+import type { WorldSourceId } from '../world/WorldSource';
+import type { ProviderBehaviour } from './ProviderBehaviour';
+import type { ObservationsQuery } from './parseObservationsQuery';
+
+const DAY_MS = 86_400_000;
+
+/** An observation the provider knows about, before its values are computed. */
+interface Entry {
+  site: string;
+  observedMs: number;
+  publishedMs: number;
+}
+
+/**
+ * What one simulated provider has published at a given now: computed from the world and the clock on every
+ * request, never stored, so the feed is the same whichever process asks and however often.
+ */
+export class ObservationFeed {
+  constructor(
+    private readonly world: World,
+    readonly source: WorldSourceId,
+    private readonly behaviour: ProviderBehaviour,
+    private readonly retentionDays: number,
+  ) {}
+
+  /**
+   * One page of the items published after `since`, no later than `now`, ordered by publishedAt, site, observedAt:
+   * the truth, before the behaviour's wire hook shapes it.
+   */
+  page(query: ObservationsQuery, now: Date): ProviderPage {
+    const entries = this.published(query, now);
+    let end = entries.length;
+    let next: string | null = null;
+    if (entries.length > query.limit) {
+      end = cutBefore(entries, query.limit);
+      if (end < entries.length) next = new Date((entries[end - 1] as Entry).publishedMs).toISOString();
+    }
+    return { items: entries.slice(0, end).map((e) => this.item(e)), next };
+  }
+
+  /** When the observation becomes readable (null: never), after the behaviour has had its say. */
+  publishedAt(site: string, observedAt: Date): Date | null {
+    const scheduled = this.world.publishedAt(this.source, site, observedAt);
+    const actual = this.behaviour.publishedAt(site, observedAt, scheduled);
+    if (actual === null) return null;
+    const latest = scheduled.getTime() + this.behaviour.maxExtraDelayMs;
+    return new Date(Math.min(latest, Math.max(scheduled.getTime(), actual.getTime())));
+  }
+
+  /** Whether the observation exists, is retained and has been published at `now` (what an image fetch needs). */
+  isReadable(site: string, observedAt: Date, now: Date): boolean {
+    const ms = observedAt.getTime();
+    if (ms % OBSERVATION_INTERVAL_MS !== 0 || ms < this.retentionStartMs(now)) return false;
+    const published = this.publishedAt(site, observedAt);
+    return published !== null && published.getTime() <= now.getTime();
+  }
+
+  private published(query: ObservationsQuery, now: Date): Entry[] {
+    const nowMs = now.getTime();
+    const sinceMs = query.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+    // Nothing observed before this can have been published after `since`.
+    const lookbackMs = MAX_PUBLISH_DELAY_MS + this.behaviour.maxExtraDelayMs;
+    const fromMs = ceilToSlot(Math.max(this.retentionStartMs(now), sinceMs - lookbackMs));
+    const toMs = nowMs - MIN_PUBLISH_DELAY_MS;
+    const sites = query.site === undefined ? this.world.sites.map((s) => s.id) : [query.site];
+    const entries: Entry[] = [];
+    for (let observedMs = fromMs; observedMs <= toMs; observedMs += OBSERVATION_INTERVAL_MS) {
+      for (const site of sites) {
+        const published = this.publishedAt(site, new Date(observedMs));
+        if (published === null) continue;
+        const publishedMs = published.getTime();
+        if (publishedMs > sinceMs && publishedMs <= nowMs) entries.push({ site, observedMs, publishedMs });
+      }
+    }
+    return entries.sort(
+      (a, b) => a.publishedMs - b.publishedMs || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0) || a.observedMs - b.observedMs,
+    );
+  }
+
+  private item(e: Entry): ProviderItem {
+    const observedAt = new Date(e.observedMs);
+    const base = { site: e.site, observedAt: observedAt.toISOString(), publishedAt: new Date(e.publishedMs).toISOString() };
+    if (this.source === 'skycam') {
+      return { ...base, imageUrl: `/images/${encodeURIComponent(e.site)}/${observedAt.toISOString()}.png` };
+    }
+    return { ...base, values: this.world.sensorValues(this.source, e.site, observedAt) };
+  }
+
+  private retentionStartMs(now: Date): number {
+    return now.getTime() - this.retentionDays * DAY_MS;
+  }
+}
+
+/**
+ * Where a page of at most `limit` entries ends without splitting a run of equal publishedAt: before the run that
+ * straddles the limit, or, when that run starts the page, after the whole run (a page may then exceed the limit).
+ */
+function cutBefore(entries: readonly Entry[], limit: number): number {
+  const at = (i: number): number => (entries[i] as Entry).publishedMs;
+  let end = limit;
+  while (end > 0 && at(end) === at(end - 1)) end--;
+  if (end > 0) return end;
+  end = limit;
+  while (end < entries.length && at(end) === at(end - 1)) end++;
+  return end;
+}
+
+function ceilToSlot(ms: number): number {
+  return Math.ceil(ms / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS;
+}
