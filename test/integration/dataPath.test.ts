@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Forecast } from '../../shared/forecast/Forecast';
+import { CONTAINERS } from '../../shared/storage/BlobStore';
+import { ScaledClock } from '../../shared/time/ScaledClock';
+import { addMinutes, floorToSlot } from '../../shared/time/slots';
+import { LocalStack } from '../../local/LocalStack';
+
+// Six simulated hours and a bit on a fast virtual clock: about two real minutes.
+const SPEED = 240;
+const RUN_HOURS = 6.5;
+const VIRTUAL_START = new Date('2026-06-21T03:00:00Z');
+
+let stack: LocalStack;
+let dataDir: string;
+let clock: ScaledClock;
+let hostStart: Date;
+let runEnd: Date;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'stack-'));
+  clock = new ScaledClock({ virtualStart: VIRTUAL_START, realStartMs: Date.now(), speed: SPEED });
+  stack = await LocalStack.start({
+    dataDir,
+    clock: clock.options,
+    backfillDays: 1,
+    ports: { http: 0, azurite: 0, cosmos: 0, providers: [] },
+  });
+  hostStart = clock.now();
+  await sleep(clock.realDelayUntil(addMinutes(hostStart, RUN_HOURS * 60)));
+  runEnd = clock.now();
+});
+
+after(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function count(container: string, prefix: string): Promise<number> {
+  let n = 0;
+  for await (const _ of stack.services.blobs.list(container, prefix)) n++;
+  return n;
+}
+
+test('every 10-minute issue slot after warm-up has a forecast that keeps the timing promises', async () => {
+  // Warm-up: the backfilled data becomes available when it is stored, so the first slot after the host starts is the first one served.
+  const first = addMinutes(floorToSlot(hostStart, 10), 10);
+  const last = addMinutes(floorToSlot(runEnd, 10), -10);
+  const forecasts = await stack.services.forecasts.range('park-1', first, last);
+  const issued = new Set(forecasts.map((f) => f.issueTime));
+  const missing: string[] = [];
+  for (let t = first; t <= last; t = addMinutes(t, 10)) if (!issued.has(t.toISOString())) missing.push(t.toISOString());
+  assert.ok(last.getTime() - first.getTime() >= 6 * 3_600_000, `ran ${first.toISOString()}..${last.toISOString()}`);
+  assert.deepEqual(missing, [], `slots without a forecast (of ${forecasts.length} forecasts)`);
+  for (const f of forecasts) {
+    assert.deepEqual(f.leads.map((l) => l.leadMinutes), [20, 40, 60]);
+    for (const l of f.leads) {
+      assert.ok(l.validTime > f.issueTime, `${f.id}: validTime ${l.validTime} after issueTime`);
+      assert.equal(new Date(l.validTime).getTime() - new Date(f.issueTime).getTime(), l.leadMinutes * 60_000);
+      assert.ok(Number.isFinite(l.value));
+    }
+    assert.ok(f.inputs.length >= 1, `${f.id} names its inputs`);
+    for (const i of f.inputs) {
+      assert.ok(i.availableAt <= f.issueTime, `${f.id}: ${i.source} available ${i.availableAt} after issue`);
+      assert.ok(i.observedAt < i.availableAt, `${f.id}: ${i.source} observed before available`);
+    }
+    assert.equal(f.model.kind, 'persistence');
+  }
+  // Daytime in June: the park produces, so persistence forecasts are not all zero.
+  assert.ok(forecasts.some((f) => (f.leads[0]?.value ?? 0) > 0));
+});
+
+test('the forecast endpoint serves the latest forecast over HTTP', async () => {
+  const res = await fetch(`${stack.httpUrl}/api/forecast?site=park-1`);
+  assert.equal(res.status, 200);
+  const f = (await res.json()) as Forecast;
+  const latest = await stack.services.forecasts.latest('park-1');
+  assert.equal(f.issueTime, latest?.issueTime);
+  const bad = await fetch(`${stack.httpUrl}/api/forecast?site=nowhere`);
+  assert.equal(bad.status, 400);
+  assert.match(((await bad.json()) as { error: string }).error, /"nowhere"/);
+});
+
+test('raw data, images and image features are in Blob Storage', async () => {
+  const day = runEnd.toISOString().slice(0, 10);
+  for (const source of ['site-meter', 'neighbors', 'weather']) {
+    assert.ok((await count(CONTAINERS.raw, `${source}/park-1/${day}/`)) >= 30, `${source} raw observations`);
+  }
+  const images = await count(CONTAINERS.images, `skycam/park-1/${day}/`);
+  const features = await count(CONTAINERS.features, `skycam/park-1/${day}/`);
+  assert.ok(images >= 30, `${images} images`);
+  assert.ok(features >= images - 2, `${features} feature records for ${images} images`);
+  assert.equal(await count(CONTAINERS.quarantine, ''), 0, 'nothing quarantined from healthy providers');
+});
