@@ -46,7 +46,7 @@ export function createServices(env: Env = process.env): Services {
     : { endpoint: settings.cosmosEndpoint, aadCredentials: credential };
   if (isLoopback(settings.cosmosEndpoint)) {
     // The local Cosmos DB server signs its own certificate; only a loopback endpoint is ever trusted this way.
-    cosmosOptions.agent = new Agent({ rejectUnauthorized: false });
+    cosmosOptions.agent = new Agent({ rejectUnauthorized: false, keepAlive: true });
     cosmosOptions.connectionPolicy = { enableEndpointDiscovery: false };
   }
   const container = new CosmosClient(cosmosOptions).database(settings.cosmosDatabase).container(settings.cosmosContainer);
