@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServices, type Services } from '../shared/runtime/createServices';
 import { API_KEY_HEADER } from '../shared/sources/ProviderApi';
@@ -83,6 +84,10 @@ export class LocalStack {
       };
       const env = { ...process.env, ...settings };
       const logs = join(dataDir, 'logs');
+      // Command-line tools (npm run train, npm run models) read these to reach the running stack.
+      const settingsFile = join(dataDir, 'local.settings.json');
+      writeFileSync(settingsFile, JSON.stringify({ IsEncrypted: false, Values: settings }, null, 2), { mode: 0o600 });
+      group.add({ name: 'local settings', stop: async () => rmSync(settingsFile, { force: true }) });
 
       status('starting the simulated providers');
       const providers = spawnNodeService({ name: 'providers', script: join(PROJECT_ROOT, 'dist/local/providers/serve.js'), env, logFile: join(logs, 'providers.log'), echo: o.echoLogs ?? false });

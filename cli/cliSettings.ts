@@ -1,0 +1,18 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The project root (cli/ is compiled to dist/cli/). */
+export const PROJECT_ROOT = resolve(__dirname, '../..');
+
+/** Where `npm start` writes the running local stack's app settings, as local.settings.json does for Core Tools. */
+export const LOCAL_SETTINGS_FILE = join(PROJECT_ROOT, '.local', 'local.settings.json');
+
+/**
+ * The settings a command-line tool runs with: the environment (a pipeline sets it), completed by the running local
+ * stack's settings when there are any, so `npm run train` works beside `npm start` with no setup.
+ */
+export function cliSettings(env: NodeJS.ProcessEnv = process.env, file = LOCAL_SETTINGS_FILE): Record<string, string | undefined> {
+  if (!existsSync(file)) return { ...env };
+  const local = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
+  return { ...local, ...env };
+}

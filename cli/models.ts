@@ -1,0 +1,63 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import { DefaultAzureCredential } from '@azure/identity';
+import { ModelRegistry } from '../shared/registry/ModelRegistry';
+import { RegistryError } from '../shared/registry/RegistryError';
+import { AzureBlobStore } from '../shared/storage/AzureBlobStore';
+import { clockFromSettings } from '../shared/time/clockFromSettings';
+import { cliSettings } from './cliSettings';
+
+const USAGE = `npm run models -- <command>
+
+  list               every version with its models and held-out RMSE; * marks the champion
+  promote <version>  make <version> the champion (predict uses it from its next run)
+  rollback           move the champion pointer back to the previous champion`;
+
+/** The registry over the storage account named by the settings (connection string locally, identity in Azure). */
+export function registryFromSettings(settings: Record<string, string | undefined>): ModelRegistry {
+  const conn = settings['AzureWebJobsStorage'];
+  const uri = settings['AzureWebJobsStorage__blobServiceUri'];
+  if (!conn && !uri) {
+    throw new Error('no storage configured: set AzureWebJobsStorage (or AzureWebJobsStorage__blobServiceUri), or run `npm start` in another terminal first');
+  }
+  const service = conn ? BlobServiceClient.fromConnectionString(conn) : new BlobServiceClient(uri as string, new DefaultAzureCredential());
+  return new ModelRegistry(new AzureBlobStore(service), clockFromSettings(settings));
+}
+
+export async function runModels(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log): Promise<void> {
+  const [command, arg] = argv;
+  const registry = registryFromSettings(settings);
+  switch (command) {
+    case 'list': {
+      const champion = (await registry.champion())?.pointer;
+      const cards = await registry.versions();
+      if (cards.length === 0) return out('no model versions yet; run `npm run train`');
+      for (const card of cards) {
+        const serving = card.models.find((m) => m.id === card.serving);
+        const rmse = serving?.heldOut.perLead.map((l) => `+${l.leadMinutes}m ${l.rmse.toFixed(1)}`).join(' ') ?? '';
+        const mark = champion?.version === card.version ? '*' : ' ';
+        out(`${mark} ${card.version}  ${card.models.length} model(s), serving ${card.serving}  held-out RMSE ${rmse}  trained on ${card.trainingWindow.from.slice(0, 10)}..${card.trainingWindow.to.slice(0, 10)}`);
+      }
+      if (champion) out(`champion: ${champion.version} (since ${champion.promotedAt}: ${champion.reason})`);
+      return;
+    }
+    case 'promote': {
+      if (!arg) throw new Error(`promote needs a version\n\n${USAGE}`);
+      const p = await registry.promote(arg, 'promoted by hand');
+      return out(`champion is now ${p.version}`);
+    }
+    case 'rollback': {
+      const p = await registry.rollback();
+      return out(`champion rolled back to ${p.version}`);
+    }
+    default:
+      throw new Error(`${command ? `unknown command "${command}"` : 'no command'}\n\n${USAGE}`);
+  }
+}
+
+if (require.main === module) {
+  runModels(process.argv.slice(2)).catch((err: unknown) => {
+    const message = err instanceof RegistryError || err instanceof Error ? err.message : String(err);
+    console.error(message);
+    process.exitCode = 1;
+  });
+}

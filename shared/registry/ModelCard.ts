@@ -1,0 +1,57 @@
+/** Held-out metrics of one model at one lead. */
+export interface LeadMetrics {
+  leadMinutes: number;
+  rmse: number;
+  mae: number;
+  /** 1 - rmse / rmse(persistence) on the same rows. */
+  skill: number;
+  /** Rows scored. */
+  n: number;
+}
+
+/** One ONNX model of a registry version. */
+export interface CardModel {
+  /** Unique within the version, e.g. `gbdt-all`. */
+  id: string;
+  kind: 'gbdt' | 'linear' | 'persistence' | 'baseline';
+  /** File name inside the version folder. */
+  file: string;
+  /** Sources whose fresh data the model needs (empty for a baseline). */
+  sources: string[];
+  /** Input columns in order (`features` float32 [N, inputs.length]). */
+  inputs: string[];
+  /** Metrics on the held-out window. */
+  heldOut: { perLead: LeadMetrics[]; meanRmse: number };
+  /** Sha-256 of the ONNX bytes, checked when the model is loaded. */
+  sha256: string;
+}
+
+/** What a registry version is: its models and how they were made. Written once, never changed. */
+export interface ModelCard {
+  version: string;
+  createdAt: string;
+  /** The code that trained it (package version and git commit when known). */
+  codeVersion: string;
+  exporter: { name: string; version: string; opset: Record<string, number> };
+  target: { source: string; field: string; unit: string };
+  leadsMinutes: number[];
+  cadenceMinutes: number;
+  sites: string[];
+  trainingWindow: { from: string; to: string; rows: number };
+  heldOutWindow: { from: string; to: string; rows: number };
+  models: CardModel[];
+  /** The model to serve when all its sources are fresh (best held-out mean RMSE). */
+  serving: string;
+  /** Models left out because a model on fewer sources scored as well or better. */
+  pruned: { id: string; reason: string }[];
+  /** How it compared with the champion of the time, on the same held-out window. */
+  comparison?: { champion: string | null; candidateRmse: number[]; championRmse: number[] | null; beatsChampion: boolean };
+}
+
+/** The champion pointer: the version that serves, and the ones that served before (newest last). */
+export interface ChampionPointer {
+  version: string;
+  promotedAt: string;
+  reason: string;
+  history: { version: string; promotedAt: string; reason: string }[];
+}
