@@ -1,9 +1,7 @@
-import { BlobServiceClient } from '@azure/storage-blob';
-import { DefaultAzureCredential } from '@azure/identity';
 import { ModelRegistry } from '../shared/registry/ModelRegistry';
 import { RegistryError } from '../shared/registry/RegistryError';
-import { AzureBlobStore } from '../shared/storage/AzureBlobStore';
 import { clockFromSettings } from '../shared/time/clockFromSettings';
+import { blobStoreFromSettings } from './blobStoreFromSettings';
 import { cliSettings } from './cliSettings';
 
 const USAGE = `npm run models -- <command>
@@ -14,13 +12,7 @@ const USAGE = `npm run models -- <command>
 
 /** The registry over the storage account named by the settings (connection string locally, identity in Azure). */
 export function registryFromSettings(settings: Record<string, string | undefined>): ModelRegistry {
-  const conn = settings['AzureWebJobsStorage'];
-  const uri = settings['AzureWebJobsStorage__blobServiceUri'];
-  if (!conn && !uri) {
-    throw new Error('no storage configured: set AzureWebJobsStorage (or AzureWebJobsStorage__blobServiceUri), or run `npm start` in another terminal first');
-  }
-  const service = conn ? BlobServiceClient.fromConnectionString(conn) : new BlobServiceClient(uri as string, new DefaultAzureCredential());
-  return new ModelRegistry(new AzureBlobStore(service), clockFromSettings(settings));
+  return new ModelRegistry(blobStoreFromSettings(settings), clockFromSettings(settings));
 }
 
 export async function runModels(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log): Promise<void> {

@@ -1,5 +1,5 @@
 import { CloudField } from './CloudField';
-import { clearSkyGhi } from './clearSkyGhi';
+import { clearSkyGhi } from '../../shared/solar/clearSkyGhi';
 import { cloudAttenuation } from './cloudAttenuation';
 import { hash32 } from './hash32';
 import { NEIGHBOR_STATIONS } from './NEIGHBOR_STATIONS';
@@ -7,7 +7,7 @@ import { normalFromHash } from './normalFromHash';
 import { parkPowerKw } from './parkPowerKw';
 import { publishDelayMs } from './publishDelayMs';
 import { SkyCamera } from './SkyCamera';
-import { type SunPosition, solarPosition } from './solarPosition';
+import { type SunPosition, solarPosition } from '../../shared/solar/solarPosition';
 import { UnknownSiteError } from './UnknownSiteError';
 import { Weather } from './Weather';
 import { WindField } from './WindField';

@@ -16,10 +16,12 @@ export interface ForecastInput {
   used: boolean;
 }
 
-/** A source that had nothing available at issueTime. */
+/** A source the chosen model did not use, and why. */
 export interface MissingInput {
   source: string;
   reason: string;
+  /** When its newest available observation was made, if there was one. */
+  newestObservedAt?: string;
 }
 
 /** A forecast for one site and issue time; stored in Cosmos DB (partition key /site), id `<site>|<issueTime>`. */
@@ -29,7 +31,8 @@ export interface Forecast {
   issueTime: string;
   createdAt: string;
   target: { source: string; field: string; unit: string };
-  model: { id: string; kind: string };
+  /** The model that made it: registry version (null for built-in persistence) and the sources it read. */
+  model: { id: string; kind: string; version: string | null; sources: string[] };
   leads: ForecastLead[];
   inputs: ForecastInput[];
   missing: MissingInput[];

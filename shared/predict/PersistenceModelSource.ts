@@ -1,6 +1,8 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { ModelRuntime } from '../models/ModelRuntime';
 import { buildPersistenceModel } from '../models/persistenceModel';
+import { featureNames } from '../training/featureNames';
+import { featureSpecFor } from '../training/featureSpecFor';
 import type { ModelSource, ServingModel } from './ServingModel';
 
 /** Serves persistence of the newest available target value, as an ONNX graph built by our own code. */
@@ -12,20 +14,22 @@ export class PersistenceModelSource implements ModelSource {
     private readonly runtime: ModelRuntime,
   ) {}
 
-  current(): Promise<ServingModel> {
+  async current(): Promise<ServingModel[]> {
     // One session per process: creating a session per run would cost a model load every time.
     this.loading ??= this.load().catch((err: unknown) => {
       this.loading = undefined;
       throw err;
     });
-    return this.loading;
+    return [await this.loading];
   }
 
   private async load(): Promise<ServingModel> {
-    const target = `${this.config.target.source}.${this.config.target.field}`;
+    const { target } = this.config;
+    const spec = featureSpecFor(this.config, this.config.sites[0]?.id ?? '', [target.source]);
+    const names = featureNames(spec);
     const leadsMinutes = [...this.config.forecast.leadsMinutes];
-    const id = `persistence-${this.config.target.source}-${this.config.target.field}`;
-    const bytes = buildPersistenceModel({ featureNames: [target], targetFeature: target, leadsMinutes, modelId: id });
-    return { id, kind: 'persistence', featureNames: [target], leadsMinutes, model: await this.runtime.load(bytes) };
+    const id = `persistence-${target.source}-${target.field}`;
+    const bytes = buildPersistenceModel({ featureNames: names, targetFeature: `${target.source}.${target.field}`, leadsMinutes, modelId: id });
+    return { id, kind: 'persistence', version: null, sources: [target.source], featureNames: names, leadsMinutes, score: Number.POSITIVE_INFINITY, model: await this.runtime.load(bytes) };
   }
 }

@@ -4,13 +4,19 @@ import type { LoadedModel } from '../models/ModelRuntime';
 export interface ServingModel {
   id: string;
   kind: string;
-  /** Input columns, each `<source>.<field>`, in order. */
+  /** Registry version it belongs to; null for the built-in persistence model. */
+  version: string | null;
+  /** Sources whose fresh data it needs (its feature spec: featureSpecFor(config, site, sources)). */
+  sources: readonly string[];
+  /** Input columns, in order; checked against the live feature row before every use. */
   featureNames: readonly string[];
   leadsMinutes: readonly number[];
+  /** Held-out mean RMSE (lower is better); Infinity when unknown. */
+  score: number;
   model: LoadedModel;
 }
 
-/** Supplies the model to use for a run (later: the registry's champion; now: persistence). */
+/** The models a prediction run may choose from, best first; the last resort comes last. */
 export interface ModelSource {
-  current(): Promise<ServingModel>;
+  current(): Promise<ServingModel[]>;
 }

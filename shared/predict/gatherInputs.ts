@@ -1,32 +1,23 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
-import type { ForecastInput, MissingInput } from '../forecast/Forecast';
+import type { ForecastInput } from '../forecast/Forecast';
 import type { Observation } from '../sources/Observation';
 import type { ObservationStore } from '../sources/ObservationStore';
 import { minutesBetween } from '../time/slots';
 
-export interface GatheredInputs {
-  /** The newest observation per source available at issueTime. */
-  latest: Map<string, Observation>;
-  missing: MissingInput[];
-}
-
 /** The newest observation of every source that was available (availableAt <= issueTime) at issueTime. */
-export async function gatherInputs(config: ForecastConfig, site: string, issueTime: Date, observations: ObservationStore): Promise<GatheredInputs> {
+export async function gatherInputs(config: ForecastConfig, site: string, issueTime: Date, observations: ObservationStore): Promise<Map<string, Observation>> {
   const latest = new Map<string, Observation>();
-  const missing: MissingInput[] = [];
   await Promise.all(
     config.sources.map(async (source) => {
       const found = await observations.latestAvailable(source, site, issueTime);
       if (found) latest.set(source.id, found);
-      else missing.push({ source: source.id, reason: 'no observation available at issueTime' });
     }),
   );
-  missing.sort((a, b) => a.source.localeCompare(b.source));
-  return { latest, missing };
+  return latest;
 }
 
 /** Describes each input for the forecast record: when it was observed, when it became available, how old it was. */
-export function describeInputs(latest: Map<string, Observation>, issueTime: Date, usedSources: ReadonlySet<string>): ForecastInput[] {
+export function describeInputs(latest: ReadonlyMap<string, Observation>, issueTime: Date, usedSources: ReadonlySet<string>): ForecastInput[] {
   return [...latest.values()]
     .map((o) => ({
       source: o.source,

@@ -8,6 +8,8 @@ import { CosmosForecastStore } from '../forecast/CosmosForecastStore';
 import type { ForecastStore } from '../forecast/ForecastStore';
 import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
 import { PersistenceModelSource } from '../predict/PersistenceModelSource';
+import { RegistryModelSource } from '../predict/RegistryModelSource';
+import { ModelRegistry } from '../registry/ModelRegistry';
 import type { ModelSource } from '../predict/ServingModel';
 import { ObservationStore } from '../sources/ObservationStore';
 import { ProviderClient } from '../sources/ProviderClient';
@@ -24,6 +26,7 @@ export interface Services {
   blobs: BlobStore;
   observations: ObservationStore;
   forecasts: ForecastStore;
+  registry: ModelRegistry;
   models: ModelSource;
   provider(sourceId: string): ProviderClient;
 }
@@ -51,14 +54,18 @@ export function createServices(env: Env = process.env): Services {
   }
   const container = new CosmosClient(cosmosOptions).database(settings.cosmosDatabase).container(settings.cosmosContainer);
 
+  const clock = clockFromSettings(env);
+  const runtime = new OnnxModelRuntime();
+  const registry = new ModelRegistry(blobs, clock);
   const providers = new Map(config.sources.map((s) => [s.id, new ProviderClient(s.id, s.provider)]));
   return {
     config,
-    clock: clockFromSettings(env),
+    clock,
     blobs,
     observations: new ObservationStore(blobs),
     forecasts: new CosmosForecastStore(container),
-    models: new PersistenceModelSource(config, new OnnxModelRuntime()),
+    registry,
+    models: new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime)),
     provider(sourceId: string): ProviderClient {
       const client = providers.get(sourceId);
       if (!client) throw new Error(`no configured source "${sourceId}"; expected one of ${[...providers.keys()].join(', ')}`);

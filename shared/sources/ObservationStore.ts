@@ -8,9 +8,11 @@ export function observationBlobName(source: string, site: string, observedAt: st
 }
 
 /** Blob metadata written with every observation, so listings can filter on availability without downloads. */
-export function observationMetadata(o: Pick<Observation, 'source' | 'site' | 'observedAt' | 'availableAt' | 'publishedAt'>): Record<string, string> {
+export function observationMetadata(o: Pick<Observation, 'source' | 'site' | 'observedAt' | 'availableAt' | 'publishedAt'> & { values?: Record<string, number> }): Record<string, string> {
   const meta: Record<string, string> = { source: o.source, site: o.site, observedat: o.observedAt, availableat: o.availableAt };
   if (o.publishedAt) meta['publishedat'] = o.publishedAt;
+  // The values too (a few hundred bytes of ASCII JSON): a listing then reads history without a download per blob.
+  if (o.values) meta['values'] = JSON.stringify(o.values);
   return meta;
 }
 

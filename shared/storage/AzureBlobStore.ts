@@ -29,10 +29,10 @@ export class AzureBlobStore implements BlobStore {
 
   async get(container: string, name: string): Promise<BlobContent | undefined> {
     try {
-      const blob = this.container(container).getBlockBlobClient(name);
-      const body = await blob.downloadToBuffer();
-      const props = await blob.getProperties();
-      return { body, etag: props.etag ?? '', contentType: props.contentType, metadata: props.metadata ?? {} };
+      // One request: the download's response carries the ETag, content type and metadata.
+      const res = await this.container(container).getBlockBlobClient(name).download();
+      const body = await streamToBuffer(res.readableStreamBody);
+      return { body, etag: res.etag ?? '', contentType: res.contentType, metadata: res.metadata ?? {} };
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) return undefined;
       throw translate(err, `read ${container}/${name}`);
@@ -83,6 +83,13 @@ export class AzureBlobStore implements BlobStore {
     }
     return client;
   }
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
 }
 
 function translate(err: unknown, what: string): Error {

@@ -19,7 +19,7 @@ const sample: Forecast = {
   issueTime: '2026-06-01T12:00:00.000Z',
   createdAt: '2026-06-01T12:00:01.000Z',
   target: { source: 'site-meter', field: 'power_kw', unit: 'kW' },
-  model: { id: 'persistence-site-meter-power_kw', kind: 'persistence' },
+  model: { id: 'persistence-site-meter-power_kw', kind: 'persistence', version: null, sources: ['site-meter'] },
   leads: [{ leadMinutes: 20, validTime: '2026-06-01T12:20:00.000Z', value: 1000 }],
   inputs: [],
   missing: [],

@@ -38,7 +38,11 @@ test('predict uses the newest observation available at issueTime, never a newer 
   assert.deepEqual(meter, { source: 'site-meter', observedAt: '2026-06-01T11:30:00.000Z', availableAt: '2026-06-01T11:59:00.000Z', ageMinutes: 30, used: true });
   assert.equal(f.inputs.find((i) => i.source === 'weather')?.used, false);
   for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);
-  assert.deepEqual(f.missing.map((m) => m.source), ['neighbors', 'skycam']);
+  assert.deepEqual(f.missing.map((m) => [m.source, m.reason.split(':')[0]]), [
+    ['neighbors', 'never seen'],
+    ['weather', 'fresh, but not an input of persistence-site-meter-power_kw'],
+    ['skycam', 'never seen'],
+  ]);
 
   assert.deepEqual(await s.forecasts.latest('park-1'), f);
   const copy = await s.blobs.get(CONTAINERS.forecasts, 'park-1/latest.json');
@@ -60,6 +64,6 @@ test('with no target data available the site is skipped with the reason, nothing
   const s = testServices(new FixedClock(new Date('2026-06-01T12:00:00Z')));
   const result = await makePredictHandler(() => s)(timer, new InvocationContext());
   assert.equal(result.forecasts.length, 0);
-  assert.match(result.skipped[0]?.reason ?? '', /no site-meter observation available/);
+  assert.match(result.skipped[0]?.reason ?? '', /no model can run: no observation available at issueTime from site-meter/);
   assert.equal(s.forecasts.docs.size, 0);
 });

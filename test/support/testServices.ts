@@ -3,6 +3,8 @@ import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { loadConfig } from '../../shared/config/loadConfig';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSource';
+import { RegistryModelSource } from '../../shared/predict/RegistryModelSource';
+import { ModelRegistry } from '../../shared/registry/ModelRegistry';
 import type { Services } from '../../shared/runtime/createServices';
 import { ObservationStore } from '../../shared/sources/ObservationStore';
 import { ProviderClient } from '../../shared/sources/ProviderClient';
@@ -26,6 +28,8 @@ export function testConfig(endpoints: Record<string, string> = {}): ForecastConf
 /** Services over in-memory stores and a real ONNX runtime, for handler tests. */
 export function testServices(clock: Clock, config: ForecastConfig = testConfig()): Services & { blobs: MemoryBlobStore; forecasts: MemoryForecastStore } {
   const blobs = new MemoryBlobStore();
+  const runtime = new OnnxModelRuntime();
+  const registry = new ModelRegistry(blobs, clock);
   const providers = new Map(config.sources.map((s) => [s.id, new ProviderClient(s.id, s.provider)]));
   return {
     config,
@@ -33,7 +37,8 @@ export function testServices(clock: Clock, config: ForecastConfig = testConfig()
     blobs,
     observations: new ObservationStore(blobs),
     forecasts: new MemoryForecastStore(),
-    models: new PersistenceModelSource(config, new OnnxModelRuntime()),
+    registry,
+    models: new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime)),
     provider: (id) => {
       const p = providers.get(id);
       if (!p) throw new Error(`no source ${id}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clearSkyGhi } from '../../../local/world/clearSkyGhi';
-import { solarPosition } from '../../../local/world/solarPosition';
+import { clearSkyGhi } from '../../../shared/solar/clearSkyGhi';
+import { solarPosition } from '../../../shared/solar/solarPosition';
 
 // Reference values worked out by hand from the declination, the equation of time and the hour angle
 // (e.g. Copenhagen at the June solstice: noon elevation 90 - 55.68 + 23.44 = 57.76°, 11:00 UTC is ~11 min before

@@ -13,7 +13,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Solar elevation and azimuth from the NOAA solar calculator's approximations (no refraction): accurate to a few
- * hundredths of a degree for dates near the present, far more than the toy world needs.
+ * hundredths of a degree for dates near the present. Shared by the simulated world (which makes the light) and the
+ * forecast features (which must describe the same sun), so it lives in shared/ and has no dependencies.
  */
 export function solarPosition(latitudeDeg: number, longitudeDeg: number, t: Date): SunPosition {
   const ms = t.getTime();

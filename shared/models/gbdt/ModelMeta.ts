@@ -1,0 +1,13 @@
+/** What an exported model file says about itself, written as ONNX metadata_props. */
+export interface ModelMeta {
+  /** Registry id of the model version; metadata `model_id`. */
+  modelId: string;
+  /** Which trainer made it; metadata `kind`, and it must match the exporter used. */
+  kind: 'gbdt' | 'linear';
+  /** Columns of the `features` input, in order; metadata `feature_names` (JSON array). */
+  featureNames: string[];
+  /** One output column per lead, strictly increasing minutes; metadata `leads_minutes` (JSON array). */
+  leadsMinutes: number[];
+  /** Further string metadata (training range, code version, ...); may not reuse the keys above. */
+  extra?: Record<string, string>;
+}

@@ -1,0 +1,59 @@
+import type { ModelRuntime } from '../models/ModelRuntime';
+import type { ModelRegistry } from '../registry/ModelRegistry';
+import type { ModelSource, ServingModel } from './ServingModel';
+
+/**
+ * The champion's models, reloaded only when the champion pointer moves (checked on every run: one small read),
+ * followed by the fallback. A champion that cannot be loaded is reported and the models already loaded keep
+ * serving, so a bad promotion never stops the forecasts.
+ */
+export class RegistryModelSource implements ModelSource {
+  private loaded: { version: string; models: ServingModel[] } | undefined;
+  /** The last problem loading a champion, for logs and health. */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly runtime: ModelRuntime,
+    private readonly fallback: ModelSource,
+  ) {}
+
+  async current(): Promise<ServingModel[]> {
+    const champion = await this.registry.champion();
+    if (!champion) {
+      await this.release();
+    } else if (this.loaded?.version !== champion.pointer.version) {
+      try {
+        const models = await this.load(champion.pointer.version);
+        await this.release();
+        this.loaded = { version: champion.pointer.version, models };
+        this.lastError = undefined;
+      } catch (err) {
+        this.lastError = `could not load champion ${champion.pointer.version}: ${(err as Error).message}`;
+      }
+    }
+    return [...(this.loaded?.models ?? []), ...(await this.fallback.current())];
+  }
+
+  private async load(version: string): Promise<ServingModel[]> {
+    const card = await this.registry.card(version);
+    if (!card) throw new Error(`the champion pointer names version "${version}", which has no card`);
+    const models: ServingModel[] = [];
+    try {
+      for (const m of card.models) {
+        const loaded = await this.runtime.load(await this.registry.modelBytes(card, m.id));
+        models.push({ id: m.id, kind: m.kind, version, sources: m.sources, featureNames: m.inputs, leadsMinutes: card.leadsMinutes, score: m.heldOut.meanRmse, model: loaded });
+      }
+    } catch (err) {
+      await Promise.all(models.map((m) => m.model.release()));
+      throw err;
+    }
+    return models.sort((a, b) => a.score - b.score);
+  }
+
+  private async release(): Promise<void> {
+    const old = this.loaded;
+    this.loaded = undefined;
+    await Promise.all(old?.models.map((m) => m.model.release()) ?? []);
+  }
+}

@@ -1,0 +1,51 @@
+import type { ForecastConfig } from '../config/ForecastConfig';
+import type { MissingInput } from '../forecast/Forecast';
+import type { Observation } from '../sources/Observation';
+import { minutesBetween } from '../time/slots';
+import { featureRow } from '../training/featureRow';
+import { featureSpecFor } from '../training/featureSpecFor';
+import type { ServingModel } from './ServingModel';
+
+export interface ModelChoice {
+  model: ServingModel;
+  row: number[];
+  /** Sources the model did not read, with the reason. */
+  missing: MissingInput[];
+}
+
+/** Which sources are fresh at issueTime: their newest available observation is younger than their staleness limit. */
+export function freshness(config: ForecastConfig, latest: ReadonlyMap<string, Observation>, issueTime: Date, limits: ReadonlyMap<string, number> = new Map()): Map<string, MissingInput | null> {
+  const out = new Map<string, MissingInput | null>();
+  for (const source of config.sources) {
+    const obs = latest.get(source.id);
+    const limit = limits.get(source.id) ?? source.stalenessLimitMinutes;
+    if (!obs) {
+      out.set(source.id, { source: source.id, reason: 'never seen: no observation available at issueTime' });
+      continue;
+    }
+    const age = minutesBetween(new Date(obs.observedAt), issueTime);
+    out.set(source.id, age > limit ? { source: source.id, reason: `stale since ${new Date(new Date(obs.observedAt).getTime() + limit * 60_000).toISOString()}: newest observation ${Math.round(age)} min old, limit ${Math.round(limit)} min`, newestObservedAt: obs.observedAt } : null);
+  }
+  return out;
+}
+
+/**
+ * The best model (the candidates come best first) whose sources are all fresh and whose input row can be built
+ * exactly as it was trained; undefined when none can run.
+ */
+export function chooseModel(config: ForecastConfig, site: string, issueTime: Date, candidates: readonly ServingModel[], latest: ReadonlyMap<string, Observation>, limits?: ReadonlyMap<string, number>): ModelChoice | undefined {
+  const fresh = freshness(config, latest, issueTime, limits);
+  const asFeatures = new Map([...latest].map(([id, o]) => [id, { observedAt: Date.parse(o.observedAt), values: o.values }]));
+  for (const model of candidates) {
+    if (!model.sources.every((s) => fresh.get(s) === null)) continue;
+    const row = featureRow(featureSpecFor(config, site, model.sources), issueTime, asFeatures);
+    if (!Array.isArray(row)) continue;
+    // A model trained on other columns (the configuration changed since) must not be fed misaligned inputs.
+    if (model.featureNames.length !== row.length) continue;
+    const missing = config.sources
+      .filter((s) => !model.sources.includes(s.id))
+      .map((s) => fresh.get(s.id) ?? { source: s.id, reason: `fresh, but not an input of ${model.id}` });
+    return { model, row, missing };
+  }
+  return undefined;
+}

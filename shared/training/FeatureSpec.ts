@@ -1,0 +1,16 @@
+/**
+ * What a model reads: which sources (in this fixed order) with which fields, which leads it forecasts, and where
+ * the site is (for the sun). A spec with no sources is a baseline that needs no provider at all.
+ */
+export interface FeatureSpec {
+  /** Source ids, in column order. */
+  sources: readonly string[];
+  /** Fields read per source, in column order; every source in `sources` has an entry. */
+  fields: Readonly<Record<string, readonly string[]>>;
+  /** Lead times in minutes (all > 0): one clear-sky feature and one target per lead. */
+  leadsMinutes: readonly number[];
+  /** Site latitude, degrees north. */
+  latitude: number;
+  /** Site longitude, degrees east. */
+  longitude: number;
+}

@@ -1,0 +1,19 @@
+import type { FeatureSpec } from './FeatureSpec';
+import { validateFeatureSpec } from './validateFeatureSpec';
+
+/**
+ * The model's input columns, in order: per source its fields then `<source>.age_min`; then the sun at issueTime,
+ * clear-sky GHI now and at each validTime, and the time of day and year. featureRow fills exactly these.
+ */
+export function featureNames(spec: FeatureSpec): string[] {
+  validateFeatureSpec(spec);
+  const names: string[] = [];
+  for (const source of spec.sources) {
+    for (const field of spec.fields[source] ?? []) names.push(`${source}.${field}`);
+    names.push(`${source}.age_min`);
+  }
+  names.push('sun.elevation', 'sun.azimuth_sin', 'sun.azimuth_cos', 'clearsky.ghi_now');
+  for (const lead of spec.leadsMinutes) names.push(`clearsky.ghi_+${lead}`);
+  names.push('time.hour_sin', 'time.hour_cos', 'time.doy_sin', 'time.doy_cos');
+  return names;
+}

@@ -1,0 +1,32 @@
+import { mae } from '../models/metrics/mae';
+import { rmse } from '../models/metrics/rmse';
+import type { LeadMetrics } from '../registry/ModelCard';
+import { column, type Rows } from './rowsWhere';
+
+/** Per-lead RMSE, MAE and skill against persistence (on the rows where persistence had a value). */
+export function leadMetrics(predictions: Float32Array, rows: Rows, leadsMinutes: readonly number[]): LeadMetrics[] {
+  const hasPersistence = [...rows.persistence].map((p) => Number.isFinite(p));
+  return leadsMinutes.map((leadMinutes, l) => {
+    const pred = column(predictions, rows.leads, l);
+    const obs = column(rows.Y, rows.leads, l);
+    const both = (a: Float32Array): Float32Array => a.map((v, i) => (hasPersistence[i] ? v : Number.NaN));
+    const r = rmse(pred, obs);
+    const modelOnPersistenceRows = rmse(both(pred), both(obs)).value;
+    const reference = rmse(rows.persistence, obs).value;
+    return {
+      leadMinutes,
+      rmse: round(r.value),
+      mae: round(mae(pred, obs).value),
+      skill: reference > 0 ? round(1 - modelOnPersistenceRows / reference) : 0,
+      n: r.count,
+    };
+  });
+}
+
+export function meanRmse(metrics: readonly LeadMetrics[]): number {
+  return round(metrics.reduce((s, m) => s + m.rmse, 0) / Math.max(1, metrics.length));
+}
+
+function round(v: number): number {
+  return Math.round(v * 10_000) / 10_000;
+}

@@ -1,0 +1,37 @@
+import type { FeatureSpec } from './FeatureSpec';
+import { TrainingDataError } from './TrainingDataError';
+
+/** Feature groups computed from the clock and the site, never from a source: a source of that name would collide. */
+const DERIVED_GROUPS = new Set(['sun', 'clearsky', 'time']);
+/** The per-source feature added next to the fields; a field of that name would collide. */
+const AGE_FIELD = 'age_min';
+
+/** Throws INVALID_FEATURE_SPEC naming the bad value, so a broken spec fails before any row is built. */
+export function validateFeatureSpec(spec: FeatureSpec): void {
+  const fail = (message: string): never => {
+    throw new TrainingDataError('INVALID_FEATURE_SPEC', message);
+  };
+  const seen = new Set<string>();
+  for (const source of spec.sources) {
+    if (source.length === 0 || source.includes('.')) fail(`source id ${JSON.stringify(source)} must be non-empty and contain no "."`);
+    if (DERIVED_GROUPS.has(source)) fail(`source id "${source}" is reserved for derived features (${[...DERIVED_GROUPS].join(', ')})`);
+    if (seen.has(source)) fail(`source "${source}" is listed twice`);
+    seen.add(source);
+    const fields = spec.fields[source];
+    if (fields === undefined) fail(`source "${source}" has no entry in fields`);
+    const seenFields = new Set<string>();
+    for (const field of fields ?? []) {
+      if (field.length === 0 || field.includes('.')) fail(`field ${JSON.stringify(field)} of "${source}" must be non-empty and contain no "."`);
+      if (field === AGE_FIELD) fail(`field "${AGE_FIELD}" of "${source}" collides with the derived age feature`);
+      if (seenFields.has(field)) fail(`field "${field}" of "${source}" is listed twice`);
+      seenFields.add(field);
+    }
+  }
+  if (new Set(spec.leadsMinutes).size !== spec.leadsMinutes.length) fail(`duplicate lead times in [${spec.leadsMinutes.join(', ')}]`);
+  for (const lead of spec.leadsMinutes) {
+    // validTime must lie after issueTime (promise 1), and names carry the lead as an integer.
+    if (!Number.isInteger(lead) || lead <= 0) fail(`lead ${lead} must be a positive whole number of minutes`);
+  }
+  if (!(spec.latitude >= -90 && spec.latitude <= 90)) fail(`latitude ${spec.latitude} is outside -90..90`);
+  if (!(spec.longitude >= -180 && spec.longitude <= 180)) fail(`longitude ${spec.longitude} is outside -180..180`);
+}

@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { forecastConfigSchema } from '../../../shared/config/ForecastConfig';
+import type { FeatureSpec } from '../../../shared/training/FeatureSpec';
+import { featureNames } from '../../../shared/training/featureNames';
+import { featureRow } from '../../../shared/training/featureRow';
+import { featureSpecFor } from '../../../shared/training/featureSpecFor';
+import type { LatestObservation } from '../../../shared/training/LatestObservation';
+import { TrainingDataError } from '../../../shared/training/TrainingDataError';
+
+const SPEC: FeatureSpec = {
+  sources: ['site-meter', 'neighbors'],
+  fields: { 'site-meter': ['power_kw', 'ghi_wm2'], neighbors: ['ghi_w6'] },
+  leadsMinutes: [20, 40],
+  latitude: 0,
+  longitude: 0,
+};
+// 2026 has 365 days; July 2 12:00 UTC is 182.5 days in: exactly half a year, and noon.
+const ISSUE = new Date('2026-07-02T12:00:00Z');
+const LATEST = new Map<string, LatestObservation>([
+  ['site-meter', { observedAt: Date.parse('2026-07-02T11:30:00Z'), values: { power_kw: 812.5, ghi_wm2: 901, extra: 1 } }],
+  ['neighbors', { observedAt: Date.parse('2026-07-02T11:20:00Z'), values: { ghi_w6: 640 } }],
+]);
+
+test('featureNames: per source its fields then its age, then sun, clear sky now and per lead, then time', () => {
+  assert.deepEqual(featureNames(SPEC), [
+    'site-meter.power_kw',
+    'site-meter.ghi_wm2',
+    'site-meter.age_min',
+    'neighbors.ghi_w6',
+    'neighbors.age_min',
+    'sun.elevation',
+    'sun.azimuth_sin',
+    'sun.azimuth_cos',
+    'clearsky.ghi_now',
+    'clearsky.ghi_+20',
+    'clearsky.ghi_+40',
+    'time.hour_sin',
+    'time.hour_cos',
+    'time.doy_sin',
+    'time.doy_cos',
+  ]);
+});
+
+test('featureRow: values of a hand-computed example (equator, July 2, noon UTC)', () => {
+  const row = featureRow(SPEC, ISSUE, LATEST);
+  assert.ok(Array.isArray(row), JSON.stringify(row));
+  assert.equal(row.length, featureNames(SPEC).length);
+  const get = (name: string): number => row[featureNames(SPEC).indexOf(name)] as number;
+  assert.equal(get('site-meter.power_kw'), 812.5);
+  assert.equal(get('site-meter.ghi_wm2'), 901);
+  assert.equal(get('site-meter.age_min'), 30);
+  assert.equal(get('neighbors.ghi_w6'), 640);
+  assert.equal(get('neighbors.age_min'), 40);
+  // Declination on July 2 is 23.04° and the equation of time -4 min (hour angle -1°): the sun stands 66.96° high,
+  // 2.4° east of north.
+  assert.ok(Math.abs(get('sun.elevation') - 66.96) < 0.1, `elevation ${get('sun.elevation')}`);
+  assert.ok(Math.abs(get('sun.azimuth_sin') - Math.sin((2.4 * Math.PI) / 180)) < 0.005, `azimuth_sin ${get('sun.azimuth_sin')}`);
+  assert.ok(Math.abs(get('sun.azimuth_cos') - 1) < 0.001);
+  // Haurwitz: 1098 * cz * exp(-0.059 / cz) with cz = sin(66.97°) = 0.9203 gives 947.7 W/m².
+  assert.ok(Math.abs(get('clearsky.ghi_now') - 947.7) < 0.5, `ghi_now ${get('clearsky.ghi_now')}`);
+  // Past solar noon the sun sinks: clear sky at the later validTimes is lower, and still near 940.
+  assert.ok(get('clearsky.ghi_+20') < get('clearsky.ghi_now') + 3 && get('clearsky.ghi_+40') < get('clearsky.ghi_+20'));
+  assert.ok(get('clearsky.ghi_+40') > 900);
+  assert.ok(Math.abs(get('time.hour_sin')) < 1e-12);
+  assert.equal(get('time.hour_cos'), -1);
+  assert.ok(Math.abs(get('time.doy_sin')) < 1e-12);
+  assert.equal(get('time.doy_cos'), -1);
+});
+
+test('featureRow: clear sky is zero for every lead at night, and the sun is below the horizon', () => {
+  const spec = { ...SPEC, latitude: 55.68, longitude: 12.57 };
+  const row = featureRow(spec, new Date('2026-01-01T00:00:00Z'), LATEST);
+  assert.ok(Array.isArray(row));
+  const names = featureNames(spec);
+  assert.ok((row[names.indexOf('sun.elevation')] as number) < -50);
+  for (const name of ['clearsky.ghi_now', 'clearsky.ghi_+20', 'clearsky.ghi_+40']) assert.equal(row[names.indexOf(name)], 0, name);
+  assert.equal(row[names.indexOf('time.hour_sin')], 0);
+  assert.equal(row[names.indexOf('time.hour_cos')], 1);
+  assert.equal(row[names.indexOf('time.doy_sin')], 0);
+});
+
+test('featureRow: a missing source or value names the features it could not fill', () => {
+  const noNeighbors = new Map([...LATEST].filter(([s]) => s !== 'neighbors'));
+  assert.deepEqual(featureRow(SPEC, ISSUE, noNeighbors), { missing: ['neighbors.ghi_w6', 'neighbors.age_min'] });
+  const broken = new Map(LATEST);
+  broken.set('site-meter', { observedAt: Date.parse('2026-07-02T11:30:00Z'), values: { power_kw: Number.NaN } });
+  assert.deepEqual(featureRow(SPEC, ISSUE, broken), { missing: ['site-meter.power_kw', 'site-meter.ghi_wm2'] });
+});
+
+test('featureRow: the baseline spec (no sources) needs nothing but the clock and the site', () => {
+  const baseline: FeatureSpec = { sources: [], fields: {}, leadsMinutes: [20, 40, 60], latitude: 55.68, longitude: 12.57 };
+  const names = featureNames(baseline);
+  assert.deepEqual(names, ['sun.elevation', 'sun.azimuth_sin', 'sun.azimuth_cos', 'clearsky.ghi_now', 'clearsky.ghi_+20', 'clearsky.ghi_+40', 'clearsky.ghi_+60', 'time.hour_sin', 'time.hour_cos', 'time.doy_sin', 'time.doy_cos']);
+  const row = featureRow(baseline, ISSUE, new Map());
+  assert.ok(Array.isArray(row));
+  assert.equal(row.length, names.length);
+  assert.ok(row.every(Number.isFinite));
+});
+
+test('featureRow and featureNames reject a spec whose names would collide or whose lead is not ahead', () => {
+  const bad: [string, FeatureSpec][] = [
+    ['reserved', { ...SPEC, sources: ['sun'], fields: { sun: ['x'] } }],
+    ['twice', { ...SPEC, sources: ['neighbors', 'neighbors'] }],
+    ['no entry in fields', { ...SPEC, sources: ['weather'] }],
+    ['age feature', { ...SPEC, fields: { ...SPEC.fields, neighbors: ['age_min'] } }],
+    ['lead 0', { ...SPEC, leadsMinutes: [0, 20] }],
+    ['duplicate lead', { ...SPEC, leadsMinutes: [20, 20] }],
+    ['latitude', { ...SPEC, latitude: 91 }],
+  ];
+  for (const [what, spec] of bad) {
+    for (const call of [() => featureNames(spec), () => featureRow(spec, ISSUE, LATEST)]) {
+      assert.throws(call, (e: unknown) => e instanceof TrainingDataError && e.code === 'INVALID_FEATURE_SPEC', what);
+    }
+  }
+});
+
+test('featureSpecFor: configuration order and fields whatever order the sources are asked in', () => {
+  const config = forecastConfigSchema.parse({
+    sites: [{ id: 'park-1', latitude: 55.68, longitude: 12.57 }],
+    sources: ['site-meter', 'neighbors', 'weather'].map((id) => ({
+      id,
+      kind: 'sensor',
+      provider: { endpoint: 'http://localhost:1/', apiKey: 'k' },
+      schedule: '%S%',
+      fields: id === 'site-meter' ? ['power_kw', 'ghi_wm2'] : ['a', 'b'],
+    })),
+    target: { source: 'site-meter', field: 'power_kw' },
+  });
+  const spec = featureSpecFor(config, 'park-1', ['weather', 'site-meter']);
+  assert.deepEqual(spec, {
+    sources: ['site-meter', 'weather'],
+    fields: { 'site-meter': ['power_kw', 'ghi_wm2'], weather: ['a', 'b'] },
+    leadsMinutes: [20, 40, 60],
+    latitude: 55.68,
+    longitude: 12.57,
+  });
+  assert.deepEqual(featureSpecFor(config, 'park-1', []).sources, []);
+  assert.throws(() => featureSpecFor(config, 'park-1', ['skycam']), (e: unknown) => e instanceof TrainingDataError && e.code === 'UNKNOWN_ID' && e.message.includes('"skycam"'));
+  assert.throws(() => featureSpecFor(config, 'park-2', []), (e: unknown) => e instanceof TrainingDataError && e.code === 'UNKNOWN_ID');
+});
