@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import type { Forecast } from '../shared/forecast/Forecast';
+import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
 import { ScaledClock } from '../shared/time/ScaledClock';
+import { trainAndPublish } from '../shared/training/trainAndPublish';
 import { readClockState, writeClockState } from './clockState';
 import { DEFAULT_LOCAL_PORTS, LocalStack, PROJECT_ROOT } from './LocalStack';
+import { waitForPreprocessing } from './waitForPreprocessing';
 
 const USAGE = `npm start -- [--speed N] [--backfill-days D] [--port P] [--fresh]
 
@@ -90,6 +93,42 @@ New forecasts appear below as the virtual clock issues them. Ctrl-C stops every 
     clearInterval(watch);
     clearInterval(clockTimer);
   });
+
+  if (!(await stack.services.registry.champion()) && backfillDays > 0) await trainFirstModel(stack, elapsed);
+}
+
+/** Trains the first registry version from the backfill, so a new user sees a trained model and not only persistence. */
+async function trainFirstModel(stack: LocalStack, elapsed: () => string): Promise<void> {
+  const s = stack.services;
+  console.log(`[${elapsed()}] waiting for the sky-camera backlog to become features, then training a first model (persistence serves meanwhile)`);
+  await waitForPreprocessing(s.config, s.blobs, 180_000);
+  const bar = new SingleBar({ format: '  training [{bar}] {value}/{total} {step}', hideCursor: true });
+  try {
+    const report = await trainAndPublish(
+      {
+        config: s.config,
+        blobs: s.blobs,
+        clock: s.clock,
+        runtime: new OnnxModelRuntime(),
+        registry: s.registry,
+        onProgress: (step, done, total) => {
+          if (!bar.isActive) bar.start(total, 0, { step });
+          bar.update(done, { step });
+        },
+      },
+      { codeVersion: 'npm start' },
+    );
+    bar.stop();
+    const serving = report.card.models.find((m) => m.id === report.card.serving);
+    console.log(
+      `[${elapsed()}] model version ${report.card.version}: ${report.card.models.length} models kept, serving ${report.card.serving} ` +
+        `(held-out skill vs persistence ${serving?.heldOut.perLead.map((l) => `+${l.leadMinutes}m ${l.skill.toFixed(2)}`).join(', ')}); ` +
+        `${report.promoted ? 'promoted: predict uses it from its next run' : `not promoted: ${report.reason}`}`,
+    );
+  } catch (err) {
+    bar.stop();
+    console.log(`[${elapsed()}] no first model yet (${(err as Error).message}); persistence keeps serving. Try \`npm run train\` later.`);
+  }
 }
 
 main().catch((err: unknown) => {

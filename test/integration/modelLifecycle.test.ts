@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LocalStack } from '../../local/LocalStack';
+import { waitForPreprocessing } from '../../local/waitForPreprocessing';
+import type { Forecast } from '../../shared/forecast/Forecast';
+import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
+import { ScaledClock } from '../../shared/time/ScaledClock';
+import { trainAndPublish, type TrainOptions } from '../../shared/training/trainAndPublish';
+
+const SPEED = 120;
+let stack: LocalStack;
+let dataDir: string;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'lifecycle-'));
+  const clock = new ScaledClock({ virtualStart: new Date('2026-06-15T09:00:00Z'), realStartMs: Date.now(), speed: SPEED });
+  stack = await LocalStack.start({ dataDir, clock: clock.options, backfillDays: 8, ports: { http: 0, azurite: 0, cosmos: 0, providers: [] } });
+  await waitForPreprocessing(stack.services.config, stack.services.blobs, 120_000);
+});
+
+after(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function train(options: Partial<TrainOptions>) {
+  const s = stack.services;
+  return trainAndPublish({ config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry }, { historyDays: 7, sourceSets: 'all', codeVersion: 'test', ...options });
+}
+
+/** The first forecast issued after `after` (the host keeps running throughout). */
+async function nextForecast(after: Date): Promise<Forecast> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const f = await stack.services.forecasts.latest('park-1');
+    if (f && new Date(f.issueTime) > after) return f;
+    await sleep(250);
+  }
+  throw new Error(`no forecast issued after ${after.toISOString()}`);
+}
+
+// A crude model (one shallow tree) and a proper one: the proper one must beat the crude one on every lead.
+const CRUDE: Partial<TrainOptions> = { kinds: ['gbdt'], gbdt: { nEstimators: 2, maxDepth: 1, learningRate: 0.1 } };
+const PROPER: Partial<TrainOptions> = { kinds: ['gbdt'], gbdt: { nEstimators: 150 } };
+
+test('train, publish and promote; predict switches without a restart; a worse challenger is not promoted; rollback works', async () => {
+  const s = stack.services;
+  const before = await nextForecast(new Date(0));
+  assert.equal(before.model.kind, 'persistence', 'persistence serves before any model is trained');
+
+  const v1 = await train(CRUDE);
+  assert.equal(v1.promoted, true, v1.reason);
+  assert.match(v1.reason, /no champion/);
+  assert.equal((await s.registry.champion())?.pointer.version, v1.card.version);
+  const f1 = await nextForecast(s.clock.now());
+  assert.equal(f1.model.version, v1.card.version, 'the next run uses the new champion');
+
+  const v2 = await train(PROPER);
+  assert.equal(v2.promoted, true, v2.reason);
+  assert.ok(v2.card.comparison?.championRmse, 'compared with the champion on the same rows');
+  v2.card.comparison?.candidateRmse.forEach((r, i) => assert.ok(r < (v2.card.comparison?.championRmse?.[i] as number)));
+  const f2 = await nextForecast(s.clock.now());
+  assert.equal(f2.model.version, v2.card.version);
+
+  const v3 = await train(CRUDE);
+  assert.equal(v3.promoted, false, 'a worse challenger is not promoted');
+  assert.match(v3.reason, /does not beat/);
+  assert.ok((await s.registry.versions()).some((c) => c.version === v3.card.version), 'but it is published');
+  assert.equal((await s.registry.champion())?.pointer.version, v2.card.version);
+
+  const back = await s.registry.rollback();
+  assert.equal(back.version, v1.card.version);
+  const f3 = await nextForecast(s.clock.now());
+  assert.equal(f3.model.version, v1.card.version, 'a rollback takes effect on the next run');
+  for (const f of [f1, f2, f3]) {
+    for (const l of f.leads) assert.ok(l.validTime > f.issueTime);
+    for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);
+  }
+});
+
+test('the model card records what the design asks for', async () => {
+  const card = (await stack.services.registry.versions())[0];
+  assert.ok(card);
+  assert.deepEqual(card.leadsMinutes, [20, 40, 60]);
+  assert.ok(card.trainingWindow.to <= card.heldOutWindow.from, 'held-out window follows the training window');
+  assert.equal(card.exporter.opset['ai.onnx.ml'], 3);
+  assert.equal(card.codeVersion, 'test');
+  for (const m of card.models) {
+    assert.ok(m.inputs.length > 0 && m.sources.length > 0);
+    assert.equal(m.heldOut.perLead.length, 3);
+    assert.match(m.sha256, /^[0-9a-f]{64}$/);
+  }
+});
