@@ -8,15 +8,22 @@ import { logFailure } from './logFailure';
 /** The handler of `predict`: forecasts every site for the current issue slot. */
 export function makePredictHandler(services: () => Services) {
   return async (timer: Timer, context: InvocationContext): Promise<PredictResult> => {
+    const s = services();
     try {
-      const s = services();
       const result = await predictAll({ config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, blobs: s.blobs, models: s.models });
       for (const f of result.forecasts) {
         context.log(`predict: ${f.site} @ ${f.issueTime} with ${f.model.id}: ${f.leads.map((l) => `+${l.leadMinutes}m=${l.value}`).join(' ')}${timer.isPastDue ? ' [past due]' : ''}`);
       }
-      for (const s of result.skipped) context.warn(`predict: no forecast for ${s.site} @ ${result.issueTime}: ${s.reason}`);
+      for (const k of result.skipped) context.warn(`predict: no forecast for ${k.site} @ ${result.issueTime}: ${k.reason}`);
+      await s.status.recordQuietly('predict', {
+        at: s.clock.now().toISOString(),
+        ok: result.skipped.length === 0,
+        summary: `issue ${result.issueTime}: ${result.forecasts.length} forecast(s), ${result.skipped.length} site(s) skipped`,
+        details: { issueTime: result.issueTime, models: result.forecasts.map((f) => ({ site: f.site, model: f.model.id, version: f.model.version })), skipped: result.skipped },
+      });
       return result;
     } catch (err) {
+      await s.status.recordQuietly('predict', { at: s.clock.now().toISOString(), ok: false, summary: (err as Error).message });
       throw logFailure(context, 'predict', err);
     }
   };

@@ -4,21 +4,25 @@ import type { Observation } from '../sources/Observation';
 import { minutesBetween } from '../time/slots';
 import { featureRow } from '../training/featureRow';
 import { featureSpecFor } from '../training/featureSpecFor';
+import { DEFAULT_STALENESS_OPTIONS, type StalenessLimit } from './learnStalenessLimit';
 import type { ServingModel } from './ServingModel';
 
-export interface ModelChoice {
-  model: ServingModel;
+/** What choosing needs to know of a model (a loaded ServingModel, or a model card's entry). */
+export type ChoosableModel = Pick<ServingModel, 'id' | 'sources' | 'featureNames'>;
+
+export interface ModelChoice<M extends ChoosableModel = ServingModel> {
+  model: M;
   row: number[];
   /** Sources the model did not read, with the reason. */
   missing: MissingInput[];
 }
 
 /** Which sources are fresh at issueTime: their newest available observation is younger than their staleness limit. */
-export function freshness(config: ForecastConfig, latest: ReadonlyMap<string, Observation>, issueTime: Date, limits: ReadonlyMap<string, number> = new Map()): Map<string, MissingInput | null> {
+export function freshness(config: ForecastConfig, latest: ReadonlyMap<string, Observation>, issueTime: Date, limits: ReadonlyMap<string, StalenessLimit> = new Map()): Map<string, MissingInput | null> {
   const out = new Map<string, MissingInput | null>();
   for (const source of config.sources) {
     const obs = latest.get(source.id);
-    const limit = limits.get(source.id) ?? source.stalenessLimitMinutes;
+    const limit = limits.get(source.id)?.minutes ?? source.stalenessLimitMinutes ?? DEFAULT_STALENESS_OPTIONS.defaultMinutes;
     if (!obs) {
       out.set(source.id, { source: source.id, reason: 'never seen: no observation available at issueTime' });
       continue;
@@ -33,7 +37,7 @@ export function freshness(config: ForecastConfig, latest: ReadonlyMap<string, Ob
  * The best model (the candidates come best first) whose sources are all fresh and whose input row can be built
  * exactly as it was trained; undefined when none can run.
  */
-export function chooseModel(config: ForecastConfig, site: string, issueTime: Date, candidates: readonly ServingModel[], latest: ReadonlyMap<string, Observation>, limits?: ReadonlyMap<string, number>): ModelChoice | undefined {
+export function chooseModel<M extends ChoosableModel>(config: ForecastConfig, site: string, issueTime: Date, candidates: readonly M[], latest: ReadonlyMap<string, Observation>, limits?: ReadonlyMap<string, StalenessLimit>): ModelChoice<M> | undefined {
   const fresh = freshness(config, latest, issueTime, limits);
   const asFeatures = new Map([...latest].map(([id, o]) => [id, { observedAt: Date.parse(o.observedAt), values: o.values }]));
   for (const model of candidates) {

@@ -3,17 +3,40 @@ import type { ForecastInput } from '../forecast/Forecast';
 import type { Observation } from '../sources/Observation';
 import type { ObservationStore } from '../sources/ObservationStore';
 import { minutesBetween } from '../time/slots';
+import { isLiveRecord } from '../training/isLiveRecord';
+import { DEFAULT_DELAY_MODEL_OPTIONS } from '../training/DelayModel';
+import { learnStalenessLimit, type StalenessLimit } from './learnStalenessLimit';
 
-/** The newest observation of every source that was available (availableAt <= issueTime) at issueTime. */
-export async function gatherInputs(config: ForecastConfig, site: string, issueTime: Date, observations: ObservationStore): Promise<Map<string, Observation>> {
+/** What predict knows of a site's sources at issueTime. */
+export interface GatheredInputs {
+  /** The newest observation of each source available at issueTime. */
+  latest: Map<string, Observation>;
+  /** Each source's staleness limit: configured, or learned from its live delays of the last day. */
+  limits: Map<string, StalenessLimit>;
+}
+
+/** Hours of listing used to find the newest observation and learn the delays. */
+const RECENT_HOURS = 24;
+
+/** The newest observation of every source that was available (availableAt <= issueTime) at issueTime, and the limits. */
+export async function gatherInputs(config: ForecastConfig, site: string, issueTime: Date, observations: ObservationStore): Promise<GatheredInputs> {
   const latest = new Map<string, Observation>();
+  const limits = new Map<string, StalenessLimit>();
   await Promise.all(
     config.sources.map(async (source) => {
-      const found = await observations.latestAvailable(source, site, issueTime);
+      let listed = await observations.recentAvailable(source, site, issueTime, RECENT_HOURS);
+      // A source silent for a day still has a newest observation somewhere; look further back once.
+      if (listed.length === 0) listed = await observations.recentAvailable(source, site, issueTime, 72);
+      const newest = listed.at(-1);
+      const found = newest ? await observations.read(source, site, newest) : undefined;
       if (found) latest.set(source.id, found);
+      const live = listed
+        .map((l) => ({ observedAt: Date.parse(l.observedAt), availableAt: Date.parse(l.availableAt), ...(l.publishedAt ? { publishedAt: Date.parse(l.publishedAt) } : {}) }))
+        .filter((r) => isLiveRecord(r, DEFAULT_DELAY_MODEL_OPTIONS));
+      limits.set(source.id, learnStalenessLimit(live, source.stalenessLimitMinutes));
     }),
   );
-  return latest;
+  return { latest, limits };
 }
 
 /** Describes each input for the forecast record: when it was observed, when it became available, how old it was. */

@@ -42,8 +42,8 @@ export async function predictAll(deps: PredictDeps): Promise<PredictResult> {
   const skipped: PredictResult['skipped'] = [];
   await Promise.all(
     config.sites.map(async (site) => {
-      const latest = await gatherInputs(config, site.id, issueTime, deps.observations);
-      const choice = chooseModel(config, site.id, issueTime, candidates, latest);
+      const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
+      const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
       if (choice) chosen.push({ site: site.id, latest, choice });
       else skipped.push({ site: site.id, reason: `no model can run: ${describeMissing(config, latest)}` });
     }),

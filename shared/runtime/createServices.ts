@@ -11,6 +11,7 @@ import { PersistenceModelSource } from '../predict/PersistenceModelSource';
 import { RegistryModelSource } from '../predict/RegistryModelSource';
 import { ModelRegistry } from '../registry/ModelRegistry';
 import type { ModelSource } from '../predict/ServingModel';
+import { StatusStore } from '../health/StatusStore';
 import { ObservationStore } from '../sources/ObservationStore';
 import { ProviderClient } from '../sources/ProviderClient';
 import { AzureBlobStore } from '../storage/AzureBlobStore';
@@ -28,6 +29,7 @@ export interface Services {
   forecasts: ForecastStore;
   registry: ModelRegistry;
   models: ModelSource;
+  status: StatusStore;
   provider(sourceId: string): ProviderClient;
 }
 
@@ -65,6 +67,7 @@ export function createServices(env: Env = process.env): Services {
     observations: new ObservationStore(blobs),
     forecasts: new CosmosForecastStore(container),
     registry,
+    status: new StatusStore(blobs),
     models: new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime)),
     provider(sourceId: string): ProviderClient {
       const client = providers.get(sourceId);

@@ -23,6 +23,17 @@ export function observationContainer(source: Pick<SourceConfig, 'kind'>): string
 
 const DAY_MS = 86_400_000;
 
+/** An observation as a container listing describes it (metadata only). */
+export interface ListedObservation {
+  container: string;
+  name: string;
+  observedAt: string;
+  availableAt: string;
+  publishedAt?: string | undefined;
+  /** The values as JSON, when the blob's metadata carries them. */
+  values?: string | undefined;
+}
+
 /** Reads stored observations as of a point in time: only what had become available by then. */
 export class ObservationStore {
   constructor(
@@ -39,6 +50,40 @@ export class ObservationStore {
       JSON.stringify(observation),
       { contentType: 'application/json', metadata: observationMetadata(observation) },
     );
+  }
+
+  /**
+   * What the listing says about every observation available at `asOf` and observed in the `hours` before it,
+   * sorted by observedAt: enough to find the newest and to learn the source's delays, without downloads.
+   */
+  async recentAvailable(source: SourceConfig, site: string, asOf: Date, hours: number): Promise<ListedObservation[]> {
+    const container = observationContainer(source);
+    const asOfIso = asOf.toISOString();
+    const fromIso = new Date(asOf.getTime() - hours * 3_600_000).toISOString();
+    const out: ListedObservation[] = [];
+    for (let day = Math.floor((asOf.getTime() - hours * 3_600_000) / DAY_MS) * DAY_MS; day <= asOf.getTime(); day += DAY_MS) {
+      for await (const item of this.blobs.list(container, `${source.id}/${site}/${new Date(day).toISOString().slice(0, 10)}/`)) {
+        const observedAt = item.metadata['observedat'];
+        const availableAt = item.metadata['availableat'];
+        if (!observedAt || !availableAt || availableAt > asOfIso || observedAt > asOfIso || observedAt < fromIso) continue;
+        out.push({ container, name: item.name, observedAt, availableAt, publishedAt: item.metadata['publishedat'], values: item.metadata['values'] });
+      }
+    }
+    return out.sort((a, b) => a.observedAt.localeCompare(b.observedAt));
+  }
+
+  /** The full observation behind a listed one (from its metadata when it carries the values, else downloaded). */
+  async read(source: SourceConfig, site: string, listed: ListedObservation): Promise<Observation | undefined> {
+    if (listed.values) {
+      try {
+        const values = JSON.parse(listed.values) as Record<string, number>;
+        return { source: source.id, site, observedAt: listed.observedAt, availableAt: listed.availableAt, ...(listed.publishedAt ? { publishedAt: listed.publishedAt } : {}), values };
+      } catch {
+        // fall through to the body, which is the record of truth
+      }
+    }
+    const blob = await this.blobs.get(listed.container, listed.name);
+    return blob ? (JSON.parse(blob.body.toString('utf8')) as Observation) : undefined;
   }
 
   /** The newest observation (by observedAt) whose availableAt <= asOf, or undefined. */

@@ -85,5 +85,9 @@ test('a provider that refuses the key fails the run with a clear, retry-less err
     assert.doesNotMatch(err.message, /wrong-secret-key/);
     return true;
   });
-  assert.equal(s.blobs.names(CONTAINERS.state).length, 0, 'no watermark written');
+  assert.deepEqual(s.blobs.names(CONTAINERS.state), ['status/ingest-site-meter.json'], 'no watermark written, only the failed outcome');
+  const status = await s.status.read('ingest-site-meter');
+  assert.equal(status?.ok, false);
+  assert.match(status?.summary ?? '', /HTTP 401/);
+  assert.doesNotMatch(JSON.stringify(status), /wrong-secret-key/);
 });

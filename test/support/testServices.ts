@@ -6,6 +6,7 @@ import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSou
 import { RegistryModelSource } from '../../shared/predict/RegistryModelSource';
 import { ModelRegistry } from '../../shared/registry/ModelRegistry';
 import type { Services } from '../../shared/runtime/createServices';
+import { StatusStore } from '../../shared/health/StatusStore';
 import { ObservationStore } from '../../shared/sources/ObservationStore';
 import { ProviderClient } from '../../shared/sources/ProviderClient';
 import type { Clock } from '../../shared/time/Clock';
@@ -38,6 +39,7 @@ export function testServices(clock: Clock, config: ForecastConfig = testConfig()
     observations: new ObservationStore(blobs),
     forecasts: new MemoryForecastStore(),
     registry,
+    status: new StatusStore(blobs),
     models: new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime)),
     provider: (id) => {
       const p = providers.get(id);

@@ -1,0 +1,29 @@
+import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+
+/** The outcome of the last run of a function, for /api/health. */
+export interface RunStatus {
+  at: string;
+  ok: boolean;
+  /** A one-line summary (counts) or the error message. */
+  summary: string;
+  details?: Record<string, unknown>;
+}
+
+/** Last-run records in the state container: small blobs, overwritten on every run. */
+export class StatusStore {
+  constructor(private readonly blobs: BlobStore) {}
+
+  async record(name: string, status: RunStatus): Promise<void> {
+    await this.blobs.put(CONTAINERS.state, `status/${name}.json`, JSON.stringify(status), { contentType: 'application/json' });
+  }
+
+  /** Records a run without ever failing the run itself (the status is a report, not the work). */
+  async recordQuietly(name: string, status: RunStatus): Promise<void> {
+    await this.record(name, status).catch(() => undefined);
+  }
+
+  async read(name: string): Promise<RunStatus | undefined> {
+    const blob = await this.blobs.get(CONTAINERS.state, `status/${name}.json`);
+    return blob ? (JSON.parse(blob.body.toString('utf8')) as RunStatus) : undefined;
+  }
+}

@@ -1,0 +1,136 @@
+import type { ForecastConfig } from '../config/ForecastConfig';
+import type { ForecastStore } from '../forecast/ForecastStore';
+import { chooseModel, freshness } from '../predict/chooseModel';
+import { gatherInputs } from '../predict/gatherInputs';
+import type { ModelRegistry } from '../registry/ModelRegistry';
+import type { ObservationStore } from '../sources/ObservationStore';
+import type { Clock } from '../time/Clock';
+import { floorToSlot, minutesBetween } from '../time/slots';
+import { featureNames } from '../training/featureNames';
+import { featureSpecFor } from '../training/featureSpecFor';
+import type { RunStatus, StatusStore } from './StatusStore';
+
+export interface HealthDeps {
+  config: ForecastConfig;
+  clock: Clock;
+  observations: ObservationStore;
+  forecasts: ForecastStore;
+  registry: ModelRegistry;
+  status: StatusStore;
+}
+
+export interface ServiceCheck {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+export interface SourceHealth {
+  id: string;
+  kind: string;
+  sites: {
+    site: string;
+    newestObservedAt: string | null;
+    newestAvailableAt: string | null;
+    ageMinutes: number | null;
+    fresh: boolean;
+    reason?: string;
+    stalenessLimit: { minutes: number; basis: string; samples: number };
+  }[];
+  lastIngest: RunStatus | null;
+}
+
+export interface HealthReport {
+  /** ok: every source fresh; degraded: forecasting without some source; down: cannot forecast. */
+  status: 'ok' | 'degraded' | 'down';
+  canForecast: boolean;
+  /** Why the system cannot forecast, or what it is doing without. */
+  reasons: string[];
+  checkedAt: string;
+  services: { blobStorage: ServiceCheck; cosmosDb: ServiceCheck };
+  sources: SourceHealth[];
+  model: {
+    champion: string | null;
+    /** The model each site would be forecast with now. */
+    serving: { site: string; model: string | null; version: string | null; sources: string[] }[];
+  };
+  lastPrediction: RunStatus | null;
+}
+
+/** Checks every dependency of the forecast path and says whether the system can forecast right now. */
+export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
+  const { config } = deps;
+  const now = deps.clock.now();
+  const issueTime = floorToSlot(now, config.forecast.cadenceMinutes);
+  const reasons: string[] = [];
+
+  const blobStorage = await probe(() => deps.status.read('predict'));
+  const cosmosDb = await probe(() => deps.forecasts.latest(config.sites[0]?.id ?? ''));
+  if (!blobStorage.ok) reasons.push(`Blob Storage does not answer: ${blobStorage.error}`);
+  if (!cosmosDb.ok) reasons.push(`Cosmos DB does not answer: ${cosmosDb.error}`);
+
+  const sources: SourceHealth[] = config.sources.map((s) => ({ id: s.id, kind: s.kind, sites: [], lastIngest: null }));
+  const serving: HealthReport['model']['serving'] = [];
+  let champion: string | null = null;
+  let lastPrediction: RunStatus | null = null;
+  if (blobStorage.ok) {
+    const pointer = await deps.registry.champion().catch(() => undefined);
+    champion = pointer?.pointer.version ?? null;
+    const card = champion ? await deps.registry.card(champion).catch(() => undefined) : undefined;
+    const persistenceSpec = featureSpecFor(config, config.sites[0]?.id ?? '', [config.target.source]);
+    const candidates = [
+      ...(card?.models ?? []).map((m) => ({ id: m.id, sources: m.sources, featureNames: m.inputs, version: card?.version ?? null, score: m.heldOut.meanRmse })).sort((a, b) => a.score - b.score),
+      { id: `persistence-${config.target.source}-${config.target.field}`, sources: [config.target.source], featureNames: featureNames(persistenceSpec), version: null, score: Infinity },
+    ];
+    for (const site of config.sites) {
+      const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
+      const fresh = freshness(config, latest, issueTime, limits);
+      for (const source of sources) {
+        const obs = latest.get(source.id);
+        const missing = fresh.get(source.id);
+        const limit = limits.get(source.id);
+        source.sites.push({
+          site: site.id,
+          newestObservedAt: obs?.observedAt ?? null,
+          newestAvailableAt: obs?.availableAt ?? null,
+          ageMinutes: obs ? Math.round(minutesBetween(new Date(obs.observedAt), issueTime)) : null,
+          fresh: missing === null,
+          ...(missing ? { reason: missing.reason } : {}),
+          stalenessLimit: { minutes: limit?.minutes ?? NaN, basis: limit?.basis ?? 'default', samples: limit?.samples ?? 0 },
+        });
+      }
+      const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
+      serving.push({ site: site.id, model: choice?.model.id ?? null, version: choice?.model.version ?? null, sources: [...(choice?.model.sources ?? [])] });
+      if (!choice) reasons.push(`site ${site.id}: no model can run with the sources that are fresh`);
+    }
+    for (const source of sources) {
+      source.lastIngest = (await deps.status.read(`ingest-${source.id}`).catch(() => undefined)) ?? null;
+      if (source.lastIngest && !source.lastIngest.ok) reasons.push(`last ingest of ${source.id} failed: ${source.lastIngest.summary}`);
+      for (const s of source.sites) if (!s.fresh) reasons.push(`${source.id} at ${s.site}: ${s.reason}`);
+    }
+    lastPrediction = (await deps.status.read('predict').catch(() => undefined)) ?? null;
+  }
+
+  const canForecast = blobStorage.ok && cosmosDb.ok && serving.length === config.sites.length && serving.every((s) => s.model !== null);
+  const allFresh = sources.every((s) => s.sites.every((x) => x.fresh));
+  return {
+    status: !canForecast ? 'down' : allFresh ? 'ok' : 'degraded',
+    canForecast,
+    reasons,
+    checkedAt: now.toISOString(),
+    services: { blobStorage, cosmosDb },
+    sources,
+    model: { champion, serving },
+    lastPrediction,
+  };
+}
+
+async function probe(fn: () => Promise<unknown>): Promise<ServiceCheck> {
+  const started = performance.now();
+  try {
+    await fn();
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: (err as Error).message.split('\n')[0]?.slice(0, 200) ?? 'unknown error' };
+  }
+}
