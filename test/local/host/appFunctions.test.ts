@@ -45,6 +45,7 @@ test('the local host discovers exactly the functions the app registers, with the
     .sort((a, b) => a.name.localeCompare(b.name));
   assert.deepEqual(summary, [
     { name: 'forecast', trigger: 'httpTrigger', route: 'forecast', methods: ['GET'], authLevel: 'function' },
+    { name: 'health', trigger: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
     { name: 'ingest-neighbors', trigger: 'timerTrigger', schedule: '%INGEST_NEIGHBORS_SCHEDULE%', resolved: '0 */5 * * * *' },
     { name: 'ingest-site-meter', trigger: 'timerTrigger', schedule: '%INGEST_SITE_METER_SCHEDULE%', resolved: '0 */5 * * * *' },
     { name: 'ingest-skycam', trigger: 'timerTrigger', schedule: '%INGEST_SKYCAM_SCHEDULE%', resolved: '0 1-59/5 * * * *' },
