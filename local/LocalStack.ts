@@ -51,6 +51,8 @@ export class LocalStack {
     readonly httpUrl: string,
     readonly children: { host: ChildProcess; providers: ChildProcess },
     readonly restart: { azurite: () => Promise<void>; cosmos: () => Promise<void> },
+    /** Restarts the providers with extra settings, e.g. a PROVIDER_FAULTS schedule decided once the stack is up. */
+    readonly restartProviders: (settings: Record<string, string>) => Promise<void>,
   ) {}
 
   static async start(o: LocalStackOptions): Promise<LocalStack> {
@@ -90,20 +92,27 @@ export class LocalStack {
       group.add({ name: 'local settings', stop: async () => rmSync(settingsFile, { force: true }) });
 
       status('starting the simulated providers');
-      const providers = spawnNodeService({ name: 'providers', script: join(PROJECT_ROOT, 'dist/local/providers/serve.js'), env, logFile: join(logs, 'providers.log'), echo: o.echoLogs ?? false });
-      group.addProcess('providers', providers);
       const services = createServices(env);
-      await Promise.all(
-        services.config.sources.map((s) =>
-          waitFor(
-            async () => {
-              const res = await fetch(`${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`, { headers: { [API_KEY_HEADER]: s.provider.apiKey } });
-              return res.ok ? true : undefined;
-            },
-            { description: `provider ${s.id} at ${s.provider.endpoint}`, timeoutMs: 30_000, intervalMs: 100, failFast: () => (providers.exitCode !== null ? new Error(`the providers exited (code ${providers.exitCode}); see ${join(logs, 'providers.log')}`) : undefined) },
+      // A providers process of its own, tracked by the group; restartable with other settings (fault schedules).
+      const startProviderProcess = async (extra: Record<string, string>): Promise<{ child: ChildProcess; service: { stop(): Promise<void> } }> => {
+        const child = spawnNodeService({ name: 'providers', script: join(PROJECT_ROOT, 'dist/local/providers/serve.js'), env: { ...env, ...extra }, logFile: join(logs, 'providers.log'), echo: o.echoLogs ?? false });
+        const service = group.addProcess('providers', child);
+        await Promise.all(
+          services.config.sources.map((s) =>
+            waitFor(
+              async () => {
+                const res = await fetch(`${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`, { headers: { [API_KEY_HEADER]: s.provider.apiKey } });
+                await res.arrayBuffer();
+                // A provider in a scheduled outage answers 503: it is up, just failing on purpose.
+                return res.ok || res.status === 503 ? true : undefined;
+              },
+              { description: `provider ${s.id} at ${s.provider.endpoint}`, timeoutMs: 30_000, intervalMs: 100, failFast: () => (child.exitCode !== null ? new Error(`the providers exited (code ${child.exitCode}); see ${join(logs, 'providers.log')}`) : undefined) },
+            ),
           ),
-        ),
-      );
+        );
+        return { child, service };
+      };
+      let providers = await startProviderProcess({});
 
       if (o.backfillDays > 0) {
         status(`backfilling up to ${o.backfillDays} days of history from the providers`);
@@ -141,7 +150,11 @@ export class LocalStack {
           cosmos = await startCosmosService(cosmos.port);
         },
       };
-      return new LocalStack(group, settings, services, httpUrl, { host, providers }, restart);
+      const restartProviders = async (extra: Record<string, string>): Promise<void> => {
+        await providers.service.stop();
+        providers = await startProviderProcess(extra);
+      };
+      return new LocalStack(group, settings, services, httpUrl, { host, providers: providers.child }, restart, restartProviders);
     } catch (err) {
       await group.stopAll().catch(() => undefined);
       throw err;

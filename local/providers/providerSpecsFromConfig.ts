@@ -7,7 +7,7 @@ import type { ProviderSpec } from './ProviderSpec';
 /** Fields the world produces per sensor source (image fields are derived downstream, so not checked). */
 const SENSOR_FIELDS: Record<SensorSourceId, readonly string[]> = {
   'site-meter': ['power_kw', 'ghi_wm2'],
-  neighbors: ['ghi_w6', 'ghi_w12', 'ghi_nw8', 'ghi_sw8'],
+  neighbors: ['ghi_w25', 'ghi_w45', 'ghi_nw35', 'ghi_sw35'],
   weather: ['temp_c', 'wind_speed_ms', 'wind_dir_deg', 'humidity_pct', 'pressure_hpa'],
 };
 

@@ -44,8 +44,8 @@ export const sourceSchema = z.strictObject({
   schedule,
   /** Value fields the provider delivers (sensor) or the preprocessor derives (image). */
   fields: z.array(fieldName).min(1),
-  /** A source is stale when its newest available observation is older than this (minutes). */
-  stalenessLimitMinutes: z.number().positive().max(7 * 24 * 60).default(90),
+  /** A source is stale when its newest available observation is older than this (minutes); unset: learned from its delays. */
+  stalenessLimitMinutes: z.number().positive().max(7 * 24 * 60).optional(),
   /** How far back the first ingestion reads when the source has no watermark yet (hours). */
   initialLookbackHours: z.number().positive().max(90 * 24).default(6),
   /** Largest accepted image, in bytes (image sources). */

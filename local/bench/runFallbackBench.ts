@@ -1,0 +1,228 @@
+import type { ForecastConfig } from '../../shared/config/ForecastConfig';
+import type { ModelRuntime } from '../../shared/models/ModelRuntime';
+import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
+import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSource';
+import type { ServingModel } from '../../shared/predict/ServingModel';
+import type { LeadMetrics } from '../../shared/registry/ModelCard';
+import { addMinutes, floorToSlot } from '../../shared/time/slots';
+import type { HistoryRecord } from '../../shared/training/HistoryRecord';
+import { DEFAULT_TRAIN_OPTIONS, type TrainedModels, type TrainingWindow, type TrainOptions, trainModels } from '../../shared/training/trainModels';
+import { World } from '../world/World';
+import { defaultFaultEpisodes, type FaultEpisode, faultScheduleOf } from './faultEpisodes';
+import { type ScenarioResult, scoreServed } from './scoreServed';
+import { AsOf, serveSlots } from './serveSlots';
+import { simulateSources } from './simulateSources';
+import { DEFAULT_INGEST_TIMING, type IngestTiming, withAvailability } from './withAvailability';
+
+/** Options of the fallback benchmark. */
+export interface FallbackBenchOptions {
+  /** The history ends here: the last issue slot is the one whose longest lead is observed by then. */
+  end: Date;
+  /** Days of issue slots; the last `heldOutFraction` of them are held out and evaluated. */
+  days: number;
+  /** Seed of the simulated world. */
+  seed: number;
+  /** The site simulated and evaluated; undefined: the configuration's first. */
+  site: string | undefined;
+  /** Overrides of the training options (the defaults are what `npm run train` uses). */
+  train: Partial<TrainOptions>;
+  /** How publishedAt turns into availableAt. */
+  ingest: IngestTiming;
+  /** The outages over the held-out window; undefined: defaultFaultEpisodes. */
+  episodes: ((sources: readonly string[], heldOut: { from: Date; to: Date }) => FaultEpisode[]) | undefined;
+  /** Slots after an episode ends that still count as part of it (the backlog is being delivered). */
+  recoveryMinutes: number;
+  /** Pictures analysed at once. */
+  imageConcurrency: number;
+  /** Runs the models; a new OnnxModelRuntime when undefined. */
+  runtime: ModelRuntime | undefined;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+export const DEFAULT_FALLBACK_BENCH_OPTIONS: FallbackBenchOptions = {
+  end: new Date('2026-06-29T00:00:00Z'),
+  days: 28,
+  seed: 42,
+  site: undefined,
+  train: {},
+  ingest: DEFAULT_INGEST_TIMING,
+  episodes: undefined,
+  recoveryMinutes: 60,
+  imageConcurrency: 4,
+  runtime: undefined,
+  log: () => undefined,
+};
+
+/** A trained model as the bench reports it. */
+export interface BenchModel {
+  id: string;
+  kind: string;
+  sources: string[];
+  /** Whether it survived pruning (a candidate of the chooser). */
+  kept: boolean;
+  /** Held-out metrics on the rows every model has (all sources fresh), as in the model card. */
+  heldOut: LeadMetrics[];
+  meanRmse: number;
+}
+
+/** Everything the benchmark measured. */
+export interface FallbackBenchResult {
+  seed: number;
+  site: string;
+  target: { source: string; field: string; unit: string };
+  leadsMinutes: number[];
+  window: { from: string; heldOutFrom: string; to: string };
+  trainingRows: number;
+  heldOutSlots: number;
+  models: BenchModel[];
+  pruned: { id: string; reason: string }[];
+  /** `all sources fresh`, `without <source>` per source, `fault schedule`. */
+  scenarios: ScenarioResult[];
+  faults: {
+    /** The schedule as the providers' PROVIDER_FAULTS setting. */
+    providerFaults: Record<string, { from: string; to: string }[]>;
+    /** Per episode: the slots from its start to `recoveryMinutes` after its end. */
+    episodes: { label: string; sources: string[]; from: string; to: string; result: ScenarioResult }[];
+  };
+  seconds: { simulate: number; train: number; evaluate: number };
+  /** What did not go as asked, e.g. a model family left out because its ONNX export failed the parity check. */
+  notes: string[];
+}
+
+/** Scenario names, in table order. */
+export const ALL_FRESH = 'all sources fresh';
+export const FAULT_SCHEDULE = 'fault schedule';
+export const withoutScenario = (source: string): string => `without ${source}`;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Service without a source, measured: simulates `days` of every source at one site (camera features from the
+ * world's pictures), trains the registry's models with trainModels on the first part, and serves every held-out
+ * slot as live prediction does (chooseModel over the ONNX-loaded models, persistence last) with all sources fresh,
+ * with each source missing, and under a fault schedule whose backlogs arrive late.
+ */
+export async function runFallbackBench(config: ForecastConfig, options: Partial<FallbackBenchOptions> = {}): Promise<FallbackBenchResult> {
+  const o = { ...DEFAULT_FALLBACK_BENCH_OPTIONS, ...options };
+  if (!(Number.isFinite(o.days) && o.days >= 1)) throw new RangeError(`days must be at least 1, got ${o.days}`);
+  if (Number.isNaN(o.end.getTime())) throw new RangeError('end is not a valid time');
+  const siteConfig = o.site === undefined ? config.sites[0] : config.sites.find((s) => s.id === o.site);
+  if (!siteConfig) throw new RangeError(`unknown site "${o.site ?? ''}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`);
+  const site = siteConfig.id;
+  // One site: trainModels trains on every configured site, and only this one is simulated.
+  const bench: ForecastConfig = { ...config, sites: [siteConfig] };
+  const train: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, codeVersion: 'bench', ...o.train, historyDays: o.days };
+  const cadence = config.forecast.cadenceMinutes;
+  const leads = config.forecast.leadsMinutes;
+  const maxLead = Math.max(...leads);
+  const sources = config.sources.map((s) => s.id);
+
+  // The window as trainAndPublish cuts it.
+  const to = floorToSlot(addMinutes(o.end, -maxLead), cadence);
+  const from = floorToSlot(addMinutes(to, -o.days * 1440), cadence);
+  const heldOutFrom = floorToSlot(new Date(from.getTime() + (1 - train.heldOutFraction) * (to.getTime() - from.getTime())), cadence);
+
+  const began = Date.now();
+  const world = new World({ seed: o.seed, sites: [{ id: site, latitude: siteConfig.latitude, longitude: siteConfig.longitude }] });
+  // Inputs older than the longest staleness limit are never used, so a few hours before `from` are enough.
+  const simulated = await simulateSources(world, bench, site, new Date(from.getTime() - 3 * HOUR_MS), addMinutes(to, maxLead + 10), {
+    imageConcurrency: o.imageConcurrency,
+    onImages: (done, total) => o.log(`camera features ${done}/${total}`),
+  });
+  const historyWith = (outages: Readonly<Record<string, readonly { from: Date; to: Date }[]>>): Map<string, HistoryRecord[]> =>
+    new Map(config.sources.map((s) => [s.id, withAvailability(world, site, s.id, simulated.get(s.id) ?? [], outages[s.id] ?? [], o.ingest, s.kind === 'image')]));
+  const normal = historyWith({});
+  const truth = new Map((simulated.get(config.target.source) ?? []).map((r) => [r.observedAt, r.values[config.target.field] ?? Number.NaN]));
+  const simulatedAt = Date.now();
+
+  const runtime = o.runtime ?? new OnnxModelRuntime();
+  o.log(`training ${train.sourceSets} x ${train.kinds.join('+')} on ${from.toISOString()} .. ${heldOutFrom.toISOString()}`);
+  const notes: string[] = [];
+  const models = await trainSkippingParityFailures(bench, new Map([[site, normal]]), { from, to, heldOutFrom }, train, runtime, o.log, notes);
+  const trainedAt = Date.now();
+
+  const candidates: ServingModel[] = [];
+  try {
+    // What RegistryModelSource serves: the version's models best first, then the persistence fallback.
+    for (const k of models.kept) {
+      candidates.push({ id: k.card.id, kind: k.card.kind, version: 'bench', sources: k.card.sources, featureNames: k.card.inputs, leadsMinutes: [...leads], score: k.card.heldOut.meanRmse, model: await runtime.load(k.bytes) });
+    }
+    candidates.sort((a, b) => a.score - b.score);
+    candidates.push(...(await new PersistenceModelSource(bench, runtime).current()));
+
+    const issueTimes: number[] = [];
+    for (let t = Math.ceil(heldOutFrom.getTime() / (cadence * 60_000)) * cadence * 60_000; t <= to.getTime(); t += cadence * 60_000) issueTimes.push(t);
+    const targetAsOf = new AsOf(normal.get(config.target.source) ?? []);
+    const reference = new Map(issueTimes.map((t) => [t, targetAsOf.at(t)?.values[config.target.field] ?? Number.NaN]));
+    const run = async (name: string, history: ReadonlyMap<string, readonly HistoryRecord[]>, drop: string[] = []): Promise<{ result: ScenarioResult; slots: Awaited<ReturnType<typeof serveSlots>> }> => {
+      o.log(`serving ${issueTimes.length} held-out slots: ${name}`);
+      const slots = await serveSlots(bench, site, issueTimes, history, candidates, drop);
+      return { result: scoreServed(name, slots, leads, truth, reference), slots };
+    };
+
+    const scenarios: ScenarioResult[] = [(await run(ALL_FRESH, normal)).result];
+    for (const s of sources) scenarios.push((await run(withoutScenario(s), normal, [s])).result);
+    const episodes = (o.episodes ?? defaultFaultEpisodes)(sources, { from: heldOutFrom, to });
+    const { json, schedule } = faultScheduleOf(episodes, sources);
+    const faulted = await run(FAULT_SCHEDULE, historyWith(schedule));
+    scenarios.push(faulted.result);
+    const episodeResults = episodes.map((e) => {
+      const until = e.to.getTime() + o.recoveryMinutes * 60_000;
+      const slots = faulted.slots.filter((s) => s.issueTime >= e.from.getTime() && s.issueTime < until);
+      return { label: e.label, sources: e.sources, from: e.from.toISOString(), to: e.to.toISOString(), result: scoreServed(e.label, slots, leads, truth, reference) };
+    });
+
+    const keptIds = new Set(models.kept.map((k) => k.card.id));
+    return {
+      seed: o.seed,
+      site,
+      target: { source: config.target.source, field: config.target.field, unit: config.target.unit },
+      leadsMinutes: [...leads],
+      window: { from: from.toISOString(), heldOutFrom: heldOutFrom.toISOString(), to: to.toISOString() },
+      trainingRows: Math.max(...models.trained.map((t) => t.trainingRows)),
+      heldOutSlots: issueTimes.length,
+      models: [...models.trained]
+        .sort((a, b) => a.card.heldOut.meanRmse - b.card.heldOut.meanRmse)
+        .map((t) => ({ id: t.card.id, kind: t.card.kind, sources: t.card.sources, kept: keptIds.has(t.card.id), heldOut: t.card.heldOut.perLead, meanRmse: t.card.heldOut.meanRmse })),
+      pruned: models.pruned,
+      scenarios,
+      faults: { providerFaults: json, episodes: episodeResults },
+      notes,
+      seconds: { simulate: (simulatedAt - began) / 1000, train: (trainedAt - simulatedAt) / 1000, evaluate: (Date.now() - trainedAt) / 1000 },
+    };
+  } finally {
+    await Promise.all(candidates.map((c) => c.model.release()));
+  }
+}
+
+const PARITY_FAILURE = /^exported ONNX of (gbdt|linear)-\S+ disagrees with the trained model/;
+
+/**
+ * trainModels as the registry runs it; when a family's export fails the ONNX parity check (the registry would
+ * publish nothing), that family is left out, said in `notes`, and the rest trained again, so the bench still
+ * measures the fallback chain.
+ */
+async function trainSkippingParityFailures(
+  config: ForecastConfig,
+  history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>,
+  window: TrainingWindow,
+  train: TrainOptions,
+  runtime: ModelRuntime,
+  log: (line: string) => void,
+  notes: string[],
+): Promise<TrainedModels> {
+  let kinds = [...train.kinds];
+  for (;;) {
+    try {
+      return await trainModels(config, history, window, { ...train, kinds }, runtime, log);
+    } catch (err) {
+      const family = err instanceof Error ? PARITY_FAILURE.exec(err.message)?.[1] : undefined;
+      if (family === undefined || kinds.length < 2) throw err;
+      kinds = kinds.filter((k) => k !== family);
+      const note = `${family} models left out: ${(err as Error).message} (trainAndPublish would publish nothing with the default kinds)`;
+      notes.push(note);
+      log(`WARNING ${note}; training ${kinds.join('+')} only`);
+    }
+  }
+}

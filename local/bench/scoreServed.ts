@@ -1,0 +1,59 @@
+import type { LeadMetrics } from '../../shared/registry/ModelCard';
+import { leadMetrics } from '../../shared/training/leadMetrics';
+import type { ServedSlot } from './serveSlots';
+
+/** How one scenario went over its issue slots. */
+export interface ScenarioResult {
+  scenario: string;
+  /** Issue slots considered. */
+  slots: number;
+  /** Slots that got a forecast. */
+  served: number;
+  /** served / slots, in percent. */
+  servedPct: number;
+  /** Per lead over the served slots: RMSE, MAE and skill against persistence on the same slots. */
+  perLead: LeadMetrics[];
+  /** Slots served by each model; NO_FORECAST counts the slots without one. */
+  byModel: Record<string, number>;
+}
+
+/** The byModel key of the slots that got no forecast. */
+export const NO_FORECAST = '(no forecast)';
+const MINUTE_MS = 60_000;
+
+/**
+ * Scores what was served: each forecast against the target observed at its validTime, and against the reference
+ * persistence of its slot (the newest target value available at issueTime in normal operation), with the same
+ * definitions the model card uses (leadMetrics).
+ */
+export function scoreServed(
+  scenario: string,
+  slots: readonly ServedSlot[],
+  leadsMinutes: readonly number[],
+  truth: ReadonlyMap<number, number>,
+  reference: ReadonlyMap<number, number>,
+): ScenarioResult {
+  const L = leadsMinutes.length;
+  const served = slots.filter((s) => s.model !== null);
+  const Y = new Float32Array(served.length * L);
+  const predictions = new Float32Array(served.length * L);
+  const persistence = new Float32Array(served.length);
+  served.forEach((s, i) => {
+    leadsMinutes.forEach((lead, l) => {
+      Y[i * L + l] = truth.get(s.issueTime + lead * MINUTE_MS) ?? Number.NaN;
+      predictions[i * L + l] = s.values[l] ?? Number.NaN;
+    });
+    persistence[i] = reference.get(s.issueTime) ?? Number.NaN;
+  });
+  const rows = { keys: served.map((s) => String(s.issueTime)), X: new Float32Array(0), Y, persistence, cols: 0, leads: L };
+  const byModel: Record<string, number> = {};
+  for (const s of slots) byModel[s.model ?? NO_FORECAST] = (byModel[s.model ?? NO_FORECAST] ?? 0) + 1;
+  return {
+    scenario,
+    slots: slots.length,
+    served: served.length,
+    servedPct: slots.length === 0 ? 0 : Math.round((1000 * served.length) / slots.length) / 10,
+    perLead: served.length === 0 ? leadsMinutes.map((leadMinutes) => ({ leadMinutes, rmse: Number.NaN, mae: Number.NaN, skill: Number.NaN, n: 0 })) : leadMetrics(predictions, rows, leadsMinutes),
+    byModel: Object.fromEntries(Object.entries(byModel).sort((a, b) => b[1] - a[1])),
+  };
+}

@@ -1,0 +1,220 @@
+import type { ForecastConfig } from '../config/ForecastConfig';
+import { exportGbdtOnnx } from '../models/gbdt/exportGbdtOnnx';
+import type { GbdtOptions } from '../models/gbdt/GbdtOptions';
+import { predictGbdtMulti } from '../models/gbdt/predictGbdtMulti';
+import { trainGbdt } from '../models/gbdt/trainGbdt';
+import { exportLinearOnnx } from '../models/linear/exportLinearOnnx';
+import { predictLinearMulti } from '../models/linear/predictLinearMulti';
+import type { RidgeOptions } from '../models/linear/RidgeOptions';
+import { trainRidge } from '../models/linear/trainRidge';
+import type { ModelRuntime } from '../models/ModelRuntime';
+import type { CardModel, ModelCard } from '../registry/ModelCard';
+import { ModelRegistry } from '../registry/ModelRegistry';
+import { buildDataset } from './buildDataset';
+import type { Dataset } from './Dataset';
+import type { HistoryRecord } from './HistoryRecord';
+import { featureSpecFor } from './featureSpecFor';
+import { stalenessLimitsFor } from './stalenessLimitsFor';
+import { leadMetrics, meanRmse } from './leadMetrics';
+import { column, type Rows, rowsByKeys, rowsWhere } from './rowsWhere';
+import { sourceSetName, sourceSets } from './sourceSets';
+import { TrainingDataError } from './TrainingDataError';
+
+/** Options of a training run. */
+export interface TrainOptions {
+  /** Days of history used, ending at the newest issue slot whose targets have been observed. */
+  historyDays: number;
+  /** The most recent share of that window, held out for evaluation and the champion comparison. */
+  heldOutFraction: number;
+  /** `all`: one model on every source; `every-subset`: one per non-empty subset of sources plus a baseline on none. */
+  sourceSets: 'all' | 'every-subset';
+  /** Model families trained for each source set. */
+  kinds: readonly ('gbdt' | 'linear')[];
+  gbdt: Partial<GbdtOptions>;
+  ridge: Partial<RidgeOptions>;
+  /** Recorded in the card: which code trained the models. */
+  codeVersion: string;
+  /** Fewest training rows a model needs. */
+  minTrainingRows: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  historyDays: 28,
+  heldOutFraction: 0.25,
+  sourceSets: 'every-subset',
+  kinds: ['gbdt', 'linear'],
+  gbdt: {},
+  ridge: { alpha: 1 },
+  codeVersion: 'unknown',
+  minTrainingRows: 200,
+};
+
+/** Issue slots trained on ([from, heldOutFrom), purged) and held out ([heldOutFrom, to]). */
+export interface TrainingWindow {
+  from: Date;
+  to: Date;
+  heldOutFrom: Date;
+}
+
+/** One trained model: its card entry (held-out metrics filled in), its ONNX bytes and its held-out predictions. */
+export interface TrainedModel {
+  card: CardModel;
+  bytes: Uint8Array;
+  /** The held-out rows of its own source set (slots where its sources were fresh). */
+  heldOut: Rows;
+  /** The TypeScript model's forecasts on `heldOut`, row-major N×L. */
+  predictions: Float32Array;
+  trainingRows: number;
+}
+
+/** What trainModels produced. */
+export interface TrainedModels {
+  /** Every model trained, in training order, scored on the common held-out rows. */
+  trained: TrainedModel[];
+  /** The models worth serving, best held-out mean RMSE first (the card's models). */
+  kept: TrainedModel[];
+  /** The best of them: the model to serve when all its sources are fresh. */
+  serving: TrainedModel;
+  /** Models skipped (too few rows) or pruned (a model on a subset of their sources scores as well), with the reason. */
+  pruned: ModelCard['pruned'];
+  /** Held-out row keys (`<site>|<issueTime ms>`) every trained model has: the rows all are scored on. */
+  common: string[];
+}
+
+/** Exported ONNX must compute what the trained model computes (relative tolerance). */
+const PARITY_TOLERANCE = 1e-4;
+const MINUTE_MS = 60_000;
+
+/**
+ * Trains the models of one registry version from history in memory: datasets built only from what was available
+ * at each issueTime, a model per source set and family trained on the window before `heldOutFrom` (rows whose
+ * targets fall into the held-out window purged), exported to ONNX and checked against the TypeScript model, scored
+ * on the held-out rows they all share, and pruned when a model on a subset of their sources does as well.
+ * `history` maps site id -> source id -> records (availableAt already the effective one).
+ */
+export async function trainModels(
+  config: ForecastConfig,
+  history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>,
+  window: TrainingWindow,
+  options: TrainOptions,
+  runtime: ModelRuntime,
+  onStep?: (step: string) => void,
+): Promise<TrainedModels> {
+  const o = options;
+  const { from, to, heldOutFrom } = window;
+  const cadence = config.forecast.cadenceMinutes;
+  const leads = config.forecast.leadsMinutes;
+  const maxLead = Math.max(...leads);
+  const sources = config.sources.map((s) => s.id);
+  const sets = o.sourceSets === 'all' ? [sources] : sourceSets(sources);
+  const limits = stalenessLimitsFor(config, history);
+
+  const trained: TrainedModel[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  for (const set of sets) {
+    const name = sourceSetName(set, sources);
+    const parts = config.sites.map((site) => ({
+      site: site.id,
+      dataset: buildDataset({
+        spec: featureSpecFor(config, site.id, set),
+        target: config.target,
+        history: historyOf(history, site.id),
+        from,
+        to,
+        cadenceMinutes: cadence,
+        // A model learns only from slots where live prediction could have chosen it (its sources fresh).
+        stalenessLimitMinutes: limits,
+      }),
+    }));
+    const featureNames = (parts[0]?.dataset as Dataset).featureNames;
+    // Purge: a training row's targets must be observed before the held-out window starts.
+    const training = rowsWhere(parts, (t) => t + maxLead * MINUTE_MS < heldOutFrom.getTime());
+    const heldOut = rowsWhere(parts, (t) => t >= heldOutFrom.getTime());
+    for (const kind of o.kinds) {
+      const id = `${kind}-${name}`;
+      onStep?.(`train ${id}`);
+      const rows = training.keys.length;
+      if (rows < o.minTrainingRows || heldOut.keys.length === 0) {
+        skipped.push({ id, reason: `only ${rows} training and ${heldOut.keys.length} held-out rows` });
+        continue;
+      }
+      const meta = { modelId: id, kind, featureNames, leadsMinutes: [...leads], extra: { sources: JSON.stringify(set) } };
+      let bytes: Uint8Array;
+      let predictions: Float32Array;
+      if (kind === 'gbdt') {
+        const perLead = leads.map((_, l) => trainGbdt(training.X, column(training.Y, leads.length, l), rows, training.cols, o.gbdt));
+        bytes = exportGbdtOnnx(perLead, meta);
+        predictions = predictGbdtMulti(perLead, heldOut.X, heldOut.keys.length);
+      } else {
+        const perLead = leads.map((_, l) => trainRidge(training.X, column(training.Y, leads.length, l), rows, training.cols, o.ridge));
+        bytes = exportLinearOnnx(perLead, meta);
+        predictions = predictLinearMulti(perLead, heldOut.X, heldOut.keys.length);
+      }
+      await checkParity(runtime, id, bytes, heldOut, predictions);
+      const card: CardModel = {
+        id,
+        kind,
+        file: `${id}.onnx`,
+        sources: set,
+        inputs: featureNames,
+        heldOut: { perLead: [], meanRmse: Number.NaN },
+        sha256: ModelRegistry.sha256(bytes),
+      };
+      trained.push({ card, bytes, heldOut, predictions, trainingRows: rows });
+    }
+  }
+  if (trained.length === 0) {
+    throw new TrainingDataError('MISSING_HISTORY', `no model could be trained from ${from.toISOString()} to ${to.toISOString()}: ${skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')}`);
+  }
+
+  // Every model is scored on the same held-out rows: those every trained model has (where all its sources were fresh).
+  const common = trained.reduce<string[]>((keys, t) => {
+    const have = new Set(t.heldOut.keys);
+    return keys.filter((k) => have.has(k));
+  }, trained[0]?.heldOut.keys ?? []);
+  for (const t of trained) {
+    const index = new Map(t.heldOut.keys.map((k, i) => [k, i]));
+    const evalRows = rowsByKeys(t.heldOut, common);
+    const preds = new Float32Array(common.length * leads.length);
+    common.forEach((k, i) => preds.set(t.predictions.subarray((index.get(k) as number) * leads.length, ((index.get(k) as number) + 1) * leads.length), i * leads.length));
+    t.card.heldOut.perLead = leadMetrics(preds, evalRows, leads);
+    t.card.heldOut.meanRmse = meanRmse(t.card.heldOut.perLead);
+  }
+
+  // A model that does no better than one on a subset of its own sources is never chosen: leave it out.
+  const ranked = [...trained].sort((a, b) => a.card.heldOut.meanRmse - b.card.heldOut.meanRmse || a.card.sources.length - b.card.sources.length);
+  const kept: TrainedModel[] = [];
+  const pruned: ModelCard['pruned'] = [...skipped];
+  for (const t of ranked) {
+    const better = kept.find((k) => k.card.sources.every((s) => t.card.sources.includes(s)));
+    if (better) pruned.push({ id: t.card.id, reason: `${better.card.id} needs a subset of its sources and scores as well or better (mean RMSE ${better.card.heldOut.meanRmse} <= ${t.card.heldOut.meanRmse})` });
+    else kept.push(t);
+  }
+  return { trained, kept, serving: kept[0] as TrainedModel, pruned, common };
+}
+
+function historyOf(history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>, site: string): ReadonlyMap<string, readonly HistoryRecord[]> {
+  const h = history.get(site);
+  if (!h) throw new TrainingDataError('MISSING_HISTORY', `no history given for site "${site}"; got ${[...history.keys()].map((k) => `"${k}"`).join(', ') || 'none'}`);
+  return h;
+}
+
+/**
+ * Relative to the scale of the model's outputs (their RMS): float32 inference cannot match a double computation to
+ * 1e-4 of a value near zero when the target runs to thousands (a night-time 0.98 kW next to a 5,000 kW capacity).
+ */
+async function checkParity(runtime: ModelRuntime, id: string, bytes: Uint8Array, rows: Rows, expected: Float32Array): Promise<void> {
+  const scale = Math.sqrt(expected.reduce((s, v) => s + v * v, 0) / Math.max(1, expected.length));
+  const loaded = await runtime.load(bytes);
+  try {
+    const got = await loaded.predict(rows.X, rows.keys.length);
+    for (let i = 0; i < expected.length; i++) {
+      const e = expected[i] as number;
+      if (Math.abs((got[i] as number) - e) > PARITY_TOLERANCE * Math.max(1, Math.abs(e), scale)) {
+        throw new Error(`exported ONNX of ${id} disagrees with the trained model at value ${i}: ${got[i]} vs ${e}; not published`);
+      }
+    }
+  } finally {
+    await loaded.release();
+  }
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LocalStack } from '../../local/LocalStack';
+import { waitForPreprocessing } from '../../local/waitForPreprocessing';
+import type { Forecast } from '../../shared/forecast/Forecast';
+import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
+import { CONTAINERS } from '../../shared/storage/BlobStore';
+import { ScaledClock } from '../../shared/time/ScaledClock';
+import { addMinutes, floorToSlot } from '../../shared/time/slots';
+import { trainAndPublish } from '../../shared/training/trainAndPublish';
+
+// Hours of virtual time with providers failing: each in turn, then two at once, then all four; about three real minutes.
+const SPEED = 360;
+const START = new Date('2026-06-15T02:00:00Z');
+const H = 60;
+const SOURCES = ['site-meter', 'neighbors', 'weather', 'skycam'] as const;
+type Window = { source: string; from: Date; to: Date };
+/** The fault schedule, from the first slot after the stack is up and a first model is trained. */
+function schedule(from: Date): Window[] {
+  return [
+    ...SOURCES.map((source, i) => ({ source, from: addMinutes(from, i * 2.5 * H), to: addMinutes(from, (i + 1) * 2.5 * H) })),
+    ...(['neighbors', 'skycam'] as const).map((source) => ({ source, from: addMinutes(from, 10 * H), to: addMinutes(from, 12.5 * H) })),
+    ...SOURCES.map((source) => ({ source, from: addMinutes(from, 12.5 * H), to: addMinutes(from, 15 * H) })),
+  ];
+}
+let OUTAGES_FROM: Date;
+let RECOVERED: Date;
+let END: Date;
+let windows: Window[] = [];
+
+let stack: LocalStack;
+let dataDir: string;
+let clock: ScaledClock;
+let hostUp: Date;
+let normalModel: string;
+let forecasts: Forecast[];
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'outages-'));
+  clock = new ScaledClock({ virtualStart: START, realStartMs: Date.now(), speed: SPEED });
+  stack = await LocalStack.start({ dataDir, clock: clock.options, backfillDays: 5, ports: { http: 0, azurite: 0, cosmos: 0, providers: [] } });
+  hostUp = clock.now();
+  const s = stack.services;
+  await waitForPreprocessing(s.config, s.blobs, 90_000);
+  const trained = await trainAndPublish(
+    { config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry },
+    { historyDays: 4, kinds: ['gbdt'], gbdt: { nEstimators: 40 }, codeVersion: 'test' },
+  );
+  normalModel = trained.card.serving;
+  // The schedule starts after setup however long that took on this machine; the providers restart with it.
+  OUTAGES_FROM = addMinutes(floorToSlot(clock.now(), 10), 30);
+  windows = schedule(OUTAGES_FROM);
+  RECOVERED = addMinutes(OUTAGES_FROM, 15 * H);
+  END = addMinutes(RECOVERED, 2 * H);
+  const faults: Record<string, { from: string; to: string }[]> = {};
+  for (const w of windows) (faults[w.source] ??= []).push({ from: w.from.toISOString(), to: w.to.toISOString() });
+  await stack.restartProviders({ PROVIDER_FAULTS: JSON.stringify(faults) });
+  await sleep(clock.realDelayUntil(END));
+  forecasts = await s.forecasts.range('park-1', hostUp, END);
+});
+
+after(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const down = (t: Date): Window[] => windows.filter((w) => w.from <= t && t < w.to);
+
+test('every issue slot gets a forecast while providers fail, one, two and all four at a time', () => {
+  const issued = new Set(forecasts.map((f) => f.issueTime));
+  const missing: string[] = [];
+  for (let t = addMinutes(floorToSlot(hostUp, 10), 10); t < floorToSlot(END, 10); t = addMinutes(t, 10)) {
+    if (!issued.has(t.toISOString())) missing.push(t.toISOString());
+  }
+  assert.deepEqual(missing, [], `${forecasts.length} forecasts`);
+});
+
+test('the chosen model never uses a stale source, and the forecast names what was left out', () => {
+  for (const f of forecasts) {
+    const t = new Date(f.issueTime);
+    for (const input of f.inputs.filter((i) => i.used)) {
+      assert.ok(input.ageMinutes <= 120, `${f.issueTime}: ${f.model.id} used ${input.source} ${input.ageMinutes} min old`);
+      assert.ok(input.availableAt <= f.issueTime);
+    }
+    // 105 minutes into an outage the newest data is over two hours old, stale by any limit: not used, and named.
+    for (const w of down(t).filter((w) => t >= addMinutes(w.from, 105))) {
+      assert.ok(!f.model.sources.includes(w.source), `${f.issueTime}: ${f.model.id} uses ${w.source}, down since ${w.from.toISOString()}`);
+      assert.match(f.missing.find((m) => m.source === w.source)?.reason ?? '', /stale since|never seen/, `${f.issueTime}: ${w.source} named as missing`);
+    }
+  }
+  const allDown = forecasts.filter((f) => new Date(f.issueTime) >= addMinutes(OUTAGES_FROM, 14.5 * H) && new Date(f.issueTime) < RECOVERED);
+  assert.ok(allDown.length >= 2);
+  for (const f of allDown) assert.deepEqual(f.model.sources, [], `${f.issueTime}: with every provider down the baseline serves (${f.model.id})`);
+});
+
+test('after recovery the normal model serves again and the gap is backfilled', async () => {
+  const late = forecasts.filter((f) => new Date(f.issueTime) >= addMinutes(RECOVERED, 90));
+  assert.ok(late.length >= 2, 'forecasts after recovery');
+  for (const f of late) assert.equal(f.model.id, normalModel, `${f.issueTime} served by ${f.model.id}`);
+  for (const w of windows.filter((w) => w.source !== 'skycam')) {
+    const names = new Set<string>();
+    for (const day of new Set([w.from.toISOString().slice(0, 10), w.to.toISOString().slice(0, 10)])) {
+      for await (const b of stack.services.blobs.list(CONTAINERS.raw, `${w.source}/park-1/${day}/`)) names.add(b.name);
+    }
+    for (let t = w.from; t < w.to; t = addMinutes(t, 10)) {
+      const name = `${w.source}/park-1/${t.toISOString().slice(0, 10)}/${t.toISOString()}.json`;
+      assert.ok(names.has(name), `${name} backfilled after the outage`);
+    }
+  }
+});
