@@ -15,11 +15,13 @@ export function makePredictHandler(services: () => Services) {
         context.log(`predict: ${f.site} @ ${f.issueTime} with ${f.model.id}: ${f.leads.map((l) => `+${l.leadMinutes}m=${l.value}`).join(' ')}${timer.isPastDue ? ' [past due]' : ''}`);
       }
       for (const k of result.skipped) context.warn(`predict: no forecast for ${k.site} @ ${result.issueTime}: ${k.reason}`);
+      if (result.pending > 0) context.warn(`predict: Cosmos DB did not answer; ${result.pending} forecast(s) kept in Blob Storage as pending and served from there`);
+      if (result.flushed > 0) context.log(`predict: wrote ${result.flushed} pending forecast(s) to Cosmos DB`);
       await s.status.recordQuietly('predict', {
         at: s.clock.now().toISOString(),
         ok: result.skipped.length === 0,
         summary: `issue ${result.issueTime}: ${result.forecasts.length} forecast(s), ${result.skipped.length} site(s) skipped`,
-        details: { issueTime: result.issueTime, models: result.forecasts.map((f) => ({ site: f.site, model: f.model.id, version: f.model.version })), skipped: result.skipped },
+        details: { issueTime: result.issueTime, pending: result.pending, flushed: result.flushed, models: result.forecasts.map((f) => ({ site: f.site, model: f.model.id, version: f.model.version })), skipped: result.skipped },
       });
       return result;
     } catch (err) {

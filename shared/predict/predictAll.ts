@@ -1,9 +1,10 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { type Forecast, forecastId } from '../forecast/Forecast';
-import type { ForecastStore } from '../forecast/ForecastStore';
+import { ForecastBlobCopy } from '../forecast/ForecastBlobCopy';
+import { type ForecastStore, ForecastStoreUnavailableError } from '../forecast/ForecastStore';
 import type { Observation } from '../sources/Observation';
 import type { ObservationStore } from '../sources/ObservationStore';
-import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import type { BlobStore } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { addMinutes, floorToSlot } from '../time/slots';
 import { chooseModel, type ModelChoice } from './chooseModel';
@@ -25,6 +26,10 @@ export interface PredictResult {
   forecasts: Forecast[];
   /** Sites that got no forecast, with the reason. */
   skipped: { site: string; reason: string }[];
+  /** Forecasts kept in Blob Storage because Cosmos DB did not answer; written there by a later run. */
+  pending: number;
+  /** Earlier pending forecasts this run wrote to Cosmos DB. */
+  flushed: number;
 }
 
 /**
@@ -82,11 +87,36 @@ export async function predictAll(deps: PredictDeps): Promise<PredictResult> {
   }
 
   forecasts.sort((a, b) => a.site.localeCompare(b.site));
+  const copy = new ForecastBlobCopy(deps.blobs);
+  const flushed = await flushPending(copy, deps.forecasts);
+  let pending = 0;
   for (const forecast of forecasts) {
-    await deps.forecasts.upsert(forecast);
-    await deps.blobs.put(CONTAINERS.forecasts, `${forecast.site}/latest.json`, JSON.stringify(forecast), { contentType: 'application/json' });
+    // The blob copy first: when Cosmos DB is down the forecast is still served, and kept for Cosmos DB.
+    await copy.putLatest(forecast);
+    try {
+      await deps.forecasts.upsert(forecast);
+    } catch (err) {
+      if (!(err instanceof ForecastStoreUnavailableError)) throw err;
+      await copy.putPending(forecast);
+      pending++;
+    }
   }
-  return { issueTime: issueTime.toISOString(), forecasts, skipped };
+  return { issueTime: issueTime.toISOString(), forecasts, skipped, pending, flushed };
+}
+
+/** Writes forecasts kept while Cosmos DB was down; stops at the first failure (it is still down). */
+async function flushPending(copy: ForecastBlobCopy, store: ForecastStore): Promise<number> {
+  let flushed = 0;
+  try {
+    for await (const { name, forecast } of copy.pending()) {
+      await store.upsert(forecast);
+      await copy.clearPending(name);
+      flushed++;
+    }
+  } catch (err) {
+    if (!(err instanceof ForecastStoreUnavailableError)) throw err;
+  }
+  return flushed;
 }
 
 function describeMissing(config: ForecastConfig, latest: ReadonlyMap<string, Observation>): string {

@@ -67,3 +67,25 @@ test('with no target data available the site is skipped with the reason, nothing
   assert.match(result.skipped[0]?.reason ?? '', /no model can run: no observation available at issueTime from site-meter/);
   assert.equal(s.forecasts.docs.size, 0);
 });
+
+test('when Cosmos DB is down the forecast is kept in Blob Storage as pending, and written once it is back', async () => {
+  const { ForecastStoreUnavailableError } = await import('../../shared/forecast/ForecastStore');
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const s = testServices(clock);
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  const handler = makePredictHandler(() => s);
+  s.forecasts.failWith = new ForecastStoreUnavailableError('connect ECONNREFUSED');
+  const down = await handler(timer, new InvocationContext());
+  assert.equal(down.pending, 1);
+  assert.equal(s.forecasts.docs.size, 0);
+  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['park-1/latest.json', 'pending/park-1/2026-06-01T12:00:00.000Z.json']);
+
+  s.forecasts.failWith = undefined;
+  clock.set('2026-06-01T12:10:30Z');
+  await observe(s, 'site-meter', '2026-06-01T11:40:00.000Z', '2026-06-01T12:08:00.000Z', { power_kw: 1800, ghi_wm2: 660 });
+  const back = await handler(timer, new InvocationContext());
+  assert.equal(back.flushed, 1);
+  assert.equal(back.pending, 0);
+  assert.deepEqual([...s.forecasts.docs.keys()].sort(), ['park-1|2026-06-01T12:00:00.000Z', 'park-1|2026-06-01T12:10:00.000Z']);
+  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['park-1/latest.json']);
+});
