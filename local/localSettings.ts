@@ -23,6 +23,8 @@ export const DEFAULT_LOCAL_SCHEDULES = {
   /** Providers publish every 10 minutes; reading every 5 halves the extra wait. */
   ingest: '0 */5 * * * *',
   predict: '0 */10 * * * *',
+  /** Daily; reads the budget (not configured locally: it records that). */
+  costWatch: '0 0 6 * * *',
 } as const;
 
 /** `site-meter` -> `SITE_METER`: the prefix of a source's app settings. */
@@ -43,6 +45,7 @@ export function localSettings(input: LocalSettingsInput): Record<string, string>
     COSMOS_ENDPOINT: input.cosmosEndpoint,
     COSMOS_KEY: input.cosmosKey,
     PREDICT_SCHEDULE: input.predictSchedule ?? DEFAULT_LOCAL_SCHEDULES.predict,
+    COST_WATCH_SCHEDULE: DEFAULT_LOCAL_SCHEDULES.costWatch,
     CLOCK_SPEED: String(input.clock.speed),
     CLOCK_VIRTUAL_START: input.clock.virtualStart.toISOString(),
     CLOCK_REAL_START: String(input.clock.realStartMs),

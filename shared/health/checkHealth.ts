@@ -3,11 +3,15 @@ import type { ForecastStore } from '../forecast/ForecastStore';
 import { chooseModel, freshness } from '../predict/chooseModel';
 import { gatherInputs } from '../predict/gatherInputs';
 import type { ModelRegistry } from '../registry/ModelRegistry';
+import type { BreakerState } from '../sources/BreakerState';
+import type { BreakerStateReader } from '../sources/BreakerStore';
 import type { ObservationStore } from '../sources/ObservationStore';
 import type { Clock } from '../time/Clock';
 import { floorToSlot, minutesBetween } from '../time/slots';
 import { featureNames } from '../training/featureNames';
 import { featureSpecFor } from '../training/featureSpecFor';
+import { budgetHealth, type BudgetHealth } from '../cost/budgetHealth';
+import { COST_WATCH_STATUS } from '../cost/watchBudget';
 import type { RunStatus, StatusStore } from './StatusStore';
 
 export interface HealthDeps {
@@ -17,6 +21,8 @@ export interface HealthDeps {
   forecasts: ForecastStore;
   registry: ModelRegistry;
   status: StatusStore;
+  /** Each provider's circuit breaker; without it the report shows none. */
+  breakers?: BreakerStateReader;
 }
 
 export interface ServiceCheck {
@@ -38,6 +44,19 @@ export interface SourceHealth {
     stalenessLimit: { minutes: number; basis: string; samples: number };
   }[];
   lastIngest: RunStatus | null;
+  /** The provider's circuit breaker (null when it could not be read). */
+  breaker: BreakerReport | null;
+}
+
+/** A provider's circuit breaker as health shows it. */
+export interface BreakerReport {
+  state: BreakerState['state'];
+  /** When it entered this state (null: it has always been closed). */
+  since: string | null;
+  consecutiveFailures: number;
+  lastError: BreakerState['lastError'];
+  /** When an open breaker lets the next trial call through. */
+  retryAt: string | null;
 }
 
 export interface HealthReport {
@@ -55,6 +74,8 @@ export interface HealthReport {
     serving: { site: string; model: string | null; version: string | null; sources: string[] }[];
   };
   lastPrediction: RunStatus | null;
+  /** The budget's state as cost-watch last read it (does not affect canForecast). */
+  budget: BudgetHealth;
 }
 
 /** Checks every dependency of the forecast path and says whether the system can forecast right now. */
@@ -69,7 +90,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   if (!blobStorage.ok) reasons.push(`Blob Storage does not answer: ${blobStorage.error}`);
   if (!cosmosDb.ok) reasons.push(`Cosmos DB does not answer: ${cosmosDb.error}`);
 
-  const sources: SourceHealth[] = config.sources.map((s) => ({ id: s.id, kind: s.kind, sites: [], lastIngest: null }));
+  const sources: SourceHealth[] = config.sources.map((s) => ({ id: s.id, kind: s.kind, sites: [], lastIngest: null, breaker: null }));
   const serving: HealthReport['model']['serving'] = [];
   let champion: string | null = null;
   let lastPrediction: RunStatus | null = null;
@@ -106,11 +127,17 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     for (const source of sources) {
       source.lastIngest = (await deps.status.read(`ingest-${source.id}`).catch(() => undefined)) ?? null;
       if (source.lastIngest && !source.lastIngest.ok) reasons.push(`last ingest of ${source.id} failed: ${source.lastIngest.summary}`);
+      source.breaker = await readBreaker(deps.breakers, source.id);
+      const b = source.breaker;
+      if (b && b.state !== 'closed') {
+        reasons.push(`circuit breaker of ${source.id} is ${b.state} since ${b.since ?? '?'} after ${b.consecutiveFailures} failed run(s)${b.lastError ? ` (last error: ${b.lastError.message})` : ''}${b.retryAt ? `; next trial after ${b.retryAt}` : ''}`);
+      }
       for (const s of source.sites) if (!s.fresh) reasons.push(`${source.id} at ${s.site}: ${s.reason}`);
     }
     lastPrediction = (await deps.status.read('predict').catch(() => undefined)) ?? null;
   }
 
+  const budget = budgetHealth(blobStorage.ok ? await deps.status.read(COST_WATCH_STATUS).catch(() => undefined) : undefined);
   const canForecast = blobStorage.ok && cosmosDb.ok && serving.length === config.sites.length && serving.every((s) => s.model !== null);
   const allFresh = sources.every((s) => s.sites.every((x) => x.fresh));
   return {
@@ -122,7 +149,15 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     sources,
     model: { champion, serving },
     lastPrediction,
+    budget,
   };
+}
+
+async function readBreaker(reader: BreakerStateReader | undefined, source: string): Promise<BreakerReport | null> {
+  const read = await reader?.read(source).catch(() => undefined);
+  if (!read) return null;
+  const s = read.state;
+  return { state: s.state, since: s.since, consecutiveFailures: s.consecutiveFailures, lastError: s.lastError, retryAt: s.retryAt ?? null };
 }
 
 async function probe(fn: () => Promise<unknown>): Promise<ServiceCheck> {

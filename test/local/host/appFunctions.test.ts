@@ -29,6 +29,7 @@ test('the local host discovers exactly the functions the app registers, with the
     INGEST_WEATHER_SCHEDULE: '0 */5 * * * *',
     INGEST_SKYCAM_SCHEDULE: '0 1-59/5 * * * *',
     PREDICT_SCHEDULE: '0 */10 * * * *',
+    COST_WATCH_SCHEDULE: '0 0 6 * * *',
   };
   // The app reads its configuration from the environment when it registers, as it does in Azure.
   Object.assign(process.env, settings);
@@ -44,6 +45,7 @@ test('the local host discovers exactly the functions the app registers, with the
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
   assert.deepEqual(summary, [
+    { name: 'cost-watch', trigger: 'timerTrigger', schedule: '%COST_WATCH_SCHEDULE%', resolved: '0 0 6 * * *' },
     { name: 'forecast', trigger: 'httpTrigger', route: 'forecast', methods: ['GET'], authLevel: 'function' },
     { name: 'health', trigger: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
     { name: 'ingest-neighbors', trigger: 'timerTrigger', schedule: '%INGEST_NEIGHBORS_SCHEDULE%', resolved: '0 */5 * * * *' },

@@ -1,0 +1,176 @@
+import type { CostedFunction, CostInputs } from './CostInputs';
+import type { PriceEntry, PriceTable } from './PriceTable';
+
+/** One billed quantity: what, how much in a month, at which price, and what it costs before and after free grants. */
+export interface CostLine {
+  service: ServiceName;
+  item: string;
+  quantity: number;
+  unit: string;
+  /** The price entry applied (value per `priceUnit`). */
+  price: number;
+  priceUnit: string;
+  /** Cost at list price, before any free grant. */
+  listCost: number;
+  /** Cost after the monthly free grant, if the meter has one. */
+  cost: number;
+}
+
+export type ServiceName = 'Functions (Flex Consumption)' | 'Blob Storage (hot, LRS)' | 'Cosmos DB (serverless)' | 'Log Analytics / Application Insights' | 'Event Grid (system topic)';
+
+export interface ServiceCost {
+  service: ServiceName;
+  listCost: number;
+  cost: number;
+  lines: CostLine[];
+}
+
+/** How often a function runs in a month and what that bills. */
+export interface FunctionUsage {
+  name: CostedFunction;
+  executionsPerMonth: number;
+  /** Billed seconds of one execution (the 1 s minimum, then 100 ms steps). */
+  billedSeconds: number;
+  gbSeconds: number;
+}
+
+export interface CostEstimate {
+  currency: string;
+  hoursPerMonth: number;
+  functions: FunctionUsage[];
+  services: ServiceCost[];
+  total: { listCost: number; cost: number };
+  alwaysOn: { vmSize: string; lines: { item: string; cost: number }[]; cost: number };
+  storage: { capacityGb: number; writes: number; hostOps: number; reads: number; lists: number };
+}
+
+/**
+ * The expected monthly cost of a deployment at list prices. Free grants are applied as if this app were the only
+ * user of them in its subscription / billing account. Storage capacity is the steady state once retention is full.
+ */
+export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): CostEstimate {
+  const H = prices.hoursPerMonth;
+  const days = H / 24;
+  const perHour = (everyMinutes: number): number => 60 / everyMinutes;
+  const sources = inputs.sensorSources + inputs.imageSources;
+  const obsPerMonth = perHour(inputs.publishEveryMinutes) * H; // per site and source
+  const obsPerDay = perHour(inputs.publishEveryMinutes) * 24;
+
+  // Executions: an ingest run reads one source for all sites; predict forecasts all sites in one run.
+  const executions: Record<CostedFunction, number> = {
+    'ingest-sensor': inputs.sensorSources * perHour(inputs.ingestEveryMinutes) * H,
+    'ingest-image': inputs.imageSources * perHour(inputs.ingestEveryMinutes) * H,
+    'preprocess-image': inputs.imageSources * inputs.sites * obsPerMonth,
+    predict: perHour(inputs.predictEveryMinutes) * H,
+    forecast: inputs.forecastRequestsPerHour * H,
+    health: inputs.healthRequestsPerHour * H,
+    'cost-watch': days,
+  };
+  const fx = prices.functions;
+  const billedMs = (ms: number): number => Math.max(fx.minimumBillableMs.value, Math.ceil(ms / fx.billingIncrementMs.value) * fx.billingIncrementMs.value);
+  const memoryGb = inputs.functionMemoryMb / 1024;
+  const functions: FunctionUsage[] = (Object.keys(executions) as CostedFunction[]).map((name) => {
+    const n = executions[name];
+    const seconds = billedMs(inputs.durationsMs[name]) / 1000;
+    let gbSeconds = n * seconds * memoryGb;
+    if (name === 'predict') {
+      const extra = (billedMs(inputs.durationsMs.predict + inputs.coldStartExtraMs) - billedMs(inputs.durationsMs.predict)) / 1000;
+      gbSeconds += inputs.coldStartsPerDay * days * extra * memoryGb;
+    }
+    return { name, executionsPerMonth: n, billedSeconds: seconds, gbSeconds };
+  });
+  const totalExecutions = sum(functions.map((f) => f.executionsPerMonth));
+  const totalGbSeconds = sum(functions.map((f) => f.gbSeconds));
+
+  // Blob operations, counted from what the code does per run (see each comment).
+  const ingestRuns = executions['ingest-sensor'] + executions['ingest-image'];
+  const imagesPerMonth = inputs.imageSources * inputs.sites * obsPerMonth;
+  const blobsCreated =
+    inputs.sensorSources * inputs.sites * obsPerMonth + // raw/ observations
+    imagesPerMonth * 2 + // images/ and their features/
+    ingestRuns * 2 + // watermark and status record of every ingest run
+    executions.predict * (inputs.sites + 1) + // forecasts/<site>/latest.json and the status record
+    executions['cost-watch']; // its status record
+  const hostOps = inputs.hostStorageOpsPerHour * H;
+  const writes = blobsCreated;
+  const reads =
+    ingestRuns + // the watermark
+    executions['preprocess-image'] + // the trigger downloads the image
+    executions.predict * 2 + // champion pointer and model card
+    executions.health * (sources + 5); // status records, champion, card, budget
+  const lists = (executions.predict + executions.health) * inputs.sites * sources * 2; // each source's last 24 h spans two UTC day prefixes
+  const capacityGb =
+    (inputs.sensorSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.observationBytes +
+      inputs.imageSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.featureBytes +
+      inputs.imageSources * inputs.sites * obsPerDay * inputs.imageRetentionDays * inputs.imageBytes +
+      (inputs.modelStoreMb + inputs.deploymentPackageMb) * 1e6) /
+    1e9;
+
+  const ruPerMonth = executions.predict * inputs.sites * inputs.cosmosRuPerWrite + (executions.forecast + executions.health) * inputs.cosmosRuPerRead;
+  const cosmosGb = (inputs.sites * perHour(inputs.predictEveryMinutes) * 24 * inputs.forecastRetentionDays * inputs.forecastBytes) / 1e9;
+  const logGb = (totalExecutions * inputs.telemetryBytesPerExecution) / 1e9 + (inputs.hostTelemetryMbPerDay * days) / 1000;
+  const eventGridOps = blobsCreated + imagesPerMonth; // every blob created is an ingress event; images are also delivered
+
+  const b = prices.blobStorage;
+  const services: ServiceCost[] = [
+    service('Functions (Flex Consumption)', [
+      line('Functions (Flex Consumption)', 'on-demand execution time', totalGbSeconds, 'GB-s', fx.onDemandPerGbSecond, 1, fx.freeGbSecondsPerMonth.value),
+      line('Functions (Flex Consumption)', 'executions', totalExecutions, 'executions', fx.onDemandPerMillionExecutions, 1e6, fx.freeExecutionsPerMonth.value),
+    ]),
+    service('Blob Storage (hot, LRS)', [
+      line('Blob Storage (hot, LRS)', 'capacity (steady state)', capacityGb, 'GB-month', b.capacityPerGbMonth, 1),
+      line('Blob Storage (hot, LRS)', 'write operations (blobs the app writes)', writes, 'writes', b.writePer10k, 1e4),
+      // An assumption to measure (storage Transactions metric, API names AcquireLease/RenewLease), priced as writes, the dearer class.
+      line('Blob Storage (hot, LRS)', `Functions host lease renewals (assumed ${inputs.hostStorageOpsPerHour}/h)`, hostOps, 'lease ops', b.writePer10k, 1e4),
+      line('Blob Storage (hot, LRS)', 'list operations', lists, 'lists', b.listPer10k, 1e4),
+      line('Blob Storage (hot, LRS)', 'read operations', reads, 'reads', b.readPer10k, 1e4),
+    ]),
+    service('Cosmos DB (serverless)', [
+      line('Cosmos DB (serverless)', 'request units', ruPerMonth, 'RU', prices.cosmosDb.perMillionRu, 1e6),
+      line('Cosmos DB (serverless)', 'storage', cosmosGb, 'GB-month', prices.cosmosDb.storagePerGbMonth, 1),
+    ]),
+    service('Log Analytics / Application Insights', [
+      line('Log Analytics / Application Insights', 'ingestion', logGb, 'GB', prices.logAnalytics.perGbIngested, 1, prices.logAnalytics.freeGbPerMonth.value),
+    ]),
+    service('Event Grid (system topic)', [
+      line('Event Grid (system topic)', 'operations (every blob created + image deliveries)', eventGridOps, 'operations', prices.eventGrid.perMillionOperations, 1e6, prices.eventGrid.freeOperationsPerMonth.value),
+    ]),
+  ];
+
+  const a = prices.alwaysOn;
+  const alwaysOnLines = [
+    { item: `${a.vmSize} VM, always on (${H} h)`, cost: a.vmPerHour.value * H },
+    { item: 'OS disk', cost: a.osDiskPerMonth.value },
+    { item: 'public IP', cost: a.publicIpPerHour.value * H },
+  ];
+  return {
+    currency: prices.currency,
+    hoursPerMonth: H,
+    functions,
+    services,
+    total: { listCost: sum(services.map((s) => s.listCost)), cost: sum(services.map((s) => s.cost)) },
+    alwaysOn: { vmSize: a.vmSize, lines: alwaysOnLines, cost: sum(alwaysOnLines.map((l) => l.cost)) },
+    storage: { capacityGb, writes, hostOps, reads, lists },
+  };
+}
+
+function line(service: ServiceName, item: string, quantity: number, unit: string, price: PriceEntry, per: number, free = 0): CostLine {
+  return {
+    service,
+    item,
+    quantity,
+    unit,
+    price: price.value,
+    priceUnit: price.unit,
+    listCost: (quantity / per) * price.value,
+    cost: (Math.max(0, quantity - free) / per) * price.value,
+  };
+}
+
+function service(name: ServiceName, lines: CostLine[]): ServiceCost {
+  return { service: name, lines, listCost: sum(lines.map((l) => l.listCost)), cost: sum(lines.map((l) => l.cost)) };
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, x) => a + x, 0);
+}

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type CostInputs, costInputsFromConfig, DEFAULT_COST_INPUTS } from '../../../shared/cost/CostInputs';
+import { estimateMonthlyCost } from '../../../shared/cost/estimateMonthlyCost';
+import { checkPriceTable, loadPriceTable, type PriceEntry, type PriceTable } from '../../../shared/cost/PriceTable';
+import { testConfig } from '../../support/testServices';
+
+const p = (value: number): PriceEntry => ({ value, unit: 'test', source: 'hand' });
+
+/** Round prices and a 720-hour month, so every figure below can be checked by hand. */
+const PRICES: PriceTable = {
+  title: 'test',
+  currency: 'USD',
+  region: 'test',
+  offer: 'test',
+  compiledOn: '2026-11-29',
+  regionNote: '',
+  hoursPerMonth: 720,
+  sources: { hand: { title: 'hand-made', url: 'about:blank' } },
+  functions: { onDemandPerGbSecond: p(0.00002), onDemandPerMillionExecutions: p(0.5), freeGbSecondsPerMonth: p(1000), freeExecutionsPerMonth: p(1000), minimumBillableMs: p(1000), billingIncrementMs: p(100) },
+  blobStorage: { capacityPerGbMonth: p(0.02), writePer10k: p(0.05), listPer10k: p(0.05), readPer10k: p(0.004), otherPer10k: p(0.004) },
+  cosmosDb: { perMillionRu: p(0.25), storagePerGbMonth: p(0.25) },
+  logAnalytics: { perGbIngested: p(2), freeGbPerMonth: p(1) },
+  eventGrid: { perMillionOperations: p(0.5), freeOperationsPerMonth: p(1000) },
+  alwaysOn: { vmSize: 'Test_VM', vmPerHour: p(0.05), osDiskPerMonth: p(2), publicIpPerHour: p(0.01) },
+  sla: { functionsFlexConsumption: p(99.95), storageLrsHot: p(99.9), cosmosDbServerlessSingleRegion: p(99.9), eventGrid: p(99.99), singleVmStandardSsd: p(99.5) },
+};
+
+const INPUTS: CostInputs = {
+  sites: 2,
+  sensorSources: 1,
+  imageSources: 1,
+  ingestEveryMinutes: 10,
+  publishEveryMinutes: 10,
+  predictEveryMinutes: 10,
+  forecastRequestsPerHour: 1,
+  healthRequestsPerHour: 0,
+  observationBytes: 500,
+  imageBytes: 10_000,
+  featureBytes: 1000,
+  forecastBytes: 2000,
+  retentionDays: 10,
+  imageRetentionDays: 5,
+  forecastRetentionDays: 10,
+  modelStoreMb: 10,
+  deploymentPackageMb: 90,
+  cosmosRuPerWrite: 10,
+  cosmosRuPerRead: 2,
+  functionMemoryMb: 1024,
+  durationsMs: { 'ingest-sensor': 1450, 'ingest-image': 300, 'preprocess-image': 200, predict: 500, forecast: 100, health: 100, 'cost-watch': 2000 },
+  coldStartExtraMs: 1000,
+  coldStartsPerDay: 2,
+  telemetryBytesPerExecution: 10_000,
+  hostTelemetryMbPerDay: 10,
+  hostStorageOpsPerHour: 100,
+};
+
+const close = (actual: number | undefined, expected: number, what: string): void => {
+  assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
+};
+
+test('a hand-computed month: executions, billed GB-s, storage operations, RUs, log GB and event operations', () => {
+  const e = estimateMonthlyCost(INPUTS, PRICES);
+  // 6 runs/h x 720 h = 4,320; preprocess: 2 sites x 4,320 images; cost-watch once a day for 30 days.
+  assert.deepEqual(
+    e.functions.map((f) => [f.name, f.executionsPerMonth, f.billedSeconds, f.gbSeconds]),
+    [
+      ['ingest-sensor', 4320, 1.5, 6480], // 1,450 ms rounds up to 1.5 s
+      ['ingest-image', 4320, 1, 4320], // 300 ms bills the 1 s minimum
+      ['preprocess-image', 8640, 1, 8640],
+      ['predict', 4320, 1, 4350], // + 2 cold starts/day x 30 days x 0.5 s more
+      ['forecast', 720, 1, 720],
+      ['health', 0, 1, 0],
+      ['cost-watch', 30, 2, 60],
+    ],
+  );
+  const fn = e.services.find((s) => s.service === 'Functions (Flex Consumption)');
+  close(fn?.listCost, 24570 * 0.00002 + (22350 / 1e6) * 0.5, 'functions list');
+  close(fn?.cost, (24570 - 1000) * 0.00002 + ((22350 - 1000) / 1e6) * 0.5, 'functions after the free grant');
+
+  // Blobs created: 8,640 observations + 2 x 8,640 images and features + 2 per ingest run (17,280) + 3 per predict run + 30.
+  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 56190, hostOps: 72000, reads: 25920, lists: 34560 });
+  const blob = e.services.find((s) => s.service === 'Blob Storage (hot, LRS)');
+  close(blob?.cost, 0.11872 * 0.02 + 5.619 * 0.05 + 7.2 * 0.05 + 3.456 * 0.05 + 2.592 * 0.004, 'blob');
+
+  const cosmos = e.services.find((s) => s.service === 'Cosmos DB (serverless)');
+  close(cosmos?.lines[0]?.quantity, 4320 * 2 * 10 + 720 * 2, 'RUs');
+  close(cosmos?.cost, (87840 / 1e6) * 0.25 + 0.00576 * 0.25, 'cosmos');
+
+  const logs = e.services.find((s) => s.service === 'Log Analytics / Application Insights');
+  close(logs?.lines[0]?.quantity, 0.2235 + 0.3, 'log GB');
+  close(logs?.listCost, 0.5235 * 2, 'logs list');
+  assert.equal(logs?.cost, 0, 'under the free 1 GB');
+
+  const events = e.services.find((s) => s.service === 'Event Grid (system topic)');
+  close(events?.lines[0]?.quantity, 56190 + 8640, 'event operations');
+  close(events?.cost, ((64830 - 1000) / 1e6) * 0.5, 'event grid');
+
+  close(e.total.listCost, 0.502575 + 0.8264924 + 0.0234 + 1.047 + 0.032415, 'total list');
+  close(e.total.cost, 0.482075 + 0.8264924 + 0.0234 + 0 + 0.031915, 'total');
+  close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
+});
+
+test('doubling the sites doubles per-site quantities but not the per-run ones', () => {
+  const one = estimateMonthlyCost({ ...INPUTS, sites: 1 }, PRICES);
+  const two = estimateMonthlyCost(INPUTS, PRICES);
+  const exec = (e: typeof one, name: string) => e.functions.find((f) => f.name === name)?.executionsPerMonth;
+  assert.equal(exec(two, 'preprocess-image'), 2 * (exec(one, 'preprocess-image') ?? 0));
+  assert.equal(exec(two, 'predict'), exec(one, 'predict'), 'one predict run forecasts every site');
+  assert.equal(exec(two, 'ingest-sensor'), exec(one, 'ingest-sensor'), 'one ingest run reads a source for every site');
+});
+
+test('the shipped price table is complete, every figure names a source, and a broken one is refused by path', () => {
+  const prices = loadPriceTable();
+  assert.deepEqual(checkPriceTable(prices), []);
+  assert.match(prices.compiledOn, /^\d{4}-\d{2}-\d{2}$/);
+  const broken = structuredClone(prices) as unknown as { functions: Record<string, Partial<PriceEntry>>; sla: Record<string, Partial<PriceEntry>> };
+  delete broken.functions['onDemandPerGbSecond'];
+  (broken.sla['eventGrid'] as PriceEntry).value = 101;
+  (broken.functions['billingIncrementMs'] as PriceEntry).source = 'nowhere';
+  assert.deepEqual(checkPriceTable(broken), [
+    'functions.onDemandPerGbSecond: missing',
+    'functions.billingIncrementMs.source: "nowhere" is not a key of "sources"',
+    'sla.eventGrid.value: a percentage, at most 100 (got 101)',
+  ]);
+});
+
+test('the reference deployment comes from config/solar-park.json: 1 site, 3 sensor sources and a camera, every 10 minutes', () => {
+  const inputs = costInputsFromConfig(testConfig());
+  assert.deepEqual([inputs.sites, inputs.sensorSources, inputs.imageSources, inputs.predictEveryMinutes], [1, 3, 1, 10]);
+  assert.equal(inputs.ingestEveryMinutes, DEFAULT_COST_INPUTS.ingestEveryMinutes);
+  const e = estimateMonthlyCost(inputs, loadPriceTable());
+  assert.ok(e.total.cost > 0 && e.total.cost < e.total.listCost);
+  assert.ok(e.alwaysOn.cost > e.total.listCost, 'serverless stays cheaper than one always-on VM at this size');
+});
