@@ -1,0 +1,290 @@
+// The stay-up forecasting system on Azure: one storage account, one Flex Consumption Function App, Cosmos DB
+// serverless, Application Insights on a capped Log Analytics workspace, Event Grid for the blob trigger, and a
+// budget with actual and forecasted cost alerts. Everything connects by managed identity; no keys.
+targetScope = 'resourceGroup'
+
+import {
+  tagsType
+  sourceType
+  providerKeysType
+  budgetAlertType
+  operatorPrincipalType
+} from 'types.bicep'
+
+metadata description = 'Stay-up forecasting: Functions (Flex Consumption), Blob Storage, Cosmos DB, monitoring, Event Grid and a cost budget.'
+
+// ---- Environment -------------------------------------------------------------------------------------------
+
+@description('Required. Environment name (dev, prod, ...): part of every resource name\'s hash and the azd-env-name tag.')
+@minLength(1)
+@maxLength(32)
+param environmentName string
+
+@description('Optional. Azure region of every regional resource; must offer Flex Consumption.')
+param location string = resourceGroup().location
+
+@description('Optional. Value of the workload tag on every resource.')
+param workload string = 'stay-up-forecasting'
+
+@description('Optional. Tags added to every resource besides azd-env-name and workload.')
+param additionalTags tagsType = {}
+
+// ---- The app ----------------------------------------------------------------------------------------------
+
+@description('Required. The data providers, as the forecast configuration names them.')
+@minLength(1)
+param sources sourceType[]
+
+@description('Required. Each provider\'s API key by source id (secure: in no log or output). An app setting <PREFIX>_KEY of the Function App.')
+param providerKeys providerKeysType
+
+@description('Optional. Path of the forecast configuration inside the deployed package (FORECAST_CONFIG).')
+param forecastConfigPath string = 'config/solar-park.json'
+
+@description('Optional. NCRONTAB schedule of every ingest-<source> timer without its own; providers publish every 10 minutes.')
+param ingestSchedule string = '0 */5 * * * *'
+
+@description('Optional. NCRONTAB schedule of the predict timer: once per 10-minute issue slot.')
+param predictSchedule string = '0 */10 * * * *'
+
+@description('Optional. NCRONTAB schedule of the daily cost-watch timer.')
+param costWatchSchedule string = '0 0 6 * * *'
+
+@description('Optional. Days a forecast stays in Cosmos DB before it expires (TTL).')
+@minValue(1)
+@maxValue(3650)
+param forecastRetentionDays int = 90
+
+@description('Optional. Memory of each Function App instance in MB (onnxruntime and sharp need more than 512).')
+@allowed([512, 2048, 4096])
+param functionInstanceMemoryMB int = 2048
+
+@description('Optional. Upper bound of on-demand instances per function group; 40 is the lowest Flex Consumption accepts in every region.')
+@minValue(40)
+@maxValue(1000)
+param functionMaximumInstanceCount int = 40
+
+@description('Optional. Create the Event Grid subscription that runs preprocess-image on new blobs in images/. Its webhook key exists only after the first code deployment: false on the very first provisioning of an environment, then true.')
+param subscribeImageEvents bool = true
+
+@description('Optional. Principals (a pipeline identity, engineers) that get Storage Blob Data Contributor for the train and models CLI.')
+param operators operatorPrincipalType[] = []
+
+// ---- Logs -------------------------------------------------------------------------------------------------
+
+@description('Optional. Daily Log Analytics ingestion cap in MB (1000 MB = 1 GB); logs beyond it are dropped until the next day.')
+@minValue(100)
+param logDailyCapMb int = 500
+
+@description('Optional. Days Log Analytics keeps logs (30 are included in the ingestion price).')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+// ---- Cost -------------------------------------------------------------------------------------------------
+
+@description('Required. Monthly budget of the resource group, in the billing currency.')
+@minValue(1)
+param budgetAmount int
+
+@description('Optional. First day of the first budget month (yyyy-MM-01); the current month when omitted.')
+@minLength(10)
+@maxLength(10)
+param budgetStartDate string = utcNow('yyyy-MM-01')
+
+@description('Optional. Budget notifications: percent of the amount, and whether actual or forecasted cost is compared.')
+@minLength(1)
+param budgetAlerts budgetAlertType[] = [
+  { threshold: 50, thresholdType: 'Actual' }
+  { threshold: 80, thresholdType: 'Actual' }
+  { threshold: 100, thresholdType: 'Actual' }
+  { threshold: 100, thresholdType: 'Forecasted' }
+]
+
+@description('Required. Email addresses of the people told about cost: budget notifications and the action group.')
+@minLength(1)
+param contactEmails string[]
+
+// ---- Names ------------------------------------------------------------------------------------------------
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var tags = union(additionalTags, { 'azd-env-name': environmentName, workload: workload })
+var names = {
+  identity: 'id-${resourceToken}'
+  storage: 'st${resourceToken}'
+  workspace: 'log-${resourceToken}'
+  appInsights: 'appi-${resourceToken}'
+  cosmos: 'cosmos-${resourceToken}'
+  plan: 'plan-${resourceToken}'
+  functionApp: 'func-${resourceToken}'
+  systemTopic: 'evgt-${resourceToken}'
+  actionGroup: 'ag-${resourceToken}'
+  budget: 'budget-${resourceToken}'
+}
+var deploymentContainerName = 'app-package'
+// The app's containers (raw data, camera images, features, rejects, the model registry, cursors, latest forecasts).
+var dataContainerNames = ['raw', 'images', 'features', 'quarantine', 'models', 'state', 'forecasts']
+var cosmosDatabaseName = 'forecasting'
+var cosmosContainerName = 'forecasts'
+
+// ---- Resources --------------------------------------------------------------------------------------------
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    containerNames: concat(dataContainerNames, [deploymentContainerName])
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    location: location
+    tags: tags
+    dailyCapMb: logDailyCapMb
+    retentionInDays: logRetentionDays
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    accountName: names.cosmos
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+    containers: [
+      { name: cosmosContainerName, partitionKeyPath: '/site', timeToLiveDays: forecastRetentionDays }
+    ]
+  }
+}
+
+module roles 'modules/roleAssignments.bicep' = {
+  name: 'roleAssignments'
+  params: {
+    appIdentityName: names.identity
+    storageAccountName: names.storage
+    appInsightsName: names.appInsights
+    cosmosAccountName: names.cosmos
+    operators: operators
+  }
+  // Names are passed as known values (What-If can predict them); the order comes from here.
+  dependsOn: [identity, storage, monitoring, cosmos]
+}
+
+module functionApp 'modules/functionApp.bicep' = {
+  name: 'functionApp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    identityResourceId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    deploymentContainerName: deploymentContainerName
+    appInsightsName: names.appInsights
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabase: cosmosDatabaseName
+    cosmosContainer: cosmosContainerName
+    forecastConfigPath: forecastConfigPath
+    sources: sources
+    providerKeys: providerKeys
+    ingestSchedule: ingestSchedule
+    predictSchedule: predictSchedule
+    costWatchSchedule: costWatchSchedule
+    budgetScope: resourceGroup().id
+    budgetName: names.budget
+    instanceMemoryMB: functionInstanceMemoryMB
+    maximumInstanceCount: functionMaximumInstanceCount
+  }
+  // The host starts with the app: its storage, telemetry and Cosmos roles must already hold.
+  dependsOn: [roles, monitoring]
+}
+
+module eventGrid 'modules/eventGrid.bicep' = {
+  name: 'eventGrid'
+  params: {
+    systemTopicName: names.systemTopic
+    location: location
+    tags: tags
+    storageAccountName: names.storage
+    functionAppName: names.functionApp
+    triggerFunctionName: 'preprocess-image'
+    containerName: 'images'
+    subscribe: subscribeImageEvents
+  }
+  dependsOn: [storage, functionApp]
+}
+
+module actionGroup 'modules/actionGroup.bicep' = {
+  name: 'actionGroup'
+  params: {
+    name: names.actionGroup
+    shortName: take('cost-${environmentName}', 12)
+    tags: tags
+    emails: contactEmails
+  }
+}
+
+module budget 'modules/budget.bicep' = {
+  name: 'budget'
+  params: {
+    name: names.budget
+    amount: budgetAmount
+    startDate: budgetStartDate
+    alerts: budgetAlerts
+    contactEmails: contactEmails
+    contactGroups: [actionGroup.outputs.resourceId]
+  }
+}
+
+// ---- Outputs (names, ids and endpoints; never a key) ------------------------------------------------------
+
+@description('Resource group the system is deployed to.')
+output resourceGroupName string = resourceGroup().name
+
+@description('Function App name, for the code deployment.')
+output functionAppName string = functionApp.outputs.name
+
+@description('Function App base URL.')
+output functionAppUrl string = 'https://${functionApp.outputs.defaultHostName}'
+
+@description('Storage account name; AzureWebJobsStorage__blobServiceUri for the train and models CLI.')
+output storageAccountName string = storage.outputs.name
+
+@description('Blob service endpoint of the storage account.')
+output blobServiceUri string = storage.outputs.blobEndpoint
+
+@description('Cosmos DB account endpoint.')
+output cosmosEndpoint string = cosmos.outputs.endpoint
+
+@description('Client id of the app\'s managed identity.')
+output appIdentityClientId string = identity.outputs.clientId
+
+@description('Resource id of the budget that cost-watch reads.')
+output budgetId string = budget.outputs.resourceId
+
+@description('Name of the budget (BUDGET_NAME).')
+output budgetName string = budget.outputs.name
+
+@description('Scope of the budget (BUDGET_SCOPE): the resource group id.')
+output budgetScope string = resourceGroup().id
+
+@description('Event Grid system topic on the storage account.')
+output systemTopicName string = eventGrid.outputs.systemTopicName
