@@ -6,8 +6,12 @@ import { smoothstep } from './smoothstep';
 
 /** Pixels per image side. */
 export const SKYCAM_SIZE_PX = 64;
-/** Ground distance covered by one image side, km (the image is centred on the site). */
-export const SKYCAM_SPAN_KM = 24;
+/**
+ * Ground distance covered by one image side, km (the image is centred on the site): a wide view, like a small
+ * satellite or all-sky composite, whose western sector reaches 60 km upwind - as far as the prevailing westerly
+ * carries clouds in the hour and a half between an observation and the last lead of the forecast it feeds.
+ */
+export const SKYCAM_SPAN_KM = 120;
 /**
  * Red/blue ratio above which a pixel shows cloud: clear sky renders near 0.3, cloud near 1, by day and by night
  * (the classic sky-imager test the preprocessor applies).
@@ -23,14 +27,15 @@ const NIGHT_BRIGHTNESS = 0.12;
 const PIXEL_NOISE = 2.5;
 
 /**
- * A camera looking straight down on the cloud field around a site, north up and east right. Rendering costs
- * a few multiply-adds per pixel (see CloudGrid), so weeks of images take seconds.
+ * A camera looking straight down on the cloud field around a site, north up and east right, 120 km across
+ * (1.9 km a pixel). Rendering costs a few multiply-adds per pixel and cloud mode (see CloudGrid), so weeks of
+ * images take seconds.
  */
 export class SkyCamera {
   private readonly grid: CloudGrid;
   private readonly opacity = new Float64Array(SKYCAM_SIZE_PX * SKYCAM_SIZE_PX);
 
-  constructor(field: CloudField) {
+  constructor(private readonly field: CloudField) {
     const step = SKYCAM_SPAN_KM / SKYCAM_SIZE_PX;
     const xs = new Float64Array(SKYCAM_SIZE_PX);
     const ys = new Float64Array(SKYCAM_SIZE_PX);
@@ -44,7 +49,7 @@ export class SkyCamera {
 
   /** The PNG seen when the camera is above (centreXKm, centreYKm) of the air-following frame. */
   render(centreXKm: number, centreYKm: number, tauS: number, threshold: number, sunElevationDeg: number, noiseSeed: number): Buffer {
-    this.grid.opacities(centreXKm, centreYKm, tauS, threshold, this.opacity);
+    this.grid.opacities(centreXKm, centreYKm, this.field.coefficients(tauS), threshold, this.opacity);
     const brightness = NIGHT_BRIGHTNESS + (1 - NIGHT_BRIGHTNESS) * smoothstep((sunElevationDeg + 6) / 26);
     const rng = createRng(noiseSeed);
     const png = new PNG({ width: SKYCAM_SIZE_PX, height: SKYCAM_SIZE_PX });

@@ -122,7 +122,7 @@ export class World {
     }
   }
 
-  /** The sky-camera picture over a site: a 64×64 RGB PNG of the 24 km × 24 km around it, north up. */
+  /** The sky-camera picture over a site: a 64×64 RGB PNG of the 120 km × 120 km around it, north up. */
   skycamPng(site: string, observedAt: Date): Buffer {
     const s = this.site(site);
     const tauS = tau(observedAt);
@@ -177,7 +177,10 @@ export class World {
     return this.clouds.opacity(s.xKm + xKm - d.dxKm, s.yKm + yKm - d.dyKm, tauS, this.clouds.threshold(tauS));
   }
 
-  /** True irradiance at an offset from a site (the sun's angle is the site's: 12 km make no difference). */
+  /**
+   * True irradiance at an offset from a site. The sun's angle is the site's: 45 km shift the sun by about three
+   * minutes, which the toy ignores so that a station's clear-sky index is its irradiance over the park's clear sky.
+   */
   private groundGhi(s: PlacedSite, xKm: number, yKm: number, t: Date): number {
     const clear = clearSkyGhi(solarPosition(s.latitude, s.longitude, t).cosZenith);
     return clear === 0 ? 0 : clear * cloudAttenuation(this.opacityAt(s, xKm, yKm, t));

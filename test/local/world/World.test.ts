@@ -9,7 +9,7 @@ const SITE = { id: 'park-1', latitude: 55.68, longitude: 12.57 };
 const SOURCES: SensorSourceId[] = ['site-meter', 'neighbors', 'weather'];
 const FIELDS: Record<SensorSourceId, string[]> = {
   'site-meter': ['power_kw', 'ghi_wm2'],
-  neighbors: ['ghi_w6', 'ghi_w12', 'ghi_nw8', 'ghi_sw8'],
+  neighbors: ['ghi_w25', 'ghi_w45', 'ghi_nw35', 'ghi_sw35'],
   weather: ['temp_c', 'wind_speed_ms', 'wind_dir_deg', 'humidity_pct', 'pressure_hpa'],
 };
 const START = Date.UTC(2026, 4, 1);

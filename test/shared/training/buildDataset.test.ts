@@ -87,7 +87,7 @@ test('buildDataset: 30 days x 144 slots x 4 sources in well under a second', (t)
   const start = Date.parse('2026-04-01T00:00:00Z');
   const fields: Record<string, string[]> = {
     'site-meter': ['power_kw', 'ghi_wm2'],
-    neighbors: ['ghi_w6', 'ghi_w12', 'ghi_nw8', 'ghi_sw8'],
+    neighbors: ['ghi_w25', 'ghi_w45', 'ghi_nw35', 'ghi_sw35'],
     weather: ['temp_c', 'wind_speed_ms', 'wind_dir_deg', 'humidity_pct', 'pressure_hpa'],
     skycam: ['cloud_all', 'cloud_center', 'cloud_n', 'cloud_e', 'cloud_s', 'cloud_w', 'brightness', 'contrast'],
   };

@@ -10,7 +10,7 @@ import { TrainingDataError } from '../../../shared/training/TrainingDataError';
 
 const SPEC: FeatureSpec = {
   sources: ['site-meter', 'neighbors'],
-  fields: { 'site-meter': ['power_kw', 'ghi_wm2'], neighbors: ['ghi_w6'] },
+  fields: { 'site-meter': ['power_kw', 'ghi_wm2'], neighbors: ['ghi_w25'] },
   leadsMinutes: [20, 40],
   latitude: 0,
   longitude: 0,
@@ -19,7 +19,7 @@ const SPEC: FeatureSpec = {
 const ISSUE = new Date('2026-07-02T12:00:00Z');
 const LATEST = new Map<string, LatestObservation>([
   ['site-meter', { observedAt: Date.parse('2026-07-02T11:30:00Z'), values: { power_kw: 812.5, ghi_wm2: 901, extra: 1 } }],
-  ['neighbors', { observedAt: Date.parse('2026-07-02T11:20:00Z'), values: { ghi_w6: 640 } }],
+  ['neighbors', { observedAt: Date.parse('2026-07-02T11:20:00Z'), values: { ghi_w25: 640 } }],
 ]);
 
 test('featureNames: per source its fields then its age, then sun, clear sky now and per lead, then time', () => {
@@ -27,7 +27,7 @@ test('featureNames: per source its fields then its age, then sun, clear sky now 
     'site-meter.power_kw',
     'site-meter.ghi_wm2',
     'site-meter.age_min',
-    'neighbors.ghi_w6',
+    'neighbors.ghi_w25',
     'neighbors.age_min',
     'sun.elevation',
     'sun.azimuth_sin',
@@ -50,7 +50,7 @@ test('featureRow: values of a hand-computed example (equator, July 2, noon UTC)'
   assert.equal(get('site-meter.power_kw'), 812.5);
   assert.equal(get('site-meter.ghi_wm2'), 901);
   assert.equal(get('site-meter.age_min'), 30);
-  assert.equal(get('neighbors.ghi_w6'), 640);
+  assert.equal(get('neighbors.ghi_w25'), 640);
   assert.equal(get('neighbors.age_min'), 40);
   // Declination on July 2 is 23.04° and the equation of time -4 min (hour angle -1°): the sun stands 66.96° high,
   // 2.4° east of north.
@@ -82,7 +82,7 @@ test('featureRow: clear sky is zero for every lead at night, and the sun is belo
 
 test('featureRow: a missing source or value names the features it could not fill', () => {
   const noNeighbors = new Map([...LATEST].filter(([s]) => s !== 'neighbors'));
-  assert.deepEqual(featureRow(SPEC, ISSUE, noNeighbors), { missing: ['neighbors.ghi_w6', 'neighbors.age_min'] });
+  assert.deepEqual(featureRow(SPEC, ISSUE, noNeighbors), { missing: ['neighbors.ghi_w25', 'neighbors.age_min'] });
   const broken = new Map(LATEST);
   broken.set('site-meter', { observedAt: Date.parse('2026-07-02T11:30:00Z'), values: { power_kw: Number.NaN } });
   assert.deepEqual(featureRow(SPEC, ISSUE, broken), { missing: ['site-meter.power_kw', 'site-meter.ghi_wm2'] });
