@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Retrains against a deployed environment, in an AzureCLI@2 step signed in as the service connection: the train
+# command reaches the storage account through AzureWebJobsStorage__blobServiceUri and DefaultAzureCredential (the
+# Azure CLI sign-in), publishes a new registry version and promotes it only if it beats the champion. The
+# configuration's %SETTING% references are resolved from the app's own settings, so training reads the same
+# configuration as the deployed app. Writes train.log, models.txt and summary.md to REPORT_FOLDER.
+#
+# Environment: RESOURCE_GROUP, ENVIRONMENT_NAME, REPORT_FOLDER; optional HISTORY_DAYS (default 28).
+set -euo pipefail
+set +x
+
+: "${RESOURCE_GROUP:?}" "${ENVIRONMENT_NAME:?}" "${REPORT_FOLDER:?}"
+days="${HISTORY_DAYS:-28}"
+deployment="forecast-${ENVIRONMENT_NAME}"
+mkdir -p "$REPORT_FOLDER"
+
+fail() { echo "##vso[task.logissue type=error]$1"; exit 1; }
+
+outputs="$(az deployment group show --resource-group "$RESOURCE_GROUP" --name "$deployment" --query properties.outputs --output json)" ||
+  fail "no deployment $deployment in $RESOURCE_GROUP: deploy the environment first"
+blob="$(jq -r '.blobServiceUri.value // empty' <<<"$outputs")"
+app="$(jq -r '.functionAppName.value // empty' <<<"$outputs")"
+[ -n "$blob" ] && [ -n "$app" ] || fail "the deployment $deployment has no blobServiceUri or functionAppName output"
+export AzureWebJobsStorage__blobServiceUri="$blob"
+echo "storage: $blob (app $app)"
+
+# Every %SETTING% the configuration refers to, except schedules (they stay references, as in the app).
+settings="$(az functionapp config appsettings list --resource-group "$RESOURCE_GROUP" --name "$app" --output json)"
+config_file="$(jq -r '.[] | select(.name == "FORECAST_CONFIG") | .value' <<<"$settings")"
+config_file="${config_file:-config/solar-park.json}"
+[ -f "$config_file" ] || fail "the app's configuration $config_file is not in the repository"
+export FORECAST_CONFIG="$config_file"
+for name in $(jq -r '[paths(type == "string") as $p | select($p[-1] != "schedule") | getpath($p)
+                      | select(test("^%[A-Za-z0-9_]+%$")) | .[1:-1]] | unique[]' "$config_file"); do
+  value="$(jq -r --arg n "$name" '.[] | select(.name == $n) | .value' <<<"$settings")"
+  [ -n "$value" ] || fail "the app setting $name, which $config_file refers to, is not set on $app"
+  export "$name=$value"
+done
+unset settings value
+
+set +e
+npm run train -- --days "$days" 2>&1 | tee "$REPORT_FOLDER/train.log"
+status="${PIPESTATUS[0]}"
+set -e
+npm run models -- list >"$REPORT_FOLDER/models.txt" 2>&1 || true
+
+if [ "$status" -ne 0 ]; then
+  outcome="failed"
+elif grep -q '^promoted:' "$REPORT_FOLDER/train.log"; then
+  outcome="promoted"
+else
+  outcome="published, not promoted"
+fi
+echo "##vso[task.setvariable variable=outcome;isOutput=true]$outcome"
+
+{
+  echo "# Retrain ($ENVIRONMENT_NAME): $outcome"
+  echo
+  echo "- storage account: \`$blob\`"
+  echo "- history: $days days, commit \`${BUILD_SOURCEVERSION:-unknown}\`"
+  echo
+  echo '## Train'
+  echo '```'
+  grep -v 'training \[' "$REPORT_FOLDER/train.log" | tail -n 60
+  echo '```'
+  echo '## Registry'
+  echo '```'
+  cat "$REPORT_FOLDER/models.txt"
+  echo '```'
+} >"$REPORT_FOLDER/summary.md"
+echo "##vso[task.uploadsummary]$REPORT_FOLDER/summary.md"
+
+[ "$status" -eq 0 ] || fail "npm run train failed (exit $status); see train.log in the artifact"

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Smoke-tests a deployed app, with retries (a Flex Consumption app starts on the first request):
+#   GET /api/health                     200, or (unless REQUIRE_HEALTHY) 503 while Blob Storage and Cosmos DB answer
+#   GET /api/forecast?site=SITE         200 with leads, or (unless REQUIRE_HEALTHY) 404 "no forecast yet"
+# The forecast function's key is read with the Azure CLI into a header file only this user can read; it is never
+# printed and never on a command line.
+#
+# Environment: RESOURCE_GROUP, FUNCTION_APP_NAME, FUNCTION_APP_URL, SMOKE_TEST_SITE; optional REQUIRE_HEALTHY
+# (true/false, any case), ATTEMPTS (default 20), DELAY_SECONDS (default 15).
+set -euo pipefail
+set +x
+
+: "${RESOURCE_GROUP:?}" "${FUNCTION_APP_NAME:?}" "${FUNCTION_APP_URL:?}" "${SMOKE_TEST_SITE:?}"
+attempts="${ATTEMPTS:-20}"
+delay="${DELAY_SECONDS:-15}"
+require_healthy="$(tr '[:upper:]' '[:lower:]' <<<"${REQUIRE_HEALTHY:-false}")"
+base="${FUNCTION_APP_URL%/}"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+body="$work/body.json"
+
+fail() { echo "##vso[task.logissue type=error]$1"; exit 1; }
+
+# GET url [curl options...] -> prints the HTTP status (000 when there was no answer); the body is in $body.
+get() {
+  local url="$1" code
+  shift
+  code="$(curl --silent --show-error --max-time 30 --output "$body" --write-out '%{http_code}' "$@" "$url")" || true
+  echo "${code:-000}"
+}
+
+echo "health: $base/api/health"
+ok=false
+for attempt in $(seq 1 "$attempts"); do
+  status="$(get "$base/api/health")"
+  if [ "$status" = "200" ]; then
+    ok=true
+  elif [ "$status" = "503" ] && [ "$require_healthy" != "true" ] &&
+    jq -e '.services.blobStorage.ok == true and .services.cosmosDb.ok == true' "$body" >/dev/null 2>&1; then
+    # A new environment has no data or model yet; what matters is that the app runs and reaches its stores.
+    echo "health is 503 (cannot forecast yet), but Blob Storage and Cosmos DB answer"
+    ok=true
+  fi
+  if [ "$ok" = "true" ]; then
+    jq -c '{status, canForecast, reasons, services}' "$body" || true
+    break
+  fi
+  echo "attempt $attempt/$attempts: HTTP $status$(jq -r '" - " + ((.reasons // []) | join("; "))' "$body" 2>/dev/null || true)"
+  sleep "$delay"
+done
+[ "$ok" = "true" ] || fail "GET /api/health did not pass after $attempts attempts (last HTTP $status)"
+
+# The key goes from the CLI's output straight into a header file (mode 600).
+umask 077
+key="$(az functionapp function keys list --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP_NAME" \
+  --function-name forecast --query default --output tsv 2>/dev/null || true)"
+if [ -z "$key" ]; then
+  key="$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP_NAME" \
+    --query functionKeys.default --output tsv)"
+fi
+[ -n "$key" ] || fail "no function key for forecast on $FUNCTION_APP_NAME"
+printf 'x-functions-key: %s\n' "$key" >"$work/key-header"
+unset key
+
+site="$(jq -rn --arg s "$SMOKE_TEST_SITE" '$s | @uri')"
+echo "forecast: $base/api/forecast?site=$site"
+ok=false
+for attempt in $(seq 1 "$attempts"); do
+  status="$(get "$base/api/forecast?site=$site" --header "@$work/key-header")"
+  case "$status" in
+    200)
+      jq -e '(.leads | length) > 0 and (.model.id | type) == "string"' "$body" >/dev/null ||
+        fail "GET /api/forecast answered 200 without leads or a model"
+      jq -c '{site, issueTime, model: .model.id, leads: [.leads[] | {leadMinutes, value}]}' "$body"
+      ok=true
+      ;;
+    404)
+      if [ "$require_healthy" != "true" ]; then
+        echo "no forecast for $SMOKE_TEST_SITE yet: $(jq -r '.error // empty' "$body" 2>/dev/null || true)"
+        ok=true
+      fi
+      ;;
+    400) fail "GET /api/forecast rejected the site: $(jq -r '.error // empty' "$body" 2>/dev/null || true)" ;;
+  esac
+  [ "$ok" = "true" ] && break
+  echo "attempt $attempt/$attempts: HTTP $status"
+  sleep "$delay"
+done
+[ "$ok" = "true" ] || fail "GET /api/forecast did not pass after $attempts attempts (last HTTP $status)"
+echo "smoke test passed"
