@@ -10,7 +10,10 @@ export function makePredictHandler(services: () => Services) {
   return async (timer: Timer, context: InvocationContext): Promise<PredictResult> => {
     const s = services();
     try {
-      const result = await predictAll({ config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, blobs: s.blobs, models: s.models });
+      const last = await s.status.read('predict').catch(() => undefined);
+      const lastIssueTime = (last?.details?.['issueTime'] ?? last?.details?.['lastGoodIssueTime']) as string | undefined;
+      const result = await predictAll({ config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, blobs: s.blobs, models: s.models }, { lastIssueTime });
+      if (result.caughtUp.length > 0) context.warn(`predict: caught up missed slot(s) ${result.caughtUp.join(', ')}`);
       for (const f of result.forecasts) {
         context.log(`predict: ${f.site} @ ${f.issueTime} with ${f.model.id}: ${f.leads.map((l) => `+${l.leadMinutes}m=${l.value}`).join(' ')}${timer.isPastDue ? ' [past due]' : ''}`);
       }
@@ -21,11 +24,13 @@ export function makePredictHandler(services: () => Services) {
         at: s.clock.now().toISOString(),
         ok: result.skipped.length === 0,
         summary: `issue ${result.issueTime}: ${result.forecasts.length} forecast(s), ${result.skipped.length} site(s) skipped`,
-        details: { issueTime: result.issueTime, pending: result.pending, flushed: result.flushed, models: result.forecasts.map((f) => ({ site: f.site, model: f.model.id, version: f.model.version })), skipped: result.skipped },
+        details: { issueTime: result.issueTime, caughtUp: result.caughtUp, pending: result.pending, flushed: result.flushed, models: result.forecasts.map((f) => ({ site: f.site, model: f.model.id, version: f.model.version })), skipped: result.skipped },
       });
       return result;
     } catch (err) {
-      await s.status.recordQuietly('predict', { at: s.clock.now().toISOString(), ok: false, summary: (err as Error).message });
+      const previous = await s.status.read('predict').catch(() => undefined);
+      const lastGoodIssueTime = previous?.details?.['issueTime'] ?? previous?.details?.['lastGoodIssueTime'];
+      await s.status.recordQuietly('predict', { at: s.clock.now().toISOString(), ok: false, summary: (err as Error).message, details: { lastGoodIssueTime } });
       throw logFailure(context, 'predict', err);
     }
   };

@@ -30,6 +30,8 @@ export interface PredictResult {
   pending: number;
   /** Earlier pending forecasts this run wrote to Cosmos DB. */
   flushed: number;
+  /** Issue slots a previous run missed, made by this one as of their own issueTime. */
+  caughtUp: string[];
 }
 
 /**
@@ -38,10 +40,39 @@ export interface PredictResult {
  * model run in one batch. Forecasts go to the forecast store and to a blob copy of the latest. Rerunning for the
  * same slot overwrites the same records.
  */
-export async function predictAll(deps: PredictDeps): Promise<PredictResult> {
-  const { config } = deps;
-  const issueTime = floorToSlot(deps.clock.now(), config.forecast.cadenceMinutes);
+export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}): Promise<PredictResult> {
+  const cadence = deps.config.forecast.cadenceMinutes;
+  const current = floorToSlot(deps.clock.now(), cadence);
   const candidates = await deps.models.current();
+  // Slots a late or failed run missed are made now, each strictly as of its own issueTime, so none is lost for good.
+  const missed: Date[] = [];
+  if (options.lastIssueTime) {
+    const maxSlots = options.maxCatchUpSlots ?? DEFAULT_CATCH_UP_SLOTS;
+    for (let t = addMinutes(new Date(options.lastIssueTime), cadence); t < current && missed.length < maxSlots; t = addMinutes(t, cadence)) missed.push(t);
+  }
+  let result: PredictResult | undefined;
+  const caughtUp: string[] = [];
+  for (const issueTime of [...missed, current]) {
+    const r = await predictSlot(deps, issueTime, candidates);
+    if (issueTime !== current) caughtUp.push(r.issueTime);
+    result = result ? { ...r, forecasts: [...result.forecasts, ...r.forecasts], skipped: [...result.skipped, ...r.skipped], pending: result.pending + r.pending, flushed: result.flushed + r.flushed } : r;
+  }
+  return { ...(result as PredictResult), issueTime: current.toISOString(), caughtUp };
+}
+
+/** Options of predictAll's catch-up of missed slots. */
+export interface CatchUpOptions {
+  /** The issue time of the last successful run; slots after it and before now are made too. */
+  lastIssueTime?: string | undefined;
+  /** At most this many missed slots are made in one run. */
+  maxCatchUpSlots?: number;
+}
+
+/** A day of 10-minute slots at most: beyond that a gap is an outage of the app, reported rather than back-filled. */
+export const DEFAULT_CATCH_UP_SLOTS = 12;
+
+async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: ServingModel[]): Promise<PredictResult> {
+  const { config } = deps;
 
   const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
   const skipped: PredictResult['skipped'] = [];
@@ -101,7 +132,7 @@ export async function predictAll(deps: PredictDeps): Promise<PredictResult> {
       pending++;
     }
   }
-  return { issueTime: issueTime.toISOString(), forecasts, skipped, pending, flushed };
+  return { issueTime: issueTime.toISOString(), forecasts, skipped, pending, flushed, caughtUp: [] };
 }
 
 /** Writes forecasts kept while Cosmos DB was down; stops at the first failure (it is still down). */

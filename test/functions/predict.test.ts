@@ -89,3 +89,21 @@ test('when Cosmos DB is down the forecast is kept in Blob Storage as pending, an
   assert.deepEqual([...s.forecasts.docs.keys()].sort(), ['park-1|2026-06-01T12:00:00.000Z', 'park-1|2026-06-01T12:10:00.000Z']);
   assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['park-1/latest.json']);
 });
+
+test('slots a late or failed run missed are made by the next run, each as of its own issueTime', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const s = testServices(clock);
+  await observe(s, 'site-meter', '2026-06-01T11:00:00.000Z', '2026-06-01T11:25:00.000Z', { power_kw: 1000, ghi_wm2: 500 });
+  await observe(s, 'site-meter', '2026-06-01T11:20:00.000Z', '2026-06-01T11:52:00.000Z', { power_kw: 1200, ghi_wm2: 550 });
+  await s.status.record('predict', { at: '2026-06-01T11:30:05.000Z', ok: true, summary: 'ok', details: { issueTime: '2026-06-01T11:30:00.000Z' } });
+  const result = await makePredictHandler(() => s)(timer, new InvocationContext());
+  assert.deepEqual(result.caughtUp, ['2026-06-01T11:40:00.000Z', '2026-06-01T11:50:00.000Z']);
+  const made = [...s.forecasts.docs.values()].sort((a, b) => a.issueTime.localeCompare(b.issueTime));
+  assert.deepEqual(made.map((f) => [f.issueTime, f.leads[0]?.value]), [
+    ['2026-06-01T11:40:00.000Z', 1000],
+    ['2026-06-01T11:50:00.000Z', 1000],
+    ['2026-06-01T12:00:00.000Z', 1200],
+  ]);
+  for (const f of made) for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);
+  assert.equal((await s.forecasts.latest('park-1'))?.issueTime, '2026-06-01T12:00:00.000Z');
+});
