@@ -1,24 +1,43 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { loadConfig } from '../shared/config/loadConfig';
-import { ingestSource, type IngestResult } from '../shared/ingest/ingestSource';
+import { type IngestDeps, type IngestOptions, ingestSource, type IngestResult } from '../shared/ingest/ingestSource';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
 import { logFailure } from './logFailure';
 
-/** The handler of `ingest-<sourceId>`: reads the provider from its watermark into Blob Storage. */
-export function makeIngestHandler(sourceId: string, services: () => Services) {
+/** What a caller may change about a run: the real-time timer and jitter (tests), and the ingest options. */
+export interface IngestRunSettings {
+  deps?: Pick<IngestDeps, 'timer' | 'random'>;
+  options?: IngestOptions;
+}
+
+/**
+ * The handler of `ingest-<sourceId>`: reads the provider from its watermark into Blob Storage. While the source's
+ * circuit breaker is open it makes no call, records the skip (with the breaker's state) for /api/health and
+ * succeeds: retrying a skip would only skip again. Provider failures are rethrown, retryable or not as they say.
+ */
+export function makeIngestHandler(sourceId: string, services: () => Services, run: IngestRunSettings = {}) {
   return async (timer: Timer, context: InvocationContext): Promise<IngestResult> => {
     const s = services();
     const source = s.config.sources.find((c) => c.id === sourceId);
     if (!source) throw new Error(`ingest-${sourceId}: no source "${sourceId}" in the configuration`);
+    const pastDue = timer.isPastDue ? ' [past due]' : '';
     try {
-      const result = await ingestSource(source, new Set(s.config.sites.map((site) => site.id)), { blobs: s.blobs, clock: s.clock, provider: s.provider(sourceId) });
+      const sites = new Set(s.config.sites.map((site) => site.id));
+      const result = await ingestSource(source, sites, { blobs: s.blobs, clock: s.clock, provider: s.provider(sourceId), ...run.deps }, run.options);
+      if (result.skipped) {
+        await s.status.recordQuietly(`ingest-${sourceId}`, { at: s.clock.now().toISOString(), ok: false, summary: `skipped: ${result.skipped.reason}`, details: { ...result } });
+        context.warn(`ingest-${sourceId}: skipped, no call made: ${result.skipped.reason}${pastDue}`);
+        return result;
+      }
       const summary = `${result.stored} stored, ${result.duplicates} duplicate, ${result.quarantined} quarantined`;
       await s.status.recordQuietly(`ingest-${sourceId}`, { at: s.clock.now().toISOString(), ok: true, summary, details: { ...result } });
-      context.log(
-        `ingest-${sourceId}: ${result.stored} stored, ${result.duplicates} duplicate, ${result.quarantined} quarantined from ${result.pages} page(s); ` +
-          `cursor ${result.from} -> ${result.to}${result.caughtUp ? '' : ' (more to read next run)'}${timer.isPastDue ? ' [past due]' : ''}`,
-      );
+      const line =
+        `ingest-${sourceId}: ${summary} from ${result.pages} page(s)` +
+        `${result.quarantinedPages > 0 ? `, ${result.quarantinedPages} unreadable page(s) quarantined` : ''}${result.retries > 0 ? `, ${result.retries} retried call(s)` : ''}; ` +
+        `cursor ${result.from} -> ${result.to}${result.caughtUp ? '' : ' (more to read next run)'}${pastDue}`;
+      if (result.quarantined > 0 || result.quarantinedPages > 0) context.warn(line);
+      else context.log(line);
       return result;
     } catch (err) {
       await s.status.recordQuietly(`ingest-${sourceId}`, { at: s.clock.now().toISOString(), ok: false, summary: (err as Error).message });

@@ -43,7 +43,8 @@ export async function imageFeatures(bytes: Buffer, options: ImageFeatureOptions 
   if (bytes.length === 0) throw new ImageRejectedError('image is empty (0 bytes)');
   let data: Buffer;
   try {
-    const image = sharp(bytes, { failOn: 'truncated', limitInputPixels: options.maxPixels });
+    // Strictest: a picture the decoder only warns about (corrupt JPEG scan data) would give garbage features.
+    const image = sharp(bytes, { failOn: 'warning', limitInputPixels: options.maxPixels });
     data = await image.removeAlpha().resize(options.size, options.size, { fit: 'fill' }).toColourspace('srgb').raw().toBuffer();
   } catch (err) {
     throw new ImageRejectedError(`image cannot be decoded: ${(err as Error).message}`);

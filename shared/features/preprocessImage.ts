@@ -3,7 +3,9 @@ import { Quarantine } from '../ingest/Quarantine';
 import { ObservationStore } from '../sources/ObservationStore';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
-import { imageFeatures, ImageRejectedError } from './imageFeatures';
+import { inspectImage } from '../ingest/inspectImage';
+import { quote } from '../sources/parseIsoTime';
+import { DEFAULT_IMAGE_FEATURE_OPTIONS, type ImageFeatureOptions, imageFeatures, ImageRejectedError } from './imageFeatures';
 
 export interface PreprocessDeps {
   blobs: BlobStore;
@@ -16,28 +18,44 @@ export type PreprocessOutcome =
   | { status: 'quarantined' | 'ignored'; reason: string };
 
 /** `<source>/<site>/<yyyy-mm-dd>/<observedAt>.<png|jpeg>` inside the images container. */
-const IMAGE_NAME = /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)\/\d{4}-\d{2}-\d{2}\/(\d{4}-\d{2}-\d{2}T[0-9:.]+Z)\.(png|jpeg)$/;
+const IMAGE_NAME = /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\.(png|jpeg)$/;
 
 /**
  * Turns one stored picture into a feature observation in features/ (same key as the picture). availableAt is when
- * the features were computed: that is when a forecast can first use them. A picture that cannot be decoded goes to
- * quarantine with the reason instead of failing the trigger forever.
+ * the features were computed: that is when a forecast can first use them. A picture that is empty, oversized, not
+ * PNG or JPEG, truncated, corrupt or undecodable goes to quarantine with the reason instead of failing the trigger
+ * forever; a blob name that is not one of ours is ignored with the reason. Only storage failures are thrown
+ * (retryable). Running it twice on the same blob leaves the same state (putIfAbsent everywhere).
  */
-export async function preprocessImage(name: string, bytes: Buffer, deps: PreprocessDeps): Promise<PreprocessOutcome> {
+export async function preprocessImage(name: string, bytes: Buffer, deps: PreprocessDeps, options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS): Promise<PreprocessOutcome> {
   const match = IMAGE_NAME.exec(name);
   const source = match ? deps.config.sources.find((s) => s.id === match[1] && s.kind === 'image') : undefined;
   if (!match || !source) {
-    return { status: 'ignored', reason: `blob "${name}" is not <image source>/<site>/<date>/<observedAt>.png of a configured image source` };
+    return { status: 'ignored', reason: `blob ${quote(name)} is not <image source>/<site>/<date>/<observedAt>.png of a configured image source` };
   }
   const site = match[2] as string;
-  const observedAt = new Date(match[3] as string).toISOString();
+  const observed = new Date(match[4] as string);
+  if (Number.isNaN(observed.getTime()) || observed.toISOString() !== match[4] || match[3] !== match[4]?.slice(0, 10)) {
+    return { status: 'ignored', reason: `blob ${quote(name)} does not name a valid observedAt in its own day folder` };
+  }
+  if (!deps.config.sites.some((s) => s.id === site)) {
+    return { status: 'ignored', reason: `blob ${quote(name)} is for site "${site}", which is not configured` };
+  }
+  const observedAt = observed.toISOString();
+  const reject = async (reason: string): Promise<PreprocessOutcome> => {
+    const kept = bytes.length > source.maxImageBytes ? bytes.subarray(0, source.maxImageBytes + 1) : bytes;
+    await new Quarantine(deps.blobs).put({ source: source.id, reason, receivedAt: deps.clock.now().toISOString(), record: { blob: `${CONTAINERS.images}/${name}`, bytes: bytes.length } }, kept.length > 0 ? kept : undefined);
+    return { status: 'quarantined', reason };
+  };
+  // The cheap structural check first: a wrong type or a bomb is never handed to the decoder.
+  const inspected = inspectImage(bytes, { maxBytes: source.maxImageBytes, maxPixels: options.maxPixels });
+  if (!inspected.ok) return reject(inspected.reason);
   let features: Record<string, number>;
   try {
-    features = await imageFeatures(bytes);
+    features = await imageFeatures(bytes, options);
   } catch (err) {
     if (!(err instanceof ImageRejectedError)) throw err;
-    await new Quarantine(deps.blobs).put({ source: source.id, reason: err.message, receivedAt: deps.clock.now().toISOString(), record: { blob: `${CONTAINERS.images}/${name}` } }, bytes);
-    return { status: 'quarantined', reason: err.message };
+    return reject(err.message);
   }
   const values: Record<string, number> = {};
   for (const field of source.fields) {

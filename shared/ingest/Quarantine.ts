@@ -6,19 +6,28 @@ export interface QuarantineEntry {
   source: string;
   reason: string;
   receivedAt: string;
-  /** The record as received (JSON records), or a description of the bytes kept beside it. */
+  /** The record as parsed (JSON records), or a description of the bytes kept beside it. */
   record?: unknown;
+  /** The record's exact text, when the bytes kept beside the entry are something else (a picture). */
+  recordText?: string;
 }
 
-/** Writes rejects to the quarantine container, once per distinct payload. */
+/**
+ * Writes rejects to the quarantine container: `<source>/<day>/<hash>.json` with the reason, and the raw bytes in
+ * `<hash>.bin`. The hash covers the record and the bytes, so a redelivery of the same payload is stored once while
+ * two records that carry the same broken picture are each kept.
+ */
 export class Quarantine {
   constructor(private readonly blobs: BlobStore) {}
 
-  /** Stores the entry (and raw bytes, if any); returns the blob name. Repeats of the same payload are stored once. */
+  /** Stores the entry (and raw bytes, if any); returns the blob name of the entry. */
   async put(entry: QuarantineEntry, bytes?: Buffer): Promise<string> {
     const hash = createHash('sha256')
       .update(entry.source)
-      .update(bytes ?? JSON.stringify(entry.record ?? null))
+      .update('\u0000')
+      .update(entry.recordText ?? JSON.stringify(entry.record ?? null) ?? 'undefined')
+      .update('\u0000')
+      .update(bytes ?? '')
       .digest('hex')
       .slice(0, 32);
     const base = `${entry.source}/${entry.receivedAt.slice(0, 10)}/${hash}`;

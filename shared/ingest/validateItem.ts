@@ -1,4 +1,5 @@
 import type { SourceConfig } from '../config/ForecastConfig';
+import { describeValue as describe, parseIsoTime as parseTime, quote } from '../sources/parseIsoTime';
 
 /** A provider item that passed validation, normalised (ISO times in `toISOString()` form). */
 export interface ValidItem {
@@ -22,7 +23,7 @@ export function validateItem(raw: unknown, source: SourceConfig, siteIds: Readon
   const r = raw as Record<string, unknown>;
   if (typeof r['site'] !== 'string') return fail(`"site" is ${describe(r['site'])}, expected a string`);
   const site = r['site'];
-  if (!siteIds.has(site)) return fail(`"site" is ${JSON.stringify(site.slice(0, 60))}, expected one of ${[...siteIds].map((s) => `"${s}"`).join(', ')}`);
+  if (!siteIds.has(site)) return fail(`"site" is ${quote(site)}, expected one of ${[...siteIds].map((s) => `"${s}"`).join(', ')}`);
   const observed = parseTime(r['observedAt'], 'observedAt');
   if (typeof observed === 'string') return fail(observed);
   if (observed.getTime() > now.getTime() + MAX_FUTURE_MS) return fail(`"observedAt" ${observed.toISOString()} is in the future (now ${now.toISOString()})`);
@@ -31,6 +32,9 @@ export function validateItem(raw: unknown, source: SourceConfig, siteIds: Readon
   if (r['publishedAt'] !== undefined) {
     const published = parseTime(r['publishedAt'], 'publishedAt');
     if (typeof published === 'string') return fail(published);
+    // Availability is derived from publishedAt in training: one in the future or before the measurement is broken.
+    if (published.getTime() > now.getTime() + MAX_FUTURE_MS) return fail(`"publishedAt" ${published.toISOString()} is in the future (now ${now.toISOString()})`);
+    if (published.getTime() < observed.getTime()) return fail(`"publishedAt" ${published.toISOString()} is before "observedAt" ${observed.toISOString()}`);
     item.publishedAt = published.toISOString();
   }
   if (source.kind === 'sensor') {
@@ -38,40 +42,22 @@ export function validateItem(raw: unknown, source: SourceConfig, siteIds: Readon
     if (values === null || typeof values !== 'object' || Array.isArray(values)) return fail(`"values" is ${describe(values)}, expected an object of numbers`);
     const out: Record<string, number> = {};
     for (const field of source.fields) {
-      const v = (values as Record<string, unknown>)[field];
+      const v = Object.hasOwn(values, field) ? (values as Record<string, unknown>)[field] : undefined;
       if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`"values.${field}" is ${describe(v)}, expected a finite number`);
       out[field] = v;
     }
     item.values = out;
   } else {
     const url = r['imageUrl'];
-    if (typeof url !== 'string' || url.length === 0 || url.length > 1024) return fail(`"imageUrl" is ${describe(url)}, expected a path string`);
-    if (/^[a-z]+:/i.test(url) || url.includes('..')) return fail(`"imageUrl" ${JSON.stringify(url.slice(0, 100))} is not a path under the provider endpoint`);
+    if (typeof url !== 'string' || url.length === 0 || url.length > 1024) return fail(`"imageUrl" is ${describe(url)}, expected a path string of at most 1024 characters`);
+    // Only a plain path under the endpoint: no scheme, no host ("//"), no dot segments (also %-encoded), no
+    // backslashes or control characters that URL parsers read differently.
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//') || /\.\.|%2e|\\|[\u0000-\u001f\u007f]/i.test(url)) {
+      return fail(`"imageUrl" ${quote(url)} is not a path under the provider endpoint`);
+    }
     item.imageUrl = url;
   }
   return { ok: true, item };
-}
-
-function parseTime(v: unknown, name: string): Date | string {
-  if (typeof v !== 'string') return `"${name}" is ${describe(v)}, expected an ISO 8601 time`;
-  // Require an explicit zone so a provider's local time is never silently read as ours.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
-    return `"${name}" is ${JSON.stringify(v.slice(0, 60))}, expected an ISO 8601 time with a zone (e.g. 2026-01-01T10:00:00Z)`;
-  }
-  const t = new Date(v);
-  // Date rolls 2026-02-31 over to March; a calendar date that does not exist is an error, not a guess.
-  const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
-  if (Number.isNaN(t.getTime()) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) return `"${name}" is ${JSON.stringify(v.slice(0, 60))}, not a valid time`;
-  return t;
-}
-
-function describe(v: unknown): string {
-  if (v === undefined) return 'missing';
-  if (v === null) return 'null';
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
-  if (typeof v === 'string') return JSON.stringify(v.slice(0, 60));
-  if (Array.isArray(v)) return 'an array';
-  return `a ${typeof v}`;
 }
 
 function fail(reason: string): Validation {

@@ -59,7 +59,7 @@ export function createServices(env: Env = process.env): Services {
   const clock = clockFromSettings(env);
   const runtime = new OnnxModelRuntime();
   const registry = new ModelRegistry(blobs, clock);
-  const providers = new Map(config.sources.map((s) => [s.id, new ProviderClient(s.id, s.provider)]));
+  const providers = new Map(config.sources.map((s) => [s.id, new ProviderClient(s.id, s.provider, fetch, clock)]));
   return {
     config,
     clock,

@@ -59,3 +59,30 @@ test('an image record pointing outside the provider is rejected', () => {
     assert.equal(r.ok, false, String(imageUrl));
   }
 });
+
+test('a publishedAt in the future or before the measurement is rejected: availability is derived from it', () => {
+  for (const [publishedAt, fragment] of [
+    ['2026-06-01T12:30:00Z', '"publishedAt" 2026-06-01T12:30:00.000Z is in the future'],
+    ['2026-06-01T11:00:00Z', '"publishedAt" 2026-06-01T11:00:00.000Z is before "observedAt"'],
+  ] as const) {
+    const r = validateItem({ ...good, publishedAt }, meter, sites, now);
+    assert.ok(!r.ok && r.reason.includes(fragment), !r.ok ? r.reason : 'accepted');
+  }
+});
+
+test('image paths that a URL parser could read as another place are rejected', () => {
+  for (const imageUrl of ['//evil.test/x.png', '/images/%2e%2e/%2E%2E/admin', '/images\\..\\x.png', '/images/a\u0000.png', 'javascript:alert(1)', 'x'.repeat(1025), '']) {
+    const r = validateItem({ site: 'park-1', observedAt: '2026-06-01T11:30:00Z', imageUrl }, cam, sites, now);
+    assert.equal(r.ok, false, JSON.stringify(imageUrl.slice(0, 40)));
+  }
+});
+
+test('a field inherited from Object.prototype is not a value', () => {
+  const withConstructor = parseConfig({
+    sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
+    sources: [{ id: 'meter', kind: 'sensor', provider: { endpoint: 'http://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['constructor'] }],
+    target: { source: 'meter', field: 'constructor' },
+  }).sources[0]!;
+  const r = validateItem({ site: 'park-1', observedAt: '2026-06-01T11:30:00Z', values: {} }, withConstructor, sites, now);
+  assert.ok(!r.ok && r.reason.includes('"values.constructor" is missing'));
+});

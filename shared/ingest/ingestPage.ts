@@ -1,0 +1,181 @@
+import type { SourceConfig } from '../config/ForecastConfig';
+import type { Observation } from '../sources/Observation';
+import { ObservationStore, observationBlobName, observationMetadata } from '../sources/ObservationStore';
+import type { ReceivedImage } from '../sources/ProviderClient';
+import { ProviderError } from '../sources/ProviderError';
+import type { ReceivedRecord } from '../sources/parsePageBody';
+import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import type { Clock } from '../time/Clock';
+import { mapLimit } from '../util/mapLimit';
+import { inspectImage } from './inspectImage';
+import type { Quarantine } from './Quarantine';
+import { type ValidItem, validateItem } from './validateItem';
+
+/** What became of one record. */
+export type RecordOutcome = 'stored' | 'duplicates' | 'quarantined';
+
+/** What storing a page needs. */
+export interface PageContext {
+  source: SourceConfig;
+  siteIds: ReadonlySet<string>;
+  blobs: BlobStore;
+  clock: Clock;
+  quarantine: Quarantine;
+  concurrency: number;
+  /** Largest accepted width x height of a picture. */
+  maxImagePixels: number;
+  /** Fetches a picture (with the run's retries), at most `maxBytes` + 1 bytes of it. */
+  fetchImage: (imageUrl: string, maxBytes: number) => Promise<ReceivedImage>;
+}
+
+/** A page's outcome per record (in page order) and the items that passed validation. */
+export interface PageOutcome {
+  outcomes: RecordOutcome[];
+  valid: ValidItem[];
+}
+
+/**
+ * Stores one page record by record: a record that fails validation goes to quarantine with the reason and its exact
+ * text; the others are stored once per (site, observedAt). A repeat - in the same page or of one stored before -
+ * is a duplicate and keeps the first record's availableAt; a repeat whose values differ from the stored ones is not
+ * a duplicate but a conflict, quarantined so neither version is lost. Retryable provider failures (an image fetch
+ * that keeps failing) are thrown: the page is then read again by the next run.
+ */
+export async function ingestPage(records: readonly ReceivedRecord[], ctx: PageContext): Promise<PageOutcome> {
+  const now = ctx.clock.now();
+  const outcomes: RecordOutcome[] = new Array<RecordOutcome>(records.length);
+  const valid: ValidItem[] = [];
+  // The first record of each (site, observedAt) in the page, and the later ones that repeat it exactly.
+  const first = new Map<string, { item: ValidItem; index: number; repeats: number[] }>();
+  const rejects: { index: number; reason: string }[] = [];
+
+  records.forEach((record, index) => {
+    const checked = validateItem(record.value, ctx.source, ctx.siteIds, now);
+    if (!checked.ok) {
+      rejects.push({ index, reason: checked.reason });
+      return;
+    }
+    valid.push(checked.item);
+    const key = `${checked.item.site}|${checked.item.observedAt}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, { item: checked.item, index, repeats: [] });
+      return;
+    }
+    const differs = differenceFrom(checked.item, earlier.item);
+    if (differs) rejects.push({ index, reason: `conflicts with record ${earlier.index} of the same page for site "${checked.item.site}" at ${checked.item.observedAt}: ${differs}` });
+    else earlier.repeats.push(index);
+  });
+
+  await settleAll(rejects, ctx.concurrency, async ({ index, reason }) => {
+    outcomes[index] = await quarantineRecord(ctx, records[index] as ReceivedRecord, reason);
+  });
+  await settleAll([...first.values()], ctx.concurrency, async ({ item, index, repeats }) => {
+    const record = records[index] as ReceivedRecord;
+    const stored = ctx.source.kind === 'sensor' ? await storeSensor(ctx, item, record) : await storeImage(ctx, item, record);
+    outcomes[index] = stored.outcome;
+    // A repeat shares the fate of the record it repeats: a duplicate when that one is stored (or was before),
+    // quarantined with it when it is rejected (a conflict, a broken picture), so no repeat is silently dropped.
+    for (const r of repeats) {
+      outcomes[r] = stored.outcome === 'quarantined' ? await quarantineRecord(ctx, records[r] as ReceivedRecord, `repeats record ${index} of the same page, which was quarantined: ${stored.reason}`) : 'duplicates';
+    }
+  });
+  return { outcomes, valid };
+}
+
+/**
+ * Runs `fn` over `items` like mapLimit, but after a failure starts no new item and waits for those in flight
+ * before rethrowing the first error: a failed run leaves no write of its own still going on behind it.
+ */
+async function settleAll<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  await mapLimit(items, limit, async (item) => {
+    if (failure) return;
+    try {
+      await fn(item);
+    } catch (error) {
+      failure ??= { error };
+    }
+  });
+  if (failure) throw failure.error;
+}
+
+/** What became of a stored record, with the reason when it was quarantined. */
+type Stored = { outcome: 'stored' | 'duplicates' } | { outcome: 'quarantined'; reason: string };
+
+async function reject(ctx: PageContext, record: ReceivedRecord, reason: string, extra: Partial<{ bytes: Buffer }> = {}): Promise<Stored> {
+  return { outcome: await quarantineRecord(ctx, record, reason, extra), reason };
+}
+
+async function quarantineRecord(ctx: PageContext, record: ReceivedRecord, reason: string, extra: Partial<{ bytes: Buffer }> = {}): Promise<'quarantined'> {
+  const receivedAt = ctx.clock.now().toISOString();
+  if (extra.bytes) {
+    await ctx.quarantine.put({ source: ctx.source.id, reason, receivedAt, record: record.value, recordText: record.raw }, extra.bytes);
+  } else {
+    await ctx.quarantine.put({ source: ctx.source.id, reason, receivedAt, record: record.value }, Buffer.from(record.raw, 'utf8'));
+  }
+  return 'quarantined';
+}
+
+async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRecord): Promise<Stored> {
+  const observation: Observation = {
+    source: ctx.source.id,
+    site: item.site,
+    observedAt: item.observedAt,
+    availableAt: ctx.clock.now().toISOString(),
+    ...(item.publishedAt ? { publishedAt: item.publishedAt } : {}),
+    values: item.values ?? {},
+  };
+  if (await new ObservationStore(ctx.blobs).putIfAbsent(CONTAINERS.raw, observation)) return { outcome: 'stored' };
+  const stored = await ctx.blobs.get(CONTAINERS.raw, observationBlobName(ctx.source.id, item.site, item.observedAt));
+  const values = stored ? parseValues(stored.body) : undefined;
+  const differs = values ? differenceFrom(item, { ...item, values }) : undefined;
+  if (!differs) return { outcome: 'duplicates' };
+  return reject(ctx, record, `conflicts with the observation already stored for site "${item.site}" at ${item.observedAt}: ${differs}`);
+}
+
+async function storeImage(ctx: PageContext, item: ValidItem, record: ReceivedRecord): Promise<Stored> {
+  const { source } = ctx;
+  // Already stored (as PNG or JPEG): a duplicate, and no need to download it again.
+  const prefix = `${observationBlobName(source.id, item.site, item.observedAt, '')}`;
+  for await (const existing of ctx.blobs.list(CONTAINERS.images, prefix)) {
+    if (existing.name === `${prefix}png` || existing.name === `${prefix}jpeg`) return { outcome: 'duplicates' };
+  }
+  let image: ReceivedImage;
+  try {
+    image = await ctx.fetchImage(item.imageUrl ?? '', source.maxImageBytes);
+  } catch (err) {
+    // A picture the provider refuses for good (404, a URL outside it) is reported, not retried forever.
+    if (err instanceof ProviderError && !err.canRetry()) return reject(ctx, record, `image could not be fetched: ${err.message}`);
+    throw err;
+  }
+  const inspected = inspectImage(image.bytes, { maxBytes: source.maxImageBytes, maxPixels: ctx.maxImagePixels }, image.contentType);
+  if (!inspected.ok) {
+    // An oversized picture is kept up to the limit (+1 byte, so the quarantine shows it was cut).
+    return reject(ctx, record, inspected.reason, { bytes: image.bytes.length > 0 ? image.bytes : Buffer.from(record.raw, 'utf8') });
+  }
+  const stored = await ctx.blobs.putIfAbsent(CONTAINERS.images, observationBlobName(source.id, item.site, item.observedAt, inspected.type), image.bytes, {
+    contentType: `image/${inspected.type}`,
+    metadata: observationMetadata({ source: source.id, site: item.site, observedAt: item.observedAt, availableAt: ctx.clock.now().toISOString(), publishedAt: item.publishedAt }),
+  });
+  return { outcome: stored ? 'stored' : 'duplicates' };
+}
+
+/** How `a` differs from `b` (same site and observedAt) in what is stored, or undefined when it does not. */
+function differenceFrom(a: ValidItem, b: ValidItem): string | undefined {
+  if (a.imageUrl !== b.imageUrl) return `"imageUrl" is ${JSON.stringify(a.imageUrl)} here, ${JSON.stringify(b.imageUrl)} there`;
+  for (const [field, v] of Object.entries(a.values ?? {})) {
+    const w = b.values?.[field];
+    // A field the other record lacks (stored before the configuration added it) is not a conflict.
+    if (w !== undefined && v !== w) return `"values.${field}" is ${v} here, ${w} there`;
+  }
+  return undefined;
+}
+
+function parseValues(body: Buffer): Record<string, number> | undefined {
+  try {
+    return (JSON.parse(body.toString('utf8')) as Observation).values;
+  } catch {
+    return undefined;
+  }
+}
