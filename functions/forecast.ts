@@ -1,5 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { ForecastBlobCopy } from '../shared/forecast/ForecastBlobCopy';
 import { ForecastStoreUnavailableError } from '../shared/forecast/ForecastStore';
+import { readLatestForecast } from '../shared/forecast/readLatestForecast';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
 import { parseIsoTime } from '../shared/sources/parseIsoTime';
@@ -46,9 +48,11 @@ export function makeForecastHandler(services: () => Services) {
         const forecasts = await s.forecasts.range(site, range.from, range.to);
         return { status: 200, jsonBody: { site, from: range.from.toISOString(), to: range.to.toISOString(), forecasts }, headers: { 'cache-control': 'no-store' } };
       }
-      const forecast = await s.forecasts.latest(site);
+      // While Cosmos DB is down the blob copy predict writes first still answers, and says so in a header.
+      const { forecast, from } = await readLatestForecast(site, s.forecasts, new ForecastBlobCopy(s.blobs));
+      if (!forecast && from === 'blob-copy') return { ...problem(503, 'the forecast store is unavailable; try again shortly'), headers: { 'retry-after': '30' } };
       if (!forecast) return problem(404, `no forecast for site "${site}" yet`);
-      return { status: 200, jsonBody: forecast, headers: { 'cache-control': 'no-store' } };
+      return { status: 200, jsonBody: forecast, headers: { 'cache-control': 'no-store', 'x-forecast-source': from === 'cosmos' ? 'cosmos-db' : 'blob-copy' } };
     } catch (err) {
       context.error(`forecast: reading the ${range ? 'forecasts' : 'latest forecast'} of ${site} failed: ${(err as Error).message}`);
       if (err instanceof ForecastStoreUnavailableError) {

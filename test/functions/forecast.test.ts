@@ -66,3 +66,17 @@ test('when the forecast store is down the answer is a 503 with Retry-After and n
     services.forecasts.failWith = undefined;
   }
 });
+
+test('when Cosmos DB is down the latest forecast comes from its blob copy, with a header saying so', async () => {
+  const { ForecastBlobCopy } = await import('../../shared/forecast/ForecastBlobCopy');
+  await new ForecastBlobCopy(services.blobs).putLatest(sample);
+  services.forecasts.failWith = new ForecastStoreUnavailableError('connect ECONNREFUSED');
+  try {
+    const res = await call({ site: 'park-1' });
+    assert.equal(res.status, 200);
+    assert.equal((res.headers as Record<string, string>)['x-forecast-source'], 'blob-copy');
+    assert.deepEqual(res.jsonBody, sample);
+  } finally {
+    services.forecasts.failWith = undefined;
+  }
+});
