@@ -38,8 +38,6 @@ export interface ListedObservation {
 export class ObservationStore {
   constructor(
     private readonly blobs: BlobStore,
-    /** How many UTC days back `latestAvailable` searches. */
-    private readonly lookbackDays = 2,
   ) {}
 
   /** Writes an observation once; false when it was already stored (a duplicate keeps its first availableAt). */
@@ -84,27 +82,5 @@ export class ObservationStore {
     }
     const blob = await this.blobs.get(listed.container, listed.name);
     return blob ? (JSON.parse(blob.body.toString('utf8')) as Observation) : undefined;
-  }
-
-  /** The newest observation (by observedAt) whose availableAt <= asOf, or undefined. */
-  async latestAvailable(source: SourceConfig, site: string, asOf: Date): Promise<Observation | undefined> {
-    const container = observationContainer(source);
-    const asOfIso = asOf.toISOString();
-    for (let day = 0; day <= this.lookbackDays; day++) {
-      const date = new Date(asOf.getTime() - day * DAY_MS).toISOString().slice(0, 10);
-      let best: { name: string; observedAt: string } | undefined;
-      for await (const item of this.blobs.list(container, `${source.id}/${site}/${date}/`)) {
-        const observedAt = item.metadata['observedat'];
-        const availableAt = item.metadata['availableat'];
-        if (!observedAt || !availableAt || availableAt > asOfIso || observedAt > asOfIso) continue;
-        if (!best || observedAt > best.observedAt) best = { name: item.name, observedAt };
-      }
-      if (best) {
-        const blob = await this.blobs.get(container, best.name);
-        if (!blob) continue;
-        return JSON.parse(blob.body.toString('utf8')) as Observation;
-      }
-    }
-    return undefined;
   }
 }
