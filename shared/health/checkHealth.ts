@@ -2,14 +2,13 @@ import type { ForecastConfig } from '../config/ForecastConfig';
 import type { ForecastStore } from '../forecast/ForecastStore';
 import { chooseModel, freshness } from '../predict/chooseModel';
 import { gatherInputs } from '../predict/gatherInputs';
+import { persistenceDescriptor } from '../predict/PersistenceModelSource';
 import type { ModelRegistry } from '../registry/ModelRegistry';
 import type { BreakerState } from '../sources/BreakerState';
 import type { BreakerStateReader } from '../sources/BreakerStore';
 import type { ObservationStore } from '../sources/ObservationStore';
 import type { Clock } from '../time/Clock';
 import { floorToSlot, minutesBetween } from '../time/slots';
-import { featureNames } from '../training/featureNames';
-import { featureSpecFor } from '../training/featureSpecFor';
 import { budgetHealth, type BudgetHealth } from '../cost/budgetHealth';
 import { COST_WATCH_STATUS } from '../cost/watchBudget';
 import type { RunStatus, StatusStore } from './StatusStore';
@@ -98,10 +97,9 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     const pointer = await deps.registry.champion().catch(() => undefined);
     champion = pointer?.pointer.version ?? null;
     const card = champion ? await deps.registry.card(champion).catch(() => undefined) : undefined;
-    const persistenceSpec = featureSpecFor(config, config.sites[0]?.id ?? '', [config.target.source]);
     const candidates = [
       ...(card?.models ?? []).map((m) => ({ id: m.id, sources: m.sources, featureNames: m.inputs, version: card?.version ?? null, score: m.heldOut.meanRmse })).sort((a, b) => a.score - b.score),
-      { id: `persistence-${config.target.source}-${config.target.field}`, sources: [config.target.source], featureNames: featureNames(persistenceSpec), version: null, score: Infinity },
+      persistenceDescriptor(config),
     ];
     for (const site of config.sites) {
       const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);

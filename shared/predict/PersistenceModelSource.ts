@@ -24,12 +24,24 @@ export class PersistenceModelSource implements ModelSource {
   }
 
   private async load(): Promise<ServingModel> {
+    const d = persistenceDescriptor(this.config);
     const { target } = this.config;
-    const spec = featureSpecFor(this.config, this.config.sites[0]?.id ?? '', [target.source]);
-    const names = featureNames(spec);
-    const leadsMinutes = [...this.config.forecast.leadsMinutes];
-    const id = `persistence-${target.source}-${target.field}`;
-    const bytes = buildPersistenceModel({ featureNames: names, targetFeature: `${target.source}.${target.field}`, leadsMinutes, modelId: id });
-    return { id, kind: 'persistence', version: null, sources: [target.source], featureNames: names, leadsMinutes, score: Number.POSITIVE_INFINITY, model: await this.runtime.load(bytes) };
+    const bytes = buildPersistenceModel({ featureNames: [...d.featureNames], targetFeature: `${target.source}.${target.field}`, leadsMinutes: [...d.leadsMinutes], modelId: d.id });
+    return { ...d, model: await this.runtime.load(bytes) };
   }
+}
+
+/** What the built-in persistence model is, without loading it (health reports it as predict would choose it). */
+export function persistenceDescriptor(config: ForecastConfig): Omit<ServingModel, 'model'> {
+  const { target } = config;
+  const spec = featureSpecFor(config, config.sites[0]?.id ?? '', [target.source]);
+  return {
+    id: `persistence-${target.source}-${target.field}`,
+    kind: 'persistence',
+    version: null,
+    sources: [target.source],
+    featureNames: featureNames(spec),
+    leadsMinutes: [...config.forecast.leadsMinutes],
+    score: Number.POSITIVE_INFINITY,
+  };
 }
