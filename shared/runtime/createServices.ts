@@ -1,7 +1,8 @@
 import { Agent } from 'node:https';
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
-import { BlobServiceClient } from '@azure/storage-blob';
+import type { BlobServiceClient } from '@azure/storage-blob';
+import { blobServiceFromSettings } from '../storage/blobServiceFromSettings';
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { loadConfig } from '../config/loadConfig';
 import { CosmosForecastStore } from '../forecast/CosmosForecastStore';
@@ -41,10 +42,8 @@ export function createServices(env: Env = process.env): Services {
   const settings = readAppSettings(env);
   const credential = !settings.storageConnectionString || !settings.cosmosKey ? new DefaultAzureCredential() : undefined;
 
-  const blobService = settings.storageConnectionString
-    ? BlobServiceClient.fromConnectionString(settings.storageConnectionString)
-    : new BlobServiceClient(settings.blobServiceUri as string, credential);
-  const blobs = new AzureBlobStore(blobService);
+  // readAppSettings has checked that one of the two storage settings is there.
+  const blobs = new AzureBlobStore(blobServiceFromSettings(env, credential) as BlobServiceClient);
 
   const cosmosOptions: CosmosClientOptions = settings.cosmosKey
     ? { endpoint: settings.cosmosEndpoint, key: settings.cosmosKey }
