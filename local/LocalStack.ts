@@ -38,6 +38,9 @@ export interface LocalStackOptions {
   settings?: Record<string, string>;
 }
 
+/** The stores the local stack runs as processes of their own. */
+export type StorageService = 'azurite' | 'cosmos';
+
 export const DEFAULT_LOCAL_PORTS = { http: 7071, azurite: 10000, cosmos: 8081, providers: [7101, 7102, 7103, 7104] };
 
 /** Azurite, the Cosmos server, the simulated providers and the local Functions host, started together. */
@@ -50,7 +53,7 @@ export class LocalStack {
     readonly services: Services,
     readonly httpUrl: string,
     readonly children: { host: ChildProcess; providers: ChildProcess },
-    readonly restart: { azurite: () => Promise<void>; cosmos: () => Promise<void> },
+    private readonly storage: { stop: (name: StorageService) => Promise<void>; start: (name: StorageService) => Promise<void> },
     /** Restarts the providers with extra settings, e.g. a PROVIDER_FAULTS schedule decided once the stack is up. */
     readonly restartProviders: (settings: Record<string, string>) => Promise<void>,
   ) {}
@@ -62,9 +65,9 @@ export class LocalStack {
       const dataDir = resolve(o.dataDir);
       const configPath = resolve(o.configPath ?? join(PROJECT_ROOT, 'config/solar-park.json'));
       status('starting Azurite (Blob Storage) and the Cosmos DB server');
-      const startAzuriteService = () => startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: o.ports.azurite, silent: true });
+      const startAzuriteService = (port: number) => startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: port, silent: true });
       const startCosmosService = (port: number) => startCosmos({ dataDir: join(dataDir, 'cosmos'), port, silent: true });
-      let [azurite, cosmos] = await Promise.all([startAzuriteService(), startCosmosService(o.ports.cosmos)]);
+      let [azurite, cosmos] = await Promise.all([startAzuriteService(o.ports.azurite), startCosmosService(o.ports.cosmos)]);
       group.add({ name: 'azurite', stop: () => azurite.stop() });
       group.add({ name: 'cosmos', stop: () => cosmos.stop() });
       await setupStores({ azuriteConnectionString: azurite.connectionString, cosmosEndpoint: cosmos.endpoint, cosmosKey: cosmos.key });
@@ -140,25 +143,35 @@ export class LocalStack {
         { description: `the Functions host at ${httpUrl}`, timeoutMs: 60_000, intervalMs: 100, failFast: () => (host.exitCode !== null ? new Error(`the Functions host exited (code ${host.exitCode}); see ${join(logs, 'host.log')}`) : undefined) },
       );
 
-      const restart = {
-        azurite: async () => {
-          await azurite.stop();
-          azurite = await startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: azurite.port, silent: true });
+      // Stopping and starting a store keeps its port and data folder, as an outage of the real service would.
+      const storage = {
+        stop: async (name: StorageService): Promise<void> => {
+          await (name === 'azurite' ? azurite.stop() : cosmos.stop());
         },
-        cosmos: async () => {
-          await cosmos.stop();
-          cosmos = await startCosmosService(cosmos.port);
+        start: async (name: StorageService): Promise<void> => {
+          if (name === 'azurite') azurite = await startAzuriteService(azurite.port);
+          else cosmos = await startCosmosService(cosmos.port);
         },
       };
       const restartProviders = async (extra: Record<string, string>): Promise<void> => {
         await providers.service.stop();
         providers = await startProviderProcess(extra);
       };
-      return new LocalStack(group, settings, services, httpUrl, { host, providers: providers.child }, restart, restartProviders);
+      return new LocalStack(group, settings, services, httpUrl, { host, providers: providers.child }, storage, restartProviders);
     } catch (err) {
       await group.stopAll().catch(() => undefined);
       throw err;
     }
+  }
+
+  /** Stops Azurite or the Cosmos server, leaving the rest of the stack running (tests of storage outages). */
+  stopService(name: StorageService): Promise<void> {
+    return this.storage.stop(name);
+  }
+
+  /** Starts a stopped Azurite or Cosmos server again, on the same port and with the data it had. */
+  startService(name: StorageService): Promise<void> {
+    return this.storage.start(name);
   }
 
   /** Stops every process the stack started, newest first. */

@@ -22,8 +22,19 @@ export class StatusStore {
     await this.record(name, status).catch(() => undefined);
   }
 
+  /**
+   * The last record, or undefined when there is none or it is unreadable (a report must not stop the work it
+   * reports on). Storage failures are thrown: callers that rely on the record (predict's catch-up) must not
+   * mistake an outage for "no record".
+   */
   async read(name: string): Promise<RunStatus | undefined> {
     const blob = await this.blobs.get(CONTAINERS.state, `status/${name}.json`);
-    return blob ? (JSON.parse(blob.body.toString('utf8')) as RunStatus) : undefined;
+    if (!blob) return undefined;
+    try {
+      const status: unknown = JSON.parse(blob.body.toString('utf8'));
+      return typeof status === 'object' && status !== null && !Array.isArray(status) ? (status as RunStatus) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -24,8 +24,8 @@ export interface PredictDeps {
 export interface PredictResult {
   issueTime: string;
   forecasts: Forecast[];
-  /** Sites that got no forecast, with the reason. */
-  skipped: { site: string; reason: string }[];
+  /** Sites that got no forecast for an issue slot (this one or a caught-up one), with the reason. */
+  skipped: { site: string; issueTime: string; reason: string }[];
   /** Forecasts kept in Blob Storage because Cosmos DB did not answer; written there by a later run. */
   pending: number;
   /** Earlier pending forecasts this run wrote to Cosmos DB. */
@@ -52,8 +52,13 @@ export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}
   }
   let result: PredictResult | undefined;
   const caughtUp: string[] = [];
+  // Once Cosmos DB has failed in this run the remaining slots go straight to pending: each failed call costs the
+  // client's own retries (seconds), and a catch-up of many slots must not stretch the run into the next ones.
+  const store: StoreState = { down: false };
+  // Catching up, every slot reads the same day folders: list each once (only then, to keep a single slot lean).
+  const slotDeps = missed.length > 0 ? { ...deps, observations: deps.observations.withListingCache() } : deps;
   for (const issueTime of [...missed, current]) {
-    const r = await predictSlot(deps, issueTime, candidates);
+    const r = await predictSlot(slotDeps, issueTime, candidates, store);
     if (issueTime !== current) caughtUp.push(r.issueTime);
     result = result ? { ...r, forecasts: [...result.forecasts, ...r.forecasts], skipped: [...result.skipped, ...r.skipped], pending: result.pending + r.pending, flushed: result.flushed + r.flushed } : r;
   }
@@ -69,9 +74,14 @@ export interface CatchUpOptions {
 }
 
 /** A day of 10-minute slots at most: beyond that a gap is an outage of the app, reported rather than back-filled. */
-export const DEFAULT_CATCH_UP_SLOTS = 12;
+export const DEFAULT_CATCH_UP_SLOTS = 144;
 
-async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: ServingModel[]): Promise<PredictResult> {
+/** Whether the forecast store has already failed during this run. */
+interface StoreState {
+  down: boolean;
+}
+
+async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: ServingModel[], store: StoreState): Promise<PredictResult> {
   const { config } = deps;
 
   const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
@@ -81,7 +91,7 @@ async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: Servi
       const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
       const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
       if (choice) chosen.push({ site: site.id, latest, choice });
-      else skipped.push({ site: site.id, reason: `no model can run: ${describeMissing(config, latest)}` });
+      else skipped.push({ site: site.id, issueTime: issueTime.toISOString(), reason: `no model can run: ${describeMissing(config, latest)}` });
     }),
   );
 
@@ -119,24 +129,28 @@ async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: Servi
 
   forecasts.sort((a, b) => a.site.localeCompare(b.site));
   const copy = new ForecastBlobCopy(deps.blobs);
-  const flushed = await flushPending(copy, deps.forecasts);
+  const flushed = store.down ? 0 : await flushPending(copy, deps.forecasts, store);
   let pending = 0;
   for (const forecast of forecasts) {
     // The blob copy first: when Cosmos DB is down the forecast is still served, and kept for Cosmos DB.
     await copy.putLatest(forecast);
-    try {
-      await deps.forecasts.upsert(forecast);
-    } catch (err) {
-      if (!(err instanceof ForecastStoreUnavailableError)) throw err;
-      await copy.putPending(forecast);
-      pending++;
+    if (!store.down) {
+      try {
+        await deps.forecasts.upsert(forecast);
+        continue;
+      } catch (err) {
+        if (!(err instanceof ForecastStoreUnavailableError)) throw err;
+        store.down = true;
+      }
     }
+    await copy.putPending(forecast);
+    pending++;
   }
   return { issueTime: issueTime.toISOString(), forecasts, skipped, pending, flushed, caughtUp: [] };
 }
 
 /** Writes forecasts kept while Cosmos DB was down; stops at the first failure (it is still down). */
-async function flushPending(copy: ForecastBlobCopy, store: ForecastStore): Promise<number> {
+async function flushPending(copy: ForecastBlobCopy, store: ForecastStore, state: StoreState): Promise<number> {
   let flushed = 0;
   try {
     for await (const { name, forecast } of copy.pending()) {
@@ -146,6 +160,7 @@ async function flushPending(copy: ForecastBlobCopy, store: ForecastStore): Promi
     }
   } catch (err) {
     if (!(err instanceof ForecastStoreUnavailableError)) throw err;
+    state.down = true;
   }
   return flushed;
 }

@@ -1,5 +1,6 @@
 import type { SourceConfig } from '../config/ForecastConfig';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import { ListingCacheBlobStore } from '../storage/ListingCacheBlobStore';
 import type { Observation } from './Observation';
 
 /** Where a stored observation's blob lives: one per (source, site, observedAt), partitioned by UTC day. */
@@ -39,6 +40,11 @@ export class ObservationStore {
   constructor(
     private readonly blobs: BlobStore,
   ) {}
+
+  /** The same store with each day folder listed once and then reused (one run reading many issue slots). */
+  withListingCache(): ObservationStore {
+    return new ObservationStore(new ListingCacheBlobStore(this.blobs));
+  }
 
   /** Writes an observation once; false when it was already stored (a duplicate keeps its first availableAt). */
   async putIfAbsent(container: string, observation: Observation): Promise<boolean> {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { InvocationContext, type Timer } from '@azure/functions';
 import { makePredictHandler } from '../../functions/predict';
 import type { Forecast } from '../../shared/forecast/Forecast';
-import { CONTAINERS } from '../../shared/storage/BlobStore';
+import { CONTAINERS, StorageUnavailableError } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
 import { testServices } from '../support/testServices';
 
@@ -106,4 +106,50 @@ test('slots a late or failed run missed are made by the next run, each as of its
   ]);
   for (const f of made) for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);
   assert.equal((await s.forecasts.latest('park-1'))?.issueTime, '2026-06-01T12:00:00.000Z');
+});
+
+test('a run that cannot read its last status fails (to be retried) and the next run catches up the slot it missed', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const s = testServices(clock);
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  const handler = makePredictHandler(() => s);
+  await handler(timer, new InvocationContext());
+  // Blob Storage goes down for the 12:10 run: reading the last status fails, and so does the run.
+  clock.set('2026-06-01T12:10:30Z');
+  const get = s.blobs.get.bind(s.blobs);
+  s.blobs.get = async () => {
+    throw new StorageUnavailableError('Blob Storage could not read state/status/predict.json: connect ECONNREFUSED');
+  };
+  await assert.rejects(handler(timer, new InvocationContext()), /ECONNREFUSED/);
+  s.blobs.get = get;
+  // Back at 12:20: the 12:10 slot is made as of its own issueTime, then the current one.
+  clock.set('2026-06-01T12:20:30Z');
+  const result = await handler(timer, new InvocationContext());
+  assert.deepEqual(result.caughtUp, ['2026-06-01T12:10:00.000Z']);
+  assert.deepEqual([...s.forecasts.docs.values()].map((f) => f.issueTime).sort(), ['2026-06-01T12:00:00.000Z', '2026-06-01T12:10:00.000Z', '2026-06-01T12:20:00.000Z']);
+});
+
+test('with Cosmos DB down, a catch-up run tries it once and keeps every slot pending instead of paying a timeout per slot', async () => {
+  const { ForecastStoreUnavailableError } = await import('../../shared/forecast/ForecastStore');
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const s = testServices(clock);
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  const handler = makePredictHandler(() => s);
+  await handler(timer, new InvocationContext());
+  let attempts = 0;
+  const upsert = s.forecasts.upsert.bind(s.forecasts);
+  s.forecasts.upsert = async () => {
+    attempts++;
+    throw new ForecastStoreUnavailableError('connect ECONNREFUSED');
+  };
+  clock.set('2026-06-01T12:40:30Z');
+  const down = await handler(timer, new InvocationContext());
+  assert.deepEqual(down.caughtUp, ['2026-06-01T12:10:00.000Z', '2026-06-01T12:20:00.000Z', '2026-06-01T12:30:00.000Z']);
+  assert.equal(attempts, 1);
+  assert.equal(down.pending, 4);
+  s.forecasts.upsert = upsert;
+  clock.set('2026-06-01T12:50:30Z');
+  const back = await handler(timer, new InvocationContext());
+  assert.equal(back.flushed, 4);
+  assert.deepEqual([...s.forecasts.docs.values()].map((f) => f.issueTime.slice(11, 16)).sort(), ['12:00', '12:10', '12:20', '12:30', '12:40', '12:50']);
 });
