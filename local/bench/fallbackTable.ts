@@ -1,4 +1,4 @@
-import type { ScenarioResult } from './scoreServed';
+import type { ScenarioResult } from '../../shared/backtest/scoreServed';
 
 /**
  * The README table of the fallback benchmark: one row per scenario, RMSE and skill against persistence per lead

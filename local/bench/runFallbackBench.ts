@@ -9,8 +9,9 @@ import type { HistoryRecord } from '../../shared/training/HistoryRecord';
 import { DEFAULT_TRAIN_OPTIONS, type TrainedModels, type TrainingWindow, type TrainOptions, trainModels } from '../../shared/training/trainModels';
 import { World } from '../world/World';
 import { defaultFaultEpisodes, type FaultEpisode, faultScheduleOf } from './faultEpisodes';
-import { type ScenarioResult, scoreServed } from './scoreServed';
-import { AsOf, serveSlots } from './serveSlots';
+import { type ScenarioResult, scoreServed } from '../../shared/backtest/scoreServed';
+import { AsOf } from '../../shared/backtest/AsOf';
+import { serveSlots } from '../../shared/backtest/serveSlots';
 import { simulateSources } from './simulateSources';
 import { DEFAULT_INGEST_TIMING, type IngestTiming, withAvailability } from './withAvailability';
 

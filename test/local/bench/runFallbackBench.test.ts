@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../../shared/config/loadConfig';
 import { fallbackTable } from '../../../local/bench/fallbackTable';
 import { ALL_FRESH, FAULT_SCHEDULE, runFallbackBench, withoutScenario } from '../../../local/bench/runFallbackBench';
-import { NO_FORECAST } from '../../../local/bench/scoreServed';
+import { NO_FORECAST } from '../../../shared/backtest/scoreServed';
 import { withAvailability } from '../../../local/bench/withAvailability';
 import { World } from '../../../local/world/World';
 

@@ -1,5 +1,5 @@
-import type { LeadMetrics } from '../../shared/registry/ModelCard';
-import { leadMetrics } from '../../shared/training/leadMetrics';
+import type { LeadMetrics } from '../registry/ModelCard';
+import { leadMetrics } from '../training/leadMetrics';
 import type { ServedSlot } from './serveSlots';
 
 /** How one scenario went over its issue slots. */

@@ -1,8 +1,19 @@
-import type { ForecastConfig } from '../../shared/config/ForecastConfig';
-import { chooseModel, type ModelChoice } from '../../shared/predict/chooseModel';
-import type { ServingModel } from '../../shared/predict/ServingModel';
-import type { Observation } from '../../shared/sources/Observation';
-import type { HistoryRecord } from '../../shared/training/HistoryRecord';
+import type { ForecastConfig } from '../config/ForecastConfig';
+import { chooseModel, type ModelChoice } from '../predict/chooseModel';
+import type { StalenessLimit } from '../predict/learnStalenessLimit';
+import type { ServingModel } from '../predict/ServingModel';
+import type { Observation } from '../sources/Observation';
+import type { HistoryRecord } from '../training/HistoryRecord';
+import { AsOf } from './AsOf';
+
+/** One input a served slot's model read. */
+export interface ServedInput {
+  source: string;
+  /** Epoch ms. */
+  observedAt: number;
+  /** Epoch ms; never after the slot's issueTime. */
+  availableAt: number;
+}
 
 /** What one issue slot got. */
 export interface ServedSlot {
@@ -11,12 +22,17 @@ export interface ServedSlot {
   model: string | null;
   /** Its forecast per lead (empty without a model). */
   values: number[];
+  /** The newest available observation of each source the chosen model reads (empty without a model). */
+  inputs: ServedInput[];
 }
+
+/** Each source's staleness limit at an issue time (epoch ms), as live prediction would have learned it then. */
+export type LimitsAt = (issueTime: number) => ReadonlyMap<string, StalenessLimit>;
 
 /**
  * Serves every issue slot the way live prediction does: the newest observation of each source available at
  * issueTime (minus the `drop`ped sources), chooseModel over the candidates (best first, the last resort last),
- * and one batched ONNX run per chosen model.
+ * and one batched ONNX run per chosen model. Without `limitsAt`, each source's configured limit (or the default).
  */
 export async function serveSlots(
   config: ForecastConfig,
@@ -25,6 +41,7 @@ export async function serveSlots(
   history: ReadonlyMap<string, readonly HistoryRecord[]>,
   candidates: readonly ServingModel[],
   drop: readonly string[] = [],
+  limitsAt?: LimitsAt,
 ): Promise<ServedSlot[]> {
   const asOf = new Map(config.sources.filter((s) => !drop.includes(s.id)).map((s) => [s.id, new AsOf(history.get(s.id) ?? [])]));
   const chosen: { slot: ServedSlot; choice: ModelChoice }[] = [];
@@ -34,8 +51,12 @@ export async function serveSlots(
       const r = index.at(t);
       if (r) latest.set(source, { source, site, observedAt: new Date(r.observedAt).toISOString(), availableAt: new Date(r.availableAt).toISOString(), values: r.values });
     }
-    const choice = chooseModel(config, site, new Date(t), candidates, latest);
-    const slot: ServedSlot = { issueTime: t, model: choice?.model.id ?? null, values: [] };
+    const choice = chooseModel(config, site, new Date(t), candidates, latest, limitsAt?.(t));
+    const inputs = (choice?.model.sources ?? []).map((source): ServedInput => {
+      const o = latest.get(source) as Observation;
+      return { source, observedAt: Date.parse(o.observedAt), availableAt: Date.parse(o.availableAt) };
+    });
+    const slot: ServedSlot = { issueTime: t, model: choice?.model.id ?? null, values: [], inputs };
     if (choice) chosen.push({ slot, choice });
     return slot;
   });
@@ -49,29 +70,4 @@ export async function serveSlots(
     });
   }
   return slots;
-}
-
-/** The newest record (by observedAt) usable at a time: available, and not observed after it. */
-export class AsOf {
-  private readonly byObserved: readonly HistoryRecord[];
-
-  constructor(records: readonly HistoryRecord[]) {
-    this.byObserved = [...records].sort((a, b) => a.observedAt - b.observedAt);
-  }
-
-  at(t: number): HistoryRecord | undefined {
-    // Binary search for the last record observed at or before t, then walk back to the newest one available.
-    let lo = 0;
-    let hi = this.byObserved.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.byObserved[mid] as HistoryRecord).observedAt <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo - 1; i >= 0; i--) {
-      const r = this.byObserved[i] as HistoryRecord;
-      if (r.availableAt <= t) return r;
-    }
-    return undefined;
-  }
 }

@@ -1,0 +1,71 @@
+import type { LeadMetrics } from '../registry/ModelCard';
+import type { DelayModelSpec, OutageModelSpec } from '../replay/ReplaySpec';
+import type { ReplayStats } from '../replay/ReplayStats';
+import type { ScenarioResult } from './scoreServed';
+
+/** How one source was replayed, and what its history looked like. */
+export interface BacktestSourceSummary {
+  id: string;
+  kind: 'sensor' | 'image';
+  replay: 'csv' | 'images';
+  /** The file or folder, as the configuration names it. */
+  path: string;
+  stats: ReplayStats;
+  /** Typical minutes between observations, and the gaps in the files (outages that happened). */
+  intervalMinutes: number;
+  gaps: { count: number; minutes: number; longest: { from: string; to: string } | null };
+  delay: { model: DelayModelSpec; observedMinutes: { min: number; median: number; p90: number; max: number } | null };
+  outages: { model: OutageModelSpec['kind']; backlog: 'delivered' | 'lost'; windows: { from: string; to: string }[]; minutesInTest: number };
+  /** The limit training used (configured, or learned from the replayed delays). */
+  trainingStalenessLimitMinutes: number;
+}
+
+/** A trained model as the report lists it. */
+export interface BacktestModel {
+  id: string;
+  kind: string;
+  sources: string[];
+  /** Survived pruning: a candidate of the chooser. */
+  kept: boolean;
+  /** On the train period's held-out rows, as the model card has it. */
+  heldOut: LeadMetrics[];
+  meanRmse: number;
+}
+
+/** One scenario's outcome over the test period. */
+export interface BacktestScenario extends ScenarioResult {
+  /** Persistence (the newest target value available at issueTime) on the same served slots. */
+  persistence: LeadMetrics[];
+}
+
+/** Forecast against actual over the first days of the test period (scenario ALL_SOURCES_FRESH). */
+export interface ForecastSample {
+  /** Epoch ms on the observation grid. */
+  times: number[];
+  actual: (number | null)[];
+  /** Per lead: the forecast valid at each time (made lead minutes before), null where none was made. */
+  forecasts: { leadMinutes: number; values: (number | null)[] }[];
+  /** Persistence valid at each time for the first lead. */
+  persistence: (number | null)[];
+}
+
+/** Everything a backtest measured; written as report.json. */
+export interface BacktestReport {
+  name: string;
+  createdAt: string;
+  seed: number;
+  site: string;
+  target: { source: string; field: string; unit: string };
+  leadsMinutes: number[];
+  cadenceMinutes: number;
+  train: { from: string; heldOutFrom: string; to: string; rows: number };
+  test: { from: string; to: string; slots: number };
+  sources: BacktestSourceSummary[];
+  models: BacktestModel[];
+  pruned: { id: string; reason: string }[];
+  scenarios: BacktestScenario[];
+  sample: ForecastSample;
+  seconds: { read: number; train: number; evaluate: number };
+  /** What did not go as asked, e.g. a model family left out because its ONNX export failed the parity check. */
+  notes: string[];
+}

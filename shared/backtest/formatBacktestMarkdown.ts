@@ -1,0 +1,105 @@
+import type { LeadMetrics } from '../registry/ModelCard';
+import type { BacktestReport } from './BacktestReport';
+import { ALL_SOURCES_FRESH } from './scenarioNames';
+
+/** File names of the charts, relative to the Markdown file. */
+export interface BacktestChartFiles {
+  leadMetrics: string;
+  forecast: string;
+}
+
+/**
+ * The report as Markdown: what was trained and tested, the per-lead table of every scenario (RMSE, MAE, skill
+ * against persistence, share of slots served), the charts, the models chosen, each source's replay, and the models.
+ */
+export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartFiles): string {
+  const u = r.target.unit ? ` (${r.target.unit})` : '';
+  const L = r.leadsMinutes;
+  const lines: string[] = [];
+  lines.push(`# Backtest "${r.name}": ${r.site}, ${r.target.source} ${r.target.field}`);
+  lines.push('');
+  lines.push(
+    `Trained on issue slots ${day(r.train.from)} .. ${day(r.train.to)} (${r.train.rows} rows; models ranked and pruned on the part from ${day(r.train.heldOutFrom)}), ` +
+      `tested on ${r.test.slots} issue slots ${day(r.test.from)} .. ${day(r.test.to)}, every ${r.cadenceMinutes} minutes, day and night. ` +
+      `Every input is the newest observation available at issueTime under its source's delay model; models are chosen by the live chooser and run in onnxruntime-node. ` +
+      `Skill is 1 - RMSE / RMSE of persistence (the newest ${r.target.field} available at issueTime) on the same slots. ` +
+      `Seed ${r.seed}. Read ${r.seconds.read.toFixed(1)} s, train ${r.seconds.train.toFixed(1)} s, evaluate ${r.seconds.evaluate.toFixed(1)} s.`,
+  );
+  lines.push('');
+  lines.push('## Per lead and scenario');
+  lines.push('');
+  const header = ['scenario', ...L.map((l) => `RMSE +${l}${u}`), ...L.map((l) => `MAE +${l}`), ...L.map((l) => `skill +${l}`), 'slots served'];
+  lines.push(row(header), row(header.map((_, i) => (i === 0 ? '---' : '---:'))));
+  const reference = r.scenarios.find((s) => s.scenario === ALL_SOURCES_FRESH) ?? r.scenarios[0];
+  if (reference) lines.push(row(['persistence (reference)', ...L.map((l) => fixed(at(reference.persistence, l)?.rmse, 1)), ...L.map((l) => fixed(at(reference.persistence, l)?.mae, 1)), ...L.map(() => '0.000'), '-']));
+  for (const s of r.scenarios) {
+    lines.push(row([s.scenario, ...L.map((l) => fixed(at(s.perLead, l)?.rmse, 1)), ...L.map((l) => fixed(at(s.perLead, l)?.mae, 1)), ...L.map((l) => fixed(at(s.perLead, l)?.skill, 3)), `${s.servedPct.toFixed(1)} % (${s.served}/${s.slots})`]));
+  }
+  lines.push('');
+  lines.push(`![RMSE and skill per lead and scenario](${charts.leadMetrics})`);
+  lines.push('');
+  lines.push(`![Forecast against actual over the first days of the test period](${charts.forecast})`);
+  lines.push('');
+  lines.push('Models chosen per scenario (issue slots):');
+  lines.push('');
+  for (const s of r.scenarios) lines.push(`- ${s.scenario}: ${Object.entries(s.byModel).map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  lines.push('');
+  lines.push('## Sources as replayed');
+  lines.push('');
+  lines.push('| source | history | records | gaps in the files | duplicates | rejected | delay model | delay median / p90 (min) | outages in the test period | staleness limit (min) |');
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
+  for (const s of r.sources) {
+    const inTest = s.outages.windows.filter((w) => w.to > r.test.from && w.from < r.test.to).length;
+    lines.push(
+      row([
+        s.id,
+        `${s.replay} \`${s.path}\``,
+        String(s.stats.records),
+        `${s.gaps.count} (${(s.gaps.minutes / 60).toFixed(1)} h)`,
+        String(s.stats.duplicates),
+        String(s.stats.rejected.length),
+        delayText(s.delay.model),
+        s.delay.observedMinutes ? `${s.delay.observedMinutes.median} / ${s.delay.observedMinutes.p90}` : '-',
+        s.outages.model === 'none' ? '-' : `${inTest} (${(s.outages.minutesInTest / 60).toFixed(1)} h, ${s.outages.model}, backlog ${s.outages.backlog})`,
+        fixed(s.trainingStalenessLimitMinutes, 1),
+      ]),
+    );
+  }
+  const rejected = r.sources.flatMap((s) => s.stats.rejected.map((x) => `- ${s.id}: \`${x.item}\`: ${x.reason}`));
+  if (rejected.length > 0) lines.push('', 'Rejected (left out, as quarantine would keep them):', '', ...rejected);
+  const units = r.sources.flatMap((s) => Object.entries(s.stats.units).filter(([, c]) => c.factor !== 1).map(([f, c]) => `${s.id}.${f} ${c.from} -> ${c.to} (x ${c.factor})`));
+  if (units.length > 0) lines.push('', `Units converted: ${units.join('; ')}.`);
+  lines.push('');
+  lines.push('## Models');
+  lines.push('');
+  lines.push(`Trained on the train period; metrics on its held-out part where every source is fresh, as in the model card (* = a candidate of the chooser). ${r.pruned.length} pruned or skipped.`);
+  lines.push('');
+  lines.push(row(['model', ...L.map((l) => `RMSE +${l}`), ...L.map((l) => `skill +${l}`)]));
+  lines.push(row(['---', ...L.map(() => '---:'), ...L.map(() => '---:')]));
+  for (const m of r.models) lines.push(row([`${m.kept ? '*' : ''}${m.id}`, ...L.map((l) => fixed(at(m.heldOut, l)?.rmse, 1)), ...L.map((l) => fixed(at(m.heldOut, l)?.skill, 3))]));
+  if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `**Note:** ${n}`));
+  lines.push('');
+  return lines.join('\n');
+}
+
+function delayText(d: BacktestReport['sources'][number]['delay']['model']): string {
+  if (d.kind === 'fixed') return `fixed ${d.minutes} min`;
+  if (d.kind === 'uniform') return `uniform ${d.minMinutes}-${d.maxMinutes} min`;
+  return d.minutes ? `empirical (${d.minutes.length} delays)` : `quantiles (${(d.quantiles ?? []).map((q) => `p${Math.round(q.p * 100)} ${q.minutes}`).join(', ')})`;
+}
+
+function at(metrics: readonly LeadMetrics[], lead: number): LeadMetrics | undefined {
+  return metrics.find((m) => m.leadMinutes === lead);
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function fixed(v: number | undefined, digits: number): string {
+  return v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+}
+
+function day(iso: string): string {
+  return iso.replace(':00.000Z', 'Z');
+}

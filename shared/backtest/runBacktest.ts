@@ -1,0 +1,196 @@
+import type { ModelRuntime } from '../models/ModelRuntime';
+import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
+import { PersistenceModelSource } from '../predict/PersistenceModelSource';
+import { PredictionInvariantError } from '../predict/PredictionError';
+import type { ServingModel } from '../predict/ServingModel';
+import { outageWindows } from '../replay/outageWindows';
+import { replayAvailability } from '../replay/replayAvailability';
+import type { HistoryRecord } from '../training/HistoryRecord';
+import { sourceSets } from '../training/sourceSets';
+import { stalenessLimitsFor } from '../training/stalenessLimitsFor';
+import { TrainingDataError } from '../training/TrainingDataError';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../training/trainModels';
+import { AsOf } from './AsOf';
+import type { BacktestPlan } from './BacktestPlan';
+import type { BacktestReport, BacktestScenario } from './BacktestReport';
+import { forecastSample } from './forecastSample';
+import { readReplays } from './readReplays';
+import { RollingStalenessLimits } from './RollingStalenessLimits';
+import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from './scenarioNames';
+import { scoreServed } from './scoreServed';
+import { type ServedSlot, serveSlots } from './serveSlots';
+import { summarizeSource } from './summarizeSource';
+import { trainForBacktest } from './trainForBacktest';
+
+/** Options of runBacktest. */
+export interface RunBacktestOptions {
+  /** Runs the models; a new OnnxModelRuntime when undefined. */
+  runtime: ModelRuntime | undefined;
+  /** How far the work is: the step (`read skycam`, `train`, `serve`), and done of total in it. */
+  onProgress: (step: string, done: number, total: number) => void;
+  /** The report's createdAt. */
+  now: () => Date;
+}
+
+export const DEFAULT_RUN_BACKTEST_OPTIONS: RunBacktestOptions = {
+  runtime: undefined,
+  onProgress: () => undefined,
+  now: () => new Date(),
+};
+
+/** A backtest's report, and every served slot per scenario (for audits: which inputs each forecast read). */
+export interface BacktestRun {
+  report: BacktestReport;
+  served: Map<string, ServedSlot[]>;
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * The operational backtest: replays every source's history through its delay model (and, for the outage scenario
+ * and training, its outage model), trains the registry's models with trainModels on the train period exactly as
+ * `npm run train` would (as-of joins on availability, staleness limits, held-out ranking and pruning, ONNX export
+ * checked for parity), then serves every issue slot of the test period as live prediction does: the newest
+ * observation available at issueTime, limits learned as gatherInputs learns them, chooseModel over the ONNX
+ * models with persistence last. Scored per lead against what was observed, and against persistence of the newest
+ * target value available at issueTime, with all sources, without each one, and under the outage model.
+ */
+export async function runBacktest(plan: BacktestPlan, options: Partial<RunBacktestOptions> = {}): Promise<BacktestRun> {
+  const o = { ...DEFAULT_RUN_BACKTEST_OPTIONS, ...options };
+  const { config, site } = plan;
+  const { target } = config;
+  const cadence = config.forecast.cadenceMinutes;
+  const leads = config.forecast.leadsMinutes;
+  const maxLead = Math.max(...leads);
+  const step = cadence * MINUTE_MS;
+  const ceilSlot = (t: number): number => Math.ceil(t / step) * step;
+  const floorSlot = (t: number): number => Math.floor(t / step) * step;
+
+  // Issue slots whose every target is observed inside their own period: nothing of the test period trains a model.
+  const trainFrom = ceilSlot(plan.train.from.getTime());
+  const trainTo = floorSlot(plan.train.to.getTime() - maxLead * MINUTE_MS);
+  if (!(trainTo > trainFrom)) throw new TrainingDataError('INVALID_OPTIONS', `the train period ${plan.train.from.toISOString()} .. ${plan.train.to.toISOString()} is shorter than the longest lead (${maxLead} min) plus a slot`);
+  const issueTimes: number[] = [];
+  for (let t = ceilSlot(plan.test.from.getTime()); t + maxLead * MINUTE_MS <= plan.test.to.getTime(); t += step) issueTimes.push(t);
+  if (issueTimes.length === 0) throw new TrainingDataError('INVALID_OPTIONS', `the test period ${plan.test.from.toISOString()} .. ${plan.test.to.toISOString()} has no issue slot whose ${maxLead}-minute lead ends in it`);
+
+  const began = Date.now();
+  const replays = await readReplays(plan, (source, done, total) => o.onProgress(`read ${source}`, done, total));
+  const span = { from: Number.POSITIVE_INFINITY, to: Number.NEGATIVE_INFINITY };
+  for (const h of replays.values()) {
+    // Sorted by time: the first and last observation bound each source.
+    span.from = Math.min(span.from, h.observations[0]?.observedAt ?? Number.POSITIVE_INFINITY);
+    span.to = Math.max(span.to, (h.observations[h.observations.length - 1]?.observedAt ?? Number.NEGATIVE_INFINITY) + MINUTE_MS);
+  }
+  const windows = new Map(plan.sources.map((s) => [s.id, outageWindows(s.spec.outages, span.from, span.to, [plan.seed, s.id, 'outages'])]));
+  const observationsOf = (id: string): NonNullable<ReturnType<typeof replays.get>>['observations'] => replays.get(id)?.observations ?? [];
+  // Delays only (gaps in the files stay): the "all sources fresh" world and the persistence reference.
+  const normal = new Map(plan.sources.map((s) => [s.id, replayAvailability(observationsOf(s.id), s.spec.delay, [], [plan.seed, s.id])]));
+  // What the system would have stored: delays and outages. Models train on it, as they would in operation.
+  const faulted = new Map(plan.sources.map((s) => [s.id, replayAvailability(observationsOf(s.id), s.spec.delay, windows.get(s.id) ?? [], [plan.seed, s.id], s.spec.backlog)]));
+  const hasOutages = plan.sources.some((s) => s.spec.outages.kind !== 'none');
+  const readAt = Date.now();
+
+  const runtime = o.runtime ?? new OnnxModelRuntime();
+  const notes: string[] = [];
+  const t = plan.training;
+  const train: TrainOptions = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    codeVersion: 'backtest',
+    historyDays: (trainTo - trainFrom) / DAY_MS,
+    heldOutFraction: t.heldOutFraction,
+    sourceSets: t.sourceSets,
+    kinds: t.kinds,
+    gbdt: t.gbdt,
+    ridge: { ...DEFAULT_TRAIN_OPTIONS.ridge, ...t.ridge },
+    minTrainingRows: t.minTrainingRows,
+  };
+  const heldOutFrom = floorSlot(trainFrom + (1 - train.heldOutFraction) * (trainTo - trainFrom));
+  const trainingHistory = new Map([[site, faulted as ReadonlyMap<string, readonly HistoryRecord[]>]]);
+  const steps = (train.sourceSets === 'all' ? 1 : sourceSets(config.sources.map((s) => s.id)).length) * train.kinds.length;
+  let trainedSteps = 0;
+  o.onProgress('train', 0, steps);
+  const models = await trainForBacktest(config, trainingHistory, { from: new Date(trainFrom), to: new Date(trainTo), heldOutFrom: new Date(heldOutFrom) }, train, runtime, () => o.onProgress('train', Math.min(steps, ++trainedSteps), steps), notes);
+  const trainedAt = Date.now();
+
+  const candidates: ServingModel[] = [];
+  try {
+    // What RegistryModelSource serves: the version's models best first, then the persistence fallback.
+    for (const k of models.kept) {
+      candidates.push({ id: k.card.id, kind: k.card.kind, version: 'backtest', sources: k.card.sources, featureNames: k.card.inputs, leadsMinutes: [...leads], score: k.card.heldOut.meanRmse, model: await runtime.load(k.bytes) });
+    }
+    candidates.sort((a, b) => a.score - b.score);
+    candidates.push(...(await new PersistenceModelSource(config, runtime).current()));
+
+    const truth = new Map(observationsOf(target.source).map((x) => [x.observedAt, x.values[target.field] ?? Number.NaN]));
+    const targetAsOf = new AsOf(normal.get(target.source) ?? []);
+    const reference = new Map(issueTimes.map((t) => [t, targetAsOf.at(t)?.values[target.field] ?? Number.NaN]));
+    const plans: { name: string; history: ReadonlyMap<string, readonly HistoryRecord[]>; drop: string[] }[] = [
+      { name: ALL_SOURCES_FRESH, history: normal, drop: [] },
+      ...config.sources.map((s) => ({ name: withoutSource(s.id), history: normal, drop: [s.id] })),
+      ...(hasOutages ? [{ name: OUTAGE_MODEL, history: faulted, drop: [] }] : []),
+    ];
+    const served = new Map<string, ServedSlot[]>();
+    const scenarios: BacktestScenario[] = [];
+    o.onProgress('serve', 0, plans.length);
+    for (const [i, p] of plans.entries()) {
+      const limits = new RollingStalenessLimits(config, p.history);
+      const slots = await serveSlots(config, site, issueTimes, p.history, candidates, p.drop, (at) => limits.at(at));
+      assertOnlyAvailableInputs(p.name, slots);
+      served.set(p.name, slots);
+      const persisted = slots.map((s) => ({ ...s, values: s.model === null ? [] : leads.map(() => reference.get(s.issueTime) ?? Number.NaN) }));
+      scenarios.push({ ...scoreServed(p.name, slots, leads, truth, reference), persistence: scoreServed(p.name, persisted, leads, truth, reference).perLead });
+      o.onProgress('serve', i + 1, plans.length);
+    }
+
+    const limits = stalenessLimitsFor(config, trainingHistory);
+    const keptIds = new Set(models.kept.map((k) => k.card.id));
+    const testFrom = issueTimes[0] as number;
+    const report: BacktestReport = {
+      name: plan.name,
+      createdAt: o.now().toISOString(),
+      seed: plan.seed,
+      site,
+      target: { source: target.source, field: target.field, unit: target.unit },
+      leadsMinutes: [...leads],
+      cadenceMinutes: cadence,
+      train: { from: iso(trainFrom), heldOutFrom: iso(heldOutFrom), to: iso(trainTo), rows: Math.max(...models.trained.map((m) => m.trainingRows)) },
+      test: { from: iso(testFrom), to: iso(issueTimes[issueTimes.length - 1] as number), slots: issueTimes.length },
+      sources: plan.sources.map((s) => {
+        const replayed = replays.get(s.id);
+        if (!replayed) throw new Error(`source ${s.id} was not read`);
+        return summarizeSource(s, replayed, normal.get(s.id) ?? [], windows.get(s.id) ?? [], plan.test, limits[s.id] ?? Number.NaN);
+      }),
+      models: [...models.trained]
+        .sort((a, b) => a.card.heldOut.meanRmse - b.card.heldOut.meanRmse)
+        .map((m) => ({ id: m.card.id, kind: m.card.kind, sources: m.card.sources, kept: keptIds.has(m.card.id), heldOut: m.card.heldOut.perLead, meanRmse: m.card.heldOut.meanRmse })),
+      pruned: models.pruned,
+      scenarios,
+      sample: forecastSample(served.get(ALL_SOURCES_FRESH) ?? [], leads, truth, reference, testFrom, Math.min(testFrom + plan.report.sampleDays * DAY_MS, plan.test.to.getTime()), cadence),
+      seconds: { read: (readAt - began) / 1000, train: (trainedAt - readAt) / 1000, evaluate: (Date.now() - trainedAt) / 1000 },
+      notes,
+    };
+    if (truth.size > 0 && issueTimes.every((t) => !truth.has(t + (leads[0] ?? 0) * MINUTE_MS))) {
+      notes.push(`no ${target.source} observation falls on the ${cadence}-minute issue grid in the test period: targets are matched at exact validTimes, so nothing could be scored`);
+    }
+    return { report, served };
+  } finally {
+    await Promise.all(candidates.map((c) => c.model.release()));
+  }
+}
+
+/** Promise 1 of the design, checked on every served slot: no input became available after its issueTime. */
+function assertOnlyAvailableInputs(scenario: string, slots: readonly ServedSlot[]): void {
+  for (const s of slots) {
+    for (const input of s.inputs) {
+      if (input.availableAt > s.issueTime || input.observedAt > s.issueTime) {
+        throw new PredictionInvariantError(`${scenario}: input ${input.source} (observed ${iso(input.observedAt)}, available ${iso(input.availableAt)}) used at issueTime ${iso(s.issueTime)}`);
+      }
+    }
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

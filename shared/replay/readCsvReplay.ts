@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { CsvError, parse } from 'csv-parse/sync';
+import { keepFirstByTime } from './keepFirstByTime';
+import { ReplayError } from './ReplayError';
+import type { ReplayedHistory, ReplayedSource } from './ReplayedHistory';
+import type { ReplayObservation } from './ReplayObservation';
+import type { CsvColumnSpec, CsvReplaySpec } from './ReplaySpec';
+import { TimestampParser } from './TimestampParser';
+import { normalizeUnit, unitFactor } from './unitFactor';
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Reads one source's history from a CSV file with a header row: the time column in its zone and format, each value
+ * column into its field (converted to the target's unit when it is the target field, or to `convertTo`). A bad
+ * time, a value that is not a number, a missing column or a unit that cannot be converted fails with an error
+ * naming the file, the line and the column. Empty and missing-value cells leave the field out of that row; a row
+ * without any value is a gap. `shownAs` is how errors name the file.
+ */
+export function readCsvReplay(spec: CsvReplaySpec, path: string, source: ReplayedSource, shownAs = path): ReplayedHistory {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ReplayError('FILE_UNREADABLE', `cannot read the CSV file of source "${source.id}": ${(err as Error).message}`, { file: shownAs });
+  }
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parse(text, { delimiter: spec.delimiter, bom: true, skip_empty_lines: true, info: true, trim: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (err) {
+    if (err instanceof CsvError) throw new ReplayError('BAD_ROW', err.message, { file: shownAs, line: (err as CsvError & { lines?: number }).lines });
+    throw err;
+  }
+  const header = rows[0]?.record;
+  if (!header) throw new ReplayError('NO_DATA', 'the file is empty: expected a header row and observations', { file: shownAs });
+  const indexOf = (name: string): number => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new ReplayError('MISSING_COLUMN', `no column ${JSON.stringify(name)}; the header has ${header.map((h) => JSON.stringify(h)).join(', ')}`, { file: shownAs, line: 1 });
+    return i;
+  };
+  const timeIndex = indexOf(spec.timeColumn);
+  const units: ReplayedHistory['stats']['units'] = {};
+  const columns = spec.columns.map((c) => {
+    if (!source.fields.includes(c.field)) {
+      throw new ReplayError('MISSING_COLUMN', `column ${JSON.stringify(c.column)} fills field "${c.field}", which source "${source.id}" does not have (its fields: ${source.fields.join(', ')})`, { file: shownAs, column: c.column });
+    }
+    const conversion = conversionOf(c, source, shownAs);
+    if (conversion) units[c.field] = conversion;
+    return { ...c, index: indexOf(c.column), factor: conversion?.factor ?? 1 };
+  });
+  const missing = new Set(spec.missingValues);
+  const parser = new TimestampParser(spec.timeZone, spec.timeFormat);
+  const observations: ReplayObservation[] = [];
+  let emptyRows = 0;
+  let missingCells = 0;
+  for (const { record, info } of rows.slice(1)) {
+    const line = info.lines;
+    const time = parser.parse(record[timeIndex] ?? '');
+    if (!time.ok) throw new ReplayError('BAD_TIME', time.reason, { file: shownAs, line, column: spec.timeColumn });
+    const values: Record<string, number> = {};
+    for (const c of columns) {
+      const cell = record[c.index] ?? '';
+      if (missing.has(cell)) {
+        missingCells++;
+        continue;
+      }
+      if (!NUMBER.test(cell)) throw new ReplayError('BAD_VALUE', `${JSON.stringify(cell.slice(0, 40))} is not a number (missing values are written as ${[...missing].map((m) => JSON.stringify(m)).join(', ')})`, { file: shownAs, line, column: c.column });
+      values[c.field] = Number(cell) * c.factor;
+    }
+    if (Object.keys(values).length === 0) emptyRows++;
+    else observations.push({ observedAt: time.ms, values });
+  }
+  const { kept, duplicates, conflicts } = keepFirstByTime(observations);
+  const first = kept[0];
+  const last = kept[kept.length - 1];
+  return {
+    observations: kept,
+    stats: {
+      files: 1,
+      records: kept.length,
+      duplicates,
+      conflicts,
+      emptyRows,
+      missingCells,
+      rejected: [],
+      ignored: 0,
+      units,
+      range: first && last ? { from: new Date(first.observedAt).toISOString(), to: new Date(last.observedAt).toISOString() } : null,
+    },
+  };
+}
+
+/** The unit conversion of one column, or undefined when its unit is neither declared nor implied. */
+function conversionOf(c: CsvColumnSpec, source: ReplayedSource, file: string): { from: string; to: string; factor: number } | undefined {
+  const target = source.target?.field === c.field && source.target.unit !== '' ? source.target.unit : undefined;
+  if (target !== undefined && c.convertTo !== undefined && unitFactor(c.convertTo, target) !== 1) {
+    throw new ReplayError('UNIT_MISMATCH', `field "${c.field}" is the forecast target, in "${target}" (target.unit); convertTo "${c.convertTo}" contradicts it`, { file, column: c.column });
+  }
+  const to = target ?? c.convertTo;
+  if (c.unit === undefined) {
+    if (c.convertTo !== undefined) throw new ReplayError('UNIT_MISMATCH', `convertTo "${c.convertTo}" needs the column's own "unit"`, { file, column: c.column });
+    return target === undefined ? undefined : { from: target, to: target, factor: 1 };
+  }
+  if (to === undefined) return { from: normalizeUnit(c.unit), to: normalizeUnit(c.unit), factor: 1 };
+  const factor = unitFactor(c.unit, to);
+  if (factor === undefined) {
+    const why = target === undefined ? `convertTo "${to}"` : `the target unit "${to}" (target.unit of the forecast configuration)`;
+    throw new ReplayError('UNIT_MISMATCH', `values in "${c.unit}" cannot be converted to ${why} by a factor; convert the file, or declare the unit it is in`, { file, column: c.column });
+  }
+  return { from: normalizeUnit(c.unit), to: normalizeUnit(to), factor };
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { loadBacktestConfig } from '../../../shared/backtest/loadBacktestConfig';
+import { type BacktestRun, runBacktest } from '../../../shared/backtest/runBacktest';
+import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from '../../../shared/backtest/scenarioNames';
+import { writeBacktestReport } from '../../../shared/backtest/writeBacktestReport';
+
+/**
+ * The fixture: meter.power_kw is a ramp (+1 kW every 10 minutes, written in W), every record available exactly
+ * 30 minutes after it was observed. At issueTime the newest available value is the one observed 30 minutes
+ * earlier, so persistence misses by (lead + 30) / 10 kW at every slot: 5, 7 and 9 kW at +20, +40 and +60, exactly.
+ * The meter is down 10:00-12:00 on the test day (backlog delivered at 12:00).
+ */
+const FIXTURE = resolve(__dirname, '../../../../test/fixtures/backtest/ramp-backtest.json');
+const MINUTE_MS = 60_000;
+const TEST_DAY = Date.parse('2026-03-05T00:00:00Z');
+/** Issue slots 00:00 .. 23:00 (the +60 target of 23:00 is the last in the test period). */
+const TEST_SLOTS = 23 * 6 + 1;
+
+let run: Promise<BacktestRun> | undefined;
+const backtest = (): Promise<BacktestRun> => (run ??= runBacktest(loadBacktestConfig(FIXTURE, {}), { now: () => new Date('2026-03-07T00:00:00Z') }));
+
+test('runBacktest on the ramp: persistence is off by exactly (lead + 30 min) / 10 kW, the meter model beats it, the useless probe is pruned, every slot is served', async () => {
+  const { report } = await backtest();
+  assert.equal(report.test.slots, TEST_SLOTS);
+  assert.deepEqual(report.scenarios.map((s) => s.scenario), [ALL_SOURCES_FRESH, withoutSource('meter'), withoutSource('probe'), OUTAGE_MODEL]);
+  const fresh = report.scenarios[0];
+  assert.ok(fresh);
+  assert.deepEqual(fresh.persistence, [
+    { leadMinutes: 20, rmse: 5, mae: 5, skill: 0, n: TEST_SLOTS },
+    { leadMinutes: 40, rmse: 7, mae: 7, skill: 0, n: TEST_SLOTS },
+    { leadMinutes: 60, rmse: 9, mae: 9, skill: 0, n: TEST_SLOTS },
+  ]);
+  assert.equal(fresh.served, TEST_SLOTS);
+  assert.equal(fresh.servedPct, 100);
+  fresh.perLead.forEach((m, l) => {
+    assert.equal(m.n, TEST_SLOTS);
+    const p = fresh.persistence[l];
+    assert.ok(p && m.rmse < p.rmse && m.mae <= m.rmse, `+${m.leadMinutes}: rmse ${m.rmse}, mae ${m.mae}, persistence ${p?.rmse}`);
+    assert.ok(p && Math.abs(m.skill - (1 - m.rmse / p.rmse)) < 1e-3 && m.skill > 0.1, `+${m.leadMinutes}: skill ${m.skill}`);
+  });
+  // The ramp's trend is in the time-of-year features too, so the meter is what the models gain from; the probe is noise.
+  assert.deepEqual(Object.keys(fresh.byModel), ['linear-meter']);
+  assert.ok(report.pruned.some((p) => p.id === 'linear-probe'), JSON.stringify(report.pruned));
+  // The W column became kW, as the target unit asks.
+  assert.deepEqual(report.sources.find((s) => s.id === 'meter')?.stats.units['power_kw'], { from: 'W', to: 'kW', factor: 0.001 });
+  assert.deepEqual(report.sources.find((s) => s.id === 'meter')?.delay.observedMinutes, { min: 30, median: 30, p90: 30, max: 30 });
+  for (const s of report.scenarios) assert.equal(s.servedPct, 100, `${s.scenario}: ${JSON.stringify(s.byModel)}`);
+});
+
+test('runBacktest on the ramp: while the meter is down, exactly the 11 slots 10:10-11:50 (newest meter value older than its learned 40-minute limit) do without it', async () => {
+  const { report, served } = await backtest();
+  const withoutMeter = new Set(report.models.filter((m) => !m.sources.includes('meter')).map((m) => m.id));
+  const slots = served.get(OUTAGE_MODEL) ?? [];
+  const doingWithout = slots.filter((s) => s.model !== null && withoutMeter.has(s.model)).map((s) => new Date(s.issueTime).toISOString().slice(11, 16));
+  assert.deepEqual(doingWithout, ['10:10', '10:20', '10:30', '10:40', '10:50', '11:00', '11:10', '11:20', '11:30', '11:40', '11:50']);
+  assert.equal(report.sources.find((s) => s.id === 'meter')?.trainingStalenessLimitMinutes, 40);
+  // Without the meter at all, no slot is served by a model that reads it.
+  for (const s of served.get(withoutSource('meter')) ?? []) assert.ok(s.model !== null && withoutMeter.has(s.model), `${new Date(s.issueTime).toISOString()}: ${s.model}`);
+});
+
+test('a source with a 30-minute delay (the meter) is never used before its availableAt: every served slot read the observation of exactly 30 minutes before', async () => {
+  const { served } = await backtest();
+  let checked = 0;
+  for (const [scenario, slots] of served) {
+    for (const s of slots) {
+      for (const input of s.inputs) {
+        assert.ok(input.availableAt <= s.issueTime, `${scenario} ${new Date(s.issueTime).toISOString()}: ${input.source} available ${new Date(input.availableAt).toISOString()}`);
+        assert.ok(input.availableAt - input.observedAt >= 30 * MINUTE_MS, `${scenario}: ${input.source} delay ${(input.availableAt - input.observedAt) / MINUTE_MS} min`);
+        if (scenario !== OUTAGE_MODEL || s.issueTime >= Date.parse('2026-03-05T12:00:00Z') || s.issueTime < Date.parse('2026-03-05T10:00:00Z')) {
+          // The newest one that had arrived: observed 30 minutes before issueTime, never later.
+          assert.equal(input.observedAt, s.issueTime - 30 * MINUTE_MS, `${scenario} ${new Date(s.issueTime).toISOString()}: ${input.source} observed ${new Date(input.observedAt).toISOString()}`);
+        }
+        checked++;
+      }
+    }
+  }
+  // all sources fresh, without probe, and the outage model less its 11 slots without the meter.
+  assert.equal(checked, 3 * TEST_SLOTS - 11);
+});
+
+test('writeBacktestReport: JSON with the same numbers, a Markdown table with the exact persistence row, two PNG charts', async () => {
+  const { report } = await backtest();
+  const dir = mkdtempSync(join(tmpdir(), 'backtest-report-'));
+  const written = await writeBacktestReport(report, dir);
+  assert.deepEqual(JSON.parse(readFileSync(written.json, 'utf8')), JSON.parse(JSON.stringify(report)));
+  const md = readFileSync(written.markdown, 'utf8');
+  assert.ok(md.includes('| persistence (reference) | 5.0 | 7.0 | 9.0 | 5.0 | 7.0 | 9.0 | 0.000 | 0.000 | 0.000 | - |'), md);
+  const fresh = md.split('\n').find((l) => l.startsWith(`| ${ALL_SOURCES_FRESH} |`));
+  assert.ok(fresh?.endsWith(`| 100.0 % (${TEST_SLOTS}/${TEST_SLOTS}) |`), fresh);
+  assert.match(md, /Units converted: meter\.power_kw W -> kW \(x 0\.001\)/);
+  for (const png of written.charts) {
+    assert.ok(existsSync(png), png);
+    const meta = await sharp(png).metadata();
+    assert.equal(meta.format, 'png');
+    assert.equal(meta.width, 1000);
+  }
+  // The chart sample starts at the first test slot, and the actual series is the ramp itself.
+  assert.equal(report.sample.times[0], TEST_DAY);
+  const k0 = (TEST_DAY - Date.parse('2026-02-28T21:00:00Z')) / (10 * MINUTE_MS);
+  assert.deepEqual(report.sample.actual.slice(0, 3), [k0, k0 + 1, k0 + 2]);
+});
