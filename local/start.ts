@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   const logs = join(dataDir, 'logs');
   console.log(`
 [${elapsed()}] Up. The local Functions host serves:
-  ${sites.map((s) => `${stack.httpUrl}/api/forecast?site=${s}`).join('\n  ')}
+  ${sites.map((s) => `${stack.httpUrl}/api/dashboard?site=${s}   the dashboard (open it in a browser)`).join('\n  ')}
+  ${sites.map((s) => `${stack.httpUrl}/api/forecast?site=${s}    the latest forecast as JSON`).join('\n  ')}
 Functions and their triggers are listed at the top of ${join(logs, 'host.log')} (all host and provider logs are there).
 New forecasts appear below as the virtual clock issues them. Ctrl-C stops every process this started.
 `);

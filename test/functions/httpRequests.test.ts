@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import fc from 'fast-check';
+import { makeActualsHandler } from '../../functions/actuals';
+import { makeDashboardAssetHandler, makeDashboardHandler } from '../../functions/dashboard';
 import { FORECAST_QUERY_LIMITS, makeForecastHandler } from '../../functions/forecast';
 import { makeHealthHandler } from '../../functions/health';
 import type { Forecast } from '../../shared/forecast/Forecast';
@@ -20,6 +22,12 @@ const context = (functionName: string) => new InvocationContext({ functionName, 
 const get = (path: string, query: string) => new HttpRequest({ method: 'GET', url: `http://localhost:7071/api/${path}${query ? `?${query}` : ''}` });
 const forecast = (query: string) => forecastHandler(get('forecast', query), context('forecast'));
 const health = (query: string) => healthHandler(get('health', query), context('health'));
+const actualsHandler = makeActualsHandler(() => services);
+const dashboardHandler = makeDashboardHandler(() => services);
+const assetHandler = makeDashboardAssetHandler();
+const actuals = (query: string) => actualsHandler(get('actuals', query), context('actuals'));
+const dashboard = (query: string) => dashboardHandler(get('dashboard', query), context('dashboard'));
+const asset = (name: string) => assetHandler(new HttpRequest({ method: 'GET', url: `http://localhost:7071/api/dashboard/assets/${encodeURIComponent(name)}`, params: { name } }), context('dashboard-assets'));
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
 function sample(issueTime: string): Forecast {
@@ -197,4 +205,80 @@ test('health never shows a stack trace, even when the check itself fails', async
   const res = await makeHealthHandler(() => broken)(get('health', ''), context('health'));
   assert.equal(res.status, 503);
   assert.doesNotMatch(JSON.stringify(res.jsonBody), /\.js:\d+|at Object/);
+});
+
+test('actuals: hostile sites, unknown, repeated and oversized parameters and bad ranges are 400s naming the parameter', async () => {
+  for (const site of ["' OR '1'='1", '{"$ne": null}', '../../etc/passwd', '<script>alert(1)</script>', 'park-1\u0000', '\u202Epark-1', 'park-\ud800', 'park-1\r\nX-Injected: yes', 'Park-1', '__proto__', 'x'.repeat(2000)]) {
+    const error = assertRefused(await actuals(q({ site })), /query parameter "site"/, JSON.stringify(site.slice(0, 40)));
+    assert.ok(!error.includes('\u202E') && !error.includes('\u0000') && !error.includes('\r'), 'no raw control or bidi characters');
+  }
+  const cases: [string, RegExp][] = [
+    ['', /query parameter "site" is required; expected one of "park-1"/],
+    ['site=park-1&site=park-1', /query parameter "site" is given 2 times; give it once/],
+    ['sites=park-1', /query parameter "sites" is not supported; expected "site", and optionally "from" and "to"/],
+    ['site=park-1&__proto__=1', /query parameter "__proto__" is not supported/],
+    ['site[$ne]=x', /query parameter "site\[\$ne\]" is not supported/],
+    ['site=park-1&x%E2%80%AE=1', /query parameter "x\\u202e" is not supported/],
+    [`site=park-1&${'p'.repeat(500)}=1`, /query parameter "p{64}\.\.\." is not supported/],
+    [`site=park-1&from=${'9'.repeat(3000)}`, /the query string is \d+ characters long; at most 2048/],
+    [q({ site: 'park-1', from: '2026-06-01T00:00:00Z' }), /query parameter "to" is required with "from"/],
+    [q({ site: 'park-1', from: 'yesterday', to: '2026-06-01T00:00:00Z' }), /query parameter "from" is "yesterday", expected an ISO 8601 time with a zone/],
+    [q({ site: 'park-1', from: '2026-02-31T00:00:00Z', to: '2026-03-01T00:00:00Z' }), /"from" is "2026-02-31T00:00:00Z", not a valid time/],
+    [q({ site: 'park-1', from: `2026-05-31T00:00:00Z${' '.repeat(50)}`, to: '2026-06-01T00:00:00Z' }), /"from" is 70 characters long/],
+    [q({ site: 'park-1', from: '2026-06-01T00:00:00Z', to: '2026-05-31T00:00:00Z' }), /"to" .* must be after "from"/],
+    [q({ site: 'park-1', from: '2026-05-20T00:00:00Z', to: '2026-05-28T00:00:01Z' }), /query parameter "to" is 8\.0 days after "from"; a range spans at most 7 days/],
+    [q({ site: 'park-1', from: '2026-02-01T00:00:00Z', to: '2026-02-03T00:00:00Z' }), /query parameter "from" \(2026-02-01T00:00:00.000Z\) is more than 90 days ago/],
+    [q({ site: 'park-1', from: '2026-06-01T11:00:00Z', to: '2026-06-01T13:00:00Z' }), /query parameter "to" \(2026-06-01T13:00:00.000Z\) is in the future/],
+  ];
+  for (const [query, reason] of cases) assertRefused(await actuals(query), reason, query.slice(0, 60));
+  const res = await actuals('site=park-1&code=secret-function-key-123&code=again');
+  assert.equal(res.status, 200, 'the function key in the query is accepted');
+  assert.doesNotMatch(JSON.stringify(res.jsonBody), /secret-function-key/);
+});
+
+test('any query at all: the actuals endpoint answers 200 or 400, never throws, never leaks (property)', async () => {
+  const key = fc.oneof(fc.constantFrom('site', 'from', 'to', 'code', 'sites', ''), fc.string({ unit: 'binary', maxLength: 12 }));
+  const value = fc.oneof(fc.constantFrom('park-1', '2026-06-01T00:00:00Z', '2026-05-31T12:00:00Z', "' OR 1=1 --", '<script>'), fc.string({ unit: 'binary', maxLength: 80 }));
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 5 }), async (pairs) => {
+      const res = await actuals(new URLSearchParams(pairs).toString());
+      assert.ok([200, 400].includes(res.status ?? 0), `status ${res.status}`);
+      assertNothingLeaks(res, JSON.stringify(pairs), res.status === 200 ? 100_000 : 1_000);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('any query at all: the dashboard is the page (200) or a 400 page quoting the caller only escaped, always with its CSP (property)', async () => {
+  const key = fc.oneof(fc.constantFrom('site', 'hours', 'code', 'view', ''), fc.string({ unit: 'binary', maxLength: 12 }));
+  const value = fc.oneof(fc.constantFrom('park-1', '12', '72', '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' OR 1=1 --"), fc.string({ unit: 'binary', maxLength: 80 }));
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 4 }), async (pairs) => {
+      const res = await dashboard(new URLSearchParams(pairs).toString());
+      const headers = res.headers as Record<string, string>;
+      const html = String(res.body);
+      assert.ok([200, 400].includes(res.status ?? 0), `status ${res.status}`);
+      assert.match(headers['content-security-policy'] ?? '', /default-src 'none'.*script-src 'self'/);
+      assert.equal(headers['content-type'], 'text/html; charset=utf-8');
+      assert.doesNotMatch(html, /secret|\.js:\d+|node:internal|Error:/);
+      if (res.status === 400) {
+        assert.doesNotMatch(html, /<script|<img/i, 'nothing the caller sent becomes markup');
+        const message = /<p>([^]*?)<\/p><\/div>/.exec(html)?.[1] ?? '';
+        assert.match(message, /^query parameter |^the query string is /);
+        assert.match(message, /^[\x20-\x7e]*$/, 'printable ASCII only');
+        assert.ok(message.length < 1_000, 'a short message');
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('dashboard assets: only the listed names are served; paths, encodings and near-misses are 404s', async () => {
+  for (const name of ['../package.json', '..%2fpackage.json', '....//host.json', '/etc/passwd', 'C:\\Windows\\win.ini', 'dashboard.js/..', 'dashboard.js?x=1', 'DASHBOARD.JS', 'dashboard.js\u0000.png', 'uPlot.esm.js', '__proto__', 'constructor', 'x'.repeat(5000)]) {
+    const res = await asset(name);
+    assert.equal(res.status, 404, JSON.stringify(name.slice(0, 40)));
+    assert.equal(String(res.body), 'no such dashboard asset\n');
+    assert.equal((res.headers as Record<string, string>)['x-content-type-options'], 'nosniff');
+  }
+  assert.equal((await asset('dashboard.js')).status, 200);
 });

@@ -45,7 +45,10 @@ test('the local host discovers exactly the functions the app registers, with the
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
   assert.deepEqual(summary, [
+    { name: 'actuals', trigger: 'httpTrigger', route: 'actuals', methods: ['GET'], authLevel: 'function' },
     { name: 'cost-watch', trigger: 'timerTrigger', schedule: '%COST_WATCH_SCHEDULE%', resolved: '0 0 6 * * *' },
+    { name: 'dashboard', trigger: 'httpTrigger', route: 'dashboard', methods: ['GET'], authLevel: 'anonymous' },
+    { name: 'dashboard-assets', trigger: 'httpTrigger', route: 'dashboard/assets/{name}', methods: ['GET'], authLevel: 'anonymous' },
     { name: 'forecast', trigger: 'httpTrigger', route: 'forecast', methods: ['GET'], authLevel: 'function' },
     { name: 'health', trigger: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
     { name: 'ingest-neighbors', trigger: 'timerTrigger', schedule: '%INGEST_NEIGHBORS_SCHEDULE%', resolved: '0 */5 * * * *' },

@@ -1,0 +1,35 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { asciiSafe } from '../shared/dashboard/asciiSafe';
+import { parseActualsQuery } from '../shared/dashboard/parseActualsQuery';
+import { readActuals } from '../shared/dashboard/readActuals';
+import { appServices } from '../shared/runtime/appServices';
+import type { Services } from '../shared/runtime/createServices';
+import { StorageUnavailableError } from '../shared/storage/BlobStore';
+
+/**
+ * The handler of `GET /api/actuals?site=<id>[&from=<ISO>&to=<ISO>]`: the forecast target's observed values at a site
+ * (the last 24 hours without a range; at most 7 days, within the last 90, with one), what the dashboard draws the
+ * forecasts against. Every parameter is checked as /api/forecast checks it; a bad one is a 400 naming it.
+ */
+export function makeActualsHandler(services: () => Services) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const s = services();
+    const query = parseActualsQuery(request, s.config.sites.map((site) => site.id), s.clock.now());
+    if ('error' in query) return { status: 400, jsonBody: { error: asciiSafe(query.error), ...(query.parameter !== undefined ? { parameter: asciiSafe(query.parameter) } : {}) } };
+    const { site, from, to } = query;
+    try {
+      const actuals = await readActuals(s, site, from, to, s.clock.now());
+      return {
+        status: 200,
+        jsonBody: { site, target: s.config.target, from: from.toISOString(), to: to.toISOString(), actuals },
+        headers: { 'cache-control': 'no-store' },
+      };
+    } catch (err) {
+      context.error(`actuals: reading the observations of ${site} failed: ${(err as Error).message}`);
+      if (err instanceof StorageUnavailableError) return { status: 503, jsonBody: { error: 'Blob Storage is unavailable; try again shortly' }, headers: { 'retry-after': '30' } };
+      return { status: 500, jsonBody: { error: 'internal error while reading the observations' } };
+    }
+  };
+}
+
+app.http('actuals', { methods: ['GET'], authLevel: 'function', route: 'actuals', handler: makeActualsHandler(appServices) });

@@ -1,0 +1,171 @@
+/** Part of the dashboard script: its settings, DOM and formatting helpers, the API calls and the refresh loop (see dashboardScript.ts). */
+export const DASHBOARD_SCRIPT_CORE = String.raw`
+const cfg = JSON.parse(document.getElementById('dashboard-config').textContent);
+const code = new URLSearchParams(location.search).get('code');
+const LEAD_COLORS = ['#2563eb', '#db2777', '#ea580c', '#0d9488', '#7c3aed', '#65a30d'];
+const SOURCE_COLORS = ['#0284c7', '#f59e0b', '#10b981', '#8b5cf6', '#ef4444', '#64748b', '#ec4899', '#84cc16'];
+const MODEL_COLORS = ['#6366f1', '#14b8a6', '#f97316', '#a855f7', '#0ea5e9', '#84cc16', '#e11d48', '#78716c'];
+const ACTUAL_COLOR = '#1f2937';
+const AXIS = { stroke: '#5b6578', grid: { stroke: '#eef1f6', width: 1 }, ticks: { stroke: '#e3e7ef', width: 1 }, font: '12px system-ui, sans-serif', labelFont: '600 12px system-ui, sans-serif' };
+const unit = cfg.target.unit;
+const sourceColor = new Map(cfg.sources.map((s, i) => [s.id, SOURCE_COLORS[i % SOURCE_COLORS.length]]));
+const state = { site: cfg.site, hours: cfg.hours, busy: false, again: false, timer: 0, refreshes: 0, charts: new Map(), modelColors: new Map() };
+
+// ---- small helpers ----
+function h(tag, attrs) {
+  const e = document.createElement(tag);
+  for (const k of Object.keys(attrs || {})) {
+    const v = attrs[k];
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = String(v);
+    else e.setAttribute(k, String(v));
+  }
+  for (let i = 2; i < arguments.length; i++) append(e, arguments[i]);
+  return e;
+}
+function append(parent, child) {
+  if (child === null || child === undefined || child === false) return;
+  if (Array.isArray(child)) { for (const c of child) append(parent, c); return; }
+  parent.append(child instanceof Node ? child : String(child));
+}
+function fill(id, content) {
+  const body = document.querySelector('#' + id + ' .card-body');
+  body.replaceChildren();
+  append(body, content);
+}
+const pad = (n) => String(n).padStart(2, '0');
+function fmtTime(ms) { const d = new Date(ms); return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()); }
+function fmtDay(ms) { const d = new Date(ms); return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()); }
+function fmtDateTime(ms) { return fmtDay(ms) + ' ' + fmtTime(ms); }
+function fmtNum(v, digits) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '-';
+  const d = digits === undefined ? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2) : digits;
+  return v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+function withUnit(v, digits) { return fmtNum(v, digits) + (unit ? ' ' + unit : ''); }
+function fmtAge(min) {
+  if (min === null || min === undefined || !Number.isFinite(min)) return '-';
+  if (min < 90) return Math.round(min) + ' min';
+  if (min < 48 * 60) return (min / 60).toFixed(1) + ' h';
+  return (min / 1440).toFixed(1) + ' days';
+}
+function colorOfModel(id) {
+  if (!state.modelColors.has(id)) state.modelColors.set(id, MODEL_COLORS[state.modelColors.size % MODEL_COLORS.length]);
+  return state.modelColors.get(id);
+}
+function chip(text, kind, color, title) {
+  const c = h('li', { class: 'chip' + (kind ? ' ' + kind : ''), title: title });
+  if (color) { const s = h('span', { class: 'swatch' }); s.style.background = color; c.append(s); }
+  c.append(text);
+  return c;
+}
+function badge(text, kind) { return h('span', { class: 'badge ' + kind, text: text }); }
+
+// ---- the API ----
+async function api(path, params) {
+  const q = new URLSearchParams(params);
+  if (code) q.set('code', code);
+  let res;
+  try {
+    res = await fetch(cfg.apiBase + path + '?' + q.toString(), { headers: { accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' });
+  } catch (err) {
+    return { path: path, status: 0, body: null, detail: err && err.message ? err.message : String(err) };
+  }
+  let body = null;
+  try { body = await res.json(); } catch (err) { body = null; }
+  return { path: path, status: res.status, body: body };
+}
+function failure(r) {
+  const what = 'GET ' + cfg.apiBase + r.path;
+  if (r.status === 0) return what + ': no answer (' + r.detail + ')';
+  if (r.status === 401 || r.status === 403) return what + ': ' + r.status + ', the endpoint needs a function key: open this page with ?code=<function key> in its address';
+  const message = r.body && typeof r.body.error === 'string' ? r.body.error : 'no explanation given';
+  return what + ': ' + r.status + ', ' + message;
+}
+
+// ---- refreshing ----
+function setStatus(kind, text) {
+  const s = document.getElementById('status');
+  s.className = 'status ' + kind;
+  s.replaceChildren(h('span', { class: 'dot' }), text);
+}
+function showErrors(errors) {
+  const box = document.getElementById('errors');
+  box.replaceChildren();
+  box.hidden = errors.length === 0;
+  if (errors.length === 0) return;
+  box.append(h('strong', { text: errors.length === 1 ? 'A request failed' : errors.length + ' requests failed' }), h('ul', null, errors.map((e) => h('li', { text: e }))));
+}
+function schedule() {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(refresh, cfg.refreshSeconds * 1000);
+}
+
+async function refresh() {
+  if (state.busy) { state.again = true; return; }
+  state.busy = true;
+  document.body.dataset.state = 'loading';
+  setStatus('loading', 'Refreshing ' + state.site + '...');
+  const site = state.site;
+  const hours = state.hours;
+  const errors = [];
+  try {
+    const first = await Promise.all([api('health', {}), api('forecast', { site: site })]);
+    const health = first[0];
+    const latest = first[1];
+    const healthBody = health.body && typeof health.body.checkedAt === 'string' ? health.body : null;
+    if (!healthBody) errors.push(failure(health));
+    if (latest.status !== 200 && latest.status !== 404) errors.push(failure(latest));
+    const latestBody = latest.status === 200 && latest.body && Array.isArray(latest.body.leads) ? latest.body : null;
+    // The server's clock decides the window (the local stack runs a virtual clock far from the browser's): the
+    // health check's time, or the latest issue time if that is newer (a fast virtual clock moves between calls).
+    const times = [healthBody ? Date.parse(healthBody.checkedAt) : NaN, latestBody ? Date.parse(latestBody.issueTime) : NaN].filter(Number.isFinite);
+    const now = times.length ? Math.max.apply(null, times) : Date.now();
+    const range = { site: site, from: new Date(now - hours * 3600e3).toISOString(), to: new Date(now).toISOString() };
+    const results = await Promise.all([api('forecast', range), api('actuals', range)]);
+    const fc = results[0];
+    const act = results[1];
+    if (fc.status !== 200) errors.push(failure(fc));
+    if (act.status !== 200) errors.push(failure(act));
+    if (site !== state.site || hours !== state.hours) return;
+    const data = {
+      site: site,
+      now: now,
+      from: now - hours * 3600e3,
+      health: healthBody,
+      latest: latestBody,
+      latestStatus: latest.status,
+      forecasts: fc.status === 200 && fc.body && Array.isArray(fc.body.forecasts) ? fc.body.forecasts : null,
+      actuals: act.status === 200 && act.body && Array.isArray(act.body.actuals) ? act.body.actuals : null,
+    };
+    if (data.latest && data.forecasts && !data.forecasts.some((f) => f.issueTime === data.latest.issueTime)) data.forecasts.push(data.latest);
+    if (data.forecasts) data.forecasts.sort((a, b) => a.issueTime.localeCompare(b.issueTime));
+    render(data);
+    showErrors(errors);
+    state.refreshes += 1;
+    document.body.dataset.refreshes = String(state.refreshes);
+    document.body.dataset.state = errors.length ? 'error' : 'ready';
+    const asOf = 'Data as of ' + fmtDateTime(now) + ' UTC (server clock) \u00b7 updated ' + new Date().toLocaleTimeString([], { hour12: false }) + ' (this browser) \u00b7 refreshes every ' + cfg.refreshSeconds + ' s';
+    setStatus(errors.length ? 'failed' : 'ok', errors.length ? 'Some data could not be loaded \u00b7 ' + asOf : asOf);
+  } catch (err) {
+    showErrors(['The dashboard could not draw the data: ' + (err && err.message ? err.message : String(err))]);
+    document.body.dataset.state = 'error';
+    setStatus('failed', 'Drawing failed; retrying in ' + cfg.refreshSeconds + ' s');
+  } finally {
+    state.busy = false;
+    if (state.again) { state.again = false; refresh(); } else schedule();
+  }
+}
+
+function render(d) {
+  renderModel(d);
+  renderLatest(d);
+  renderHealth(d);
+  renderBudget(d);
+  renderLeadCharts(d);
+  renderFreshness(d);
+  renderSources(d);
+  renderTimeline(d);
+}
+`;
