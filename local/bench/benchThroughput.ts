@@ -1,0 +1,101 @@
+import { performance } from 'node:perf_hooks';
+import type { ForecastConfig } from '../../shared/config/ForecastConfig';
+import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
+import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSource';
+import { predictAll, type PredictDeps } from '../../shared/predict/predictAll';
+import { RegistryModelSource } from '../../shared/predict/RegistryModelSource';
+import { ModelRegistry } from '../../shared/registry/ModelRegistry';
+import { ObservationStore } from '../../shared/sources/ObservationStore';
+import { type BenchOptions, LARGE_SITE_COUNT } from './BenchOptions';
+import type { ThroughputFigures } from './BenchReport';
+import { benchSites } from './benchSites';
+import type { BenchStores } from './benchStores';
+import { computePredict } from './computePredict';
+import { LatestForecastStore } from './LatestForecastStore';
+import type { PeakMemory } from './PeakMemory';
+import { percentile } from './percentile';
+import { TemplateBlobStore } from './TemplateBlobStore';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Batched prediction of `sites` sites in one predictAll run (sites that chose the same model share one ONNX run),
+ * `throughputRuns` times after an untimed one (`largeRuns` times for more than LARGE_SITE_COUNT sites). `stores`: through Azurite and the Cosmos
+ * server, with the observations populateHistory stored for the extra sites. `memory`: the same predictAll over an
+ * ObservationStore on a TemplateBlobStore and an in-memory forecast store, then its compute part alone.
+ */
+export async function benchThroughput(stores: BenchStores, baseConfig: ForecastConfig, sites: number, path: 'stores' | 'memory', options: BenchOptions, memory: PeakMemory, log: (line: string) => void): Promise<ThroughputFigures> {
+  const config = benchSites(baseConfig, sites);
+  const slot = new Date(Math.floor(options.end.getTime() / 600_000) * 600_000);
+  const clock = { now: () => new Date(slot.getTime() + 30_000) };
+  const runtime = new OnnxModelRuntime();
+  const models = new RegistryModelSource(new ModelRegistry(stores.blobs, clock), runtime, new PersistenceModelSource(config, runtime));
+  let deps: PredictDeps;
+  let template: TemplateBlobStore | undefined;
+  if (path === 'stores') {
+    deps = { config, clock, observations: new ObservationStore(stores.blobs), forecasts: stores.forecasts, blobs: stores.blobs, models };
+  } else {
+    template = await TemplateBlobStore.capture(stores.blobs, config, config.sites[0]?.id ?? '', new Date(options.end.getTime() - 3 * DAY_MS), options.end);
+    deps = { config, clock, observations: new ObservationStore(template), forecasts: new LatestForecastStore(), blobs: template, models };
+  }
+
+  const large = sites > LARGE_SITE_COUNT;
+  const runs = large ? options.largeRuns : options.throughputRuns;
+  // The untimed first run loads the models and warms connections and the JIT; a large run only loads the models.
+  const firstTimed = large ? 0 : 1;
+  if (large) await models.current();
+  const seconds: number[] = [];
+  let forecasts = 0;
+  let batches = 0;
+  for (let i = 0; i < firstTimed + runs; i++) {
+    const t0 = performance.now();
+    const result = await predictAll(deps);
+    const s = (performance.now() - t0) / 1000;
+    memory.sample();
+    if (result.forecasts.length !== sites) {
+      throw new Error(`predictAll made ${result.forecasts.length} forecasts for ${sites} sites; first skipped: ${result.skipped[0]?.site ?? '-'}: ${result.skipped[0]?.reason ?? '-'}`);
+    }
+    if (i < firstTimed) continue;
+    seconds.push(s);
+    forecasts = result.forecasts.length;
+    batches = new Set(result.forecasts.map((f) => f.model.id)).size;
+    log(`${sites} sites (${path}): run ${i + 1 - firstTimed}/${runs} ${s.toFixed(3)} s`);
+  }
+  const medianSeconds = percentile(seconds, 50);
+  const figures: ThroughputFigures = {
+    sites,
+    path,
+    runs: seconds.length,
+    medianSeconds: round(medianSeconds, 4),
+    forecastsPerSecond: round(forecasts / medianSeconds, 1),
+    forecasts,
+    batches,
+  };
+  if (!template) return figures;
+
+  const candidates = await models.current();
+  const parts = { gather: [] as number[], choose: [] as number[], onnx: [] as number[], total: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    const t = await computePredict(config, slot, deps.observations, candidates);
+    memory.sample();
+    parts.gather.push(t.gatherMs);
+    parts.choose.push(t.chooseMs);
+    parts.onnx.push(t.onnxMs);
+    parts.total.push(t.gatherMs + t.chooseMs + t.onnxMs);
+  }
+  const totalMs = percentile(parts.total, 50);
+  return {
+    ...figures,
+    compute: {
+      gatherMs: round(percentile(parts.gather, 50), 2),
+      chooseMs: round(percentile(parts.choose, 50), 2),
+      onnxMs: round(percentile(parts.onnx, 50), 2),
+      forecastsPerSecond: round(forecasts / (totalMs / 1000), 1),
+    },
+  };
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
