@@ -6,7 +6,7 @@ import type { ServingModel } from '../../shared/predict/ServingModel';
 import type { LeadMetrics } from '../../shared/registry/ModelCard';
 import { addMinutes, floorToSlot } from '../../shared/time/slots';
 import type { HistoryRecord } from '../../shared/training/HistoryRecord';
-import { DEFAULT_TRAIN_OPTIONS, type TrainedModels, type TrainingWindow, type TrainOptions, trainModels } from '../../shared/training/trainModels';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainModels } from '../../shared/training/trainModels';
 import { World } from '../world/World';
 import { defaultFaultEpisodes, type FaultEpisode, faultScheduleOf } from './faultEpisodes';
 import { type ScenarioResult, scoreServed } from '../../shared/backtest/scoreServed';
@@ -139,8 +139,9 @@ export async function runFallbackBench(config: ForecastConfig, options: Partial<
 
   const runtime = o.runtime ?? new OnnxModelRuntime();
   o.log(`training ${train.sourceSets} x ${train.kinds.join('+')} on ${from.toISOString()} .. ${heldOutFrom.toISOString()}`);
-  const notes: string[] = [];
-  const models = await trainSkippingParityFailures(bench, new Map([[site, normal]]), { from, to, heldOutFrom }, train, runtime, o.log, notes);
+  const models = await trainModels(bench, new Map([[site, normal]]), { from, to, heldOutFrom }, train, runtime, o.log);
+  // Models whose ONNX export failed the parity check are not published; the report says so.
+  const notes = models.pruned.filter((p) => /disagrees with the trained model/.test(p.reason)).map((p) => p.reason);
   const trainedAt = Date.now();
 
   const candidates: ServingModel[] = [];
@@ -194,36 +195,5 @@ export async function runFallbackBench(config: ForecastConfig, options: Partial<
     };
   } finally {
     await Promise.all(candidates.map((c) => c.model.release()));
-  }
-}
-
-const PARITY_FAILURE = /^exported ONNX of (gbdt|linear)-\S+ disagrees with the trained model/;
-
-/**
- * trainModels as the registry runs it; when a family's export fails the ONNX parity check (the registry would
- * publish nothing), that family is left out, said in `notes`, and the rest trained again, so the bench still
- * measures the fallback chain.
- */
-async function trainSkippingParityFailures(
-  config: ForecastConfig,
-  history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>,
-  window: TrainingWindow,
-  train: TrainOptions,
-  runtime: ModelRuntime,
-  log: (line: string) => void,
-  notes: string[],
-): Promise<TrainedModels> {
-  let kinds = [...train.kinds];
-  for (;;) {
-    try {
-      return await trainModels(config, history, window, { ...train, kinds }, runtime, log);
-    } catch (err) {
-      const family = err instanceof Error ? PARITY_FAILURE.exec(err.message)?.[1] : undefined;
-      if (family === undefined || kinds.length < 2) throw err;
-      kinds = kinds.filter((k) => k !== family);
-      const note = `${family} models left out: ${(err as Error).message} (trainAndPublish would publish nothing with the default kinds)`;
-      notes.push(note);
-      log(`WARNING ${note}; training ${kinds.join('+')} only`);
-    }
   }
 }

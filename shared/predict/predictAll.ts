@@ -7,6 +7,7 @@ import type { ObservationStore } from '../sources/ObservationStore';
 import type { BlobStore } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { addMinutes, floorToSlot } from '../time/slots';
+import { mapLimit } from '../util/mapLimit';
 import { chooseModel, type ModelChoice } from './chooseModel';
 import { describeInputs, gatherInputs } from './gatherInputs';
 import { PredictionInvariantError } from './PredictionError';
@@ -76,6 +77,9 @@ export interface CatchUpOptions {
 /** A day of 10-minute slots at most: beyond that a gap is an outage of the app, reported rather than back-filled. */
 export const DEFAULT_CATCH_UP_SLOTS = 144;
 
+/** Sites whose inputs are read at once. */
+const SITE_CONCURRENCY = 32;
+
 /** Whether the forecast store has already failed during this run. */
 interface StoreState {
   down: boolean;
@@ -86,14 +90,13 @@ async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: Servi
 
   const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
   const skipped: PredictResult['skipped'] = [];
-  await Promise.all(
-    config.sites.map(async (site) => {
-      const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
-      const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
-      if (choice) chosen.push({ site: site.id, latest, choice });
-      else skipped.push({ site: site.id, issueTime: issueTime.toISOString(), reason: `no model can run: ${describeMissing(config, latest)}` });
-    }),
-  );
+  // A bounded number of sites at a time: memory stays flat and storage is not flooded however many sites there are.
+  await mapLimit(config.sites, SITE_CONCURRENCY, async (site) => {
+    const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
+    const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
+    if (choice) chosen.push({ site: site.id, latest, choice });
+    else skipped.push({ site: site.id, issueTime: issueTime.toISOString(), reason: `no model can run: ${describeMissing(config, latest)}` });
+  });
 
   const createdAt = deps.clock.now().toISOString();
   const forecasts: Forecast[] = [];

@@ -8,6 +8,8 @@ import { ALL_FRESH, FAULT_SCHEDULE, runFallbackBench, withoutScenario } from '..
 import { NO_FORECAST } from '../../../shared/backtest/scoreServed';
 import { withAvailability } from '../../../local/bench/withAvailability';
 import { World } from '../../../local/world/World';
+import type { ModelRuntime } from '../../../shared/models/ModelRuntime';
+import { OnnxModelRuntime } from '../../../shared/models/OnnxModelRuntime';
 
 const PROJECT_ROOT = join(__dirname, '../../../..');
 
@@ -84,4 +86,28 @@ test('withAvailability: an outage delays availability to the first ingest run af
   assert.ok(delayed >= 10, `${delayed} delayed`);
   const image = withAvailability(world, 'park-1', 'skycam', observations.slice(0, 1), [], timing, true);
   assert.equal((image[0]?.availableAt as number) % 300_000, 8000, 'images: ingest plus preprocessing');
+});
+
+test('a model whose ONNX export does not compute what was trained is left out with the reason; the others are still served', async () => {
+  const config = shippedConfig();
+  const onnx = new OnnxModelRuntime();
+  // Every linear model's ONNX answers 1 kW off: the parity check must catch it (the model id is in the ONNX metadata).
+  const skewed: ModelRuntime = {
+    load: async (bytes) => {
+      const model = await onnx.load(bytes);
+      if (!Buffer.from(bytes).includes('linear-')) return model;
+      return { ...model, predict: async (x, n) => (await model.predict(x, n)).map((v) => v + 1), release: () => model.release() };
+    },
+  };
+  const result = await runFallbackBench(config, {
+    days: 3,
+    end: new Date('2026-06-20T00:00:00Z'),
+    runtime: skewed,
+    train: { kinds: ['gbdt', 'linear'], sourceSets: 'all', gbdt: { nEstimators: 5, maxDepth: 2 }, minTrainingRows: 50 },
+  });
+  assert.deepEqual(result.models.map((m) => m.id), ['gbdt-all']);
+  assert.equal(result.notes.length, 1);
+  assert.match(result.notes[0] ?? '', /exported ONNX of linear-all disagrees with the trained model/);
+  assert.ok(result.pruned.some((p) => p.id === 'linear-all' && /not published/.test(p.reason)));
+  assert.equal(result.scenarios[0]?.servedPct, 100);
 });
