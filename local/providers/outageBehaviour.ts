@@ -1,4 +1,4 @@
-import { hash32 } from '../world/hash32';
+import { hash32 } from '../../shared/util/hash32';
 import { type ProviderBehaviour, RELIABLE_BEHAVIOUR } from './ProviderBehaviour';
 
 /** A time span during which a provider is down: from inclusive, to exclusive (the provider's clock). */

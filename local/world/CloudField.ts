@@ -1,5 +1,5 @@
 import { createRng } from './createRng';
-import { hash32 } from './hash32';
+import { hash32 } from '../../shared/util/hash32';
 import { unitFromHash } from './unitFromHash';
 import { CloudGrid, type CloudMode } from './CloudGrid';
 import { CLOUD_EDGE_WIDTH } from './cloudEdgeWidth';

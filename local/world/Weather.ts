@@ -1,5 +1,5 @@
 import { createRng } from './createRng';
-import { hash32 } from './hash32';
+import { hash32 } from '../../shared/util/hash32';
 
 /** The air at a site, before measurement noise. */
 export interface AirState {

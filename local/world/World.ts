@@ -1,7 +1,7 @@
 import { CloudField } from './CloudField';
 import { clearSkyGhi } from '../../shared/solar/clearSkyGhi';
 import { cloudAttenuation } from './cloudAttenuation';
-import { hash32 } from './hash32';
+import { hash32 } from '../../shared/util/hash32';
 import { NEIGHBOR_STATIONS } from './NEIGHBOR_STATIONS';
 import { normalFromHash } from './normalFromHash';
 import { parkPowerKw } from './parkPowerKw';

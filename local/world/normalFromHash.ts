@@ -1,4 +1,4 @@
-import { hash32 } from './hash32';
+import { hash32 } from '../../shared/util/hash32';
 
 /** A standard normal number drawn from the key (Box-Muller over two hashes), for measurement noise. */
 export function normalFromHash(parts: ReadonlyArray<number | string>): number {

@@ -1,4 +1,4 @@
-import { hash32 } from './hash32';
+import { hash32 } from '../../shared/util/hash32';
 
 /** Shortest delay between observation and publication, ms. */
 export const MIN_PUBLISH_DELAY_MS = 20 * 60_000;

@@ -1,4 +1,4 @@
-import { hash32 } from './hash32';
+import { hash32 } from '../../shared/util/hash32';
 
 /** A uniform number in [0, 1) drawn from the key (see hash32). */
 export function unitFromHash(parts: ReadonlyArray<number | string>): number {

@@ -6,7 +6,7 @@ import { parseConfig, type Settings } from '../config/loadConfig';
 import { unitFactor } from '../replay/unitFactor';
 import { backtestConfigSchema } from './BacktestConfig';
 import type { BacktestPlan, PlannedSource } from './BacktestPlan';
-import { zodProblems } from './zodProblems';
+import { zodProblems } from '../config/zodProblems';
 
 /**
  * Validates a parsed backtest configuration and checks it against its forecast configuration: every configured

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './ConfigError';
 import { type ForecastConfig, forecastConfigSchema } from './ForecastConfig';
+import { formatPath, valueAt } from './zodProblems';
 
 /** App settings (environment variables) the configuration may refer to as `%NAME%`. */
 export type Settings = Readonly<Record<string, string | undefined>>;
@@ -71,20 +72,4 @@ function resolveReferences(value: unknown, settings: Settings, path: (string | n
     );
   }
   return value;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => {
-    if (typeof part === 'number') return `${acc}[${part}]`;
-    return acc ? `${acc}.${String(part)}` : String(part);
-  }, '');
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = root;
-  for (const part of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[part];
-  }
-  return cur;
 }

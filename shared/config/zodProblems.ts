@@ -23,7 +23,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` inside `root`, or undefined where the path leaves it. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = root;
   for (const part of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
