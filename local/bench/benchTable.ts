@@ -38,7 +38,7 @@ export function benchTable(r: BenchReport): string {
   lines.push('**Batched throughput**: one predictAll for every site of a configuration with N sites; sites that chose the same model share one ONNX run. ' +
     'Extra sites are copies of the park on a 1 km grid, half of them missing one source (so several models are chosen). ' +
     '`stores`: through Azurite and the Cosmos server; `memory`: the same predictAll over in-memory observation and forecast stores (no I/O), ' +
-    `and its compute part alone (gatherInputs ${DEFAULT_GATHER_CONCURRENCY} sites at a time, where predictAll starts every site at once; then chooseModel, then one ONNX run per model chosen).`);
+    `and its compute part alone (gatherInputs ${DEFAULT_GATHER_CONCURRENCY} sites at a time, as predictAll does; then chooseModel, then one ONNX run per model chosen).`);
   lines.push('');
   lines.push(markdownTable(
     [

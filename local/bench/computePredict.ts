@@ -7,10 +7,7 @@ import { gatherInputs, type GatheredInputs } from '../../shared/predict/gatherIn
 import type { ServingModel } from '../../shared/predict/ServingModel';
 import { mapLimit } from '../../shared/util/mapLimit';
 
-/**
- * Sites gathered at once. predictAll starts every site at once; with thousands of sites every listing is then alive
- * at the same time and the garbage collector's work grows faster than the site count, so the compute figure bounds it.
- */
+/** Sites gathered at once, as predictAll does (so memory stays flat with thousands of sites). */
 export const DEFAULT_GATHER_CONCURRENCY = 32;
 
 /** The compute part of one issue slot of predictAll, timed step by step. */
