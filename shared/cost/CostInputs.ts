@@ -1,7 +1,18 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
+import { DEFAULT_DASHBOARD_HOURS } from '../dashboard/parseDashboardQuery';
 
 /** The functions of the app, as the estimate prices them. */
-export type CostedFunction = 'ingest-sensor' | 'ingest-image' | 'preprocess-image' | 'predict' | 'forecast' | 'health' | 'cost-watch';
+export type CostedFunction =
+  | 'ingest-sensor'
+  | 'ingest-image'
+  | 'preprocess-image'
+  | 'predict'
+  | 'forecast'
+  | 'actuals'
+  | 'health'
+  | 'dashboard'
+  | 'dashboard-assets'
+  | 'cost-watch';
 
 /** What a deployment does in a month, in the units Azure bills. Counts are per site and source unless named otherwise. */
 export interface CostInputs {
@@ -17,10 +28,22 @@ export interface CostInputs {
   publishEveryMinutes: number;
   /** predict runs once per issue slot (config `forecast.cadenceMinutes`). */
   predictEveryMinutes: number;
-  /** Calls of GET /api/forecast per hour (dashboards, clients). */
+  /** Calls of GET /api/forecast per hour from clients other than the dashboard (which the dashboard inputs price). */
   forecastRequestsPerHour: number;
-  /** Calls of GET /api/health per hour (an uptime probe). */
+  /** Calls of GET /api/health per hour from others than the dashboard (an uptime probe). */
   healthRequestsPerHour: number;
+  /**
+   * Hours a day a dashboard page is open, summed over viewers (two people with it open 8 h each is 16). Every refresh
+   * calls /api/health, /api/forecast twice (latest, then the window's range) and /api/actuals; counted as if the page
+   * were in view throughout (browsers slow a hidden tab's timers, so this is an upper bound).
+   */
+  dashboardOpenHoursPerDay: number;
+  /** Seconds between a dashboard's refreshes (`REFRESH_SECONDS` in functions/dashboard.ts). */
+  dashboardRefreshSeconds: number;
+  /** The window a dashboard shows, hours: how many forecasts its range query returns and how many day folders actuals lists. */
+  dashboardWindowHours: number;
+  /** Page loads (opening, reloading) per open hour; each fetches the page and its script and stylesheet again. */
+  dashboardPageLoadsPerOpenHour: number;
   /** One sensor observation in raw/: the JSON record plus its blob metadata, bytes. */
   observationBytes: number;
   /** One camera image in images/, bytes. */
@@ -43,6 +66,10 @@ export interface CostInputs {
   cosmosRuPerWrite: number;
   /** RUs of one latest-forecast query (GET /api/forecast, /api/health). */
   cosmosRuPerRead: number;
+  /** RUs every query costs whatever it returns (compiling it, the index lookup): the dashboard's range query. */
+  cosmosRuPerQuery: number;
+  /** RUs per KB (1,000 bytes) of documents a query loads and returns, on top of {@link CostInputs.cosmosRuPerQuery}. */
+  cosmosRuPerQueriedKb: number;
   /** Flex Consumption instance memory, MB (512, 2048 or 4096). */
   functionMemoryMb: number;
   /** Duration of one execution of each function, ms. */
@@ -68,6 +95,11 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   predictEveryMinutes: 10,
   forecastRequestsPerHour: 12,
   healthRequestsPerHour: 12,
+  // Stated: one viewer through a working day, reopening the page twice in it.
+  dashboardOpenHoursPerDay: 8,
+  dashboardRefreshSeconds: 30,
+  dashboardWindowHours: DEFAULT_DASHBOARD_HOURS,
+  dashboardPageLoadsPerOpenHour: 0.25,
   observationBytes: 450,
   // Measured: mean PNG of the simulated 64x64 sky camera (local/world/benchWorld, 14 days). A real camera is larger.
   imageBytes: 5646,
@@ -80,9 +112,26 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   deploymentPackageMb: 150,
   cosmosRuPerWrite: 10,
   cosmosRuPerRead: 3,
+  // Stated, not measured in Azure (the local Cosmos server reports no charges): a query costs more than a 1 KB point
+  // read's 1 RU even for one document (Microsoft's example: 3.19 RU for one 10 KB item), and then grows with the
+  // documents loaded; 2.5 + 0.15/KB prices the latest-forecast query (one 2 KB document) at cosmosRuPerRead's 3 and a
+  // 12 h range (72 documents) at about 24 RU. Microsoft's upper figure is 1 RU per KB returned: --set cosmosRuPerQueriedKb=1.
+  cosmosRuPerQuery: 2.5,
+  cosmosRuPerQueriedKb: 0.15,
   functionMemoryMb: 2048,
   // Stated, not measured in Azure: every one is under the 1 s minimum billable period, so the bill does not depend on them.
-  durationsMs: { 'ingest-sensor': 400, 'ingest-image': 700, 'preprocess-image': 300, predict: 450, forecast: 80, health: 250, 'cost-watch': 1500 },
+  durationsMs: {
+    'ingest-sensor': 400,
+    'ingest-image': 700,
+    'preprocess-image': 300,
+    predict: 450,
+    forecast: 80,
+    actuals: 150,
+    health: 250,
+    dashboard: 20,
+    'dashboard-assets': 10,
+    'cost-watch': 1500,
+  },
   coldStartExtraMs: 4000,
   coldStartsPerDay: 24,
   telemetryBytesPerExecution: 3000,

@@ -1,4 +1,5 @@
 import type { CostedFunction, CostInputs } from './CostInputs';
+import { type DashboardUsage, dashboardUsage } from './dashboardUsage';
 import type { PriceEntry, PriceTable } from './PriceTable';
 
 /** One billed quantity: what, how much in a month, at which price, and what it costs before and after free grants. */
@@ -42,6 +43,8 @@ export interface CostEstimate {
   total: { listCost: number; cost: number };
   alwaysOn: { vmSize: string; lines: { item: string; cost: number }[]; cost: number };
   storage: { capacityGb: number; writes: number; hostOps: number; reads: number; lists: number };
+  /** What the open dashboards add (already in the figures above). */
+  dashboard: DashboardUsage;
 }
 
 /**
@@ -57,13 +60,17 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const obsPerDay = perHour(inputs.publishEveryMinutes) * 24;
 
   // Executions: an ingest run reads one source for all sites; predict forecasts all sites in one run.
+  const dash = dashboardUsage(inputs, H);
   const executions: Record<CostedFunction, number> = {
     'ingest-sensor': inputs.sensorSources * perHour(inputs.ingestEveryMinutes) * H,
     'ingest-image': inputs.imageSources * perHour(inputs.ingestEveryMinutes) * H,
     'preprocess-image': inputs.imageSources * inputs.sites * obsPerMonth,
     predict: perHour(inputs.predictEveryMinutes) * H,
-    forecast: inputs.forecastRequestsPerHour * H,
-    health: inputs.healthRequestsPerHour * H,
+    forecast: inputs.forecastRequestsPerHour * H + dash.calls.latestForecast + dash.calls.rangeForecast,
+    actuals: dash.calls.actuals,
+    health: inputs.healthRequestsPerHour * H + dash.calls.health,
+    dashboard: dash.calls.page,
+    'dashboard-assets': dash.calls.assets,
     'cost-watch': days,
   };
   const fx = prices.functions;
@@ -98,7 +105,9 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     executions['preprocess-image'] + // the trigger downloads the image
     executions.predict * 2 + // champion pointer and model card
     executions.health * (sources + 5); // status records, champion, card, budget
-  const lists = (executions.predict + executions.health) * inputs.sites * sources * 2; // each source's last 24 h spans two UTC day prefixes
+  const lists =
+    (executions.predict + executions.health) * inputs.sites * sources * 2 + // each source's last 24 h spans two UTC day prefixes
+    executions.actuals * dash.listsPerActuals; // the target source's day folders of the window; their metadata carries the values
   const capacityGb =
     (inputs.sensorSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.observationBytes +
       inputs.imageSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.featureBytes +
@@ -106,7 +115,8 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
       (inputs.modelStoreMb + inputs.deploymentPackageMb) * 1e6) /
     1e9;
 
-  const ruPerMonth = executions.predict * inputs.sites * inputs.cosmosRuPerWrite + (executions.forecast + executions.health) * inputs.cosmosRuPerRead;
+  const latestQueries = executions.forecast - dash.calls.rangeForecast + executions.health;
+  const ruPerMonth = executions.predict * inputs.sites * inputs.cosmosRuPerWrite + latestQueries * inputs.cosmosRuPerRead + dash.calls.rangeForecast * dash.ruPerRange;
   const cosmosGb = (inputs.sites * perHour(inputs.predictEveryMinutes) * 24 * inputs.forecastRetentionDays * inputs.forecastBytes) / 1e9;
   const logGb = (totalExecutions * inputs.telemetryBytesPerExecution) / 1e9 + (inputs.hostTelemetryMbPerDay * days) / 1000;
   const eventGridOps = blobsCreated + imagesPerMonth; // every blob created is an ingress event; images are also delivered
@@ -151,6 +161,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     total: { listCost: sum(services.map((s) => s.listCost)), cost: sum(services.map((s) => s.cost)) },
     alwaysOn: { vmSize: a.vmSize, lines: alwaysOnLines, cost: sum(alwaysOnLines.map((l) => l.cost)) },
     storage: { capacityGb, writes, hostOps, reads, lists },
+    dashboard: dash,
   };
 }
 

@@ -11,7 +11,8 @@ export function formatCostReport(inputs: CostInputs, estimate: CostEstimate, ava
   out.push('## Expected monthly cost', '');
   out.push(
     `${inputs.sites} site(s), ${inputs.sensorSources} sensor and ${inputs.imageSources} image source(s), ingest every ${inputs.ingestEveryMinutes} min, ` +
-      `a forecast every ${inputs.predictEveryMinutes} min, ${inputs.forecastRequestsPerHour} forecast and ${inputs.healthRequestsPerHour} health requests an hour, ` +
+      `a forecast every ${inputs.predictEveryMinutes} min, ${inputs.forecastRequestsPerHour} forecast and ${inputs.healthRequestsPerHour} health requests an hour from other clients, ` +
+      `a dashboard open ${qty(inputs.dashboardOpenHoursPerDay)} h a day, ` +
       `${inputs.functionMemoryMb} MB instances, ${inputs.retentionDays} days of observations and ${inputs.imageRetentionDays} of images kept. ` +
       `Prices: ${cur}, ${prices.region}, ${prices.offer}, compiled ${prices.compiledOn} (${pricesFile}).`,
     '',
@@ -35,7 +36,8 @@ export function formatCostReport(inputs: CostInputs, estimate: CostEstimate, ava
   out.push(
     '- Every execution is billed at least 1 s of instance memory (then in 100 ms steps); the functions here run shorter, so their durations do not change the bill, and the sum is an upper bound (concurrent executions on one instance share billed time).',
     `- "Expected" applies the monthly free grants (Functions ${qty(prices.functions.freeGbSecondsPerMonth.value)} GB-s and ${qty(prices.functions.freeExecutionsPerMonth.value)} executions per subscription, Log Analytics ${prices.logAnalytics.freeGbPerMonth.value} GB per billing account, Event Grid ${qty(prices.eventGrid.freeOperationsPerMonth.value)} operations) as if this app used them alone; "before free grants" is the bill when other apps use them up.`,
-    `- The largest storage item is an assumption: the Functions host's own blob lease renewals (singleton and timer locks), taken as ${inputs.hostStorageOpsPerHour} an hour and priced as writes; read the real count from the storage account's Transactions metric (API names AcquireLease, RenewLease) and pass it with --set hostStorageOpsPerHour=<n>.`,
+    `- ${largestBlobLine(estimate) ? 'The largest' : 'A large'} storage item is an assumption: the Functions host's own blob lease renewals (singleton and timer locks), taken as ${inputs.hostStorageOpsPerHour} an hour and priced as writes; read the real count from the storage account's Transactions metric (API names AcquireLease, RenewLease) and pass it with --set hostStorageOpsPerHour=<n>.`,
+    dashboardNote(inputs, estimate),
     `- Storage capacity is the steady state once retention is full (${qty(estimate.storage.capacityGb, 2)} GB); the first months cost less. GB are 10^9 bytes.`,
     '- Not priced because free at this size: the budget and its alerts (Cost Management), action-group e-mails (1,000 a month free), managed identities, outbound data under 100 GB a month.',
     `- ${prices.regionNote}`,
@@ -55,6 +57,25 @@ export function formatCostReport(inputs: CostInputs, estimate: CostEstimate, ava
     '',
   );
   return out.join('\n');
+}
+
+/** Whether the host's lease renewals are the dearest blob line (the dashboard's listings can outgrow them). */
+function largestBlobLine(estimate: CostEstimate): boolean {
+  const lines = estimate.services.find((s) => s.service === 'Blob Storage (hot, LRS)')?.lines ?? [];
+  const lease = lines.find((l) => l.unit === 'lease ops');
+  return lease !== undefined && lines.every((l) => l.cost <= lease.cost);
+}
+
+/** How the dashboard is priced, with its figures, so a reader can redo them. */
+function dashboardNote(inputs: CostInputs, estimate: CostEstimate): string {
+  const d = estimate.dashboard;
+  return (
+    `- The dashboard is counted as open ${qty(inputs.dashboardOpenHoursPerDay)} h a day (one viewer; pass --set dashboardOpenHoursPerDay=<hours summed over viewers>), ` +
+    `refreshing every ${inputs.dashboardRefreshSeconds} s: ${qty(d.refreshes)} refreshes a month, each calling /api/health, /api/forecast twice (the latest, then the ` +
+    `${qty(inputs.dashboardWindowHours)} h window's ${qty(d.forecastsPerRange)} forecasts, a Cosmos query taken as ${qty(d.ruPerRange, 1)} RU) and /api/actuals ` +
+    `(${qty(d.listsPerActuals, 2)} blob listings on average), plus ${qty(d.calls.page + d.calls.assets)} page and asset loads. ` +
+    'Its calls run in two concurrent pairs, so the GB-s above bill each call its own second: an upper bound.'
+  );
 }
 
 function downtime(a: CompositeAvailability): string {

@@ -42,6 +42,17 @@ function actualAt(actual, t, maxGap) {
   if (!a || !b || b[0] - a[0] > maxGap) return null;
   return a[1] + (b[1] - a[1]) * (t - a[0]) / (b[0] - a[0]);
 }
+/** The value observed exactly at t, or null. */
+function exactActual(actual, t) {
+  let lo = 0;
+  let hi = actual.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (actual[mid][0] === t) return actual[mid][1];
+    if (actual[mid][0] < t) lo = mid + 1; else hi = mid - 1;
+  }
+  return null;
+}
 function drawNow(u, now) {
   const x = u.valToPos(now / 1000, 'x', true);
   if (!(x >= u.bbox.left && x <= u.bbox.left + u.bbox.width)) return;
@@ -102,7 +113,8 @@ function leadFigure(lead, i) {
 
 function renderLeadCharts(d) {
   const maxLead = Math.max.apply(null, cfg.leads);
-  const actual = (d.actuals || []).map((a) => [Date.parse(a.observedAt) / 1000, a.value]).filter((p) => p[0] >= d.from / 1000);
+  const allActual = (d.actuals || []).map((a) => [Date.parse(a.observedAt) / 1000, a.value]);
+  const actual = allActual.filter((p) => p[0] >= d.from / 1000);
   const actualGap = Math.max(3 * medianStep(actual, cfg.cadenceMinutes * 60), 3 * cfg.cadenceMinutes * 60);
   cfg.leads.forEach((lead, i) => {
     const fig = leadFigure(lead, i);
@@ -110,9 +122,15 @@ function renderLeadCharts(d) {
     const score = fig.querySelector('.score');
     const color = fig.dataset.color;
     const points = [];
+    // Persistence, the reference of skill: the newest target value available at issueTime (the forecast names it).
+    const references = [];
     for (const f of d.forecasts || []) {
       const l = f.leads.find((x) => x.leadMinutes === lead);
-      if (l && Number.isFinite(l.value)) points.push([Date.parse(l.validTime) / 1000, l.value]);
+      if (!l || !Number.isFinite(l.value)) continue;
+      points.push([Date.parse(l.validTime) / 1000, l.value]);
+      const input = (f.inputs || []).find((x) => x.source === cfg.target.source);
+      const reference = input ? exactActual(allActual, Date.parse(input.observedAt) / 1000) : null;
+      if (reference !== null) references.push([Date.parse(l.validTime) / 1000, l.value, reference]);
     }
     points.sort((a, b) => a[0] - b[0]);
     fig.dataset.forecastPoints = String(points.length);
@@ -122,10 +140,23 @@ function renderLeadCharts(d) {
       const a = actualAt(actual, p[0], actualGap);
       if (a !== null) errors.push(p[1] - a);
     }
+    // Skill on the slots where the forecast, its persistence reference and the actual are all known.
+    let se = 0, sePersistence = 0, paired = 0;
+    for (const r of references) {
+      const a = actualAt(actual, r[0], actualGap);
+      if (a === null) continue;
+      se += (r[1] - a) * (r[1] - a);
+      sePersistence += (r[2] - a) * (r[2] - a);
+      paired++;
+    }
+    const skill = paired > 0 && sePersistence > 0 ? 1 - Math.sqrt(se / sePersistence) : null;
+    fig.dataset.skill = skill === null ? '' : skill.toFixed(3);
     if (errors.length) {
       const mae = errors.reduce((s, e) => s + Math.abs(e), 0) / errors.length;
       const rmse = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length);
-      score.textContent = 'MAE ' + withUnit(mae) + ' \u00b7 RMSE ' + withUnit(rmse) + ' \u00b7 n = ' + errors.length;
+      score.textContent = 'MAE ' + withUnit(mae) + ' \u00b7 RMSE ' + withUnit(rmse) +
+        (skill === null ? '' : ' \u00b7 skill ' + skill.toFixed(2) + ' vs persistence') + ' \u00b7 n = ' + errors.length;
+      score.title = 'skill = 1 - RMSE / RMSE of persistence (the newest ' + cfg.target.field + ' available at issue time), over ' + paired + ' forecasts';
     } else {
       score.textContent = points.length ? 'no actual yet at the valid times' : '';
     }

@@ -79,6 +79,7 @@ test('the dashboard draws forecasts against actuals per lead, input freshness, t
   const { page, problems, requests } = await openPage(`?site=park-1&hours=6&code=${KEY}`);
   await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
   const latest = (await (await fetch(`${stack.httpUrl}/api/forecast?site=park-1`)).json()) as Forecast;
+  assert.equal(latest.model.kind, 'persistence', 'no model is trained in this run');
 
   // One chart per lead, each with forecasts and actuals, drawn.
   const leads = page.locator('figure[data-chart="lead"]');
@@ -89,7 +90,10 @@ test('the dashboard draws forecasts against actuals per lead, input freshness, t
     const actualPoints = Number(await fig.getAttribute('data-actual-points'));
     assert.ok(forecastPoints >= MIN_FORECASTS - 2, `lead ${await fig.getAttribute('data-lead')}: ${forecastPoints} forecasts`);
     assert.ok(actualPoints >= 30, `lead ${await fig.getAttribute('data-lead')}: ${actualPoints} actuals`);
-    assert.match((await fig.locator('.score').textContent()) ?? '', /MAE [\d,.]+ kW . RMSE [\d,.]+ kW . n = \d+/);
+    assert.match((await fig.locator('.score').textContent()) ?? '', /MAE [\d,.]+ kW . RMSE [\d,.]+ kW . skill -?[\d.]+ vs persistence . n = \d+/);
+    // Persistence serves this run, so it is its own reference: a skill of exactly zero.
+    const skill = await fig.getAttribute('data-skill');
+    assert.ok(skill !== null && skill !== '' && Math.abs(Number(skill)) < 0.001, `lead ${await fig.getAttribute('data-lead')}: skill ${skill}`);
   }
   const leadInk = await inkedPixels(page, '#lead-charts');
   assert.ok(leadInk.length >= 3 && leadInk.filter((n) => n > 2_000).length >= 3, `lead charts drawn (inked pixels ${leadInk.join(', ')})`);

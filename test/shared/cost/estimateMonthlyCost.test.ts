@@ -35,6 +35,11 @@ const INPUTS: CostInputs = {
   predictEveryMinutes: 10,
   forecastRequestsPerHour: 1,
   healthRequestsPerHour: 0,
+  // No dashboard here: the month below is the app's own load; the dashboard's is added in its own test.
+  dashboardOpenHoursPerDay: 0,
+  dashboardRefreshSeconds: 30,
+  dashboardWindowHours: 12,
+  dashboardPageLoadsPerOpenHour: 0.5,
   observationBytes: 500,
   imageBytes: 10_000,
   featureBytes: 1000,
@@ -46,8 +51,10 @@ const INPUTS: CostInputs = {
   deploymentPackageMb: 90,
   cosmosRuPerWrite: 10,
   cosmosRuPerRead: 2,
+  cosmosRuPerQuery: 2,
+  cosmosRuPerQueriedKb: 0.5,
   functionMemoryMb: 1024,
-  durationsMs: { 'ingest-sensor': 1450, 'ingest-image': 300, 'preprocess-image': 200, predict: 500, forecast: 100, health: 100, 'cost-watch': 2000 },
+  durationsMs: { 'ingest-sensor': 1450, 'ingest-image': 300, 'preprocess-image': 200, predict: 500, forecast: 100, actuals: 100, health: 100, dashboard: 100, 'dashboard-assets': 100, 'cost-watch': 2000 },
   coldStartExtraMs: 1000,
   coldStartsPerDay: 2,
   telemetryBytesPerExecution: 10_000,
@@ -70,7 +77,10 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
       ['preprocess-image', 8640, 1, 8640],
       ['predict', 4320, 1, 4350], // + 2 cold starts/day x 30 days x 0.5 s more
       ['forecast', 720, 1, 720],
+      ['actuals', 0, 1, 0],
       ['health', 0, 1, 0],
+      ['dashboard', 0, 1, 0],
+      ['dashboard-assets', 0, 1, 0],
       ['cost-watch', 30, 2, 60],
     ],
   );
@@ -99,6 +109,34 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   close(e.total.listCost, 0.502575 + 0.8264924 + 0.0234 + 1.047 + 0.032415, 'total list');
   close(e.total.cost, 0.482075 + 0.8264924 + 0.0234 + 0 + 0.031915, 'total');
   close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
+});
+
+test('a dashboard open 6 h a day adds its hand-computed calls, RUs, listings, reads and telemetry; 0 h adds nothing', () => {
+  const without = estimateMonthlyCost(INPUTS, PRICES);
+  const e = estimateMonthlyCost({ ...INPUTS, dashboardOpenHoursPerDay: 6 }, PRICES);
+  // 6 h x 30 days = 180 h open, a refresh every 30 s: 21,600 refreshes, each health + 2 forecast + actuals calls.
+  // 0.5 page loads an hour: 90 pages, each with its script and stylesheet (180), and uPlot's 2 files once a day (60).
+  const added = (name: string): number => (e.functions.find((f) => f.name === name)?.executionsPerMonth ?? NaN) - (without.functions.find((f) => f.name === name)?.executionsPerMonth ?? NaN);
+  assert.deepEqual(
+    ['forecast', 'actuals', 'health', 'dashboard', 'dashboard-assets', 'predict'].map((n) => [n, added(n)]),
+    [['forecast', 43200], ['actuals', 21600], ['health', 21600], ['dashboard', 90], ['dashboard-assets', 240], ['predict', 0]],
+  );
+  // A 12 h window holds 72 forecasts of 2 KB: 2 + 144 KB x 0.5 = 74 RU a range query; latest and health queries 2 RU each.
+  assert.deepEqual([e.dashboard.forecastsPerRange, e.dashboard.ruPerRange, e.dashboard.listsPerActuals], [72, 74, 1.5]);
+  const ru = (x: typeof e): number => x.services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
+  close(ru(e) - ru(without), 21600 * 74 + 2 * 21600 * 2, 'dashboard RUs');
+  // Health lists 2 sites x 2 sources x 2 day prefixes and reads 2 + 5 blobs; actuals lists 1.5 day folders.
+  close(e.storage.lists - without.storage.lists, 21600 * 8 + 21600 * 1.5, 'dashboard lists');
+  close(e.storage.reads - without.storage.reads, 21600 * 7, 'dashboard reads');
+  assert.equal(e.storage.writes, without.storage.writes, 'the dashboard writes nothing');
+  // 86,730 more executions of 1 GB x 1 s, 10 KB of telemetry each (which takes the logs past their free 1 GB).
+  close(e.total.listCost - without.total.listCost, 86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + 0.8673 * 2, 'added list cost');
+  close(e.total.cost - without.total.cost, 86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + (1.3908 - 1) * 2, 'added cost');
+
+  const longer = estimateMonthlyCost({ ...INPUTS, dashboardOpenHoursPerDay: 12 }, PRICES);
+  assert.ok(longer.total.cost > e.total.cost && e.total.cost > without.total.cost, 'more open hours cost more');
+  const wider = estimateMonthlyCost({ ...INPUTS, dashboardOpenHoursPerDay: 6, dashboardWindowHours: 72 }, PRICES);
+  assert.ok(ru(wider) > ru(e), 'a wider window returns more forecasts per query');
 });
 
 test('doubling the sites doubles per-site quantities but not the per-run ones', () => {
