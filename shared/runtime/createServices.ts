@@ -21,6 +21,9 @@ import type { Clock } from '../time/Clock';
 import { clockFromSettings } from '../time/clockFromSettings';
 import { readAppSettings } from './AppSettings';
 
+/** Longest wait for one Cosmos DB request before it counts as unavailable, ms. */
+const COSMOS_REQUEST_TIMEOUT_MS = 10_000;
+
 /** Everything the functions need, built once per process from the app settings. */
 export interface Services {
   config: ForecastConfig;
@@ -48,10 +51,13 @@ export function createServices(env: Env = process.env): Services {
   const cosmosOptions: CosmosClientOptions = settings.cosmosKey
     ? { endpoint: settings.cosmosEndpoint, key: settings.cosmosKey }
     : { endpoint: settings.cosmosEndpoint, aadCredentials: credential };
+  // A hung Cosmos DB must not hold an HTTP answer or a predict run for the client's default minute: the callers
+  // have a fallback (the blob copy, pending forecasts) that is better used after a few seconds.
+  cosmosOptions.connectionPolicy = { requestTimeout: COSMOS_REQUEST_TIMEOUT_MS };
   if (isLoopback(settings.cosmosEndpoint)) {
     // The local Cosmos DB server signs its own certificate; only a loopback endpoint is ever trusted this way.
     cosmosOptions.agent = new Agent({ rejectUnauthorized: false, keepAlive: true });
-    cosmosOptions.connectionPolicy = { enableEndpointDiscovery: false };
+    cosmosOptions.connectionPolicy = { ...cosmosOptions.connectionPolicy, enableEndpointDiscovery: false };
   }
   const container = new CosmosClient(cosmosOptions).database(settings.cosmosDatabase).container(settings.cosmosContainer);
 
