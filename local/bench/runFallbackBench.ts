@@ -1,9 +1,9 @@
+import type { BacktestModel } from '../../shared/backtest/BacktestReport';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import type { ModelRuntime } from '../../shared/models/ModelRuntime';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSource';
 import type { ServingModel } from '../../shared/predict/ServingModel';
-import type { LeadMetrics } from '../../shared/registry/ModelCard';
 import { addMinutes, floorToSlot } from '../../shared/time/slots';
 import type { HistoryRecord } from '../../shared/training/HistoryRecord';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainModels } from '../../shared/training/trainModels';
@@ -55,17 +55,8 @@ export const DEFAULT_FALLBACK_BENCH_OPTIONS: FallbackBenchOptions = {
   log: () => undefined,
 };
 
-/** A trained model as the bench reports it. */
-export interface BenchModel {
-  id: string;
-  kind: string;
-  sources: string[];
-  /** Whether it survived pruning (a candidate of the chooser). */
-  kept: boolean;
-  /** Held-out metrics on the rows every model has (all sources fresh), as in the model card. */
-  heldOut: LeadMetrics[];
-  meanRmse: number;
-}
+/** A trained model as the bench reports it: as the backtest report lists it. */
+export type BenchModel = BacktestModel;
 
 /** Everything the benchmark measured. */
 export interface FallbackBenchResult {

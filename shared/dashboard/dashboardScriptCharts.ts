@@ -42,17 +42,6 @@ function actualAt(actual, t, maxGap) {
   if (!a || !b || b[0] - a[0] > maxGap) return null;
   return a[1] + (b[1] - a[1]) * (t - a[0]) / (b[0] - a[0]);
 }
-/** The value observed exactly at t, or null. */
-function exactActual(actual, t) {
-  let lo = 0;
-  let hi = actual.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (actual[mid][0] === t) return actual[mid][1];
-    if (actual[mid][0] < t) lo = mid + 1; else hi = mid - 1;
-  }
-  return null;
-}
 function drawNow(u, now) {
   const x = u.valToPos(now / 1000, 'x', true);
   if (!(x >= u.bbox.left && x <= u.bbox.left + u.bbox.width)) return;
@@ -129,7 +118,8 @@ function renderLeadCharts(d) {
       if (!l || !Number.isFinite(l.value)) continue;
       points.push([Date.parse(l.validTime) / 1000, l.value]);
       const input = (f.inputs || []).find((x) => x.source === cfg.target.source);
-      const reference = input ? exactActual(allActual, Date.parse(input.observedAt) / 1000) : null;
+      // A gap of 0: only a value observed exactly then.
+      const reference = input ? actualAt(allActual, Date.parse(input.observedAt) / 1000, 0) : null;
       if (reference !== null) references.push([Date.parse(l.validTime) / 1000, l.value, reference]);
     }
     points.sort((a, b) => a[0] - b[0]);
