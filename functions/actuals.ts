@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { asciiSafe } from '../shared/dashboard/asciiSafe';
+import { asciiSafe } from '../shared/http/asciiSafe';
 import { parseActualsQuery } from '../shared/dashboard/parseActualsQuery';
 import { readActuals } from '../shared/dashboard/readActuals';
 import { appServices } from '../shared/runtime/appServices';

@@ -1,20 +1,10 @@
 import type { HttpRequest } from '@azure/functions';
-import { parseIsoTime } from '../sources/parseIsoTime';
-import { checkQueryParameters, type QueryError } from './checkQueryParameters';
-import { echoQueryText } from './echoQueryText';
+import type { QueryError } from '../http/checkQueryParameters';
+import { parseSiteRangeQuery, SITE_RANGE_QUERY_LIMITS } from '../http/parseSiteRangeQuery';
 
-/** Limits of the `/api/actuals` query: the same as `/api/forecast`'s, so the dashboard asks both for one window. */
+/** Limits of the `/api/actuals` query: those of `/api/forecast`, and the window when none is given. */
 export const ACTUALS_QUERY_LIMITS = {
-  /** Longest site id (the configuration allows 40). */
-  maxSiteLength: 40,
-  /** Longest `from` / `to` (an ISO time with nanoseconds and an offset has 35). */
-  maxTimeLength: 40,
-  /** Widest `from`..`to` range, days. */
-  maxRangeDays: 7,
-  /** How far back `from` may reach, days. */
-  maxAgeDays: 90,
-  /** How far `to` may lie in the future (the caller's clock may run ahead), ms. */
-  maxFutureMs: 5 * 60_000,
+  ...SITE_RANGE_QUERY_LIMITS,
   /** The window without `from` and `to`: the last this many hours. */
   defaultHours: 24,
 } as const;
@@ -26,50 +16,12 @@ export interface ActualsQuery {
   to: Date;
 }
 
-const PARAMETERS = ['site', 'from', 'to'] as const;
-const DAY_MS = 86_400_000;
-
 /**
  * The checked query of `GET /api/actuals?site=<id>[&from=<ISO>&to=<ISO>]`, or the 400 answer naming the parameter at
  * fault. Without `from` and `to` the window is the last 24 hours before `now`.
  */
 export function parseActualsQuery(request: HttpRequest, sites: readonly string[], now: Date): ActualsQuery | QueryError {
-  const L = ACTUALS_QUERY_LIMITS;
-  const params = checkQueryParameters(request, PARAMETERS, 'expected "site", and optionally "from" and "to"');
-  if (!(params instanceof URLSearchParams)) return params;
-
-  const expected = `expected one of ${sites.map((id) => `"${id}"`).join(', ')}`;
-  const site = params.get('site');
-  if (site === null || site === '') return { error: `query parameter "site" is required; ${expected}`, parameter: 'site' };
-  if (site.length > L.maxSiteLength) return { error: `query parameter "site" is ${site.length} characters long, not a configured site; ${expected}`, parameter: 'site' };
-  if (!sites.includes(site)) return { error: `query parameter "site" is ${echoQueryText(site)}, not a configured site; ${expected}`, parameter: 'site' };
-
-  const fromText = params.get('from');
-  const toText = params.get('to');
-  if (fromText === null && toText === null) return { site, from: new Date(now.getTime() - L.defaultHours * 3_600_000), to: now };
-  if (fromText === null || toText === null) {
-    const [missing, given] = fromText === null ? ['from', 'to'] : ['to', 'from'];
-    return { error: `query parameter "${missing}" is required with "${given}": give both (ISO times) or neither`, parameter: missing };
-  }
-  const from = parseTime(fromText, 'from');
-  if (!(from instanceof Date)) return from;
-  const to = parseTime(toText, 'to');
-  if (!(to instanceof Date)) return to;
-  if (to.getTime() <= from.getTime()) return { error: `query parameter "to" (${to.toISOString()}) must be after "from" (${from.toISOString()})`, parameter: 'to' };
-  if (to.getTime() - from.getTime() > L.maxRangeDays * DAY_MS) {
-    const days = ((to.getTime() - from.getTime()) / DAY_MS).toFixed(1);
-    return { error: `query parameter "to" is ${days} days after "from"; a range spans at most ${L.maxRangeDays} days`, parameter: 'to' };
-  }
-  const oldest = now.getTime() - L.maxAgeDays * DAY_MS;
-  if (from.getTime() < oldest) return { error: `query parameter "from" (${from.toISOString()}) is more than ${L.maxAgeDays} days ago; the earliest is ${new Date(oldest).toISOString()}`, parameter: 'from' };
-  if (to.getTime() > now.getTime() + L.maxFutureMs) return { error: `query parameter "to" (${to.toISOString()}) is in the future (now ${now.toISOString()})`, parameter: 'to' };
-  return { site, from, to };
-}
-
-function parseTime(text: string, name: 'from' | 'to'): Date | QueryError {
-  if (text.length > ACTUALS_QUERY_LIMITS.maxTimeLength) {
-    return { error: `query parameter "${name}" is ${text.length} characters long; expected an ISO 8601 time such as 2026-01-01T10:00:00Z`, parameter: name };
-  }
-  const t = parseIsoTime(text, name);
-  return typeof t === 'string' ? { error: `query parameter ${t}`, parameter: name } : t;
+  const query = parseSiteRangeQuery(request, sites, now);
+  if ('error' in query) return query;
+  return { site: query.site, ...(query.range ?? { from: new Date(now.getTime() - ACTUALS_QUERY_LIMITS.defaultHours * 3_600_000), to: now }) };
 }

@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
-import { checkQueryParameters, type QueryError } from './checkQueryParameters';
-import { echoQueryText } from './echoQueryText';
+import { checkQueryParameters, type QueryError } from '../http/checkQueryParameters';
+import { echoQueryText } from '../http/echoQueryText';
 
 /** The windows the dashboard offers, hours back from now; the first-listed default is {@link DEFAULT_DASHBOARD_HOURS}. */
 export const DASHBOARD_WINDOWS_HOURS = [3, 6, 12, 24, 72] as const;

@@ -1,6 +1,5 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
-import { type ListedObservation, observationContainer, type ObservationStore } from '../sources/ObservationStore';
-import type { BlobStore } from '../storage/BlobStore';
+import type { ObservationStore } from '../sources/ObservationStore';
 import { mapLimit } from '../util/mapLimit';
 
 /** One observed value of the forecast target. */
@@ -13,11 +12,9 @@ export interface Actual {
 /** What {@link readActuals} reads from. */
 export interface ActualsDeps {
   config: ForecastConfig;
-  blobs: BlobStore;
   observations: ObservationStore;
 }
 
-const DAY_MS = 86_400_000;
 /** Downloads in flight for observations whose listing does not carry their values. */
 const READ_CONCURRENCY = 8;
 
@@ -30,19 +27,7 @@ export async function readActuals(deps: ActualsDeps, site: string, from: Date, t
   const { target } = deps.config;
   const source = deps.config.sources.find((s) => s.id === target.source);
   if (!source) return [];
-  const container = observationContainer(source);
-  const fromIso = from.toISOString();
-  const toIso = to.toISOString();
-  const nowIso = now.toISOString();
-  const listed: ListedObservation[] = [];
-  for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day <= to.getTime(); day += DAY_MS) {
-    for await (const item of deps.blobs.list(container, `${source.id}/${site}/${new Date(day).toISOString().slice(0, 10)}/`)) {
-      const observedAt = item.metadata['observedat'];
-      const availableAt = item.metadata['availableat'];
-      if (!observedAt || !availableAt || observedAt < fromIso || observedAt > toIso || availableAt > nowIso) continue;
-      listed.push({ container, name: item.name, observedAt, availableAt, publishedAt: item.metadata['publishedat'], values: item.metadata['values'] });
-    }
-  }
+  const listed = await deps.observations.availableIn(source, site, from, to, now);
   const read = await mapLimit(listed, READ_CONCURRENCY, (l) => deps.observations.read(source, site, l));
   const actuals: Actual[] = [];
   read.forEach((o, i) => {
@@ -50,5 +35,5 @@ export async function readActuals(deps: ActualsDeps, site: string, from: Date, t
     const l = listed[i];
     if (l && typeof value === 'number' && Number.isFinite(value)) actuals.push({ observedAt: l.observedAt, availableAt: l.availableAt, value });
   });
-  return actuals.sort((a, b) => a.observedAt.localeCompare(b.observedAt));
+  return actuals;
 }

@@ -60,16 +60,25 @@ export class ObservationStore {
    * What the listing says about every observation available at `asOf` and observed in the `hours` before it,
    * sorted by observedAt: enough to find the newest and to learn the source's delays, without downloads.
    */
-  async recentAvailable(source: SourceConfig, site: string, asOf: Date, hours: number): Promise<ListedObservation[]> {
+  recentAvailable(source: SourceConfig, site: string, asOf: Date, hours: number): Promise<ListedObservation[]> {
+    return this.availableIn(source, site, new Date(asOf.getTime() - hours * 3_600_000), asOf, asOf);
+  }
+
+  /**
+   * What the listing says about every observation observed in `from`..`to` (inclusive) that was available at `asOf`,
+   * sorted by observedAt. One listing per day folder; the values come with the metadata, so nothing is downloaded.
+   */
+  async availableIn(source: SourceConfig, site: string, from: Date, to: Date, asOf: Date): Promise<ListedObservation[]> {
     const container = observationContainer(source);
+    const fromIso = from.toISOString();
+    const toIso = to.toISOString();
     const asOfIso = asOf.toISOString();
-    const fromIso = new Date(asOf.getTime() - hours * 3_600_000).toISOString();
     const out: ListedObservation[] = [];
-    for (let day = Math.floor((asOf.getTime() - hours * 3_600_000) / DAY_MS) * DAY_MS; day <= asOf.getTime(); day += DAY_MS) {
+    for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day <= to.getTime(); day += DAY_MS) {
       for await (const item of this.blobs.list(container, `${source.id}/${site}/${new Date(day).toISOString().slice(0, 10)}/`)) {
         const observedAt = item.metadata['observedat'];
         const availableAt = item.metadata['availableat'];
-        if (!observedAt || !availableAt || availableAt > asOfIso || observedAt > asOfIso || observedAt < fromIso) continue;
+        if (!observedAt || !availableAt || availableAt > asOfIso || observedAt > toIso || observedAt < fromIso) continue;
         out.push({ container, name: item.name, observedAt, availableAt, publishedAt: item.metadata['publishedat'], values: item.metadata['values'] });
       }
     }

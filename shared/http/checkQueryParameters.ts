@@ -8,7 +8,7 @@ export interface QueryError {
   parameter?: string;
 }
 
-/** Longest query string any endpoint of the dashboard accepts, characters. */
+/** Longest query string any HTTP endpoint accepts, characters. */
 export const MAX_QUERY_LENGTH = 2048;
 
 /**
