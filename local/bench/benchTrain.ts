@@ -5,6 +5,7 @@ import { ModelRegistry } from '../../shared/registry/ModelRegistry';
 import { type BlobStore, CONTAINERS } from '../../shared/storage/BlobStore';
 import { sourceSets } from '../../shared/training/sourceSets';
 import { DEFAULT_TRAIN_OPTIONS, type TrainReport, trainAndPublish } from '../../shared/training/trainAndPublish';
+import { isParityFailure } from '../../shared/training/trainModels';
 import type { BenchOptions } from './BenchOptions';
 import type { TrainingFigures } from './BenchReport';
 
@@ -54,7 +55,7 @@ export async function benchTrain(blobs: BlobStore, config: ForecastConfig, optio
     bundleBytes,
     version: card.version,
     promoted: report.promoted,
-    notes: card.pruned.filter((p) => /disagrees with the trained model/.test(p.reason)).map((p) => `${p.id} not published: ${p.reason}`),
+    notes: card.pruned.filter((p) => isParityFailure(p.reason)).map((p) => `${p.id} not published: ${p.reason}`),
   };
 }
 

@@ -1,12 +1,11 @@
 import type { BacktestModel } from '../../shared/backtest/BacktestReport';
+import { servingCandidates } from '../../shared/backtest/servingCandidates';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import type { ModelRuntime } from '../../shared/models/ModelRuntime';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
-import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSource';
-import type { ServingModel } from '../../shared/predict/ServingModel';
 import { addMinutes, floorToSlot } from '../../shared/time/slots';
 import type { HistoryRecord } from '../../shared/training/HistoryRecord';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainModels } from '../../shared/training/trainModels';
+import { DEFAULT_TRAIN_OPTIONS, isParityFailure, type TrainOptions, trainModels } from '../../shared/training/trainModels';
 import { World } from '../world/World';
 import { defaultFaultEpisodes, type FaultEpisode, faultScheduleOf } from './faultEpisodes';
 import { type ScenarioResult, scoreServed } from '../../shared/backtest/scoreServed';
@@ -132,18 +131,11 @@ export async function runFallbackBench(config: ForecastConfig, options: Partial<
   o.log(`training ${train.sourceSets} x ${train.kinds.join('+')} on ${from.toISOString()} .. ${heldOutFrom.toISOString()}`);
   const models = await trainModels(bench, new Map([[site, normal]]), { from, to, heldOutFrom }, train, runtime, o.log);
   // Models whose ONNX export failed the parity check are not published; the report says so.
-  const notes = models.pruned.filter((p) => /disagrees with the trained model/.test(p.reason)).map((p) => p.reason);
+  const notes = models.pruned.filter((p) => isParityFailure(p.reason)).map((p) => p.reason);
   const trainedAt = Date.now();
 
-  const candidates: ServingModel[] = [];
+  const candidates = await servingCandidates(bench, models, runtime, 'bench');
   try {
-    // What RegistryModelSource serves: the version's models best first, then the persistence fallback.
-    for (const k of models.kept) {
-      candidates.push({ id: k.card.id, kind: k.card.kind, version: 'bench', sources: k.card.sources, featureNames: k.card.inputs, leadsMinutes: [...leads], score: k.card.heldOut.meanRmse, model: await runtime.load(k.bytes) });
-    }
-    candidates.sort((a, b) => a.score - b.score);
-    candidates.push(...(await new PersistenceModelSource(bench, runtime).current()));
-
     const issueTimes: number[] = [];
     for (let t = Math.ceil(heldOutFrom.getTime() / (cadence * 60_000)) * cadence * 60_000; t <= to.getTime(); t += cadence * 60_000) issueTimes.push(t);
     const targetAsOf = new AsOf(normal.get(config.target.source) ?? []);

@@ -1,15 +1,13 @@
 import type { ModelRuntime } from '../models/ModelRuntime';
 import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
-import { PersistenceModelSource } from '../predict/PersistenceModelSource';
 import { PredictionInvariantError } from '../predict/PredictionError';
-import type { ServingModel } from '../predict/ServingModel';
 import { outageWindows } from '../replay/outageWindows';
 import { replayAvailability } from '../replay/replayAvailability';
 import type { HistoryRecord } from '../training/HistoryRecord';
 import { sourceSets } from '../training/sourceSets';
 import { stalenessLimitsFor } from '../training/stalenessLimitsFor';
 import { TrainingDataError } from '../training/TrainingDataError';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../training/trainModels';
+import { DEFAULT_TRAIN_OPTIONS, isParityFailure, type TrainOptions, trainModels } from '../training/trainModels';
 import { AsOf } from './AsOf';
 import type { BacktestPlan } from './BacktestPlan';
 import type { BacktestReport, BacktestScenario } from './BacktestReport';
@@ -19,8 +17,8 @@ import { RollingStalenessLimits } from './RollingStalenessLimits';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from './scenarioNames';
 import { scoreServed } from './scoreServed';
 import { type ServedSlot, serveSlots } from './serveSlots';
+import { servingCandidates } from './servingCandidates';
 import { summarizeSource } from './summarizeSource';
-import { trainForBacktest } from './trainForBacktest';
 
 /** Options of runBacktest. */
 export interface RunBacktestOptions {
@@ -111,18 +109,13 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
   const steps = (train.sourceSets === 'all' ? 1 : sourceSets(config.sources.map((s) => s.id)).length) * train.kinds.length;
   let trainedSteps = 0;
   o.onProgress('train', 0, steps);
-  const models = await trainForBacktest(config, trainingHistory, { from: new Date(trainFrom), to: new Date(trainTo), heldOutFrom: new Date(heldOutFrom) }, train, runtime, () => o.onProgress('train', Math.min(steps, ++trainedSteps), steps), notes);
+  const models = await trainModels(config, trainingHistory, { from: new Date(trainFrom), to: new Date(trainTo), heldOutFrom: new Date(heldOutFrom) }, train, runtime, () => o.onProgress('train', Math.min(steps, ++trainedSteps), steps));
+  // A model whose ONNX export failed its parity check is not published; the report says so.
+  notes.push(...models.pruned.filter((p) => isParityFailure(p.reason)).map((p) => p.reason));
   const trainedAt = Date.now();
 
-  const candidates: ServingModel[] = [];
+  const candidates = await servingCandidates(config, models, runtime, 'backtest');
   try {
-    // What RegistryModelSource serves: the version's models best first, then the persistence fallback.
-    for (const k of models.kept) {
-      candidates.push({ id: k.card.id, kind: k.card.kind, version: 'backtest', sources: k.card.sources, featureNames: k.card.inputs, leadsMinutes: [...leads], score: k.card.heldOut.meanRmse, model: await runtime.load(k.bytes) });
-    }
-    candidates.sort((a, b) => a.score - b.score);
-    candidates.push(...(await new PersistenceModelSource(config, runtime).current()));
-
     const truth = new Map(observationsOf(target.source).map((x) => [x.observedAt, x.values[target.field] ?? Number.NaN]));
     const targetAsOf = new AsOf(normal.get(target.source) ?? []);
     const reference = new Map(issueTimes.map((t) => [t, targetAsOf.at(t)?.values[target.field] ?? Number.NaN]));

@@ -199,6 +199,13 @@ export async function trainModels(
   return { trained, kept, serving: kept[0] as TrainedModel, pruned, common };
 }
 
+const PARITY_FAILURE = 'disagrees with the trained model';
+
+/** Whether a pruned model's reason is a failed ONNX parity check (the model was trained but is not published). */
+export function isParityFailure(reason: string): boolean {
+  return reason.includes(PARITY_FAILURE);
+}
+
 function historyOf(history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>, site: string): ReadonlyMap<string, readonly HistoryRecord[]> {
   const h = history.get(site);
   if (!h) throw new TrainingDataError('MISSING_HISTORY', `no history given for site "${site}"; got ${[...history.keys()].map((k) => `"${k}"`).join(', ') || 'none'}`);
@@ -217,7 +224,7 @@ async function checkParity(runtime: ModelRuntime, id: string, bytes: Uint8Array,
     for (let i = 0; i < expected.length; i++) {
       const e = expected[i] as number;
       if (Math.abs((got[i] as number) - e) > PARITY_TOLERANCE * Math.max(1, Math.abs(e), scale)) {
-        return `exported ONNX of ${id} disagrees with the trained model at value ${i}: ${got[i]} vs ${e}; not published`;
+        return `exported ONNX of ${id} ${PARITY_FAILURE} at value ${i}: ${got[i]} vs ${e}; not published`;
       }
     }
     return undefined;
