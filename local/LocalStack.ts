@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServices, type Services } from '../shared/runtime/createServices';
 import { API_KEY_HEADER } from '../shared/sources/ProviderApi';
+import { providerKeyOf } from './providers/providerKeyOf';
 import type { ScaledClockOptions } from '../shared/time/ScaledClock';
 import { backfill, type BackfillProgress } from './backfill';
 import { localSettings } from './localSettings';
@@ -104,7 +105,7 @@ export class LocalStack {
           services.config.sources.map((s) =>
             waitFor(
               async () => {
-                const res = await fetch(`${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`, { headers: { [API_KEY_HEADER]: s.provider.apiKey } });
+                const res = await fetch(`${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`, { headers: { [API_KEY_HEADER]: providerKeyOf(s.provider) } });
                 await res.arrayBuffer();
                 // A provider in a scheduled outage answers 503: it is up, just failing on purpose.
                 return res.ok || res.status === 503 ? true : undefined;

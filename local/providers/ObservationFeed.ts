@@ -15,6 +15,13 @@ interface Entry {
   publishedMs: number;
 }
 
+/** An observation as a time-window query returns it. */
+export interface WindowObservation {
+  observedAt: Date;
+  /** The world's values, in its own units (field names as in World.sensorValues). */
+  values: Record<string, number>;
+}
+
 /**
  * What one simulated provider has published at a given now: computed from the world and the clock on every
  * request, never stored, so the feed is the same whichever process asks and however often.
@@ -57,6 +64,43 @@ export class ObservationFeed {
     if (ms % OBSERVATION_INTERVAL_MS !== 0 || ms < this.retentionStartMs(now)) return false;
     const published = this.publishedAt(site, observedAt);
     return published !== null && published.getTime() <= now.getTime();
+  }
+
+  /**
+   * The observations of `site` observed in [fromMs, toMs] (both inclusive), retained and published at `now`, by
+   * observedAt: what a vendor's time-window query answers. Sensor sources only.
+   */
+  window(site: string, fromMs: number, toMs: number, now: Date): WindowObservation[] {
+    const source = this.source;
+    if (source === 'skycam') throw new RangeError('the skycam source has pictures, not values; use latestPublished');
+    return this.publishedIn(site, fromMs, toMs, now).map((observedMs) => {
+      const observedAt = new Date(observedMs);
+      return { observedAt, values: this.world.sensorValues(source, site, observedAt) };
+    });
+  }
+
+  /** When the newest observation of `site` published at `now` (and retained) was observed; null when none is. */
+  latestPublished(site: string, now: Date): Date | null {
+    const firstMs = ceilToSlot(this.retentionStartMs(now));
+    // A late backlog may leave a gap, so walk back from the newest observation that could be published already.
+    for (let ms = floorToSlot(now.getTime() - MIN_PUBLISH_DELAY_MS); ms >= firstMs; ms -= OBSERVATION_INTERVAL_MS) {
+      const published = this.publishedAt(site, new Date(ms));
+      if (published !== null && published.getTime() <= now.getTime()) return new Date(ms);
+    }
+    return null;
+  }
+
+  private publishedIn(site: string, fromMs: number, toMs: number, now: Date): number[] {
+    const nowMs = now.getTime();
+    const firstMs = ceilToSlot(Math.max(fromMs, this.retentionStartMs(now)));
+    // Nothing observed later can have been published yet.
+    const lastMs = Math.min(toMs, nowMs - MIN_PUBLISH_DELAY_MS);
+    const observed: number[] = [];
+    for (let ms = firstMs; ms <= lastMs; ms += OBSERVATION_INTERVAL_MS) {
+      const published = this.publishedAt(site, new Date(ms));
+      if (published !== null && published.getTime() <= nowMs) observed.push(ms);
+    }
+    return observed;
   }
 
   private published(query: ObservationsQuery, now: Date): Entry[] {
@@ -111,4 +155,8 @@ function cutBefore(entries: readonly Entry[], limit: number): number {
 
 function ceilToSlot(ms: number): number {
   return Math.ceil(ms / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS;
+}
+
+function floorToSlot(ms: number): number {
+  return Math.floor(ms / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS;
 }

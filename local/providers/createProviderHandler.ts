@@ -1,11 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_KEY_HEADER } from '../../shared/sources/ProviderApi';
 import type { Clock } from '../../shared/time/Clock';
+import type { WorldSite } from '../world/World';
+import { imagesRoute } from './imagesRoute';
+import { jsonResponse } from './jsonResponse';
+import { neighborsRoute } from './neighborsRoute';
 import type { ObservationFeed } from './ObservationFeed';
+import { observationsRoute } from './observationsRoute';
 import type { ProviderBehaviour } from './ProviderBehaviour';
 import { ProviderRequestError } from './ProviderRequestError';
-import { parseObservationsQuery } from './parseObservationsQuery';
+import type { KeyPlace, ProviderResponse, ProviderRoute } from './ProviderRoute';
+import { siteMeterRoute } from './siteMeterRoute';
+import { snapshotRoute } from './snapshotRoute';
+import { weatherRoute } from './weatherRoute';
 
 /** What one provider's request handler needs. */
 export interface ProviderHandlerOptions {
@@ -15,73 +22,83 @@ export interface ProviderHandlerOptions {
   behaviour: ProviderBehaviour;
   /** Site ids the provider serves. */
   sites: readonly string[];
+  /** Where the sites are (the weather vendor shape finds a site by its coordinates); default: none by position. */
+  siteLocations?: readonly WorldSite[];
   /** Renders an image (only the skycam provider serves images). */
   renderImage?: (site: string, observedAt: Date) => Buffer;
   /** Where unexpected errors are reported. */
   logError: (message: string) => void;
 }
 
-const IMAGE_PATH = /^\/images\/([^/]+)\/([^/]+)\.png$/;
-
 /**
- * The HTTP side of one simulated provider (shared/sources/ProviderApi.ts): `GET /observations` and, for images,
- * `GET /images/<site>/<observedAt>.png`. Unknown paths are 404 whatever the key; known ones need the key.
+ * The HTTP side of one simulated provider: our native `GET /observations` (shared/sources/ProviderApi.ts), for
+ * images `GET /images/<site>/<observedAt>.png` and `GET /snapshot/<site>.png`, and, for each sensor source, one
+ * vendor-shaped time-window endpoint, so the local stack exercises the declarative adapters too. Unknown paths are
+ * 404 whatever the key; known ones need the key, where that route's vendor carries it.
  */
 export function createProviderHandler(o: ProviderHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const expectedKey = Buffer.from(o.apiKey, 'utf8');
+  const routes = routesOf(o);
   return (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://provider.invalid');
       const now = o.clock.now();
-      const imageMatch = o.renderImage ? IMAGE_PATH.exec(url.pathname) : null;
-      if (url.pathname !== '/observations' && !imageMatch) {
-        throw new ProviderRequestError(404, 'NOT_FOUND', `unknown path "${url.pathname}"; this provider serves /observations${o.renderImage ? ' and /images/<site>/<observedAt>.png' : ''}`);
+      const found = findRoute(routes, url.pathname);
+      if (!found) {
+        throw new ProviderRequestError(404, 'NOT_FOUND', `unknown path "${url.pathname}"; this provider serves ${routes.map((r) => r.pattern).join(', ')}`);
       }
       if (req.method !== 'GET') {
         res.setHeader('allow', 'GET');
         throw new ProviderRequestError(405, 'METHOD_NOT_ALLOWED', `method ${req.method ?? '?'} not allowed on ${url.pathname}; use GET`);
       }
-      if (!keyMatches(req.headers[API_KEY_HEADER], expectedKey)) {
-        throw new ProviderRequestError(401, 'UNAUTHORIZED', `missing or wrong API key in the "${API_KEY_HEADER}" header`);
+      if (!keyMatches(keyOf(req, url, found.route.key), expectedKey)) {
+        throw new ProviderRequestError(401, 'UNAUTHORIZED', `missing or wrong API key in ${describeKeyPlace(found.route.key)}`);
       }
       const override = o.behaviour.intercept({ source: o.feed.source, path: url.pathname, now });
       if (override) {
-        sendJson(res, override.status, override.body, override.headers);
+        send(res, jsonResponse(override.status, override.body, override.headers));
         return;
       }
-      if (imageMatch && o.renderImage) {
-        sendImage(res, o, decodePathPart(imageMatch[1] ?? ''), decodePathPart(imageMatch[2] ?? ''), now, o.renderImage);
-        return;
-      }
-      const page = o.feed.page(parseObservationsQuery(url.searchParams, o.sites), now);
-      sendJson(res, 200, { items: o.behaviour.wireItems(page.items, now), next: page.next });
+      send(res, found.route.respond({ segments: found.segments, query: url.searchParams, now }));
     } catch (err) {
       if (err instanceof ProviderRequestError) {
-        sendJson(res, err.status, err.toBody());
+        send(res, jsonResponse(err.status, err.toBody()));
       } else {
         o.logError(`provider ${o.feed.source}: ${req.method ?? '?'} ${req.url ?? ''} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        sendJson(res, 500, { error: 'internal error in the simulated provider', code: 'INTERNAL' });
+        send(res, jsonResponse(500, { error: 'internal error in the simulated provider', code: 'INTERNAL' }));
       }
     }
   };
 }
 
-function sendImage(
-  res: ServerResponse,
-  o: ProviderHandlerOptions,
-  site: string,
-  observedText: string,
-  now: Date,
-  render: (site: string, observedAt: Date) => Buffer,
-): void {
-  const observedAt = new Date(observedText);
-  if (!o.sites.includes(site) || Number.isNaN(observedAt.getTime()) || !o.feed.isReadable(site, observedAt, now)) {
-    // Same answer for "never" and "not yet": a client cannot read an image before the provider publishes it.
-    throw new ProviderRequestError(404, 'NOT_FOUND', `no published image for site "${site}" at "${observedText}"`);
+/** The provider's routes: the native ones, then its source's vendor shape. */
+function routesOf(o: ProviderHandlerOptions): ProviderRoute[] {
+  const routes = [observationsRoute(o.feed, o.behaviour, o.sites)];
+  if (o.renderImage) {
+    routes.push(imagesRoute(o.feed, o.behaviour, o.sites, o.renderImage), snapshotRoute(o.feed, o.behaviour, o.sites, o.renderImage));
   }
-  const png = o.behaviour.imageBytes(render(site, observedAt), site, observedAt);
-  res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'private, max-age=3600' });
-  res.end(png);
+  switch (o.feed.source) {
+    case 'site-meter':
+      routes.push(siteMeterRoute(o.feed, o.sites));
+      break;
+    case 'weather':
+      routes.push(weatherRoute(o.feed, o.siteLocations ?? []));
+      break;
+    case 'neighbors':
+      routes.push(neighborsRoute(o.feed, o.sites));
+      break;
+    case 'skycam':
+      break;
+  }
+  return routes;
+}
+
+function findRoute(routes: readonly ProviderRoute[], pathname: string): { route: ProviderRoute; segments: string[] } | undefined {
+  for (const route of routes) {
+    const m = route.path.exec(pathname);
+    if (m) return { route, segments: m.slice(1).map((s) => decodePathPart(s ?? '')) };
+  }
+  return undefined;
 }
 
 /** A path segment with its %-escapes undone; a malformed escape is left as is (the lookup then fails with a 404). */
@@ -93,15 +110,40 @@ function decodePathPart(part: string): string {
   }
 }
 
-function keyMatches(given: string | string[] | undefined, expected: Buffer): boolean {
-  if (typeof given !== 'string') return false;
+function keyOf(req: IncomingMessage, url: URL, place: KeyPlace): string | undefined {
+  switch (place.kind) {
+    case 'header': {
+      const v = req.headers[place.name.toLowerCase()];
+      return typeof v === 'string' ? v : undefined;
+    }
+    case 'query': {
+      const all = url.searchParams.getAll(place.name);
+      return all.length === 1 ? all[0] : undefined;
+    }
+    case 'bearer':
+      return /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];
+  }
+}
+
+function describeKeyPlace(place: KeyPlace): string {
+  switch (place.kind) {
+    case 'header':
+      return `the "${place.name}" header`;
+    case 'query':
+      return `the "${place.name}" query parameter`;
+    case 'bearer':
+      return 'the "Authorization: Bearer <key>" header';
+  }
+}
+
+function keyMatches(given: string | undefined, expected: Buffer): boolean {
+  if (given === undefined) return false;
   const g = Buffer.from(given, 'utf8');
   // Constant-time comparison, as a real provider would do it.
   return g.length === expected.length && timingSafeEqual(g, expected);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+function send(res: ServerResponse, r: ProviderResponse): void {
+  res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body) });
+  res.end(r.body);
 }

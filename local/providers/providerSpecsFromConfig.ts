@@ -2,6 +2,7 @@ import { ConfigError } from '../../shared/config/ConfigError';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import type { SensorSourceId, WorldSourceId } from '../world/WorldSource';
 import { WORLD_SOURCE_IDS } from '../world/WorldSource';
+import { providerKeyOf } from './providerKeyOf';
 import type { ProviderSpec } from './ProviderSpec';
 
 /** Fields the world produces per sensor source (image fields are derived downstream, so not checked). */
@@ -39,7 +40,8 @@ export function providerSpecsFromConfig(config: ForecastConfig): ProviderSpec[] 
     }
     const port = portOf(source.provider.endpoint);
     if (typeof port === 'string') problems.push(`${at}.provider.endpoint: ${port}`);
-    else specs.push({ id, port, apiKey: source.provider.apiKey });
+    else if (providerKeyOf(source.provider) === '') problems.push(`${at}.provider.auth: the simulated providers need a key; got none`);
+    else specs.push({ id, port, apiKey: providerKeyOf(source.provider) });
   });
   if (problems.length > 0) throw new ConfigError(`Cannot serve this configuration with the simulated providers:\n  ${problems.join('\n  ')}`, problems);
   return specs;

@@ -58,6 +58,7 @@ export async function startProviders(opts: StartProvidersOptions): Promise<Runni
           apiKey: spec.apiKey,
           behaviour,
           sites,
+          siteLocations: opts.world.sites,
           ...(spec.id === 'skycam' ? { renderImage: (site: string, t: Date) => opts.world.skycamPng(site, t) } : {}),
           logError: opts.logError ?? ((m) => console.error(m)),
         }),

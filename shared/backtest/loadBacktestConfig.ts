@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../config/ConfigError';
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { parseConfig, type Settings } from '../config/loadConfig';
-import { unitFactor } from '../replay/unitFactor';
+import { unitFactor } from '../units/unitFactor';
 import { backtestConfigSchema } from './BacktestConfig';
 import type { BacktestPlan, PlannedSource } from './BacktestPlan';
 import { zodProblems } from '../config/zodProblems';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { IMAGE_FEATURES } from '../features/imageFeatureNames';
+import { checkProvider } from './checkProvider';
+import { providerSchema } from './providerSchemas';
 
 /** A NCRONTAB expression with seconds (`0 *\/10 * * * *`) or an app-setting reference (`%PREDICT_SCHEDULE%`). */
 const schedule = z
@@ -21,17 +23,6 @@ export const siteSchema = z.strictObject({
   latitude: z.number().min(-90).max(90),
   /** Degrees east, -180..180. */
   longitude: z.number().min(-180).max(180),
-});
-
-export const providerSchema = z.strictObject({
-  /** Base URL of the provider's HTTP API (`GET {endpoint}/observations?since=`). */
-  endpoint: z.url({ protocol: /^https?$/ }),
-  /** The API key sent as `x-api-key`; normally an app-setting reference such as `%SITE_METER_KEY%`. */
-  apiKey: z.string().min(1),
-  /** Items requested per page. */
-  pageSize: z.number().int().min(1).max(5000).default(500),
-  /** Per-request timeout in milliseconds. */
-  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
 });
 
 export const sourceSchema = z.strictObject({
@@ -113,6 +104,9 @@ export const forecastConfigSchema = z
     } else if (target.kind !== 'sensor') {
       ctx.addIssue({ code: 'custom', path: ['target', 'source'], message: `the target source "${target.id}" must be a sensor source` });
     }
+    cfg.sources.forEach((source, i) => {
+      for (const p of checkProvider(source, cfg)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'provider', ...p.path], message: p.message });
+    });
     const leads = cfg.forecast.leadsMinutes;
     if (new Set(leads).size !== leads.length) {
       ctx.addIssue({ code: 'custom', path: ['forecast', 'leadsMinutes'], message: `duplicate lead times in [${leads.join(', ')}]` });
@@ -121,6 +115,6 @@ export const forecastConfigSchema = z
 
 export type SiteConfig = z.infer<typeof siteSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
-export type ProviderConfig = z.infer<typeof providerSchema>;
+export type { ProviderConfig } from './providerSchemas';
 /** The validated configuration: read once, then passed around as this typed object. */
 export type ForecastConfig = z.infer<typeof forecastConfigSchema>;

@@ -3,6 +3,7 @@ import type { Observation } from '../sources/Observation';
 import { ObservationStore, observationBlobName, observationMetadata } from '../sources/ObservationStore';
 import type { ReceivedImage } from '../sources/ProviderClient';
 import { ProviderError } from '../sources/ProviderError';
+import type { AdapterRecord } from '../sources/ProviderAdapter';
 import type { ReceivedRecord } from '../sources/parsePageBody';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
@@ -41,7 +42,7 @@ export interface PageOutcome {
  * a duplicate but a conflict, quarantined so neither version is lost. Retryable provider failures (an image fetch
  * that keeps failing) are thrown: the page is then read again by the next run.
  */
-export async function ingestPage(records: readonly ReceivedRecord[], ctx: PageContext): Promise<PageOutcome> {
+export async function ingestPage(records: readonly AdapterRecord[], ctx: PageContext): Promise<PageOutcome> {
   const now = ctx.clock.now();
   const outcomes: RecordOutcome[] = new Array<RecordOutcome>(records.length);
   const valid: ValidItem[] = [];
@@ -50,6 +51,10 @@ export async function ingestPage(records: readonly ReceivedRecord[], ctx: PageCo
   const rejects: { index: number; reason: string }[] = [];
 
   records.forEach((record, index) => {
+    if (record.rejected !== undefined) {
+      rejects.push({ index, reason: record.rejected });
+      return;
+    }
     const checked = validateItem(record.value, ctx.source, ctx.siteIds, now);
     if (!checked.ok) {
       rejects.push({ index, reason: checked.reason });
@@ -68,10 +73,12 @@ export async function ingestPage(records: readonly ReceivedRecord[], ctx: PageCo
   });
 
   await settleAll(rejects, ctx.concurrency, async ({ index, reason }) => {
-    outcomes[index] = await quarantineRecord(ctx, records[index] as ReceivedRecord, reason);
+    const record = records[index] as AdapterRecord;
+    // A snapshot rejected before storing (no usable time) keeps its picture in quarantine.
+    outcomes[index] = await quarantineRecord(ctx, record, reason, record.image && record.image.bytes.length > 0 ? { bytes: record.image.bytes } : {});
   });
   await settleAll([...first.values()], ctx.concurrency, async ({ item, index, repeats }) => {
-    const record = records[index] as ReceivedRecord;
+    const record = records[index] as AdapterRecord;
     const stored = ctx.source.kind === 'sensor' ? await storeSensor(ctx, item, record) : await storeImage(ctx, item, record);
     outcomes[index] = stored.outcome;
     // A repeat shares the fate of the record it repeats: a duplicate when that one is stored (or was before),
@@ -134,31 +141,44 @@ async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRe
   return reject(ctx, record, `conflicts with the observation already stored for site "${item.site}" at ${item.observedAt}: ${differs}`);
 }
 
-async function storeImage(ctx: PageContext, item: ValidItem, record: ReceivedRecord): Promise<Stored> {
+async function storeImage(ctx: PageContext, item: ValidItem, record: AdapterRecord): Promise<Stored> {
   const { source } = ctx;
   // Already stored (as PNG or JPEG): a duplicate, and no need to download it again.
   const prefix = `${observationBlobName(source.id, item.site, item.observedAt, '')}`;
   for await (const existing of ctx.blobs.list(CONTAINERS.images, prefix)) {
     if (existing.name === `${prefix}png` || existing.name === `${prefix}jpeg`) return { outcome: 'duplicates' };
   }
+  // A camera answers the same picture until it takes the next one: by content, it is stored once.
+  const seen = record.image ? snapshotMarkerName(source.id, item.site, record.image.sha256) : undefined;
+  if (seen && (await ctx.blobs.get(CONTAINERS.state, seen))) return { outcome: 'duplicates' };
   let image: ReceivedImage;
-  try {
-    image = await ctx.fetchImage(item.imageUrl ?? '', source.maxImageBytes);
-  } catch (err) {
-    // A picture the provider refuses for good (404, a URL outside it) is reported, not retried forever.
-    if (err instanceof ProviderError && !err.canRetry()) return reject(ctx, record, `image could not be fetched: ${err.message}`);
-    throw err;
+  if (record.image) {
+    image = record.image;
+  } else {
+    try {
+      image = await ctx.fetchImage(item.imageUrl ?? '', source.maxImageBytes);
+    } catch (err) {
+      // A picture the provider refuses for good (404, a URL outside it) is reported, not retried forever.
+      if (err instanceof ProviderError && !err.canRetry()) return reject(ctx, record, `image could not be fetched: ${err.message}`);
+      throw err;
+    }
   }
   const inspected = inspectImage(image.bytes, { maxBytes: source.maxImageBytes, maxPixels: ctx.maxImagePixels }, image.contentType);
   if (!inspected.ok) {
     // An oversized picture is kept up to the limit (+1 byte, so the quarantine shows it was cut).
     return reject(ctx, record, inspected.reason, { bytes: image.bytes.length > 0 ? image.bytes : Buffer.from(record.raw, 'utf8') });
   }
-  const stored = await ctx.blobs.putIfAbsent(CONTAINERS.images, observationBlobName(source.id, item.site, item.observedAt, inspected.type), image.bytes, {
-    contentType: `image/${inspected.type}`,
-    metadata: observationMetadata({ source: source.id, site: item.site, observedAt: item.observedAt, availableAt: ctx.clock.now().toISOString(), publishedAt: item.publishedAt }),
-  });
+  const metadata = observationMetadata({ source: source.id, site: item.site, observedAt: item.observedAt, availableAt: ctx.clock.now().toISOString(), publishedAt: item.publishedAt });
+  if (record.image) metadata['sha256'] = record.image.sha256;
+  const stored = await ctx.blobs.putIfAbsent(CONTAINERS.images, observationBlobName(source.id, item.site, item.observedAt, inspected.type), image.bytes, { contentType: `image/${inspected.type}`, metadata });
+  // The marker follows the picture: a run that fails between the two stores the picture again under its own time at worst, never loses it.
+  if (seen) await ctx.blobs.putIfAbsent(CONTAINERS.state, seen, JSON.stringify({ source: source.id, site: item.site, observedAt: item.observedAt, sha256: record.image?.sha256 }), { contentType: 'application/json' });
   return { outcome: stored ? 'stored' : 'duplicates' };
+}
+
+/** The state blob that says a snapshot with this content was stored for the site. */
+export function snapshotMarkerName(source: string, site: string, sha256: string): string {
+  return `snapshots/${source}/${site}/${sha256}.json`;
 }
 
 /** How `a` differs from `b` (same site and observedAt) in what is stored, or undefined when it does not. */

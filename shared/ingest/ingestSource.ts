@@ -5,7 +5,7 @@ import { BreakerStore } from '../sources/BreakerStore';
 import { callWithRetry } from '../sources/callWithRetry';
 import { CircuitBreaker, type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER_OPTIONS } from '../sources/CircuitBreaker';
 import { clockPacedTimer, type MonotonicTimer } from '../sources/MonotonicTimer';
-import type { ProviderClient } from '../sources/ProviderClient';
+import type { ProviderAdapter } from '../sources/ProviderAdapter';
 import { ProviderError, ProviderPageError } from '../sources/ProviderError';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../sources/RetryOptions';
 import type { BlobStore } from '../storage/BlobStore';
@@ -18,7 +18,8 @@ import { WatermarkStore } from './WatermarkStore';
 export interface IngestDeps {
   blobs: BlobStore;
   clock: Clock;
-  provider: ProviderClient;
+  /** The source's provider, through the adapter of its protocol. */
+  provider: ProviderAdapter;
   /** Real time for the budget, and the waits between retries; default: real elapsed time, waits on the app clock. */
   timer?: MonotonicTimer;
   /** Uniform in [0, 1), the backoff jitter; default Math.random. */
@@ -28,7 +29,7 @@ export interface IngestDeps {
 export interface IngestOptions {
   /** Where to start when the source has no watermark yet; default: now - source.initialLookbackHours. */
   initialSince?: Date;
-  /** Stop after this many pages; the next run continues from the watermark. */
+  /** Stop after this many pages (requests); the next run continues from the watermark. The adapter may allow fewer. */
   maxPages?: number;
   /** Real milliseconds the run may take: no page, retry or request timeout starts beyond it (stays inside the function timeout). */
   budgetMs?: number;
@@ -56,6 +57,8 @@ export interface IngestResult {
   pages: number;
   /** Records in the pages read; always stored + duplicates + quarantined. */
   received: number;
+  /** Records the provider sent without a value (a null, with the mapping's `nulls: "skip"`): not measurements, not stored. */
+  withoutValue: number;
   stored: number;
   duplicates: number;
   quarantined: number;
@@ -104,6 +107,7 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
     source: source.id,
     pages: 0,
     received: 0,
+    withoutValue: 0,
     stored: 0,
     duplicates: 0,
     quarantined: 0,
@@ -146,13 +150,16 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
     err.message += `; the body is kept in quarantine/${name}`;
   };
 
+  const reader = deps.provider.reader({ watermark: current?.watermark.since, initialSince: since, now: deps.clock.now() });
+  const maxRequests = Math.min(maxPages, deps.provider.maxRequestsPerRun);
   try {
-    while (result.pages < maxPages && timer.nowMs() < deadlineMs) {
+    while (result.pages < maxRequests && timer.nowMs() < deadlineMs) {
       // The app clock, not the client's: in the local stack providers and app share a virtual clock.
-      const page = await call((timeoutMs) => deps.provider.page(since, { timeoutMs, now: deps.clock.now() }), quarantinePage);
+      const step = await call((timeoutMs) => reader.next({ timeoutMs, now: deps.clock.now() }), quarantinePage);
       result.pages++;
-      result.received += page.items.length;
-      const { outcomes, valid } = await ingestPage(page.items, {
+      result.received += step.records.length;
+      result.withoutValue += step.skipped;
+      const { outcomes, valid } = await ingestPage(step.records, {
         source,
         siteIds,
         blobs: deps.blobs,
@@ -164,13 +171,13 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
       });
       for (const outcome of outcomes) result[outcome]++;
 
-      const next = page.next ?? latestPublished(valid);
+      const next = step.watermark ?? (step.done ? latestPublished(valid) : undefined);
       if (next !== undefined && next > since.toISOString()) {
         since = new Date(next);
         etag = await watermarks.write(source.id, { since: since.toISOString(), updatedAt: deps.clock.now().toISOString() }, etag);
         result.to = since.toISOString();
       }
-      result.caughtUp = page.next === null;
+      result.caughtUp = step.done;
       options.onPage?.(result);
       if (result.caughtUp) break;
     }

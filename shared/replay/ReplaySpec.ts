@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timeZoneOf } from './timeZoneOf';
+import { timeZoneOf } from '../time/timeZoneOf';
 
 const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a snake_case field name');
 const minutes = z.number().min(0).max(7 * 24 * 60);

@@ -5,8 +5,8 @@ import { ReplayError } from './ReplayError';
 import type { ReplayedHistory, ReplayedSource } from './ReplayedHistory';
 import type { ReplayObservation } from './ReplayObservation';
 import type { CsvColumnSpec, CsvReplaySpec } from './ReplaySpec';
-import { TimestampParser } from './TimestampParser';
-import { normalizeUnit, unitFactor } from './unitFactor';
+import { TimestampParser } from '../time/TimestampParser';
+import { normalizeUnit, unitFactor } from '../units/unitFactor';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 

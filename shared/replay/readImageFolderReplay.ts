@@ -9,7 +9,7 @@ import { ReplayError } from './ReplayError';
 import type { ReplayedHistory, ReplayedSource } from './ReplayedHistory';
 import type { ReplayObservation } from './ReplayObservation';
 import type { ImageFolderReplaySpec } from './ReplaySpec';
-import { TimestampParser } from './TimestampParser';
+import { TimestampParser } from '../time/TimestampParser';
 
 /** An image source as the reader needs it. */
 export interface ReplayedImageSource extends ReplayedSource {

@@ -14,7 +14,8 @@ import { ModelRegistry } from '../registry/ModelRegistry';
 import type { ModelSource } from '../predict/ServingModel';
 import { StatusStore } from '../health/StatusStore';
 import { ObservationStore } from '../sources/ObservationStore';
-import { ProviderClient } from '../sources/ProviderClient';
+import { createProviderAdapter } from '../sources/createProviderAdapter';
+import type { ProviderAdapter } from '../sources/ProviderAdapter';
 import { AzureBlobStore } from '../storage/AzureBlobStore';
 import type { BlobStore } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
@@ -34,7 +35,8 @@ export interface Services {
   registry: ModelRegistry;
   models: ModelSource;
   status: StatusStore;
-  provider(sourceId: string): ProviderClient;
+  /** The source's provider, through the adapter of its protocol. */
+  provider(sourceId: string): ProviderAdapter;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -64,7 +66,7 @@ export function createServices(env: Env = process.env): Services {
   const clock = clockFromSettings(env);
   const runtime = new OnnxModelRuntime();
   const registry = new ModelRegistry(blobs, clock);
-  const providers = new Map(config.sources.map((s) => [s.id, new ProviderClient(s.id, s.provider, fetch, clock)]));
+  const providers = new Map(config.sources.map((s) => [s.id, createProviderAdapter(s, config, fetch, clock)]));
   return {
     config,
     clock,
@@ -74,7 +76,7 @@ export function createServices(env: Env = process.env): Services {
     registry,
     status: new StatusStore(blobs),
     models: new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime)),
-    provider(sourceId: string): ProviderClient {
+    provider(sourceId: string): ProviderAdapter {
       const client = providers.get(sourceId);
       if (!client) throw new Error(`no configured source "${sourceId}"; expected one of ${[...providers.keys()].join(', ')}`);
       return client;

@@ -1,11 +1,10 @@
-import type { ProviderConfig } from '../config/ForecastConfig';
+import type { NativeProviderConfig } from '../config/providerSchemas';
 import { type Clock, systemClock } from '../time/Clock';
 import { API_KEY_HEADER } from './ProviderApi';
-import { ProviderHttpError, ProviderPageError, ProviderTimeoutError, ProviderUnreachableError, ProviderUrlError } from './ProviderError';
+import { type FetchedBody, HttpFetcher } from './http/HttpFetcher';
+import { ProviderPageError, ProviderUrlError } from './ProviderError';
 import { parseIsoTime } from './parseIsoTime';
 import { type ReceivedRecord, parsePageBody } from './parsePageBody';
-import { parseRetryAfter } from './parseRetryAfter';
-import { redactSecret } from './redactSecret';
 
 /** Options of ProviderClient. */
 export interface ProviderClientOptions {
@@ -13,14 +12,11 @@ export interface ProviderClientOptions {
   maxPageBytes: number;
   /** How far in the future a page's `next` may lie (clock skew between provider and us), ms. */
   maxFutureMs: number;
-  /** How much of an error answer's body is read for the message, in bytes. */
-  maxErrorBodyBytes: number;
 }
 
 export const DEFAULT_PROVIDER_CLIENT_OPTIONS: ProviderClientOptions = {
   maxPageBytes: 16 * 1024 * 1024,
   maxFutureMs: 5 * 60_000,
-  maxErrorBodyBytes: 4096,
 };
 
 /** A page as received: each item's value and exact text, and the cursor of the next page (validated). */
@@ -54,15 +50,17 @@ export interface ProviderCall {
  */
 export class ProviderClient {
   private readonly options: ProviderClientOptions;
+  private readonly http: HttpFetcher;
 
   constructor(
     readonly source: string,
-    private readonly provider: ProviderConfig,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly provider: NativeProviderConfig,
+    fetchImpl: typeof fetch = fetch,
     private readonly clock: Clock = systemClock,
     options: Partial<ProviderClientOptions> = {},
   ) {
     this.options = { ...DEFAULT_PROVIDER_CLIENT_OPTIONS, ...options };
+    this.http = new HttpFetcher(source, [provider.apiKey], fetchImpl);
   }
 
   /** The configured per-request timeout, ms. */
@@ -75,12 +73,8 @@ export class ProviderClient {
     const url = new URL(this.urlFor('/observations'));
     url.searchParams.set('since', since.toISOString());
     url.searchParams.set('limit', String(call.limit ?? this.provider.pageSize));
-    const timeoutMs = call.timeoutMs ?? this.provider.timeoutMs;
-    const signal = AbortSignal.timeout(timeoutMs);
     const now = call.now ?? this.clock.now();
-    const res = await this.request(url, signal, timeoutMs, now);
-    const { bytes, truncated } = await this.readBody(res, this.options.maxPageBytes, url, signal, timeoutMs);
-    const contentType = res.headers.get('content-type') ?? '';
+    const { bytes, truncated, contentType } = await this.get(url, this.options.maxPageBytes, call, now);
     const bad = (why: string): ProviderPageError => {
       // Parse errors quote the body near the fault: a provider echoing our key there must not put it in a log.
       const reason = this.redact(why);
@@ -103,11 +97,8 @@ export class ProviderClient {
   /** The bytes behind an item's `imageUrl`, at most `maxBytes` + 1 of them, with the declared content type. */
   async image(imageUrl: string, call: ProviderCall & { maxBytes: number }): Promise<ReceivedImage> {
     const url = new URL(this.urlFor(imageUrl));
-    const timeoutMs = call.timeoutMs ?? this.provider.timeoutMs;
-    const signal = AbortSignal.timeout(timeoutMs);
-    const res = await this.request(url, signal, timeoutMs, call.now ?? this.clock.now());
-    const { bytes, truncated } = await this.readBody(res, call.maxBytes, url, signal, timeoutMs);
-    return { bytes, contentType: res.headers.get('content-type') ?? '', oversized: truncated };
+    const { bytes, truncated, contentType } = await this.get(url, call.maxBytes, call, call.now ?? this.clock.now());
+    return { bytes, contentType, oversized: truncated };
   }
 
   /** The cursor of the next page (ISO, or null: nothing more), or why it cannot be followed. */
@@ -130,56 +121,12 @@ export class ProviderClient {
     return url;
   }
 
-  private async request(url: URL, signal: AbortSignal, timeoutMs: number, now: Date): Promise<Response> {
-    let res: Response;
-    try {
-      res = await this.fetchImpl(url, { headers: { [API_KEY_HEADER]: this.provider.apiKey, accept: 'application/json, image/*' }, signal });
-    } catch (err) {
-      throw this.failure(url, err, timeoutMs);
-    }
-    if (!res.ok) {
-      const { bytes } = await this.readBody(res, this.options.maxErrorBodyBytes, url, signal, timeoutMs).catch(() => ({ bytes: Buffer.alloc(0) }));
-      const text = this.redact(bytes.toString('utf8').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200));
-      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now);
-      throw new ProviderHttpError(this.source, `GET ${url.pathname} answered HTTP ${res.status}${text ? `: ${text}` : ''}`, res.status, retryAfterMs);
-    }
-    return res;
-  }
-
-  /** At most `max` + 1 bytes of the body (truncated: there was more), without reading the rest. */
-  private async readBody(res: Response, max: number, url: URL, signal: AbortSignal, timeoutMs: number): Promise<{ bytes: Buffer; truncated: boolean }> {
-    if (!res.body) return { bytes: Buffer.alloc(0), truncated: false };
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const reader = res.body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-        total += value.byteLength;
-        if (total > max) {
-          await reader.cancel().catch(() => undefined);
-          return { bytes: Buffer.concat(chunks).subarray(0, max + 1), truncated: true };
-        }
-      }
-    } catch (err) {
-      throw this.failure(url, signal.aborted ? signal.reason : err, timeoutMs, 'while reading the body');
-    }
-    return { bytes: Buffer.concat(chunks), truncated: false };
-  }
-
-  private failure(url: URL, err: unknown, timeoutMs: number, when = ''): ProviderTimeoutError | ProviderUnreachableError {
-    const e = err instanceof Error ? err : new Error(String(err));
-    const suffix = when ? ` ${when}` : '';
-    // No `cause`: the original error's text is not redacted, and hosts print causes with the error.
-    if (e.name === 'TimeoutError') return new ProviderTimeoutError(this.source, `GET ${url.pathname}: no answer within ${timeoutMs} ms${suffix}`);
-    const code = (e.cause as { code?: unknown } | undefined)?.code;
-    const detail = this.redact(`${e.message}${typeof code === 'string' ? ` (${code})` : ''}`.split('\n')[0] ?? '');
-    return new ProviderUnreachableError(this.source, `GET ${url.pathname} failed${suffix}: ${detail}`);
+  private get(url: URL, maxBytes: number, call: ProviderCall, now: Date): Promise<FetchedBody> {
+    const headers = { [API_KEY_HEADER]: this.provider.apiKey, accept: 'application/json, image/*' };
+    return this.http.get(url, { headers, timeoutMs: call.timeoutMs ?? this.provider.timeoutMs, maxBytes, now });
   }
 
   private redact(text: string): string {
-    return redactSecret(text, [this.provider.apiKey]);
+    return this.http.redact(text);
   }
 }

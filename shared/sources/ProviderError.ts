@@ -1,5 +1,5 @@
 /** The stable codes of a failed provider call, as logged, recorded in the breaker state and shown by /api/health. */
-export type ProviderErrorCode = 'PROVIDER_UNREACHABLE' | 'PROVIDER_TIMEOUT' | 'PROVIDER_HTTP' | 'PROVIDER_BAD_PAGE' | 'PROVIDER_BAD_URL';
+export type ProviderErrorCode = 'PROVIDER_UNREACHABLE' | 'PROVIDER_TIMEOUT' | 'PROVIDER_HTTP' | 'PROVIDER_BAD_PAGE' | 'PROVIDER_BAD_URL' | 'PROVIDER_REDIRECT';
 
 /**
  * A provider call failed. Each subclass has a stable code and says whether a retry can help (`canRetry()`) and how
@@ -111,4 +111,12 @@ export class ProviderPageError extends ProviderError {
 /** A path the provider gave us points outside its endpoint. Not retryable: the same item will point there again. */
 export class ProviderUrlError extends ProviderError {
   readonly code = 'PROVIDER_BAD_URL';
+}
+
+/**
+ * The provider answered with a redirect. Never followed: nothing a provider sends can send ingestion to another
+ * host. Not retryable: the configured endpoint is wrong, or the provider is hostile.
+ */
+export class ProviderRedirectError extends ProviderError {
+  readonly code = 'PROVIDER_REDIRECT';
 }

@@ -1,4 +1,5 @@
 import '../support/testEnv';
+import { nativeProvider } from '../support/nativeProvider';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { InvocationContext, type Timer } from '@azure/functions';
@@ -77,7 +78,7 @@ test('ingest of the image source stores pictures in their own container with the
 test('a provider that refuses the key fails the run with a clear, retry-less error that does not show the key', async () => {
   const config = testConfig(providers.urls);
   const meter = config.sources.find((x) => x.id === 'site-meter');
-  if (meter) meter.provider.apiKey = 'wrong-secret-key';
+  if (meter) nativeProvider(meter.provider).apiKey = 'wrong-secret-key';
   const s = testServices(clock, config);
   await assert.rejects(makeIngestHandler('site-meter', () => s)(timer, new InvocationContext()), (err: Error & { canRetry?: () => boolean }) => {
     assert.match(err.message, /site-meter.*HTTP 401/);

@@ -1,4 +1,6 @@
 import '../support/testEnv';
+import { nativeProvider } from '../support/nativeProvider';
+import { NativeAdapter } from '../../shared/sources/NativeAdapter';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
@@ -21,9 +23,9 @@ const KEY = 'pk_live_7Hq2xV9rT4mN8bW1';
 function setup(script: FetchScript) {
   const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
   const config = testConfig();
-  for (const source of config.sources) source.provider.apiKey = KEY;
+  for (const source of config.sources) nativeProvider(source.provider).apiKey = KEY;
   const fetch = scriptedFetch(script);
-  const s = { ...testServices(clock, config), provider: (id: string) => new ProviderClient(id, config.sources.find((c) => c.id === id)?.provider ?? config.sources[0]!.provider, fetch, clock) };
+  const s = { ...testServices(clock, config), provider: (id: string) => new NativeAdapter(new ProviderClient(id, nativeProvider(config.sources.find((c) => c.id === id)?.provider ?? config.sources[0]!.provider), fetch, clock)) };
   const logs: string[] = [];
   const context = (name: string) => new InvocationContext({ functionName: name, logHandler: (level, ...args) => logs.push(`${level}: ${args.map(String).join(' ')}`) });
   const ingest = (id: string) => makeIngestHandler(id, () => s, { deps: { timer: new FakeTimer(), random: () => 0.5 } })(timer, context(`ingest-${id}`));

@@ -1,4 +1,6 @@
 import type { SourceConfig } from '../../shared/config/ForecastConfig';
+import { nativeProvider } from './nativeProvider';
+import { NativeAdapter } from '../../shared/sources/NativeAdapter';
 import { ProviderClient } from '../../shared/sources/ProviderClient';
 import { type FetchScript, json, scriptedFetch } from './scriptedFetch';
 import type { FixedClock } from './fixedClock';
@@ -14,7 +16,7 @@ export class FakeProvider {
   /** Answer when no page is queued: nothing new. */
   fallback: () => Response = () => json({ items: [], next: null });
   readonly fetch: ReturnType<typeof scriptedFetch>;
-  readonly client: ProviderClient;
+  readonly client: NativeAdapter;
 
   constructor(source: SourceConfig, clock: FixedClock) {
     const script: FetchScript = async (url) => {
@@ -29,7 +31,7 @@ export class FakeProvider {
       return typeof image === 'function' ? image() : image.clone();
     };
     this.fetch = scriptedFetch(script);
-    this.client = new ProviderClient(source.id, source.provider, this.fetch, clock);
+    this.client = new NativeAdapter(new ProviderClient(source.id, nativeProvider(source.provider), this.fetch, clock));
   }
 
   /** Calls made to a path kind so far. */

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { providerKeyOf } from '../../local/providers/providerKeyOf';
+import { createProviderAdapter } from '../../shared/sources/createProviderAdapter';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { loadConfig } from '../../shared/config/loadConfig';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
@@ -8,7 +10,6 @@ import { ModelRegistry } from '../../shared/registry/ModelRegistry';
 import type { Services } from '../../shared/runtime/createServices';
 import { StatusStore } from '../../shared/health/StatusStore';
 import { ObservationStore } from '../../shared/sources/ObservationStore';
-import { ProviderClient } from '../../shared/sources/ProviderClient';
 import type { Clock } from '../../shared/time/Clock';
 import { MemoryBlobStore } from './MemoryBlobStore';
 import { MemoryForecastStore } from './MemoryForecastStore';
@@ -16,12 +17,14 @@ import { TEST_SETTINGS } from './testEnv';
 
 export const PROJECT_ROOT = resolve(__dirname, '../../..');
 
-/** The shipped configuration with test provider settings, optionally with endpoints replaced. */
+/**
+ * The shipped configuration with test provider settings, every provider speaking the native wire format (what the
+ * fake and simulated providers of handler tests answer with), optionally with endpoints replaced.
+ */
 export function testConfig(endpoints: Record<string, string> = {}): ForecastConfig {
   const config = loadConfig({ ...TEST_SETTINGS }, PROJECT_ROOT);
   for (const s of config.sources) {
-    const e = endpoints[s.id];
-    if (e) s.provider.endpoint = e;
+    s.provider = { protocol: 'native', endpoint: endpoints[s.id] ?? s.provider.endpoint, apiKey: providerKeyOf(s.provider), pageSize: 500, timeoutMs: 10_000 };
   }
   return config;
 }
@@ -31,7 +34,7 @@ export function testServices(clock: Clock, config: ForecastConfig = testConfig()
   const blobs = new MemoryBlobStore();
   const runtime = new OnnxModelRuntime();
   const registry = new ModelRegistry(blobs, clock);
-  const providers = new Map(config.sources.map((s) => [s.id, new ProviderClient(s.id, s.provider)]));
+  const providers = new Map(config.sources.map((s) => [s.id, createProviderAdapter(s, config)]));
   return {
     config,
     clock,

@@ -7,7 +7,7 @@ import { findGaps } from '../../../shared/replay/findGaps';
 import { readCsvReplay } from '../../../shared/replay/readCsvReplay';
 import { ReplayError } from '../../../shared/replay/ReplayError';
 import { type CsvReplaySpec, csvReplaySchema } from '../../../shared/replay/ReplaySpec';
-import { TimestampParser } from '../../../shared/replay/TimestampParser';
+import { TimestampParser } from '../../../shared/time/TimestampParser';
 
 const FIXTURES = resolve(__dirname, '../../../../test/fixtures/backtest');
 const MINUTE_MS = 60_000;

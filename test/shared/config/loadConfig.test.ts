@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { nativeProvider } from '../../support/nativeProvider';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,7 +51,10 @@ test('the shipped configuration loads with its settings and keeps schedules as a
   assert.deepEqual(config.sites.map((s) => s.id), ['park-1']);
   assert.deepEqual(config.sources.map((s) => s.id), ['site-meter', 'neighbors', 'weather', 'skycam']);
   assert.equal(config.sources[0]?.provider.endpoint, 'http://127.0.0.1:7101');
-  assert.equal(config.sources[0]?.provider.apiKey, 'k1');
+  assert.deepEqual(config.sources.map((s) => s.provider.protocol), ['http-json', 'http-csv', 'http-json', 'native']);
+  const meter = config.sources[0]?.provider;
+  assert.ok(meter?.protocol === 'http-json');
+  assert.deepEqual(meter.auth, { kind: 'query', name: 'api_key', value: 'k1' });
   assert.equal(config.sources[0]?.schedule, '%INGEST_SITE_METER_SCHEDULE%');
   assert.deepEqual(config.forecast.leadsMinutes, [20, 40, 60]);
   assert.deepEqual(config.target, { source: 'site-meter', field: 'power_kw', unit: 'kW' });
@@ -60,7 +64,7 @@ test('defaults fill what a minimal configuration leaves out', () => {
   const config = parseConfig(minimal(), {});
   assert.deepEqual(config.forecast, { leadsMinutes: [20, 40, 60], cadenceMinutes: 10, schedule: '%PREDICT_SCHEDULE%' });
   assert.equal(config.sources[0]?.stalenessLimitMinutes, undefined, 'unset: learned from the delays');
-  assert.equal(config.sources[0]?.provider.pageSize, 500);
+  assert.equal(nativeProvider(config.sources[0]!.provider).pageSize, 500);
 });
 
 const broken: [string, (c: Record<string, unknown>) => void, string, string][] = [
@@ -92,7 +96,7 @@ test('a reference to a missing app setting names the key and the setting', () =>
   ((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['apiKey'] = '%METER_KEY%';
   assertProblem(c, 'sources[0].provider.apiKey', 'METER_KEY');
   const ok = parseConfig(c, { METER_KEY: 'secret' });
-  assert.equal(ok.sources[0]?.provider.apiKey, 'secret');
+  assert.equal(nativeProvider(ok.sources[0]!.provider).apiKey, 'secret');
 });
 
 test('loadConfig reports an unreadable file and invalid JSON with the path', () => {

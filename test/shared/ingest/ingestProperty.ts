@@ -1,5 +1,7 @@
 /** The harness of the ingestion property tests (one test file per source kind, so they run in parallel). */
 import assert from 'node:assert/strict';
+import { nativeProvider } from '../../support/nativeProvider';
+import { NativeAdapter } from '../../../shared/sources/NativeAdapter';
 import fc from 'fast-check';
 import { type IngestResult, ingestSource } from '../../../shared/ingest/ingestSource';
 import { observationBlobName } from '../../../shared/sources/ObservationStore';
@@ -115,7 +117,7 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
     imageAttempts.set(path, (imageAttempts.get(path) ?? 0) + 1);
     return imageAnswer(spec, pics, imageAttempts.get(path) as number);
   });
-  const provider = new ProviderClient(source.id, { ...source.provider, endpoint: 'http://provider.test' }, f, clock);
+  const provider = new NativeAdapter(new ProviderClient(source.id, { ...nativeProvider(source.provider), endpoint: 'http://provider.test' }, f, clock));
 
   // What each run committed: its last progress report (a run that fails later keeps the pages it stored before).
   const results: IngestResult[] = [];

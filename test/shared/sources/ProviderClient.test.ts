@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProviderConfig } from '../../../shared/config/ForecastConfig';
+import type { NativeProviderConfig as ProviderConfig } from '../../../shared/config/providerSchemas';
 import { ProviderClient } from '../../../shared/sources/ProviderClient';
 import { ProviderHttpError, ProviderPageError, ProviderTimeoutError, ProviderUnreachableError, ProviderUrlError } from '../../../shared/sources/ProviderError';
 import { FixedClock } from '../../support/fixedClock';
 import { json, networkError, scriptedFetch } from '../../support/scriptedFetch';
 
 const KEY = 'sk-live-9f2c41d7e0ab';
-const provider: ProviderConfig = { endpoint: 'http://provider.test:7101/', apiKey: KEY, pageSize: 50, timeoutMs: 10_000 };
+const provider: ProviderConfig = { protocol: 'native', endpoint: 'http://provider.test:7101/', apiKey: KEY, pageSize: 50, timeoutMs: 10_000 };
 const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
 const since = new Date('2026-06-01T11:00:00Z');
 const client = (f: typeof fetch, p: ProviderConfig = provider) => new ProviderClient('meter', p, f, clock, { maxPageBytes: 4096 });

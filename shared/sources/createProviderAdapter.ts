@@ -1,0 +1,26 @@
+import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
+import { type Clock, systemClock } from '../time/Clock';
+import { SnapshotAdapter } from './http/SnapshotAdapter';
+import { WindowAdapter } from './http/WindowAdapter';
+import { NativeAdapter } from './NativeAdapter';
+import type { ProviderAdapter } from './ProviderAdapter';
+import { ProviderClient } from './ProviderClient';
+
+/** The adapter of a configured source's `provider.protocol`: what the ingest function and the dry run read through. */
+export function createProviderAdapter(source: SourceConfig, config: ForecastConfig, fetchImpl: typeof fetch = fetch, clock: Clock = systemClock): ProviderAdapter {
+  const p = source.provider;
+  const index = config.sources.findIndex((s) => s.id === source.id);
+  const configPath = `sources[${index}].provider`;
+  const sites = config.sites.map((s) => ({ id: s.id, latitude: s.latitude, longitude: s.longitude }));
+  switch (p.protocol) {
+    case 'native':
+      return new NativeAdapter(new ProviderClient(source.id, p, fetchImpl, clock));
+    case 'http-json':
+    case 'http-csv': {
+      const target = config.target.source === source.id ? { field: config.target.field, unit: config.target.unit } : undefined;
+      return new WindowAdapter(p, { source: source.id, configPath, sites, target, fetchImpl });
+    }
+    case 'snapshot':
+      return new SnapshotAdapter(p, { source: source.id, configPath, sites, maxImageBytes: source.maxImageBytes, fetchImpl });
+  }
+}

@@ -1,0 +1,137 @@
+import { SITE_PLACEHOLDERS, type WindowProviderConfig } from '../../config/providerSchemas';
+import type { ProviderAdapter, ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
+import type { ReceivedImage } from '../ProviderClient';
+import { ProviderPageError, ProviderUrlError } from '../ProviderError';
+import { formatTime } from './formatTime';
+import { HttpFetcher } from './HttpFetcher';
+import { mapCsvBody } from './mapCsvBody';
+import { type MappedBody, mapJsonBody } from './mapJsonBody';
+import { authSecrets, requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
+import { responseText as responseTextOf } from './responseText';
+import { RowMapper } from './RowMapper';
+import { placeholdersIn } from './urlTemplate';
+
+/** What a WindowAdapter knows besides its provider block. */
+export interface WindowAdapterContext {
+  source: string;
+  /** Where the provider block is in the configuration (`sources[0].provider`), named by every mapping error. */
+  configPath: string;
+  sites: readonly SiteRef[];
+  /** The forecast target, when this source carries it (its field converts to the target unit). */
+  target?: { field: string; unit: string } | undefined;
+  fetchImpl?: typeof fetch;
+}
+
+/** One request of a run: a window, and the site when the request names it. */
+interface Slot {
+  from: number;
+  to: number;
+  site: SiteRef | undefined;
+  /** The last request of its window: once stored, the watermark moves to the window's end. */
+  closesWindow: boolean;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * A provider that answers "give me from..to" (`http-json`, `http-csv`). Each run asks for the span from the
+ * watermark minus the overlap up to now (so values published late are picked up; those already stored are
+ * duplicates), split into windows of at most `maxWindowMinutes` after an outage, one request per window (and site,
+ * when the request names the site). The watermark is the end of the last window stored. Real providers rarely say
+ * when a value was published, so availableAt is when ingestion first saw it.
+ */
+export class WindowAdapter implements ProviderAdapter {
+  readonly protocol: 'http-json' | 'http-csv';
+  private readonly http: HttpFetcher;
+  private readonly perSite: boolean;
+
+  constructor(
+    private readonly p: WindowProviderConfig,
+    private readonly ctx: WindowAdapterContext,
+  ) {
+    this.protocol = p.protocol;
+    this.http = new HttpFetcher(ctx.source, authSecrets(p.auth), ctx.fetchImpl ?? fetch);
+    const used = [p.request.path, ...Object.values(p.request.query)].flatMap(placeholdersIn);
+    this.perSite = used.some((u) => SITE_PLACEHOLDERS.includes(u));
+  }
+
+  get source(): string {
+    return this.ctx.source;
+  }
+
+  get timeoutMs(): number {
+    return this.p.timeoutMs;
+  }
+
+  get maxRequestsPerRun(): number {
+    return this.p.maxRequestsPerRun;
+  }
+
+  reader(plan: ReadPlan): ProviderReader {
+    const slots = this.slots(plan);
+    let index = 0;
+    return {
+      next: async (call: StepCall): Promise<ProviderStep> => {
+        const slot = slots[index];
+        if (!slot) return { request: 'nothing to ask: the watermark is at now', records: [], skipped: 0, done: true, bytes: 0 };
+        const step = await this.fetch(slot, call);
+        index++;
+        step.done = index >= slots.length;
+        if (slot.closesWindow && !plan.window) step.watermark = new Date(slot.to).toISOString();
+        return step;
+      },
+    };
+  }
+
+  image(): Promise<ReceivedImage> {
+    return Promise.reject(new ProviderUrlError(this.ctx.source, `a ${this.p.protocol} provider serves no pictures`));
+  }
+
+  /** The requests of a run, window by window. */
+  private slots(plan: ReadPlan): Slot[] {
+    const overlapMs = this.p.window.overlapMinutes * MINUTE_MS;
+    const from = plan.window ? plan.window.from.getTime() : plan.watermark !== undefined ? Date.parse(plan.watermark) - overlapMs : plan.initialSince.getTime();
+    const to = plan.window ? plan.window.to.getTime() : plan.now.getTime();
+    const sites = this.perSite ? this.ctx.sites.filter((s) => !plan.sites || plan.sites.includes(s.id)) : [undefined];
+    const maxMs = this.p.window.maxWindowMinutes * MINUTE_MS;
+    const slots: Slot[] = [];
+    for (let start = from; start < to; start += maxMs) {
+      const end = Math.min(start + maxMs, to);
+      sites.forEach((site, i) => slots.push({ from: start, to: end, site, closesWindow: i === sites.length - 1 }));
+    }
+    return slots;
+  }
+
+  private async fetch(slot: Slot, call: StepCall): Promise<ProviderStep> {
+    const p = this.p;
+    const values = { ...siteValues(slot.site, p.sites), from: formatTime(slot.from, p.request.from), to: formatTime(slot.to, p.request.to) };
+    const url = requestUrl(this.ctx.source, p.endpoint, p.request, values, p.auth);
+    const span = `${new Date(slot.from).toISOString()}..${new Date(slot.to).toISOString()}`;
+    const request = `GET ${url.pathname} ${span}${slot.site ? ` (site ${slot.site.id})` : ''}`;
+    const accept = p.protocol === 'http-json' ? 'application/json' : 'text/csv, text/plain';
+    const body = await this.http.get(url, { headers: requestHeaders(p.auth, p.headers, accept), timeoutMs: call.timeoutMs, maxBytes: p.maxResponseBytes, now: call.now });
+    const bad = (reason: string): ProviderPageError => {
+      const why = this.http.redact(reason);
+      return new ProviderPageError(this.ctx.source, `${request} answered a body that cannot be read: ${why}`, body.bytes, body.contentType, why);
+    };
+    if (body.truncated) throw bad(`the body is larger than maxResponseBytes ${p.maxResponseBytes} (${this.ctx.configPath}.maxResponseBytes)`);
+    const mapped = this.map(body.bytes, body.contentType, slot);
+    if (!mapped.ok) throw bad(mapped.reason);
+    return { request, records: mapped.records, skipped: mapped.skipped, done: false, bytes: body.bytes.length };
+  }
+
+  private map(bytes: Buffer, contentType: string, slot: Slot): MappedBody {
+    const p = this.p;
+    const text = responseTextOf(bytes, contentType, p.protocol === 'http-json' ? 'JSON' : 'CSV');
+    if (!text.ok) return text;
+    const byProviderId = new Map(this.ctx.sites.map((s) => [p.sites[s.id] ?? s.id, s.id]));
+    const onlySite = !this.perSite && p.response.site === undefined ? this.ctx.sites[0]?.id : undefined;
+    const mapper = new RowMapper(
+      { configPath: this.ctx.configPath, time: p.response.time, publishedAt: p.protocol === 'http-json' ? p.response.publishedAt : undefined, values: p.response.values, site: p.response.site, nulls: p.response.nulls, target: this.ctx.target, ...(p.protocol === 'http-csv' ? { missingValues: p.response.missingValues } : {}) },
+      slot.site?.id ?? onlySite,
+      (id) => byProviderId.get(id),
+    );
+    if (p.protocol === 'http-json') return mapJsonBody(text.text, { configPath: this.ctx.configPath, records: p.response.records, columns: p.response.columns }, mapper, p.response.time.path);
+    return mapCsvBody(text.text, p.response, this.ctx.configPath, mapper);
+  }
+}

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../../../../shared/config/loadConfig';
+import type { ForecastConfig } from '../../../../shared/config/ForecastConfig';
+import { ingestSource } from '../../../../shared/ingest/ingestSource';
+import { createProviderAdapter } from '../../../../shared/sources/createProviderAdapter';
+import { observationBlobName } from '../../../../shared/sources/ObservationStore';
+import { CONTAINERS } from '../../../../shared/storage/BlobStore';
+import { type RunningProviders, startProviders } from '../../../../local/providers/startProviders';
+import { World } from '../../../../local/world/World';
+import { FakeTimer } from '../../../support/FakeTimer';
+import { FixedClock } from '../../../support/fixedClock';
+import { MemoryBlobStore } from '../../../support/MemoryBlobStore';
+
+// The shipped configuration reads three of the simulated providers through their vendor-shaped APIs.
+const ROOT = join(__dirname, '../../../../..');
+const KEYS = { 'site-meter': 'meter-key-123', neighbors: 'neighbors-key-123', weather: 'weather-key-123', skycam: 'skycam-key-123' } as const;
+const clock = new FixedClock(new Date('2026-06-21T12:03:00Z'));
+const world = new World({ seed: 42, sites: [{ id: 'park-1', latitude: 55.68, longitude: 12.57 }] });
+let running: RunningProviders;
+let config: ForecastConfig;
+
+before(async () => {
+  running = await startProviders({ world, clock, providers: (Object.keys(KEYS) as (keyof typeof KEYS)[]).map((id) => ({ id, port: 0, apiKey: KEYS[id] })) });
+  const settings: Record<string, string> = {};
+  for (const [id, key] of Object.entries(KEYS)) {
+    const prefix = id.toUpperCase().replace(/-/g, '_');
+    settings[`${prefix}_ENDPOINT`] = running.urls[id] as string;
+    settings[`${prefix}_KEY`] = key;
+  }
+  config = parseConfig(JSON.parse(readFileSync(join(ROOT, 'config/solar-park.json'), 'utf8')), settings);
+});
+
+after(() => running.close());
+
+for (const sourceId of ['site-meter', 'neighbors', 'weather'] as const) {
+  test(`${sourceId}: the adapter stores what the provider published, in our units, and a second run only finds duplicates`, async () => {
+    const source = config.sources.find((s) => s.id === sourceId);
+    assert.ok(source);
+    const blobs = new MemoryBlobStore();
+    const provider = createProviderAdapter(source, config, fetch, clock);
+    const run = () => ingestSource(source, new Set(['park-1']), { blobs, clock, provider, timer: new FakeTimer() }, { initialSince: new Date('2026-06-21T08:00:00Z') });
+    const first = await run();
+    assert.equal(first.quarantined, 0, JSON.stringify(first));
+    assert.equal(first.quarantinedPages, 0);
+    assert.ok(first.stored >= 20, `${first.stored} stored`);
+    assert.equal(first.caughtUp, true);
+    assert.equal(first.to, clock.now().toISOString(), 'the watermark is the end of the last window');
+    // Every stored value is the world's, converted back to the configured units.
+    const name = observationBlobName(sourceId, 'park-1', '2026-06-21T10:00:00.000Z');
+    const stored = JSON.parse((await blobs.get(CONTAINERS.raw, name))?.body.toString('utf8') ?? '{}') as { values: Record<string, number> };
+    const truth = world.sensorValues(sourceId, 'park-1', new Date('2026-06-21T10:00:00Z'));
+    for (const field of source.fields) assert.ok(Math.abs((stored.values[field] ?? NaN) - (truth[field] ?? NaN)) < 0.06, `${field}: ${stored.values[field]} vs ${truth[field]}`);
+    clock.advanceMinutes(5);
+    const second = await run();
+    assert.equal(second.quarantined, 0);
+    assert.ok(second.duplicates > 0, 'the overlap re-reads values already stored');
+    clock.advanceMinutes(-5);
+  });
+}
