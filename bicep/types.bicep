@@ -8,7 +8,7 @@ type tagsType = {
 }
 
 @export()
-@description('A data provider the app ingests from: its app settings are <PREFIX>_ENDPOINT, <PREFIX>_KEY and INGEST_<PREFIX>_SCHEDULE, where PREFIX is the id in upper case with dashes as underscores.')
+@description('A data provider the app ingests from: its app settings are <PREFIX>_ENDPOINT, <PREFIX>_KEY and INGEST_<PREFIX>_SCHEDULE, where PREFIX is the id in upper case with dashes as underscores, plus its own settings and secrets (each named <PREFIX>_...).')
 type sourceType = {
   @description('Required. The source id as in the forecast configuration, e.g. "site-meter".')
   @minLength(1)
@@ -20,6 +20,16 @@ type sourceType = {
 
   @description('Optional. NCRONTAB schedule (with seconds) of ingest-<id>; the common ingest schedule when omitted.')
   schedule: string?
+
+  @description('Optional. Extra non-secret app settings the provider block refers to as %NAME%, by name, e.g. { SITE_METER_PROVIDER_SITE_ID: \'123456\' }. Each name starts with this source\'s <PREFIX>_, uses only A-Z, 0-9 and _, contains none of KEY, SECRET, PASSWORD, TOKEN (secrets go in providerSecrets) and is no other app setting; the deployment fails naming the setting otherwise.')
+  settings: providerSettingsType?
+}
+
+@export()
+@description('Non-secret app settings of one provider by name, e.g. { SKYCAM_USERNAME: \'viewer\' }.')
+type providerSettingsType = {
+  @description('Optional. The value of the app setting with this name (a <PREFIX>_ name of the source).')
+  *: string
 }
 
 @export()
@@ -27,6 +37,14 @@ type sourceType = {
 @secure()
 type providerKeysType = {
   @description('Optional. The API key of the source with this id.')
+  *: string
+}
+
+@export()
+@description('Provider secrets besides the API key, by app-setting name, e.g. { SKYCAM_PASSWORD: \'...\' }; secure, so they appear in no deployment log or output.')
+@secure()
+type providerSecretsType = {
+  @description('Optional. The secret value of the app setting with this name: a source\'s <PREFIX>_ followed by A-Z, 0-9 and _.')
   *: string
 }
 

@@ -57,6 +57,8 @@ test('providerSpecsFromConfig: wrong kind, unknown fields and unusable endpoints
     const [meter, nb, , cam] = c.sources;
     if (!meter || !nb || !cam) throw new Error('fixture');
     meter.fields.push('power_ac_kw');
+    // Mapped, so the configuration is valid: only the simulated world lacks the field.
+    (meter.provider as unknown as { response: { values: Record<string, { path: string }> } }).response.values['power_ac_kw'] = { path: 'power_ac' };
     cam.kind = 'sensor';
     nb.provider.endpoint = 'https://127.0.0.1:7102';
   });
