@@ -7,6 +7,7 @@ import {
   tagsType
   sourceType
   providerKeysType
+  providerSecretsType
   budgetAlertType
   operatorPrincipalType
 } from 'types.bicep'
@@ -37,6 +38,9 @@ param sources sourceType[]
 
 @description('Required. Each provider\'s API key by source id (secure: in no log or output). An app setting <PREFIX>_KEY of the Function App.')
 param providerKeys providerKeysType
+
+@description('Optional. Provider secrets besides the API keys, by app-setting name (secure: in no log or output), e.g. { SKYCAM_PASSWORD: ... } for a configuration that refers to %SKYCAM_PASSWORD%. Each name starts with the <PREFIX>_ of a source, uses only A-Z, 0-9 and _, and is no other app setting; the deployment fails naming the setting otherwise.')
+param providerSecrets providerSecretsType = {}
 
 @description('Optional. Path of the forecast configuration inside the deployed package (FORECAST_CONFIG).')
 param forecastConfigPath string = 'config/solar-park.json'
@@ -205,6 +209,7 @@ module functionApp 'modules/functionApp.bicep' = {
     forecastConfigPath: forecastConfigPath
     sources: sources
     providerKeys: providerKeys
+    providerSecrets: providerSecrets
     ingestSchedule: ingestSchedule
     predictSchedule: predictSchedule
     costWatchSchedule: costWatchSchedule

@@ -1,11 +1,14 @@
 // The dev environment: a small budget and a tight log cap, so a mistake shows up as an alert within days.
-// Provider keys come from the environment of the deploying pipeline (secret variables), never from this file;
-// building these parameters fails when one is missing, so no deployment goes out with an empty key.
+// Provider keys and secrets come from the environment of the deploying pipeline (secret variables), never from
+// this file; building these parameters fails when one is missing, so no deployment goes out with an empty key.
 using 'main.bicep'
 
 param environmentName = 'dev'
 
-// Replace the endpoints with the providers' real base URLs.
+// The providers of config/solar-park.json: site-meter (http-json, key as a query parameter), neighbors (http-csv,
+// key as a bearer token), weather (http-json, key as a query parameter), skycam (native). Replace the endpoints with
+// their real base URLs. Other non-secret values a provider block refers to as %NAME% (its own site id, a user name)
+// go in that source's `settings`, each named <PREFIX>_..., e.g. settings: { SITE_METER_PROVIDER_SITE_ID: '123456' }.
 param sources = [
   { id: 'site-meter', endpoint: 'https://site-meter.provider.example.com/' }
   { id: 'neighbors', endpoint: 'https://neighbors.provider.example.com/' }
@@ -19,6 +22,11 @@ param providerKeys = {
   weather: readEnvironmentVariable('WEATHER_KEY')
   skycam: readEnvironmentVariable('SKYCAM_KEY')
 }
+
+// Provider secrets besides the keys, by app-setting name (<PREFIX>_..., e.g. SKYCAM_PASSWORD for a configuration that
+// refers to %SKYCAM_PASSWORD%): each read from the pipeline's environment like the keys above, and its name added to
+// secretVariables in pipelines/templates/steps/deploy-infra.yml. The shipped configuration needs none.
+param providerSecrets = {}
 
 // false only for the first provisioning of a new environment, before any code is deployed.
 param subscribeImageEvents = bool(readEnvironmentVariable('SUBSCRIBE_IMAGE_EVENTS', 'true'))

@@ -30,7 +30,7 @@ export function makeIngestHandler(sourceId: string, services: () => Services, ru
         context.warn(`ingest-${sourceId}: skipped, no call made: ${result.skipped.reason}${pastDue}`);
         return result;
       }
-      const summary = `${result.stored} stored, ${result.duplicates} duplicate, ${result.quarantined} quarantined`;
+      const summary = `${result.stored} stored, ${result.duplicates} duplicate, ${result.quarantined} quarantined${result.withoutValue > 0 ? `, ${result.withoutValue} without a value` : ''}`;
       await s.status.recordQuietly(`ingest-${sourceId}`, { at: s.clock.now().toISOString(), ok: true, summary, details: { ...result } });
       const line =
         `ingest-${sourceId}: ${summary} from ${result.pages} page(s)` +

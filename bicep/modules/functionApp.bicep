@@ -1,5 +1,5 @@
 // The Function App on the Flex Consumption plan: Node 20, the user-assigned identity for every connection, no keys.
-import { tagsType, sourceType, providerKeysType } from '../types.bicep'
+import { tagsType, sourceType, providerKeysType, providerSecretsType } from '../types.bicep'
 
 @description('Required. Function App name (also the host name <name>.azurewebsites.net).')
 param name string
@@ -49,6 +49,9 @@ param sources sourceType[]
 @description('Required. Provider API keys by source id (a secure type).')
 param providerKeys providerKeysType
 
+@description('Required. Provider secrets besides the keys, by app-setting name (a secure type).')
+param providerSecrets providerSecretsType
+
 @description('Required. NCRONTAB schedule of every ingest-<source> without its own.')
 param ingestSchedule string
 
@@ -92,11 +95,17 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
 }
 
 // `site-meter` -> `SITE_METER`, as the forecast configuration's %NAME% references expect.
-var sourceSettings = flatten(map(sources, s => [
-  { name: '${toUpper(replace(s.id, '-', '_'))}_ENDPOINT', value: s.endpoint }
-  { name: '${toUpper(replace(s.id, '-', '_'))}_KEY', value: providerKeys[s.id] }
-  { name: 'INGEST_${toUpper(replace(s.id, '-', '_'))}_SCHEDULE', value: s.?schedule ?? ingestSchedule }
+var prefixes = map(sources, s => toUpper(replace(s.id, '-', '_')))
+
+var sourceSettings = flatten(map(sources, (s, i) => [
+  { name: '${prefixes[i]}_ENDPOINT', value: s.endpoint }
+  { name: '${prefixes[i]}_KEY', value: providerKeys[s.id] }
+  { name: 'INGEST_${prefixes[i]}_SCHEDULE', value: s.?schedule ?? ingestSchedule }
 ]))
+
+// A provider's other settings (a user name, its own site ids) and secrets, named as its configuration refers to them.
+var providerSettings = flatten(map(sources, s => map(items(s.?settings ?? {}), x => { name: x.key, value: x.value })))
+var secretSettings = map(items(providerSecrets), x => { name: x.key, value: x.value })
 
 var identitySettings = [
   // AzureWebJobsStorage by identity: the host's timers, blob trigger and the app's own blob access.
@@ -106,10 +115,14 @@ var identitySettings = [
   { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
   // DefaultAzureCredential in the app (Cosmos DB, the budget) picks the user-assigned identity by this.
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
-  // The connection string only names the component; with local auth off, ingestion needs the identity's token.
-  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+  // With local auth off, telemetry ingestion needs the identity's token.
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
 ]
+
+// The connection string only names the component. Its value is known only once the component exists (reference()),
+// so it is kept apart: the checked settings below then hold no runtime value, and the check is an ordinary variable
+// that fails this module's deployment before the app's settings are written.
+var telemetryConnectionSettingName = 'APPLICATIONINSIGHTS_CONNECTION_STRING'
 
 var appSettings = [
   { name: 'FORECAST_CONFIG', value: forecastConfigPath }
@@ -121,6 +134,62 @@ var appSettings = [
   { name: 'BUDGET_SCOPE', value: budgetScope }
   { name: 'BUDGET_NAME', value: budgetName }
 ]
+
+var knownSettings = concat(identitySettings, appSettings, sourceSettings, providerSettings, secretSettings)
+
+// ---- Provider setting names (Bicep cannot check the keys of an object when it compiles) -------------------------
+
+// Families the Functions host, App Service, the Azure SDK (AZURE_CLIENT_SECRET would change how the app signs in)
+// and the app itself read; no provider setting may start with one, even if its source's prefix would allow it.
+var reservedPrefixes = [
+  'AZUREWEBJOBS'
+  'AZURE_'
+  'APPLICATIONINSIGHTS_'
+  'APPINSIGHTS_'
+  'WEBSITE_'
+  'FUNCTIONS_'
+  'SCM_'
+  'COSMOS_'
+  'BUDGET_'
+  'INGEST_'
+]
+var nameCharacters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'
+// Words that mark a secret; a setting with one belongs in providerSecrets, which no log shows.
+var secretWords = ['KEY', 'SECRET', 'PASSWORD', 'TOKEN']
+
+// Every name in sources[].settings and providerSecrets, with the prefixes it may start with.
+var extraNames = concat(
+  flatten(map(sources, (s, i) => map(items(s.?settings ?? {}), x => {
+    name: x.key
+    where: 'sources[${s.id}].settings'
+    prefixes: ['${prefixes[i]}_']
+    secret: false
+  }))),
+  map(items(providerSecrets), x => {
+    name: x.key
+    where: 'providerSecrets'
+    prefixes: map(prefixes, p => '${p}_')
+    secret: true
+  })
+)
+// startsWith() is case-insensitive; the character check demands upper case.
+var unprefixedNames = filter(extraNames, e => empty(filter(e.prefixes, p => startsWith(e.name, p) && length(e.name) > length(p))))
+var badCharacterNames = filter(extraNames, e => !empty(filter(map(range(0, length(e.name)), i => substring(e.name, i, 1)), c => !contains(nameCharacters, c))))
+var reservedNames = filter(extraNames, e => !empty(filter(reservedPrefixes, p => startsWith(e.name, p))))
+var secretLookingNames = filter(extraNames, e => !e.secret && !empty(filter(secretWords, w => contains(e.name, w))))
+// App setting names are case-insensitive: a provider's setting must not replace one of the app's or another source's.
+var settingNames = map(concat(knownSettings, [{ name: telemetryConnectionSettingName }]), s => toUpper(s.name))
+var duplicateNames = union(filter(settingNames, (n, i) => indexOf(settingNames, n) != i), [])
+
+var settingProblems = concat(
+  map(unprefixedNames, e => '${e.where}: ${e.name} is not named ${join(e.prefixes, '<NAME> or ')}<NAME>'),
+  map(badCharacterNames, e => '${e.where}: ${e.name} has characters other than A-Z, 0-9 and _'),
+  map(reservedNames, e => '${e.where}: ${e.name} starts with one of ${join(reservedPrefixes, ', ')}, which the platform and the app use'),
+  map(secretLookingNames, e => '${e.where}: ${e.name} looks like a secret (${join(secretWords, ', ')}): set it in providerSecrets'),
+  map(duplicateNames, n => '${n} is set twice (by the app, by a source, or in both settings and providerSecrets)')
+)
+// Names only in the message: never a value, which may be a secret.
+var checkedSettings = empty(settingProblems) ? knownSettings : fail('Invalid provider app settings: ${join(settingProblems, '; ')}')
 
 resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
@@ -140,7 +209,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: concat(identitySettings, appSettings, sourceSettings)
+      appSettings: concat(checkedSettings, [{ name: telemetryConnectionSettingName, value: appInsights.properties.ConnectionString }])
     }
     functionAppConfig: {
       deployment: {

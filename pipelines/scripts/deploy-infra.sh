@@ -3,9 +3,9 @@
 # step signed in as the service connection. After `create`, the deployment outputs become pipeline variables.
 #
 # Environment: RESOURCE_GROUP, ENVIRONMENT_NAME, BICEP_PARAM_FILE, BICEP_VERSION; SECRET_NAMES and the secrets it
-# names (the provider keys the .bicepparam reads: SITE_METER_KEY, ...). Optional: SUBSCRIBE_IMAGE_EVENTS (true/false,
-# overrides the detection below); WAIT_FOR_IMAGE_EVENTS_KEY (true/false, any case: wait for the app's blobs_extension
-# key before deploying).
+# names (the provider keys and other provider secrets the .bicepparam reads: SITE_METER_KEY, ...). Optional:
+# SUBSCRIBE_IMAGE_EVENTS (true/false, overrides the detection below); WAIT_FOR_IMAGE_EVENTS_KEY (true/false, any case:
+# wait for the app's blobs_extension key before deploying).
 set -euo pipefail
 
 mode="${1:-}"

@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { timeZoneOf } from '../time/timeZoneOf';
+import { timeZoneSpec as timeZone } from '../time/timeZoneSpec';
 
 /**
  * How a source's provider is read (`provider.protocol`): our own wire format, or a declarative adapter for another
  * company's API (a time-window GET answered with JSON or CSV, or a camera's snapshot URL). Modelled on Telegraf's
  * `inputs.http` with its `json_v2` and `csv` parsers, kept small and typed.
  */
-
-const timeZone = z
-  .string()
-  .refine((s) => timeZoneOf(s) !== undefined, 'expected an IANA time zone such as "Europe/Copenhagen" or "UTC", or a fixed offset such as "+01:00"');
 
 /** `iso`, `epoch-seconds`, `epoch-millis`, or a luxon format such as `yyyy-MM-dd HH:mm:ss`. */
 const timeFormat = z.string().min(1);

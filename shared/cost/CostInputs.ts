@@ -22,6 +22,10 @@ export interface CostInputs {
   sensorSources: number;
   /** Image sources (config `sources` of kind `image`); each image is preprocessed through Event Grid. */
   imageSources: number;
+  /** Sensor sources read in time windows (`http-json`, `http-csv`): every run re-reads the overlap and lists the day folders it touches. */
+  windowSources: number;
+  /** The window protocols' `window.overlapMinutes`. */
+  windowOverlapMinutes: number;
   /** Every source's ingest timer fires this often (the `INGEST_<SOURCE>_SCHEDULE` app settings). */
   ingestEveryMinutes: number;
   /** Providers publish one observation per site this often. */
@@ -90,6 +94,9 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   sites: 1,
   sensorSources: 3,
   imageSources: 1,
+  // The reference configuration reads site-meter, neighbors and weather through vendor-shaped window APIs.
+  windowSources: 3,
+  windowOverlapMinutes: 60,
   ingestEveryMinutes: 5,
   publishEveryMinutes: 10,
   predictEveryMinutes: 10,
@@ -146,6 +153,8 @@ export function costInputsFromConfig(config: ForecastConfig, overrides: Partial<
     sites: config.sites.length,
     sensorSources: config.sources.filter((s) => s.kind === 'sensor').length,
     imageSources: config.sources.filter((s) => s.kind === 'image').length,
+    windowSources: config.sources.filter((s) => s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv').length,
+    windowOverlapMinutes: Math.max(0, ...config.sources.map((s) => (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv' ? s.provider.window.overlapMinutes : 0))),
     predictEveryMinutes: config.forecast.cadenceMinutes,
     ...overrides,
   };

@@ -107,7 +107,9 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     executions.health * (sources + 5); // status records, champion, card, budget
   const lists =
     (executions.predict + executions.health) * inputs.sites * sources * 2 + // each source's last 24 h spans two UTC day prefixes
-    executions.actuals * dash.listsPerActuals; // the target source's day folders of the window; their metadata carries the values
+    executions.actuals * dash.listsPerActuals + // the target source's day folders of the window; their metadata carries the values
+    // A window read lists each site's day folders it re-reads once, instead of a refused write and a read per duplicate.
+    inputs.windowSources * perHour(inputs.ingestEveryMinutes) * H * inputs.sites * (1 + (inputs.windowOverlapMinutes + inputs.ingestEveryMinutes) / 1440);
   const capacityGb =
     (inputs.sensorSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.observationBytes +
       inputs.imageSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.featureBytes +

@@ -1,13 +1,8 @@
 import { z } from 'zod';
-import { timeZoneOf } from '../time/timeZoneOf';
+import { timeZoneSpec } from '../time/timeZoneSpec';
 
 const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a snake_case field name');
 const minutes = z.number().min(0).max(7 * 24 * 60);
-
-/** An IANA time-zone name or a fixed offset. */
-export const timeZoneSpec = z
-  .string()
-  .refine((s) => timeZoneOf(s) !== undefined, 'expected an IANA time zone such as "Europe/Copenhagen" or "UTC", or a fixed offset such as "+01:00"');
 
 /** An ISO 8601 time that names its zone (`Z` or an offset), so it means one instant. */
 export const isoInstant = z

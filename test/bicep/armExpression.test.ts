@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ArmValue, type ExpressionScope, UNKNOWN, evaluate } from './armExpression';
+import { ArmFailure, type ArmValue, type ExpressionScope, UNKNOWN, evaluate } from './armExpression';
 import { walkDeployment } from './armWalk';
 
 function scope(parameters: Record<string, ArmValue> = {}, variables: Record<string, ArmValue> = {}): ExpressionScope {
@@ -27,10 +27,21 @@ describe('evaluate (ARM expressions)', () => {
     ["[if(equals(parameters('d'), null()), null(), mul(parameters('d'), 86400))]", 172800, scope({ d: 2 })],
     ["[[not an expression]", '[not an expression]', scope()],
     ["[format('it''s {0}', 'ok')]", "it's ok", scope()],
+    ["[items(parameters('o'))]", [{ key: 'A', value: 1 }, { key: 'B', value: 2 }], scope({ o: { B: 2, A: 1 } })],
+    ["[startsWith('site_meter_x', 'SITE_METER_')]", true, scope()],
+    ["[createArray(contains('ABC', 'b'), contains(createArray('x'), 'x'), contains(createObject('k', 1), 'K'))]", [false, true, true], scope()],
+    ["[createArray(indexOf(createArray('A', 'B', 'B'), 'B'), indexOf('abc', 'C'))]", [1, 2], scope()],
+    ["[map(range(0, length('ab_')), lambda('i', substring('ab_', lambdaVariables('i'), 1)))]", ['a', 'b', '_'], scope()],
+    ["[join(createArray('a', 'b'), '; ')]", 'a; b', scope()],
+    ["[if(true(), 'ok', fail('not evaluated'))]", 'ok', scope()],
   ];
   for (const [expression, expected, s] of cases) {
     it(expression, () => assert.deepEqual(evaluate(expression, s), expected));
   }
+
+  it('raises fail() as an ArmFailure with its message', () => {
+    assert.throws(() => evaluate("[if(false(), 'ok', fail(format('bad {0}', 'name')))]", scope()), (e: unknown) => e instanceof ArmFailure && e.message === 'bad name');
+  });
 
   it('expands property copy loops', () => {
     const value = { copy: [{ name: 'receivers', count: "[length(parameters('e'))]", input: { email: "[parameters('e')[copyIndex('receivers')]]" } }], enabled: true };

@@ -22,6 +22,11 @@ export interface ExpressionScope {
   namedCopyIndex?: Record<string, number>;
 }
 
+/** What fail('message') raises: the deployment would stop with this message. */
+export class ArmFailure extends Error {
+  override readonly name = 'ArmFailure';
+}
+
 /** A fixed deployment context, so that names built from it are stable and comparable. */
 export const TEST_CONTEXT = {
   subscriptionId: '00000000-0000-0000-0000-00000000abcd',
@@ -259,6 +264,31 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: ExpressionScope): Ar
       return args.map(show).join('');
     case 'format':
       return String(a0).replace(/\{(\d+)\}/g, (_, n: string) => show(args[Number(n) + 1]));
+    case 'join':
+      return Array.isArray(a0) && known() && a0.every((x) => x !== UNKNOWN) ? a0.map(show).join(String(args[1])) : UNKNOWN;
+    case 'startswith':
+      // ARM compares case-insensitively.
+      return known() ? String(a0).toLowerCase().startsWith(String(args[1]).toLowerCase()) : UNKNOWN;
+    case 'contains':
+      if (!known()) return UNKNOWN;
+      if (typeof a0 === 'string') return a0.includes(String(args[1]));
+      if (Array.isArray(a0)) return a0.some((x) => JSON.stringify(x) === JSON.stringify(args[1]));
+      return a0 !== null && typeof a0 === 'object' && member(a0, String(args[1])) !== UNKNOWN;
+    case 'indexof':
+      if (!known()) return UNKNOWN;
+      if (Array.isArray(a0)) return a0.findIndex((x) => JSON.stringify(x) === JSON.stringify(args[1]));
+      return String(a0).toLowerCase().indexOf(String(args[1]).toLowerCase());
+    case 'substring':
+      return known() ? String(a0).substring(Number(args[1]), args[2] === undefined ? undefined : Number(args[1]) + Number(args[2])) : UNKNOWN;
+    case 'range':
+      return known() ? Array.from({ length: Number(args[1]) }, (_, k) => Number(a0) + k) : UNKNOWN;
+    case 'items':
+      // Sorted by key, as ARM returns them.
+      return a0 !== UNKNOWN && a0 !== null && typeof a0 === 'object' && !Array.isArray(a0)
+        ? Object.keys(a0).sort().map((key) => ({ key, value: (a0 as Record<string, ArmValue>)[key] }))
+        : UNKNOWN;
+    case 'fail':
+      throw new ArmFailure(show(a0));
     case 'toupper':
       return typeof a0 === 'string' ? a0.toUpperCase() : UNKNOWN;
     case 'tolower':

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../shared/config/loadConfig';
+import { loadConfig, parseConfig } from '../../shared/config/loadConfig';
 import { readAppSettings } from '../../shared/runtime/AppSettings';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { TimerSchedule } from '../../local/host/TimerSchedule';
 import { settingPrefix } from '../../local/localSettings';
 import { formatDiagnostic } from '../../local/tools/sarifDiagnostics';
-import { type ArmValue, TEST_CONTEXT, UNKNOWN, parse } from './armExpression';
+import { ArmFailure, type ArmValue, TEST_CONTEXT, UNKNOWN, parse } from './armExpression';
 import { type ArmDeployment, type ArmResource, type ArmTemplate, type ResourceNode, walkDeployment } from './armWalk';
 import { type CompiledInfrastructure, ENVIRONMENTS, compiledInfrastructure } from './compiledInfrastructure';
 
@@ -41,6 +41,13 @@ const ROLE = {
   costManagementReader: '72fafb9e-0641-4937-9268-a91bfd8191a3',
   cosmosDataContributor: '00000000-0000-0000-0000-000000000002',
 };
+
+/** The Function App's app settings as deployed; throws ArmFailure where the deployment would fail. */
+function appSettingsOf(d: ArmDeployment): Map<string, ArmValue> {
+  const site = d.instances(d.single('Microsoft.Web/sites'))[0] as ArmResource;
+  const { appSettings } = (site.properties as { siteConfig: { appSettings: { name: string; value: ArmValue }[] } }).siteConfig;
+  return new Map(appSettings.map((s) => [s.name, s.value]));
+}
 
 let infra: CompiledInfrastructure;
 
@@ -146,8 +153,7 @@ for (const envName of ENVIRONMENTS) {
         params = infra.parameters[envName];
         d = walkDeployment(infra.main, params);
         site = d.single('Microsoft.Web/sites');
-        const siteConfig = (d.instances(site)[0]?.properties as { siteConfig: { appSettings: { name: string; value: ArmValue }[] } }).siteConfig;
-        settings = new Map(siteConfig.appSettings.map((s) => [s.name, s.value]));
+        settings = appSettingsOf(d);
       },
       { timeout: COMPILE_TIMEOUT_MS },
     );
@@ -282,18 +288,20 @@ for (const envName of ENVIRONMENTS) {
         if (typeof value !== 'string') continue;
         for (const pattern of SECRET_PATTERNS) assert.doesNotMatch(value, pattern, `${name}=${value}`);
       }
-      // The only secrets are the providers' API keys, straight from the secure parameter.
-      const keySettings = [...settings.keys()].filter((s) => /KEY|SECRET|PASSWORD/i.test(s));
+      // The only secrets are the providers' API keys and other secrets, straight from the secure parameters.
+      const keySettings = [...settings.keys()].filter((s) => /KEY|SECRET|PASSWORD|TOKEN/i.test(s));
       const sources = params['sources'] as { id: string }[];
-      assert.deepEqual(keySettings.sort(), sources.map((s) => `${settingPrefix(s.id)}_KEY`).sort());
+      const secrets = (params['providerSecrets'] ?? {}) as Record<string, string>;
+      assert.deepEqual(keySettings.sort(), [...sources.map((s) => `${settingPrefix(s.id)}_KEY`), ...Object.keys(secrets)].sort());
       for (const s of sources) assert.equal(settings.get(`${settingPrefix(s.id)}_KEY`), infra.placeholders[`${settingPrefix(s.id)}_KEY`]);
-      const keysType = infra.main.definitions?.['providerKeysType'];
-      assert.equal(keysType?.type, 'secureObject', 'provider keys are a secure parameter');
+      for (const [name, value] of Object.entries(secrets)) assert.equal(settings.get(name), value, `${name} from providerSecrets`);
+      for (const type of ['providerKeysType', 'providerSecretsType']) {
+        assert.equal(infra.main.definitions?.[type]?.type, 'secureObject', `${type} is a secure type`);
+      }
     });
 
     it('gives the app every setting it reads: its own settings check and its configuration load with them', () => {
-      const env: Record<string, string> = {};
-      for (const [name, value] of settings) env[name] = value === UNKNOWN || typeof value !== 'string' ? `https://known-at-deployment.example/${name}` : value;
+      const env = asEnvironment(settings);
       const app = readAppSettings(env);
       assert.equal(app.storageConnectionString, undefined, 'identity, not a connection string');
       assert.equal(app.cosmosKey, undefined, 'identity, not a Cosmos key');
@@ -399,3 +407,178 @@ for (const envName of ENVIRONMENTS) {
     });
   });
 }
+
+/** A value a test can find wherever it goes. */
+const marker = (what: string): string => `marker-${what}-7f3a9c`;
+
+/** The app settings as a process environment: values known only at deployment become URL-shaped stand-ins. */
+function asEnvironment(settings: Map<string, ArmValue>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of settings) env[name] = value === UNKNOWN || typeof value !== 'string' ? `https://known-at-deployment.example/${name}` : value;
+  return env;
+}
+
+interface SourceParameter {
+  id: string;
+  endpoint: string;
+  settings?: Record<string, string>;
+}
+
+/** Sources added to the dev parameters, `settings` of sources by id, and `providerSecrets`. */
+interface ProviderChange {
+  sources?: string[];
+  settings?: Record<string, Record<string, string>>;
+  secrets?: Record<string, string>;
+}
+
+describe('provider settings and secrets', () => {
+  const SECRET = marker('secret');
+
+  before(
+    async () => {
+      infra = await compiledInfrastructure();
+    },
+    { timeout: COMPILE_TIMEOUT_MS },
+  );
+
+  const variant = (change: ProviderChange): Record<string, ArmValue> => {
+    const base = infra.parameters.dev;
+    const added = change.sources ?? [];
+    const sources = [...(base['sources'] as SourceParameter[]), ...added.map((id) => ({ id, endpoint: `https://${id}.provider.example.com/` }))];
+    return {
+      ...base,
+      sources: sources.map((s) => ({ ...s, ...(change.settings?.[s.id] ? { settings: change.settings[s.id] } : {}) })),
+      providerKeys: { ...(base['providerKeys'] as Record<string, string>), ...Object.fromEntries(added.map((id) => [id, marker(`${id}-key`)])) },
+      providerSecrets: change.secrets ?? {},
+    };
+  };
+  const settingsFor = (change: ProviderChange): Map<string, ArmValue> => appSettingsOf(walkDeployment(infra.main, variant(change)));
+
+  it('sets each source\'s settings and each provider secret as an app setting, which the configuration resolves', () => {
+    const settings = settingsFor({
+      settings: { 'site-meter': { SITE_METER_PROVIDER_SITE_ID: '123456' }, neighbors: { NEIGHBORS_USERNAME: 'viewer' } },
+      secrets: { NEIGHBORS_PASSWORD: SECRET },
+    });
+    assert.equal(settings.get('SITE_METER_PROVIDER_SITE_ID'), '123456');
+    assert.equal(settings.get('NEIGHBORS_USERNAME'), 'viewer');
+    assert.equal(settings.get('NEIGHBORS_PASSWORD'), SECRET);
+
+    // The shipped configuration, with site-meter's own id of the first site and Basic authentication for neighbors.
+    type RawConfig = { sites: { id: string }[]; sources: { id: string; provider: Record<string, unknown> }[] };
+    const raw = JSON.parse(readFileSync(join(infra.root, 'config', 'solar-park.json'), 'utf8')) as RawConfig;
+    const provider = (id: string): Record<string, unknown> => {
+      const p = raw.sources.find((s) => s.id === id)?.provider;
+      assert.ok(p && /^http-/.test(String(p['protocol'])), `config/solar-park.json reads ${id} over http-json or http-csv`);
+      return p;
+    };
+    const site = raw.sites[0]?.id as string;
+    provider('site-meter')['sites'] = { [site]: '%SITE_METER_PROVIDER_SITE_ID%' };
+    provider('neighbors')['auth'] = { kind: 'basic', username: '%NEIGHBORS_USERNAME%', password: '%NEIGHBORS_PASSWORD%' };
+    const config = parseConfig(raw, asEnvironment(settings));
+    const resolved = (id: string): Record<string, unknown> => config.sources.find((s) => s.id === id)?.provider as unknown as Record<string, unknown>;
+    assert.deepEqual(resolved('site-meter')['sites'], { [site]: '123456' });
+    assert.deepEqual(resolved('neighbors')['auth'], { kind: 'basic', username: 'viewer', password: SECRET });
+  });
+
+  it('takes secrets only from secure parameters, and puts them in no resource, output or setting but their own', () => {
+    const params = variant({ settings: { skycam: { SKYCAM_USERNAME: 'viewer' } }, secrets: { SKYCAM_PASSWORD: SECRET } });
+    const expected = new Map<string, string>([[SECRET, 'SKYCAM_PASSWORD']]);
+    for (const [id, key] of Object.entries(params['providerKeys'] as Record<string, string>)) expected.set(key, `${settingPrefix(id)}_KEY`);
+    const leaks = (value: ArmValue): string[] => [...expected.keys()].filter((secret) => JSON.stringify(value)?.includes(secret));
+    const d = walkDeployment(infra.main, params);
+    const secureType = (t: (typeof d.templates)[number], name: string): boolean => {
+      const p = t.template.parameters?.[name];
+      const type = p?.$ref ? t.template.definitions?.[p.$ref.replace('#/definitions/', '')] : p;
+      return /^secure/i.test(String(type?.type));
+    };
+
+    for (const t of d.templates) {
+      for (const name of ['providerKeys', 'providerSecrets']) {
+        if (t.template.parameters?.[name]) assert.ok(secureType(t, name), `${t.path} parameter ${name} is secure`);
+      }
+      for (const [name, o] of Object.entries(t.template.outputs ?? {})) assert.deepEqual(leaks(d.evaluate(o.value, t)), [], `${t.path} output ${name}`);
+    }
+    for (const node of d.resources) {
+      const where = `${node.owner.path}/${node.symbol}`;
+      if (node.resource.type.toLowerCase() === 'microsoft.resources/deployments') {
+        // A module receives a secret only as a parameter of a secure type (its template is checked on its own).
+        const child = d.templates.find((t) => t.deployment === node.resource);
+        const passed = d.evaluate(node.resource.properties?.['parameters'], node.owner) as Record<string, { value: ArmValue }>;
+        for (const [name, p] of Object.entries(passed)) {
+          if (leaks(p.value).length > 0) assert.ok(child && secureType(child, name), `${where} passes a secret to its parameter ${name}, which is not secure`);
+        }
+        continue;
+      }
+      for (const r of d.instances(node)) {
+        if (node.resource.type.toLowerCase() !== 'microsoft.web/sites') {
+          assert.deepEqual(leaks(r), [], where);
+          continue;
+        }
+        const { appSettings } = (r.properties as { siteConfig: { appSettings: { name: string; value: ArmValue }[] } }).siteConfig;
+        for (const s of appSettings) {
+          const found = leaks(s.value);
+          assert.deepEqual(found.map((v) => expected.get(v)), found.length > 0 ? [s.name] : [], `app setting ${s.name}`);
+        }
+        assert.deepEqual(leaks({ ...r, properties: { ...(r.properties as object), siteConfig: {} } }), [], `${where} outside its app settings`);
+      }
+    }
+    const settings = appSettingsOf(d);
+    for (const [secret, name] of expected) assert.equal(settings.get(name), secret, name);
+    assert.equal(settings.get('SKYCAM_USERNAME'), 'viewer');
+  });
+
+  const rejected: [string, ProviderChange, RegExp][] = [
+    ['a setting without its source\'s prefix', { settings: { skycam: { USERNAME: 'viewer' } } }, /sources\[skycam\]\.settings: USERNAME is not named SKYCAM_<NAME>/],
+    ['a setting with another source\'s prefix', { settings: { skycam: { WEATHER_STATION: '7' } } }, /WEATHER_STATION is not named SKYCAM_<NAME>/],
+    ['a setting named just the prefix', { settings: { skycam: { SKYCAM_: 'x' } } }, /SKYCAM_ is not named SKYCAM_<NAME>/],
+    ['a setting in lower case', { settings: { skycam: { Skycam_User: 'viewer' } } }, /Skycam_User has characters other than A-Z, 0-9 and _/],
+    ['a setting with a dash', { settings: { skycam: { 'SKYCAM_USER-NAME': 'viewer' } } }, /SKYCAM_USER-NAME has characters other than/],
+    ['a setting that looks like a secret', { settings: { skycam: { SKYCAM_PASSWORD: SECRET } } }, /SKYCAM_PASSWORD looks like a secret .*: set it in providerSecrets/],
+    ['a setting that replaces its source\'s endpoint', { settings: { skycam: { SKYCAM_ENDPOINT: 'https://elsewhere.example.com/' } } }, /SKYCAM_ENDPOINT is set twice/],
+    ['a secret that replaces a provider key', { secrets: { SKYCAM_KEY: SECRET } }, /SKYCAM_KEY is set twice/],
+    ['a secret of no source', { secrets: { AZURE_CLIENT_SECRET: SECRET } }, /providerSecrets: AZURE_CLIENT_SECRET is not named SITE_METER_<NAME> or .*SKYCAM_<NAME>/],
+    ['a name both a setting and a secret', { settings: { skycam: { SKYCAM_USERNAME: 'viewer' } }, secrets: { SKYCAM_USERNAME: SECRET } }, /SKYCAM_USERNAME is set twice/],
+    ['a source whose prefix reaches another source\'s settings', { sources: ['site'], settings: { site: { SITE_METER_ENDPOINT: 'https://elsewhere.example.com/' } } }, /SITE_METER_ENDPOINT is set twice/],
+    ['a source whose prefix reaches the app\'s own settings', { sources: ['cosmos'], settings: { cosmos: { COSMOS_DATABASE: 'other' } } }, /COSMOS_DATABASE starts with one of .*which the platform and the app use/],
+    ['a source whose own settings are the app\'s', { sources: ['cosmos'] }, /COSMOS_ENDPOINT is set twice/],
+    ['a source whose prefix reaches the platform\'s settings', { sources: ['website'], settings: { website: { WEBSITE_RUN_FROM_PACKAGE: '1' } } }, /WEBSITE_RUN_FROM_PACKAGE starts with one of/],
+  ];
+  for (const [what, change, message] of rejected) {
+    it(`fails the deployment on ${what}, naming the setting but no value`, () => {
+      assert.throws(
+        () => settingsFor(change),
+        (e: unknown) =>
+          e instanceof ArmFailure && e.message.startsWith('Invalid provider app settings: ') && message.test(e.message) && !e.message.includes(SECRET),
+      );
+    });
+  }
+
+  it('lets no provider setting or secret take a name the app, another source or the platform uses', () => {
+    const own = [...settingsFor({}).keys()];
+    assert.ok(own.includes('FORECAST_CONFIG') && own.includes('SKYCAM_KEY'), 'the app\'s and the sources\' own settings');
+    const platform = [
+      'AzureWebJobsStorage',
+      'AzureWebJobsFeatureFlags',
+      'AZURE_CLIENT_SECRET',
+      'AZURE_TENANT_ID',
+      'WEBSITE_RUN_FROM_PACKAGE',
+      'FUNCTIONS_WORKER_RUNTIME',
+      'FUNCTIONS_EXTENSION_VERSION',
+      'APPINSIGHTS_INSTRUMENTATIONKEY',
+      'SCM_DO_BUILD_DURING_DEPLOYMENT',
+    ];
+    const existing = (infra.parameters.dev['sources'] as SourceParameter[]).map((s) => s.id);
+    for (const name of [...own, ...platform]) {
+      // A source named after the setting's first word, so that its prefix alone would let the name through.
+      const id = (name.split('_')[0] as string).toLowerCase();
+      const sources = existing.includes(id) ? [] : [id];
+      for (const [as, change] of [
+        ['a setting', { sources, settings: { [id]: { [name]: 'x' } } }],
+        ['a secret', { sources, secrets: { [name]: SECRET } }],
+      ] as const) {
+        const namesIt = (e: unknown): boolean => e instanceof ArmFailure && e.message.toUpperCase().includes(name.toUpperCase());
+        assert.throws(() => settingsFor(change), namesIt, `${name} as ${as} of a source ${id}`);
+      }
+    }
+  });
+});

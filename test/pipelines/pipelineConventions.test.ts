@@ -155,6 +155,18 @@ describe('pipeline conventions', () => {
     }
   });
 
+  test('the infrastructure step maps only secrets a .bicepparam file needs, and the variables files name each', () => {
+    const secrets = parameterDefault(template('steps/deploy-infra.yml'), 'secretVariables') as string[];
+    const required = new Set(['dev', 'prod'].flatMap((env) => Object.keys(paramFileEnv(join(PROJECT_ROOT, `bicep/main.${env}.bicepparam`), {}))));
+    // Each listed secret must be in every environment's variable group, or the step fails: so none may be stale.
+    assert.deepEqual(secrets.filter((name) => !required.has(name)), [], 'secrets the pipeline requires but no parameter file reads');
+    for (const env of ['dev', 'prod']) {
+      const text = readFileSync(join(PROJECT_ROOT, `pipelines/variables/${env}.yml`), 'utf8');
+      for (const name of secrets) assert.ok(text.includes(name), `pipelines/variables/${env}.yml names the secret variable ${name}`);
+      assert.match(text, /providerSecrets/, `pipelines/variables/${env}.yml says where other provider secrets go`);
+    }
+  });
+
   test('no task is deprecated or older than the newest major version the schema knows', (t) => {
     const schema = schemaPath(PROJECT_ROOT);
     if (!existsSync(schema)) return t.skip(`Azure Pipelines schema not found at ${schema} (set AZURE_PIPELINES_SCHEMA): task versions not checked`);

@@ -30,6 +30,9 @@ const INPUTS: CostInputs = {
   sites: 2,
   sensorSources: 1,
   imageSources: 1,
+  // Native providers here; the window reads' listings have their own test.
+  windowSources: 0,
+  windowOverlapMinutes: 60,
   ingestEveryMinutes: 10,
   publishEveryMinutes: 10,
   predictEveryMinutes: 10,
@@ -170,4 +173,13 @@ test('the reference deployment comes from config/solar-park.json: 1 site, 3 sens
   const e = estimateMonthlyCost(inputs, loadPriceTable());
   assert.ok(e.total.cost > 0 && e.total.cost < e.total.listCost);
   assert.ok(e.alwaysOn.cost > e.total.listCost, 'serverless stays cheaper than one always-on VM at this size');
+});
+
+test('a source read in time windows adds one listing per site and run for the day folders its overlap re-reads', () => {
+  const native = estimateMonthlyCost(INPUTS, PRICES);
+  const windowed = estimateMonthlyCost({ ...INPUTS, windowSources: 1, windowOverlapMinutes: 62 }, PRICES);
+  // 4,320 runs x 2 sites x (1 + (62 + 10) / 1,440) folders; nothing else changes.
+  close(windowed.storage.lists - native.storage.lists, 4320 * 2 * 1.05, 'window listings');
+  assert.equal(windowed.storage.writes, native.storage.writes);
+  assert.equal(windowed.storage.reads, native.storage.reads);
 });
