@@ -41,6 +41,8 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
     if (!siteIds.has(site)) add(['sites', site], `unknown site "${site}"; expected one of ${[...siteIds].map((s) => `"${s}"`).join(', ')}`);
   }
 
+  // The endpoint is not a template: nothing a request fills in may reach the scheme, host or port.
+  if (/[{}]/.test(p.endpoint)) add(['endpoint'], `${JSON.stringify(p.endpoint)} holds a placeholder; the endpoint is used as written (put placeholders in "request.path" or "request.query")`);
   const allowed: readonly string[] = p.protocol === 'snapshot' ? SITE_PLACEHOLDERS : PLACEHOLDERS;
   const used = new Set<string>();
   const checkTemplate = (path: (string | number)[], text: string): void => {

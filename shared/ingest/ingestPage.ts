@@ -25,6 +25,11 @@ export interface PageContext {
   concurrency: number;
   /** Largest accepted width x height of a picture. */
   maxImagePixels: number;
+  /**
+   * The page re-reads values stored before (a window read's overlap): list each (site, day) folder once and settle
+   * those from the listing's metadata, instead of a refused write and a read per duplicate.
+   */
+  expectDuplicates?: boolean;
   /** Fetches a picture (with the run's retries), at most `maxBytes` + 1 bytes of it. */
   fetchImage: (imageUrl: string, maxBytes: number) => Promise<ReceivedImage>;
 }
@@ -77,9 +82,10 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
     // A snapshot rejected before storing (no usable time) keeps its picture in quarantine.
     outcomes[index] = await quarantineRecord(ctx, record, reason, record.image && record.image.bytes.length > 0 ? { bytes: record.image.bytes } : {});
   });
+  const known = ctx.expectDuplicates && ctx.source.kind === 'sensor' ? await storedValues(ctx, [...first.values()].map((f) => f.item)) : undefined;
   await settleAll([...first.values()], ctx.concurrency, async ({ item, index, repeats }) => {
     const record = records[index] as AdapterRecord;
-    const stored = ctx.source.kind === 'sensor' ? await storeSensor(ctx, item, record) : await storeImage(ctx, item, record);
+    const stored = ctx.source.kind === 'sensor' ? await storeSensor(ctx, item, record, known) : await storeImage(ctx, item, record);
     outcomes[index] = stored.outcome;
     // A repeat shares the fate of the record it repeats: a duplicate when that one is stored (or was before),
     // quarantined with it when it is rejected (a conflict, a broken picture), so no repeat is silently dropped.
@@ -124,7 +130,33 @@ async function quarantineRecord(ctx: PageContext, record: ReceivedRecord, reason
   return 'quarantined';
 }
 
-async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRecord): Promise<Stored> {
+/** The stored values of every observation in the (site, day) folders of `items`, by blob name, from one listing per folder. */
+async function storedValues(ctx: PageContext, items: readonly ValidItem[]): Promise<Map<string, Record<string, number> | undefined>> {
+  const known = new Map<string, Record<string, number> | undefined>();
+  const folders = new Set(items.map((i) => observationBlobName(ctx.source.id, i.site, i.observedAt).replace(/[^/]+$/, '')));
+  await mapLimit([...folders], ctx.concurrency, async (prefix) => {
+    for await (const blob of ctx.blobs.list(CONTAINERS.raw, prefix)) known.set(blob.name, parseMetadataValues(blob.metadata['values']));
+  });
+  return known;
+}
+
+function parseMetadataValues(text: string | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Record<string, number>;
+  } catch {
+    return undefined;
+  }
+}
+
+async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRecord, known?: ReadonlyMap<string, Record<string, number> | undefined>): Promise<Stored> {
+  const name = observationBlobName(ctx.source.id, item.site, item.observedAt);
+  const listed = known?.get(name);
+  if (listed !== undefined) {
+    const differs = differenceFrom(item, { ...item, values: listed });
+    if (!differs) return { outcome: 'duplicates' };
+    return reject(ctx, record, `conflicts with the observation already stored for site "${item.site}" at ${item.observedAt}: ${differs}`);
+  }
   const observation: Observation = {
     source: ctx.source.id,
     site: item.site,

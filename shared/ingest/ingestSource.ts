@@ -167,6 +167,7 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
         quarantine,
         concurrency,
         maxImagePixels,
+        expectDuplicates: step.rereads === true,
         fetchImage: (imageUrl, maxBytes) => call((timeoutMs) => deps.provider.image(imageUrl, { maxBytes, timeoutMs, now: deps.clock.now() })),
       });
       for (const outcome of outcomes) result[outcome]++;

@@ -20,6 +20,8 @@ export interface ProviderStep {
   watermark?: string;
   /** The run has nothing more to ask. */
   done: boolean;
+  /** The answer re-reads values that may be stored already (a window's overlap), so duplicates are expected. */
+  rereads?: boolean;
   /** Size of the answer, bytes. */
   bytes: number;
 }

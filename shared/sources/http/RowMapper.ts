@@ -64,6 +64,8 @@ export class RowMapper {
   /** Maps one row; `cell(path)` reads a path of the row, `where` names the row in the response (`power.values[3]`). */
   map(cell: (path: string) => Cell, where: string): MappedRow {
     const key = this.m.configPath;
+    // The time first, for every row: the parser reads a repeated wall-clock hour by the order of the rows.
+    const time = this.readTime(cell, where, this.m.time, this.timeParser, 'time');
     const values: Record<string, number> = {};
     let noValue: string | undefined;
     for (const { field, path, factor } of this.factors) {
@@ -78,7 +80,6 @@ export class RowMapper {
       if (!Number.isFinite(n)) return reject(`${key}.response.values.${field}: ${describeValue(v)} at ${where} (path ${JSON.stringify(path)}) is not a number`);
       values[field] = factor === 1 ? n : Number((n * factor).toPrecision(12));
     }
-    const time = this.readTime(cell, where, this.m.time, this.timeParser, 'time');
     if (typeof time === 'string') return reject(time);
     if (noValue !== undefined) return this.m.nulls === 'skip' ? { kind: 'skipped' } : reject(noValue);
     const site = this.readSite(cell, where);

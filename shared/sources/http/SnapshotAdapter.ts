@@ -72,7 +72,9 @@ export class SnapshotAdapter implements ProviderAdapter {
     const url = requestUrl(this.ctx.source, p.endpoint, p.request, siteValues(site, p.sites), p.auth);
     const request = `GET ${url.pathname} (site ${site.id})`;
     const body = await this.http.get(url, { headers: requestHeaders(p.auth, p.headers, 'image/jpeg, image/png'), timeoutMs: call.timeoutMs, maxBytes: this.ctx.maxImageBytes, now: call.now });
-    if (body.bytes.length === 0 || (detectImageType(body.bytes) === undefined && !/^image\//i.test(body.contentType))) {
+    // Bytes decide, not the declared type: an HTML page sent as image/jpeg is no picture either.
+    const notPicture = detectImageType(body.bytes) === undefined && (!/^image\//i.test(body.contentType) || describeBytes(body.bytes) === 'an HTML page');
+    if (body.bytes.length === 0 || notPicture) {
       const why = body.bytes.length === 0 ? 'the body is empty, expected a picture' : `the body is ${describeBytes(body.bytes)} (content-type ${JSON.stringify(body.contentType)}), expected a JPEG or PNG picture`;
       throw new ProviderPageError(this.ctx.source, `${request} answered no picture: ${why}`, body.bytes, body.contentType, why);
     }

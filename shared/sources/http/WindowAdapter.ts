@@ -2,7 +2,7 @@ import { SITE_PLACEHOLDERS, type WindowProviderConfig } from '../../config/provi
 import type { ProviderAdapter, ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
 import type { ReceivedImage } from '../ProviderClient';
 import { ProviderPageError, ProviderUrlError } from '../ProviderError';
-import { formatTime } from './formatTime';
+import { formatTime, unambiguousStart } from './formatTime';
 import { HttpFetcher } from './HttpFetcher';
 import { mapCsvBody } from './mapCsvBody';
 import { type MappedBody, mapJsonBody } from './mapJsonBody';
@@ -104,7 +104,7 @@ export class WindowAdapter implements ProviderAdapter {
 
   private async fetch(slot: Slot, call: StepCall): Promise<ProviderStep> {
     const p = this.p;
-    const values = { ...siteValues(slot.site, p.sites), from: formatTime(slot.from, p.request.from), to: formatTime(slot.to, p.request.to) };
+    const values = { ...siteValues(slot.site, p.sites), from: formatTime(unambiguousStart(slot.from, p.request.from), p.request.from), to: formatTime(slot.to, p.request.to) };
     const url = requestUrl(this.ctx.source, p.endpoint, p.request, values, p.auth);
     const span = `${new Date(slot.from).toISOString()}..${new Date(slot.to).toISOString()}`;
     const request = `GET ${url.pathname} ${span}${slot.site ? ` (site ${slot.site.id})` : ''}`;
@@ -117,7 +117,7 @@ export class WindowAdapter implements ProviderAdapter {
     if (body.truncated) throw bad(`the body is larger than maxResponseBytes ${p.maxResponseBytes} (${this.ctx.configPath}.maxResponseBytes)`);
     const mapped = this.map(body.bytes, body.contentType, slot);
     if (!mapped.ok) throw bad(mapped.reason);
-    return { request, records: mapped.records, skipped: mapped.skipped, done: false, bytes: body.bytes.length };
+    return { request, records: mapped.records, skipped: mapped.skipped, done: false, bytes: body.bytes.length, rereads: true };
   }
 
   private map(bytes: Buffer, contentType: string, slot: Slot): MappedBody {

@@ -10,7 +10,8 @@ const NAME = /^[A-Za-z_$][A-Za-z0-9_$-]*/;
 export function parseJsonPath(path: string): PathPart[] | string {
   const parts: PathPart[] = [];
   let s = path.trim();
-  if (s.startsWith('$')) s = s.slice(1);
+  // `$.a.b` is how JSONPath writes a member of the root; `$` alone is the root.
+  if (s.startsWith('$')) s = s.slice(s.startsWith('$.') ? 2 : 1);
   let first = true;
   while (s.length > 0) {
     if (s.startsWith('[')) {

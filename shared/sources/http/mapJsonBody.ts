@@ -33,10 +33,10 @@ export function mapJsonBody(text: string, layout: JsonLayout, mapper: RowMapper,
   const at = resolveJsonPath(doc, parts);
   if (!at.ok) return { ok: false, reason: `${key}.response.${which} ${JSON.stringify(container)} does not match the response: ${at.reason}` };
   const where = formatJsonPath(parts) || '(the document)';
-  return layout.records !== undefined ? mapRecords(at.value, where, key, mapper) : mapColumns(at.value, where, key, mapper, timePath);
+  return layout.records !== undefined ? mapRecords(at.value, where, key, mapper, timePath) : mapColumns(at.value, where, key, mapper, timePath);
 }
 
-function mapRecords(rows: unknown, where: string, key: string, mapper: RowMapper): MappedBody {
+function mapRecords(rows: unknown, where: string, key: string, mapper: RowMapper, timePath: string): MappedBody {
   if (!Array.isArray(rows)) return { ok: false, reason: `${key}.response.records: ${where} is ${kind(rows)}, expected an array of records` };
   const paths = new Map<string, PathPart[]>();
   const pathOf = (p: string): PathPart[] => {
@@ -48,7 +48,12 @@ function mapRecords(rows: unknown, where: string, key: string, mapper: RowMapper
     }
     return parsed;
   };
-  const broken = brokenValuePath(rows, mapper, (row, p) => resolveJsonPath(row, pathOf(p), true), (row) => (row !== null && typeof row === 'object' ? Object.keys(row) : []));
+  const cellOf = (row: unknown, p: string): Cell => resolveJsonPath(row, pathOf(p), true);
+  const keysOf = (row: unknown): string[] => (row !== null && typeof row === 'object' ? Object.keys(row) : []);
+  // A time path no record has is a broken mapping like a value path, not a reason to quarantine every record.
+  const brokenTime = brokenPath(rows, [{ name: 'time', path: timePath }], cellOf, keysOf);
+  if (brokenTime) return { ok: false, reason: `${key}.response.time.path ${JSON.stringify(timePath)} matches no record of ${where} (the first record has ${brokenTime.keys})` };
+  const broken = brokenValuePath(rows, mapper, cellOf, keysOf);
   if (broken) return { ok: false, reason: `${key}.response.values.${broken.field}.path ${JSON.stringify(broken.path)} matches no record of ${where} (the first record has ${broken.keys})` };
   return collect(rows.map((row, i) => ({ raw: JSON.stringify(row) ?? 'null', cell: (p: string): Cell => resolveJsonPath(row, pathOf(p), true), where: `${where}[${i}]` })), mapper);
 }
@@ -92,11 +97,17 @@ function collect(rows: { raw: string; cell: (p: string) => Cell; where: string }
 
 /** A value path that no row has (a typo in the mapping, not a night of nulls), with what the first row has. */
 export function brokenValuePath<R>(rows: readonly R[], mapper: RowMapper, cell: (row: R, path: string) => Cell, keysOf: (row: R) => string[]): { field: string; path: string; keys: string } | undefined {
+  const broken = brokenPath(rows, mapper.valuePaths.map(({ field, path }) => ({ name: field, path })), cell, keysOf);
+  return broken && { field: broken.name, path: broken.path, keys: broken.keys };
+}
+
+/** The first of `paths` that no row has, with what the first row has. */
+function brokenPath<R>(rows: readonly R[], paths: readonly { name: string; path: string }[], cell: (row: R, path: string) => Cell, keysOf: (row: R) => string[]): { name: string; path: string; keys: string } | undefined {
   if (rows.length === 0) return undefined;
-  for (const { field, path } of mapper.valuePaths) {
+  for (const { name, path } of paths) {
     if (rows.every((row) => { const c = cell(row, path); return c.ok && c.value === undefined; })) {
       const keys = keysOf(rows[0] as R);
-      return { field, path, keys: keys.length === 0 ? 'no members' : keys.slice(0, 10).map((k) => JSON.stringify(k)).join(', ') };
+      return { name, path, keys: keys.length === 0 ? 'no members' : keys.slice(0, 10).map((k) => JSON.stringify(k)).join(', ') };
     }
   }
   return undefined;

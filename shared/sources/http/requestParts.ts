@@ -40,6 +40,8 @@ export function requestHeaders(auth: AuthConfig, configured: Readonly<Record<str
 export function requestUrl(source: string, endpoint: string, request: { path: string; query: Readonly<Record<string, string>> }, values: Readonly<Record<string, string>>, auth: AuthConfig): URL {
   const base = new URL(endpoint);
   const path = expandTemplate(request.path, values, encodeURIComponent);
+  // A value that is a whole "." or ".." segment (a provider site id) would climb out of the endpoint's path.
+  if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path)) throw new ProviderUrlError(source, `the request path ${JSON.stringify(path)} has a "." or ".." segment: it would leave the endpoint ${endpoint}`);
   const url = new URL(endpoint.replace(/\/+$/, '') + path);
   for (const [name, template] of Object.entries(request.query)) url.searchParams.set(name, expandTemplate(template, values));
   if (auth.kind === 'query') url.searchParams.set(auth.name, auth.value);

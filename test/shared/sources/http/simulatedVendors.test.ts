@@ -60,3 +60,24 @@ for (const sourceId of ['site-meter', 'neighbors', 'weather'] as const) {
     clock.advanceMinutes(-5);
   });
 }
+
+test('site-meter: a window that starts inside the repeated autumn hour (Copenhagen local time) reads both occurrences right', async () => {
+  const source = config.sources.find((s) => s.id === 'site-meter');
+  assert.ok(source);
+  // The providers' clock too: they publish what is observed by then.
+  const before = clock.now();
+  clock.set('2026-10-25T03:30:00Z');
+  const at = clock;
+  const blobs = new MemoryBlobStore();
+  const provider = createProviderAdapter(source, config, fetch, at);
+  // 01:15Z is 02:15 CET, the second 02:15 of the night; the request cannot say so, and is widened to the first.
+  const r = await ingestSource(source, new Set(['park-1']), { blobs, clock: at, provider, timer: new FakeTimer() }, { initialSince: new Date('2026-10-25T01:15:00Z') });
+  assert.equal(r.quarantined, 0, JSON.stringify(r));
+  for (const t of ['2026-10-25T00:20:00.000Z', '2026-10-25T01:20:00.000Z', '2026-10-25T02:20:00.000Z']) {
+    const stored = JSON.parse((await blobs.get(CONTAINERS.raw, observationBlobName('site-meter', 'park-1', t)))?.body.toString('utf8') ?? '{}') as { values?: Record<string, number> };
+    const truth = world.sensorValues('site-meter', 'park-1', new Date(t));
+    assert.ok(stored.values, `${t} stored`);
+    assert.ok(Math.abs((stored.values['ghi_wm2'] ?? NaN) - (truth['ghi_wm2'] ?? NaN)) < 0.06, `${t}: ${stored.values['ghi_wm2']} vs ${truth['ghi_wm2']}`);
+  }
+  clock.set(before);
+});
