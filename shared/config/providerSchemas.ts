@@ -117,6 +117,8 @@ export const csvResponseSchema = z.strictObject({
   comment: z.string().length(1).optional(),
   /** Lines to skip before the header. */
   skipLines: z.number().int().min(0).max(1000).default(0),
+  /** The first line (after skipLines) names the columns; without one, paths are column numbers ("1" is the first). */
+  header: z.boolean().default(true),
   /** The observation time: its column header, format and zone. */
   time: timeSpecSchema.extend({ path: z.string().min(1) }),
   /** Column of the provider's site id, for a file covering several sites. */

@@ -26,20 +26,22 @@ export function mapCsvBody(text: string, csv: CsvResponseConfig, configPath: str
     if (err instanceof CsvError) return { ok: false, reason: `the body is not CSV: ${err.message}` };
     throw err;
   }
-  const header = rows[0]?.record;
-  if (!header) return { ok: true, records: [], skipped: 0 };
+  // Without a header row, columns are named by their position, "1" for the first.
+  const first = rows[0]?.record;
+  if (!first) return { ok: true, records: [], skipped: 0 };
+  const header = csv.header ? first : first.map((_, i) => String(i + 1));
   const index = new Map(header.map((h, i) => [h, i]));
-  const shownHeader = header.slice(0, 12).map((h) => JSON.stringify(h)).join(', ');
+  const shownHeader = csv.header ? `its header, line ${rows[0]?.info.lines ?? 1}, has ${header.slice(0, 12).map((h) => JSON.stringify(h)).join(', ')}` : `its first line has ${header.length} columns, named "1" to "${header.length}" without a header`;
   const wanted = [{ name: 'time.path', path: csv.time.path }, ...(csv.site ? [{ name: 'site', path: csv.site }] : []), ...mapper.valuePaths.map((v) => ({ name: `values.${v.field}.path`, path: v.path }))];
   for (const { name, path } of wanted) {
-    if (!index.has(path)) return { ok: false, reason: `${configPath}.response.${name} ${JSON.stringify(path)} is not a column of the response (its header, line ${rows[0]?.info.lines ?? 1}, has ${shownHeader})` };
+    if (!index.has(path)) return { ok: false, reason: `${configPath}.response.${name} ${JSON.stringify(path)} is not a column of the response (${shownHeader})` };
   }
   const records: MappedBody & { ok: true } = { ok: true, records: [], skipped: 0 };
-  for (const { record, info, raw } of rows.slice(1)) {
+  for (const { record, info, raw } of csv.header ? rows.slice(1) : rows) {
     const where = `line ${info.lines}`;
     const rawLine = raw.replace(/\r?\n$/, '');
     if (record.length < header.length) {
-      records.records.push({ value: rawLine, raw: rawLine, rejected: `${where} has ${record.length} cells, the header has ${header.length}` });
+      records.records.push({ value: rawLine, raw: rawLine, rejected: `${where} has ${record.length} cells, expected ${header.length}` });
       continue;
     }
     const cell = (path: string): Cell => ({ ok: true, value: record[index.get(path) as number] });
