@@ -1,6 +1,6 @@
 import { fieldConversion } from '../units/fieldConversion';
-import { parseJsonPath } from '../sources/http/jsonPath';
-import { placeholdersIn } from '../sources/http/urlTemplate';
+import { parseJsonPath } from '../util/jsonPath';
+import { placeholdersIn } from '../util/urlTemplate';
 import { PLACEHOLDERS, SITE_PLACEHOLDERS, type ProviderConfig } from './providerSchemas';
 
 /** A problem with one source's provider block: the path below `provider` and the message. */

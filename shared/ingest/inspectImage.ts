@@ -1,5 +1,5 @@
 import { crc32 } from './crc32';
-import { describeBytes, detectImageType } from './detectImageType';
+import { describeBytes, detectImageType } from '../util/detectImageType';
 
 /** Limits an image must keep. */
 export interface ImageLimits {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SnapshotProviderConfig } from '../../config/providerSchemas';
-import { describeBytes, detectImageType } from '../../ingest/detectImageType';
+import { describeBytes, detectImageType } from '../../util/detectImageType';
 import type { AdapterRecord, ProviderAdapter, ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
 import type { ReceivedImage } from '../ProviderClient';
 import { ProviderPageError, ProviderUrlError } from '../ProviderError';

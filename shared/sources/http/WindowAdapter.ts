@@ -9,7 +9,7 @@ import { type MappedBody, mapJsonBody } from './mapJsonBody';
 import { authSecrets, requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
 import { responseText as responseTextOf } from './responseText';
 import { RowMapper } from './RowMapper';
-import { placeholdersIn } from './urlTemplate';
+import { placeholdersIn } from '../../util/urlTemplate';
 
 /** What a WindowAdapter knows besides its provider block. */
 export interface WindowAdapterContext {

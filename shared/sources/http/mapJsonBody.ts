@@ -1,6 +1,6 @@
 import type { AdapterRecord } from '../ProviderAdapter';
 import { type Cell, RowMapper } from './RowMapper';
-import { formatJsonPath, type PathPart, parseJsonPath, resolveJsonPath } from './jsonPath';
+import { formatJsonPath, type PathPart, parseJsonPath, resolveJsonPath } from '../../util/jsonPath';
 
 /** The records of a response, or why the response as a whole cannot be read (a failed fetch). */
 export type MappedBody = { ok: true; records: AdapterRecord[]; skipped: number } | { ok: false; reason: string };

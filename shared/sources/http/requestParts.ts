@@ -1,6 +1,6 @@
 import type { AuthConfig } from '../../config/providerSchemas';
 import { ProviderUrlError } from '../ProviderError';
-import { expandTemplate } from './urlTemplate';
+import { expandTemplate } from '../../util/urlTemplate';
 
 /** The site a request is for, as the placeholders see it. */
 export interface SiteRef {

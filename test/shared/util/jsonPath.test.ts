@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatJsonPath, type PathPart, parseJsonPath, resolveJsonPath } from '../../../../shared/sources/http/jsonPath';
+import { formatJsonPath, type PathPart, parseJsonPath, resolveJsonPath } from '../../../shared/util/jsonPath';
 
 describe('parseJsonPath', () => {
   const parsed: [string, PathPart[]][] = [
