@@ -30,6 +30,8 @@ export interface PageContext {
    * those from the listing's metadata, instead of a refused write and a read per duplicate.
    */
   expectDuplicates?: boolean;
+  /** The first read of the source (no watermark yet): values without publishedAt are marked backfilled. */
+  backfill?: boolean;
   /** Fetches a picture (with the run's retries), at most `maxBytes` + 1 bytes of it. */
   fetchImage: (imageUrl: string, maxBytes: number) => Promise<ReceivedImage>;
 }
@@ -162,7 +164,7 @@ async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRe
     site: item.site,
     observedAt: item.observedAt,
     availableAt: ctx.clock.now().toISOString(),
-    ...(item.publishedAt ? { publishedAt: item.publishedAt } : {}),
+    ...(item.publishedAt ? { publishedAt: item.publishedAt } : ctx.backfill ? { backfilled: true } : {}),
     values: item.values ?? {},
   };
   if (await new ObservationStore(ctx.blobs).putIfAbsent(CONTAINERS.raw, observation)) return { outcome: 'stored' };

@@ -150,7 +150,7 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
     err.message += `; the body is kept in quarantine/${name}`;
   };
 
-  const reader = deps.provider.reader({ watermark: current?.watermark.since, initialSince: since, now: deps.clock.now() });
+  const reader = deps.provider.reader({ watermark: current?.watermark.since, initialSince: since, now: deps.clock.now(), lastFailureAt: breaker.lastFailureAt() });
   const maxRequests = Math.min(maxPages, deps.provider.maxRequestsPerRun);
   try {
     while (result.pages < maxRequests && timer.nowMs() < deadlineMs) {
@@ -168,6 +168,7 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
         concurrency,
         maxImagePixels,
         expectDuplicates: step.rereads === true,
+        backfill: current === undefined,
         fetchImage: (imageUrl, maxBytes) => call((timeoutMs) => deps.provider.image(imageUrl, { maxBytes, timeoutMs, now: deps.clock.now() })),
       });
       for (const outcome of outcomes) result[outcome]++;

@@ -31,7 +31,7 @@ export async function gatherInputs(config: ForecastConfig, site: string, issueTi
       const found = newest ? await observations.read(source, site, newest) : undefined;
       if (found) latest.set(source.id, found);
       const live = listed
-        .map((l) => ({ observedAt: Date.parse(l.observedAt), availableAt: Date.parse(l.availableAt), ...(l.publishedAt ? { publishedAt: Date.parse(l.publishedAt) } : {}) }))
+        .map((l) => ({ observedAt: Date.parse(l.observedAt), availableAt: Date.parse(l.availableAt), ...(l.publishedAt ? { publishedAt: Date.parse(l.publishedAt) } : {}), ...(l.backfilled ? { backfilled: true } : {}) }))
         .filter((r) => isLiveRecord(r, DEFAULT_DELAY_MODEL_OPTIONS));
       limits.set(source.id, learnStalenessLimit(live, source.stalenessLimitMinutes));
     }),

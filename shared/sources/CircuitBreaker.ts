@@ -40,6 +40,12 @@ export class CircuitBreaker {
   ) {}
 
   /** Whether this run may call the provider. */
+  /** When the provider last failed a run, as the state read by acquire() says (kept after a recovery). */
+  lastFailureAt(): Date | undefined {
+    const at = this.current?.lastError?.at;
+    return at === undefined || Number.isNaN(Date.parse(at)) ? undefined : new Date(at);
+  }
+
   async acquire(): Promise<BreakerPermit> {
     const { state, etag } = await this.store.read(this.source);
     this.current = state;

@@ -11,6 +11,11 @@ export interface Observation {
   availableAt: string;
   /** When the provider says it published the value, if it says. */
   publishedAt?: string;
+  /**
+   * Stored by the first read of a provider that does not say when it published (a window protocol's backfill):
+   * availableAt is when that read ran, not when the value became available, so it teaches nothing about delays.
+   */
+  backfilled?: boolean;
   /** Values by field name. */
   values: Record<string, number>;
 }

@@ -9,9 +9,10 @@ export function observationBlobName(source: string, site: string, observedAt: st
 }
 
 /** Blob metadata written with every observation, so listings can filter on availability without downloads. */
-export function observationMetadata(o: Pick<Observation, 'source' | 'site' | 'observedAt' | 'availableAt' | 'publishedAt'> & { values?: Record<string, number> }): Record<string, string> {
+export function observationMetadata(o: Pick<Observation, 'source' | 'site' | 'observedAt' | 'availableAt' | 'publishedAt' | 'backfilled'> & { values?: Record<string, number> }): Record<string, string> {
   const meta: Record<string, string> = { source: o.source, site: o.site, observedat: o.observedAt, availableat: o.availableAt };
   if (o.publishedAt) meta['publishedat'] = o.publishedAt;
+  if (o.backfilled) meta['backfilled'] = 'true';
   // The values too (a few hundred bytes of ASCII JSON): a listing then reads history without a download per blob.
   if (o.values) meta['values'] = JSON.stringify(o.values);
   return meta;
@@ -33,6 +34,8 @@ export interface ListedObservation {
   publishedAt?: string | undefined;
   /** The values as JSON, when the blob's metadata carries them. */
   values?: string | undefined;
+  /** Stored by a backfill without publishedAt (see Observation.backfilled). */
+  backfilled?: boolean;
 }
 
 /** Reads stored observations as of a point in time: only what had become available by then. */
@@ -79,7 +82,7 @@ export class ObservationStore {
         const observedAt = item.metadata['observedat'];
         const availableAt = item.metadata['availableat'];
         if (!observedAt || !availableAt || availableAt > asOfIso || observedAt > toIso || observedAt < fromIso) continue;
-        out.push({ container, name: item.name, observedAt, availableAt, publishedAt: item.metadata['publishedat'], values: item.metadata['values'] });
+        out.push({ container, name: item.name, observedAt, availableAt, publishedAt: item.metadata['publishedat'], values: item.metadata['values'], ...(item.metadata['backfilled'] === 'true' ? { backfilled: true } : {}) });
       }
     }
     return out.sort((a, b) => a.observedAt.localeCompare(b.observedAt));
@@ -90,7 +93,7 @@ export class ObservationStore {
     if (listed.values) {
       try {
         const values = JSON.parse(listed.values) as Record<string, number>;
-        return { source: source.id, site, observedAt: listed.observedAt, availableAt: listed.availableAt, ...(listed.publishedAt ? { publishedAt: listed.publishedAt } : {}), values };
+        return { source: source.id, site, observedAt: listed.observedAt, availableAt: listed.availableAt, ...(listed.publishedAt ? { publishedAt: listed.publishedAt } : {}), ...(listed.backfilled ? { backfilled: true } : {}), values };
       } catch {
         // fall through to the body, which is the record of truth
       }

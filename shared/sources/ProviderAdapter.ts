@@ -51,6 +51,11 @@ export interface ReadPlan {
   initialSince: Date;
   /** The run's now: windows end here. */
   now: Date;
+  /**
+   * When the provider last failed a run. A window read keeps its watermark for the overlap after that, so a backlog
+   * a recovering provider releases over several minutes is read in full.
+   */
+  lastFailureAt?: Date | undefined;
   /** Only these sites (the dry run's `--site`); default all. */
   sites?: readonly string[];
   /** Ask for this window instead of the one the watermark implies (the dry run's `--from/--to`). */

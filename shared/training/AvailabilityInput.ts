@@ -5,4 +5,6 @@ export interface AvailabilityInput {
   availableAt: number;
   /** The provider's publication time, when it gave one. */
   publishedAt?: number;
+  /** Stored by a backfill that could not know when the value became available (see Observation.backfilled). */
+  backfilled?: boolean;
 }

@@ -38,6 +38,7 @@ interface Parsed {
   observedAt: number;
   availableAt: number;
   publishedAt?: number;
+  backfilled?: boolean;
   values: Record<string, number>;
 }
 
@@ -117,7 +118,7 @@ function bodyFromMetadata(m: Record<string, string>): Buffer {
   } catch {
     values = null;
   }
-  return Buffer.from(JSON.stringify({ source: m['source'], site: m['site'], observedAt: m['observedat'], availableAt: m['availableat'], publishedAt: m['publishedat'], values }));
+  return Buffer.from(JSON.stringify({ source: m['source'], site: m['site'], observedAt: m['observedat'], availableAt: m['availableat'], publishedAt: m['publishedat'], ...(m['backfilled'] === 'true' ? { backfilled: true } : {}), values }));
 }
 
 async function publishedAtOfImages(blobs: BlobStore, prefixes: readonly string[], concurrency: number): Promise<Map<number, number>> {
@@ -158,6 +159,7 @@ function parseObservation(body: Buffer, metadata: Record<string, string>, source
     // NaN when neither body nor metadata says: the delay model then decides.
     availableAt: time(o['availableAt'], metadata['availableat']),
     ...(Number.isFinite(publishedAt) ? { publishedAt } : {}),
+    ...(o['backfilled'] === true || metadata['backfilled'] === 'true' ? { backfilled: true } : {}),
     values,
   };
 }

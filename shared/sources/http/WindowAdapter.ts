@@ -69,6 +69,7 @@ export class WindowAdapter implements ProviderAdapter {
 
   reader(plan: ReadPlan): ProviderReader {
     const slots = this.slots(plan);
+    const hold = this.holdsWatermark(plan);
     let index = 0;
     return {
       next: async (call: StepCall): Promise<ProviderStep> => {
@@ -77,7 +78,7 @@ export class WindowAdapter implements ProviderAdapter {
         const step = await this.fetch(slot, call);
         index++;
         step.done = index >= slots.length;
-        if (slot.closesWindow && !plan.window) step.watermark = new Date(slot.to).toISOString();
+        if (slot.closesWindow && !plan.window && !hold) step.watermark = new Date(slot.to).toISOString();
         return step;
       },
     };
@@ -85,6 +86,17 @@ export class WindowAdapter implements ProviderAdapter {
 
   image(): Promise<ReceivedImage> {
     return Promise.reject(new ProviderUrlError(this.ctx.source, `a ${this.p.protocol} provider serves no pictures`));
+  }
+
+  /**
+   * Whether this run keeps the watermark where it is: within the overlap after the provider last failed, while the
+   * span from the watermark still fits one window (a provider failing on and off must not stall the reads).
+   */
+  private holdsWatermark(plan: ReadPlan): boolean {
+    if (plan.lastFailureAt === undefined || plan.watermark === undefined) return false;
+    const overlapMs = this.p.window.overlapMinutes * MINUTE_MS;
+    const now = plan.now.getTime();
+    return now - plan.lastFailureAt.getTime() < overlapMs && now - Date.parse(plan.watermark) + overlapMs <= this.p.window.maxWindowMinutes * MINUTE_MS;
   }
 
   /** The requests of a run, window by window. */

@@ -385,3 +385,44 @@ test('the requests of each protocol go to the configured endpoint with the crede
     for (const [k, v] of Object.entries(c.headers)) assert.equal(seen.headers[k], v, `${c.origin} header ${k}`);
   }
 });
+
+test('a backlog a recovering provider releases over minutes is read in full: the watermark holds for the overlap after the last failure', async () => {
+  // Down 09:00..10:00; what it observed then is released one quarter-hour every minute after 10:02.
+  const clock = new FixedClock(new Date('2026-06-01T08:30:00Z'));
+  const downFrom = Date.parse('2026-06-01T09:00:00Z');
+  const upAt = Date.parse('2026-06-01T10:00:00Z');
+  const released = (ms: number): number => (ms >= downFrom && ms < upAt ? upAt + 2 * MINUTE + ((ms - downFrom) / QUARTER) * MINUTE : ms + 5 * MINUTE);
+  const t = rig(meterSpec(solarEdge({ window: { overlapMinutes: 30, maxWindowMinutes: 360 } })), {
+    now: clock,
+    initialSince: '2026-06-01T07:00:00Z',
+    script: solarEdgeApi(clock, { value: () => 2000, publishedAt: released, down: () => clock.now().getTime() >= downFrom && clock.now().getTime() < upAt }),
+  });
+  await t.run({ breaker: { failureThreshold: 1000 } });
+  for (let at = downFrom; at < upAt; at += 5 * MINUTE) {
+    clock.set(new Date(at));
+    await rejection(t.run({ breaker: { failureThreshold: 1000 } }));
+  }
+  assert.equal(await t.watermark(), '2026-06-01T08:30:00.000Z', 'failed runs move nothing');
+  // Back at 10:01: nothing of the outage is released yet; the runs after it see the backlog arrive bit by bit.
+  for (let at = upAt + MINUTE; at <= upAt + 40 * MINUTE; at += 5 * MINUTE) {
+    clock.set(new Date(at));
+    await t.run({ breaker: { failureThreshold: 1000 } });
+  }
+  const stored = new Set((await t.observations()).map((o) => o.observedAt));
+  for (let ms = downFrom; ms < upAt; ms += QUARTER) assert.ok(stored.has(new Date(ms).toISOString()), `${new Date(ms).toISOString()} read after the outage`);
+  // The last failure was at 09:55: the watermark moves again once the overlap (30 min) has passed since.
+  assert.equal(await t.watermark(), '2026-06-01T10:36:00.000Z');
+});
+
+test('values stored by the first read of a source are marked backfilled; later ones are live', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
+  const t = rig(meterSpec(solarEdge()), { now: clock, initialSince: '2026-06-01T09:00:00Z', script: solarEdgeApi(clock, { value: () => 1500 }) });
+  await t.run();
+  clock.set('2026-06-01T12:30:00Z');
+  await t.run();
+  const byTime = new Map((await t.observations()).map((o) => [o.observedAt, o]));
+  assert.equal(byTime.get('2026-06-01T11:45:00.000Z')?.backfilled, true);
+  assert.equal(byTime.get('2026-06-01T12:15:00.000Z')?.backfilled, undefined);
+  const meta = (await t.blobs.get(CONTAINERS.raw, 'pv/park-1/2026-06-01/2026-06-01T11:45:00.000Z.json'))?.metadata ?? {};
+  assert.equal(meta['backfilled'], 'true');
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { AvailabilityInput } from '../../../shared/training/AvailabilityInput';
 import { DEFAULT_DELAY_MODEL_OPTIONS } from '../../../shared/training/DelayModel';
 import { type EffectiveAvailability, effectiveAvailableAt } from '../../../shared/training/effectiveAvailableAt';
+import { isLiveRecord } from '../../../shared/training/isLiveRecord';
 import { learnDelayModel } from '../../../shared/training/learnDelayModel';
 import { TrainingDataError } from '../../../shared/training/TrainingDataError';
 
@@ -88,4 +89,16 @@ test('learnDelayModel: a quantile outside (0, 1] is an INVALID_OPTIONS error', (
   for (const q of [0, 1.5, Number.NaN]) {
     assert.throws(() => learnDelayModel('x', [], { backfillQuantile: q }), (e: unknown) => e instanceof TrainingDataError && e.code === 'INVALID_OPTIONS' && e.message.includes(String(q)));
   }
+});
+
+test('a record marked backfilled is never live, however close to its observation it was stored: its delay is modelled', () => {
+  const observedAt = Date.parse('2026-06-01T10:00:00Z');
+  const stored = { observedAt, availableAt: observedAt + 5 * 60_000 };
+  assert.equal(isLiveRecord(stored, DEFAULT_DELAY_MODEL_OPTIONS), true);
+  assert.equal(isLiveRecord({ ...stored, backfilled: true }, DEFAULT_DELAY_MODEL_OPTIONS), false);
+  const model = { backfillDelayMs: 40 * 60_000, ingestLagMs: 5 * 60_000 };
+  // Capped at the recorded time: the backfill demonstrably had it 5 minutes after observation.
+  assert.deepEqual(effectiveAvailableAt({ ...stored, backfilled: true }, model), { availableAt: observedAt + 5 * 60_000, basis: 'recorded' });
+  const late = { observedAt, availableAt: observedAt + 170 * 60_000, backfilled: true };
+  assert.deepEqual(effectiveAvailableAt(late, model), { availableAt: observedAt + 40 * 60_000, basis: 'delay-model' });
 });
