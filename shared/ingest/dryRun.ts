@@ -77,6 +77,7 @@ export async function dryRun(source: SourceConfig, config: ForecastConfig, adapt
     }
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
+    summary.requests++;
     summary.failure = { code: err.code, message: err.message, retryable: err.canRetry() };
   }
   return summary;
