@@ -1,11 +1,13 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
+import { siteSchema } from '../shared/config/ForecastConfig';
 import type { Forecast } from '../shared/forecast/Forecast';
 import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
 import { ScaledClock } from '../shared/time/ScaledClock';
 import { trainAndPublish } from '../shared/training/trainAndPublish';
+import { chooseVirtualStart } from './chooseVirtualStart';
 import { readClockState, writeClockState } from './clockState';
 import { DEFAULT_LOCAL_PORTS, LocalStack, PROJECT_ROOT } from './LocalStack';
 import { waitForPreprocessing } from './waitForPreprocessing';
@@ -15,18 +17,29 @@ const USAGE = `npm start -- [--speed N] [--backfill-days D] [--port P] [--fresh]
   --speed N          virtual minutes per real minute (default 60: a 10-minute issue slot every 10 s)
   --backfill-days D  history to fetch on first run (default 14)
   --port P           HTTP port of the local Functions host (default 7071)
-  --fresh            delete .local/ first (all stored data, models and forecasts)`;
+  --fresh            delete .local/ first (all stored data, models and forecasts)
+  --start T          where a fresh stack's virtual clock starts: an ISO time, "daylight" or "now"; by default the
+                     wall clock, or the most recent daylight when it is night at the first site (a stack with data
+                     continues from where its clock stopped)`;
+
+const OPTIONS = {
+  speed: { type: 'string', default: '60' },
+  'backfill-days': { type: 'string', default: '14' },
+  port: { type: 'string', default: String(DEFAULT_LOCAL_PORTS.http) },
+  fresh: { type: 'boolean', default: false },
+  start: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      speed: { type: 'string', default: '60' },
-      'backfill-days': { type: 'string', default: '14' },
-      port: { type: 'string', default: String(DEFAULT_LOCAL_PORTS.http) },
-      fresh: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const parsed = (() => {
+    try {
+      return parseArgs({ options: OPTIONS });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n\n${USAGE}`);
+    }
+  })();
+  const { values } = parsed;
   if (values.help) return void console.log(USAGE);
   const speed = Number(values.speed);
   const backfillDays = Number(values['backfill-days']);
@@ -40,7 +53,9 @@ async function main(): Promise<void> {
   const clockFile = join(dataDir, 'clock.json');
   const realStartMs = Date.now();
   const previous = readClockState(clockFile);
-  const virtualStart = new Date(Math.max(realStartMs, previous?.getTime() ?? 0));
+  const chosen = chooseVirtualStart(values.start, new Date(realStartMs), previous, firstSite(join(PROJECT_ROOT, 'config/solar-park.json')));
+  const virtualStart = chosen.start;
+  if (chosen.note) console.log(chosen.note);
   const clock = new ScaledClock({ virtualStart, realStartMs, speed });
   const t0 = performance.now();
   const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -138,3 +153,11 @@ main().catch((err: unknown) => {
   // The process group stops what was started; make sure nothing keeps the event loop alive.
   setTimeout(() => process.exit(1), 20_000).unref();
 });
+
+/** The first site of the configuration file (its sites hold no app-setting references). */
+function firstSite(configPath: string): { id: string; latitude: number; longitude: number } {
+  const raw = JSON.parse(readFileSync(configPath, 'utf8')) as { sites?: unknown[] };
+  const site = siteSchema.safeParse(raw.sites?.[0]);
+  if (!site.success) throw new Error(`${configPath}: sites[0] is not a site (${site.error.issues[0]?.message ?? 'missing'})`);
+  return site.data;
+}
