@@ -17,6 +17,8 @@ export function registryFromSettings(settings: Record<string, string | undefined
 
 export async function runModels(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log): Promise<void> {
   const [command, arg] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') return out(USAGE);
+  if (command !== 'list' && command !== 'promote' && command !== 'rollback') throw new Error(`${command ? `unknown command "${command}"` : 'no command'}\n\n${USAGE}`);
   const registry = registryFromSettings(settings);
   switch (command) {
     case 'list': {
