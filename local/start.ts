@@ -9,6 +9,7 @@ import { ScaledClock } from '../shared/time/ScaledClock';
 import { trainAndPublish } from '../shared/training/trainAndPublish';
 import { chooseVirtualStart } from './chooseVirtualStart';
 import { readClockState, writeClockState } from './clockState';
+import { claimStackLock } from './stackLock';
 import { DEFAULT_LOCAL_PORTS, LocalStack, PROJECT_ROOT } from './LocalStack';
 import { waitForPreprocessing } from './waitForPreprocessing';
 
@@ -49,7 +50,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a TCP port, got "${values.port}"`);
 
   const dataDir = join(PROJECT_ROOT, '.local');
+  const lockFile = join(dataDir, 'npm-start.lock');
+  // Before --fresh deletes anything: the data may belong to a stack that is running.
+  claimStackLock(lockFile)();
   if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
+  const releaseLock = claimStackLock(lockFile);
+  process.on('exit', releaseLock);
   const clockFile = join(dataDir, 'clock.json');
   const realStartMs = Date.now();
   const previous = readClockState(clockFile);
