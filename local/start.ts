@@ -13,7 +13,7 @@ import { claimStackLock } from './stackLock';
 import { DEFAULT_LOCAL_PORTS, LocalStack, PROJECT_ROOT } from './LocalStack';
 import { waitForPreprocessing } from './waitForPreprocessing';
 
-const USAGE = `npm start -- [--speed N] [--backfill-days D] [--port P] [--fresh]
+const USAGE = `npm start -- [--speed N] [--backfill-days D] [--port P] [--fresh] [--start T]
 
   --speed N          virtual minutes per real minute (default 60: a 10-minute issue slot every 10 s)
   --backfill-days D  history to fetch on first run (default 14)
