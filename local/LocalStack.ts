@@ -119,8 +119,10 @@ export class LocalStack {
       let providers = await startProviderProcess({});
 
       if (o.backfillDays > 0) {
-        status(`backfilling up to ${o.backfillDays} days of history from the providers`);
-        await backfill(services, o.backfillDays, o.onBackfill);
+        const results = await backfill(services, o.backfillDays, o.onBackfill, (sources) => {
+          status(sources.length > 0 ? `backfilling up to ${o.backfillDays} days of history of ${sources.join(', ')} from the providers` : 'every source has been read before: no backfill, the timers catch up from their watermarks');
+        });
+        if (results.length > 0) status(`backfilled ${results.reduce((n, r) => n + r.stored, 0)} observations`);
       }
 
       const httpPort = o.ports.http || (await findFreePort());

@@ -11,9 +11,10 @@ export interface BackfillProgress {
 
 /**
  * Fills the history of every source that has never been ingested, `days` back, through the same ingestion code
- * the timers run. Sources that already have a watermark are left to their timers (they catch up by themselves).
+ * the timers run. Sources that already have a watermark are left to their timers (they catch up by themselves);
+ * `onPlan` hears which sources will be backfilled (none on a restart), before anything is read.
  */
-export async function backfill(services: Services, days: number, onProgress?: (p: BackfillProgress) => void): Promise<IngestResult[]> {
+export async function backfill(services: Services, days: number, onProgress?: (p: BackfillProgress) => void, onPlan?: (sources: string[]) => void): Promise<IngestResult[]> {
   const watermarks = new WatermarkStore(services.blobs);
   const sites = new Set(services.config.sites.map((s) => s.id));
   const now = services.clock.now();
@@ -21,6 +22,7 @@ export async function backfill(services: Services, days: number, onProgress?: (p
   for (const source of services.config.sources) {
     if (!(await watermarks.read(source.id))) fresh.push(source);
   }
+  onPlan?.(fresh.map((s) => s.id));
   const expected = Math.round(fresh.length * sites.size * days * 144);
   const received = new Map<string, number>();
   const report = (): void => onProgress?.({ received: [...received.values()].reduce((a, b) => a + b, 0), expected });
