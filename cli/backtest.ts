@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
+import { progressBar } from '../local/progressBar';
 import type { BacktestPlan } from '../shared/backtest/BacktestPlan';
 import type { BacktestReport } from '../shared/backtest/BacktestReport';
 import { loadBacktestConfig } from '../shared/backtest/loadBacktestConfig';
@@ -43,7 +43,7 @@ export async function runBacktestCli(argv: string[], out: (line: string) => void
   const started = Date.now();
   const plan = loadBacktestConfig(values.config);
   const progress = !values['no-progress'];
-  const bar = progress ? new SingleBar({ format: '  {step} [{bar}] {value}/{total} | {duration_formatted}', hideCursor: true, etaBuffer: 50 }) : undefined;
+  const bar = progress ? progressBar('  {step} [{bar}] {value}/{total} | {duration_formatted}', { etaBuffer: 50 }) : undefined;
   let current = '';
   const onProgress = (step: string, done: number, total: number): void => {
     if (!bar) return;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
+import { progressBar } from '../local/progressBar';
 import { loadConfig } from '../shared/config/loadConfig';
 import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
 import { clockFromSettings } from '../shared/time/clockFromSettings';
@@ -48,7 +48,7 @@ export async function runTrain(argv: string[], settings = cliSettings(), out: (l
   const config = loadConfig(settings, PROJECT_ROOT);
   const blobs = blobStoreFromSettings(settings);
   const clock = clockFromSettings(settings);
-  const bar = progress ? new SingleBar({ format: '  training [{bar}] {value}/{total} {step}', hideCursor: true }) : undefined;
+  const bar = progress ? progressBar('  training [{bar}] {value}/{total} {step}') : undefined;
   const report = await trainAndPublish(
     {
       config,

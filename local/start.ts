@@ -1,7 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
+import { progressBar } from './progressBar';
 import { siteSchema } from '../shared/config/ForecastConfig';
 import type { Forecast } from '../shared/forecast/Forecast';
 import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     handleSignals: true,
     onStatus: (line) => console.log(`[${elapsed()}] ${line}`),
     onBackfill: (p) => {
-      bar ??= new SingleBar({ format: '  backfill [{bar}] {percentage}% | {value}/{total} observations | {eta}s left', hideCursor: true });
+      bar ??= progressBar('  backfill [{bar}] {percentage}% | {value}/{total} observations | {eta}s left');
       if (!bar.isActive) bar.start(Math.max(p.expected, 1), 0);
       bar.setTotal(Math.max(p.expected, p.received, 1));
       bar.update(p.received);
@@ -124,7 +125,7 @@ async function trainFirstModel(stack: LocalStack, elapsed: () => string): Promis
   const s = stack.services;
   console.log(`[${elapsed()}] waiting for the sky-camera backlog to become features, then training a first model (persistence serves meanwhile)`);
   await waitForPreprocessing(s.config, s.blobs, 180_000);
-  const bar = new SingleBar({ format: '  training [{bar}] {value}/{total} {step}', hideCursor: true });
+  const bar = progressBar('  training [{bar}] {value}/{total} {step}');
   try {
     const report = await trainAndPublish(
       {
