@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { AppRegistry, type LoadedFunction } from './AppRegistry';
 import { BlobTriggerListener } from './BlobTriggerListener';
@@ -50,6 +50,8 @@ export class FunctionsHost {
     private readonly log: HostLogSink,
     packageName: string | undefined,
   ) {
+    // Every blob request in flight listens to the host's stop signal: a backlog of pictures adds many at once.
+    setMaxListeners(0, this.#abort.signal);
     const settings = options.settings ?? process.env;
     this.#invoker = new FunctionInvoker({
       model,

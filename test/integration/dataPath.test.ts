@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -95,4 +95,9 @@ test('raw data, images and image features are in Blob Storage', async () => {
   assert.ok(images >= 30, `${images} images`);
   assert.ok(features >= images - 2, `${features} feature records for ${images} images`);
   assert.equal(await count(CONTAINERS.quarantine, ''), 0, 'nothing quarantined from healthy providers');
+});
+
+test('the host log carries no Node.js warnings (a backlog of pictures in flight once leaked abort listeners)', () => {
+  const log = readFileSync(join(dataDir, 'logs', 'host.log'), 'utf8');
+  assert.doesNotMatch(log, /MaxListenersExceededWarning|DeprecationWarning|\(node:\d+\) \w*Warning/);
 });
