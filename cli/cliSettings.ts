@@ -16,3 +16,16 @@ export function cliSettings(env: NodeJS.ProcessEnv = process.env, file = LOCAL_S
   const local = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
   return { ...local, ...env };
 }
+
+/**
+ * Stops a command that reads the stored data when there is none to read: no running local stack and no storage
+ * account named in the environment. One line that says what to do, instead of every missing setting.
+ */
+export function requireStorage(settings: Readonly<Record<string, string | undefined>>, file = LOCAL_SETTINGS_FILE): void {
+  if (settings['AzureWebJobsStorage'] || settings['AzureWebJobsStorage__blobServiceUri']) return;
+  throw new Error(
+    existsSync(file)
+      ? `${file} names no storage account (AzureWebJobsStorage); restart the local stack with \`npm start\``
+      : 'no stored data to read: start the local stack with `npm start` (and leave it running), or set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__blobServiceUri (a deployed account, with your Azure identity)',
+  );
+}

@@ -2,7 +2,7 @@ import { ModelRegistry } from '../shared/registry/ModelRegistry';
 import { RegistryError } from '../shared/registry/RegistryError';
 import { clockFromSettings } from '../shared/time/clockFromSettings';
 import { blobStoreFromSettings } from './blobStoreFromSettings';
-import { cliSettings } from './cliSettings';
+import { cliSettings, requireStorage } from './cliSettings';
 
 const USAGE = `npm run models -- <command>
 
@@ -19,6 +19,7 @@ export async function runModels(argv: string[], settings = cliSettings(), out: (
   const [command, arg] = argv;
   if (command === '--help' || command === '-h' || command === 'help') return out(USAGE);
   if (command !== 'list' && command !== 'promote' && command !== 'rollback') throw new Error(`${command ? `unknown command "${command}"` : 'no command'}\n\n${USAGE}`);
+  requireStorage(settings);
   const registry = registryFromSettings(settings);
   switch (command) {
     case 'list': {

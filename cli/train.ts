@@ -4,7 +4,7 @@ import { loadConfig } from '../shared/config/loadConfig';
 import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
 import { clockFromSettings } from '../shared/time/clockFromSettings';
 import { DEFAULT_TRAIN_OPTIONS, trainAndPublish, type TrainReport } from '../shared/training/trainAndPublish';
-import { cliSettings, PROJECT_ROOT } from './cliSettings';
+import { cliSettings, PROJECT_ROOT, requireStorage } from './cliSettings';
 import { codeVersion } from './codeVersion';
 import { blobStoreFromSettings } from './blobStoreFromSettings';
 import { ModelRegistry } from '../shared/registry/ModelRegistry';
@@ -45,6 +45,7 @@ export async function runTrain(argv: string[], settings = cliSettings(), out: (l
   if (sets !== 'all' && sets !== 'every-subset') throw new Error(`--sets must be "all" or "every-subset", got "${sets}"`);
   if (!(Number.isInteger(trees) && trees >= 1 && trees <= 5000)) throw new Error(`--trees must be an integer from 1 to 5000, got "${values.trees}"`);
 
+  requireStorage(settings);
   const config = loadConfig(settings, PROJECT_ROOT);
   const blobs = blobStoreFromSettings(settings);
   const clock = clockFromSettings(settings);
