@@ -46,6 +46,8 @@ export interface ModelCard {
   pruned: { id: string; reason: string }[];
   /** How it compared with the champion of the time, on the same held-out window. */
   comparison?: { champion: string | null; candidateRmse: number[]; championRmse: number[] | null; beatsChampion: boolean };
+  /** Whether training promoted this version, and why (or why not). */
+  decision?: { promoted: boolean; reason: string };
 }
 
 /** The champion pointer: the version that serves, and the ones that served before (newest last). */

@@ -11,6 +11,7 @@ import type { HistoryRecord } from './HistoryRecord';
 import { featureSpecFor } from './featureSpecFor';
 import { stalenessLimitsFor } from './stalenessLimitsFor';
 import { leadMetrics } from './leadMetrics';
+import { promotionDecision } from './promotionDecision';
 import { readHistory } from './readHistory';
 import { type Rows, rowsByKeys, rowsWhere } from './rowsWhere';
 import { sourceSets } from './sourceSets';
@@ -76,6 +77,7 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
 
   step('compare with the champion');
   const comparison = await compareWithChampion(deps, serving, common, history, from, to, heldOutFrom, limits);
+  const decision = promotionDecision(serving, comparison, o.minHeldOutRows);
   const createdAt = deps.clock.now();
   const cardBase = {
     createdAt: createdAt.toISOString(),
@@ -91,26 +93,14 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
     serving: serving.card.id,
     pruned,
     comparison,
+    decision,
   };
   const version = ModelRegistry.versionId(createdAt, JSON.stringify(cardBase));
   const card: ModelCard = { version, ...cardBase };
   await deps.registry.publish(card, new Map(kept.map((k) => [k.card.file, k.bytes])));
   step('publish');
 
-  let promoted = false;
-  let reason: string;
-  if (comparison.champion === null) {
-    reason = 'no champion yet';
-    promoted = true;
-  } else if (comparison.championRmse === null) {
-    reason = `the champion ${comparison.champion} cannot be scored on this configuration's inputs`;
-    promoted = true;
-  } else if (comparison.beatsChampion) {
-    reason = `beats ${comparison.champion} on every lead (RMSE ${comparison.candidateRmse.join(', ')} vs ${comparison.championRmse.join(', ')})`;
-    promoted = true;
-  } else {
-    reason = `does not beat ${comparison.champion} on every lead (RMSE ${comparison.candidateRmse.join(', ')} vs ${comparison.championRmse.join(', ')})`;
-  }
+  const { promoted, reason } = decision;
   if (promoted) await deps.registry.promote(version, reason);
   return { card, promoted, reason };
 }

@@ -36,6 +36,11 @@ export interface TrainOptions {
   codeVersion: string;
   /** Fewest training rows a model needs. */
   minTrainingRows: number;
+  /**
+   * Fewest held-out rows with a non-zero target at some lead (daylight rows, for a solar target) a promotion is
+   * judged on; with fewer the version is published, not promoted.
+   */
+  minHeldOutRows: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -47,6 +52,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   ridge: { alpha: 1 },
   codeVersion: 'unknown',
   minTrainingRows: 200,
+  minHeldOutRows: 72,
 };
 
 /** Issue slots trained on ([from, heldOutFrom), purged) and held out ([heldOutFrom, to]). */
