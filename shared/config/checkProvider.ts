@@ -1,7 +1,7 @@
-import { fieldConversion } from '../units/fieldConversion';
+import { describeConversionFailure, fieldConversion } from '../units/fieldConversion';
 import { parseJsonPath } from '../util/jsonPath';
 import { placeholdersIn } from '../util/urlTemplate';
-import { PLACEHOLDERS, SITE_PLACEHOLDERS, type ProviderConfig } from './providerSchemas';
+import { PLACEHOLDERS, requestNamesSite, SITE_PLACEHOLDERS, type ProviderConfig } from './providerSchemas';
 
 /** A problem with one source's provider block: the path below `provider` and the message. */
 export interface ProviderProblem {
@@ -62,7 +62,7 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
       if (!used.has(t)) add(['request'], `the request never sends {${t}}: a window protocol must ask for its time window (put {from} and {to} in "path" or "query")`);
     }
   }
-  const perSite = SITE_PLACEHOLDERS.some((s) => used.has(s));
+  const perSite = requestNamesSite(p.request);
   const siteMapped = p.protocol !== 'snapshot' && p.response.site !== undefined;
   if (!perSite && !siteMapped && config.sites.length > 1) {
     add(['request'], `${config.sites.length} sites are configured, but neither the request names the site ({providerSiteId}, {latitude}, ...)${p.protocol === 'snapshot' ? '' : ' nor the response maps it ("response.site")'}: the values could not be told apart`);
@@ -94,7 +94,7 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
     if (parsed) add(['response', 'values', field, 'path'], parsed);
     const isTarget = config.target.source === source.id && config.target.field === field;
     const conversion = fieldConversion(mapping, isTarget ? config.target.unit : undefined);
-    if (!conversion.ok) add(['response', 'values', field], conversion.reason);
+    if (!conversion.ok) add(['response', 'values', field], describeConversionFailure(conversion));
   }
   return problems;
 }

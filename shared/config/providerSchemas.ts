@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timeZoneSpec as timeZone } from '../time/timeZoneSpec';
+import { placeholdersIn } from '../util/urlTemplate';
 
 /**
  * How a source's provider is read (`provider.protocol`): our own wire format, or a declarative adapter for another
@@ -63,6 +64,16 @@ const requestTemplate = {
 export const PLACEHOLDERS = ['from', 'to', 'providerSiteId', 'site', 'latitude', 'longitude'] as const;
 /** Placeholders that make the request per site. */
 export const SITE_PLACEHOLDERS: readonly string[] = ['providerSiteId', 'site', 'latitude', 'longitude'];
+
+/** The placeholders a request template uses, in its path and query. */
+export function requestPlaceholders(request: { path: string; query: Readonly<Record<string, string>> }): string[] {
+  return [request.path, ...Object.values(request.query)].flatMap(placeholdersIn);
+}
+
+/** Whether a request template names the site (so it is made once per site). */
+export function requestNamesSite(request: { path: string; query: Readonly<Record<string, string>> }): boolean {
+  return requestPlaceholders(request).some((name) => SITE_PLACEHOLDERS.includes(name));
+}
 
 export const windowRequestSchema = z.strictObject({
   ...requestTemplate,

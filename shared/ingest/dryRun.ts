@@ -39,8 +39,8 @@ export async function dryRun(source: SourceConfig, config: ForecastConfig, adapt
     for (;;) {
       const step = await reader.next({ timeoutMs: adapter.timeoutMs, now: plan.now });
       summary.requests++;
-      summary.withoutValue += step.skipped;
-      onEvent({ kind: 'request', request: step.request, records: step.records.length, withoutValue: step.skipped, bytes: step.bytes });
+      summary.withoutValue += step.withoutValue;
+      onEvent({ kind: 'request', request: step.request, records: step.records.length, withoutValue: step.withoutValue, bytes: step.bytes });
       for (const record of step.records) {
         const reject = (reason: string): void => {
           summary.rejected++;

@@ -158,7 +158,7 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
       const step = await call((timeoutMs) => reader.next({ timeoutMs, now: deps.clock.now() }), quarantinePage);
       result.pages++;
       result.received += step.records.length;
-      result.withoutValue += step.skipped;
+      result.withoutValue += step.withoutValue;
       const { outcomes, valid } = await ingestPage(step.records, {
         source,
         siteIds,

@@ -6,7 +6,7 @@ import type { ReplayedHistory, ReplayedSource } from './ReplayedHistory';
 import type { ReplayObservation } from './ReplayObservation';
 import type { CsvColumnSpec, CsvReplaySpec } from './ReplaySpec';
 import { TimestampParser } from '../time/TimestampParser';
-import { normalizeUnit, unitFactor } from '../units/unitFactor';
+import { fieldConversion } from '../units/fieldConversion';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -90,22 +90,20 @@ export function readCsvReplay(spec: CsvReplaySpec, path: string, source: Replaye
   };
 }
 
-/** The unit conversion of one column, or undefined when its unit is neither declared nor implied. */
+/** The unit conversion of one column (the shared unit rule), or undefined when its unit is neither declared nor implied. */
 function conversionOf(c: CsvColumnSpec, source: ReplayedSource, file: string): { from: string; to: string; factor: number } | undefined {
   const target = source.target?.field === c.field && source.target.unit !== '' ? source.target.unit : undefined;
-  if (target !== undefined && c.convertTo !== undefined && unitFactor(c.convertTo, target) !== 1) {
-    throw new ReplayError('UNIT_MISMATCH', `field "${c.field}" is the forecast target, in "${target}" (target.unit); convertTo "${c.convertTo}" contradicts it`, { file, column: c.column });
+  const conversion = fieldConversion(c, target);
+  if (conversion.ok) return conversion.from !== undefined && conversion.to !== undefined ? { from: conversion.from, to: conversion.to, factor: conversion.factor } : undefined;
+  const at = { file, column: c.column };
+  switch (conversion.kind) {
+    case 'contradicts-target':
+      throw new ReplayError('UNIT_MISMATCH', `field "${c.field}" is the forecast target, in "${conversion.target}" (target.unit); convertTo "${conversion.convertTo}" contradicts it`, at);
+    case 'needs-unit':
+      throw new ReplayError('UNIT_MISMATCH', `convertTo "${conversion.convertTo}" needs the column's own "unit"`, at);
+    case 'no-factor': {
+      const why = conversion.toTarget ? `the target unit "${conversion.to}" (target.unit of the forecast configuration)` : `convertTo "${conversion.to}"`;
+      throw new ReplayError('UNIT_MISMATCH', `values in "${conversion.unit}" cannot be converted to ${why} by a factor; convert the file, or declare the unit it is in`, at);
+    }
   }
-  const to = target ?? c.convertTo;
-  if (c.unit === undefined) {
-    if (c.convertTo !== undefined) throw new ReplayError('UNIT_MISMATCH', `convertTo "${c.convertTo}" needs the column's own "unit"`, { file, column: c.column });
-    return target === undefined ? undefined : { from: target, to: target, factor: 1 };
-  }
-  if (to === undefined) return { from: normalizeUnit(c.unit), to: normalizeUnit(c.unit), factor: 1 };
-  const factor = unitFactor(c.unit, to);
-  if (factor === undefined) {
-    const why = target === undefined ? `convertTo "${to}"` : `the target unit "${to}" (target.unit of the forecast configuration)`;
-    throw new ReplayError('UNIT_MISMATCH', `values in "${c.unit}" cannot be converted to ${why} by a factor; convert the file, or declare the unit it is in`, { file, column: c.column });
-  }
-  return { from: normalizeUnit(c.unit), to: normalizeUnit(to), factor };
 }

@@ -15,7 +15,7 @@ export interface ProviderStep {
   request: string;
   records: AdapterRecord[];
   /** Records the mapping left out because they carry no value (a null at night, with `nulls: "skip"`). */
-  skipped: number;
+  withoutValue: number;
   /** The watermark once this step is stored; undefined: the newest publishedAt of its valid items (native). */
   watermark?: string;
   /** The run has nothing more to ask. */

@@ -1,21 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { SnapshotProviderConfig } from '../../config/providerSchemas';
 import { describeBytes, detectImageType } from '../../util/detectImageType';
-import type { AdapterRecord, ProviderAdapter, ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
+import type { AdapterRecord, ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
 import type { ReceivedImage } from '../ProviderClient';
 import { ProviderPageError, ProviderUrlError } from '../ProviderError';
-import { HttpFetcher } from './HttpFetcher';
-import { authSecrets, requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
+import { HttpAdapterBase, type HttpAdapterContext } from './HttpAdapterBase';
+import { requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
 import { snapshotObservedAt } from './snapshotObservedAt';
 
 /** What a SnapshotAdapter knows besides its provider block. */
-export interface SnapshotAdapterContext {
-  source: string;
-  configPath: string;
+export interface SnapshotAdapterContext extends HttpAdapterContext {
   sites: readonly SiteRef[];
   /** Largest accepted picture (the source's maxImageBytes). */
   maxImageBytes: number;
-  fetchImpl?: typeof fetch;
 }
 
 /**
@@ -24,28 +21,8 @@ export interface SnapshotAdapterContext {
  * its EXIF time or the fetch time. An answer that is not a picture at all (an HTML login or error page sent with
  * 200) is a failed fetch, kept in quarantine; a picture that is broken or too large is quarantined by ingestion.
  */
-export class SnapshotAdapter implements ProviderAdapter {
+export class SnapshotAdapter extends HttpAdapterBase<SnapshotProviderConfig, SnapshotAdapterContext> {
   readonly protocol = 'snapshot';
-  private readonly http: HttpFetcher;
-
-  constructor(
-    private readonly p: SnapshotProviderConfig,
-    private readonly ctx: SnapshotAdapterContext,
-  ) {
-    this.http = new HttpFetcher(ctx.source, authSecrets(p.auth), ctx.fetchImpl ?? fetch);
-  }
-
-  get source(): string {
-    return this.ctx.source;
-  }
-
-  get timeoutMs(): number {
-    return this.p.timeoutMs;
-  }
-
-  get maxRequestsPerRun(): number {
-    return this.p.maxRequestsPerRun;
-  }
 
   reader(plan: ReadPlan): ProviderReader {
     const sites = this.ctx.sites.filter((s) => !plan.sites || plan.sites.includes(s.id));
@@ -53,7 +30,7 @@ export class SnapshotAdapter implements ProviderAdapter {
     return {
       next: async (call: StepCall): Promise<ProviderStep> => {
         const site = sites[index];
-        if (!site) return { request: 'no site to ask for', records: [], skipped: 0, done: true, bytes: 0 };
+        if (!site) return { request: 'no site to ask for', records: [], withoutValue: 0, done: true, bytes: 0 };
         const step = await this.fetch(site, call);
         index++;
         step.done = index >= sites.length;
@@ -63,7 +40,7 @@ export class SnapshotAdapter implements ProviderAdapter {
     };
   }
 
-  image(): Promise<ReceivedImage> {
+  override image(): Promise<ReceivedImage> {
     return Promise.reject(new ProviderUrlError(this.ctx.source, 'a snapshot provider delivers its pictures with each answer'));
   }
 
@@ -86,6 +63,6 @@ export class SnapshotAdapter implements ProviderAdapter {
       typeof observed === 'string'
         ? { value: { site: site.id, imageUrl: url.pathname }, raw, image, rejected: `${this.ctx.configPath}.observedAt.from is ${JSON.stringify(p.observedAt.from)}, but ${observed}` }
         : { value: { site: site.id, observedAt: observed.toISOString(), imageUrl: url.pathname }, raw, image };
-    return { request, records: [record], skipped: 0, done: false, bytes: body.bytes.length };
+    return { request, records: [record], withoutValue: 0, done: false, bytes: body.bytes.length };
   }
 }

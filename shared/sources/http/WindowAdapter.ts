@@ -1,25 +1,19 @@
-import { SITE_PLACEHOLDERS, type WindowProviderConfig } from '../../config/providerSchemas';
-import type { ProviderAdapter, ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
-import type { ReceivedImage } from '../ProviderClient';
-import { ProviderPageError, ProviderUrlError } from '../ProviderError';
+import { requestNamesSite, type WindowProviderConfig } from '../../config/providerSchemas';
+import type { ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
+import { ProviderPageError } from '../ProviderError';
 import { formatTime, unambiguousStart } from './formatTime';
-import { HttpFetcher } from './HttpFetcher';
+import { HttpAdapterBase, type HttpAdapterContext } from './HttpAdapterBase';
 import { mapCsvBody } from './mapCsvBody';
 import { type MappedBody, mapJsonBody } from './mapJsonBody';
-import { authSecrets, requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
+import { requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
 import { responseText as responseTextOf } from './responseText';
 import { RowMapper } from './RowMapper';
-import { placeholdersIn } from '../../util/urlTemplate';
 
 /** What a WindowAdapter knows besides its provider block. */
-export interface WindowAdapterContext {
-  source: string;
-  /** Where the provider block is in the configuration (`sources[0].provider`), named by every mapping error. */
-  configPath: string;
+export interface WindowAdapterContext extends HttpAdapterContext {
   sites: readonly SiteRef[];
   /** The forecast target, when this source carries it (its field converts to the target unit). */
   target?: { field: string; unit: string } | undefined;
-  fetchImpl?: typeof fetch;
 }
 
 /** One request of a run: a window, and the site when the request names it. */
@@ -40,31 +34,20 @@ const MINUTE_MS = 60_000;
  * when the request names the site). The watermark is the end of the last window stored. Real providers rarely say
  * when a value was published, so availableAt is when ingestion first saw it.
  */
-export class WindowAdapter implements ProviderAdapter {
+export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowAdapterContext> {
   readonly protocol: 'http-json' | 'http-csv';
-  private readonly http: HttpFetcher;
   private readonly perSite: boolean;
+  /** Our site id by the provider's (`provider.sites`, else the same id). */
+  private readonly siteByProviderId: ReadonlyMap<string, string>;
+  /** The site every row is for when neither the request nor the response names one (one site configured). */
+  private readonly onlySite: string | undefined;
 
-  constructor(
-    private readonly p: WindowProviderConfig,
-    private readonly ctx: WindowAdapterContext,
-  ) {
+  constructor(p: WindowProviderConfig, ctx: WindowAdapterContext) {
+    super(p, ctx);
     this.protocol = p.protocol;
-    this.http = new HttpFetcher(ctx.source, authSecrets(p.auth), ctx.fetchImpl ?? fetch);
-    const used = [p.request.path, ...Object.values(p.request.query)].flatMap(placeholdersIn);
-    this.perSite = used.some((u) => SITE_PLACEHOLDERS.includes(u));
-  }
-
-  get source(): string {
-    return this.ctx.source;
-  }
-
-  get timeoutMs(): number {
-    return this.p.timeoutMs;
-  }
-
-  get maxRequestsPerRun(): number {
-    return this.p.maxRequestsPerRun;
+    this.perSite = requestNamesSite(p.request);
+    this.siteByProviderId = new Map(ctx.sites.map((s) => [p.sites[s.id] ?? s.id, s.id]));
+    this.onlySite = !this.perSite && p.response.site === undefined ? ctx.sites[0]?.id : undefined;
   }
 
   reader(plan: ReadPlan): ProviderReader {
@@ -74,7 +57,7 @@ export class WindowAdapter implements ProviderAdapter {
     return {
       next: async (call: StepCall): Promise<ProviderStep> => {
         const slot = slots[index];
-        if (!slot) return { request: 'nothing to ask: the watermark is at now', records: [], skipped: 0, done: true, bytes: 0 };
+        if (!slot) return { request: 'nothing to ask: the watermark is at now', records: [], withoutValue: 0, done: true, bytes: 0 };
         const step = await this.fetch(slot, call);
         index++;
         step.done = index >= slots.length;
@@ -82,10 +65,6 @@ export class WindowAdapter implements ProviderAdapter {
         return step;
       },
     };
-  }
-
-  image(): Promise<ReceivedImage> {
-    return Promise.reject(new ProviderUrlError(this.ctx.source, `a ${this.p.protocol} provider serves no pictures`));
   }
 
   /**
@@ -129,19 +108,17 @@ export class WindowAdapter implements ProviderAdapter {
     if (body.truncated) throw bad(`the body is larger than maxResponseBytes ${p.maxResponseBytes} (${this.ctx.configPath}.maxResponseBytes)`);
     const mapped = this.map(body.bytes, body.contentType, slot);
     if (!mapped.ok) throw bad(mapped.reason);
-    return { request, records: mapped.records, skipped: mapped.skipped, done: false, bytes: body.bytes.length, rereads: true };
+    return { request, records: mapped.records, withoutValue: mapped.skipped, done: false, bytes: body.bytes.length, rereads: true };
   }
 
   private map(bytes: Buffer, contentType: string, slot: Slot): MappedBody {
     const p = this.p;
     const text = responseTextOf(bytes, contentType, p.protocol === 'http-json' ? 'JSON' : 'CSV');
     if (!text.ok) return text;
-    const byProviderId = new Map(this.ctx.sites.map((s) => [p.sites[s.id] ?? s.id, s.id]));
-    const onlySite = !this.perSite && p.response.site === undefined ? this.ctx.sites[0]?.id : undefined;
     const mapper = new RowMapper(
       { configPath: this.ctx.configPath, time: p.response.time, publishedAt: p.protocol === 'http-json' ? p.response.publishedAt : undefined, values: p.response.values, site: p.response.site, nulls: p.response.nulls, target: this.ctx.target, ...(p.protocol === 'http-csv' ? { missingValues: p.response.missingValues } : {}) },
-      slot.site?.id ?? onlySite,
-      (id) => byProviderId.get(id),
+      slot.site?.id ?? this.onlySite,
+      (id) => this.siteByProviderId.get(id),
     );
     if (p.protocol === 'http-json') return mapJsonBody(text.text, { configPath: this.ctx.configPath, records: p.response.records, columns: p.response.columns }, mapper, p.response.time.path);
     return mapCsvBody(text.text, p.response, this.ctx.configPath, mapper);
