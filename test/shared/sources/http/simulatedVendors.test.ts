@@ -81,3 +81,28 @@ test('site-meter: a window that starts inside the repeated autumn hour (Copenhag
   }
   clock.set(before);
 });
+
+test('skycam as a snapshot camera: the newest published picture, observedAt from Last-Modified, stored once however often it is fetched', async () => {
+  const raw = JSON.parse(readFileSync(join(ROOT, 'config/solar-park.json'), 'utf8')) as { sources: { id: string; provider: unknown }[] };
+  const cam = raw.sources.find((s) => s.id === 'skycam');
+  assert.ok(cam);
+  cam.provider = { protocol: 'snapshot', endpoint: '%SKYCAM_ENDPOINT%', auth: { kind: 'header', name: 'x-api-key', value: '%SKYCAM_KEY%' }, request: { path: '/snapshot/{providerSiteId}.png' }, observedAt: { from: 'last-modified' } };
+  const settings = Object.fromEntries(Object.entries(KEYS).flatMap(([id, key]) => { const prefix = id.toUpperCase().replace(/-/g, '_'); return [[`${prefix}_ENDPOINT`, running.urls[id] as string], [`${prefix}_KEY`, key]]; }));
+  const snapConfig = parseConfig(raw, settings);
+  const source = snapConfig.sources.find((s) => s.id === 'skycam');
+  assert.ok(source);
+  const blobs = new MemoryBlobStore();
+  const provider = createProviderAdapter(source, snapConfig, fetch, clock);
+  const run = () => ingestSource(source, new Set(['park-1']), { blobs, clock, provider, timer: new FakeTimer() });
+  const first = await run();
+  assert.deepEqual([first.stored, first.duplicates, first.quarantined], [1, 0, 0]);
+  const second = await run();
+  assert.deepEqual([second.stored, second.duplicates, second.quarantined], [0, 1, 0], 'the same picture again');
+  const names = blobs.names(CONTAINERS.images);
+  assert.equal(names.length, 1);
+  const observedAt = /\/([^/]+)\.png$/.exec(names[0] ?? '')?.[1] ?? '';
+  // The newest picture published by now: observed on a 10-minute slot, 20-40 minutes ago, and published.
+  const age = clock.now().getTime() - Date.parse(observedAt);
+  assert.ok(Date.parse(observedAt) % 600_000 === 0 && age >= 20 * 60_000 && age <= 50 * 60_000, `observedAt ${observedAt}, ${age / 60_000} min old`);
+  assert.ok(world.publishedAt('skycam', 'park-1', new Date(observedAt)) <= clock.now());
+});
