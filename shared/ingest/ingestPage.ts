@@ -153,23 +153,22 @@ function parseMetadataValues(text: string | undefined): Record<string, number> |
 
 async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRecord, known?: ReadonlyMap<string, Record<string, number> | undefined>): Promise<Stored> {
   const name = observationBlobName(ctx.source.id, item.site, item.observedAt);
-  const listed = known?.get(name);
-  if (listed !== undefined) {
-    const differs = differenceFrom(item, { ...item, values: listed });
-    if (!differs) return { outcome: 'duplicates' };
-    return reject(ctx, record, `conflicts with the observation already stored for site "${item.site}" at ${item.observedAt}: ${differs}`);
+  // Listed already (a window's re-read): compare with the listing, no write. Otherwise write once; a refused
+  // write means it was stored meanwhile, so compare with what is there.
+  let values = known?.get(name);
+  if (values === undefined) {
+    const observation: Observation = {
+      source: ctx.source.id,
+      site: item.site,
+      observedAt: item.observedAt,
+      availableAt: ctx.clock.now().toISOString(),
+      ...(item.publishedAt ? { publishedAt: item.publishedAt } : ctx.backfill ? { backfilled: true } : {}),
+      values: item.values ?? {},
+    };
+    if (await new ObservationStore(ctx.blobs).putIfAbsent(CONTAINERS.raw, observation)) return { outcome: 'stored' };
+    const stored = await ctx.blobs.get(CONTAINERS.raw, name);
+    values = stored ? parseValues(stored.body) : undefined;
   }
-  const observation: Observation = {
-    source: ctx.source.id,
-    site: item.site,
-    observedAt: item.observedAt,
-    availableAt: ctx.clock.now().toISOString(),
-    ...(item.publishedAt ? { publishedAt: item.publishedAt } : ctx.backfill ? { backfilled: true } : {}),
-    values: item.values ?? {},
-  };
-  if (await new ObservationStore(ctx.blobs).putIfAbsent(CONTAINERS.raw, observation)) return { outcome: 'stored' };
-  const stored = await ctx.blobs.get(CONTAINERS.raw, observationBlobName(ctx.source.id, item.site, item.observedAt));
-  const values = stored ? parseValues(stored.body) : undefined;
   const differs = values ? differenceFrom(item, { ...item, values }) : undefined;
   if (!differs) return { outcome: 'duplicates' };
   return reject(ctx, record, `conflicts with the observation already stored for site "${item.site}" at ${item.observedAt}: ${differs}`);
