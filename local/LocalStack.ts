@@ -5,7 +5,7 @@ import { createServices, type Services } from '../shared/runtime/createServices'
 import { API_KEY_HEADER } from '../shared/sources/ProviderApi';
 import { providerKeyOf } from './providers/providerKeyOf';
 import type { ScaledClockOptions } from '../shared/time/ScaledClock';
-import { backfill, type BackfillProgress } from './backfill';
+import { backfill, type BackfillListener } from './backfill';
 import { localSettings } from './localSettings';
 import { findFreePort } from './services/findFreePort';
 import { ProcessGroup } from './services/ProcessGroup';
@@ -34,7 +34,8 @@ export interface LocalStackOptions {
   /** Stop everything on Ctrl-C/SIGTERM (npm start) rather than leaving it to the caller (tests). */
   handleSignals?: boolean;
   onStatus?: (line: string) => void;
-  onBackfill?: (p: BackfillProgress) => void;
+  /** Progress of the backfill: observations read, then backfilled pictures turned into features (onStatus tells the plan). */
+  onBackfill?: Omit<BackfillListener, 'onPlan'>;
   /** Extra app settings (tests: faster schedules). */
   settings?: Record<string, string>;
 }
@@ -119,10 +120,12 @@ export class LocalStack {
       let providers = await startProviderProcess({});
 
       if (o.backfillDays > 0) {
-        const results = await backfill(services, o.backfillDays, o.onBackfill, (sources) => {
-          status(sources.length > 0 ? `backfilling up to ${o.backfillDays} days of history of ${sources.join(', ')} from the providers` : 'every source has been read before: no backfill, the timers catch up from their watermarks');
+        const result = await backfill(services, o.backfillDays, {
+          ...o.onBackfill,
+          onPlan: (sources) => status(sources.length > 0 ? `backfilling up to ${o.backfillDays} days of history of ${sources.join(', ')} from the providers` : 'every source has been read before: no backfill, the timers catch up from their watermarks'),
         });
-        if (results.length > 0) status(`backfilled ${results.reduce((n, r) => n + r.stored, 0)} observations`);
+        if (result.ingested.length > 0) status(`backfilled ${result.ingested.reduce((n, r) => n + r.stored, 0)} observations`);
+        if (result.features) status(`turned ${result.features.stored} backfilled pictures into features${result.features.quarantined > 0 ? ` (${result.features.quarantined} quarantined)` : ''}`);
       }
 
       const httpPort = o.ports.http || (await findFreePort());

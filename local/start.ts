@@ -5,14 +5,12 @@ import type { SingleBar } from 'cli-progress';
 import { progressBar } from './progressBar';
 import { siteSchema } from '../shared/config/ForecastConfig';
 import type { Forecast } from '../shared/forecast/Forecast';
-import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
 import { ScaledClock } from '../shared/time/ScaledClock';
-import { trainAndPublish } from '../shared/training/trainAndPublish';
 import { chooseVirtualStart } from './chooseVirtualStart';
 import { readClockState, writeClockState } from './clockState';
 import { claimStackLock } from './stackLock';
 import { DEFAULT_LOCAL_PORTS, LocalStack, PROJECT_ROOT } from './LocalStack';
-import { waitForPreprocessing } from './waitForPreprocessing';
+import { describeFirstModel, trainFirstModel } from './trainFirstModel';
 
 const USAGE = `npm start -- [--speed N] [--backfill-days D] [--port P] [--fresh] [--start T]
 
@@ -69,6 +67,7 @@ async function main(): Promise<void> {
 
   console.log(`Local stack: virtual clock at ${virtualStart.toISOString()}, ${speed}x real time. Data in ${dataDir}`);
   let bar: SingleBar | undefined;
+  let features: SingleBar | undefined;
   const stack = await LocalStack.start({
     dataDir,
     clock: clock.options,
@@ -76,14 +75,24 @@ async function main(): Promise<void> {
     ports: { ...DEFAULT_LOCAL_PORTS, http: port },
     handleSignals: true,
     onStatus: (line) => console.log(`[${elapsed()}] ${line}`),
-    onBackfill: (p) => {
-      bar ??= progressBar('  backfill [{bar}] {percentage}% | {value}/{total} observations | {eta}s left');
-      if (!bar.isActive) bar.start(Math.max(p.expected, 1), 0);
-      bar.setTotal(Math.max(p.expected, p.received, 1));
-      bar.update(p.received);
+    onBackfill: {
+      onProgress: (p) => {
+        bar ??= progressBar('  backfill [{bar}] {percentage}% | {value}/{total} observations | {eta}s left');
+        if (!bar.isActive) bar.start(Math.max(p.expected, 1), 0);
+        bar.setTotal(Math.max(p.expected, p.received, 1));
+        bar.update(p.received);
+      },
+      onFeatures: (done, total) => {
+        if (bar?.isActive) bar.stop();
+        features ??= progressBar('  image features [{bar}] {value}/{total} backfilled pictures | {eta}s left');
+        if (!features.isActive && done < total) features.start(total, done);
+        features.update(done);
+        if (done === total) features.stop();
+      },
     },
   });
   bar?.stop();
+  features?.stop();
 
   const saveClock = (): void => writeClockState(clockFile, clock.now());
   const clockTimer = setInterval(saveClock, 5_000);
@@ -117,37 +126,20 @@ New forecasts appear below as the virtual clock issues them. Ctrl-C stops every 
     clearInterval(clockTimer);
   });
 
-  if (!(await stack.services.registry.champion()) && backfillDays > 0) await trainFirstModel(stack, elapsed);
+  if (!(await stack.services.registry.champion()) && backfillDays > 0) await firstModel(stack, elapsed);
 }
 
 /** Trains the first registry version from the backfill, so a new user sees a trained model and not only persistence. */
-async function trainFirstModel(stack: LocalStack, elapsed: () => string): Promise<void> {
-  const s = stack.services;
-  console.log(`[${elapsed()}] waiting for the sky-camera backlog to become features, then training a first model (persistence serves meanwhile)`);
-  await waitForPreprocessing(s.config, s.blobs, 180_000);
+async function firstModel(stack: LocalStack, elapsed: () => string): Promise<void> {
+  console.log(`[${elapsed()}] training a first model on the backfilled history (persistence serves meanwhile)`);
   const bar = progressBar('  training [{bar}] {value}/{total} {step}');
   try {
-    const report = await trainAndPublish(
-      {
-        config: s.config,
-        blobs: s.blobs,
-        clock: s.clock,
-        runtime: new OnnxModelRuntime(),
-        registry: s.registry,
-        onProgress: (step, done, total) => {
-          if (!bar.isActive) bar.start(total, 0, { step });
-          bar.update(done, { step });
-        },
-      },
-      { codeVersion: 'npm start' },
-    );
+    const report = await trainFirstModel(stack.services, (step, done, total) => {
+      if (!bar.isActive) bar.start(total, 0, { step });
+      bar.update(done, { step });
+    });
     bar.stop();
-    const serving = report.card.models.find((m) => m.id === report.card.serving);
-    console.log(
-      `[${elapsed()}] model version ${report.card.version}: ${report.card.models.length} models kept, serving ${report.card.serving} ` +
-        `(held-out skill vs persistence ${serving?.heldOut.perLead.map((l) => `+${l.leadMinutes}m ${l.skill.toFixed(2)}`).join(', ')}); ` +
-        `${report.promoted ? 'promoted: predict uses it from its next run' : `not promoted: ${report.reason}`}`,
-    );
+    console.log(`[${elapsed()}] ${describeFirstModel(report)}`);
   } catch (err) {
     bar.stop();
     console.log(`[${elapsed()}] no first model yet (${(err as Error).message}); persistence keeps serving. Try \`npm run train\` later.`);

@@ -85,7 +85,7 @@ export class BlobTriggerListener {
         if (this.#known.get(item.name) === etag || this.#inFlight.has(item.name)) continue;
         const parts = this.pattern.match(item.name);
         if (parts === undefined) continue;
-        this.#start(item.name, parts, signal);
+        this.#start(item.name, parts, item.properties.lastModified.getTime(), signal);
       }
     } catch (err) {
       // A container that does not exist yet simply has no blobs.
@@ -93,10 +93,10 @@ export class BlobTriggerListener {
     }
   }
 
-  #start(blobName: string, parts: Record<string, string>, signal: AbortSignal): void {
+  #start(blobName: string, parts: Record<string, string>, lastModifiedMs: number, signal: AbortSignal): void {
     this.#inFlight.add(blobName);
     const queued = this.deps.tracker.begin();
-    const job = this.#process(blobName, parts, signal)
+    const job = this.#process(blobName, parts, lastModifiedMs, signal)
       .catch((err: unknown) => this.deps.log('error', `blob '${blobName}' of '${this.#name}': ${describe(err)}`))
       .finally(() => {
         this.#inFlight.delete(blobName);
@@ -106,13 +106,17 @@ export class BlobTriggerListener {
     this.#jobs.add(job);
   }
 
-  async #process(blobName: string, parts: Record<string, string>, signal: AbortSignal): Promise<void> {
+  /**
+   * Newest blobs first: a backlog found at start-up (thousands of backfilled pictures) waits behind the live ones,
+   * as it would in Azure, where Event Grid delivered the backlog's events when it was written.
+   */
+  async #process(blobName: string, parts: Record<string, string>, lastModifiedMs: number, signal: AbortSignal): Promise<void> {
     const { maxAttempts, retryBaseDelayMs } = this.deps;
     let etag = '';
     let lastError = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       if (signal.aborted) return;
-      const result = await this.deps.limiter.run(() => this.#attempt(blobName, parts, signal));
+      const result = await this.deps.limiter.run(() => this.#attempt(blobName, parts, signal), lastModifiedMs);
       if (result === 'gone') {
         this.#known.delete(blobName);
         return;

@@ -1,6 +1,7 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { Quarantine } from '../ingest/Quarantine';
-import { ObservationStore } from '../sources/ObservationStore';
+import type { Observation } from '../sources/Observation';
+import { ObservationStore, observationBlobName } from '../sources/ObservationStore';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { inspectImage } from '../ingest/inspectImage';
@@ -22,7 +23,9 @@ const IMAGE_NAME = /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)\/(\d{4}-\d{2}-\d{2})\/
 
 /**
  * Turns one stored picture into a feature observation in features/ (same key as the picture). availableAt is when
- * the features were computed: that is when a forecast can first use them. A picture that is empty, oversized, not
+ * the features were computed: that is when a forecast can first use them. The picture's publishedAt and backfill
+ * marker carry over, so features computed late (a backlog) never teach the delay model that late is normal. A
+ * picture whose features are already stored is not decoded again (the trigger after a backfill). A picture that is empty, oversized, not
  * PNG or JPEG, truncated, corrupt or undecodable goes to quarantine with the reason instead of failing the trigger
  * forever; a blob name that is not one of ours is ignored with the reason. Only storage failures are thrown
  * (retryable). Running it twice on the same blob leaves the same state (putIfAbsent everywhere).
@@ -42,6 +45,10 @@ export async function preprocessImage(name: string, bytes: Buffer, deps: Preproc
     return { status: 'ignored', reason: `blob ${quote(name)} is for site "${site}", which is not configured` };
   }
   const observedAt = observed.toISOString();
+  const featureName = observationBlobName(source.id, site, observedAt);
+  const existing = await deps.blobs.get(CONTAINERS.features, featureName);
+  const done = existing ? storedValues(existing.body) : undefined;
+  if (done) return { status: 'duplicate', source: source.id, site, observedAt, features: done };
   const reject = async (reason: string): Promise<PreprocessOutcome> => {
     const kept = bytes.length > source.maxImageBytes ? bytes.subarray(0, source.maxImageBytes + 1) : bytes;
     await new Quarantine(deps.blobs).put({ source: source.id, reason, receivedAt: deps.clock.now().toISOString(), record: { blob: `${CONTAINERS.images}/${name}`, bytes: bytes.length } }, kept.length > 0 ? kept : undefined);
@@ -62,12 +69,30 @@ export async function preprocessImage(name: string, bytes: Buffer, deps: Preproc
     const v = features[field];
     if (v !== undefined) values[field] = v;
   }
+  const picture = await pictureMetadata(deps.blobs, name);
   const stored = await new ObservationStore(deps.blobs).putIfAbsent(CONTAINERS.features, {
     source: source.id,
     site,
     observedAt,
     availableAt: deps.clock.now().toISOString(),
+    ...(picture['publishedat'] ? { publishedAt: picture['publishedat'] } : picture['backfilled'] === 'true' ? { backfilled: true } : {}),
     values,
   });
   return { status: stored ? 'stored' : 'duplicate', source: source.id, site, observedAt, features: values };
+}
+
+/** The stored picture's metadata (publishedAt, backfill marker), from a listing of its own name: no download. */
+async function pictureMetadata(blobs: BlobStore, name: string): Promise<Record<string, string>> {
+  for await (const item of blobs.list(CONTAINERS.images, name)) if (item.name === name) return item.metadata;
+  return {};
+}
+
+/** The values of a stored feature observation, or undefined when the blob is not one (it is then written again). */
+function storedValues(body: Buffer): Record<string, number> | undefined {
+  try {
+    const values = (JSON.parse(body.toString('utf8')) as Partial<Observation>).values;
+    return values && typeof values === 'object' ? values : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -201,7 +201,7 @@ async function storeImage(ctx: PageContext, item: ValidItem, record: AdapterReco
     // An oversized picture is kept up to the limit (+1 byte, so the quarantine shows it was cut).
     return reject(ctx, record, inspected.reason, { bytes: image.bytes.length > 0 ? image.bytes : Buffer.from(record.raw, 'utf8') });
   }
-  const metadata = observationMetadata({ source: source.id, site: item.site, observedAt: item.observedAt, availableAt: ctx.clock.now().toISOString(), publishedAt: item.publishedAt });
+  const metadata = observationMetadata({ source: source.id, site: item.site, observedAt: item.observedAt, availableAt: ctx.clock.now().toISOString(), publishedAt: item.publishedAt, backfilled: ctx.backfill && !item.publishedAt });
   if (record.image) metadata['sha256'] = record.image.sha256;
   const stored = await ctx.blobs.putIfAbsent(CONTAINERS.images, observationBlobName(source.id, item.site, item.observedAt, inspected.type), image.bytes, { contentType: `image/${inspected.type}`, metadata });
   // The marker follows the picture: a run that fails between the two stores the picture again under its own time at worst, never loses it.

@@ -51,8 +51,7 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
   const now = deps.clock.now();
   // Targets arrive 20-40 minutes after they are observed; leave an hour so the last slots have theirs.
   const to = floorToSlot(addMinutes(now, -maxLead - 60), cadence);
-  const from = floorToSlot(addMinutes(to, -o.historyDays * 1440), cadence);
-  const heldOutFrom = floorToSlot(new Date(from.getTime() + (1 - o.heldOutFraction) * (to.getTime() - from.getTime())), cadence);
+  const earliest = floorToSlot(addMinutes(to, -o.historyDays * 1440), cadence);
   const sources = config.sources.map((s) => s.id);
   const sets = o.sourceSets === 'all' ? [sources] : sourceSets(sources);
   const jobs = sets.length * o.kinds.length;
@@ -65,13 +64,17 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
   for (const site of config.sites) {
     const perSource = new Map<string, HistoryRecord[]>();
     for (const source of config.sources) {
-      const h = await readHistory(deps.blobs, source, site.id, addMinutes(from, -1440), addMinutes(to, maxLead + 10));
+      const h = await readHistory(deps.blobs, source, site.id, addMinutes(earliest, -1440), addMinutes(to, maxLead + 10));
       perSource.set(source.id, h.records);
       step(`read ${source.id}/${site.id} (${h.records.length} observations)`);
     }
     history.set(site.id, perSource);
   }
 
+  // The window starts where the target's history does (a 14-day backfill is not 28 days), so the held-out share
+  // is a share of the data and the card's window is one the data covers.
+  const from = windowStart(history, config.target.source, earliest, to, cadence);
+  const heldOutFrom = floorToSlot(new Date(from.getTime() + (1 - o.heldOutFraction) * (to.getTime() - from.getTime())), cadence);
   const limits = stalenessLimitsFor(config, history);
   const { trained, kept, serving, pruned, common } = await trainModels(config, history, { from, to, heldOutFrom }, o, deps.runtime, step);
 
@@ -151,4 +154,14 @@ async function compareWithChampion(
   } finally {
     await loaded.release();
   }
+}
+
+/** The first issue slot, no earlier than `earliest`, at which the target had been available at some site. */
+function windowStart(history: Map<string, Map<string, HistoryRecord[]>>, target: string, earliest: Date, to: Date, cadence: number): Date {
+  let first = Infinity;
+  for (const perSource of history.values()) for (const r of perSource.get(target) ?? []) first = Math.min(first, r.availableAt);
+  if (!Number.isFinite(first) || first <= earliest.getTime()) return earliest;
+  const slot = floorToSlot(new Date(first), cadence);
+  const start = slot.getTime() < first ? addMinutes(slot, cadence) : slot;
+  return start < to ? start : earliest;
 }

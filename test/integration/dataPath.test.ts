@@ -9,10 +9,14 @@ import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { ScaledClock } from '../../shared/time/ScaledClock';
 import { addMinutes, floorToSlot } from '../../shared/time/slots';
 import { LocalStack } from '../../local/LocalStack';
+import { trainFirstModel } from '../../local/trainFirstModel';
+import type { TrainReport } from '../../shared/training/trainAndPublish';
 
-// Six simulated hours and a bit on a fast virtual clock: about two real minutes.
+// Six simulated hours and a bit on a fast virtual clock: about two real minutes. The backfill is what a first
+// training needs (its last quarter is held out: a day, most of it daylight at midsummer).
 const SPEED = 240;
 const RUN_HOURS = 6.5;
+const BACKFILL_DAYS = 4;
 const VIRTUAL_START = new Date('2026-06-21T03:00:00Z');
 
 let stack: LocalStack;
@@ -20,6 +24,8 @@ let dataDir: string;
 let clock: ScaledClock;
 let hostStart: Date;
 let runEnd: Date;
+let firstModel: TrainReport;
+let firstModelAt: Date;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stack-'));
@@ -27,10 +33,13 @@ before(async () => {
   stack = await LocalStack.start({
     dataDir,
     clock: clock.options,
-    backfillDays: 1,
+    backfillDays: BACKFILL_DAYS,
     ports: { http: 0, azurite: 0, cosmos: 0, providers: [] },
   });
   hostStart = clock.now();
+  // What npm start does next, with the same code: train a first model on the backfill while persistence serves.
+  firstModel = await trainFirstModel(stack.services);
+  firstModelAt = clock.now();
   await sleep(clock.realDelayUntil(addMinutes(hostStart, RUN_HOURS * 60)));
   runEnd = clock.now();
 });
@@ -68,10 +77,34 @@ test('every 10-minute issue slot after warm-up has a forecast that keeps the tim
       assert.ok(i.availableAt <= f.issueTime, `${f.id}: ${i.source} available ${i.availableAt} after issue`);
       assert.ok(i.observedAt < i.availableAt, `${f.id}: ${i.source} observed before available`);
     }
-    assert.equal(f.model.kind, 'persistence');
+    // Persistence until the first model is promoted, that model's version after it.
+    assert.ok(f.model.kind === 'persistence' ? f.model.version === null : f.model.version === firstModel.card.version, `${f.id}: ${f.model.id} ${f.model.version}`);
   }
   // Daytime in June: the park produces, so persistence forecasts are not all zero.
   assert.ok(forecasts.some((f) => (f.leads[0]?.value ?? 0) > 0));
+});
+
+test('the first model, trained on the backfill, is promoted with held-out skill above 0 at every lead and serves with every source fresh', async () => {
+  const { card } = firstModel;
+  assert.equal(firstModel.promoted, true, firstModel.reason);
+  assert.deepEqual(card.decision, { promoted: true, reason: firstModel.reason });
+  const serving = card.models.find((m) => m.id === card.serving);
+  assert.ok(serving);
+  assert.deepEqual(serving.heldOut.perLead.map((l) => l.leadMinutes), [20, 40, 60]);
+  for (const l of serving.heldOut.perLead) assert.ok(l.skill > 0, `held-out skill at +${l.leadMinutes} min is ${l.skill}`);
+  // The window the card states is one the data covers (the backfill is shorter than the default 28 days of history).
+  const backfillStart = VIRTUAL_START.getTime() - BACKFILL_DAYS * 86_400_000;
+  assert.ok(Date.parse(card.trainingWindow.from) >= backfillStart, `training window from ${card.trainingWindow.from}, data from ${new Date(backfillStart).toISOString()}`);
+  assert.ok(card.heldOutWindow.rows >= 72, `${card.heldOutWindow.rows} held-out rows`);
+
+  // Every source, the camera included, was ready for it: its backlog of pictures became features in the backfill.
+  const forecasts = await stack.services.forecasts.range('park-1', floorToSlot(firstModelAt, 10), runEnd);
+  const first = forecasts.find((f) => f.model.kind !== 'persistence');
+  assert.ok(first, `a trained model served after ${firstModelAt.toISOString()} (${forecasts.length} forecasts)`);
+  assert.equal(first.model.version, card.version);
+  assert.deepEqual(first.inputs.map((i) => i.source).sort(), ['neighbors', 'site-meter', 'skycam', 'weather']);
+  for (const m of first.missing) assert.match(m.reason, /^fresh, but not an input/, `${first.id}: ${m.source}`);
+  for (const i of first.inputs) assert.ok(i.ageMinutes <= 60, `${first.id}: ${i.source} is ${i.ageMinutes} min old`);
 });
 
 test('the forecast endpoint serves the latest forecast over HTTP', async () => {

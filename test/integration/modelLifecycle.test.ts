@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalStack } from '../../local/LocalStack';
-import { waitForPreprocessing } from '../../local/waitForPreprocessing';
 import type { Forecast } from '../../shared/forecast/Forecast';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { ScaledClock } from '../../shared/time/ScaledClock';
@@ -19,7 +18,6 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'lifecycle-'));
   const clock = new ScaledClock({ virtualStart: new Date('2026-06-15T09:00:00Z'), realStartMs: Date.now(), speed: SPEED });
   stack = await LocalStack.start({ dataDir, clock: clock.options, backfillDays: 8, ports: { http: 0, azurite: 0, cosmos: 0, providers: [] } });
-  await waitForPreprocessing(stack.services.config, stack.services.blobs, 120_000);
 });
 
 after(async () => {

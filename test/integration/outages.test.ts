@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalStack } from '../../local/LocalStack';
-import { waitForPreprocessing } from '../../local/waitForPreprocessing';
 import type { Forecast } from '../../shared/forecast/Forecast';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
@@ -45,7 +44,6 @@ before(async () => {
   stack = await LocalStack.start({ dataDir, clock: clock.options, backfillDays: 5, ports: { http: 0, azurite: 0, cosmos: 0, providers: [] } });
   hostUp = clock.now();
   const s = stack.services;
-  await waitForPreprocessing(s.config, s.blobs, 90_000);
   const trained = await trainAndPublish(
     { config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry },
     { historyDays: 4, kinds: ['gbdt'], gbdt: { nEstimators: 40 }, codeVersion: 'test' },

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalStack } from '../../local/LocalStack';
-import { waitForPreprocessing } from '../../local/waitForPreprocessing';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { trainAndPublish } from '../../shared/training/trainAndPublish';
 import type { Forecast } from '../../shared/forecast/Forecast';
@@ -75,7 +74,6 @@ before(async () => {
   // A first model version, as `npm start` trains: its baseline on sun position alone serves the slots whose inputs
   // were all stale once the stores came back (caught-up slots are made as of their own issueTime).
   const s = stack.services;
-  await waitForPreprocessing(s.config, s.blobs, 90_000);
   const first = await trainAndPublish(
     { config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry },
     { historyDays: 2, kinds: ['gbdt'], gbdt: { nEstimators: 30 }, codeVersion: 'test' },

@@ -81,3 +81,35 @@ test('running it twice on the same blob (the platform retries) leaves the same s
     assert.equal(again.status, first.status === 'stored' ? 'duplicate' : 'quarantined');
   }
 });
+
+test("features carry the picture's publishedAt or backfill marker, so a backlog computed late does not look like a live delay", async () => {
+  const cases: { metadata: Record<string, string>; expect: { publishedAt?: string; backfilled?: boolean } }[] = [
+    { metadata: { publishedat: '2026-06-01T11:58:00.000Z' }, expect: { publishedAt: '2026-06-01T11:58:00.000Z' } },
+    { metadata: { backfilled: 'true' }, expect: { backfilled: true } },
+    { metadata: {}, expect: {} },
+  ];
+  for (const c of cases) {
+    const t = setup();
+    const png = await skyPng();
+    await t.blobs.putIfAbsent(CONTAINERS.images, NAME, png, { metadata: { source: 'skycam', site: 'park-1', observedat: '2026-06-01T11:30:00.000Z', availableat: '2026-06-01T11:59:00.000Z', ...c.metadata } });
+    assert.equal((await preprocessImage(NAME, png, t.deps)).status, 'stored');
+    const stored = JSON.parse((await t.blobs.get(CONTAINERS.features, NAME.replace('.png', '.json')))?.body.toString() ?? '{}');
+    assert.equal(stored.availableAt, '2026-06-01T12:00:07.000Z', 'available when the features were computed');
+    assert.equal(stored.publishedAt, c.expect.publishedAt, JSON.stringify(c.metadata));
+    assert.equal(stored.backfilled, c.expect.backfilled, JSON.stringify(c.metadata));
+    const listed = t.blobs.blobs.get(`${CONTAINERS.features}/${NAME.replace('.png', '.json')}`)?.metadata ?? {};
+    assert.equal(listed['backfilled'], 'backfilled' in c.expect ? 'true' : undefined, 'the listing says so too');
+  }
+});
+
+test('a picture whose features are stored is not decoded again (the trigger after a backfill): same outcome, no quarantine', async () => {
+  const t = setup();
+  const first = await preprocessImage(NAME, await skyPng(), t.deps);
+  assert.equal(first.status, 'stored');
+  const after = t.state();
+  // Bytes that would be quarantined if they were decoded: the stored features answer first.
+  const again = await preprocessImage(NAME, Buffer.from('not a picture'), t.deps);
+  assert.equal(again.status, 'duplicate');
+  assert.deepEqual('features' in again ? again.features : undefined, 'features' in first ? first.features : undefined);
+  assert.deepEqual(t.state(), after);
+});

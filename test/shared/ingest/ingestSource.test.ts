@@ -278,3 +278,15 @@ test('the page cursor is checked against the app clock (virtual in the local sta
   assert.deepEqual([r.stored, r.quarantinedPages], [1, 0]);
   assert.equal(await t.watermark(), '2031-01-01T11:50:00.000Z');
 });
+
+test('images: a first read marks pictures without publishedAt as backfilled, in the metadata the preprocessor carries over', async () => {
+  const t = rig('skycam');
+  t.provider.images.set('/images/park-1/a.png', new Response(await skyPng(), { headers: { 'content-type': 'image/png' } }));
+  t.provider.images.set('/images/park-1/b.png', new Response(await skyPng(), { headers: { 'content-type': 'image/png' } }));
+  t.provider.pages.push(pageBody([imageRecord('2026-06-01T11:00:00.000Z', '/images/park-1/a.png'), '{"site":"park-1","observedAt":"2026-06-01T11:10:00.000Z","imageUrl":"/images/park-1/b.png"}']));
+  assert.equal((await t.run()).stored, 2);
+  const meta = (name: string) => t.blobs.blobs.get(`${CONTAINERS.images}/skycam/park-1/2026-06-01/${name}.png`)?.metadata ?? {};
+  assert.equal(meta('2026-06-01T11:00:00.000Z')['publishedat'], '2026-06-01T11:55:00.000Z');
+  assert.equal(meta('2026-06-01T11:00:00.000Z')['backfilled'], undefined, 'publishedAt says when it was available');
+  assert.equal(meta('2026-06-01T11:10:00.000Z')['backfilled'], 'true');
+});

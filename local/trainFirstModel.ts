@@ -1,0 +1,33 @@
+import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
+import type { Services } from '../shared/runtime/createServices';
+import { type TrainReport, trainAndPublish } from '../shared/training/trainAndPublish';
+
+/**
+ * Trains the first registry version from the backfilled history with the default options and the same promotion
+ * rule as `npm run train` and the retrain pipeline, so a new user sees a trained model and not only persistence.
+ * Nothing is promoted unless it beats persistence on a held-out set large enough to judge.
+ */
+export function trainFirstModel(services: Services, onProgress?: (step: string, done: number, total: number) => void): Promise<TrainReport> {
+  return trainAndPublish(
+    {
+      config: services.config,
+      blobs: services.blobs,
+      clock: services.clock,
+      runtime: new OnnxModelRuntime(),
+      registry: services.registry,
+      ...(onProgress ? { onProgress } : {}),
+    },
+    { codeVersion: 'npm start' },
+  );
+}
+
+/** One line on what the first training did: the serving model, its held-out skill per lead, and the decision. */
+export function describeFirstModel(report: TrainReport): string {
+  const serving = report.card.models.find((m) => m.id === report.card.serving);
+  const skill = serving?.heldOut.perLead.map((l) => `+${l.leadMinutes}m ${l.skill.toFixed(2)}`).join(', ');
+  return (
+    `model version ${report.card.version}: ${report.card.models.length} models kept, serving ${report.card.serving} ` +
+    `(held-out skill vs persistence ${skill}); ` +
+    (report.promoted ? 'promoted: predict uses it from its next run' : `not promoted: ${report.reason}; persistence keeps serving`)
+  );
+}

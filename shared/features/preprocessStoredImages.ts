@@ -1,0 +1,56 @@
+import { mapLimit } from '../util/mapLimit';
+import { CONTAINERS } from '../storage/BlobStore';
+import { type PreprocessDeps, type PreprocessOutcome, preprocessImage } from './preprocessImage';
+
+/** What preprocessStoredImages did, by outcome. */
+export interface StoredImagesResult {
+  /** Pictures listed without features. */
+  pending: number;
+  stored: number;
+  quarantined: number;
+  ignored: number;
+}
+
+/** Which pictures to look at, and how. */
+export interface StoredImagesOptions {
+  /** Image sources to cover (default: every configured one). */
+  sources?: readonly string[];
+  /** Pictures decoded at once (sharp uses its own threads too). */
+  concurrency?: number;
+  /** Called after each picture: how many of the pending ones are done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Turns every stored picture that has no features yet into features, with the trigger's own code
+ * (`preprocessImage`). A backfill runs it so the first training sees the image sources' whole history, instead of
+ * waiting for the blob trigger to work through a backlog of thousands. Pictures are found by listing both
+ * containers per site folder, so a picture already done costs nothing; running it again does nothing new.
+ */
+export async function preprocessStoredImages(deps: PreprocessDeps, options: StoredImagesOptions = {}): Promise<StoredImagesResult> {
+  const sources = deps.config.sources.filter((s) => s.kind === 'image' && (options.sources?.includes(s.id) ?? true));
+  const pending: string[] = [];
+  for (const source of sources) {
+    for (const site of deps.config.sites) {
+      const prefix = `${source.id}/${site.id}/`;
+      const done = new Set<string>();
+      for await (const f of deps.blobs.list(CONTAINERS.features, prefix)) done.add(f.name.replace(/\.json$/, ''));
+      for await (const image of deps.blobs.list(CONTAINERS.images, prefix)) {
+        if (!done.has(image.name.replace(/\.(png|jpeg)$/, ''))) pending.push(image.name);
+      }
+    }
+  }
+  const result: StoredImagesResult = { pending: pending.length, stored: 0, quarantined: 0, ignored: 0 };
+  let finished = 0;
+  options.onProgress?.(0, pending.length);
+  await mapLimit(pending, options.concurrency ?? 2, async (name) => {
+    const blob = await deps.blobs.get(CONTAINERS.images, name);
+    // Deleted since the listing (a retention rule): nothing to do.
+    const outcome: PreprocessOutcome | undefined = blob ? await preprocessImage(name, blob.body, deps) : undefined;
+    if (outcome?.status === 'stored') result.stored++;
+    else if (outcome?.status === 'quarantined') result.quarantined++;
+    else if (outcome?.status === 'ignored') result.ignored++;
+    options.onProgress?.(++finished, pending.length);
+  });
+  return result;
+}
