@@ -1,8 +1,8 @@
-import type { ForecastConfig } from '../config/ForecastConfig';
+import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
 import { Quarantine } from '../ingest/Quarantine';
 import type { Observation } from '../sources/Observation';
 import { ObservationStore, observationBlobName } from '../sources/ObservationStore';
-import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import { type BlobItem, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { inspectImage } from '../ingest/inspectImage';
 import { quote } from '../sources/parseIsoTime';
@@ -25,14 +25,40 @@ const IMAGE_NAME = /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)\/(\d{4}-\d{2}-\d{2})\/
  * Turns one stored picture into a feature observation in features/ (same key as the picture). availableAt is when
  * the features were computed: that is when a forecast can first use them. The picture's publishedAt and backfill
  * marker carry over, so features computed late (a backlog) never teach the delay model that late is normal. A
- * picture whose features are already stored is not decoded again (the trigger after a backfill). A picture that is empty, oversized, not
- * PNG or JPEG, truncated, corrupt or undecodable goes to quarantine with the reason instead of failing the trigger
- * forever; a blob name that is not one of ours is ignored with the reason. Only storage failures are thrown
+ * picture whose features are already stored is not decoded again (the trigger after a backfill). A picture that is
+ * empty, oversized, not PNG or JPEG, truncated, corrupt or undecodable goes to quarantine with the reason instead of
+ * failing the trigger forever; a blob name that is not one of ours is ignored with the reason. Only storage failures are thrown
  * (retryable). Running it twice on the same blob leaves the same state (putIfAbsent everywhere).
  */
 export async function preprocessImage(name: string, bytes: Buffer, deps: PreprocessDeps, options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS): Promise<PreprocessOutcome> {
+  const target = pictureOf(name, deps.config);
+  if ('status' in target) return target;
+  const existing = await deps.blobs.get(CONTAINERS.features, observationBlobName(target.source.id, target.site, target.observedAt));
+  const done = existing ? storedValues(existing.body) : undefined;
+  if (done) return { status: 'duplicate', source: target.source.id, site: target.site, observedAt: target.observedAt, features: done };
+  return computeFeatures(target, name, bytes, await pictureMetadata(deps.blobs, name), deps, options);
+}
+
+/**
+ * preprocessImage for a picture a listing found without features (a backfill's bulk pass): the listing brings its
+ * metadata, so only the picture is read and only the features written.
+ */
+export async function preprocessListedImage(picture: Pick<BlobItem, 'name' | 'metadata'>, bytes: Buffer, deps: PreprocessDeps, options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS): Promise<PreprocessOutcome> {
+  const target = pictureOf(picture.name, deps.config);
+  if ('status' in target) return target;
+  return computeFeatures(target, picture.name, bytes, picture.metadata, deps, options);
+}
+
+interface Picture {
+  source: SourceConfig;
+  site: string;
+  observedAt: string;
+}
+
+/** The source, site and observedAt a blob name stands for, or why it is ignored. */
+function pictureOf(name: string, config: ForecastConfig): Picture | { status: 'ignored'; reason: string } {
   const match = IMAGE_NAME.exec(name);
-  const source = match ? deps.config.sources.find((s) => s.id === match[1] && s.kind === 'image') : undefined;
+  const source = match ? config.sources.find((s) => s.id === match[1] && s.kind === 'image') : undefined;
   if (!match || !source) {
     return { status: 'ignored', reason: `blob ${quote(name)} is not <image source>/<site>/<date>/<observedAt>.png of a configured image source` };
   }
@@ -41,14 +67,14 @@ export async function preprocessImage(name: string, bytes: Buffer, deps: Preproc
   if (Number.isNaN(observed.getTime()) || observed.toISOString() !== match[4] || match[3] !== match[4]?.slice(0, 10)) {
     return { status: 'ignored', reason: `blob ${quote(name)} does not name a valid observedAt in its own day folder` };
   }
-  if (!deps.config.sites.some((s) => s.id === site)) {
+  if (!config.sites.some((s) => s.id === site)) {
     return { status: 'ignored', reason: `blob ${quote(name)} is for site "${site}", which is not configured` };
   }
-  const observedAt = observed.toISOString();
-  const featureName = observationBlobName(source.id, site, observedAt);
-  const existing = await deps.blobs.get(CONTAINERS.features, featureName);
-  const done = existing ? storedValues(existing.body) : undefined;
-  if (done) return { status: 'duplicate', source: source.id, site, observedAt, features: done };
+  return { source, site, observedAt: observed.toISOString() };
+}
+
+/** Decodes the picture into features and stores them, or quarantines it with the reason. */
+async function computeFeatures({ source, site, observedAt }: Picture, name: string, bytes: Buffer, picture: Record<string, string>, deps: PreprocessDeps, options: ImageFeatureOptions): Promise<PreprocessOutcome> {
   const reject = async (reason: string): Promise<PreprocessOutcome> => {
     const kept = bytes.length > source.maxImageBytes ? bytes.subarray(0, source.maxImageBytes + 1) : bytes;
     await new Quarantine(deps.blobs).put({ source: source.id, reason, receivedAt: deps.clock.now().toISOString(), record: { blob: `${CONTAINERS.images}/${name}`, bytes: bytes.length } }, kept.length > 0 ? kept : undefined);
@@ -69,7 +95,6 @@ export async function preprocessImage(name: string, bytes: Buffer, deps: Preproc
     const v = features[field];
     if (v !== undefined) values[field] = v;
   }
-  const picture = await pictureMetadata(deps.blobs, name);
   const stored = await new ObservationStore(deps.blobs).putIfAbsent(CONTAINERS.features, {
     source: source.id,
     site,

@@ -1,6 +1,6 @@
 import { mapLimit } from '../util/mapLimit';
-import { CONTAINERS } from '../storage/BlobStore';
-import { type PreprocessDeps, type PreprocessOutcome, preprocessImage } from './preprocessImage';
+import { type BlobItem, CONTAINERS } from '../storage/BlobStore';
+import { type PreprocessDeps, type PreprocessOutcome, preprocessListedImage } from './preprocessImage';
 
 /** What preprocessStoredImages did, by outcome. */
 export interface StoredImagesResult {
@@ -15,7 +15,7 @@ export interface StoredImagesResult {
 export interface StoredImagesOptions {
   /** Image sources to cover (default: every configured one). */
   sources?: readonly string[];
-  /** Pictures decoded at once (sharp uses its own threads too). */
+  /** Pictures in flight at once: mostly storage round trips (a decode takes about 2 ms). */
   concurrency?: number;
   /** Called after each picture: how many of the pending ones are done. */
   onProgress?: (done: number, total: number) => void;
@@ -29,24 +29,24 @@ export interface StoredImagesOptions {
  */
 export async function preprocessStoredImages(deps: PreprocessDeps, options: StoredImagesOptions = {}): Promise<StoredImagesResult> {
   const sources = deps.config.sources.filter((s) => s.kind === 'image' && (options.sources?.includes(s.id) ?? true));
-  const pending: string[] = [];
+  const pending: BlobItem[] = [];
   for (const source of sources) {
     for (const site of deps.config.sites) {
       const prefix = `${source.id}/${site.id}/`;
       const done = new Set<string>();
       for await (const f of deps.blobs.list(CONTAINERS.features, prefix)) done.add(f.name.replace(/\.json$/, ''));
       for await (const image of deps.blobs.list(CONTAINERS.images, prefix)) {
-        if (!done.has(image.name.replace(/\.(png|jpeg)$/, ''))) pending.push(image.name);
+        if (!done.has(image.name.replace(/\.(png|jpeg)$/, ''))) pending.push(image);
       }
     }
   }
   const result: StoredImagesResult = { pending: pending.length, stored: 0, quarantined: 0, ignored: 0 };
   let finished = 0;
   options.onProgress?.(0, pending.length);
-  await mapLimit(pending, options.concurrency ?? 2, async (name) => {
-    const blob = await deps.blobs.get(CONTAINERS.images, name);
+  await mapLimit(pending, options.concurrency ?? 8, async (picture) => {
+    const blob = await deps.blobs.get(CONTAINERS.images, picture.name);
     // Deleted since the listing (a retention rule): nothing to do.
-    const outcome: PreprocessOutcome | undefined = blob ? await preprocessImage(name, blob.body, deps) : undefined;
+    const outcome: PreprocessOutcome | undefined = blob ? await preprocessListedImage(picture, blob.body, deps) : undefined;
     if (outcome?.status === 'stored') result.stored++;
     else if (outcome?.status === 'quarantined') result.quarantined++;
     else if (outcome?.status === 'ignored') result.ignored++;
