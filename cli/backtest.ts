@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { progressBar } from '../local/progressBar';
 import type { BacktestPlan } from '../shared/backtest/BacktestPlan';
 import type { BacktestReport } from '../shared/backtest/BacktestReport';
 import { loadBacktestConfig } from '../shared/backtest/loadBacktestConfig';
 import { runBacktest } from '../shared/backtest/runBacktest';
 import { writeBacktestReport } from '../shared/backtest/writeBacktestReport';
+import { parseCliArgs } from './parseCliArgs';
 import { simulatedWorldReplayIsCurrent, writeSimulatedWorldReplay } from '../local/backtest/writeSimulatedWorldReplay';
 
 const USAGE = `npm run backtest -- --config <file> [--out DIR] [--no-progress]
@@ -26,7 +26,7 @@ const HOUR_MS = 3_600_000;
 
 /** Runs a backtest from the command line; returns the report. */
 export async function runBacktestCli(argv: string[], out: (line: string) => void = console.log): Promise<BacktestReport | undefined> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args: argv,
     options: {
       config: { type: 'string' },
@@ -34,7 +34,7 @@ export async function runBacktestCli(argv: string[], out: (line: string) => void
       'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, USAGE);
   if (values.help) {
     out(USAGE);
     return undefined;

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { ConfigError } from '../shared/config/ConfigError';
 import { loadConfig } from '../shared/config/loadConfig';
 import { type DryRunEvent, dryRun, type DryRunSummary } from '../shared/ingest/dryRun';
@@ -6,7 +6,8 @@ import { createProviderAdapter } from '../shared/sources/createProviderAdapter';
 import type { ReadPlan } from '../shared/sources/ProviderAdapter';
 import { clockFromSettings } from '../shared/time/clockFromSettings';
 import { EXAMPLE_NAMES, parseServeArgs, startExample } from '../local/examples/serveExample';
-import { cliSettings, PROJECT_ROOT } from './cliSettings';
+import { parseCliArgs, UsageError } from './parseCliArgs';
+import { cliSettings, LOCAL_SETTINGS_FILE, PROJECT_ROOT } from './cliSettings';
 
 const USAGE = `npm run provider -- try --config <file> --source <id> [--site <id>] [--from <iso> --to <iso>] [--set NAME=value ...]
 npm run provider -- serve-example <${EXAMPLE_NAMES.join('|')}> [--port P] [--key K] [--zone Z] [--last-modified] [--exif]
@@ -32,7 +33,7 @@ export interface ProviderCliOutput {
 
 /** Runs `provider try`; returns the exit status. */
 export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = process.env, io: ProviderCliOutput = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args: argv,
     options: {
       config: { type: 'string' },
@@ -43,7 +44,7 @@ export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = pr
       set: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, USAGE);
   if (values.help) {
     io.out(USAGE);
     return 0;
@@ -61,6 +62,11 @@ export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = pr
     config = loadConfig(settings, PROJECT_ROOT);
   } catch (err) {
     if (err instanceof ConfigError) {
+      // The shipped configuration names the simulated providers' settings, which only a running stack provides.
+      if (!values.config && !existsSync(LOCAL_SETTINGS_FILE)) {
+        io.err('the shipped configuration reads the simulated providers of the local stack, which is not running: start it with `npm start`, or give --config <file> (with --set for the settings it refers to)');
+        return 1;
+      }
       io.err(err.message);
       return 1;
     }
@@ -129,7 +135,15 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'serve-example') {
-    const { name, opts } = parseServeArgs(rest);
+    if (rest.includes('--help') || rest.includes('-h')) return void console.log(USAGE);
+    const parsed = (() => {
+      try {
+        return parseServeArgs(rest);
+      } catch (err) {
+        throw new UsageError((err as Error).message, USAGE);
+      }
+    })();
+    const { name, opts } = parsed;
     const running = await startExample(name, opts);
     console.log(`example "${name}" answers at ${running.url} (Ctrl-C stops it)`);
     const stop = (): void => void running.close().then(() => process.exit(0));

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { progressBar } from '../local/progressBar';
 import { loadConfig } from '../shared/config/loadConfig';
 import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
 import { clockFromSettings } from '../shared/time/clockFromSettings';
 import { DEFAULT_TRAIN_OPTIONS, trainAndPublish, type TrainReport } from '../shared/training/trainAndPublish';
+import { parseCliArgs } from './parseCliArgs';
 import { cliSettings, PROJECT_ROOT, requireStorage } from './cliSettings';
 import { codeVersion } from './codeVersion';
 import { blobStoreFromSettings } from './blobStoreFromSettings';
@@ -22,7 +22,7 @@ the champion on every lead over the same held-out rows.
 
 /** Runs a training and returns its report; prints progress and a summary. */
 export async function runTrain(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log, progress = true): Promise<TrainReport> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args: argv,
     options: {
       days: { type: 'string' },
@@ -31,7 +31,7 @@ export async function runTrain(argv: string[], settings = cliSettings(), out: (l
       trees: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, USAGE);
   if (values.help) {
     out(USAGE);
     process.exit(0);

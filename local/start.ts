@@ -1,6 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { SingleBar } from 'cli-progress';
 import { progressBar } from './progressBar';
 import { siteSchema } from '../shared/config/ForecastConfig';
@@ -10,6 +9,7 @@ import { chooseVirtualStart } from './chooseVirtualStart';
 import { readClockState, writeClockState } from './clockState';
 import { claimStackLock } from './stackLock';
 import { DEFAULT_LOCAL_PORTS, LocalStack, PROJECT_ROOT } from './LocalStack';
+import { parseCliArgs } from '../cli/parseCliArgs';
 import { describeFirstModel, trainFirstModel } from './trainFirstModel';
 
 const USAGE = `npm start -- [--speed N] [--backfill-days D] [--port P] [--fresh] [--start T]
@@ -32,14 +32,7 @@ const OPTIONS = {
 } as const;
 
 async function main(): Promise<void> {
-  const parsed = (() => {
-    try {
-      return parseArgs({ options: OPTIONS });
-    } catch (err) {
-      throw new Error(`${(err as Error).message}\n\n${USAGE}`);
-    }
-  })();
-  const { values } = parsed;
+  const { values } = parseCliArgs({ options: OPTIONS }, USAGE);
   if (values.help) return void console.log(USAGE);
   const speed = Number(values.speed);
   const backfillDays = Number(values['backfill-days']);

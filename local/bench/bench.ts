@@ -4,6 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_BENCH_OPTIONS, LARGE_SITE_COUNT } from './BenchOptions';
 import { benchTable } from './benchTable';
 import { DEFAULT_BENCH_OUT, parseBenchArgs } from './parseBenchArgs';
+import { UsageError } from '../../cli/parseCliArgs';
+import { BenchArgumentError } from './BenchArgumentError';
 import { runBench } from './runBench';
 
 const d = DEFAULT_BENCH_OPTIONS;
@@ -31,7 +33,13 @@ Prints Markdown; writes JSON and the Markdown to --out and beside it.
   -h, --help          this text`;
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseBenchArgs(argv);
+  const args = (() => {
+    try {
+      return parseBenchArgs(argv);
+    } catch (err) {
+      throw err instanceof BenchArgumentError ? new UsageError(err.message, USAGE) : err;
+    }
+  })();
   if (args.help) {
     console.log(USAGE);
     return;

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { parseConfig } from '../../shared/config/loadConfig';
 import { fallbackTable } from './fallbackTable';
+import { parseCliArgs } from '../../cli/parseCliArgs';
 import { DEFAULT_FALLBACK_BENCH_OPTIONS, type FallbackBenchResult, runFallbackBench } from './runFallbackBench';
 
 const PROJECT_ROOT = resolve(__dirname, '../../..');
@@ -24,7 +24,7 @@ provider down in turn, two at once, all four; backlogs delivered late). Prints M
   -h, --help   this text`;
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args: argv,
     options: {
       days: { type: 'string' },
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<void> {
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, USAGE);
   if (values.help) {
     console.log(USAGE);
     return;

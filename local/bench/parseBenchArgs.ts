@@ -31,7 +31,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       },
     }));
   } catch (err) {
-    throw new BenchArgumentError('(arguments)', `${(err as Error).message}; see --help`);
+    throw new BenchArgumentError('(arguments)', (err as Error).message);
   }
   if (values.help) return { help: true };
   const d = DEFAULT_BENCH_OPTIONS;

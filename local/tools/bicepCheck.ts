@@ -1,6 +1,7 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { parseCliArgs } from '../../cli/parseCliArgs';
 import { ensureBicep, findRepoRoot } from './ensureBicep';
 import { paramFileEnv } from './paramFileEnv';
 import { runBicep } from './runBicep';
@@ -94,7 +95,14 @@ async function filesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
+const USAGE = `npm run bicep
+
+  Builds and lints every template under bicep/ with the pinned Bicep compiler (restored from NuGet on first use).
+  -h, --help   this text`;
+
 async function main(): Promise<void> {
+  const { values } = parseCliArgs({ args: process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } } }, USAGE);
+  if (values.help) return void console.log(USAGE);
   const started = Date.now();
   const root = findRepoRoot(__dirname);
   const result = await checkBicep({ root });

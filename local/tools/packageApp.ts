@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildPackage, type PackageReport } from './package/buildPackage';
+import { parseCliArgs } from '../../cli/parseCliArgs';
 import { DEFAULT_PACKAGE_OPTIONS } from './package/PackageOptions';
 
 const USAGE = `npm run package [-- --out <zip>]
@@ -31,7 +31,7 @@ export function describeReport(report: PackageReport, root: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseCliArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE);
   if (values.help) {
     console.log(USAGE);
     return;

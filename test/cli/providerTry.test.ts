@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { LOCAL_SETTINGS_FILE } from '../../cli/cliSettings';
 import { runProviderTry } from '../../cli/provider';
 import { startExample } from '../../local/examples/serveExample';
 import type { RunningExample } from '../../local/examples/RunningExample';
@@ -120,6 +121,13 @@ test('a configuration error names the key; usage errors list what there is', asy
   const u = await tryIt(['--config', join(ROOT, 'config/examples/solaredge.json'), '--source', 'nope']);
   assert.equal(u.status, 2);
   assert.match(u.err.join('\n'), /--source "nope" is not in the configuration; it has "pv"/);
+});
+
+test('without --config and with no local stack running: one line that says to start it, not every missing setting', { skip: existsSync(LOCAL_SETTINGS_FILE) && 'a local stack is running here' }, async () => {
+  const r = await tryIt(['--source', 'site-meter'], { PATH: process.env['PATH'] ?? '' });
+  assert.equal(r.status, 1);
+  assert.equal(r.err.length, 1, r.err.join('\n'));
+  assert.match(r.err[0] ?? '', /local stack, which is not running: start it with `npm start`, or give --config <file>/);
 });
 
 test('npm run provider -- try: observations on stdout, the rest on stderr, exit status', async () => {

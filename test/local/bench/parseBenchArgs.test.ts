@@ -42,7 +42,7 @@ test('parseBenchArgs: a bad value is a BenchArgumentError naming the flag and th
     [['--seed', '1e3'], '--seed', /--seed must be an integer, got "1e3"/],
     [['--out', 'bench.md'], '--out', /--out must name a \.json file .* got "bench\.md"/],
     [['--recent-hours', '0'], '--recent-hours', /got "0"/],
-    [['--fast'], '(arguments)', /Unknown option '--fast'.*see --help/],
+    [['--fast'], '(arguments)', /Unknown option '--fast'/],
   ];
   for (const [argv, flag, message] of cases) {
     assert.throws(
