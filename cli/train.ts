@@ -20,8 +20,8 @@ the champion on every lead over the same held-out rows.
   --sets S        'every-subset' (a model per subset of sources, plus a baseline) or 'all' (default ${DEFAULT_TRAIN_OPTIONS.sourceSets})
   --trees N       boosting rounds of the tree models (default 200)`;
 
-/** Runs a training and returns its report; prints progress and a summary. */
-export async function runTrain(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log, progress = true): Promise<TrainReport> {
+/** Runs a training and returns its report (undefined for --help); prints progress and a summary. */
+export async function runTrain(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log, progress = true): Promise<TrainReport | undefined> {
   const { values } = parseCliArgs({
     args: argv,
     options: {
@@ -34,7 +34,7 @@ export async function runTrain(argv: string[], settings = cliSettings(), out: (l
   }, USAGE);
   if (values.help) {
     out(USAGE);
-    process.exit(0);
+    return undefined;
   }
   const historyDays = values.days === undefined ? DEFAULT_TRAIN_OPTIONS.historyDays : Number(values.days);
   const heldOutFraction = values['held-out'] === undefined ? DEFAULT_TRAIN_OPTIONS.heldOutFraction : Number(values['held-out']);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runTrain } from '../../cli/train';
 import { LocalStack } from '../../local/LocalStack';
 import type { Forecast } from '../../shared/forecast/Forecast';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
@@ -45,6 +46,23 @@ async function nextForecast(after: Date): Promise<Forecast> {
 const CRUDE: Partial<TrainOptions> = { kinds: ['gbdt'], gbdt: { nEstimators: 2, maxDepth: 1, learningRate: 0.1 } };
 const PROPER: Partial<TrainOptions> = { kinds: ['gbdt'], gbdt: { nEstimators: 150 } };
 
+test('a first training whose held-out set is too small to judge is published, not promoted: persistence serves, the card and the log say why', async () => {
+  const s = stack.services;
+  const lines: string[] = [];
+  // Five per cent of 7 days held out: about 50 slots, fewer than the 72 informative rows a decision needs.
+  const report = await runTrain(['--days', '7', '--held-out', '0.05', '--sets', 'all', '--trees', '30'], stack.settings, (l) => lines.push(l), false);
+  assert.ok(report);
+  assert.equal(report.promoted, false, report.reason);
+  assert.match(report.reason, /held-out/);
+  assert.deepEqual(report.card.decision, { promoted: false, reason: report.reason }, 'the card says why');
+  assert.ok(lines.includes(`published, not promoted: ${report.reason}`), `the log says why: ${lines.join(' | ')}`);
+  assert.equal(await s.registry.champion(), undefined, 'no champion');
+  assert.ok((await s.registry.versions()).some((c) => c.version === report.card.version), 'but the version is published');
+  const f = await nextForecast(s.clock.now());
+  assert.equal(f.model.kind, 'persistence', 'persistence keeps serving');
+  assert.equal(f.model.version, null);
+});
+
 test('train, publish and promote; predict switches without a restart; a worse challenger is not promoted; rollback works', async () => {
   const s = stack.services;
   const before = await nextForecast(new Date(0));
@@ -83,7 +101,9 @@ test('train, publish and promote; predict switches without a restart; a worse ch
 });
 
 test('the model card records what the design asks for', async () => {
-  const card = (await stack.services.registry.versions())[0];
+  const champion = await stack.services.registry.champion();
+  assert.ok(champion);
+  const card = await stack.services.registry.card(champion.pointer.version);
   assert.ok(card);
   assert.deepEqual(card.leadsMinutes, [20, 40, 60]);
   assert.ok(card.trainingWindow.to <= card.heldOutWindow.from, 'held-out window follows the training window');
