@@ -21,8 +21,10 @@ export const PROJECT_ROOT = resolve(__dirname, '../..');
 export interface LocalStackOptions {
   /** Where Azurite, the Cosmos snapshot, the clock and the logs live. */
   dataDir: string;
-  /** The virtual clock (its speed and where it starts). */
-  clock: ScaledClockOptions;
+  /** The virtual clock (its speed and where it starts); without it, the wall clock. */
+  clock?: ScaledClockOptions;
+  /** Start the local Functions host (default); false leaves the app to another host, e.g. Core Tools' `func start`. */
+  functionsHost?: boolean;
   /** Days of history to backfill for sources never ingested before (0 = none). */
   backfillDays: number;
   /** Ports; 0 picks free ones (tests). */
@@ -54,7 +56,7 @@ export class LocalStack {
     /** The app's services, as the start script sees them (for checks and the backfill). */
     readonly services: Services,
     readonly httpUrl: string,
-    readonly children: { host: ChildProcess; providers: ChildProcess },
+    readonly children: { host: ChildProcess | undefined; providers: ChildProcess },
     private readonly storage: { stop: (name: StorageService) => Promise<void>; start: (name: StorageService) => Promise<void> },
     /** Restarts the providers with extra settings, e.g. a PROVIDER_FAULTS schedule decided once the stack is up. */
     readonly restartProviders: (settings: Record<string, string>) => Promise<void>,
@@ -84,7 +86,7 @@ export class LocalStack {
           cosmosEndpoint: cosmos.endpoint,
           cosmosKey: cosmos.key,
           providerUrls,
-          clock: o.clock,
+          ...(o.clock ? { clock: o.clock } : {}),
           ...(o.worldSeed !== undefined ? { worldSeed: o.worldSeed } : {}),
         }),
         ...o.settings,
@@ -129,25 +131,29 @@ export class LocalStack {
       }
 
       const httpPort = o.ports.http || (await findFreePort());
-      status('starting the local Functions host');
-      const host = spawnNodeService({
-        name: 'host',
-        script: join(PROJECT_ROOT, 'dist/local/host/run.js'),
-        args: ['--port', String(httpPort)],
-        env: { ...env, FUNCTIONS_HTTP_PORT: String(httpPort) },
-        logFile: join(logs, 'host.log'),
-        echo: o.echoLogs ?? false,
-      });
-      group.addProcess('host', host, 10_000);
       const httpUrl = `http://127.0.0.1:${httpPort}`;
-      await waitFor(
-        async () => {
-          const res = await fetch(`${httpUrl}/api/forecast`);
-          await res.arrayBuffer();
-          return true;
-        },
-        { description: `the Functions host at ${httpUrl}`, timeoutMs: 60_000, intervalMs: 100, failFast: () => (host.exitCode !== null ? new Error(`the Functions host exited (code ${host.exitCode}); see ${join(logs, 'host.log')}`) : undefined) },
-      );
+      let host: ChildProcess | undefined;
+      if (o.functionsHost !== false) {
+        status('starting the local Functions host');
+        host = spawnNodeService({
+          name: 'host',
+          script: join(PROJECT_ROOT, 'dist/local/host/run.js'),
+          args: ['--port', String(httpPort)],
+          env: { ...env, FUNCTIONS_HTTP_PORT: String(httpPort) },
+          logFile: join(logs, 'host.log'),
+          echo: o.echoLogs ?? false,
+        });
+        group.addProcess('host', host, 10_000);
+        const started = host;
+        await waitFor(
+          async () => {
+            const res = await fetch(`${httpUrl}/api/forecast`);
+            await res.arrayBuffer();
+            return true;
+          },
+          { description: `the Functions host at ${httpUrl}`, timeoutMs: 60_000, intervalMs: 100, failFast: () => (started.exitCode !== null ? new Error(`the Functions host exited (code ${started.exitCode}); see ${join(logs, 'host.log')}`) : undefined) },
+        );
+      }
 
       // Stopping and starting a store keeps its port and data folder, as an outage of the real service would.
       const storage = {

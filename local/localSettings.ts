@@ -11,7 +11,8 @@ export interface LocalSettingsInput {
   cosmosKey: string;
   /** Base URL of each provider by source id. */
   providerUrls: Record<string, string>;
-  clock: ScaledClockOptions;
+  /** The shared virtual clock; without it, every process runs on the wall clock (Core Tools' timers do). */
+  clock?: ScaledClockOptions;
   /** Ingest schedule for every source (NCRONTAB with seconds). */
   ingestSchedule?: string;
   /** Predict schedule; should fire once per issue slot. */
@@ -46,9 +47,9 @@ export function localSettings(input: LocalSettingsInput): Record<string, string>
     COSMOS_KEY: input.cosmosKey,
     PREDICT_SCHEDULE: input.predictSchedule ?? DEFAULT_LOCAL_SCHEDULES.predict,
     COST_WATCH_SCHEDULE: DEFAULT_LOCAL_SCHEDULES.costWatch,
-    CLOCK_SPEED: String(input.clock.speed),
-    CLOCK_VIRTUAL_START: input.clock.virtualStart.toISOString(),
-    CLOCK_REAL_START: String(input.clock.realStartMs),
+    ...(input.clock
+      ? { CLOCK_SPEED: String(input.clock.speed), CLOCK_VIRTUAL_START: input.clock.virtualStart.toISOString(), CLOCK_REAL_START: String(input.clock.realStartMs) }
+      : {}),
     WORLD_SEED: String(input.worldSeed ?? 42),
   };
   for (const source of raw.sources ?? []) {

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 export class StackRunningError extends Error {
   readonly code = 'STACK_RUNNING';
   constructor(readonly pid: number, file: string) {
-    super(`another npm start (process ${pid}) is running on this folder's data (${file}); stop it with Ctrl-C in its terminal, or \`kill ${pid}\``);
+    super(`another local stack (npm start or npm run emulators, process ${pid}) is running on this folder's data (${file}); stop it with Ctrl-C in its terminal, or \`kill ${pid}\``);
     this.name = 'StackRunningError';
   }
 }
