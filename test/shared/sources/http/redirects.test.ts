@@ -10,6 +10,7 @@ import { ProviderRedirectError } from '../../../../shared/sources/ProviderError'
 import type { ProviderAdapter } from '../../../../shared/sources/ProviderAdapter';
 import { FixedClock } from '../../../support/fixedClock';
 import { skyJpeg } from '../../../support/images';
+import { scriptedFetch } from '../../../support/scriptedFetch';
 
 /**
  * The rule, over real HTTP (two node:http servers on loopback ports, so two origins): a provider's credentials go
@@ -236,5 +237,29 @@ describe('redirects over real HTTP: credentials stay with the endpoint origin', 
     assert.equal(err.canRetry(), false);
     assert.match(err.message, /more than 3 redirects/);
     assert.equal(provider.seen.length - before, 4, 'the first request and three redirects');
+  });
+});
+
+describe('ALLOW_HTTP_PROVIDERS reaches the fetch: a private-network camera redirecting to plain http', () => {
+  const raw = {
+    sites: [{ id: 'park-1', latitude: 52.52, longitude: 13.41 }],
+    sources: [
+      { id: 'cam', kind: 'image', fields: ['brightness'], schedule: '0 */10 * * * *', provider: { protocol: 'snapshot', endpoint: 'http://10.0.0.5', auth: AUTHS.basic.auth, observedAt: { from: 'fetch' } } },
+      { id: 'meter', kind: 'sensor', fields: ['power_kw'], schedule: '0 */10 * * * *', provider: { endpoint: 'https://meter.example', apiKey: NATIVE_KEY } },
+    ],
+    target: { source: 'meter', field: 'power_kw' },
+  };
+
+  test('without the setting the configuration is refused; with it the redirect to http://10.0.0.9 is followed without the password', async () => {
+    assert.throws(() => parseConfig(raw, {}), /sources\[0\]\.provider\.endpoint: "http:\/\/10\.0\.0\.5" is plain http/);
+    const config = parseConfig(raw, { ALLOW_HTTP_PROVIDERS: 'true' });
+    const jpeg = await skyJpeg();
+    const f = scriptedFetch((url) => (url.hostname === '10.0.0.5' ? new Response(null, { status: 302, headers: { location: 'http://10.0.0.9/pic.jpg' } }) : new Response(jpeg, { headers: { 'content-type': 'image/jpeg' } })));
+    const refused = createProviderAdapter(config.sources[0]!, config, f, new FixedClock(NOW));
+    await assert.rejects(refused.reader(plan).next(call), (err: unknown) => err instanceof ProviderRedirectError && /plain http to 10\.0\.0\.9/.test(err.message));
+    const allowed = createProviderAdapter(config.sources[0]!, config, f, new FixedClock(NOW), { allowHttp: true });
+    const step = await allowed.reader(plan).next(call);
+    assert.equal(step.records[0]?.image?.bytes.length, jpeg.length);
+    assert.deepEqual(f.seen.at(-1)?.headers, { accept: 'image/jpeg, image/png' });
   });
 });
