@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { allowHttpProviders } from '../shared/config/allowHttpProviders';
 import { ConfigError } from '../shared/config/ConfigError';
 import { loadConfig } from '../shared/config/loadConfig';
 import { type DryRunEvent, dryRun, type DryRunSummary } from '../shared/ingest/dryRun';
@@ -88,7 +89,7 @@ export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = pr
     if (from >= to) return usage(io, `--from ${values.from} must be before --to ${values.to}`);
     plan.window = { from, to };
   }
-  const adapter = createProviderAdapter(source, config, fetch, clock);
+  const adapter = createProviderAdapter(source, config, fetch, clock, { allowHttp: allowHttpProviders(settings) });
   const summary = await dryRun(source, config, adapter, plan, (e) => print(e, io));
   io.err(describe(summary));
   return summary.failure || summary.rejected > 0 ? 1 : 0;

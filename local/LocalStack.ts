@@ -108,7 +108,8 @@ export class LocalStack {
           services.config.sources.map((s) =>
             waitFor(
               async () => {
-                const res = await fetch(`${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`, { headers: { [API_KEY_HEADER]: providerKeyOf(s.provider) } });
+                // The key goes with this probe: a redirect (answered, not followed) is no sign of a ready provider.
+                const res = await fetch(`${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`, { headers: { [API_KEY_HEADER]: providerKeyOf(s.provider) }, redirect: 'manual' });
                 await res.arrayBuffer();
                 // A provider in a scheduled outage answers 503: it is up, just failing on purpose.
                 return res.ok || res.status === 503 ? true : undefined;

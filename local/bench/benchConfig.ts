@@ -21,7 +21,7 @@ export function benchConfig(): BenchConfig {
   const text = readFileSync(path, 'utf8');
   const settings: Record<string, string> = {};
   for (const [, name] of text.matchAll(/%([A-Za-z0-9_]+)%/g)) {
-    settings[name as string] = (name as string).endsWith('_ENDPOINT') ? 'http://bench.invalid' : 'bench';
+    settings[name as string] = (name as string).endsWith('_ENDPOINT') ? 'https://bench.invalid' : 'bench';
   }
   return { config: parseConfig(JSON.parse(text), settings, CONFIG_FILE), path, settings };
 }

@@ -67,7 +67,7 @@ function benchConfig(): ForecastConfig {
   const text = readFileSync(resolve(PROJECT_ROOT, 'config/solar-park.json'), 'utf8');
   const settings: Record<string, string> = {};
   for (const [, name] of text.matchAll(/%([A-Za-z0-9_]+)%/g)) {
-    settings[name as string] = (name as string).endsWith('_ENDPOINT') ? 'http://bench.invalid' : 'bench';
+    settings[name as string] = (name as string).endsWith('_ENDPOINT') ? 'https://bench.invalid' : 'bench';
   }
   return parseConfig(JSON.parse(text), settings, 'config/solar-park.json');
 }

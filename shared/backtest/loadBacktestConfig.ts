@@ -87,7 +87,7 @@ function forecastConfigOf(ref: string | Record<string, unknown>, at: (p: string)
   const raw = typeof ref === 'string' ? readJson(at(ref), 'forecast configuration', 'forecastConfig') : ref;
   const names = [...JSON.stringify(raw).matchAll(/"%([A-Za-z0-9_]+)%"/g)].map((m) => m[1] as string);
   const filled: Record<string, string | undefined> = { ...settings };
-  for (const name of names) if (!filled[name]) filled[name] = name.endsWith('_ENDPOINT') ? 'http://replay.invalid' : 'replay';
+  for (const name of names) if (!filled[name]) filled[name] = name.endsWith('_ENDPOINT') ? 'https://replay.invalid' : 'replay';
   return parseConfig(raw, filled, typeof ref === 'string' ? `forecast configuration "${ref}" (forecastConfig)` : 'forecastConfig');
 }
 

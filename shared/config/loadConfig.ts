@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { allowHttpProviders } from './allowHttpProviders';
 import { ConfigError } from './ConfigError';
 import { type ForecastConfig, forecastConfigSchema } from './ForecastConfig';
+import { plainHttpProblem } from './plainHttpProblem';
 import { formatPath, valueAt } from './zodProblems';
 
 /** App settings (environment variables) the configuration may refer to as `%NAME%`. */
@@ -27,10 +29,30 @@ export function parseConfig(raw: unknown, settings: Settings = process.env, orig
       problems.push(`${at || '(root)'}: ${issue.message}${issue.code === 'custom' ? '' : shown}`);
     }
   }
+  if (result.success) problems.push(...endpointProblems(result.data as ForecastConfig, raw, settings));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid ${origin}:\n  ${problems.join('\n  ')}`, problems);
   }
   return result.data as ForecastConfig;
+}
+
+/**
+ * Every provider endpoint is https, unless its host is loopback (the local stack, the examples) or the app setting
+ * ALLOW_HTTP_PROVIDERS=true allows plain http (see allowHttpProviders). Each problem names the key path, the value
+ * and the app setting it came from.
+ */
+function endpointProblems(config: ForecastConfig, raw: unknown, settings: Settings): string[] {
+  const allowHttp = allowHttpProviders(settings);
+  const problems: string[] = [];
+  config.sources.forEach((source, i) => {
+    const path = ['sources', i, 'provider', 'endpoint'];
+    const endpoint = source.provider.endpoint;
+    const problem = plainHttpProblem(new URL(endpoint), allowHttp);
+    if (!problem) return;
+    const ref = SETTING_REF.exec(String(valueAt(raw, path)));
+    problems.push(`${formatPath(path)}: ${JSON.stringify(endpoint)}${ref ? ` (from the app setting ${ref[1]})` : ''} is ${problem}`);
+  });
+  return problems;
 }
 
 /** Reads the configuration named by `FORECAST_CONFIG` (a JSON file path) or the default one. */

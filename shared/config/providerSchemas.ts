@@ -37,7 +37,10 @@ export const authSchema = z.discriminatedUnion('kind', [
 
 /** What every HTTP protocol shares: where it may go, how it proves itself, and the limits that protect us from it. */
 const httpCommon = {
-  /** Base URL; the only scheme, host and port ingestion ever sends a request to (redirects are never followed). */
+  /**
+   * Base URL; the only scheme, host and port that receives the credentials (redirects are followed within it; a
+   * picture may be redirected to a CDN, fetched without them). https, or http to a loopback host (see plainHttpProblem).
+   */
   endpoint: z.url({ protocol: /^https?$/ }),
   auth: authSchema.default({ kind: 'none' }),
   /** Extra request headers, e.g. `{ "accept": "application/json" }`. */
@@ -143,7 +146,7 @@ export const csvResponseSchema = z.strictObject({
 
 export const nativeProviderSchema = z.strictObject({
   protocol: z.literal('native'),
-  /** Base URL of the provider's HTTP API (`GET {endpoint}/observations?since=`). */
+  /** Base URL of the provider's HTTP API (`GET {endpoint}/observations?since=`); https, or http to a loopback host (see plainHttpProblem). */
   endpoint: z.url({ protocol: /^https?$/ }),
   /** The API key sent as `x-api-key`; normally an app-setting reference such as `%SITE_METER_KEY%`. */
   apiKey: z.string().min(1),

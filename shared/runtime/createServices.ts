@@ -5,6 +5,7 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import { blobServiceFromSettings } from '../storage/blobServiceFromSettings';
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { loadConfig } from '../config/loadConfig';
+import { allowHttpProviders } from '../config/allowHttpProviders';
 import { CosmosForecastStore } from '../forecast/CosmosForecastStore';
 import type { ForecastStore } from '../forecast/ForecastStore';
 import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
@@ -66,7 +67,7 @@ export function createServices(env: Env = process.env): Services {
   const clock = clockFromSettings(env);
   const runtime = new OnnxModelRuntime();
   const registry = new ModelRegistry(blobs, clock);
-  const providers = new Map(config.sources.map((s) => [s.id, createProviderAdapter(s, config, fetch, clock)]));
+  const providers = new Map(config.sources.map((s) => [s.id, createProviderAdapter(s, config, fetch, clock, { allowHttp: allowHttpProviders(env) })]));
   return {
     config,
     clock,

@@ -10,7 +10,8 @@
  * late is still delivered. A page never splits items that share a publishedAt. `next` is the `since` for the next
  * page, or null when there is nothing more right now.
  *
- * Image items carry `imageUrl` (a path under the endpoint, fetched with the same key) instead of `values`.
+ * Image items carry `imageUrl` (a path under the endpoint, fetched with the same key; a redirect of it to a CDN on
+ * another origin is followed without the key) instead of `values`.
  * 401 when the key is missing or wrong; 400 with `{ error }` for a bad `since` or `limit`.
  */
 export interface ProviderItem {

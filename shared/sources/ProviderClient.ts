@@ -1,7 +1,7 @@
 import type { NativeProviderConfig } from '../config/providerSchemas';
 import { type Clock, systemClock } from '../time/Clock';
 import { API_KEY_HEADER } from './ProviderApi';
-import { type FetchedBody, HttpFetcher } from './http/HttpFetcher';
+import { type CrossOriginRedirect, type FetchedBody, HttpFetcher } from './http/HttpFetcher';
 import { ProviderPageError, ProviderUrlError } from './ProviderError';
 import { parseIsoTime } from './parseIsoTime';
 import { type ReceivedRecord, parsePageBody } from './parsePageBody';
@@ -12,11 +12,14 @@ export interface ProviderClientOptions {
   maxPageBytes: number;
   /** How far in the future a page's `next` may lie (clock skew between provider and us), ms. */
   maxFutureMs: number;
+  /** Plain http redirect targets on hosts that are not loopback are followed (ALLOW_HTTP_PROVIDERS=true). */
+  allowHttp: boolean;
 }
 
 export const DEFAULT_PROVIDER_CLIENT_OPTIONS: ProviderClientOptions = {
   maxPageBytes: 16 * 1024 * 1024,
   maxFutureMs: 5 * 60_000,
+  allowHttp: false,
 };
 
 /** A page as received: each item's value and exact text, and the cursor of the next page (validated). */
@@ -60,7 +63,7 @@ export class ProviderClient {
     options: Partial<ProviderClientOptions> = {},
   ) {
     this.options = { ...DEFAULT_PROVIDER_CLIENT_OPTIONS, ...options };
-    this.http = new HttpFetcher(source, [provider.apiKey], fetchImpl);
+    this.http = new HttpFetcher(source, [provider.apiKey], fetchImpl, { allowHttp: this.options.allowHttp });
   }
 
   /** The configured per-request timeout, ms. */
@@ -74,7 +77,7 @@ export class ProviderClient {
     url.searchParams.set('since', since.toISOString());
     url.searchParams.set('limit', String(call.limit ?? this.provider.pageSize));
     const now = call.now ?? this.clock.now();
-    const { bytes, truncated, contentType } = await this.get(url, this.options.maxPageBytes, call, now);
+    const { bytes, truncated, contentType } = await this.get(url, this.options.maxPageBytes, call, now, 'refuse');
     const bad = (why: string): ProviderPageError => {
       // Parse errors quote the body near the fault: a provider echoing our key there must not put it in a log.
       const reason = this.redact(why);
@@ -94,10 +97,14 @@ export class ProviderClient {
     return { items: parsed.items, next: next.next, bytes: bytes.length };
   }
 
-  /** The bytes behind an item's `imageUrl`, at most `maxBytes` + 1 of them, with the declared content type. */
+  /**
+   * The bytes behind an item's `imageUrl`, at most `maxBytes` + 1 of them, with the declared content type. The URL is
+   * a path under the endpoint (an absolute one is refused); the provider may redirect it to a CDN, which is followed
+   * without the key.
+   */
   async image(imageUrl: string, call: ProviderCall & { maxBytes: number }): Promise<ReceivedImage> {
     const url = new URL(this.urlFor(imageUrl));
-    const { bytes, truncated, contentType } = await this.get(url, call.maxBytes, call, call.now ?? this.clock.now());
+    const { bytes, truncated, contentType } = await this.get(url, call.maxBytes, call, call.now ?? this.clock.now(), 'without-credentials');
     return { bytes, contentType, oversized: truncated };
   }
 
@@ -121,9 +128,10 @@ export class ProviderClient {
     return url;
   }
 
-  private get(url: URL, maxBytes: number, call: ProviderCall, now: Date): Promise<FetchedBody> {
+  /** A GET with the key, which only the endpoint's origin receives; `crossOrigin` says what a redirect elsewhere does. */
+  private get(url: URL, maxBytes: number, call: ProviderCall, now: Date, crossOrigin: CrossOriginRedirect): Promise<FetchedBody> {
     const headers = { [API_KEY_HEADER]: this.provider.apiKey, accept: 'application/json, image/*' };
-    return this.http.get(url, { headers, timeoutMs: call.timeoutMs ?? this.provider.timeoutMs, maxBytes, now });
+    return this.http.get(url, { headers, crossOrigin, timeoutMs: call.timeoutMs ?? this.provider.timeoutMs, maxBytes, now });
   }
 
   private redact(text: string): string {

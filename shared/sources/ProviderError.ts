@@ -114,8 +114,10 @@ export class ProviderUrlError extends ProviderError {
 }
 
 /**
- * The provider answered with a redirect. Never followed: nothing a provider sends can send ingestion to another
- * host. Not retryable: the configured endpoint is wrong, or the provider is hostile.
+ * The provider answered with a redirect that is not followed (HttpFetcher decides each hop): data redirected to
+ * another origin than the endpoint's, any https to plain http, plain http to a host that is not loopback (without
+ * ALLOW_HTTP_PROVIDERS), no usable Location, or too many redirects. The credentials never went there. Not
+ * retryable: the configured endpoint is wrong, or the provider (or someone in the middle) is hostile.
  */
 export class ProviderRedirectError extends ProviderError {
   readonly code = 'PROVIDER_REDIRECT';

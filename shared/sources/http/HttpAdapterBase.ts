@@ -11,6 +11,8 @@ export interface HttpAdapterContext {
   /** Where the provider block is in the configuration (`sources[0].provider`), named by every mapping error. */
   configPath: string;
   fetchImpl?: typeof fetch;
+  /** Plain http redirect targets on hosts that are not loopback are followed (ALLOW_HTTP_PROVIDERS=true). */
+  allowHttp?: boolean;
 }
 
 /** The part the window and snapshot adapters share: the bounded fetcher with the block's secrets, and its limits. */
@@ -22,7 +24,7 @@ export abstract class HttpAdapterBase<P extends HttpProviderConfig, C extends Ht
     protected readonly p: P,
     protected readonly ctx: C,
   ) {
-    this.http = new HttpFetcher(ctx.source, authSecrets(p.auth), ctx.fetchImpl ?? fetch);
+    this.http = new HttpFetcher(ctx.source, authSecrets(p.auth), ctx.fetchImpl ?? fetch, { allowHttp: ctx.allowHttp ?? false });
   }
 
   get source(): string {

@@ -5,7 +5,7 @@ import type { AdapterRecord, ProviderReader, ProviderStep, ReadPlan, StepCall } 
 import type { ReceivedImage } from '../ProviderClient';
 import { ProviderPageError, ProviderUrlError } from '../ProviderError';
 import { HttpAdapterBase, type HttpAdapterContext } from './HttpAdapterBase';
-import { requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
+import { credentialQuery, requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
 import { snapshotObservedAt } from './snapshotObservedAt';
 
 /** What a SnapshotAdapter knows besides its provider block. */
@@ -48,7 +48,8 @@ export class SnapshotAdapter extends HttpAdapterBase<SnapshotProviderConfig, Sna
     const p = this.p;
     const url = requestUrl(this.ctx.source, p.endpoint, p.request, siteValues(site, p.sites), p.auth);
     const request = `GET ${url.pathname} (site ${site.id})`;
-    const body = await this.http.get(url, { headers: requestHeaders(p.auth, p.headers, 'image/jpeg, image/png'), timeoutMs: call.timeoutMs, maxBytes: this.ctx.maxImageBytes, now: call.now });
+    // A camera service may hand the picture to a CDN or a signed storage URL: followed, without any credential.
+    const body = await this.http.get(url, { headers: requestHeaders(p.auth, p.headers, 'image/jpeg, image/png'), credentialQuery: credentialQuery(p.auth), crossOrigin: 'without-credentials', timeoutMs: call.timeoutMs, maxBytes: this.ctx.maxImageBytes, now: call.now });
     // Bytes decide, not the declared type: an HTML page sent as image/jpeg is no picture either.
     const notPicture = detectImageType(body.bytes) === undefined && (!/^image\//i.test(body.contentType) || describeBytes(body.bytes) === 'an HTML page');
     if (body.bytes.length === 0 || notPicture) {

@@ -5,7 +5,7 @@ import { formatTime, unambiguousStart } from './formatTime';
 import { HttpAdapterBase, type HttpAdapterContext } from './HttpAdapterBase';
 import { mapCsvBody } from './mapCsvBody';
 import { type MappedBody, mapJsonBody } from './mapJsonBody';
-import { requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
+import { credentialQuery, requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
 import { responseText as responseTextOf } from './responseText';
 import { RowMapper } from './RowMapper';
 
@@ -100,7 +100,8 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
     const span = `${new Date(slot.from).toISOString()}..${new Date(slot.to).toISOString()}`;
     const request = `GET ${url.pathname} ${span}${slot.site ? ` (site ${slot.site.id})` : ''}`;
     const accept = p.protocol === 'http-json' ? 'application/json' : 'text/csv, text/plain';
-    const body = await this.http.get(url, { headers: requestHeaders(p.auth, p.headers, accept), timeoutMs: call.timeoutMs, maxBytes: p.maxResponseBytes, now: call.now });
+    // Data comes only from the endpoint's origin: a redirect elsewhere is refused (HttpFetcher).
+    const body = await this.http.get(url, { headers: requestHeaders(p.auth, p.headers, accept), credentialQuery: credentialQuery(p.auth), crossOrigin: 'refuse', timeoutMs: call.timeoutMs, maxBytes: p.maxResponseBytes, now: call.now });
     const bad = (reason: string): ProviderPageError => {
       const why = this.http.redact(reason);
       return new ProviderPageError(this.ctx.source, `${request} answered a body that cannot be read: ${why}`, body.bytes, body.contentType, why);

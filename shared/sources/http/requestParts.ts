@@ -24,7 +24,12 @@ export function authSecrets(auth: AuthConfig): string[] {
   }
 }
 
-/** The request headers: the protocol's accept, the configured ones, and the credentials. */
+/** The query parameters that carry a credential (HttpFetcher keeps them within the endpoint's origin). */
+export function credentialQuery(auth: AuthConfig): Record<string, string> {
+  return auth.kind === 'query' ? { [auth.name]: auth.value } : {};
+}
+
+/** The request headers: the protocol's accept, the configured ones, and the credentials (all sent only to the endpoint's origin). */
 export function requestHeaders(auth: AuthConfig, configured: Readonly<Record<string, string>>, accept: string): Record<string, string> {
   const headers: Record<string, string> = { accept, ...configured };
   if (auth.kind === 'header') headers[auth.name] = auth.value;

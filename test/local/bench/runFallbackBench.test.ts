@@ -15,7 +15,7 @@ const PROJECT_ROOT = join(__dirname, '../../../..');
 
 function shippedConfig() {
   const text = readFileSync(join(PROJECT_ROOT, 'config/solar-park.json'), 'utf8');
-  const settings = Object.fromEntries([...text.matchAll(/%([A-Z_]+)%/g)].map(([, name]) => [name as string, (name as string).endsWith('_ENDPOINT') ? 'http://bench.invalid' : 'k']));
+  const settings = Object.fromEntries([...text.matchAll(/%([A-Z_]+)%/g)].map(([, name]) => [name as string, (name as string).endsWith('_ENDPOINT') ? 'https://bench.invalid' : 'k']));
   return parseConfig(JSON.parse(text), settings);
 }
 

@@ -13,7 +13,7 @@ const T0 = Date.parse('2026-06-01T10:00:00Z');
 
 const config = parseConfig({
   sites: [{ id: 'site-a', latitude: 55.7, longitude: 12.6 }],
-  sources: [{ id: 'probe', kind: 'sensor', provider: { endpoint: 'http://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['x'], stalenessLimitMinutes: 90 }],
+  sources: [{ id: 'probe', kind: 'sensor', provider: { endpoint: 'https://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['x'], stalenessLimitMinutes: 90 }],
   target: { source: 'probe', field: 'x' },
 });
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { nativeProvider } from '../../support/nativeProvider';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ConfigError } from '../../../shared/config/ConfigError';
 import { loadConfig, parseConfig } from '../../../shared/config/loadConfig';
 
@@ -23,8 +23,8 @@ function minimal(): Record<string, unknown> {
   return {
     sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
     sources: [
-      { id: 'meter', kind: 'sensor', provider: { endpoint: 'http://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['power_kw'] },
-      { id: 'cam', kind: 'image', provider: { endpoint: 'http://y', apiKey: 'k' }, schedule: '%CAM_SCHEDULE%', fields: ['cloud_all'] },
+      { id: 'meter', kind: 'sensor', provider: { endpoint: 'https://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['power_kw'] },
+      { id: 'cam', kind: 'image', provider: { endpoint: 'https://y', apiKey: 'k' }, schedule: '%CAM_SCHEDULE%', fields: ['cloud_all'] },
     ],
     target: { source: 'meter', field: 'power_kw' },
   };
@@ -105,4 +105,55 @@ test('loadConfig reports an unreadable file and invalid JSON with the path', () 
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{ "sites": [ }');
   assert.throws(() => loadConfig({ FORECAST_CONFIG: bad }), (e: unknown) => e instanceof ConfigError && e.message.includes('not valid JSON') && e.message.includes('bad.json'));
+});
+
+describe('provider endpoints are https outside the local stack', () => {
+  const withEndpoint = (endpoint: string): Record<string, unknown> => {
+    const c = minimal();
+    ((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['endpoint'] = endpoint;
+    return c;
+  };
+
+  test('plain http to another machine is refused, naming the key path and the value', () => {
+    assertProblem(withEndpoint('http://meter.example:8080/api'), 'sources[0].provider.endpoint', '"http://meter.example:8080/api" is plain http to meter.example:8080, which is not a loopback host; expected https://');
+    assertProblem(withEndpoint('http://127.0.0.1.nip.io'), 'sources[0].provider.endpoint', 'not a loopback host');
+  });
+
+  test('an endpoint from an app setting names the setting too; a declarative (http-json) provider is held to the same rule', () => {
+    const c = minimal();
+    ((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['endpoint'] = '%METER_ENDPOINT%';
+    assertProblem(c, 'sources[0].provider.endpoint', '"http://10.0.0.5" (from the app setting METER_ENDPOINT) is plain http', { METER_ENDPOINT: 'http://10.0.0.5' });
+    const raw = JSON.parse(readFileSync(join(ROOT, 'config/solar-park.json'), 'utf8')) as unknown;
+    assertProblem(raw, 'sources[0].provider.endpoint', '"http://meter.example" (from the app setting SITE_METER_ENDPOINT)', { ...SETTINGS, SITE_METER_ENDPOINT: 'http://meter.example' });
+  });
+
+  test('plain http to a loopback host (the local stack, the examples) is accepted', () => {
+    for (const endpoint of ['http://127.0.0.1:7101', 'http://127.0.0.2', 'http://[::1]:7101', 'http://localhost:7101', 'http://LOCALHOST', 'https://meter.example']) {
+      assert.equal(parseConfig(withEndpoint(endpoint), {}).sources[0]?.provider.endpoint, endpoint);
+    }
+  });
+
+  test('ALLOW_HTTP_PROVIDERS=true accepts plain http on a private network; a value that is not true/false is refused, named', () => {
+    assert.equal(parseConfig(withEndpoint('http://10.0.0.5'), { ALLOW_HTTP_PROVIDERS: 'true' }).sources[0]?.provider.endpoint, 'http://10.0.0.5');
+    assertProblem(withEndpoint('http://10.0.0.5'), 'sources[0].provider.endpoint', 'ALLOW_HTTP_PROVIDERS=true', { ALLOW_HTTP_PROVIDERS: 'false' });
+    assert.throws(
+      () => parseConfig(withEndpoint('https://x'), { ALLOW_HTTP_PROVIDERS: 'yes' }),
+      (err: unknown) => err instanceof ConfigError && err.message === 'App setting "ALLOW_HTTP_PROVIDERS" is "yes"; expected "true" or "false" (or unset: false)',
+    );
+  });
+
+  const files = ['config/solar-park.json', ...readdirSync(join(ROOT, 'config/examples')).filter((f) => f.endsWith('.json')).map((f) => `config/examples/${f}`)];
+  for (const file of files) {
+    test(`${file} loads with loopback http endpoints (local) and https ones (deployed), and refuses plain http elsewhere`, () => {
+      const names = [...new Set([...readFileSync(join(ROOT, file), 'utf8').matchAll(/%([A-Z0-9_]+)%/g)].map((m) => m[1] as string))];
+      const settings = (endpoint: string): Record<string, string> => ({ FORECAST_CONFIG: file, ...Object.fromEntries(names.map((n) => [n, n.endsWith('_ENDPOINT') ? endpoint : 'k-123456'])) });
+      for (const endpoint of ['http://127.0.0.1:7101', 'https://provider.example']) {
+        assert.ok(loadConfig(settings(endpoint), ROOT).sources.every((s) => s.provider.endpoint === endpoint), endpoint);
+      }
+      assert.throws(
+        () => loadConfig(settings('http://provider.example'), ROOT),
+        (err: unknown) => err instanceof ConfigError && err.problems.length > 0 && err.problems.every((p) => /^sources\[\d\]\.provider\.endpoint: "http:\/\/provider\.example" \(from the app setting [A-Z_]+_ENDPOINT\) is plain http/.test(p)),
+      );
+    });
+  }
 });

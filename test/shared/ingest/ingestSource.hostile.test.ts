@@ -22,10 +22,13 @@ const sources: { name: string; spec: SourceSpec; origin: string }[] = [
   { name: 'snapshot', spec: { kind: 'image', fields: ['brightness'], provider: camera({ from: 'fetch' }) }, origin: CAMERA },
 ];
 
-describe('a redirect is never followed', () => {
+/** Every secret of the three providers: none may appear in a message or reach another origin. */
+const SECRETS = /stolen-123|api_key|L4QLVQ|cam-secret|logger-token|dmlld2Vy/;
+
+describe('a redirect to another origin: data refused, pictures fetched without credentials, never to plain http', () => {
   for (const { name, spec, origin } of sources) {
     for (const status of [301, 302, 303, 307, 308]) {
-      test(`${name}: ${status} to another host: one call, to the endpoint only, redirect "manual"; a non-retryable ProviderRedirectError`, async () => {
+      test(`${name}: ${status} from https to plain http on another host: one call, redirect "manual"; a non-retryable ProviderRedirectError`, async () => {
         const fetchImpl = recordingFetch(() => new Response('<a href="http://evil.example/collect">moved</a>', { status, headers: { location: 'http://evil.example/collect?token=stolen-123', 'content-type': 'text/html' } }));
         const t = rig(spec, { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl });
         // Retries are on (4): a redirect must not be retried either.
@@ -38,12 +41,45 @@ describe('a redirect is never followed', () => {
         const [call] = fetchImpl.calls;
         assert.equal(call?.url.origin, origin);
         assert.equal(call?.init?.redirect, 'manual');
-        assert.match(err.message, new RegExp(`answered HTTP ${status} pointing to "http://evil\\.example/collect"; redirects are never followed \\(requests go only to ${origin.replace(/\./g, '\\.')}\\)`));
-        assert.doesNotMatch(err.message, /stolen-123|api_key|L4QLVQ|cam-secret|logger-token/, 'neither the redirect\'s query nor our secrets');
+        assert.match(err.message, new RegExp(`answered HTTP ${status} pointing to "http://evil\\.example/collect": an https request is never redirected to plain http`));
+        assert.doesNotMatch(err.message, SECRETS, 'neither the redirect\'s query nor our secrets');
         assert.deepEqual([t.blobs.names(CONTAINERS.raw), t.blobs.names(CONTAINERS.images), await t.watermark()], [[], [], undefined]);
       });
     }
   }
+
+  for (const { name, spec, origin } of sources.filter((s) => s.name !== 'snapshot')) {
+    test(`${name}: 302 to another https origin: refused, naming both origins; the other origin is never asked`, async () => {
+      const fetchImpl = recordingFetch(() => new Response('', { status: 302, headers: { location: 'https://evil.example/collect?token=stolen-123' } }));
+      const t = rig(spec, { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl });
+      const err = await rejection(t.run({ retry: { maxRetries: 4 } }));
+      assert.ok(err instanceof ProviderRedirectError, String(err));
+      assert.equal(err.canRetry(), false);
+      assert.equal(fetchImpl.calls.length, 1);
+      assert.match(err.message, new RegExp(`pointing to "https://evil\\.example/collect", another origin than ${origin.replace(/\./g, '\\.')}; not followed`));
+      assert.doesNotMatch(err.message, SECRETS);
+      assert.deepEqual([t.blobs.names(CONTAINERS.raw), await t.watermark()], [[], undefined]);
+    });
+  }
+
+  test('snapshot: 302 to a CDN on another https origin: the picture is stored; the CDN gets no Authorization and no configured header', async () => {
+    const jpeg = await skyJpeg();
+    const fetchImpl = recordingFetch((url) =>
+      url.origin === CAMERA ? new Response('', { status: 302, headers: { location: 'https://cdn.example/snap/1.jpg?sig=abc' } }) : new Response(jpeg, { headers: { 'content-type': 'image/jpeg' } }),
+    );
+    const t = rig({ kind: 'image', fields: ['brightness'], provider: { ...camera({ from: 'fetch' }), headers: { 'x-camera-tenant': 'tenant-7' } } }, { now: '2026-06-01T12:00:00Z', fetchImpl });
+    await t.run();
+    assert.equal(t.blobs.names(CONTAINERS.images).length, 1);
+    assert.deepEqual(
+      fetchImpl.calls.map((c) => [c.url.origin, Object.keys(c.init?.headers ?? {}).sort()]),
+      [
+        [CAMERA, ['accept', 'authorization', 'x-camera-tenant']],
+        ['https://cdn.example', ['accept']],
+      ],
+    );
+    assert.equal(fetchImpl.calls[1]?.url.searchParams.get('sig'), 'abc');
+    assert.doesNotMatch(JSON.stringify(fetchImpl.calls[1]), SECRETS);
+  });
 });
 
 describe('the request cannot leave the endpoint', () => {

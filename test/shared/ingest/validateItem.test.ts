@@ -6,8 +6,8 @@ import { validateItem } from '../../../shared/ingest/validateItem';
 const config = parseConfig({
   sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
   sources: [
-    { id: 'meter', kind: 'sensor', provider: { endpoint: 'http://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['power_kw', 'ghi_wm2'] },
-    { id: 'cam', kind: 'image', provider: { endpoint: 'http://y', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['cloud_all'] },
+    { id: 'meter', kind: 'sensor', provider: { endpoint: 'https://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['power_kw', 'ghi_wm2'] },
+    { id: 'cam', kind: 'image', provider: { endpoint: 'https://y', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['cloud_all'] },
   ],
   target: { source: 'meter', field: 'power_kw' },
 });
@@ -80,7 +80,7 @@ test('image paths that a URL parser could read as another place are rejected', (
 test('a field inherited from Object.prototype is not a value', () => {
   const withConstructor = parseConfig({
     sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
-    sources: [{ id: 'meter', kind: 'sensor', provider: { endpoint: 'http://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['constructor'] }],
+    sources: [{ id: 'meter', kind: 'sensor', provider: { endpoint: 'https://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['constructor'] }],
     target: { source: 'meter', field: 'constructor' },
   }).sources[0]!;
   const r = validateItem({ site: 'park-1', observedAt: '2026-06-01T11:30:00Z', values: {} }, withConstructor, sites, now);
