@@ -51,6 +51,7 @@ test('the local host discovers exactly the functions the app registers, with the
     { name: 'dashboard-assets', trigger: 'httpTrigger', route: 'dashboard/assets/{name}', methods: ['GET'], authLevel: 'anonymous' },
     { name: 'forecast', trigger: 'httpTrigger', route: 'forecast', methods: ['GET'], authLevel: 'function' },
     { name: 'health', trigger: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
+    { name: 'health-details', trigger: 'httpTrigger', route: 'health/details', methods: ['GET'], authLevel: 'function' },
     { name: 'ingest-neighbors', trigger: 'timerTrigger', schedule: '%INGEST_NEIGHBORS_SCHEDULE%', resolved: '0 */5 * * * *' },
     { name: 'ingest-site-meter', trigger: 'timerTrigger', schedule: '%INGEST_SITE_METER_SCHEDULE%', resolved: '0 */5 * * * *' },
     { name: 'ingest-skycam', trigger: 'timerTrigger', schedule: '%INGEST_SKYCAM_SCHEDULE%', resolved: '0 1-59/5 * * * *' },
