@@ -99,3 +99,5 @@ app.http('health', { methods: ['GET'], authLevel: 'anonymous', route: 'health', 
 // The full report names the budget's scope, spend, SDK errors and model versions, and reads every store: a key.
 // Azure's App Service Authentication must exclude this path (BICEP-NOTES.md): the function key is its protection.
 app.http('health-details', { methods: ['GET'], authLevel: 'function', route: 'health/details', handler: healthDetailsHandler });
+// The dashboard's copy: protected by the app's authentication in Azure, not by a key (see functions/dashboard.ts).
+app.http('dashboard-health', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/health', handler: healthDetailsHandler });

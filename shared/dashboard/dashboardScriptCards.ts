@@ -39,7 +39,7 @@ function renderLatest(d) {
 
 function renderHealth(d) {
   const r = d.health;
-  if (!r) { fill('card-health', h('p', { class: 'muted', text: 'Unavailable: /api/health did not answer.' })); return; }
+  if (!r) { fill('card-health', h('p', { class: 'muted', text: 'Unavailable: the health report did not load.' })); return; }
   const svc = r.services || {};
   const line = (name, s) => s ? name + (s.ok ? ' ok (' + s.latencyMs + ' ms)' : ' failing') : null;
   const reasons = Array.isArray(r.reasons) ? r.reasons : [];
@@ -53,7 +53,7 @@ function renderHealth(d) {
 
 function renderBudget(d) {
   const b = d.health ? d.health.budget : null;
-  if (!b) { fill('card-budget', h('p', { class: 'muted', text: d.health ? 'This deployment reports no budget.' : 'Unavailable: /api/health did not answer.' })); return; }
+  if (!b) { fill('card-budget', h('p', { class: 'muted', text: d.health ? 'This deployment reports no budget.' : 'Unavailable: the health report did not load.' })); return; }
   const s = b.budget;
   const parts = [h('p', null, badge(b.state, b.state), b.stale ? h('span', { class: 'muted small', text: ' (last known)' }) : null)];
   if (s) {
@@ -79,7 +79,7 @@ function renderSources(d) {
   const body = document.querySelector('#sources-table tbody');
   body.replaceChildren();
   const sources = d.health && Array.isArray(d.health.sources) ? d.health.sources : null;
-  if (!sources) { body.append(h('tr', null, h('td', { colspan: 7, class: 'muted', text: 'Unavailable: /api/health did not answer.' }))); return; }
+  if (!sources) { body.append(h('tr', null, h('td', { colspan: 7, class: 'muted', text: 'Unavailable: the health report did not load.' }))); return; }
   for (const s of sources) {
     const at = (s.sites || []).find((x) => x.site === d.site);
     if (!at) continue;
