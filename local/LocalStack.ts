@@ -142,8 +142,10 @@ export class LocalStack {
       const httpUrl = `http://127.0.0.1:${httpPort}`;
       await waitFor(
         async () => {
-          const res = await fetch(`${httpUrl}/api/forecast`);
-          await res.arrayBuffer();
+          // Liveness: answers once the app is loaded and reads no store, so it says only that the host serves.
+          const res = await fetch(`${httpUrl}/api/health`);
+          const body = (await res.json().catch(() => undefined)) as { status?: unknown } | undefined;
+          if (res.status !== 200 || body?.status !== 'up') throw new Error(`GET /api/health answered ${res.status}`);
           return true;
         },
         { description: `the Functions host at ${httpUrl}`, timeoutMs: 60_000, intervalMs: 100, failFast: () => (host.exitCode !== null ? new Error(`the Functions host exited (code ${host.exitCode}); see ${join(logs, 'host.log')}`) : undefined) },
