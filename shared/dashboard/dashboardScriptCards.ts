@@ -85,11 +85,13 @@ function renderSources(d) {
     if (!at) continue;
     const swatch = h('span', { class: 'swatch' });
     swatch.style.background = sourceColor.get(s.id) || '#94a3b8';
+    // A source whose provider settings are unset in this deployment: say so where its freshness would be.
     const name = h('ul', { class: 'chips' }, chip(s.id, 'idle', sourceColor.get(s.id)));
+    const notConfigured = typeof s.notConfigured === 'string' ? h('div', { class: 'muted small', 'data-testid': 'not-configured', text: s.notConfigured }) : null;
     const limit = at.stalenessLimit && Number.isFinite(at.stalenessLimit.minutes) ? Math.round(at.stalenessLimit.minutes) + ' min (' + at.stalenessLimit.basis + ')' : '-';
     const breaker = s.breaker ? s.breaker.state : '-';
     body.append(h('tr', { 'data-source': s.id },
-      h('td', null, name),
+      h('td', null, name, notConfigured),
       h('td', { text: s.kind }),
       h('td', { text: at.newestObservedAt ? fmtDateTime(Date.parse(at.newestObservedAt)) : 'never seen' }),
       h('td', { text: fmtAge(at.ageMinutes) }),
