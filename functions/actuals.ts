@@ -32,4 +32,7 @@ export function makeActualsHandler(services: () => Services) {
   };
 }
 
+// API clients: the function key. The dashboard reads the same data from its own route, which the app's
+// authentication protects in Azure instead of a key (see functions/dashboard.ts).
 app.http('actuals', { methods: ['GET'], authLevel: 'function', route: 'actuals', handler: makeActualsHandler(appServices) });
+app.http('dashboard-actuals', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/actuals', handler: makeActualsHandler(appServices) });

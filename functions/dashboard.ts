@@ -12,9 +12,9 @@ const REFRESH_SECONDS = 30;
 const HTML = 'text/html; charset=utf-8';
 
 /**
- * The handler of `GET /api/dashboard[?site=<id>][&hours=<n>]`: the dashboard page of a site. The page holds no data
- * (its script fetches /api/forecast, /api/actuals and /api/health, passing on the `code` it was opened with), so it
- * is served without a key. A bad parameter is a 400 page naming it.
+ * The handler of `GET /api/dashboard[?site=<id>][&hours=<n>]`: the dashboard page of a site. The page holds no data;
+ * its script fetches /api/dashboard/forecast, /api/dashboard/actuals and /api/dashboard/health same-origin, without
+ * any key. A bad parameter is a 400 page naming it.
  */
 export function makeDashboardHandler(services: () => Services) {
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
@@ -57,6 +57,14 @@ function apiBaseOf(request: HttpRequest): string {
   return /^\/[A-Za-z0-9/_-]*$/.test(path) ? path : '/api/';
 }
 
-// The page and its assets carry no data: anonymous. The data endpoints it calls require the function key when deployed.
+// Decision (issue 14): the dashboard carries no key. A function key in `?code=` could only be a host key (it must
+// open forecast, actuals and health alike), and it ended up in addresses, bookmarks, history and logs. Instead the
+// dashboard and the data routes it reads (dashboard/forecast, dashboard/actuals, dashboard/health) are anonymous at
+// the Functions level and, in Azure, behind App Service Authentication with Entra ID (authsettingsV2, requireAuthentication
+// with Return401/RedirectToLoginPage): the usual pattern with Easy Auth, which runs before the Functions host and
+// knows users, where a key knows none (Azure/azure-functions-host#11394). Machine clients keep the key-protected
+// /api/forecast, /api/actuals and /api/health/details, which the authentication settings exclude so a function key
+// alone works; /api/health is excluded and anonymous. BICEP-NOTES.md has the exact settings. Locally, as under Core
+// Tools, there is neither key nor sign-in.
 app.http('dashboard', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard', handler: makeDashboardHandler(appServices) });
 app.http('dashboard-assets', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/assets/{name}', handler: makeDashboardAssetHandler() });

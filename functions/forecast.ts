@@ -52,4 +52,7 @@ function problem(status: number, error: string): HttpResponseInit {
   return { status, jsonBody: { error } };
 }
 
+// API clients: the function key. The dashboard reads the same data from its own route, which the app's
+// authentication protects in Azure instead of a key (see functions/dashboard.ts).
 app.http('forecast', { methods: ['GET'], authLevel: 'function', route: 'forecast', handler: makeForecastHandler(appServices) });
+app.http('dashboard-forecast', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/forecast', handler: makeForecastHandler(appServices) });

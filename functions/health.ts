@@ -1,24 +1,74 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { checkHealth } from '../shared/health/checkHealth';
+import { CachedReport } from '../shared/health/CachedReport';
+import { checkHealth, type HealthReport } from '../shared/health/checkHealth';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
 import { BreakerStore } from '../shared/sources/BreakerStore';
+import { type Clock, systemClock } from '../shared/time/Clock';
 
 /** Longest query string accepted, characters. */
 const MAX_QUERY_LENGTH = 2048;
 
+/** What the liveness answer is made of. */
+export interface LivenessOptions {
+  /** The clock of `checkedAt`. */
+  clock: Clock;
+  /** When this process started (`since`). */
+  startedAt: Date;
+}
+
+export const DEFAULT_LIVENESS_OPTIONS: LivenessOptions = { clock: systemClock, startedAt: new Date(performance.timeOrigin) };
+
+/** How the full report is served. */
+export interface HealthDetailsOptions {
+  /** A report younger than this (on the services' clock) is served again instead of checking every store anew. */
+  maxAgeMs: number;
+}
+
+export const DEFAULT_HEALTH_DETAILS_OPTIONS: HealthDetailsOptions = { maxAgeMs: 30_000 };
+
+/** The body of `GET /api/health`. */
+export interface Liveness {
+  status: 'up';
+  /** When this instance's process started. */
+  since: string;
+  checkedAt: string;
+}
+
 /**
- * The handler of `GET /api/health`: 200 while the system can forecast, 503 with the reasons when it cannot.
- * It takes no parameters: any but `code` (a function key some callers send everywhere; accepted, never read) is
- * refused with a 400 naming it, as /api/forecast does, so a misconfigured probe is seen rather than half-served.
+ * The handler of `GET /api/health`: liveness only, 200 `{ status: 'up', since, checkedAt }` while the process
+ * answers. It reads no store, builds no client and loads no configuration, so load balancers and uptime probes may
+ * call it anonymously and often, and it answers even when the configuration or a store is broken. It takes no
+ * parameters but `code` (accepted, never read); any other is a 400 naming it.
  */
-export function makeHealthHandler(services: () => Services) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const refused = checkHealthQuery(request);
+export function makeLivenessHandler(options: LivenessOptions = DEFAULT_LIVENESS_OPTIONS) {
+  return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
+    const refused = checkNoParameters(request, '/api/health');
     if (refused) return { status: 400, jsonBody: refused };
-    const s = services();
+    const body: Liveness = { status: 'up', since: options.startedAt.toISOString(), checkedAt: options.clock.now().toISOString() };
+    return { status: 200, jsonBody: body, headers: { 'cache-control': 'no-store' } };
+  };
+}
+
+/**
+ * The handler of `GET /api/health/details` (and of the dashboard's `/api/dashboard/health`): the full report, 200
+ * while the system can forecast, 503 with the reasons when it cannot. One report per instance is kept for
+ * `maxAgeMs`, so a busy dashboard or a probe costs one check per period, not one per call. Parameters as for health.
+ */
+export function makeHealthDetailsHandler(services: () => Services, options: HealthDetailsOptions = DEFAULT_HEALTH_DETAILS_OPTIONS) {
+  const cached = new CachedReport<HealthReport>(
+    () => {
+      const s = services();
+      return checkHealth({ config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, registry: s.registry, status: s.status, breakers: new BreakerStore(s.blobs), brokenSources: s.brokenSources });
+    },
+    () => services().clock,
+    options.maxAgeMs,
+  );
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const refused = checkNoParameters(request, new URL(request.url).pathname);
+    if (refused) return { status: 400, jsonBody: refused };
     try {
-      const report = await checkHealth({ config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, registry: s.registry, status: s.status, breakers: new BreakerStore(s.blobs) });
+      const report = await cached.get();
       if (!report.canForecast) context.warn(`health: cannot forecast: ${report.reasons.join('; ')}`);
       return { status: report.canForecast ? 200 : 503, jsonBody: report, headers: { 'cache-control': 'no-store' } };
     } catch (err) {
@@ -29,17 +79,25 @@ export function makeHealthHandler(services: () => Services) {
 }
 
 /** Why the query is refused (naming the parameter), or undefined when it is acceptable. */
-function checkHealthQuery(request: HttpRequest): { error: string; parameter?: string } | undefined {
+function checkNoParameters(request: HttpRequest, route: string): { error: string; parameter?: string } | undefined {
   const url = new URL(request.url);
   if (url.search.length > MAX_QUERY_LENGTH) return { error: `the query string is ${url.search.length} characters long; at most ${MAX_QUERY_LENGTH}` };
   const params = url.search ? url.searchParams : request.query;
   for (const name of params.keys()) {
     if (name === 'code') continue;
     const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return { error: `query parameter ${shown} is not supported; /api/health takes no parameters`, parameter: shown.slice(1, -1) };
+    return { error: `query parameter ${shown} is not supported; ${route} takes no parameters`, parameter: shown.slice(1, -1) };
   }
   return undefined;
 }
 
-// Anonymous: load balancers and uptime monitors call it without a key, and it reveals no data or secrets.
-app.http('health', { methods: ['GET'], authLevel: 'anonymous', route: 'health', handler: makeHealthHandler(appServices) });
+/** The one full-report handler of this process: /api/health/details and the dashboard's copy share its cache. */
+export const healthDetailsHandler = makeHealthDetailsHandler(appServices);
+
+// Anonymous: load balancers and uptime monitors call it without a key; it says only that the process is up.
+app.http('health', { methods: ['GET'], authLevel: 'anonymous', route: 'health', handler: makeLivenessHandler() });
+// The full report names the budget's scope, spend, SDK errors and model versions, and reads every store: a key.
+// Azure's App Service Authentication must exclude this path (BICEP-NOTES.md): the function key is its protection.
+app.http('health-details', { methods: ['GET'], authLevel: 'function', route: 'health/details', handler: healthDetailsHandler });
+// The dashboard's copy: protected by the app's authentication in Azure, not by a key (see functions/dashboard.ts).
+app.http('dashboard-health', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/health', handler: healthDetailsHandler });

@@ -1,5 +1,5 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { loadConfig } from '../shared/config/loadConfig';
+import { loadFunctionPlan } from '../shared/config/loadFunctionPlan';
 import { type IngestDeps, type IngestOptions, ingestSource, type IngestResult } from '../shared/ingest/ingestSource';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
@@ -46,6 +46,8 @@ export function makeIngestHandler(sourceId: string, services: () => Services, ru
   };
 }
 
-for (const source of loadConfig().sources) {
+// Registered from the ids and schedules alone: a source whose provider settings are missing still gets its timer,
+// and its runs fail with SourceNotConfiguredError naming the setting, while every other function keeps running.
+for (const source of loadFunctionPlan().sources) {
   app.timer(`ingest-${source.id}`, { schedule: source.schedule, handler: makeIngestHandler(source.id, appServices) });
 }

@@ -1,5 +1,5 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { loadConfig } from '../shared/config/loadConfig';
+import { loadFunctionPlan } from '../shared/config/loadFunctionPlan';
 import { predictAll, type PredictResult } from '../shared/predict/predictAll';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
@@ -41,4 +41,4 @@ export function makePredictHandler(services: () => Services) {
   };
 }
 
-app.timer('predict', { schedule: loadConfig().forecast.schedule, handler: makePredictHandler(appServices) });
+app.timer('predict', { schedule: loadFunctionPlan().predictSchedule, handler: makePredictHandler(appServices) });

@@ -148,8 +148,10 @@ export class LocalStack {
         const started = host;
         await waitFor(
           async () => {
-            const res = await fetch(`${httpUrl}/api/forecast`);
-            await res.arrayBuffer();
+            // Liveness: answers once the app is loaded and reads no store, so it says only that the host serves.
+            const res = await fetch(`${httpUrl}/api/health`);
+            const body = (await res.json().catch(() => undefined)) as { status?: unknown } | undefined;
+            if (res.status !== 200 || body?.status !== 'up') throw new Error(`GET /api/health answered ${res.status}`);
             return true;
           },
           { description: `the Functions host at ${httpUrl}`, timeoutMs: 60_000, intervalMs: 100, failFast: () => (started.exitCode !== null ? new Error(`the Functions host exited (code ${started.exitCode}); see ${join(logs, 'host.log')}`) : undefined) },

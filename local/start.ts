@@ -97,6 +97,7 @@ async function main(): Promise<void> {
 [${elapsed()}] Up. The local Functions host serves:
   ${sites.map((s) => `${stack.httpUrl}/api/dashboard?site=${s}   the dashboard (open it in a browser)`).join('\n  ')}
   ${sites.map((s) => `${stack.httpUrl}/api/forecast?site=${s}    the latest forecast as JSON`).join('\n  ')}
+  ${stack.httpUrl}/api/health/details   what health knows: stores, sources, models, budget (no key locally; a function key in Azure)
 Functions and their triggers are listed at the top of ${join(logs, 'host.log')} (all host and provider logs are there).
 New forecasts appear below as the virtual clock issues them. Ctrl-C stops every process this started.
 `);

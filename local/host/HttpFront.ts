@@ -25,7 +25,9 @@ export interface HttpFrontDeps {
 /**
  * The host's HTTP front door: routes `/<routePrefix>/<route>` by method to HTTP-triggered functions, hands them the
  * request as the host's RPC http data and writes back the RPC http response the library returns. Like Core
- * Tools, it does not check `authLevel` keys.
+ * Tools (which serves every function as anonymous when it runs locally), it does not check `authLevel` keys: a
+ * `function` or `admin` route answers without `code` or `x-functions-key`, and a key sent anyway is passed through
+ * unread. Nor does it emulate App Service Authentication; in Azure both are enforced in front of the app.
  */
 export class HttpFront {
   readonly #routes: HttpRoute[];

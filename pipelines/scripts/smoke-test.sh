@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Smoke-tests a deployed app, with retries (a Flex Consumption app starts on the first request):
-#   GET /api/health                     200, or (unless REQUIRE_HEALTHY) 503 while Blob Storage and Cosmos DB answer
-#   GET /api/forecast?site=SITE         200 with leads, or (unless REQUIRE_HEALTHY) 404 "no forecast yet"
-# The forecast function's key is read with the Azure CLI into a header file only this user can read; it is never
-# printed and never on a command line.
+#   GET /api/health                     200 {"status":"up"}: liveness, anonymous
+#   GET /api/health/details             200, or (unless REQUIRE_HEALTHY) 503 while Blob Storage and Cosmos DB answer;
+#                                       with the health-details function's key
+#   GET /api/forecast?site=SITE         200 with leads, or (unless REQUIRE_HEALTHY) 404 "no forecast yet"; with the
+#                                       forecast function's key
+# Each function key is read with the Azure CLI (the function's own key, else the host's default function key) into
+# a header file only this user can read; it is never printed and never on a command line. These paths are excluded
+# from App Service Authentication (BICEP-NOTES.md), so the key alone opens them.
 #
 # Environment: RESOURCE_GROUP, FUNCTION_APP_NAME, FUNCTION_APP_URL, SMOKE_TEST_SITE; optional REQUIRE_HEALTHY
 # (true/false, any case), ATTEMPTS (default 20), DELAY_SECONDS (default 15).
@@ -30,17 +34,47 @@ get() {
   echo "${code:-000}"
 }
 
+# key_header FUNCTION FILE: writes "x-functions-key: <key>" for FUNCTION into FILE (mode 600), straight from the CLI.
+key_header() {
+  local fn="$1" file="$2" key
+  key="$(az functionapp function keys list --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP_NAME" \
+    --function-name "$fn" --query default --output tsv 2>/dev/null || true)"
+  if [ -z "$key" ]; then
+    key="$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP_NAME" \
+      --query functionKeys.default --output tsv)"
+  fi
+  [ -n "$key" ] || fail "no function key for $fn on $FUNCTION_APP_NAME"
+  (umask 077 && printf 'x-functions-key: %s\n' "$key" >"$file")
+}
+
 echo "health: $base/api/health"
 ok=false
 for attempt in $(seq 1 "$attempts"); do
   status="$(get "$base/api/health")"
+  if [ "$status" = "200" ] && jq -e '.status == "up"' "$body" >/dev/null 2>&1; then
+    jq -c '{status, since}' "$body" || true
+    ok=true
+    break
+  fi
+  echo "attempt $attempt/$attempts: HTTP $status"
+  sleep "$delay"
+done
+[ "$ok" = "true" ] || fail "GET /api/health did not answer up after $attempts attempts (last HTTP $status)"
+
+key_header health-details "$work/details-key-header"
+echo "health details: $base/api/health/details"
+ok=false
+for attempt in $(seq 1 "$attempts"); do
+  status="$(get "$base/api/health/details" --header "@$work/details-key-header")"
   if [ "$status" = "200" ]; then
     ok=true
   elif [ "$status" = "503" ] && [ "$require_healthy" != "true" ] &&
     jq -e '.services.blobStorage.ok == true and .services.cosmosDb.ok == true' "$body" >/dev/null 2>&1; then
     # A new environment has no data or model yet; what matters is that the app runs and reaches its stores.
-    echo "health is 503 (cannot forecast yet), but Blob Storage and Cosmos DB answer"
+    echo "health details are 503 (cannot forecast yet), but Blob Storage and Cosmos DB answer"
     ok=true
+  elif [ "$status" = "401" ] || [ "$status" = "403" ]; then
+    fail "GET /api/health/details refused the health-details key (HTTP $status): is /api/health/details excluded from App Service Authentication?"
   fi
   if [ "$ok" = "true" ]; then
     jq -c '{status, canForecast, reasons, services}' "$body" || true
@@ -49,19 +83,9 @@ for attempt in $(seq 1 "$attempts"); do
   echo "attempt $attempt/$attempts: HTTP $status$(jq -r '" - " + ((.reasons // []) | join("; "))' "$body" 2>/dev/null || true)"
   sleep "$delay"
 done
-[ "$ok" = "true" ] || fail "GET /api/health did not pass after $attempts attempts (last HTTP $status)"
+[ "$ok" = "true" ] || fail "GET /api/health/details did not pass after $attempts attempts (last HTTP $status)"
 
-# The key goes from the CLI's output straight into a header file (mode 600).
-umask 077
-key="$(az functionapp function keys list --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP_NAME" \
-  --function-name forecast --query default --output tsv 2>/dev/null || true)"
-if [ -z "$key" ]; then
-  key="$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP_NAME" \
-    --query functionKeys.default --output tsv)"
-fi
-[ -n "$key" ] || fail "no function key for forecast on $FUNCTION_APP_NAME"
-printf 'x-functions-key: %s\n' "$key" >"$work/key-header"
-unset key
+key_header forecast "$work/key-header"
 
 site="$(jq -rn --arg s "$SMOKE_TEST_SITE" '$s | @uri')"
 echo "forecast: $base/api/forecast?site=$site"

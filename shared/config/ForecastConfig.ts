@@ -4,11 +4,11 @@ import { checkProvider } from './checkProvider';
 import { providerSchema } from './providerSchemas';
 
 /** A NCRONTAB expression with seconds (`0 *\/10 * * * *`) or an app-setting reference (`%PREDICT_SCHEDULE%`). */
-const schedule = z
+export const scheduleSchema = z
   .string()
   .regex(/^(%[A-Za-z0-9_]+%|\S+( \S+){5})$/, 'expected a six-field NCRONTAB expression or an app-setting reference like %NAME%');
 
-const id = z
+export const idSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected lower-case letters, digits and dashes, starting with a letter (at most 40 characters)');
 
@@ -16,7 +16,7 @@ const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a snake_c
 
 export const siteSchema = z.strictObject({
   /** Stable id; every stored record and forecast is keyed by it. */
-  id,
+  id: idSchema,
   /** Human-readable name for dashboards. */
   name: z.string().min(1).optional(),
   /** Degrees north, -90..90. */
@@ -27,12 +27,12 @@ export const siteSchema = z.strictObject({
 
 export const sourceSchema = z.strictObject({
   /** Stable id, also the function name suffix (`ingest-<id>`). */
-  id,
+  id: idSchema,
   /** `sensor` sources deliver JSON values; `image` sources deliver pictures that are turned into features. */
   kind: z.enum(['sensor', 'image']),
   provider: providerSchema,
   /** When `ingest-<id>` runs. */
-  schedule,
+  schedule: scheduleSchema,
   /** Value fields the provider delivers (sensor) or the preprocessor derives (image). */
   fields: z.array(fieldName).min(1),
   /** A source is stale when its newest available observation is older than this (minutes); unset: learned from its delays. */
@@ -49,7 +49,7 @@ export const forecastConfigSchema = z
     sources: z.array(sourceSchema).min(1),
     target: z.strictObject({
       /** The source that observes the target. */
-      source: id,
+      source: idSchema,
       /** The field forecast. */
       field: fieldName,
       /** Unit shown with forecasts. */
@@ -62,7 +62,7 @@ export const forecastConfigSchema = z
         /** Issue slots are multiples of this many minutes; predict's schedule should match it. */
         cadenceMinutes: z.number().int().positive().max(24 * 60).default(10),
         /** When `predict` runs. */
-        schedule: schedule.default('%PREDICT_SCHEDULE%'),
+        schedule: scheduleSchema.default('%PREDICT_SCHEDULE%'),
       })
       .prefault({}),
   })

@@ -39,7 +39,7 @@ function renderLatest(d) {
 
 function renderHealth(d) {
   const r = d.health;
-  if (!r) { fill('card-health', h('p', { class: 'muted', text: 'Unavailable: /api/health did not answer.' })); return; }
+  if (!r) { fill('card-health', h('p', { class: 'muted', text: 'Unavailable: the health report did not load.' })); return; }
   const svc = r.services || {};
   const line = (name, s) => s ? name + (s.ok ? ' ok (' + s.latencyMs + ' ms)' : ' failing') : null;
   const reasons = Array.isArray(r.reasons) ? r.reasons : [];
@@ -53,7 +53,7 @@ function renderHealth(d) {
 
 function renderBudget(d) {
   const b = d.health ? d.health.budget : null;
-  if (!b) { fill('card-budget', h('p', { class: 'muted', text: d.health ? 'This deployment reports no budget.' : 'Unavailable: /api/health did not answer.' })); return; }
+  if (!b) { fill('card-budget', h('p', { class: 'muted', text: d.health ? 'This deployment reports no budget.' : 'Unavailable: the health report did not load.' })); return; }
   const s = b.budget;
   const parts = [h('p', null, badge(b.state, b.state), b.stale ? h('span', { class: 'muted small', text: ' (last known)' }) : null)];
   if (s) {
@@ -79,17 +79,19 @@ function renderSources(d) {
   const body = document.querySelector('#sources-table tbody');
   body.replaceChildren();
   const sources = d.health && Array.isArray(d.health.sources) ? d.health.sources : null;
-  if (!sources) { body.append(h('tr', null, h('td', { colspan: 7, class: 'muted', text: 'Unavailable: /api/health did not answer.' }))); return; }
+  if (!sources) { body.append(h('tr', null, h('td', { colspan: 7, class: 'muted', text: 'Unavailable: the health report did not load.' }))); return; }
   for (const s of sources) {
     const at = (s.sites || []).find((x) => x.site === d.site);
     if (!at) continue;
     const swatch = h('span', { class: 'swatch' });
     swatch.style.background = sourceColor.get(s.id) || '#94a3b8';
+    // A source whose provider settings are unset in this deployment: say so where its freshness would be.
     const name = h('ul', { class: 'chips' }, chip(s.id, 'idle', sourceColor.get(s.id)));
+    const notConfigured = typeof s.notConfigured === 'string' ? h('div', { class: 'muted small', 'data-testid': 'not-configured', text: s.notConfigured }) : null;
     const limit = at.stalenessLimit && Number.isFinite(at.stalenessLimit.minutes) ? Math.round(at.stalenessLimit.minutes) + ' min (' + at.stalenessLimit.basis + ')' : '-';
     const breaker = s.breaker ? s.breaker.state : '-';
     body.append(h('tr', { 'data-source': s.id },
-      h('td', null, name),
+      h('td', null, name, notConfigured),
       h('td', { text: s.kind }),
       h('td', { text: at.newestObservedAt ? fmtDateTime(Date.parse(at.newestObservedAt)) : 'never seen' }),
       h('td', { text: fmtAge(at.ageMinutes) }),

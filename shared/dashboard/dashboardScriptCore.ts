@@ -1,7 +1,15 @@
 /** Part of the dashboard script: its settings, DOM and formatting helpers, the API calls and the refresh loop (see dashboardScript.ts). */
 export const DASHBOARD_SCRIPT_CORE = String.raw`
 const cfg = JSON.parse(document.getElementById('dashboard-config').textContent);
-const code = new URLSearchParams(location.search).get('code');
+// The page's data comes from its own routes under dashboard/, same-origin and without any key: in Azure the app's
+// authentication (Entra ID sign-in) protects them, locally nothing does. A key left in an old bookmark is dropped
+// from the address and never sent.
+const dataBase = cfg.apiBase + 'dashboard/';
+if (new URLSearchParams(location.search).has('code')) {
+  const q = new URLSearchParams(location.search);
+  q.delete('code');
+  history.replaceState(null, '', location.pathname + (q.toString() ? '?' + q.toString() : ''));
+}
 const LEAD_COLORS = ['#2563eb', '#db2777', '#ea580c', '#0d9488', '#7c3aed', '#65a30d'];
 const SOURCE_COLORS = ['#0284c7', '#f59e0b', '#10b981', '#8b5cf6', '#ef4444', '#64748b', '#ec4899', '#84cc16'];
 const MODEL_COLORS = ['#6366f1', '#14b8a6', '#f97316', '#a855f7', '#0ea5e9', '#84cc16', '#e11d48', '#78716c'];
@@ -65,21 +73,23 @@ function badge(text, kind) { return h('span', { class: 'badge ' + kind, text: te
 // ---- the API ----
 async function api(path, params) {
   const q = new URLSearchParams(params);
-  if (code) q.set('code', code);
   let res;
   try {
-    res = await fetch(cfg.apiBase + path + '?' + q.toString(), { headers: { accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' });
+    // An expired sign-in must show as a message, not as a login redirect the script follows across origins.
+    res = await fetch(dataBase + path + '?' + q.toString(), { headers: { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' }, cache: 'no-store', credentials: 'same-origin', redirect: 'manual' });
   } catch (err) {
     return { path: path, status: 0, body: null, detail: err && err.message ? err.message : String(err) };
   }
+  if (res.type === 'opaqueredirect') return { path: path, status: 401, body: null };
   let body = null;
   try { body = await res.json(); } catch (err) { body = null; }
   return { path: path, status: res.status, body: body };
 }
 function failure(r) {
-  const what = 'GET ' + cfg.apiBase + r.path;
+  const what = 'GET ' + dataBase + r.path;
   if (r.status === 0) return what + ': no answer (' + r.detail + ')';
-  if (r.status === 401 || r.status === 403) return what + ': ' + r.status + ', the endpoint needs a function key: open this page with ?code=<function key> in its address';
+  if (r.status === 401) return what + ': 401, not signed in (or the sign-in expired): reload the page to sign in';
+  if (r.status === 403) return what + ': 403, your account is not allowed to read this dashboard';
   const message = r.body && typeof r.body.error === 'string' ? r.body.error : 'no explanation given';
   return what + ': ' + r.status + ', ' + message;
 }

@@ -22,6 +22,8 @@ export interface HealthDeps {
   status: StatusStore;
   /** Each provider's circuit breaker; without it the report shows none. */
   breakers?: BreakerStateReader;
+  /** Sources whose provider settings are not set (their ingestion fails until they are). */
+  brokenSources?: readonly { sourceId: string; message: string }[];
 }
 
 export interface ServiceCheck {
@@ -43,6 +45,8 @@ export interface SourceHealth {
     stalenessLimit: { minutes: number; basis: string; samples: number };
   }[];
   lastIngest: RunStatus | null;
+  /** Why the source cannot be read at all in this deployment (an unset app setting), when it cannot. */
+  notConfigured?: string;
   /** The provider's circuit breaker (null when it could not be read). */
   breaker: BreakerReport | null;
 }
@@ -89,7 +93,9 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   if (!blobStorage.ok) reasons.push(`Blob Storage does not answer: ${blobStorage.error}`);
   if (!cosmosDb.ok) reasons.push(`Cosmos DB does not answer: ${cosmosDb.error}`);
 
-  const sources: SourceHealth[] = config.sources.map((s) => ({ id: s.id, kind: s.kind, sites: [], lastIngest: null, breaker: null }));
+  const broken = new Map((deps.brokenSources ?? []).map((b) => [b.sourceId, b.message]));
+  const sources: SourceHealth[] = config.sources.map((s) => ({ id: s.id, kind: s.kind, sites: [], lastIngest: null, ...(broken.has(s.id) ? { notConfigured: broken.get(s.id) } : {}), breaker: null }));
+  for (const message of broken.values()) reasons.push(message);
   const serving: HealthReport['model']['serving'] = [];
   let champion: string | null = null;
   let lastPrediction: RunStatus | null = null;

@@ -4,8 +4,9 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { blobServiceFromSettings } from '../storage/blobServiceFromSettings';
 import type { ForecastConfig } from '../config/ForecastConfig';
-import { loadConfig } from '../config/loadConfig';
 import { allowHttpProviders } from '../config/allowHttpProviders';
+import { loadConfigBySource } from '../config/loadConfig';
+import { SourceNotConfiguredError } from '../config/SourceNotConfiguredError';
 import { CosmosForecastStore } from '../forecast/CosmosForecastStore';
 import type { ForecastStore } from '../forecast/ForecastStore';
 import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
@@ -36,6 +37,8 @@ export interface Services {
   registry: ModelRegistry;
   models: ModelSource;
   status: StatusStore;
+  /** Sources whose provider refers to unset app settings (health names them; their ingestion fails). */
+  brokenSources?: readonly SourceNotConfiguredError[];
   /** The source's provider, through the adapter of its protocol. */
   provider(sourceId: string): ProviderAdapter;
 }
@@ -44,7 +47,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Builds the services from app settings: Azure with a managed identity, or the local emulators by their keys. */
 export function createServices(env: Env = process.env): Services {
-  const config = loadConfig(env);
+  const { config, broken } = loadConfigBySource(env);
   const settings = readAppSettings(env);
   const credential = !settings.storageConnectionString || !settings.cosmosKey ? new DefaultAzureCredential() : undefined;
 
@@ -67,7 +70,8 @@ export function createServices(env: Env = process.env): Services {
   const clock = clockFromSettings(env);
   const runtime = new OnnxModelRuntime();
   const registry = new ModelRegistry(blobs, clock);
-  const providers = new Map(config.sources.map((s) => [s.id, createProviderAdapter(s, config, fetch, clock, { allowHttp: allowHttpProviders(env) })]));
+  const brokenById = new Map(broken.map((b) => [b.sourceId, b]));
+  const providers = new Map(config.sources.filter((s) => !brokenById.has(s.id)).map((s) => [s.id, createProviderAdapter(s, config, fetch, clock, { allowHttp: allowHttpProviders(env) })]));
   return {
     config,
     clock,
@@ -76,8 +80,11 @@ export function createServices(env: Env = process.env): Services {
     forecasts: new CosmosForecastStore(container),
     registry,
     status: new StatusStore(blobs),
+    brokenSources: broken,
     models: new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime)),
     provider(sourceId: string): ProviderAdapter {
+      const unset = brokenById.get(sourceId);
+      if (unset) throw new SourceNotConfiguredError(unset.sourceId, unset.unset);
       const client = providers.get(sourceId);
       if (!client) throw new Error(`no configured source "${sourceId}"; expected one of ${[...providers.keys()].join(', ')}`);
       return client;

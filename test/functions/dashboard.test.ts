@@ -7,6 +7,7 @@ import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/fu
 import { makeDashboardAssetHandler, makeDashboardHandler } from '../../functions/dashboard';
 import { DASHBOARD_CSP } from '../../shared/dashboard/dashboardHeaders';
 import type { DashboardClientConfig } from '../../shared/dashboard/dashboardPage';
+import { DASHBOARD_SCRIPT } from '../../shared/dashboard/dashboardScript';
 import { FixedClock } from '../support/fixedClock';
 import { testConfig, testServices } from '../support/testServices';
 
@@ -123,4 +124,11 @@ test('assets: any other name is a 404 that reads nothing from disk', async () =>
     assert.equal(res.status, 404, JSON.stringify(name));
     assert.equal(text(res), 'no such dashboard asset\n');
   }
+});
+
+test('the script reads the dashboard routes same-origin and sends no key, whatever the address carries', () => {
+  assert.match(DASHBOARD_SCRIPT, /const dataBase = cfg\.apiBase \+ 'dashboard\/';/);
+  assert.doesNotMatch(DASHBOARD_SCRIPT, /set\('code'/, 'no key is added to a request');
+  assert.match(DASHBOARD_SCRIPT, /q\.delete\('code'\)/, 'a key in an old bookmark is dropped from the address');
+  assert.match(DASHBOARD_SCRIPT, /credentials: 'same-origin'/);
 });

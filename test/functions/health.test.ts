@@ -2,14 +2,15 @@ import '../support/testEnv';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { makeHealthHandler } from '../../functions/health';
+import { makeHealthDetailsHandler, makeLivenessHandler, type Liveness } from '../../functions/health';
+import { SourceNotConfiguredError } from '../../shared/config/SourceNotConfiguredError';
 import { ForecastStoreUnavailableError } from '../../shared/forecast/ForecastStore';
 import type { HealthReport } from '../../shared/health/checkHealth';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
 import { testServices } from '../support/testServices';
 
-const request = () => new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/health' });
+const request = () => new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/health/details' });
 
 async function seed(s: ReturnType<typeof testServices>, source: string, ageMinutes: number): Promise<void> {
   const t = new Date(s.clock.now().getTime() - ageMinutes * 60_000);
@@ -29,7 +30,7 @@ test('health is 200 and degraded while forecasting without a source, naming what
   await seed(s, 'site-meter', 40);
   await seed(s, 'weather', 40);
   await s.status.record('ingest-weather', { at: '2026-06-01T12:00:00Z', ok: false, summary: 'provider "weather": GET /observations answered HTTP 503' });
-  const res = await makeHealthHandler(() => s)(request(), new InvocationContext());
+  const res = await makeHealthDetailsHandler(() => s)(request(), new InvocationContext());
   assert.equal(res.status, 200);
   const h = res.jsonBody as HealthReport;
   assert.equal(h.status, 'degraded');
@@ -47,7 +48,7 @@ test('health is 200 and degraded while forecasting without a source, naming what
 
 test('health is 503 with the reason when no model can run', async () => {
   const s = testServices(new FixedClock(new Date('2026-06-01T12:05:00Z')));
-  const res = await makeHealthHandler(() => s)(request(), new InvocationContext());
+  const res = await makeHealthDetailsHandler(() => s)(request(), new InvocationContext());
   assert.equal(res.status, 503);
   const h = res.jsonBody as HealthReport;
   assert.equal(h.status, 'down');
@@ -58,9 +59,68 @@ test('health is 503 when Cosmos DB does not answer, without internals in the ans
   const s = testServices(new FixedClock(new Date('2026-06-01T12:05:00Z')));
   await seed(s, 'site-meter', 40);
   s.forecasts.failWith = new ForecastStoreUnavailableError('Cosmos DB could not read the latest forecast: connect ECONNREFUSED');
-  const res = await makeHealthHandler(() => s)(request(), new InvocationContext());
+  const res = await makeHealthDetailsHandler(() => s)(request(), new InvocationContext());
   assert.equal(res.status, 503);
   const h = res.jsonBody as HealthReport;
   assert.equal(h.services.cosmosDb.ok, false);
   assert.doesNotMatch(JSON.stringify(h), /at .*\.js:\d+/);
+});
+
+test('/api/health is liveness only: up, since the process started, checked now; nothing else, no store touched', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:05:00Z'));
+  const res = await makeLivenessHandler({ clock, startedAt: new Date('2026-06-01T11:00:00Z') })(new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/health' }), new InvocationContext());
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.jsonBody as Liveness, { status: 'up', since: '2026-06-01T11:00:00.000Z', checkedAt: '2026-06-01T12:05:00.000Z' });
+  assert.equal((res.headers as Record<string, string>)['cache-control'], 'no-store');
+});
+
+test('details are checked once per 30 s of the clock: a second call within it is served the kept report, a later one checks again', async () => {
+  const s = testServices(new FixedClock(new Date('2026-06-01T12:05:00Z')));
+  await seed(s, 'site-meter', 40);
+  let reads = 0;
+  const read = s.status.read.bind(s.status);
+  s.status.read = (name) => {
+    reads++;
+    return read(name);
+  };
+  const handler = makeHealthDetailsHandler(() => s);
+  const first = (await handler(request(), new InvocationContext())).jsonBody as HealthReport;
+  const perCheck = reads;
+  assert.ok(perCheck > 0);
+  const clock = s.clock as FixedClock;
+  clock.set('2026-06-01T12:05:29Z');
+  const [a, b] = await Promise.all([handler(request(), new InvocationContext()), handler(request(), new InvocationContext())]);
+  assert.equal(reads, perCheck, 'no store read within 30 s');
+  assert.equal((a.jsonBody as HealthReport).checkedAt, first.checkedAt);
+  assert.equal((b.jsonBody as HealthReport).checkedAt, first.checkedAt);
+  clock.set('2026-06-01T12:05:30Z');
+  const [c, d] = await Promise.all([handler(request(), new InvocationContext()), handler(request(), new InvocationContext())]);
+  assert.equal(reads, 2 * perCheck, 'one new check for two concurrent callers after 30 s');
+  assert.equal((c.jsonBody as HealthReport).checkedAt, '2026-06-01T12:05:30.000Z');
+  assert.equal((d.jsonBody as HealthReport).checkedAt, '2026-06-01T12:05:30.000Z');
+  const uncached = makeHealthDetailsHandler(() => s, { maxAgeMs: 0 });
+  await uncached(request(), new InvocationContext());
+  await uncached(request(), new InvocationContext());
+  assert.equal(reads, 4 * perCheck, 'maxAgeMs 0 checks every time');
+});
+
+test('a failed check is not kept: the next call checks again', async () => {
+  const s = testServices(new FixedClock(new Date('2026-06-01T12:05:00Z')));
+  let fail = true;
+  const check = makeHealthDetailsHandler(() => {
+    if (fail) throw new Error('services could not be built');
+    return s;
+  });
+  assert.equal((await check(request(), new InvocationContext())).status, 503);
+  fail = false;
+  assert.notEqual(((await check(request(), new InvocationContext())).jsonBody as HealthReport).sources, undefined);
+});
+
+test('details name a source whose provider settings are not set, in its entry and in the reasons', async () => {
+  const s = testServices(new FixedClock(new Date('2026-06-01T12:05:00Z')));
+  s.brokenSources = [new SourceNotConfiguredError('weather', [{ setting: 'WEATHER_KEY', path: 'sources[2].provider.auth.value' }])];
+  const h = (await makeHealthDetailsHandler(() => s)(request(), new InvocationContext())).jsonBody as HealthReport;
+  assert.match(h.sources.find((x) => x.id === 'weather')?.notConfigured ?? '', /source "weather" is not configured: sources\[2\]\.provider\.auth\.value refers to the app setting "WEATHER_KEY", which is not set/);
+  assert.equal(h.sources.find((x) => x.id === 'site-meter')?.notConfigured, undefined);
+  assert.ok(h.reasons.some((r) => r.includes('"WEATHER_KEY"')));
 });

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { makeActualsHandler } from '../../functions/actuals';
 import { makeDashboardAssetHandler, makeDashboardHandler } from '../../functions/dashboard';
 import { FORECAST_QUERY_LIMITS, makeForecastHandler } from '../../functions/forecast';
-import { makeHealthHandler } from '../../functions/health';
+import { makeHealthDetailsHandler, makeLivenessHandler } from '../../functions/health';
 import type { Forecast } from '../../shared/forecast/Forecast';
 import { ForecastStoreUnavailableError } from '../../shared/forecast/ForecastStore';
 import { FixedClock } from '../support/fixedClock';
@@ -15,13 +15,14 @@ import { testServices } from '../support/testServices';
 const NOW = new Date('2026-06-01T12:00:00Z');
 const services = testServices(new FixedClock(NOW));
 const forecastHandler = makeForecastHandler(() => services);
-const healthHandler = makeHealthHandler(() => services);
+const healthHandler = makeHealthDetailsHandler(() => services);
 const logs: string[] = [];
 const context = (functionName: string) => new InvocationContext({ functionName, logHandler: (_level, ...args) => logs.push(args.map(String).join(' ')) });
 /** A GET with the query string exactly as given (repeated and odd parameters kept, as a client sends them). */
 const get = (path: string, query: string) => new HttpRequest({ method: 'GET', url: `http://localhost:7071/api/${path}${query ? `?${query}` : ''}` });
 const forecast = (query: string) => forecastHandler(get('forecast', query), context('forecast'));
-const health = (query: string) => healthHandler(get('health', query), context('health'));
+const health = (query: string) => healthHandler(get('health/details', query), context('health-details'));
+const liveness = (query: string) => makeLivenessHandler()(get('health', query), context('health'));
 const actualsHandler = makeActualsHandler(() => services);
 const dashboardHandler = makeDashboardHandler(() => services);
 const assetHandler = makeDashboardAssetHandler();
@@ -188,8 +189,10 @@ test('any query at all: the forecast endpoint answers 200, 400 or 404, never thr
   );
 });
 
-test('health takes no parameters: unknown ones are refused naming them; the function key is accepted', async () => {
-  assertRefused(await health('verbose=1'), /query parameter "verbose" is not supported; \/api\/health takes no parameters/, 'verbose');
+test('health and its details take no parameters: unknown ones are refused naming them; the function key is accepted', async () => {
+  assertRefused(await liveness('verbose=1'), /query parameter "verbose" is not supported; \/api\/health takes no parameters/, 'verbose');
+  assert.equal((await liveness('code=some-key')).status, 200);
+  assertRefused(await health('verbose=1'), /query parameter "verbose" is not supported; \/api\/health\/details takes no parameters/, 'verbose');
   assertRefused(await health('%3Cscript%3Ealert(1)%3C%2Fscript%3E='), /query parameter "<script>alert\(1\)<\/script>" is not supported/, 'script');
   assertRefused(await health(`x=${'y'.repeat(3000)}`), /the query string is \d+ characters long; at most 2048/, 'long');
   assertRefused(await health('code=k&%E2%80%AE=1'), /query parameter "\\u202e" is not supported/, 'bidi');
@@ -202,7 +205,7 @@ test('health never shows a stack trace, even when the check itself fails', async
   const broken = { ...testServices(new FixedClock(NOW)) };
   broken.registry = { champion: () => Promise.reject(new Error('boom')) } as unknown as typeof broken.registry;
   broken.status = { read: () => Promise.reject(Object.assign(new Error('ECONNREFUSED 127.0.0.1:10000'), { stack: 'Error: x\n    at Object.<anonymous> (/app/dist/shared/x.js:1:1)' })) } as unknown as typeof broken.status;
-  const res = await makeHealthHandler(() => broken)(get('health', ''), context('health'));
+  const res = await makeHealthDetailsHandler(() => broken)(get('health/details', ''), context('health-details'));
   assert.equal(res.status, 503);
   assert.doesNotMatch(JSON.stringify(res.jsonBody), /\.js:\d+|at Object/);
 });

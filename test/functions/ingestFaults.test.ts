@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 import { HttpRequest, InvocationContext, type Timer } from '@azure/functions';
-import { makeHealthHandler } from '../../functions/health';
+import { makeHealthDetailsHandler } from '../../functions/health';
 import { makeIngestHandler } from '../../functions/ingest';
 import type { HealthReport } from '../../shared/health/checkHealth';
 import { ProviderClient } from '../../shared/sources/ProviderClient';
@@ -73,7 +73,7 @@ test('an open breaker: ingest skips the call, records the skip, and /api/health 
   assert.equal(status?.ok, false);
   assert.match(status?.summary ?? '', /^skipped: circuit breaker of "weather" is open/);
 
-  const res = await makeHealthHandler(() => t.s)(new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/health' }), new InvocationContext());
+  const res = await makeHealthDetailsHandler(() => t.s)(new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/health/details' }), new InvocationContext());
   const report = res.jsonBody as HealthReport;
   const weather = report.sources.find((x) => x.id === 'weather')?.breaker;
   assert.deepEqual(weather, {

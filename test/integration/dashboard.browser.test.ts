@@ -117,17 +117,19 @@ test('the dashboard draws forecasts against actuals per lead, input freshness, t
   assert.match((await page.locator('#card-health').textContent()) ?? '', /ok|degraded|down/);
   assert.match((await page.locator('#card-latest').textContent()) ?? '', /\+20 min[\d,.]+ kW/);
 
-  // The function key the page was opened with goes with every data request; nothing leaves the app's origin.
-  const api = requests.filter((u) => /\/api\/(forecast|actuals|health)\?/.test(u));
+  // The data comes from the dashboard's own routes without any key: a key in an old bookmark is never sent and is
+  // dropped from the address; nothing leaves the app's origin.
+  const api = requests.filter((u) => /\/api\/dashboard\/(forecast|actuals|health)\?/.test(u));
   assert.ok(api.length >= 4, `${api.length} API requests`);
-  for (const u of api) assert.equal(new URL(u).searchParams.get('code'), KEY, u);
+  for (const u of requests.filter((r) => !/\/api\/dashboard\?/.test(r))) assert.ok(!u.includes(KEY), `no key in ${u}`);
+  assert.equal(new URL(page.url()).searchParams.get('code'), null, 'the key is gone from the address');
   for (const u of requests) assert.ok(u.startsWith(stack.httpUrl), `only the app is contacted: ${u}`);
   assert.deepEqual(problems, [], 'no console errors, CSP violations or script errors');
 
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
-  // Choosing another window refreshes in place and keeps the key in the address.
+  // Choosing another window refreshes in place, in the address too.
   const before = Number(await page.locator('body').getAttribute('data-refreshes'));
   await page.selectOption('#hours', '24');
   // (waitForFunction would evaluate a string in the page, which the page's CSP rightly refuses.)
@@ -137,22 +139,22 @@ test('the dashboard draws forecasts against actuals per lead, input freshness, t
     await sleep(100);
   }
   const address = new URL(page.url());
-  assert.deepEqual([address.searchParams.get('hours'), address.searchParams.get('code')], ['24', KEY]);
+  assert.deepEqual([address.searchParams.get('hours'), address.searchParams.get('code')], ['24', null]);
   await page.close();
 });
 
 test('no data yet and failing API calls are shown as such', { skip, timeout: 60_000 }, async () => {
   assert.ok(browser && stack);
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-  // As a fresh deployment answers: no forecasts, nothing observed; and the actuals endpoint refusing a missing key.
-  await page.route(/\/api\/forecast\?/, (route) => {
+  // As a fresh deployment answers: no forecasts, nothing observed; and the actuals route refusing an expired sign-in.
+  await page.route(/\/api\/dashboard\/forecast\?/, (route) => {
     const ranged = new URL(route.request().url()).searchParams.has('from');
     return ranged ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ forecasts: [] }) }) : route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: 'no forecast for site "park-1" yet' }) });
   });
-  await page.route(/\/api\/actuals\?/, (route) => route.fulfill({ status: 401, body: '' }));
+  await page.route(/\/api\/dashboard\/actuals\?/, (route) => route.fulfill({ status: 401, body: '' }));
   await page.goto(`${stack.httpUrl}/api/dashboard?site=park-1`);
   await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
-  assert.match((await page.locator('#errors').textContent()) ?? '', /GET \/api\/actuals: 401, the endpoint needs a function key: open this page with \?code=<function key>/);
+  assert.match((await page.locator('#errors').textContent()) ?? '', /GET \/api\/dashboard\/actuals: 401, not signed in \(or the sign-in expired\): reload the page to sign in/);
   assert.match((await page.locator('#card-model').textContent()) ?? '', /No forecast yet for park-1/);
   for (const selector of ['figure[data-lead="20"] .empty', '#freshness-chart .empty', '#model-timeline .empty']) {
     assert.match((await page.locator(selector).textContent()) ?? '', /No data yet/, selector);
