@@ -57,7 +57,7 @@ signed_in_object_id() {
 check_permissions() {
   local oid="$1" rg_id="$2" permissions missing assignments unconditional conditions role lacking=""
   permissions="$(az rest --method get --url "${rg_id}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01" --output json)" ||
-    fail "cannot read the permissions of the service connection's principal $oid on $rg_id"
+    fail "cannot read the permissions of the service connection's principal $oid on resource group $RESOURCE_GROUP"
   # An action is allowed when one permission entry has an action pattern matching it and no notAction matching it.
   missing="$(jq -r --arg required "$required_actions" '
       def rx: "^" + (gsub("\\."; "\\.") | gsub("\\*"; ".*")) + "$";
@@ -72,7 +72,7 @@ check_permissions() {
   # roleAssignments/write is allowed; when it comes only from conditional assignments, each condition must let through
   # every role the templates assign, or the deployment would fail halfway, at the first role it may not assign.
   assignments="$(az rest --method get --url "${rg_id}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&\$filter=principalId%20eq%20'${oid}'" --output json)" ||
-    fail "cannot list the role assignments of the service connection's principal $oid on $rg_id"
+    fail "cannot list the role assignments of the service connection's principal $oid on resource group $RESOURCE_GROUP"
   unconditional="$(jq -r --arg admins "$admin_roles" '[.value[].properties | select((.roleDefinitionId | split("/") | last) as $r | $admins | split(" ") | index($r)) | select((.condition // "") == "")] | length' <<<"$assignments")"
   conditions="$(jq -r --arg admins "$admin_roles" '[.value[].properties | select((.roleDefinitionId | split("/") | last) as $r | $admins | split(" ") | index($r)) | .condition // empty] | join("\n")' <<<"$assignments")"
   if [ "$unconditional" = "0" ] && [ -n "$conditions" ]; then
@@ -174,7 +174,9 @@ az bicep version
 az group show --name "$RESOURCE_GROUP" --output none 2>/dev/null ||
   fail "resource group $RESOURCE_GROUP does not exist or the service connection cannot read it"
 subscription_id="$(az account show --query id --output tsv)"
-rg_id="/subscriptions/${subscription_id}/resourceGroups/${RESOURCE_GROUP}"
+# az rest takes whole URLs: Resource Manager of the cloud the CLI is signed in to (https://management.azure.com/ in Azure).
+arm="$(az cloud show --query endpoints.resourceManager --output tsv)"
+rg_id="${arm%/}/subscriptions/${subscription_id}/resourceGroups/${RESOURCE_GROUP}"
 
 principal="$(signed_in_object_id)"
 [ -n "$principal" ] || fail "cannot tell the object id of the signed-in principal from its token"

@@ -23,6 +23,7 @@ case "$require_healthy" in
     case "$previously" in
       true) require_healthy=true; echo "a later deployment of this environment: the app must be healthy and forecast" ;;
       false) require_healthy=false; echo "the first deployment of this environment: no data yet, so a running app with answering stores is enough" ;;
+      '') require_healthy=false; echo "PREVIOUSLY_DEPLOYED is not set (a run by hand): treated as a first deployment; set REQUIRE_HEALTHY=true to demand a forecast" ;;
       *) echo "##vso[task.logissue type=error]REQUIRE_HEALTHY=auto needs PREVIOUSLY_DEPLOYED true or false (deploy-infra.sh create sets previouslyDeployed), not \"${PREVIOUSLY_DEPLOYED:-}\""; exit 1 ;;
     esac
     ;;

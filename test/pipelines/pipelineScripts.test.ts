@@ -87,8 +87,9 @@ function environment(options: { previous?: 'Succeeded' | 'Failed' | 'none'; budg
     az(/^bicep (install|version)/, { stdout: 'Bicep CLI version 0.49.2 (1a2b3c4d5e)\n' }),
     az(/^group show --name rg-stay-up-forecasting-dev/),
     az(/^account show --query id --output tsv$/, { stdout: `${SUB}\n` }),
+    az(/^cloud show --query endpoints\.resourceManager --output tsv$/, { stdout: 'https://management.azure.com/\n' }),
     az(/^account get-access-token --query accessToken --output tsv$/, { stdout: `${TOKEN}\n` }),
-    az(/Microsoft\.Authorization\/permissions\?api-version=/, { stdout: json({ value: options.permissions ?? [CONTRIBUTOR, RBAC_ADMIN_PERMISSIONS] }) }),
+    az(/^rest --method get --url https:\/\/management\.azure\.com\/subscriptions\/3f2b1c9e-0d4a-4b8e-9c7f-5a6d1e2f3b4c\/resourceGroups\/rg-stay-up-forecasting-dev\/providers\/Microsoft\.Authorization\/permissions\?api-version=/, { stdout: json({ value: options.permissions ?? [CONTRIBUTOR, RBAC_ADMIN_PERMISSIONS] }) }),
     az(/Microsoft\.Authorization\/roleAssignments\?api-version=.*principalId%20eq%20'6a1d2c3b/, {
       stdout: json({ value: options.assignments ?? [roleAssignment('b24988ac-6180-42a0-ab88-20f7382dd24c'), roleAssignment(RBAC_ADMIN, constrainRoles(Object.values(ROLE_IDS)))] }),
     }),
@@ -294,6 +295,12 @@ describe('smoke-test.sh decides from the first deployment whether to demand a fo
     assert.equal(run.status, 1);
     assert.match(run.stdout, /a later deployment of this environment: the app must be healthy and forecast/);
     assert.match(run.stdout, /GET \/api\/health did not pass after 2 attempts \(last HTTP 503\)/);
+  });
+
+  test('by hand (REQUIRE_HEALTHY and PREVIOUSLY_DEPLOYED unset): treated as a first deployment, and says so', () => {
+    const run = runScript('pipelines/scripts/smoke-test.sh', { env: SMOKE_ENV, rules: noDataYet });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /PREVIOUSLY_DEPLOYED is not set \(a run by hand\): treated as a first deployment; set REQUIRE_HEALTHY=true to demand a forecast/);
   });
 
   test('auto without the deployment\'s answer, or a value that is none of true/false/auto, fails naming the value', () => {
