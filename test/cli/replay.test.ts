@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEAD_LETTER_CONTAINER, DeadLetterFormatError, deadLetteredImages } from '../../cli/deadLetteredImages';
-import { runReplay } from '../../cli/replay';
+import { offlineSettings, runReplay } from '../../cli/replay';
+import { loadConfig } from '../../shared/config/loadConfig';
+import { PROJECT_ROOT } from '../../cli/cliSettings';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
 import { skyPng } from '../support/images';
@@ -125,4 +127,12 @@ describe('npm run replay', () => {
     await assert.rejects(runReplay(['--everything'], {}), (e: Error) => /--everything/.test(e.message) && /npm run replay -- \[options\]/.test(e.message));
     await assert.rejects(runReplay([], {}, () => undefined), /no stored data to read|names no storage account/);
   });
+});
+
+test('replay loads the shipped configuration without the providers\' endpoints and keys, which it never uses', () => {
+  assert.throws(() => loadConfig({}, PROJECT_ROOT), /SITE_METER_KEY/, 'the app itself needs them');
+  const config = loadConfig(offlineSettings({}), PROJECT_ROOT);
+  assert.ok(config.sources.some((s) => s.kind === 'image'), 'the image sources and sites replay needs');
+  const set = offlineSettings({ SITE_METER_KEY: 'real' });
+  assert.equal(set['SITE_METER_KEY'], 'real', 'a setting that is there is kept');
 });
