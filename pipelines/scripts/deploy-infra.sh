@@ -183,8 +183,16 @@ principal="$(signed_in_object_id)"
 if [ "$(tr '[:upper:]' '[:lower:]' <<<"${SKIP_PERMISSION_CHECK:-false}")" != "true" ]; then
   check_permissions "$principal" "$rg_id"
 fi
-# The pipeline trains and replays dead letters as this principal: main.bicep gives it its data role.
-export PIPELINE_PRINCIPAL_ID="${PIPELINE_PRINCIPAL_ID:-$principal}"
+# The pipeline trains and replays dead letters as this principal: main.bicep gives it its data role. A person deploying
+# by hand is not the pipeline (and a role assignment for a user named as a service principal fails): none then.
+if [ -z "${PIPELINE_PRINCIPAL_ID:-}" ]; then
+  if [ "$(az account show --query user.type --output tsv)" = "servicePrincipal" ]; then
+    PIPELINE_PRINCIPAL_ID="$principal"
+  else
+    echo "signed in as a user: no pipelinePrincipalId (add yourself to operators in the parameter file to train or replay)"
+  fi
+fi
+export PIPELINE_PRINCIPAL_ID="${PIPELINE_PRINCIPAL_ID:-}"
 
 previous_outputs="$(deployment_outputs)"
 previous_state="$(az deployment group show --resource-group "$RESOURCE_GROUP" --name "$deployment" --query properties.provisioningState --output tsv 2>/dev/null || true)"

@@ -80,13 +80,14 @@ const az = (match: RegExp, answer: Omit<FakeRule, 'command' | 'match'> = {}): Fa
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
 
 /** The answers every whatIf/create run needs; `previous` is the state of the environment's deployment. */
-function environment(options: { previous?: 'Succeeded' | 'Failed' | 'none'; budgetStart?: string; permissions?: object[]; assignments?: object[] }): FakeRule[] {
+function environment(options: { previous?: 'Succeeded' | 'Failed' | 'none'; budgetStart?: string; permissions?: object[]; assignments?: object[]; user?: boolean }): FakeRule[] {
   const previous = options.previous ?? 'Succeeded';
   const notFound = { exitCode: 3, stderr: "ERROR: (DeploymentNotFound) Deployment 'forecast-dev' could not be found.\n" };
   return [
     az(/^bicep (install|version)/, { stdout: 'Bicep CLI version 0.49.2 (1a2b3c4d5e)\n' }),
     az(/^group show --name rg-stay-up-forecasting-dev/),
     az(/^account show --query id --output tsv$/, { stdout: `${SUB}\n` }),
+    az(/^account show --query user\.type --output tsv$/, { stdout: options.user ? 'user\n' : 'servicePrincipal\n' }),
     az(/^cloud show --query endpoints\.resourceManager --output tsv$/, { stdout: 'https://management.azure.com/\n' }),
     az(/^account get-access-token --query accessToken --output tsv$/, { stdout: `${TOKEN}\n` }),
     az(/^rest --method get --url https:\/\/management\.azure\.com\/subscriptions\/3f2b1c9e-0d4a-4b8e-9c7f-5a6d1e2f3b4c\/resourceGroups\/rg-stay-up-forecasting-dev\/providers\/Microsoft\.Authorization\/permissions\?api-version=/, { stdout: json({ value: options.permissions ?? [CONTRIBUTOR, RBAC_ADMIN_PERMISSIONS] }) }),
@@ -135,6 +136,14 @@ describe('deploy-infra.sh create', () => {
     const run = runScript('pipelines/scripts/deploy-infra.sh', { args: ['create'], env: ENV, rules: environment({ previous: 'Failed' }), record: RECORD });
     assert.equal(run.status, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /##vso\[task\.setvariable variable=previouslyDeployed\]false/);
+  });
+
+  test('signed in as a person (by hand), gives no pipeline principal a role, and says how to get one', () => {
+    const run = runScript('pipelines/scripts/deploy-infra.sh', { args: ['create'], env: ENV, rules: environment({ user: true }), record: RECORD });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const create = run.calls.find((c) => c.args.slice(0, 3).join(' ') === 'deployment group create');
+    assert.equal(create?.env['PIPELINE_PRINCIPAL_ID'], '');
+    assert.match(run.stdout, /signed in as a user: no pipelinePrincipalId \(add yourself to operators/);
   });
 
   test('whatIf previews with the same budget start, and changes nothing', () => {
