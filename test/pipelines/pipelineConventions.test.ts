@@ -97,6 +97,9 @@ describe('pipeline conventions', () => {
     assert.equal(smokeEnv['PREVIOUSLY_DEPLOYED'], '$(previouslyDeployed)');
     const deploy = entry('deploy.yml').raw as YamlMap;
     for (const s of (deploy['stages'] as YamlMap[]).slice(1)) assert.ok(!('requireHealthy' in (s['parameters'] as YamlMap)), 'no environment forces requireHealthy: its first deployment has no data');
+    // The package upload runs as an identity whose role was created minutes before on a first deployment.
+    const deployApp = tasksOf([template('steps/deploy-app.yml')]).find((t) => /^AzureFunctionApp@/.test(t.task));
+    assert.ok(Number(deployApp?.step['retryCountOnTaskFailure']) >= 1, 'the app deployment is retried while its new role applies');
   });
 
   test('ci.yml: pull requests and pushes to main; test results published whatever happened; the package as artifact', () => {
