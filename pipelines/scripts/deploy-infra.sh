@@ -75,6 +75,11 @@ check_permissions() {
     fail "cannot list the role assignments of the service connection's principal $oid on resource group $RESOURCE_GROUP"
   unconditional="$(jq -r --arg admins "$admin_roles" '[.value[].properties | select((.roleDefinitionId | split("/") | last) as $r | $admins | split(" ") | index($r)) | select((.condition // "") == "")] | length' <<<"$assignments")"
   conditions="$(jq -r --arg admins "$admin_roles" '[.value[].properties | select((.roleDefinitionId | split("/") | last) as $r | $admins | split(" ") | index($r)) | .condition // empty] | join("\n")' <<<"$assignments")"
+  # The permissions list carries the condition of each conditional grant too (an assignment through a group, a custom
+  # role): those that grant roleAssignments/write count as well.
+  conditions="$conditions
+$(jq -r '[.value[] | select(any(.actions[]?; ascii_downcase == "microsoft.authorization/roleassignments/write" or . == "*")) | .condition // empty] | join("\n")' <<<"$permissions")"
+  conditions="$(grep -v '^$' <<<"$conditions" || true)"
   if [ "$unconditional" = "0" ] && [ -n "$conditions" ]; then
     for role in $assigned_roles; do
       grep -qi "$role" <<<"$conditions" || lacking="$lacking $role"

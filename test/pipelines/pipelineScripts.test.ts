@@ -187,6 +187,13 @@ describe('deploy-infra.sh create', () => {
     assert.deepEqual(run.lines('az').filter((l) => /^deployment group create/.test(l)), []);
   });
 
+  test('with the role-assigning grant coming through a group (only the permissions list shows its condition), still checks the condition', () => {
+    const conditional = { ...RBAC_ADMIN_PERMISSIONS, condition: constrainRoles([ROLE_IDS.blobContributor]), conditionVersion: '2.0' };
+    const run = runScript('pipelines/scripts/deploy-infra.sh', { args: ['create'], env: ENV, rules: environment({ permissions: [CONTRIBUTOR, conditional], assignments: [] }) });
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, new RegExp(`does not allow the role definition id\\(s\\) ${ROLE_IDS.blobOwner} ${ROLE_IDS.queueContributor} ${ROLE_IDS.metricsPublisher} ${ROLE_IDS.costReader},`));
+  });
+
   test('with Owner (no condition), passes the check', () => {
     const owner = { actions: ['*'], notActions: [], dataActions: [], notDataActions: [] };
     const run = runScript('pipelines/scripts/deploy-infra.sh', { args: ['create'], env: ENV, rules: environment({ permissions: [owner], assignments: [roleAssignment('8e3af657-a8ff-443c-a75c-2fe8c4bcb635')] }) });
