@@ -1,6 +1,7 @@
 // The stay-up forecasting system on Azure: one storage account, one Flex Consumption Function App, Cosmos DB
 // serverless, Application Insights on a capped Log Analytics workspace, Event Grid for the blob trigger, and a
-// budget with actual and forecasted cost alerts. Everything connects by managed identity; no keys.
+// budget with actual and forecasted cost alerts. Everything connects by managed identity; no keys. The Event Grid
+// subscription of the blob trigger is imageEvents.bicep, deployed once the code runs.
 targetScope = 'resourceGroup'
 
 import {
@@ -63,15 +64,18 @@ param forecastRetentionDays int = 90
 @allowed([512, 2048, 4096])
 param functionInstanceMemoryMB int = 2048
 
+// Flex Consumption scales each function group out to at most 1000 instances, and accepts no cap below 40
+// (learn.microsoft.com/azure/azure-functions/flex-consumption-plan). This app needs one or two instances; 40 is the
+// tightest cap the plan allows, so a runaway trigger costs at most 40 instances' time.
 @description('Optional. Upper bound of on-demand instances per function group; 40 is the lowest Flex Consumption accepts in every region.')
 @minValue(40)
 @maxValue(1000)
 param functionMaximumInstanceCount int = 40
 
-@description('Optional. Create the Event Grid subscription that runs preprocess-image on new blobs in images/. Its webhook key exists only after the first code deployment: false on the very first provisioning of an environment, then true.')
-param subscribeImageEvents bool = true
+@description('Optional. Object id of the deploying pipeline\'s service principal: it gets Storage Blob Data Contributor on the app\'s containers and the dead letters (retrain, replay), not on the package. pipelines/scripts/deploy-infra.sh sets it from the signed-in identity; none when empty.')
+param pipelinePrincipalId string = ''
 
-@description('Optional. Principals (a pipeline identity, engineers) that get Storage Blob Data Contributor for the train and models CLI.')
+@description('Optional. Other principals (engineers, groups) that get Storage Blob Data Contributor on the app\'s containers and the dead letters, for the train, models and replay CLI.')
 param operators operatorPrincipalType[] = []
 
 // ---- Logs -------------------------------------------------------------------------------------------------
@@ -91,10 +95,17 @@ param logRetentionDays int = 30
 @minValue(1)
 param budgetAmount int
 
-@description('Optional. First day of the first budget month (yyyy-MM-01); the current month when omitted.')
+// The Budgets API refuses to change the start date of an existing budget ("Start date of budgets cannot be updated"),
+// so a start of utcNow() fails every deployment from the second month on. pipelines/scripts/deploy-infra.sh reads the
+// existing budget's start date and passes it (BUDGET_START_DATE); only a new budget starts this month.
+@description('Optional. First day of the first budget month (yyyy-MM-01): the existing budget\'s start date, which cannot change; empty for a new budget, which then starts on the first of the current month.')
+@maxLength(10)
+param budgetStartDate string = ''
+
+@description('Optional. The first day of the current month (yyyy-MM-01), the start of a new budget; leave it to its default.')
 @minLength(10)
 @maxLength(10)
-param budgetStartDate string = utcNow('yyyy-MM-01')
+param firstDayOfThisMonth string = utcNow('yyyy-MM-01')
 
 @description('Optional. Budget notifications: percent of the amount, and whether actual or forecasted cost is compared.')
 @minLength(1)
@@ -115,6 +126,7 @@ var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, 
 var tags = union(additionalTags, { 'azd-env-name': environmentName, workload: workload })
 var names = {
   identity: 'id-${resourceToken}'
+  deploymentIdentity: 'idpkg-${resourceToken}'
   storage: 'st${resourceToken}'
   workspace: 'log-${resourceToken}'
   appInsights: 'appi-${resourceToken}'
@@ -128,6 +140,15 @@ var names = {
 var deploymentContainerName = 'app-package'
 // The app's containers (raw data, camera images, features, rejects, the model registry, cursors, latest forecasts).
 var dataContainerNames = ['raw', 'images', 'features', 'quarantine', 'models', 'state', 'forecasts']
+// The Functions host's own containers in AzureWebJobsStorage (timer locks and blob receipts; its keys). Created here
+// so the app's identity needs a role on them only, not on the account.
+var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
+// Events Event Grid gave up delivering to preprocess-image.
+var deadLetterContainerName = 'deadletter'
+var budgetStart = empty(budgetStartDate) ? firstDayOfThisMonth : budgetStartDate
+var checkedBudgetStart = length(budgetStart) == 10 && substring(budgetStart, 4, 1) == '-' && substring(budgetStart, 7, 3) == '-01'
+  ? budgetStart
+  : fail('budgetStartDate is "${budgetStartDate}"; expected yyyy-MM-01 (the first day of a month) or empty')
 var cosmosDatabaseName = 'forecasting'
 var cosmosContainerName = 'forecasts'
 
@@ -142,13 +163,22 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
+module deploymentIdentity 'modules/identity.bicep' = {
+  name: 'deploymentIdentity'
+  params: {
+    name: names.deploymentIdentity
+    location: location
+    tags: tags
+  }
+}
+
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
     name: names.storage
     location: location
     tags: tags
-    containerNames: concat(dataContainerNames, [deploymentContainerName])
+    containerNames: concat(dataContainerNames, hostContainerNames, [deploymentContainerName, deadLetterContainerName])
   }
 }
 
@@ -177,17 +207,35 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
+module systemTopic 'modules/systemTopic.bicep' = {
+  name: 'systemTopic'
+  params: {
+    name: names.systemTopic
+    location: location
+    tags: tags
+    storageAccountName: names.storage
+  }
+  dependsOn: [storage]
+}
+
 module roles 'modules/roleAssignments.bicep' = {
   name: 'roleAssignments'
   params: {
     appIdentityName: names.identity
+    deploymentIdentityName: names.deploymentIdentity
     storageAccountName: names.storage
+    appContainerNames: dataContainerNames
+    hostContainerNames: hostContainerNames
+    packageContainerName: deploymentContainerName
+    deadLetterContainerName: deadLetterContainerName
+    systemTopicName: names.systemTopic
     appInsightsName: names.appInsights
     cosmosAccountName: names.cosmos
+    pipelinePrincipalId: pipelinePrincipalId
     operators: operators
   }
   // Names are passed as known values (What-If can predict them); the order comes from here.
-  dependsOn: [identity, storage, monitoring, cosmos]
+  dependsOn: [identity, deploymentIdentity, storage, systemTopic, monitoring, cosmos]
 }
 
 module functionApp 'modules/functionApp.bicep' = {
@@ -199,6 +247,7 @@ module functionApp 'modules/functionApp.bicep' = {
     tags: tags
     identityResourceId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
+    deploymentIdentityResourceId: deploymentIdentity.outputs.resourceId
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
     deploymentContainerName: deploymentContainerName
@@ -222,20 +271,8 @@ module functionApp 'modules/functionApp.bicep' = {
   dependsOn: [roles, monitoring]
 }
 
-module eventGrid 'modules/eventGrid.bicep' = {
-  name: 'eventGrid'
-  params: {
-    systemTopicName: names.systemTopic
-    location: location
-    tags: tags
-    storageAccountName: names.storage
-    functionAppName: names.functionApp
-    triggerFunctionName: 'preprocess-image'
-    containerName: 'images'
-    subscribe: subscribeImageEvents
-  }
-  dependsOn: [storage, functionApp]
-}
+// The Event Grid subscription of preprocess-image is bicep/imageEvents.bicep, deployed after the code (its webhook
+// key exists only once the host runs): pipelines/scripts/deploy-infra.sh imageEvents.
 
 module actionGroup 'modules/actionGroup.bicep' = {
   name: 'actionGroup'
@@ -252,7 +289,7 @@ module budget 'modules/budget.bicep' = {
   params: {
     name: names.budget
     amount: budgetAmount
-    startDate: budgetStartDate
+    startDate: checkedBudgetStart
     alerts: budgetAlerts
     contactEmails: contactEmails
     contactGroups: [actionGroup.outputs.resourceId]
@@ -291,5 +328,14 @@ output budgetName string = budget.outputs.name
 @description('Scope of the budget (BUDGET_SCOPE): the resource group id.')
 output budgetScope string = resourceGroup().id
 
-@description('Event Grid system topic on the storage account.')
-output systemTopicName string = eventGrid.outputs.systemTopicName
+@description('Event Grid system topic on the storage account (bicep/imageEvents.bicep subscribes to it).')
+output systemTopicName string = systemTopic.outputs.name
+
+@description('Blob container of the events Event Grid could not deliver (npm run replay reads it).')
+output deadLetterContainerName string = deadLetterContainerName
+
+@description('Start date of the budget (yyyy-MM-01), which the Budgets API never lets change.')
+output budgetStartDate string = checkedBudgetStart
+
+@description('Role definition ids of the Azure role assignments this deployment makes.')
+output assignedRoleDefinitionIds string[] = roles.outputs.assignedRoleDefinitionIds

@@ -28,8 +28,13 @@ param providerKeys = {
 // secretVariables in pipelines/templates/steps/deploy-infra.yml. The shipped configuration needs none.
 param providerSecrets = {}
 
-// false only for the first provisioning of a new environment, before any code is deployed.
-param subscribeImageEvents = bool(readEnvironmentVariable('SUBSCRIBE_IMAGE_EVENTS', 'true'))
+// The start date of the existing budget, which the Budgets API never lets change: pipelines/scripts/deploy-infra.sh
+// reads it and sets BUDGET_START_DATE. Empty for a new budget, which starts on the first of the current month.
+param budgetStartDate = readEnvironmentVariable('BUDGET_START_DATE', '')
+
+// The deploying service principal's object id, which gets Storage Blob Data Contributor on the app's containers and
+// the dead letters (retrain, replay): deploy-infra.sh sets PIPELINE_PRINCIPAL_ID from the signed-in identity.
+param pipelinePrincipalId = readEnvironmentVariable('PIPELINE_PRINCIPAL_ID', '')
 
 param forecastRetentionDays = 14
 param logDailyCapMb = 200

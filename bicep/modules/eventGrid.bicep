@@ -1,17 +1,15 @@
-// Flex Consumption runs blob triggers only through Event Grid: a system topic on the storage account and a
-// subscription that posts BlobCreated events of one container to the Functions blob extension's webhook.
-import { tagsType } from '../types.bicep'
+// Flex Consumption runs blob triggers only through Event Grid: a subscription on the storage account's system topic
+// posts BlobCreated events of one container to the Functions blob extension's webhook. Events Event Grid gives up on
+// (after maxDeliveryAttempts or eventTimeToLiveInMinutes) go to a dead-letter container, written with the topic's
+// system-assigned identity, so none is lost; `npm run replay` preprocesses the pictures they name.
+// Docs: learn.microsoft.com/azure/event-grid/manage-event-delivery (dead-letter blobs: <container>/<SUBSCRIPTION NAME
+// in upper case>/<yyyy>/<M>/<d>/<H>/<guid>.json, each a JSON array of events) and .../event-grid/add-identity-roles
+// (Azure Blob storage destination: Storage Blob Data Contributor).
 
-@description('Required. System topic name.')
+@description('Required. Name of the storage account\'s system topic (it has a system-assigned identity).')
 param systemTopicName string
 
-@description('Required. Azure region (the storage account\'s).')
-param location string
-
-@description('Required. Tags of the system topic.')
-param tags tagsType
-
-@description('Required. Name of the storage account whose events the topic carries.')
+@description('Required. Name of the storage account whose events the topic carries; it also holds the dead letters.')
 param storageAccountName string
 
 @description('Required. Function App that hosts the blob-triggered function.')
@@ -23,8 +21,18 @@ param triggerFunctionName string
 @description('Required. Blob container whose new blobs trigger the function.')
 param containerName string
 
-@description('Optional. Create the subscription. Its webhook needs the blobs_extension system key, which exists only once the app\'s code is deployed: false on the very first provisioning of an environment, true after the first code deployment.')
-param subscribe bool = true
+@description('Required. Blob container of the storage account that receives the events Event Grid could not deliver.')
+param deadLetterContainerName string
+
+@description('Optional. Delivery attempts before an event is dead-lettered (Event Grid retries with a growing back-off).')
+@minValue(1)
+@maxValue(30)
+param maxDeliveryAttempts int = 30
+
+@description('Optional. Minutes Event Grid keeps retrying an event before it is dead-lettered.')
+@minValue(1)
+@maxValue(1440)
+param eventTimeToLiveInMinutes int = 1440
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
@@ -34,20 +42,14 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: functionAppName
 }
 
+resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
+  name: systemTopicName
+}
+
 // Microsoft.Web/sites/host has no Bicep types, so its keys are read with the listKeys() function.
 var blobsExtensionKey = listKeys('${functionApp.id}/host/default', '2025-03-01').systemKeys.blobs_extension
 
-resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
-  name: systemTopicName
-  location: location
-  tags: tags
-  properties: {
-    source: storage.id
-    topicType: 'Microsoft.Storage.StorageAccounts'
-  }
-}
-
-resource blobCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = if (subscribe) {
+resource blobCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
   parent: systemTopic
   name: '${triggerFunctionName}-blob-created'
   properties: {
@@ -66,14 +68,23 @@ resource blobCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-0
       subjectBeginsWith: '/blobServices/default/containers/${containerName}/blobs/'
     }
     retryPolicy: {
-      maxDeliveryAttempts: 30
-      eventTimeToLiveInMinutes: 1440
+      maxDeliveryAttempts: maxDeliveryAttempts
+      eventTimeToLiveInMinutes: eventTimeToLiveInMinutes
+    }
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storage.id
+          blobContainerName: deadLetterContainerName
+        }
+      }
     }
   }
 }
 
-@description('System topic name.')
-output systemTopicName string = systemTopic.name
-
-@description('Event subscription name, empty while not subscribed.')
-output subscriptionName string = subscribe ? blobCreated.name : ''
+@description('Event subscription name (dead-letter blobs are under its name in upper case).')
+output subscriptionName string = blobCreated.name

@@ -1,4 +1,6 @@
-// The Function App on the Flex Consumption plan: Node 20, the user-assigned identity for every connection, no keys.
+// The Function App on the Flex Consumption plan: Node 22, the user-assigned identity for every connection, no keys.
+// The deployment package is read (and written by the platform's one deploy) with a second identity that has a role on
+// the package container only, so the identity the app's code and host use cannot replace the app's code.
 import { tagsType, sourceType, providerKeysType, providerSecretsType } from '../types.bicep'
 
 @description('Required. Function App name (also the host name <name>.azurewebsites.net).')
@@ -18,6 +20,9 @@ param identityResourceId string
 
 @description('Required. Client id of that identity.')
 param identityClientId string
+
+@description('Required. Resource id of the user-assigned identity the platform reads and writes the deployment package with.')
+param deploymentIdentityResourceId string
 
 @description('Required. Blob endpoint of the storage account (AzureWebJobsStorage and the app\'s data).')
 param blobEndpoint string
@@ -75,6 +80,10 @@ param instanceMemoryMB int = 2048
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+@description('Optional. Node.js major version of the app (functionAppConfig.runtime); Node 20 reached its end of life in April 2026.')
+@allowed(['22'])
+param nodeVersion string = '22'
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -200,6 +209,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: {
       '${identityResourceId}': {}
+      '${deploymentIdentityResourceId}': {}
     }
   }
   properties: {
@@ -218,7 +228,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
           value: '${blobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
-            userAssignedIdentityResourceId: identityResourceId
+            userAssignedIdentityResourceId: deploymentIdentityResourceId
           }
         }
       }
@@ -228,7 +238,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       }
       runtime: {
         name: 'node'
-        version: '20'
+        version: nodeVersion
       }
     }
   }

@@ -3,7 +3,11 @@
 # command reaches the storage account through AzureWebJobsStorage__blobServiceUri and DefaultAzureCredential (the
 # Azure CLI sign-in), publishes a new registry version and promotes it only if it beats the champion. The
 # configuration's %SETTING% references are resolved from the app's own settings, so training reads the same
-# configuration as the deployed app. Writes train.log, models.txt and summary.md to REPORT_FOLDER.
+# configuration as the deployed app. Writes train.log, models.txt and summary.md to REPORT_FOLDER. Values of settings
+# that are secrets (a name with KEY, SECRET, PASSWORD or TOKEN: the provider keys) are registered with the agent as
+# secrets (##vso[task.setsecret]) before anything runs, so the log masks them wherever they appear. The service
+# connection needs Storage Blob Data Contributor on the app's containers: bicep/main.bicep's pipelinePrincipalId, which
+# deploy-infra.sh sets; a train that fails on a 403 says so.
 #
 # Environment: RESOURCE_GROUP, ENVIRONMENT_NAME, REPORT_FOLDER; optional HISTORY_DAYS (default 28).
 set -euo pipefail
@@ -15,6 +19,15 @@ deployment="forecast-${ENVIRONMENT_NAME}"
 mkdir -p "$REPORT_FOLDER"
 
 fail() { echo "##vso[task.logissue type=error]$1"; exit 1; }
+
+# " <object id>" of the signed-in principal (the oid claim of its token, never printed), or nothing.
+principal_hint() {
+  local payload
+  payload="$(az account get-access-token --query accessToken --output tsv 2>/dev/null | cut -d. -f2 | tr '_-' '/+')" || return 0
+  while [ $((${#payload} % 4)) -ne 0 ]; do payload="${payload}="; done
+  payload="$(base64 -d <<<"$payload" 2>/dev/null | jq -r '.oid // empty' 2>/dev/null || true)"
+  [ -z "$payload" ] || echo " $payload"
+}
 
 outputs="$(az deployment group show --resource-group "$RESOURCE_GROUP" --name "$deployment" --query properties.outputs --output json)" ||
   fail "no deployment $deployment in $RESOURCE_GROUP: deploy the environment first"
@@ -34,6 +47,8 @@ for name in $(jq -r '[paths(type == "string") as $p | select($p[-1] != "schedule
                       | select(test("^%[A-Za-z0-9_]+%$")) | .[1:-1]] | unique[]' "$config_file"); do
   value="$(jq -r --arg n "$name" '.[] | select(.name == $n) | .value' <<<"$settings")"
   [ -n "$value" ] || fail "the app setting $name, which $config_file refers to, is not set on $app"
+  # Masked in every later line of the job's log (learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands).
+  if grep -Eqi 'KEY|SECRET|PASSWORD|TOKEN' <<<"$name"; then echo "##vso[task.setsecret]$value"; fi
   export "$name=$value"
 done
 unset settings value
@@ -70,4 +85,8 @@ echo "##vso[task.setvariable variable=outcome;isOutput=true]$outcome"
 } >"$REPORT_FOLDER/summary.md"
 echo "##vso[task.uploadsummary]$REPORT_FOLDER/summary.md"
 
+if [ "$status" -ne 0 ] && grep -Eq 'AuthorizationPermissionMismatch|AuthorizationFailure|\b403\b' "$REPORT_FOLDER/train.log"; then
+  account="$(sed -E 's#^https://([^.]+)\..*#\1#' <<<"$blob")"
+  fail "npm run train was refused by Blob Storage (403): the service connection's principal$(principal_hint) has no data role on storage account $account. It needs Storage Blob Data Contributor on the app's containers (raw, images, features, quarantine, models, state, forecasts): deploy the environment with pipelines/scripts/deploy-infra.sh, which grants it through bicep/main.bicep's pipelinePrincipalId (or add the principal to operators), then retry"
+fi
 [ "$status" -eq 0 ] || fail "npm run train failed (exit $status); see train.log in the artifact"

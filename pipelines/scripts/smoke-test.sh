@@ -10,14 +10,29 @@
 # from App Service Authentication (BICEP-NOTES.md), so the key alone opens them.
 #
 # Environment: RESOURCE_GROUP, FUNCTION_APP_NAME, FUNCTION_APP_URL, SMOKE_TEST_SITE; optional REQUIRE_HEALTHY
-# (true/false, any case), ATTEMPTS (default 20), DELAY_SECONDS (default 15).
+# (true, false or auto, any case; default auto), PREVIOUSLY_DEPLOYED (true/false: deploy-infra.sh create's
+# previouslyDeployed; auto demands a healthy forecast only when it is true, since the first deployment of an
+# environment has no data yet), ATTEMPTS (default 20), DELAY_SECONDS (default 15).
 set -euo pipefail
 set +x
 
 : "${RESOURCE_GROUP:?}" "${FUNCTION_APP_NAME:?}" "${FUNCTION_APP_URL:?}" "${SMOKE_TEST_SITE:?}"
 attempts="${ATTEMPTS:-20}"
 delay="${DELAY_SECONDS:-15}"
-require_healthy="$(tr '[:upper:]' '[:lower:]' <<<"${REQUIRE_HEALTHY:-false}")"
+require_healthy="$(tr '[:upper:]' '[:lower:]' <<<"${REQUIRE_HEALTHY:-auto}")"
+case "$require_healthy" in
+  true | false) ;;
+  auto)
+    previously="$(tr '[:upper:]' '[:lower:]' <<<"${PREVIOUSLY_DEPLOYED:-}")"
+    case "$previously" in
+      true) require_healthy=true; echo "a later deployment of this environment: the app must be healthy and forecast" ;;
+      false) require_healthy=false; echo "the first deployment of this environment: no data yet, so a running app with answering stores is enough" ;;
+      '') require_healthy=false; echo "PREVIOUSLY_DEPLOYED is not set (a run by hand): treated as a first deployment; set REQUIRE_HEALTHY=true to demand a forecast" ;;
+      *) echo "##vso[task.logissue type=error]REQUIRE_HEALTHY=auto needs PREVIOUSLY_DEPLOYED true or false (deploy-infra.sh create sets previouslyDeployed), not \"${PREVIOUSLY_DEPLOYED:-}\""; exit 1 ;;
+    esac
+    ;;
+  *) echo "##vso[task.logissue type=error]REQUIRE_HEALTHY is \"${REQUIRE_HEALTHY}\"; expected true, false or auto"; exit 1 ;;
+esac
 base="${FUNCTION_APP_URL%/}"
 
 work="$(mktemp -d)"

@@ -81,8 +81,19 @@ export interface CostInputs {
   /** predict's extra time when its instance is new (module load, ONNX sessions), ms, and how often that happens a day. */
   coldStartExtraMs: number;
   coldStartsPerDay: number;
-  /** Billed Application Insights data per execution (request, traces), bytes. */
-  telemetryBytesPerExecution: number;
+  /**
+   * Billed Application Insights data of the request record every execution sends (host.json logs Host.Results at
+   * Information, so successes are counted too and success rates stay visible), bytes.
+   */
+  requestTelemetryBytes: number;
+  /** Billed traces of one execution (the host's Executing/Executed lines and the app's own), bytes. */
+  traceBytesPerExecution: number;
+  /**
+   * Telemetry items (the request and its traces) one execution sends. host.json's adaptive sampling keeps every item
+   * while the app sends fewer than its maxTelemetryItemsPerSecond, which this app's rate is far below (a test checks),
+   * so the estimate counts every item.
+   */
+  telemetryItemsPerExecution: number;
   /** Billed telemetry of the host itself (heartbeats, metrics), MB per day. */
   hostTelemetryMbPerDay: number;
   /** Storage transactions of the Functions host itself (singleton and timer lease renewals) per hour. */
@@ -141,7 +152,10 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   },
   coldStartExtraMs: 4000,
   coldStartsPerDay: 24,
-  telemetryBytesPerExecution: 3000,
+  // Stated, not measured in Azure: an AppRequests row of about 1 KB and about four 500-byte AppTraces rows.
+  requestTelemetryBytes: 1000,
+  traceBytesPerExecution: 2000,
+  telemetryItemsPerExecution: 5,
   hostTelemetryMbPerDay: 20,
   hostStorageOpsPerHour: 360,
 };

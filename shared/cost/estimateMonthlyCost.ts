@@ -120,7 +120,8 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const latestQueries = executions.forecast - dash.calls.rangeForecast + executions.health;
   const ruPerMonth = executions.predict * inputs.sites * inputs.cosmosRuPerWrite + latestQueries * inputs.cosmosRuPerRead + dash.calls.rangeForecast * dash.ruPerRange;
   const cosmosGb = (inputs.sites * perHour(inputs.predictEveryMinutes) * 24 * inputs.forecastRetentionDays * inputs.forecastBytes) / 1e9;
-  const logGb = (totalExecutions * inputs.telemetryBytesPerExecution) / 1e9 + (inputs.hostTelemetryMbPerDay * days) / 1000;
+  // Every execution's request record and traces: sampling keeps them all at this app's rate (host.json).
+  const logGb = (totalExecutions * (inputs.requestTelemetryBytes + inputs.traceBytesPerExecution)) / 1e9 + (inputs.hostTelemetryMbPerDay * days) / 1000;
   const eventGridOps = blobsCreated + imagesPerMonth; // every blob created is an ingress event; images are also delivered
 
   const b = prices.blobStorage;

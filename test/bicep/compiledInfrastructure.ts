@@ -16,6 +16,8 @@ export interface CompiledInfrastructure {
   check: BicepCheckResult;
   /** bicep/main.bicep compiled to ARM JSON. */
   main: ArmTemplate;
+  /** bicep/imageEvents.bicep (the Event Grid subscription, deployed after the code) compiled to ARM JSON. */
+  imageEvents: ArmTemplate;
   /** Each environment's parameter values, as its .bicepparam file builds them. */
   parameters: Record<EnvironmentName, Record<string, ArmValue>>;
   /** The placeholder values the check gave the secrets the parameter files read from the environment. */
@@ -35,6 +37,7 @@ async function compile(): Promise<CompiledInfrastructure> {
   const check = await checkBicep({ root });
   const readJson = async (file: string): Promise<unknown> => JSON.parse(await readFile(join(check.outDir, file), 'utf8')) as unknown;
   const main = (await readJson('main.json')) as ArmTemplate;
+  const imageEvents = (await readJson('imageEvents.json')) as ArmTemplate;
   const parameters = {} as Record<EnvironmentName, Record<string, ArmValue>>;
   const placeholders: Record<string, string> = {};
   for (const env of ENVIRONMENTS) {
@@ -42,5 +45,5 @@ async function compile(): Promise<CompiledInfrastructure> {
     const file = (await readJson(`main.${env}.parameters.json`)) as { parameters: Record<string, { value: ArmValue }> };
     parameters[env] = Object.fromEntries(Object.entries(file.parameters).map(([k, v]) => [k, v.value]));
   }
-  return { root, check, main, parameters, placeholders };
+  return { root, check, main, imageEvents, parameters, placeholders };
 }

@@ -36,6 +36,7 @@ const SECRET_PATTERNS = [/AccountKey=/i, /SharedAccessSignature/i, /SharedAccess
 
 const ROLE = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
   costManagementReader: '72fafb9e-0641-4937-9268-a91bfd8191a3',
@@ -73,15 +74,18 @@ describe('bicep build and lint', () => {
   it('compile main.bicep for a resource group with nested deployments for its modules', () => {
     assert.match(String(infra.main['$schema' as keyof ArmTemplate]), /deploymentTemplate\.json/);
     const modules = walkDeployment(infra.main).ofType('Microsoft.Resources/deployments').map((m) => m.symbol);
-    for (const m of ['identity', 'storage', 'monitoring', 'cosmos', 'roles', 'functionApp', 'eventGrid', 'actionGroup', 'budget']) {
+    for (const m of ['identity', 'deploymentIdentity', 'storage', 'monitoring', 'cosmos', 'systemTopic', 'roles', 'functionApp', 'actionGroup', 'budget']) {
       assert.ok(modules.includes(m), `module ${m} in ${modules.join(', ')}`);
     }
+    // The Event Grid subscription is deployed on its own once the code runs (deploy-infra.sh imageEvents).
+    assert.ok(!modules.includes('eventGrid'), 'main.bicep has no Event Grid subscription');
+    assert.deepEqual(walkDeployment(infra.imageEvents).ofType('Microsoft.Resources/deployments').map((m) => m.resource.name), ['eventGrid']);
   });
 });
 
 describe('templates follow the Bicep style', () => {
   it('describe every parameter as Required./Optional./Conditional., name it in lowerCamelCase and type it', () => {
-    for (const t of walkDeployment(infra.main).templates) {
+    for (const t of [...walkDeployment(infra.main).templates, ...walkDeployment(infra.imageEvents).templates]) {
       for (const [name, p] of Object.entries(t.template.parameters ?? {})) {
         const where = `${t.path} parameter ${name}`;
         assert.match(name, /^[a-z][A-Za-z0-9]*$/, `${where}: lowerCamelCase`);
@@ -101,7 +105,7 @@ describe('templates follow the Bicep style', () => {
   });
 
   it('describe every output', () => {
-    for (const t of walkDeployment(infra.main).templates) {
+    for (const t of [...walkDeployment(infra.main).templates, ...walkDeployment(infra.imageEvents).templates]) {
       for (const [name, o] of Object.entries(t.template.outputs ?? {})) {
         assert.ok((o.metadata?.description ?? '').length > 0, `${t.path} output ${name} has a description`);
       }
@@ -217,10 +221,10 @@ for (const envName of ENVIRONMENTS) {
       assert.equal(p['allowBlobPublicAccess'], false);
     });
 
-    it('creates every container the app uses, and the deployment package container the app deploys from', () => {
+    it('creates every container the app uses, the host\'s, the dead letters\', and the deployment package container the app deploys from', () => {
       const containers = d.instances(d.single('Microsoft.Storage/storageAccounts/blobServices/containers'));
       const names = containers.map((c) => String(c.name).split('/').pop());
-      for (const c of Object.values(CONTAINERS)) assert.ok(names.includes(c), `container ${c} in ${names.join(', ')}`);
+      for (const c of [...Object.values(CONTAINERS), 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'deadletter']) assert.ok(names.includes(c), `container ${c} in ${names.join(', ')}`);
       for (const c of containers) assert.equal((c.properties as { publicAccess: string }).publicAccess, 'None');
       const deployment = (props('Microsoft.Web/sites')['functionAppConfig'] as { deployment: { storage: { type: string; value: string; authentication: { type: string } } } }).deployment.storage;
       assert.equal(deployment.type, 'blobContainer');
@@ -232,6 +236,8 @@ for (const envName of ENVIRONMENTS) {
       const blobEndpoint = (functionAppModule?.resource.properties?.['parameters'] as Record<string, { value: string }>)['blobEndpoint'];
       assert.equal(blobEndpoint?.value, "[reference('storage').outputs.blobEndpoint.value]", 'the endpoint of the storage account above');
       assert.equal(deployment.authentication.type, 'UserAssignedIdentity');
+      const deployIdentity = (deployment.authentication as unknown as { userAssignedIdentityResourceId: string }).userAssignedIdentityResourceId;
+      assert.match(deployIdentity, /userAssignedIdentities\/idpkg-/, 'the package is read with the deployment identity, not the app\'s');
     });
 
     it('runs Cosmos DB serverless with local auth off, forecasts partitioned by /site with a TTL', () => {
@@ -257,17 +263,24 @@ for (const envName of ENVIRONMENTS) {
       assert.match(String(settings.get('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')), /^ClientId=.+;Authorization=AAD$/);
     });
 
-    it('runs the Function App on Flex Consumption (FC1), Node 20, as its user-assigned identity', () => {
+    it('runs the Function App on Flex Consumption (FC1), Node 22, as its user-assigned identity, at most 40 instances', () => {
       const plan = one('Microsoft.Web/serverfarms');
       assert.deepEqual(plan.sku, { name: 'FC1', tier: 'FlexConsumption' });
       const app = one('Microsoft.Web/sites');
       assert.equal(app.kind, 'functionapp,linux');
       assert.equal((app.properties as { httpsOnly: boolean }).httpsOnly, true);
-      assert.deepEqual((app.properties as { functionAppConfig: { runtime: unknown } }).functionAppConfig.runtime, { name: 'node', version: '20' });
+      const config = (app.properties as { functionAppConfig: { runtime: unknown; scaleAndConcurrency: { maximumInstanceCount: number } } }).functionAppConfig;
+      assert.deepEqual(config.runtime, { name: 'node', version: '22' });
+      assert.equal(config.scaleAndConcurrency.maximumInstanceCount, 40, 'the lowest cap Flex Consumption accepts');
       const identity = app['identity'] as { type: string; userAssignedIdentities: Record<string, unknown> };
       assert.equal(identity.type, 'UserAssigned');
-      const identityId = `/subscriptions/${TEST_CONTEXT.subscriptionId}/resourceGroups/${TEST_CONTEXT.resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${String(one('Microsoft.ManagedIdentity/userAssignedIdentities').name)}`;
-      assert.deepEqual(Object.keys(identity.userAssignedIdentities), [identityId]);
+      const identityIds = ['identity', 'deploymentIdentity'].map((m) => {
+        const name = d.templates.find((t) => t.path === `main/${m}`)?.scope.parameter('name');
+        return `/subscriptions/${TEST_CONTEXT.subscriptionId}/resourceGroups/${TEST_CONTEXT.resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${String(name)}`;
+      });
+      assert.deepEqual(Object.keys(identity.userAssignedIdentities), identityIds);
+      const clientId = settings.get('AZURE_CLIENT_ID');
+      assert.equal(settings.get('AzureWebJobsStorage__clientId'), clientId, 'the host and the app use the same identity');
       // Flex Consumption takes the runtime from functionAppConfig and rejects these settings.
       for (const s of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_NODE_DEFAULT_VERSION']) {
         assert.ok(!settings.has(s), `no ${s}`);
@@ -326,68 +339,92 @@ for (const envName of ENVIRONMENTS) {
       assert.equal(settings.get('BUDGET_NAME'), one('Microsoft.Consumption/budgets').name);
     });
 
-    it('subscribes preprocess-image to BlobCreated events of the images container through the blob extension webhook', () => {
+    it('subscribes preprocess-image to BlobCreated events of the images container through the blob extension webhook, dead-lettering what it cannot deliver', () => {
       const source = readFileSync(join(infra.root, 'functions', 'preprocessImage.ts'), 'utf8');
       const registered = /app\.storageBlob\('([^']+)',\s*\{\s*path:\s*'([^/']+)\//.exec(source);
       assert.ok(registered, 'functions/preprocessImage.ts registers a blob trigger');
       assert.match(source, /source:\s*'EventGrid'/);
       const [, functionName, container] = registered;
 
-      const topic = props('Microsoft.EventGrid/systemTopics');
-      assert.equal(topic['topicType'], 'Microsoft.Storage.StorageAccounts');
-      assert.match(String(topic['source']), new RegExp(`/providers/Microsoft\\.Storage/storageAccounts/${String(one('Microsoft.Storage/storageAccounts').name)}$`));
+      const topic = one('Microsoft.EventGrid/systemTopics');
+      assert.equal((topic.properties as Record<string, unknown>)['topicType'], 'Microsoft.Storage.StorageAccounts');
+      const storageName = String(one('Microsoft.Storage/storageAccounts').name);
+      assert.match(String((topic.properties as Record<string, unknown>)['source']), new RegExp(`/providers/Microsoft\\.Storage/storageAccounts/${storageName}$`));
+      assert.deepEqual(topic['identity'], { type: 'SystemAssigned' }, 'the topic writes dead letters as its own identity');
 
-      const node = d.single('Microsoft.EventGrid/systemTopics/eventSubscriptions');
-      const subscription = d.instances(node)[0] as ArmResource;
-      assert.equal(subscription.condition, true, `subscribed in ${envName} (SUBSCRIBE_IMAGE_EVENTS unset)`);
+      // bicep/imageEvents.bicep, deployed with main.bicep's outputs (deploy-infra.sh imageEvents).
+      const ev = walkDeployment(infra.imageEvents, imageEventsParameters(d));
+      const eventGridModule = ev.templates.find((t) => t.deployment?.name === 'eventGrid');
+      assert.equal(eventGridModule?.scope.parameter('systemTopicName'), topic.name, 'the subscription is on the topic main.bicep creates');
+      const node = ev.single('Microsoft.EventGrid/systemTopics/eventSubscriptions');
+      const subscription = ev.instances(node)[0] as ArmResource;
+      assert.equal(subscription.condition, undefined, 'always deployed by imageEvents.bicep');
       const p = subscription.properties as {
         destination: { endpointType: string; properties: { endpointUrl: string } };
         filter: { includedEventTypes: string[]; subjectBeginsWith: string };
+        retryPolicy: { maxDeliveryAttempts: number; eventTimeToLiveInMinutes: number };
+        deadLetterWithResourceIdentity: { identity: { type: string }; deadLetterDestination: { endpointType: string; properties: { resourceId: string; blobContainerName: string } } };
       };
       assert.equal(p.destination.endpointType, 'WebHook');
       assert.equal(p.destination.properties.endpointUrl, `https://<?>/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=<?>`);
       const rawUrl = JSON.stringify((node.resource.properties as { destination: unknown }).destination);
       assert.match(rawUrl, /listKeys\(format\('\{0\}\/host\/default', resourceId\('Microsoft\.Web\/sites'.*\)\.systemKeys\.blobs_extension/, 'the code is the blobs_extension system key');
-      assert.match(rawUrl, /reference\('functionApp'\)\.defaultHostName/, 'the host is the Function App');
+      assert.match(rawUrl, /reference\(resourceId\('Microsoft\.Web\/sites', parameters\('functionAppName'\)\)/, 'the host is the Function App');
+      assert.equal(eventGridModule?.scope.parameter('functionAppName'), one('Microsoft.Web/sites').name);
       assert.deepEqual(p.filter.includedEventTypes, ['Microsoft.Storage.BlobCreated']);
       assert.equal(p.filter.subjectBeginsWith, `/blobServices/default/containers/${container}/blobs/`);
+
+      // What Event Grid gives up on goes to the dead-letter container, written with the topic's identity.
+      assert.ok(p.retryPolicy.maxDeliveryAttempts >= 1 && p.retryPolicy.eventTimeToLiveInMinutes <= 1440);
+      const dl = p.deadLetterWithResourceIdentity;
+      assert.equal(dl.identity.type, 'SystemAssigned');
+      assert.equal(dl.deadLetterDestination.endpointType, 'StorageBlob');
+      assert.match(dl.deadLetterDestination.properties.resourceId, new RegExp(`/providers/Microsoft\\.Storage/storageAccounts/${storageName}$`));
+      const containers = d.instances(d.single('Microsoft.Storage/storageAccounts/blobServices/containers')).map((c) => String(c.name).split('/').pop());
+      assert.ok(containers.includes(dl.deadLetterDestination.properties.blobContainerName), `the dead-letter container ${dl.deadLetterDestination.properties.blobContainerName} exists`);
+      const writer = grantsOf(d).filter((g) => g.container === dl.deadLetterDestination.properties.blobContainerName && /systemTopic/.test(g.principal));
+      assert.deepEqual(writer.map((g) => g.role), [ROLE.storageBlobDataContributor], 'the topic\'s identity may write the dead letters (Storage Blob Data Contributor)');
     });
 
-    it('grants the app identity its roles, each assignment named guid(scope, principal, role)', () => {
-      const identityName = String(one('Microsoft.ManagedIdentity/userAssignedIdentities').name);
-      const assignments = d.ofType('Microsoft.Authorization/roleAssignments').filter((r) => !('copy' in r.resource));
-      const granted = new Map<string, { scope: string; principalType: string; principal: string }>();
-      for (const node of assignments) {
-        const name = parse(String(node.resource.name).slice(1, -1));
-        assert.ok(name.kind === 'call' && name.name === 'guid' && name.args.length === 3, `${node.symbol}: name ${String(node.resource.name)}`);
-        const r = d.instances(node)[0] as ArmResource;
-        const p = r.properties as { roleDefinitionId: string; principalType: string; principalId: ArmValue };
-        granted.set(p.roleDefinitionId.split('/').pop() as string, {
-          scope: String(r['scope'] ?? 'resourceGroup'),
-          principalType: p.principalType,
-          principal: JSON.stringify(node.resource.properties?.['principalId']),
-        });
-      }
+    it('grants the app identity its roles, blob roles scoped to its containers and never the deployment package, each named guid(scope, principal, role)', () => {
+      const grants = grantsOf(d);
+      for (const g of grants) assert.ok(g.guidName, `${g.symbol}: named guid(scope, principal, role)`);
+      const app = grants.filter((g) => /'appIdentity'/.test(g.principal));
+      const describe = (list: Grant[]): string[] => list.map((g) => `${g.role} ${g.container ?? g.scope}`).sort();
+      assert.deepEqual(
+        describe(app.filter((g) => g.container !== undefined)),
+        [
+          ...Object.values(CONTAINERS).map((c) => `${ROLE.storageBlobDataContributor} ${c}`),
+          ...['azure-webjobs-hosts', 'azure-webjobs-secrets'].map((c) => `${ROLE.storageBlobDataOwner} ${c}`),
+        ].sort(),
+        'Contributor on the data containers, Owner on the host\'s own',
+      );
       const expected: [string, RegExp][] = [
-        [ROLE.storageBlobDataOwner, /Microsoft\.Storage\/storageAccounts\//],
-        [ROLE.storageQueueDataContributor, /Microsoft\.Storage\/storageAccounts\//],
+        [ROLE.storageQueueDataContributor, /Microsoft\.Storage\/storageAccounts\/[^/]+$/],
         [ROLE.monitoringMetricsPublisher, /Microsoft\.Insights\/components\//],
         [ROLE.costManagementReader, /^resourceGroup$/],
       ];
+      assert.deepEqual(describe(app.filter((g) => g.container === undefined)).map((x) => x.split(' ')[0]).sort(), expected.map(([r]) => r).sort(), 'no blob role on the whole account');
       for (const [role, scope] of expected) {
-        const g = granted.get(role);
+        const g = app.find((x) => x.role === role);
         assert.ok(g, `role ${role} is assigned`);
         assert.match(g.scope, scope, `role ${role} scope`);
         assert.equal(g.principalType, 'ServicePrincipal');
-        assert.match(g.principal, /appIdentity/, `role ${role} goes to the app identity`);
       }
+      // Only the deployment identity reaches the package container.
+      const packageGrants = grants.filter((g) => g.container === 'app-package');
+      assert.deepEqual(packageGrants.map((g) => [g.role, /'deploymentIdentity'/.test(g.principal)]), [[ROLE.storageBlobDataContributor, true]]);
+      assert.deepEqual(grants.filter((g) => /'deploymentIdentity'/.test(g.principal)).length, 1, 'the deployment identity has no other role');
+
       const cosmos = one('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments');
       const cp = cosmos.properties as { roleDefinitionId: string; scope: string };
       assert.match(cp.roleDefinitionId, new RegExp(`/sqlRoleDefinitions/${ROLE.cosmosDataContributor}$`));
       assert.match(cp.scope, /Microsoft\.DocumentDB\/databaseAccounts\/cosmos-/);
       assert.match(String(d.single('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments').resource.name), /guid\(/);
       const rolesTemplate = d.templates.find((t) => t.path === 'main/roles');
+      const identityName = d.templates.find((t) => t.path === 'main/identity')?.scope.parameter('name');
       assert.equal(rolesTemplate?.scope.parameter('appIdentityName'), identityName, 'the roles go to the identity the app runs as');
+      assert.deepEqual(grants.filter((g) => !/'(appIdentity|deploymentIdentity|systemTopic)'/.test(g.principal)), [], 'no pipeline or operator roles unless asked for');
     });
 
     it('tags every resource that takes tags with azd-env-name and workload', () => {
@@ -580,5 +617,150 @@ describe('provider settings and secrets', () => {
         assert.throws(() => settingsFor(change), namesIt, `${name} as ${as} of a source ${id}`);
       }
     }
+  });
+});
+
+/** One Azure role assignment as deployed. */
+interface Grant {
+  symbol: string;
+  role: string;
+  scope: string;
+  /** The blob container it is scoped to, if any. */
+  container?: string;
+  principalType: string;
+  /** The principalId expression as compiled (names the identity it comes from). */
+  principal: string;
+  /** The principalId as evaluated (known for parameters, unknown for identities created by the deployment). */
+  principalId: ArmValue;
+  guidName: boolean;
+}
+
+/** Every role assignment of a deployment, loops expanded. */
+function grantsOf(d: ArmDeployment): Grant[] {
+  return d.ofType('Microsoft.Authorization/roleAssignments').flatMap((node) => {
+    const name = parse(String(node.resource.name).slice(1, -1));
+    const guidName = name.kind === 'call' && name.name === 'guid' && name.args.length === 3;
+    return d.instances(node).map((r) => {
+      const p = r.properties as { roleDefinitionId: string; principalType: string; principalId: ArmValue };
+      const scope = String(r['scope'] ?? 'resourceGroup');
+      const container = /\/containers\/([^/]+)$/.exec(scope)?.[1];
+      return {
+        symbol: node.symbol,
+        role: p.roleDefinitionId.split('/').pop() as string,
+        scope,
+        ...(container ? { container } : {}),
+        principalType: p.principalType,
+        principal: JSON.stringify(node.resource.properties?.['principalId']),
+        principalId: p.principalId,
+        guidName,
+      };
+    });
+  });
+}
+
+/** imageEvents.bicep's parameters, from main.bicep's outputs as deploy-infra.sh passes them. */
+function imageEventsParameters(d: ArmDeployment): Record<string, ArmValue> {
+  const root = d.templates[0] as (typeof d.templates)[number];
+  const out = (name: string): ArmValue => d.evaluate(root.template.outputs?.[name]?.value, root);
+  return {
+    systemTopicName: out('systemTopicName'),
+    storageAccountName: out('storageAccountName'),
+    functionAppName: out('functionAppName'),
+    deadLetterContainerName: out('deadLetterContainerName'),
+  };
+}
+
+describe('ready for a first real deployment', () => {
+  before(
+    async () => {
+      infra = await compiledInfrastructure();
+    },
+    { timeout: COMPILE_TIMEOUT_MS },
+  );
+
+  const budgetOf = (params: Record<string, ArmValue>): { startDate: string; output: ArmValue } => {
+    const d = walkDeployment(infra.main, params);
+    const budget = d.instances(d.single('Microsoft.Consumption/budgets'))[0] as ArmResource;
+    const root = d.templates[0] as (typeof d.templates)[number];
+    return {
+      startDate: (budget.properties as { timePeriod: { startDate: string } }).timePeriod.startDate,
+      output: d.evaluate(root.template.outputs?.['budgetStartDate']?.value, root),
+    };
+  };
+
+  it('starts a new budget on the first of the current month', () => {
+    assert.equal(infra.parameters.dev['budgetStartDate'], '', 'the parameter files leave it empty unless BUDGET_START_DATE is set');
+    const now = new Date();
+    const first = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}-01`;
+    assert.deepEqual(budgetOf(infra.parameters.dev), { startDate: `${first}T00:00:00Z`, output: first });
+  });
+
+  it('keeps the start date of an existing budget in a later month (the Budgets API refuses to change it)', () => {
+    for (const env of ENVIRONMENTS) {
+      const text = readFileSync(join(infra.root, 'bicep', `main.${env}.bicepparam`), 'utf8');
+      assert.match(text, /param budgetStartDate = readEnvironmentVariable\('BUDGET_START_DATE', ''\)/, `main.${env}.bicepparam reads the start deploy-infra.sh found`);
+    }
+    assert.deepEqual(budgetOf({ ...infra.parameters.prod, budgetStartDate: '2025-11-01' }), { startDate: '2025-11-01T00:00:00Z', output: '2025-11-01' });
+  });
+
+  for (const bad of ['2025-11-15', '2025-11', '11/01/2025']) {
+    it(`refuses a budget start of "${bad}", naming it and what was expected`, () => {
+      assert.throws(
+        () => budgetOf({ ...infra.parameters.dev, budgetStartDate: bad }),
+        (e: unknown) => e instanceof ArmFailure && e.message.includes(`"${bad}"`) && e.message.includes('expected yyyy-MM-01'),
+      );
+    });
+  }
+
+  it('gives the pipeline\'s principal Storage Blob Data Contributor on the app\'s containers and the dead letters, not the package', () => {
+    const pipeline = '0b5e2c1d-7a3f-4e9b-8c6d-2f1a9e8b7c6d';
+    const operator = '1c6f3d2e-8b4a-4f0c-9d7e-3a2b0f9c8d7e';
+    const d = walkDeployment(infra.main, { ...infra.parameters.dev, pipelinePrincipalId: pipeline, operators: [{ principalId: operator, principalType: 'Group' }] });
+    const grants = grantsOf(d);
+    for (const [who, type] of [[pipeline, 'ServicePrincipal'], [operator, 'Group']] as const) {
+      const mine = grants.filter((g) => g.principalId === who);
+      assert.deepEqual(mine.map((g) => g.container).sort(), [...Object.values(CONTAINERS), 'deadletter'].sort(), `${who}: the data and the dead letters`);
+      for (const g of mine) {
+        assert.equal(g.role, ROLE.storageBlobDataContributor);
+        assert.equal(g.principalType, type);
+        assert.ok(g.guidName);
+      }
+    }
+  });
+
+  it('documents every role the deployment assigns: the service connection\'s condition in bicep/README.md and the check in deploy-infra.sh', () => {
+    const d = walkDeployment(infra.main, { ...infra.parameters.dev, pipelinePrincipalId: '0b5e2c1d-7a3f-4e9b-8c6d-2f1a9e8b7c6d' });
+    const assigned = [...new Set(grantsOf(d).map((g) => g.role))].sort();
+    const root = d.templates[0] as (typeof d.templates)[number];
+    assert.deepEqual([...(d.evaluate(root.template.outputs?.['assignedRoleDefinitionIds']?.value, root) as string[])].sort(), assigned, 'the output lists them');
+    const readme = readFileSync(join(infra.root, 'bicep', 'README.md'), 'utf8');
+    const condition = /```text\n(\(\(!\(ActionMatches[\s\S]*?)\n```/.exec(readme)?.[1] ?? '';
+    assert.ok(condition.length > 0, 'bicep/README.md shows the condition of the Role Based Access Control Administrator assignment');
+    assert.deepEqual([...new Set(condition.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g))].sort(), assigned, 'the condition allows exactly these roles');
+    const script = readFileSync(join(infra.root, 'pipelines', 'scripts', 'deploy-infra.sh'), 'utf8');
+    const listed = /^assigned_roles="([^"]*)"/m.exec(script)?.[1]?.split(/\s+/).filter(Boolean).sort();
+    assert.deepEqual(listed, assigned, 'deploy-infra.sh checks the same roles');
+  });
+});
+
+describe('first deployment checklist', () => {
+  before(
+    async () => {
+      infra = await compiledInfrastructure();
+    },
+    { timeout: COMPILE_TIMEOUT_MS },
+  );
+
+  it('names every resource provider the templates deploy to, to register before the first deployment', () => {
+    const readme = readFileSync(join(infra.root, 'bicep', 'README.md'), 'utf8');
+    const line = /for ns in ([^;]+); do az provider\s+register/.exec(readme.replace(/\n\s*/g, ' '))?.[1]?.split(/\s+/) ?? [];
+    assert.ok(line.length > 0, 'bicep/README.md has the az provider register loop');
+    const namespaces = new Set<string>();
+    for (const template of [infra.main, infra.imageEvents]) {
+      for (const r of walkDeployment(template, infra.parameters.dev).resources) namespaces.add(r.resource.type.split('/')[0] as string);
+    }
+    // Always registered in every subscription.
+    for (const ns of ['Microsoft.Resources', 'Microsoft.Authorization']) namespaces.delete(ns);
+    assert.deepEqual([...namespaces].filter((ns) => !line.includes(ns)), [], `providers missing from the checklist (it has ${line.join(', ')})`);
   });
 });

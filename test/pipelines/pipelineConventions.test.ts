@@ -84,10 +84,22 @@ describe('pipeline conventions', () => {
     assert.match(String(envStages[1]?.params['condition']), /refs\/heads\/main/);
   });
 
-  test('the deploy stage previews, deploys infrastructure and app, and smoke-tests, in that order', () => {
+  test('the deploy stage previews, deploys infrastructure and app, subscribes the image events once the app answers, and smoke-tests, in that order', () => {
     const steps = mappings(hoistTemplateExpressions(template('stages/deploy-environment.yml').raw)).find(({ map }) => 'deploy' in map && isMap(map['deploy']))?.map['deploy'] as YamlMap;
     const order = (steps['steps'] as YamlMap[]).map((s) => (s['template'] ? `${s['template']}:${(s['parameters'] as YamlMap | undefined)?.['mode'] ?? ''}` : Object.keys(s)[0]));
-    assert.deepEqual(order, ['checkout', 'download', '../steps/deploy-infra.yml:whatIf', '../steps/deploy-infra.yml:create', '../steps/deploy-app.yml:', '../steps/deploy-infra.yml:create', '../steps/smoke-test.yml:']);
+    assert.deepEqual(order, ['checkout', 'download', '../steps/deploy-infra.yml:whatIf', '../steps/deploy-infra.yml:create', '../steps/deploy-app.yml:', '../steps/deploy-infra.yml:imageEvents', '../steps/smoke-test.yml:']);
+    // The smoke test decides from deploy-infra create's previouslyDeployed whether to demand a forecast.
+    const smoke = (steps['steps'] as YamlMap[]).at(-1) as YamlMap;
+    assert.equal((smoke['parameters'] as YamlMap)['requireHealthy'], '${{ parameters.requireHealthy }}');
+    assert.equal(parameterDefault(template('stages/deploy-environment.yml'), 'requireHealthy'), 'auto');
+    assert.equal(parameterDefault(template('steps/smoke-test.yml'), 'requireHealthy'), 'auto');
+    const smokeEnv = mappings(template('steps/smoke-test.yml').raw).find(({ map }) => 'REQUIRE_HEALTHY' in map)?.map as YamlMap;
+    assert.equal(smokeEnv['PREVIOUSLY_DEPLOYED'], '$(previouslyDeployed)');
+    const deploy = entry('deploy.yml').raw as YamlMap;
+    for (const s of (deploy['stages'] as YamlMap[]).slice(1)) assert.ok(!('requireHealthy' in (s['parameters'] as YamlMap)), 'no environment forces requireHealthy: its first deployment has no data');
+    // The package upload runs as an identity whose role was created minutes before on a first deployment.
+    const deployApp = tasksOf([template('steps/deploy-app.yml')]).find((t) => /^AzureFunctionApp@/.test(t.task));
+    assert.ok(Number(deployApp?.step['retryCountOnTaskFailure']) >= 1, 'the app deployment is retried while its new role applies');
   });
 
   test('ci.yml: pull requests and pushes to main; test results published whatever happened; the package as artifact', () => {
@@ -133,8 +145,16 @@ describe('pipeline conventions', () => {
   test('tool versions are pinned and agree with the project', () => {
     const engines = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     const node = String(parameterDefault(template('steps/install-node.yml'), 'nodeVersion'));
-    assert.equal(node, '20.x');
-    assert.match(engines, />=20 <21/);
+    assert.equal(node, '22.x', 'the Node.js the app runs on in Azure (bicep functionAppConfig.runtime)');
+    assert.equal(engines, '>=20');
+    const functionApp = readFileSync(join(PROJECT_ROOT, 'bicep/modules/functionApp.bicep'), 'utf8');
+    assert.match(functionApp, /param nodeVersion string = '22'/);
+    // CI tests on both Node versions engines allows and the platform offers.
+    const testJob = mappings(entry('ci.yml').raw).find(({ map }) => map['job'] === 'test')?.map as YamlMap;
+    const matrix = (testJob['strategy'] as YamlMap)['matrix'] as YamlMap;
+    assert.deepEqual(Object.values(matrix).map((m) => (m as YamlMap)['nodeVersion']).sort(), ['20.x', '22.x']);
+    const install = (testJob['steps'] as YamlMap[]).find((st) => st['template'] === 'templates/steps/install-node.yml') as YamlMap;
+    assert.equal((install['parameters'] as YamlMap)['nodeVersion'], '$(nodeVersion)');
     const bicep = parameterDefault(template('steps/deploy-infra.yml'), 'bicepVersion');
     assert.equal(bicep, pinnedVersion(join(PROJECT_ROOT, 'local/tools/bicep/bicep.csproj')));
     for (const d of all) for (const { at, map } of mappings(d.raw)) {

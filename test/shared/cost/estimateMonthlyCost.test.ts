@@ -60,7 +60,9 @@ const INPUTS: CostInputs = {
   durationsMs: { 'ingest-sensor': 1450, 'ingest-image': 300, 'preprocess-image': 200, predict: 500, forecast: 100, actuals: 100, health: 100, dashboard: 100, 'dashboard-assets': 100, 'cost-watch': 2000 },
   coldStartExtraMs: 1000,
   coldStartsPerDay: 2,
-  telemetryBytesPerExecution: 10_000,
+  requestTelemetryBytes: 2_000,
+  traceBytesPerExecution: 8_000,
+  telemetryItemsPerExecution: 5,
   hostTelemetryMbPerDay: 10,
   hostStorageOpsPerHour: 100,
 };

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { loadConfig } from '../shared/config/loadConfig';
+import type { ForecastConfig } from '../shared/config/ForecastConfig';
+import { type PreprocessOutcome, preprocessListedImage } from '../shared/features/preprocessImage';
+import { type BlobStore, CONTAINERS } from '../shared/storage/BlobStore';
+import type { Clock } from '../shared/time/Clock';
+import { clockFromSettings } from '../shared/time/clockFromSettings';
+import { blobStoreFromSettings } from './blobStoreFromSettings';
+import { cliSettings, PROJECT_ROOT, requireStorage } from './cliSettings';
+import { DEAD_LETTER_CONTAINER, DeadLetterFormatError, deadLetteredImages } from './deadLetteredImages';
+import { parseCliArgs } from './parseCliArgs';
+
+const USAGE = `npm run replay -- [options]
+
+Preprocesses the camera pictures named by the events Event Grid dead-lettered (container ${DEAD_LETTER_CONTAINER}/),
+with preprocess-image's own code: a picture whose features exist is not decoded again, a broken one goes to
+quarantine. Storage: AzureWebJobsStorage__blobServiceUri (your Azure identity) or the running local stack.
+
+  --prefix <path>   only dead letters under this prefix, e.g. PREPROCESS-IMAGE-BLOB-CREATED/2026/12/3/
+  --dry-run         list the pictures, change nothing
+  --delete          delete each dead letter once every picture it names is settled
+  -h, --help        this text`;
+
+/** What a replay did. */
+export interface ReplayResult {
+  deadLetters: number;
+  pictures: number;
+  outcomes: Record<PreprocessOutcome['status'] | 'missing' | 'failed', number>;
+  deleted: number;
+  /** Dead letters kept because a picture failed or the blob is not Event Grid's format, with why. */
+  kept: string[];
+}
+
+/** What replay runs against: the local stack or the deployed account, the app's configuration and clock. */
+export interface ReplayDeps {
+  blobs: BlobStore;
+  config: ForecastConfig;
+  clock: Clock;
+}
+
+export async function runReplay(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log, deps?: ReplayDeps): Promise<ReplayResult | undefined> {
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        prefix: { type: 'string', default: '' },
+        'dry-run': { type: 'boolean', default: false },
+        delete: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: false,
+    },
+    USAGE,
+  );
+  if (values.help) {
+    out(USAGE);
+    return undefined;
+  }
+  if (!deps) requireStorage(settings);
+  const { blobs, config, clock } = deps ?? { blobs: blobStoreFromSettings(settings), config: loadConfig(offlineSettings(settings), PROJECT_ROOT), clock: clockFromSettings(settings) };
+  const dryRun = values['dry-run'];
+  const result: ReplayResult = { deadLetters: 0, pictures: 0, outcomes: { stored: 0, duplicate: 0, quarantined: 0, ignored: 0, missing: 0, failed: 0 }, deleted: 0, kept: [] };
+  const done = new Map<string, boolean>();
+
+  for await (const letter of blobs.list(DEAD_LETTER_CONTAINER, values.prefix)) {
+    result.deadLetters++;
+    const content = await blobs.get(DEAD_LETTER_CONTAINER, letter.name);
+    if (!content) continue;
+    let named;
+    try {
+      named = deadLetteredImages(letter.name, content.body.toString('utf8'), CONTAINERS.images);
+    } catch (err) {
+      if (!(err instanceof DeadLetterFormatError)) throw err;
+      result.kept.push(err.message);
+      out(err.message);
+      continue;
+    }
+    out(`${letter.name}: ${named.images.length} picture(s)${named.reasons.length ? ` (${[...new Set(named.reasons)].join(', ')})` : ''}${named.skipped ? `, ${named.skipped} other event(s) skipped` : ''}`);
+    let settled = true;
+    for (const name of named.images) {
+      if (!done.has(name)) {
+        result.pictures++;
+        done.set(name, dryRun ? true : await replayPicture(name, { blobs, config, clock }, result, out));
+      }
+      settled &&= done.get(name) === true;
+    }
+    if (dryRun) continue;
+    if (!settled) {
+      result.kept.push(`${letter.name}: a picture failed; kept for the next replay`);
+      continue;
+    }
+    if (values.delete) {
+      await blobs.delete(DEAD_LETTER_CONTAINER, letter.name);
+      result.deleted++;
+    }
+  }
+  const o = result.outcomes;
+  out(
+    dryRun
+      ? `dry run: ${result.pictures} picture(s) in ${result.deadLetters} dead letter(s); nothing changed`
+      : `${result.deadLetters} dead letter(s), ${result.pictures} picture(s): ${o.stored} stored, ${o.duplicate} already done, ${o.quarantined} quarantined, ${o.ignored} ignored, ${o.missing} no longer stored, ${o.failed} failed; ${result.deleted} dead letter(s) deleted`,
+  );
+  return result;
+}
+
+/**
+ * The settings with a stand-in for every `%NAME%` the configuration refers to that is not set: replay reads stored
+ * pictures and never calls a provider, so their endpoints and keys need not be on the operator's machine.
+ */
+export function offlineSettings(settings: Record<string, string | undefined>, appRoot = PROJECT_ROOT): Record<string, string | undefined> {
+  const path = settings['FORECAST_CONFIG'] || 'config/solar-park.json';
+  let text: string;
+  try {
+    text = readFileSync(isAbsolute(path) ? path : resolve(appRoot, path), 'utf8');
+  } catch {
+    return settings; // loadConfig says what is wrong with the path
+  }
+  const filled = { ...settings };
+  for (const [, name] of text.matchAll(/"%([A-Za-z0-9_]+)%"/g)) {
+    if (name && !filled[name]) filled[name] = name.endsWith('_ENDPOINT') ? 'https://provider-not-called-by-replay.invalid/' : 'not-used-by-replay';
+  }
+  return filled;
+}
+
+/** Preprocesses one picture; true when it is settled (done, quarantined, ignored or gone), false when it failed. */
+async function replayPicture(name: string, deps: ReplayDeps, result: ReplayResult, out: (line: string) => void): Promise<boolean> {
+  try {
+    const picture = await deps.blobs.get(CONTAINERS.images, name);
+    if (!picture) {
+      result.outcomes.missing++;
+      out(`  ${name}: no longer stored (deleted since); nothing to replay`);
+      return true;
+    }
+    const outcome = await preprocessListedImage({ name, metadata: picture.metadata }, picture.body, deps);
+    result.outcomes[outcome.status]++;
+    out(`  ${name}: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
+    return true;
+  } catch (err) {
+    result.outcomes.failed++;
+    out(`  ${name}: failed: ${(err as Error).message}`);
+    return false;
+  }
+}
+
+if (require.main === module) {
+  runReplay(process.argv.slice(2))
+    .then((r) => {
+      if (r && r.kept.length > 0) process.exitCode = 1;
+    })
+    .catch((err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exitCode = (err as { exitCode?: number }).exitCode ?? 1;
+    });
+}
