@@ -91,6 +91,12 @@ param logRetentionDays int = 30
 
 // ---- Cost -------------------------------------------------------------------------------------------------
 
+@description('Optional. Application (client) id of the Entra app registration people sign in to the dashboard with (bicep/README.md); empty: the dashboard answers 401 until one is set.')
+param dashboardAuthClientId string = ''
+
+@description('Optional. Object ids of the users or groups allowed to open the dashboard; empty: anyone the registration lets sign in.')
+param dashboardAllowedPrincipalIds string[] = []
+
 @description('Required. Monthly budget of the resource group, in the billing currency.')
 @minValue(1)
 param budgetAmount int
@@ -269,6 +275,16 @@ module functionApp 'modules/functionApp.bicep' = {
   }
   // The host starts with the app: its storage, telemetry and Cosmos roles must already hold.
   dependsOn: [roles, monitoring]
+}
+
+module dashboardAuth 'modules/dashboardAuth.bicep' = {
+  name: 'dashboardAuth'
+  params: {
+    siteName: names.functionApp
+    clientId: dashboardAuthClientId
+    allowedPrincipalIds: dashboardAllowedPrincipalIds
+  }
+  dependsOn: [functionApp]
 }
 
 // The Event Grid subscription of preprocess-image is bicep/imageEvents.bicep, deployed after the code (its webhook

@@ -17,7 +17,7 @@ const COMPILE_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Types that carry no tags in ARM: modules (Bicep cannot tag the deployments it generates), role assignments,
- * a storage account's blob service and containers, Event Grid event subscriptions, budgets.
+ * a storage account's blob service and containers, Event Grid event subscriptions, budgets, a site's config (authsettingsV2).
  */
 const UNTAGGABLE = new Set(
   [
@@ -28,6 +28,7 @@ const UNTAGGABLE = new Set(
     'Microsoft.Storage/storageAccounts/blobServices/containers',
     'Microsoft.EventGrid/systemTopics/eventSubscriptions',
     'Microsoft.Consumption/budgets',
+    'Microsoft.Web/sites/config',
   ].map((t) => t.toLowerCase()),
 );
 
@@ -762,5 +763,47 @@ describe('first deployment checklist', () => {
     // Always registered in every subscription.
     for (const ns of ['Microsoft.Resources', 'Microsoft.Authorization']) namespaces.delete(ns);
     assert.deepEqual([...namespaces].filter((ns) => !line.includes(ns)), [], `providers missing from the checklist (it has ${line.join(', ')})`);
+  });
+});
+
+describe('the dashboard behind sign-in, the API behind its keys', () => {
+  before(
+    async () => {
+      infra = await compiledInfrastructure();
+    },
+    { timeout: COMPILE_TIMEOUT_MS },
+  );
+
+  const authOf = (params: Record<string, ArmValue>) => {
+    const d = walkDeployment(infra.main, params);
+    const auth = d.instances(d.single('Microsoft.Web/sites/config'))[0] as ArmResource;
+    return { name: auth.name, p: auth.properties as Record<string, Record<string, unknown>> };
+  };
+
+  it('with an app registration: sign-in required except on the keyed API routes, liveness and the Event Grid webhook; no secret', () => {
+    const clientId = '3f2e1d0c-9b8a-4766-a554-433221100fed';
+    const { name, p } = authOf({ ...infra.parameters.dev, dashboardAuthClientId: clientId, dashboardAllowedPrincipalIds: ['0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'] });
+    assert.match(String(name), /\/authsettingsV2$/);
+    assert.deepEqual(p['platform'], { enabled: true, runtimeVersion: '~1' });
+    const g = p['globalValidation'] as Record<string, unknown>;
+    assert.equal(g['requireAuthentication'], true);
+    assert.equal(g['unauthenticatedClientAction'], 'RedirectToLoginPage');
+    assert.deepEqual(g['excludedPaths'], ['/api/health', '/api/health/details', '/api/forecast', '/api/actuals', '/runtime/webhooks/blobs']);
+    for (const path of g['excludedPaths'] as string[]) assert.doesNotMatch(path, /^\/api\/dashboard/, 'the dashboard and its data are never excluded');
+    const aad = (p['identityProviders'] as Record<string, Record<string, unknown>>)['azureActiveDirectory'] as Record<string, Record<string, unknown>>;
+    assert.equal(aad['enabled'], true);
+    assert.equal(aad['registration']?.['clientId'], clientId);
+    // environment().authentication.loginEndpoint and the tenant are only known at deployment.
+    assert.match(String(aad['registration']?.['openIdIssuer']), /\/v2\.0$/);
+    assert.equal(aad['registration']?.['clientSecretSettingName'], undefined, 'no client secret in an app setting');
+    assert.deepEqual((aad['validation']?.['defaultAuthorizationPolicy'] as { allowedPrincipals: unknown }).allowedPrincipals, { identities: ['0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'] });
+  });
+
+  it('without one, the dashboard is closed (401), never open', () => {
+    const { p } = authOf(infra.parameters.dev);
+    const g = p['globalValidation'] as Record<string, unknown>;
+    assert.equal(g['requireAuthentication'], true);
+    assert.equal(g['unauthenticatedClientAction'], 'Return401');
+    assert.equal(((p['identityProviders'] as Record<string, Record<string, unknown>>)['azureActiveDirectory'] as Record<string, unknown>)['enabled'], false);
   });
 });
