@@ -57,8 +57,12 @@ export function runCost(argv: string[], env: NodeJS.ProcessEnv = process.env, ou
  * not need, so references to settings that are not set resolve to a placeholder instead of failing.
  */
 function configForCosting(file: string): ForecastConfig {
-  const settings = new Proxy<Record<string, string>>({}, { get: (_t, name) => (typeof name === 'string' ? (process.env[name] ?? `https://unset-setting.invalid/${name}`) : undefined) });
-  return parseConfig(JSON.parse(readFileSync(file, 'utf8')), settings, `configuration file "${file}"`);
+  const text = readFileSync(file, 'utf8');
+  // Only the settings the file refers to get a placeholder; others (ALLOW_HTTP_PROVIDERS) keep their real meaning.
+  const referenced = new Set([...text.matchAll(/%([A-Za-z0-9_]+)%/g)].map((m) => m[1] as string));
+  const settings: Record<string, string | undefined> = { ...process.env };
+  for (const name of referenced) settings[name] ??= `https://unset-setting.invalid/${name}`;
+  return parseConfig(JSON.parse(text), settings, `configuration file "${file}"`);
 }
 
 /** `name=value` overrides of numeric inputs, including `durationsMs.<function>`. */
