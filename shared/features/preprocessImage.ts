@@ -1,7 +1,6 @@
 import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
 import { Quarantine } from '../ingest/Quarantine';
-import type { Observation } from '../sources/Observation';
-import { ObservationStore, observationBlobName } from '../sources/ObservationStore';
+import { ObservationStore, observationBlobName, storedObservationValues } from '../sources/ObservationStore';
 import { type BlobItem, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { inspectImage } from '../ingest/inspectImage';
@@ -34,7 +33,7 @@ export async function preprocessImage(name: string, bytes: Buffer, deps: Preproc
   const target = pictureOf(name, deps.config);
   if ('status' in target) return target;
   const existing = await deps.blobs.get(CONTAINERS.features, observationBlobName(target.source.id, target.site, target.observedAt));
-  const done = existing ? storedValues(existing.body) : undefined;
+  const done = existing ? storedObservationValues(existing.body) : undefined;
   if (done) return { status: 'duplicate', source: target.source.id, site: target.site, observedAt: target.observedAt, features: done };
   return computeFeatures(target, name, bytes, await pictureMetadata(deps.blobs, name), deps, options);
 }
@@ -110,14 +109,4 @@ async function computeFeatures({ source, site, observedAt }: Picture, name: stri
 async function pictureMetadata(blobs: BlobStore, name: string): Promise<Record<string, string>> {
   for await (const item of blobs.list(CONTAINERS.images, name)) if (item.name === name) return item.metadata;
   return {};
-}
-
-/** The values of a stored feature observation, or undefined when the blob is not one (it is then written again). */
-function storedValues(body: Buffer): Record<string, number> | undefined {
-  try {
-    const values = (JSON.parse(body.toString('utf8')) as Partial<Observation>).values;
-    return values && typeof values === 'object' ? values : undefined;
-  } catch {
-    return undefined;
-  }
 }

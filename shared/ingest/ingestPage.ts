@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../config/ForecastConfig';
 import type { Observation } from '../sources/Observation';
-import { ObservationStore, observationBlobName, observationMetadata } from '../sources/ObservationStore';
+import { ObservationStore, observationBlobName, observationMetadata, storedObservationValues } from '../sources/ObservationStore';
 import type { ReceivedImage } from '../sources/ProviderClient';
 import { ProviderError } from '../sources/ProviderError';
 import type { AdapterRecord } from '../sources/ProviderAdapter';
@@ -167,7 +167,7 @@ async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRe
     };
     if (await new ObservationStore(ctx.blobs).putIfAbsent(CONTAINERS.raw, observation)) return { outcome: 'stored' };
     const stored = await ctx.blobs.get(CONTAINERS.raw, name);
-    values = stored ? parseValues(stored.body) : undefined;
+    values = stored ? storedObservationValues(stored.body) : undefined;
   }
   const differs = values ? differenceFrom(item, { ...item, values }) : undefined;
   if (!differs) return { outcome: 'duplicates' };
@@ -223,12 +223,4 @@ function differenceFrom(a: ValidItem, b: ValidItem): string | undefined {
     if (w !== undefined && v !== w) return `"values.${field}" is ${v} here, ${w} there`;
   }
   return undefined;
-}
-
-function parseValues(body: Buffer): Record<string, number> | undefined {
-  try {
-    return (JSON.parse(body.toString('utf8')) as Observation).values;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,6 +5,7 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import { blobServiceFromSettings } from '../storage/blobServiceFromSettings';
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { allowHttpProviders } from '../config/allowHttpProviders';
+import { isLoopbackHost } from '../util/isLoopbackHost';
 import { loadConfigBySource } from '../config/loadConfig';
 import { SourceNotConfiguredError } from '../config/SourceNotConfiguredError';
 import { CosmosForecastStore } from '../forecast/CosmosForecastStore';
@@ -93,6 +94,5 @@ export function createServices(env: Env = process.env): Services {
 }
 
 function isLoopback(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+  return isLoopbackHost(new URL(endpoint).hostname);
 }

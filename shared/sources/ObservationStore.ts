@@ -18,6 +18,16 @@ export function observationMetadata(o: Pick<Observation, 'source' | 'site' | 'ob
   return meta;
 }
 
+/** The values of a stored observation blob, or undefined when the blob is not one. */
+export function storedObservationValues(body: Buffer): Record<string, number> | undefined {
+  try {
+    const values = (JSON.parse(body.toString('utf8')) as Partial<Observation>).values;
+    return values && typeof values === 'object' ? values : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The container holding a source's usable observations: sensor values in raw/, image features in features/. */
 export function observationContainer(source: Pick<SourceConfig, 'kind'>): string {
   return source.kind === 'image' ? CONTAINERS.features : CONTAINERS.raw;

@@ -6,18 +6,10 @@ import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError } from '../../../shared/config/ConfigError';
 import { loadConfig, parseConfig } from '../../../shared/config/loadConfig';
+import { SHIPPED_CONFIG_SETTINGS } from '../../support/shippedConfigSettings';
 
 const ROOT = resolve(__dirname, '../../../..');
-const SETTINGS: Record<string, string> = {
-  SITE_METER_ENDPOINT: 'http://127.0.0.1:7101',
-  SITE_METER_KEY: 'k1',
-  NEIGHBORS_ENDPOINT: 'http://127.0.0.1:7102',
-  NEIGHBORS_KEY: 'k2',
-  WEATHER_ENDPOINT: 'http://127.0.0.1:7103',
-  WEATHER_KEY: 'k3',
-  SKYCAM_ENDPOINT: 'http://127.0.0.1:7104',
-  SKYCAM_KEY: 'k4',
-};
+const SETTINGS: Record<string, string> = { ...SHIPPED_CONFIG_SETTINGS };
 
 function minimal(): Record<string, unknown> {
   return {

@@ -7,18 +7,10 @@ import { ConfigError } from '../../../shared/config/ConfigError';
 import { loadConfig, loadConfigBySource, parseConfigBySource } from '../../../shared/config/loadConfig';
 import { loadFunctionPlan } from '../../../shared/config/loadFunctionPlan';
 import { SourceNotConfiguredError } from '../../../shared/config/SourceNotConfiguredError';
+import { SHIPPED_CONFIG_SETTINGS } from '../../support/shippedConfigSettings';
 
 const ROOT = resolve(__dirname, '../../../..');
-const SETTINGS: Record<string, string> = {
-  SITE_METER_ENDPOINT: 'http://127.0.0.1:7101',
-  SITE_METER_KEY: 'k1',
-  NEIGHBORS_ENDPOINT: 'http://127.0.0.1:7102',
-  NEIGHBORS_KEY: 'k2',
-  WEATHER_ENDPOINT: 'http://127.0.0.1:7103',
-  WEATHER_KEY: 'k3',
-  SKYCAM_ENDPOINT: 'http://127.0.0.1:7104',
-  SKYCAM_KEY: 'k4',
-};
+const SETTINGS: Record<string, string> = { ...SHIPPED_CONFIG_SETTINGS };
 const without = (...names: string[]) => Object.fromEntries(Object.entries(SETTINGS).filter(([k]) => !names.includes(k)));
 
 test('the function plan of the shipped configuration needs no provider setting at all', () => {
