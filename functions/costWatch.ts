@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { createCostWatchDeps } from '../shared/cost/createCostWatchDeps';
-import { describeBudget } from '../shared/cost/describeBudget';
-import { type CostWatchDeps, type CostWatchOutcome, watchBudget } from '../shared/cost/watchBudget';
+import { createCostWatchDeps } from '../shared/budget/createCostWatchDeps';
+import { describeBudget } from '../shared/budget/describeBudget';
+import { type CostWatchDeps, type CostWatchOutcome, watchBudget } from '../shared/budget/watchBudget';
 import { appServices } from '../shared/runtime/appServices';
 import { logFailure } from './logFailure';
 

@@ -4,7 +4,7 @@ import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import type { ModelRuntime } from '../../shared/models/ModelRuntime';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { addMinutes, floorToSlot } from '../../shared/time/slots';
-import type { HistoryRecord } from '../../shared/training/HistoryRecord';
+import type { HistoryRecord } from '../../shared/features/HistoryRecord';
 import { DEFAULT_TRAIN_OPTIONS, isParityFailure, type TrainOptions, trainModels } from '../../shared/training/trainModels';
 import { World } from '../world/World';
 import { defaultFaultEpisodes, type FaultEpisode, faultScheduleOf } from './faultEpisodes';

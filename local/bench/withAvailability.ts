@@ -1,4 +1,4 @@
-import type { HistoryRecord } from '../../shared/training/HistoryRecord';
+import type { HistoryRecord } from '../../shared/features/HistoryRecord';
 import { ObservationFeed } from '../providers/ObservationFeed';
 import { type OutageWindow, outageBehaviour } from '../providers/outageBehaviour';
 import { RELIABLE_BEHAVIOUR } from '../providers/ProviderBehaviour';

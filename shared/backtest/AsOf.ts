@@ -1,4 +1,4 @@
-import type { HistoryRecord } from '../training/HistoryRecord';
+import type { HistoryRecord } from '../features/HistoryRecord';
 
 /** The newest record (by observedAt) usable at a time: available, and not observed after it. */
 export class AsOf {

@@ -1,8 +1,8 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
-import { learnStalenessLimit, type StalenessLimit } from '../predict/learnStalenessLimit';
-import { DEFAULT_DELAY_MODEL_OPTIONS } from '../training/DelayModel';
-import type { HistoryRecord } from '../training/HistoryRecord';
-import { isLiveRecord } from '../training/isLiveRecord';
+import { learnStalenessLimit, type StalenessLimit } from '../features/learnStalenessLimit';
+import { DEFAULT_DELAY_MODEL_OPTIONS } from '../features/DelayModel';
+import type { HistoryRecord } from '../features/HistoryRecord';
+import { isLiveRecord } from '../features/isLiveRecord';
 
 const HOUR_MS = 3_600_000;
 

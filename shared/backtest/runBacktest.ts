@@ -3,7 +3,7 @@ import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
 import { PredictionInvariantError } from '../predict/PredictionError';
 import { outageWindows } from '../replay/outageWindows';
 import { replayAvailability } from '../replay/replayAvailability';
-import type { HistoryRecord } from '../training/HistoryRecord';
+import type { HistoryRecord } from '../features/HistoryRecord';
 import { sourceSets } from '../training/sourceSets';
 import { stalenessLimitsFor } from '../training/stalenessLimitsFor';
 import { TrainingDataError } from '../training/TrainingDataError';

@@ -1,9 +1,9 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { chooseModel, type ModelChoice } from '../predict/chooseModel';
-import type { StalenessLimit } from '../predict/learnStalenessLimit';
+import type { StalenessLimit } from '../features/learnStalenessLimit';
 import type { ServingModel } from '../predict/ServingModel';
 import type { Observation } from '../sources/Observation';
-import type { HistoryRecord } from '../training/HistoryRecord';
+import type { HistoryRecord } from '../features/HistoryRecord';
 import { AsOf } from './AsOf';
 
 /** One input a served slot's model read. */

@@ -1,7 +1,7 @@
 import { findGaps } from '../replay/findGaps';
 import type { OutageWindow } from '../replay/OutageWindow';
 import type { ReplayedHistory } from '../replay/ReplayedHistory';
-import type { HistoryRecord } from '../training/HistoryRecord';
+import type { HistoryRecord } from '../features/HistoryRecord';
 import type { BacktestSourceSummary } from './BacktestReport';
 import type { PlannedSource } from './BacktestPlan';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IMAGE_FEATURES } from '../features/imageFeatureNames';
+import { IMAGE_FEATURES } from './imageFeatureNames';
 import { checkProvider } from './checkProvider';
 import { providerSchema } from './providerSchemas';
 

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { IMAGE_FEATURES } from './imageFeatureNames';
+import type { IMAGE_FEATURES } from '../config/imageFeatureNames';
 
 export type ImageFeatures = Record<(typeof IMAGE_FEATURES)[number], number>;
 

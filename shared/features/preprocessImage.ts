@@ -1,10 +1,10 @@
 import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
-import { Quarantine } from '../ingest/Quarantine';
+import { Quarantine } from '../storage/Quarantine';
 import { ObservationStore, observationBlobName, storedObservationValues } from '../sources/ObservationStore';
 import { type BlobItem, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
-import { inspectImage } from '../ingest/inspectImage';
-import { quote } from '../sources/parseIsoTime';
+import { inspectImage } from './inspectImage';
+import { quote } from '../time/parseIsoTime';
 import { DEFAULT_IMAGE_FEATURE_OPTIONS, type ImageFeatureOptions, imageFeatures, ImageRejectedError } from './imageFeatures';
 
 export interface PreprocessDeps {

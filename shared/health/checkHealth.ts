@@ -9,9 +9,9 @@ import type { BreakerStateReader } from '../sources/BreakerStore';
 import type { ObservationStore } from '../sources/ObservationStore';
 import type { Clock } from '../time/Clock';
 import { floorToSlot, minutesBetween } from '../time/slots';
-import { budgetHealth, type BudgetHealth } from '../cost/budgetHealth';
-import { COST_WATCH_STATUS } from '../cost/watchBudget';
-import type { RunStatus, StatusStore } from './StatusStore';
+import { budgetHealth, type BudgetHealth } from '../budget/budgetHealth';
+import { COST_WATCH_STATUS } from '../budget/watchBudget';
+import type { RunStatus, StatusStore } from '../storage/StatusStore';
 
 export interface HealthDeps {
   config: ForecastConfig;

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { parseIsoTime } from '../sources/parseIsoTime';
+import { parseIsoTime } from '../time/parseIsoTime';
 import { checkQueryParameters, type QueryError } from './checkQueryParameters';
 import { echoQueryText } from './echoQueryText';
 

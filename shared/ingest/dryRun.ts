@@ -2,7 +2,7 @@ import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
 import { DEFAULT_IMAGE_FEATURE_OPTIONS } from '../features/imageFeatures';
 import type { ProviderAdapter, ReadPlan } from '../sources/ProviderAdapter';
 import { ProviderError } from '../sources/ProviderError';
-import { inspectImage } from './inspectImage';
+import { inspectImage } from '../features/inspectImage';
 import { validateItem } from './validateItem';
 import { createHash } from 'node:crypto';
 

@@ -8,8 +8,8 @@ import type { ReceivedRecord } from '../sources/parsePageBody';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { mapLimit } from '../util/mapLimit';
-import { inspectImage } from './inspectImage';
-import type { Quarantine } from './Quarantine';
+import { inspectImage } from '../features/inspectImage';
+import type { Quarantine } from '../storage/Quarantine';
 import { type ValidItem, validateItem } from './validateItem';
 
 /** What became of one record. */

@@ -11,7 +11,7 @@ import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../sources/RetryOption
 import type { BlobStore } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { ingestPage } from './ingestPage';
-import { Quarantine } from './Quarantine';
+import { Quarantine } from '../storage/Quarantine';
 import type { ValidItem } from './validateItem';
 import { WatermarkStore } from './WatermarkStore';
 

@@ -1,5 +1,5 @@
 import type { SourceConfig } from '../config/ForecastConfig';
-import { describeValue as describe, parseIsoTime as parseTime, quote } from '../sources/parseIsoTime';
+import { describeValue as describe, parseIsoTime as parseTime, quote } from '../time/parseIsoTime';
 
 /** A provider item that passed validation, normalised (ISO times in `toISOString()` form). */
 export interface ValidItem {

@@ -1,8 +1,8 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { ModelRuntime } from '../models/ModelRuntime';
 import { buildPersistenceModel } from '../models/persistenceModel';
-import { featureNames } from '../training/featureNames';
-import { featureSpecFor } from '../training/featureSpecFor';
+import { featureNames } from '../features/featureNames';
+import { featureSpecFor } from '../features/featureSpecFor';
 import type { ModelSource, ServingModel } from './ServingModel';
 
 /** Serves persistence of the newest available target value, as an ONNX graph built by our own code. */

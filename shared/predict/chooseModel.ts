@@ -2,9 +2,9 @@ import type { ForecastConfig } from '../config/ForecastConfig';
 import type { MissingInput } from '../forecast/Forecast';
 import type { Observation } from '../sources/Observation';
 import { minutesBetween } from '../time/slots';
-import { featureRow } from '../training/featureRow';
-import { featureSpecFor } from '../training/featureSpecFor';
-import { DEFAULT_STALENESS_OPTIONS, type StalenessLimit } from './learnStalenessLimit';
+import { featureRow } from '../features/featureRow';
+import { featureSpecFor } from '../features/featureSpecFor';
+import { DEFAULT_STALENESS_OPTIONS, type StalenessLimit } from '../features/learnStalenessLimit';
 import type { ServingModel } from './ServingModel';
 
 /** What choosing needs to know of a model (a loaded ServingModel, or a model card's entry). */

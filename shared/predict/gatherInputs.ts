@@ -3,9 +3,9 @@ import type { ForecastInput } from '../forecast/Forecast';
 import type { Observation } from '../sources/Observation';
 import type { ObservationStore } from '../sources/ObservationStore';
 import { minutesBetween } from '../time/slots';
-import { isLiveRecord } from '../training/isLiveRecord';
-import { DEFAULT_DELAY_MODEL_OPTIONS } from '../training/DelayModel';
-import { learnStalenessLimit, type StalenessLimit } from './learnStalenessLimit';
+import { isLiveRecord } from '../features/isLiveRecord';
+import { DEFAULT_DELAY_MODEL_OPTIONS } from '../features/DelayModel';
+import { learnStalenessLimit, type StalenessLimit } from '../features/learnStalenessLimit';
 
 /** What predict knows of a site's sources at issueTime. */
 export interface GatheredInputs {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DEFAULT_IMAGE_FEATURE_OPTIONS, imageFeatures, ImageRejectedError } from '../features/imageFeatures';
-import { inspectImage } from '../ingest/inspectImage';
+import { inspectImage } from '../features/inspectImage';
 import { mapLimit } from '../util/mapLimit';
 import { fileNamePattern } from './fileNamePattern';
 import { keepFirstByTime } from './keepFirstByTime';

@@ -1,4 +1,4 @@
-import type { HistoryRecord } from '../training/HistoryRecord';
+import type { HistoryRecord } from '../features/HistoryRecord';
 import { delayMinutes } from './delayMinutes';
 import type { OutageWindow } from './OutageWindow';
 import type { ReplayObservation } from './ReplayObservation';

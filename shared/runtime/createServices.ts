@@ -15,7 +15,7 @@ import { PersistenceModelSource } from '../predict/PersistenceModelSource';
 import { RegistryModelSource } from '../predict/RegistryModelSource';
 import { ModelRegistry } from '../registry/ModelRegistry';
 import type { ModelSource } from '../predict/ServingModel';
-import { StatusStore } from '../health/StatusStore';
+import { StatusStore } from '../storage/StatusStore';
 import { ObservationStore } from '../sources/ObservationStore';
 import { createProviderAdapter } from '../sources/createProviderAdapter';
 import type { ProviderAdapter } from '../sources/ProviderAdapter';

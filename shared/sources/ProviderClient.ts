@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../time/Clock';
 import { API_KEY_HEADER } from './ProviderApi';
 import { type CrossOriginRedirect, type FetchedBody, HttpFetcher } from './http/HttpFetcher';
 import { ProviderPageError, ProviderUrlError } from './ProviderError';
-import { parseIsoTime } from './parseIsoTime';
+import { parseIsoTime } from '../time/parseIsoTime';
 import { type ReceivedRecord, parsePageBody } from './parsePageBody';
 
 /** Options of ProviderClient. */

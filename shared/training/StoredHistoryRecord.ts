@@ -1,5 +1,5 @@
-import type { AvailabilityBasis } from './AvailabilityBasis';
-import type { HistoryRecord } from './HistoryRecord';
+import type { AvailabilityBasis } from '../features/AvailabilityBasis';
+import type { HistoryRecord } from '../features/HistoryRecord';
 
 /** A HistoryRecord read from storage, keeping what the effective availableAt was derived from (for audits). */
 export interface StoredHistoryRecord extends HistoryRecord {

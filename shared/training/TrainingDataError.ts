@@ -1,13 +1,9 @@
 /** What went wrong, stable for callers and logs. */
 export type TrainingDataErrorCode =
-  /** A feature spec names a reserved group, repeats a source or field, or has a lead that is not in the future. */
-  | 'INVALID_FEATURE_SPEC'
   /** An option is out of range (cadence, window, quantile, fraction). */
   | 'INVALID_OPTIONS'
   /** The dataset builder was not given the history of a source it needs. */
-  | 'MISSING_HISTORY'
-  /** A source or site id is not in the configuration. */
-  | 'UNKNOWN_ID';
+  | 'MISSING_HISTORY';
 
 /** Training data cannot be built as asked. A caller's mistake, so never retried. */
 export class TrainingDataError extends Error {

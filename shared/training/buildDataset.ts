@@ -1,9 +1,9 @@
 import type { Dataset, InputAudit } from './Dataset';
-import type { FeatureSpec } from './FeatureSpec';
-import { featureNames } from './featureNames';
-import { featureRow } from './featureRow';
-import type { HistoryRecord } from './HistoryRecord';
-import type { LatestObservation } from './LatestObservation';
+import type { FeatureSpec } from '../features/FeatureSpec';
+import { featureNames } from '../features/featureNames';
+import { featureRow } from '../features/featureRow';
+import type { HistoryRecord } from '../features/HistoryRecord';
+import type { LatestObservation } from '../features/LatestObservation';
 import { TrainingDataError } from './TrainingDataError';
 
 const MINUTE_MS = 60_000;

@@ -1,7 +1,7 @@
-import type { AvailabilityBasis } from './AvailabilityBasis';
-import type { AvailabilityInput } from './AvailabilityInput';
-import { DEFAULT_DELAY_MODEL_OPTIONS, type DelayModel, type DelayModelOptions } from './DelayModel';
-import { isLiveRecord } from './isLiveRecord';
+import type { AvailabilityBasis } from '../features/AvailabilityBasis';
+import type { AvailabilityInput } from '../features/AvailabilityInput';
+import { DEFAULT_DELAY_MODEL_OPTIONS, type DelayModel, type DelayModelOptions } from '../features/DelayModel';
+import { isLiveRecord } from '../features/isLiveRecord';
 
 /** An effective availableAt (epoch ms) and where it came from. */
 export interface EffectiveAvailability {

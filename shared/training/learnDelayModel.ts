@@ -1,6 +1,6 @@
-import type { AvailabilityInput } from './AvailabilityInput';
-import { DEFAULT_DELAY_MODEL_OPTIONS, type DelayModel, type DelayModelOptions } from './DelayModel';
-import { isLiveRecord } from './isLiveRecord';
+import type { AvailabilityInput } from '../features/AvailabilityInput';
+import { DEFAULT_DELAY_MODEL_OPTIONS, type DelayModel, type DelayModelOptions } from '../features/DelayModel';
+import { isLiveRecord } from '../features/isLiveRecord';
 import { TrainingDataError } from './TrainingDataError';
 import { upperQuantile } from './upperQuantile';
 

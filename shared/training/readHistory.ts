@@ -2,7 +2,7 @@ import type { SourceConfig } from '../config/ForecastConfig';
 import { observationContainer } from '../sources/ObservationStore';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import { mapLimit } from '../util/mapLimit';
-import { DEFAULT_DELAY_MODEL_OPTIONS, type DelayModel, type DelayModelOptions } from './DelayModel';
+import { DEFAULT_DELAY_MODEL_OPTIONS, type DelayModel, type DelayModelOptions } from '../features/DelayModel';
 import { effectiveAvailableAt } from './effectiveAvailableAt';
 import { learnDelayModel } from './learnDelayModel';
 import type { StoredHistoryRecord } from './StoredHistoryRecord';

@@ -1,6 +1,6 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
-import { learnStalenessLimit } from '../predict/learnStalenessLimit';
-import type { HistoryRecord } from './HistoryRecord';
+import { learnStalenessLimit } from '../features/learnStalenessLimit';
+import type { HistoryRecord } from '../features/HistoryRecord';
 
 /**
  * Each source's staleness limit for training: the configured one, or learned from the history's (effective) delays

@@ -8,7 +8,7 @@ import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSou
 import { RegistryModelSource } from '../../shared/predict/RegistryModelSource';
 import { ModelRegistry } from '../../shared/registry/ModelRegistry';
 import type { Services } from '../../shared/runtime/createServices';
-import { StatusStore } from '../../shared/health/StatusStore';
+import { StatusStore } from '../../shared/storage/StatusStore';
 import { ObservationStore } from '../../shared/sources/ObservationStore';
 import type { Clock } from '../../shared/time/Clock';
 import { MemoryBlobStore } from './MemoryBlobStore';

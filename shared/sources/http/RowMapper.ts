@@ -1,7 +1,7 @@
 import type { TimeSpec, ValueMapping } from '../../config/providerSchemas';
 import { fieldConversion } from '../../units/fieldConversion';
 import { TimestampParser } from '../../time/TimestampParser';
-import { describeValue } from '../parseIsoTime';
+import { describeValue } from '../../time/parseIsoTime';
 
 /** A cell of a row: its value, `undefined` when the row leaves it out, or why the path does not reach it. */
 export type Cell = { ok: true; value: unknown } | { ok: false; reason: string };

@@ -4,9 +4,9 @@ import { serveSlots } from '../../../shared/backtest/serveSlots';
 import { parseConfig } from '../../../shared/config/loadConfig';
 import type { LoadedModel } from '../../../shared/models/ModelRuntime';
 import type { ServingModel } from '../../../shared/predict/ServingModel';
-import { featureNames } from '../../../shared/training/featureNames';
-import { featureSpecFor } from '../../../shared/training/featureSpecFor';
-import type { HistoryRecord } from '../../../shared/training/HistoryRecord';
+import { featureNames } from '../../../shared/features/featureNames';
+import { featureSpecFor } from '../../../shared/features/featureSpecFor';
+import type { HistoryRecord } from '../../../shared/features/HistoryRecord';
 
 const MINUTE_MS = 60_000;
 const T0 = Date.parse('2026-06-01T10:00:00Z');

@@ -2,10 +2,10 @@ import '../../support/testEnv';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chooseModel } from '../../../shared/predict/chooseModel';
-import type { StalenessLimit } from '../../../shared/predict/learnStalenessLimit';
+import type { StalenessLimit } from '../../../shared/features/learnStalenessLimit';
 import type { Observation } from '../../../shared/sources/Observation';
-import { featureNames } from '../../../shared/training/featureNames';
-import { featureSpecFor } from '../../../shared/training/featureSpecFor';
+import { featureNames } from '../../../shared/features/featureNames';
+import { featureSpecFor } from '../../../shared/features/featureSpecFor';
 import { testConfig } from '../../support/testServices';
 
 const config = testConfig();

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildDataset } from '../../../shared/training/buildDataset';
-import type { FeatureSpec } from '../../../shared/training/FeatureSpec';
-import type { HistoryRecord } from '../../../shared/training/HistoryRecord';
+import type { FeatureSpec } from '../../../shared/features/FeatureSpec';
+import type { HistoryRecord } from '../../../shared/features/HistoryRecord';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-05-01T00:00:00Z');

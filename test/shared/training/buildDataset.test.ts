@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDataset } from '../../../shared/training/buildDataset';
-import type { FeatureSpec } from '../../../shared/training/FeatureSpec';
-import type { HistoryRecord } from '../../../shared/training/HistoryRecord';
+import type { FeatureSpec } from '../../../shared/features/FeatureSpec';
+import type { HistoryRecord } from '../../../shared/features/HistoryRecord';
 import { TrainingDataError } from '../../../shared/training/TrainingDataError';
 
 const MIN = 60_000;

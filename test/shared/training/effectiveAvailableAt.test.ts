@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AvailabilityInput } from '../../../shared/training/AvailabilityInput';
-import { DEFAULT_DELAY_MODEL_OPTIONS } from '../../../shared/training/DelayModel';
+import type { AvailabilityInput } from '../../../shared/features/AvailabilityInput';
+import { DEFAULT_DELAY_MODEL_OPTIONS } from '../../../shared/features/DelayModel';
 import { type EffectiveAvailability, effectiveAvailableAt } from '../../../shared/training/effectiveAvailableAt';
-import { isLiveRecord } from '../../../shared/training/isLiveRecord';
+import { isLiveRecord } from '../../../shared/features/isLiveRecord';
 import { learnDelayModel } from '../../../shared/training/learnDelayModel';
 import { TrainingDataError } from '../../../shared/training/TrainingDataError';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BudgetConfigError } from '../../../shared/cost/BudgetError';
-import { readBudgetSettings } from '../../../shared/cost/BudgetSettings';
-import { redactSecrets } from '../../../shared/cost/redactSecrets';
+import { BudgetConfigError } from '../../../shared/budget/BudgetError';
+import { readBudgetSettings } from '../../../shared/budget/BudgetSettings';
+import { redactSecrets } from '../../../shared/budget/redactSecrets';
 
 test('no BUDGET_SCOPE (the local stack) means no budget to read', () => {
   assert.equal(readBudgetSettings({}), undefined);

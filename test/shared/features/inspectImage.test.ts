@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { inspectImage } from '../../../shared/ingest/inspectImage';
+import { inspectImage } from '../../../shared/features/inspectImage';
 import { brokenImages, noisyPng, skyJpeg, skyPng } from '../../support/images';
 
 const LIMITS = { maxBytes: 50_000, maxPixels: 4096 * 4096 };

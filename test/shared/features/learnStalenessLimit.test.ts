@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { learnStalenessLimit } from '../../../shared/predict/learnStalenessLimit';
+import { learnStalenessLimit } from '../../../shared/features/learnStalenessLimit';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 /** Live records every 10 minutes with the given delays (minutes). */

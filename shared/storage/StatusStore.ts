@@ -1,4 +1,4 @@
-import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import { type BlobStore, CONTAINERS } from './BlobStore';
 
 /** The outcome of the last run of a function, for /api/health. */
 export interface RunStatus {

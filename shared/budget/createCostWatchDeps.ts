@@ -1,5 +1,5 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import type { StatusStore } from '../health/StatusStore';
+import type { StatusStore } from '../storage/StatusStore';
 import type { Clock } from '../time/Clock';
 import { readBudgetSettings } from './BudgetSettings';
 import { ConsumptionBudgetReader, type ConsumptionBudgetReaderOptions } from './ConsumptionBudgetReader';

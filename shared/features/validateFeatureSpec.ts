@@ -1,5 +1,5 @@
 import type { FeatureSpec } from './FeatureSpec';
-import { TrainingDataError } from './TrainingDataError';
+import { FeatureSpecError } from './FeatureSpecError';
 
 /** Feature groups computed from the clock and the site, never from a source: a source of that name would collide. */
 const DERIVED_GROUPS = new Set(['sun', 'clearsky', 'time']);
@@ -9,7 +9,7 @@ const AGE_FIELD = 'age_min';
 /** Throws INVALID_FEATURE_SPEC naming the bad value, so a broken spec fails before any row is built. */
 export function validateFeatureSpec(spec: FeatureSpec): void {
   const fail = (message: string): never => {
-    throw new TrainingDataError('INVALID_FEATURE_SPEC', message);
+    throw new FeatureSpecError('INVALID_FEATURE_SPEC', message);
   };
   const seen = new Set<string>();
   for (const source of spec.sources) {

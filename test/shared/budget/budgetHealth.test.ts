@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { budgetHealth } from '../../../shared/cost/budgetHealth';
-import type { BudgetState } from '../../../shared/cost/BudgetState';
+import { budgetHealth } from '../../../shared/budget/budgetHealth';
+import type { BudgetState } from '../../../shared/budget/BudgetState';
 
 const budget = (level: BudgetState['level']): BudgetState => ({
   scope: '/subscriptions/x',

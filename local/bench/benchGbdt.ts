@@ -1,6 +1,6 @@
-import { seededRandom } from './seededRandom';
-import { trainGbdt } from './trainGbdt';
-import { predictGbdt } from './predictGbdt';
+import { seededRandom } from '../../shared/models/gbdt/seededRandom';
+import { trainGbdt } from '../../shared/models/gbdt/trainGbdt';
+import { predictGbdt } from '../../shared/models/gbdt/predictGbdt';
 
 /** What one benchmark run measured. */
 export interface GbdtBenchResult {
@@ -14,7 +14,7 @@ export interface GbdtBenchResult {
 
 /**
  * Times training at the size the design targets (20,000 rows × 40 features × 200 trees of depth 4) on
- * synthetic data. Run: `node dist/shared/models/gbdt/benchGbdt.js [rows] [cols] [trees]`.
+ * synthetic data. Run: `node dist/local/bench/benchGbdt.js [rows] [cols] [trees]`.
  */
 export function benchGbdt(rows = 20_000, cols = 40, trees = 200): GbdtBenchResult {
   const random = seededRandom(7);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import { type BlobStore, CONTAINERS } from './BlobStore';
 
 /** A rejected payload, kept with the reason so nothing a provider sent is lost. */
 export interface QuarantineEntry {

@@ -1,4 +1,4 @@
-import type { RunStatus } from '../health/StatusStore';
+import type { RunStatus } from '../storage/StatusStore';
 import type { BudgetState } from './BudgetState';
 import type { CostWatchDetails } from './watchBudget';
 

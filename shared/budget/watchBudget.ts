@@ -1,4 +1,4 @@
-import type { RunStatus, StatusStore } from '../health/StatusStore';
+import type { RunStatus, StatusStore } from '../storage/StatusStore';
 import type { Clock } from '../time/Clock';
 import { BudgetError, type BudgetErrorCode, BudgetUnavailableError } from './BudgetError';
 import type { BudgetReader } from './BudgetReader';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { BudgetAuthError, BudgetConfigError, BudgetError, BudgetNotFoundError, BudgetThrottledError, BudgetUnavailableError } from '../../../shared/cost/BudgetError';
-import { ConsumptionBudgetReader, type ConsumptionBudgetReaderOptions } from '../../../shared/cost/ConsumptionBudgetReader';
+import { BudgetAuthError, BudgetConfigError, BudgetError, BudgetNotFoundError, BudgetThrottledError, BudgetUnavailableError } from '../../../shared/budget/BudgetError';
+import { ConsumptionBudgetReader, type ConsumptionBudgetReaderOptions } from '../../../shared/budget/ConsumptionBudgetReader';
 import { FixedClock } from '../../support/fixedClock';
 import { ConsumptionTestServer, loadFixture } from './ConsumptionTestServer';
 

@@ -1,4 +1,4 @@
-import { crc32 } from './crc32';
+import { crc32 } from '../util/crc32';
 import { describeBytes, detectImageType } from '../util/detectImageType';
 
 /** Limits an image must keep. */

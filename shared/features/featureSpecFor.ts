@@ -1,6 +1,6 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { FeatureSpec } from './FeatureSpec';
-import { TrainingDataError } from './TrainingDataError';
+import { FeatureSpecError } from './FeatureSpecError';
 
 /**
  * The feature spec of a model that reads `sources` (any order; empty for the baseline) at one configured site:
@@ -9,11 +9,11 @@ import { TrainingDataError } from './TrainingDataError';
  */
 export function featureSpecFor(config: ForecastConfig, siteId: string, sources: readonly string[]): FeatureSpec {
   const site = config.sites.find((s) => s.id === siteId);
-  if (!site) throw new TrainingDataError('UNKNOWN_ID', `unknown site "${siteId}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`);
+  if (!site) throw new FeatureSpecError('UNKNOWN_ID', `unknown site "${siteId}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`);
   const wanted = new Set(sources);
   for (const id of wanted) {
     if (!config.sources.some((s) => s.id === id)) {
-      throw new TrainingDataError('UNKNOWN_ID', `unknown source "${id}"; expected one of ${config.sources.map((s) => `"${s.id}"`).join(', ')}`);
+      throw new FeatureSpecError('UNKNOWN_ID', `unknown source "${id}"; expected one of ${config.sources.map((s) => `"${s.id}"`).join(', ')}`);
     }
   }
   const chosen = config.sources.filter((s) => wanted.has(s.id));

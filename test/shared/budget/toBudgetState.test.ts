@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Budget, Notification } from '@azure/arm-consumption';
-import { describeBudget } from '../../../shared/cost/describeBudget';
-import { toBudgetState } from '../../../shared/cost/toBudgetState';
+import { describeBudget } from '../../../shared/budget/describeBudget';
+import { toBudgetState } from '../../../shared/budget/toBudgetState';
 
 const READ_AT = new Date('2026-11-29T06:00:00Z');
 

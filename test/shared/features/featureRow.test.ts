@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forecastConfigSchema } from '../../../shared/config/ForecastConfig';
-import type { FeatureSpec } from '../../../shared/training/FeatureSpec';
-import { featureNames } from '../../../shared/training/featureNames';
-import { featureRow } from '../../../shared/training/featureRow';
-import { featureSpecFor } from '../../../shared/training/featureSpecFor';
-import type { LatestObservation } from '../../../shared/training/LatestObservation';
-import { TrainingDataError } from '../../../shared/training/TrainingDataError';
+import type { FeatureSpec } from '../../../shared/features/FeatureSpec';
+import { featureNames } from '../../../shared/features/featureNames';
+import { featureRow } from '../../../shared/features/featureRow';
+import { featureSpecFor } from '../../../shared/features/featureSpecFor';
+import type { LatestObservation } from '../../../shared/features/LatestObservation';
+import { FeatureSpecError } from '../../../shared/features/FeatureSpecError';
 
 const SPEC: FeatureSpec = {
   sources: ['site-meter', 'neighbors'],
@@ -110,7 +110,7 @@ test('featureRow and featureNames reject a spec whose names would collide or who
   ];
   for (const [what, spec] of bad) {
     for (const call of [() => featureNames(spec), () => featureRow(spec, ISSUE, LATEST)]) {
-      assert.throws(call, (e: unknown) => e instanceof TrainingDataError && e.code === 'INVALID_FEATURE_SPEC', what);
+      assert.throws(call, (e: unknown) => e instanceof FeatureSpecError && e.code === 'INVALID_FEATURE_SPEC', what);
     }
   }
 });
@@ -136,6 +136,6 @@ test('featureSpecFor: configuration order and fields whatever order the sources 
     longitude: 12.57,
   });
   assert.deepEqual(featureSpecFor(config, 'park-1', []).sources, []);
-  assert.throws(() => featureSpecFor(config, 'park-1', ['skycam']), (e: unknown) => e instanceof TrainingDataError && e.code === 'UNKNOWN_ID' && e.message.includes('"skycam"'));
-  assert.throws(() => featureSpecFor(config, 'park-2', []), (e: unknown) => e instanceof TrainingDataError && e.code === 'UNKNOWN_ID');
+  assert.throws(() => featureSpecFor(config, 'park-1', ['skycam']), (e: unknown) => e instanceof FeatureSpecError && e.code === 'UNKNOWN_ID' && e.message.includes('"skycam"'));
+  assert.throws(() => featureSpecFor(config, 'park-2', []), (e: unknown) => e instanceof FeatureSpecError && e.code === 'UNKNOWN_ID');
 });
