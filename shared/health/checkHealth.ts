@@ -3,6 +3,7 @@ import type { ForecastStore } from '../forecast/ForecastStore';
 import { chooseModel, freshness } from '../predict/chooseModel';
 import { gatherInputs } from '../predict/gatherInputs';
 import { persistenceDescriptor } from '../predict/PersistenceModelSource';
+import { PREDICT_STATUS } from '../predict/PredictRunStore';
 import type { ModelRegistry } from '../registry/ModelRegistry';
 import type { BreakerState } from '../sources/BreakerState';
 import type { BreakerStateReader } from '../sources/BreakerStore';
@@ -88,7 +89,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const issueTime = floorToSlot(now, config.forecast.cadenceMinutes);
   const reasons: string[] = [];
 
-  const blobStorage = await probe(() => deps.status.read('predict'));
+  const blobStorage = await probe(() => deps.status.read(PREDICT_STATUS));
   const cosmosDb = await probe(() => deps.forecasts.latest(config.sites[0]?.id ?? ''));
   if (!blobStorage.ok) reasons.push(`Blob Storage does not answer: ${blobStorage.error}`);
   if (!cosmosDb.ok) reasons.push(`Cosmos DB does not answer: ${cosmosDb.error}`);
@@ -138,7 +139,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       }
       for (const s of source.sites) if (!s.fresh) reasons.push(`${source.id} at ${s.site}: ${s.reason}`);
     }
-    lastPrediction = (await deps.status.read('predict').catch(() => undefined)) ?? null;
+    lastPrediction = (await deps.status.read(PREDICT_STATUS).catch(() => undefined)) ?? null;
   }
 
   const budget = budgetHealth(blobStorage.ok ? await deps.status.read(COST_WATCH_STATUS).catch(() => undefined) : undefined);
