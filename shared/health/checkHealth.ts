@@ -1,5 +1,6 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { ForecastStore } from '../forecast/ForecastStore';
+import { ingestStatusName } from '../ingest/IngestRunStore';
 import { chooseModel, freshness } from '../predict/chooseModel';
 import { gatherInputs } from '../predict/gatherInputs';
 import { persistenceDescriptor } from '../predict/PersistenceModelSource';
@@ -130,7 +131,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       if (!choice) reasons.push(`site ${site.id}: no model can run with the sources that are fresh`);
     }
     for (const source of sources) {
-      source.lastIngest = (await deps.status.read(`ingest-${source.id}`).catch(() => undefined)) ?? null;
+      source.lastIngest = (await deps.status.read(ingestStatusName(source.id)).catch(() => undefined)) ?? null;
       if (source.lastIngest && !source.lastIngest.ok) reasons.push(`last ingest of ${source.id} failed: ${source.lastIngest.summary}`);
       source.breaker = await readBreaker(deps.breakers, source.id);
       const b = source.breaker;
