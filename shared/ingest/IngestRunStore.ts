@@ -8,7 +8,8 @@ export function ingestStatusName(sourceId: string): string {
 
 /** A run's counts in one line: `12 stored, 0 duplicate, 1 quarantined` (and how many came without a value, if any). */
 export function summarizeIngest(result: IngestResult): string {
-  return `${result.stored} stored, ${result.duplicates} duplicate, ${result.quarantined} quarantined${result.withoutValue > 0 ? `, ${result.withoutValue} without a value` : ''}`;
+  const withoutValue = result.withoutValue > 0 ? `, ${result.withoutValue} without a value` : '';
+  return `${result.stored} stored, ${result.duplicates} duplicate, ${result.quarantined} quarantined${withoutValue}`;
 }
 
 /**
@@ -29,6 +30,7 @@ export class IngestRunStore {
 
   /** Records a failed run with its message (no details: the watermark, not this record, says where to go on). */
   async recordFailure(error: unknown, at: Date): Promise<void> {
-    await this.status.recordQuietly(ingestStatusName(this.sourceId), { at: at.toISOString(), ok: false, summary: error instanceof Error ? error.message : String(error) });
+    const summary = error instanceof Error ? error.message : String(error);
+    await this.status.recordQuietly(ingestStatusName(this.sourceId), { at: at.toISOString(), ok: false, summary });
   }
 }

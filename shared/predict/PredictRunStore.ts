@@ -62,7 +62,8 @@ export class PredictRunStore {
     if (!previous) return;
     const lastGood = lastGoodIssueTime(previous.status);
     const details: PredictFailureDetails = lastGood === undefined ? {} : { lastGoodIssueTime: lastGood };
-    await this.status.recordQuietly(PREDICT_STATUS, { at: at.toISOString(), ok: false, summary: error instanceof Error ? error.message : String(error), details: { ...details } });
+    const summary = error instanceof Error ? error.message : String(error);
+    await this.status.recordQuietly(PREDICT_STATUS, { at: at.toISOString(), ok: false, summary, details: { ...details } });
   }
 }
 

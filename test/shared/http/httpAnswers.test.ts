@@ -3,8 +3,10 @@ import { test } from 'node:test';
 import { badRequest, internalError, notFound, unavailable } from '../../../shared/http/httpAnswers';
 
 test('badRequest: 400 with the message and the parameter, printable ASCII only', () => {
-  assert.deepEqual(badRequest({ error: 'query parameter "site" is required', parameter: 'site' }), { status: 400, jsonBody: { error: 'query parameter "site" is required', parameter: 'site' } });
-  assert.deepEqual(badRequest({ error: 'the query string is 3000 characters long; at most 2048' }), { status: 400, jsonBody: { error: 'the query string is 3000 characters long; at most 2048' } });
+  const required = 'query parameter "site" is required';
+  assert.deepEqual(badRequest({ error: required, parameter: 'site' }), { status: 400, jsonBody: { error: required, parameter: 'site' } });
+  const long = 'the query string is 3000 characters long; at most 2048';
+  assert.deepEqual(badRequest({ error: long }), { status: 400, jsonBody: { error: long } });
   assert.deepEqual(badRequest({ error: 'bad \u202e\r\n', parameter: 'x\u0000' }).jsonBody, { error: 'bad \\u202e\\u000d\\u000a', parameter: 'x\\u0000' });
 });
 

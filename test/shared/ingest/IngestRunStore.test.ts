@@ -44,13 +44,14 @@ test('a run that read the provider: ok, its counts, the whole result in details 
   const { blobs, runs } = setup();
   await runs.recordResult(result(), AT);
   const blob = await blobs.get(CONTAINERS.state, 'status/ingest-weather.json');
-  assert.deepEqual(JSON.parse(blob?.body.toString('utf8') ?? '{}'), { at: '2026-06-01T12:00:05.000Z', ok: true, summary: '12 stored, 0 duplicate, 1 quarantined', details: result() });
-  assert.deepEqual(Object.keys(JSON.parse(blob?.body.toString('utf8') ?? '{}')), ['at', 'ok', 'summary', 'details']);
+  const record = JSON.parse(blob?.body.toString('utf8') ?? '{}');
+  assert.deepEqual(record, { at: '2026-06-01T12:00:05.000Z', ok: true, summary: '12 stored, 0 duplicate, 1 quarantined', details: result() });
+  assert.deepEqual(Object.keys(record), ['at', 'ok', 'summary', 'details']);
 });
 
 test('a run that made no call (breaker open): not ok, the reason, the result with the breaker in details', async () => {
   const { status, runs } = setup();
-  const breaker = { source: 'weather', state: 'open' as const, since: '2026-06-01T11:40:00.000Z', consecutiveFailures: 3, lastError: null, retryAt: '2026-06-01T12:10:00.000Z' };
+  const breaker = { source: 'weather', state: 'open' as const, since: '2026-06-01T11:40:00Z', consecutiveFailures: 3, lastError: null, retryAt: '2026-06-01T12:10:00Z' };
   const skipped = result({ pages: 0, received: 0, stored: 0, quarantined: 0, breaker: 'open', skipped: { reason: 'circuit breaker of "weather" is open', breaker } });
   await runs.recordResult(skipped, AT);
   const record = await status.read('ingest-weather');
