@@ -1,7 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { asciiSafe } from '../shared/http/asciiSafe';
 import { parseActualsQuery } from '../shared/dashboard/parseActualsQuery';
 import { readActuals } from '../shared/dashboard/readActuals';
+import { badRequest, internalError, unavailable } from '../shared/http/httpAnswers';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
 import { StorageUnavailableError } from '../shared/storage/BlobStore';
@@ -15,7 +15,7 @@ export function makeActualsHandler(services: () => Services) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const s = services();
     const query = parseActualsQuery(request, s.config.sites.map((site) => site.id), s.clock.now());
-    if ('error' in query) return { status: 400, jsonBody: { error: asciiSafe(query.error), ...(query.parameter !== undefined ? { parameter: asciiSafe(query.parameter) } : {}) } };
+    if ('error' in query) return badRequest(query);
     const { site, from, to } = query;
     try {
       const actuals = await readActuals(s, site, from, to, s.clock.now());
@@ -26,8 +26,8 @@ export function makeActualsHandler(services: () => Services) {
       };
     } catch (err) {
       context.error(`actuals: reading the observations of ${site} failed: ${(err as Error).message}`);
-      if (err instanceof StorageUnavailableError) return { status: 503, jsonBody: { error: 'Blob Storage is unavailable; try again shortly' }, headers: { 'retry-after': '30' } };
-      return { status: 500, jsonBody: { error: 'internal error while reading the observations' } };
+      if (err instanceof StorageUnavailableError) return unavailable('Blob Storage');
+      return internalError('reading the observations');
     }
   };
 }

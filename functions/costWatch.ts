@@ -1,15 +1,10 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { budgetErrorHint } from '../shared/budget/budgetErrorHint';
 import { createCostWatchDeps } from '../shared/budget/createCostWatchDeps';
 import { describeBudget } from '../shared/budget/describeBudget';
 import { type CostWatchDeps, type CostWatchOutcome, watchBudget } from '../shared/budget/watchBudget';
 import { appServices } from '../shared/runtime/appServices';
 import { logFailure } from './logFailure';
-
-const HINTS: Record<string, string> = {
-  BUDGET_AUTH: 'check the app identity and its role on the budget scope (Cost Management Reader); locally, sign in again (az login)',
-  BUDGET_NOT_FOUND: 'check BUDGET_SCOPE and BUDGET_NAME against the budget the infrastructure declares',
-  BUDGET_CONFIG: 'fix the app settings BUDGET_SCOPE and BUDGET_NAME',
-};
 
 /** The handler of `cost-watch`: reads the budget's actual and forecast spend and records it for /api/health. */
 export function makeCostWatchHandler(deps: () => CostWatchDeps) {
@@ -36,7 +31,7 @@ export function makeCostWatchHandler(deps: () => CostWatchDeps) {
         const { error } = outcome;
         // Throttling and outages pass with time: rethrow so the platform counts a failed run and can retry.
         if (error.canRetry()) throw logFailure(context, `cost-watch ${error.code}`, error);
-        const hint = HINTS[error.code];
+        const hint = budgetErrorHint(error.code);
         context.error(`cost-watch ${error.code} (recorded, not retried): ${error.message}${hint ? `; ${hint}` : ''}${pastDue}`);
         return outcome;
       }

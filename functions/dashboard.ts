@@ -1,4 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { dashboardApiBase } from '../shared/dashboard/dashboardApiBase';
 import { DASHBOARD_ASSETS } from '../shared/dashboard/dashboardAssets';
 import { DASHBOARD_HEADERS } from '../shared/dashboard/dashboardHeaders';
 import { dashboardPage } from '../shared/dashboard/dashboardPage';
@@ -20,7 +21,7 @@ export function makeDashboardHandler(services: () => Services) {
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const { config } = services();
     const query = parseDashboardQuery(request, config.sites.map((s) => s.id));
-    const apiBase = apiBaseOf(request);
+    const apiBase = dashboardApiBase(new URL(request.url).pathname);
     if ('error' in query) return { status: 400, body: errorPage(query.error, apiBase), headers: { ...DASHBOARD_HEADERS, 'content-type': HTML, 'cache-control': 'no-store' } };
     const body = dashboardPage({ config, apiBase, site: query.site, hours: query.hours, refreshSeconds: REFRESH_SECONDS });
     return { status: 200, body, headers: { ...DASHBOARD_HEADERS, 'content-type': HTML, 'cache-control': 'no-cache' } };
@@ -49,12 +50,6 @@ export function makeDashboardAssetHandler() {
     }
     return { status: 200, body, headers: { ...DASHBOARD_HEADERS, 'content-type': asset.contentType, 'cache-control': asset.cacheControl } };
   };
-}
-
-/** `/api/` for a request to `/api/dashboard`: where the page finds its assets and the data endpoints. */
-function apiBaseOf(request: HttpRequest): string {
-  const path = new URL(request.url).pathname.replace(/\/dashboard\/?$/i, '/');
-  return /^\/[A-Za-z0-9/_-]*$/.test(path) ? path : '/api/';
 }
 
 // Decision (issue 14): the dashboard carries no key. A function key in `?code=` could only be a host key (it must

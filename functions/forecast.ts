@@ -4,8 +4,8 @@ import { ForecastStoreUnavailableError } from '../shared/forecast/ForecastStore'
 import { readLatestForecast } from '../shared/forecast/readLatestForecast';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
-import { asciiSafe } from '../shared/http/asciiSafe';
 import { MAX_QUERY_LENGTH } from '../shared/http/checkQueryParameters';
+import { badRequest, internalError, notFound, unavailable } from '../shared/http/httpAnswers';
 import { parseSiteRangeQuery, SITE_RANGE_QUERY_LIMITS } from '../shared/http/parseSiteRangeQuery';
 
 /** Limits of the `/api/forecast` query. */
@@ -26,7 +26,7 @@ export function makeForecastHandler(services: () => Services) {
     // `code` (the function key, which callers may send in the query) is accepted and never read or echoed; any other
     // unknown parameter is refused, so a typo (`sites=`, `form=`) is an error rather than a silently different answer.
     const query = parseSiteRangeQuery(request, s.config.sites.map((site) => site.id), s.clock.now());
-    if ('error' in query) return { status: 400, jsonBody: { error: asciiSafe(query.error), ...(query.parameter !== undefined ? { parameter: asciiSafe(query.parameter) } : {}) } };
+    if ('error' in query) return badRequest(query);
     const { site, range } = query;
     try {
       if (range) {
@@ -35,21 +35,15 @@ export function makeForecastHandler(services: () => Services) {
       }
       // While Cosmos DB is down the blob copy predict writes first still answers, and says so in a header.
       const { forecast, from } = await readLatestForecast(site, s.forecasts, new ForecastBlobCopy(s.blobs));
-      if (!forecast && from === 'blob-copy') return { ...problem(503, 'the forecast store is unavailable; try again shortly'), headers: { 'retry-after': '30' } };
-      if (!forecast) return problem(404, `no forecast for site "${site}" yet`);
+      if (!forecast && from === 'blob-copy') return unavailable('the forecast store');
+      if (!forecast) return notFound(`no forecast for site "${site}" yet`);
       return { status: 200, jsonBody: forecast, headers: { 'cache-control': 'no-store', 'x-forecast-source': from === 'cosmos' ? 'cosmos-db' : 'blob-copy' } };
     } catch (err) {
       context.error(`forecast: reading the ${range ? 'forecasts' : 'latest forecast'} of ${site} failed: ${(err as Error).message}`);
-      if (err instanceof ForecastStoreUnavailableError) {
-        return { ...problem(503, 'the forecast store is unavailable; try again shortly'), headers: { 'retry-after': '30' } };
-      }
-      return problem(500, 'internal error while reading the forecast');
+      if (err instanceof ForecastStoreUnavailableError) return unavailable('the forecast store');
+      return internalError('reading the forecast');
     }
   };
-}
-
-function problem(status: number, error: string): HttpResponseInit {
-  return { status, jsonBody: { error } };
 }
 
 // API clients: the function key. The dashboard reads the same data from its own route, which the app's

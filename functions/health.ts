@@ -1,13 +1,12 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { CachedReport } from '../shared/health/CachedReport';
 import { checkHealth, type HealthReport } from '../shared/health/checkHealth';
+import { checkQueryParameters } from '../shared/http/checkQueryParameters';
+import { badRequest } from '../shared/http/httpAnswers';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
 import { BreakerStore } from '../shared/sources/BreakerStore';
 import { type Clock, systemClock } from '../shared/time/Clock';
-
-/** Longest query string accepted, characters. */
-const MAX_QUERY_LENGTH = 2048;
 
 /** What the liveness answer is made of. */
 export interface LivenessOptions {
@@ -43,8 +42,8 @@ export interface Liveness {
  */
 export function makeLivenessHandler(options: LivenessOptions = DEFAULT_LIVENESS_OPTIONS) {
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const refused = checkNoParameters(request, '/api/health');
-    if (refused) return { status: 400, jsonBody: refused };
+    const query = checkQueryParameters(request, [], '/api/health takes no parameters');
+    if ('error' in query) return badRequest(query);
     const body: Liveness = { status: 'up', since: options.startedAt.toISOString(), checkedAt: options.clock.now().toISOString() };
     return { status: 200, jsonBody: body, headers: { 'cache-control': 'no-store' } };
   };
@@ -65,8 +64,8 @@ export function makeHealthDetailsHandler(services: () => Services, options: Heal
     options.maxAgeMs,
   );
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const refused = checkNoParameters(request, new URL(request.url).pathname);
-    if (refused) return { status: 400, jsonBody: refused };
+    const query = checkQueryParameters(request, [], `${new URL(request.url).pathname} takes no parameters`);
+    if ('error' in query) return badRequest(query);
     try {
       const report = await cached.get();
       if (!report.canForecast) context.warn(`health: cannot forecast: ${report.reasons.join('; ')}`);
@@ -76,19 +75,6 @@ export function makeHealthDetailsHandler(services: () => Services, options: Heal
       return { status: 503, jsonBody: { status: 'down', canForecast: false, reasons: ['the health check failed; see the function logs'] } };
     }
   };
-}
-
-/** Why the query is refused (naming the parameter), or undefined when it is acceptable. */
-function checkNoParameters(request: HttpRequest, route: string): { error: string; parameter?: string } | undefined {
-  const url = new URL(request.url);
-  if (url.search.length > MAX_QUERY_LENGTH) return { error: `the query string is ${url.search.length} characters long; at most ${MAX_QUERY_LENGTH}` };
-  const params = url.search ? url.searchParams : request.query;
-  for (const name of params.keys()) {
-    if (name === 'code') continue;
-    const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return { error: `query parameter ${shown} is not supported; ${route} takes no parameters`, parameter: shown.slice(1, -1) };
-  }
-  return undefined;
 }
 
 /** The one full-report handler of this process: /api/health/details and the dashboard's copy share its cache. */

@@ -1,6 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { loadFunctionPlan } from '../shared/config/loadFunctionPlan';
 import { type IngestDeps, type IngestOptions, ingestSource, type IngestResult } from '../shared/ingest/ingestSource';
+import { IngestRunStore, summarizeIngest } from '../shared/ingest/IngestRunStore';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
 import { logFailure } from './logFailure';
@@ -22,25 +23,24 @@ export function makeIngestHandler(sourceId: string, services: () => Services, ru
     const source = s.config.sources.find((c) => c.id === sourceId);
     if (!source) throw new Error(`ingest-${sourceId}: no source "${sourceId}" in the configuration`);
     const pastDue = timer.isPastDue ? ' [past due]' : '';
+    const runs = new IngestRunStore(s.status, sourceId);
     try {
       const sites = new Set(s.config.sites.map((site) => site.id));
       const result = await ingestSource(source, sites, { blobs: s.blobs, clock: s.clock, provider: s.provider(sourceId), ...run.deps }, run.options);
+      await runs.recordResult(result, s.clock.now());
       if (result.skipped) {
-        await s.status.recordQuietly(`ingest-${sourceId}`, { at: s.clock.now().toISOString(), ok: false, summary: `skipped: ${result.skipped.reason}`, details: { ...result } });
         context.warn(`ingest-${sourceId}: skipped, no call made: ${result.skipped.reason}${pastDue}`);
         return result;
       }
-      const summary = `${result.stored} stored, ${result.duplicates} duplicate, ${result.quarantined} quarantined${result.withoutValue > 0 ? `, ${result.withoutValue} without a value` : ''}`;
-      await s.status.recordQuietly(`ingest-${sourceId}`, { at: s.clock.now().toISOString(), ok: true, summary, details: { ...result } });
       const line =
-        `ingest-${sourceId}: ${summary} from ${result.pages} page(s)` +
+        `ingest-${sourceId}: ${summarizeIngest(result)} from ${result.pages} page(s)` +
         `${result.quarantinedPages > 0 ? `, ${result.quarantinedPages} unreadable page(s) quarantined` : ''}${result.retries > 0 ? `, ${result.retries} retried call(s)` : ''}; ` +
         `cursor ${result.from} -> ${result.to}${result.caughtUp ? '' : ' (more to read next run)'}${pastDue}`;
       if (result.quarantined > 0 || result.quarantinedPages > 0) context.warn(line);
       else context.log(line);
       return result;
     } catch (err) {
-      await s.status.recordQuietly(`ingest-${sourceId}`, { at: s.clock.now().toISOString(), ok: false, summary: (err as Error).message });
+      await runs.recordFailure(err, s.clock.now());
       throw logFailure(context, `ingest-${sourceId}`, err);
     }
   };

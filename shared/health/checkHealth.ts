@@ -1,8 +1,10 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { ForecastStore } from '../forecast/ForecastStore';
+import { ingestStatusName } from '../ingest/IngestRunStore';
 import { chooseModel, freshness } from '../predict/chooseModel';
 import { gatherInputs } from '../predict/gatherInputs';
 import { persistenceDescriptor } from '../predict/PersistenceModelSource';
+import { PREDICT_STATUS } from '../predict/PredictRunStore';
 import type { ModelRegistry } from '../registry/ModelRegistry';
 import type { BreakerState } from '../sources/BreakerState';
 import type { BreakerStateReader } from '../sources/BreakerStore';
@@ -88,7 +90,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const issueTime = floorToSlot(now, config.forecast.cadenceMinutes);
   const reasons: string[] = [];
 
-  const blobStorage = await probe(() => deps.status.read('predict'));
+  const blobStorage = await probe(() => deps.status.read(PREDICT_STATUS));
   const cosmosDb = await probe(() => deps.forecasts.latest(config.sites[0]?.id ?? ''));
   if (!blobStorage.ok) reasons.push(`Blob Storage does not answer: ${blobStorage.error}`);
   if (!cosmosDb.ok) reasons.push(`Cosmos DB does not answer: ${cosmosDb.error}`);
@@ -129,7 +131,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       if (!choice) reasons.push(`site ${site.id}: no model can run with the sources that are fresh`);
     }
     for (const source of sources) {
-      source.lastIngest = (await deps.status.read(`ingest-${source.id}`).catch(() => undefined)) ?? null;
+      source.lastIngest = (await deps.status.read(ingestStatusName(source.id)).catch(() => undefined)) ?? null;
       if (source.lastIngest && !source.lastIngest.ok) reasons.push(`last ingest of ${source.id} failed: ${source.lastIngest.summary}`);
       source.breaker = await readBreaker(deps.breakers, source.id);
       const b = source.breaker;
@@ -138,7 +140,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       }
       for (const s of source.sites) if (!s.fresh) reasons.push(`${source.id} at ${s.site}: ${s.reason}`);
     }
-    lastPrediction = (await deps.status.read('predict').catch(() => undefined)) ?? null;
+    lastPrediction = (await deps.status.read(PREDICT_STATUS).catch(() => undefined)) ?? null;
   }
 
   const budget = budgetHealth(blobStorage.ok ? await deps.status.read(COST_WATCH_STATUS).catch(() => undefined) : undefined);
