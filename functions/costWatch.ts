@@ -4,6 +4,7 @@ import { createCostWatchDeps } from '../shared/budget/createCostWatchDeps';
 import { describeBudget } from '../shared/budget/describeBudget';
 import { type CostWatchDeps, type CostWatchOutcome, watchBudget } from '../shared/budget/watchBudget';
 import { appServices } from '../shared/runtime/appServices';
+import { retryDecisionOf } from '../shared/util/retryDecisionOf';
 import { logFailure } from './logFailure';
 
 /** The handler of `cost-watch`: reads the budget's actual and forecast spend and records it for /api/health. */
@@ -30,7 +31,7 @@ export function makeCostWatchHandler(deps: () => CostWatchDeps) {
       default: {
         const { error } = outcome;
         // Throttling and outages pass with time: rethrow so the platform counts a failed run and can retry.
-        if (error.canRetry()) throw logFailure(context, `cost-watch ${error.code}`, error);
+        if (retryDecisionOf(error).retryable) throw logFailure(context, 'cost-watch', error);
         const hint = budgetErrorHint(error.code);
         context.error(`cost-watch ${error.code} (recorded, not retried): ${error.message}${hint ? `; ${hint}` : ''}${pastDue}`);
         return outcome;

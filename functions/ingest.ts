@@ -1,4 +1,5 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { ConfigError } from '../shared/config/ConfigError';
 import { loadFunctionPlan } from '../shared/config/loadFunctionPlan';
 import { type IngestDeps, type IngestOptions, ingestSource, type IngestResult } from '../shared/ingest/ingestSource';
 import { IngestRunStore, summarizeIngest } from '../shared/ingest/IngestRunStore';
@@ -21,7 +22,7 @@ export function makeIngestHandler(sourceId: string, services: () => Services, ru
   return async (timer: Timer, context: InvocationContext): Promise<IngestResult> => {
     const s = services();
     const source = s.config.sources.find((c) => c.id === sourceId);
-    if (!source) throw new Error(`ingest-${sourceId}: no source "${sourceId}" in the configuration`);
+    if (!source) throw new ConfigError(`ingest-${sourceId}: no source "${sourceId}" in the configuration`);
     const pastDue = timer.isPastDue ? ' [past due]' : '';
     const runs = new IngestRunStore(s.status, sourceId);
     try {

@@ -1,9 +1,14 @@
 import type { InvocationContext } from '@azure/functions';
+import { retryDecisionOf } from '../shared/util/retryDecisionOf';
 
-/** Logs a failure with whether the platform will retry it, and returns the error to rethrow. */
+/**
+ * Logs a failure with its code and whether retrying can help (as retryDecisionOf decides), and returns the error to
+ * rethrow, e.g. `predict failed (retryable, FORECAST_STORE_UNAVAILABLE): ...`.
+ */
 export function logFailure(context: InvocationContext, what: string, err: unknown): Error {
   const error = err instanceof Error ? err : new Error(String(err));
-  const retry = typeof (error as { canRetry?: unknown }).canRetry === 'function' ? (error as unknown as { canRetry(): boolean }).canRetry() : true;
-  context.error(`${what} failed (${retry ? 'retryable' : 'not retryable'}): ${error.message}`);
+  const decision = retryDecisionOf(err);
+  const wait = decision.retryAfterMs !== undefined ? `, retry after ${decision.retryAfterMs} ms` : '';
+  context.error(`${what} failed (${decision.retryable ? 'retryable' : 'not retryable'}, ${decision.code}${wait}): ${error.message}`);
   return error;
 }

@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../../shared/util/RetryDecision';
+
 /** Stable codes of the local host's errors. */
 export type HostErrorCode =
   | 'APP_LOAD_FAILED'
@@ -10,7 +12,7 @@ export type HostErrorCode =
   | 'INVOCATION_FAILED';
 
 /** An error of the local Functions host; the message names the function and the bad value. */
-export class HostError extends Error {
+export class HostError extends Error implements RetryDecision {
   override readonly name = 'HostError';
 
   constructor(

@@ -1,5 +1,7 @@
+import type { RetryDecision } from '../../shared/util/RetryDecision';
+
 /** A fault schedule that cannot be used; every problem is named by its key. Not retryable: fix the setting. */
-export class FaultScheduleError extends Error {
+export class FaultScheduleError extends Error implements RetryDecision {
   readonly code = 'INVALID_FAULT_SCHEDULE';
 
   constructor(

@@ -1,8 +1,10 @@
+import type { RetryDecision } from '../../shared/util/RetryDecision';
+
 /**
  * A request the provider refuses: carries the HTTP status, a stable code and a message naming the bad value, and
  * for a bad query parameter its name, so a client can tell what to fix.
  */
-export class ProviderRequestError extends Error {
+export class ProviderRequestError extends Error implements RetryDecision {
   constructor(
     readonly status: 400 | 401 | 404 | 405,
     readonly code: 'BAD_PARAMETER' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED',

@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../../shared/util/RetryDecision';
+
 /** Stable codes for everything that can go wrong starting, running or stopping a local service. */
 export type ServiceErrorCode =
   /** The requested port is already bound by another process. */
@@ -16,7 +18,7 @@ export type ServiceErrorCode =
   | 'NOT_LOCAL_ENDPOINT';
 
 /** A local service (Azurite, the Cosmos server) could not be started or stopped. */
-export class ServiceError extends Error {
+export class ServiceError extends Error implements RetryDecision {
   constructor(
     readonly code: ServiceErrorCode,
     message: string,

@@ -1,5 +1,7 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** The configuration is missing, unreadable or invalid. Not retryable: fix the configuration. */
-export class ConfigError extends Error {
+export class ConfigError extends Error implements RetryDecision {
   readonly code = 'CONFIG_INVALID';
   constructor(
     message: string,

@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** One unset app setting a source's provider refers to. */
 export interface UnsetSetting {
   /** The app setting's name, e.g. `WEATHER_KEY`. */
@@ -10,7 +12,7 @@ export interface UnsetSetting {
  * A source cannot be read because its provider refers to app settings that are not set. Only that source is
  * affected: its ingestion fails with this, health names it, every other function runs. Not retryable: set the setting.
  */
-export class SourceNotConfiguredError extends Error {
+export class SourceNotConfiguredError extends Error implements RetryDecision {
   readonly code = 'SOURCE_NOT_CONFIGURED';
   constructor(
     readonly sourceId: string,

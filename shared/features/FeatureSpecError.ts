@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** What went wrong, stable for callers and logs. */
 export type FeatureSpecErrorCode =
   /** A feature spec names a reserved group, repeats a source or field, or has a lead that is not in the future. */
@@ -6,7 +8,7 @@ export type FeatureSpecErrorCode =
   | 'UNKNOWN_ID';
 
 /** A model's inputs cannot be described as asked. A caller's mistake, so never retried. */
-export class FeatureSpecError extends Error {
+export class FeatureSpecError extends Error implements RetryDecision {
   constructor(
     readonly code: FeatureSpecErrorCode,
     message: string,

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { IMAGE_FEATURES } from '../config/imageFeatureNames';
+import type { RetryDecision } from '../util/RetryDecision';
 
 export type ImageFeatures = Record<(typeof IMAGE_FEATURES)[number], number>;
 
@@ -23,7 +24,7 @@ export const DEFAULT_IMAGE_FEATURE_OPTIONS: ImageFeatureOptions = {
 };
 
 /** The picture could not be decoded or is not acceptable. Not retryable: the bytes will not get better. */
-export class ImageRejectedError extends Error {
+export class ImageRejectedError extends Error implements RetryDecision {
   readonly code = 'IMAGE_REJECTED';
   constructor(message: string) {
     super(message);

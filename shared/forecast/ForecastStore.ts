@@ -1,4 +1,5 @@
 import type { Forecast } from './Forecast';
+import type { RetryDecision } from '../util/RetryDecision';
 
 /** The port for stored forecasts; adapter: Cosmos DB. */
 export interface ForecastStore {
@@ -10,14 +11,44 @@ export interface ForecastStore {
   range(site: string, from: Date, to: Date): Promise<Forecast[]>;
 }
 
-/** The forecast database could not be reached. Retryable. */
-export class ForecastStoreUnavailableError extends Error {
+/** The forecast database could not be reached, timed out, failed (5xx) or throttled us (429). Retryable. */
+export class ForecastStoreUnavailableError extends Error implements RetryDecision {
   readonly code = 'FORECAST_STORE_UNAVAILABLE';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+    /** How long the database asked us to wait (a 429's retry-after), in milliseconds. */
+    private readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'ForecastStoreUnavailableError';
   }
   canRetry(): boolean {
     return true;
+  }
+  retryAfter(): number | undefined {
+    return this.retryAfterMs;
+  }
+}
+
+/**
+ * The forecast database refused the request (HTTP 400, 401, 403, 404, 409, 412, ...): a missing role, a wrong
+ * database or container, a malformed document. Not retryable: the same request is refused again until someone fixes it.
+ */
+export class ForecastStoreRefusedError extends Error implements RetryDecision {
+  readonly code = 'FORECAST_STORE_REFUSED';
+  constructor(
+    /** What was asked, e.g. `write a forecast`. */
+    readonly operation: string,
+    /** The HTTP status of the refusal. */
+    readonly status: number,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'ForecastStoreRefusedError';
+  }
+  canRetry(): boolean {
+    return false;
   }
 }

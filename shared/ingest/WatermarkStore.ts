@@ -1,4 +1,5 @@
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import { WatermarkConflictError } from './WatermarkConflictError';
 
 /** Where a source's ingestion resumes: the provider's publishedAt cursor. */
 export interface Watermark {
@@ -16,12 +17,15 @@ export class WatermarkStore {
     return { watermark: JSON.parse(blob.body.toString('utf8')) as Watermark, etag: blob.etag };
   }
 
-  /** Writes the watermark if it is still at `etag` (or absent when etag is undefined); returns the new ETag. */
+  /**
+   * Writes the watermark if it is still at `etag` (or absent when etag is undefined); returns the new ETag. A lost race
+   * throws WatermarkConflictError (creating) or BlobConflictError (updating), both retryable.
+   */
   async write(source: string, watermark: Watermark, etag: string | undefined): Promise<string> {
     const body = JSON.stringify(watermark);
     if (etag === undefined) {
       const created = await this.blobs.putIfAbsent(CONTAINERS.state, blobName(source), body, { contentType: 'application/json' });
-      if (!created) throw new Error(`watermark of "${source}" was created by a concurrent run; this run stops without advancing it`);
+      if (!created) throw new WatermarkConflictError(source);
       const now = await this.blobs.get(CONTAINERS.state, blobName(source));
       return now?.etag ?? '';
     }

@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** Stable codes for everything that can go wrong building, loading or running a model. */
 export type ModelErrorCode =
   /** Model spec: no feature names were given. */
@@ -24,7 +26,7 @@ export type ModelErrorCode =
   | 'MODEL_RELEASED';
 
 /** A model could not be built, loaded or run. Not retryable: the same bytes and inputs fail the same way. */
-export class ModelError extends Error {
+export class ModelError extends Error implements RetryDecision {
   constructor(
     readonly code: ModelErrorCode,
     message: string,

@@ -1,5 +1,6 @@
 import type { ModelRuntime } from '../models/ModelRuntime';
 import type { ModelRegistry } from '../registry/ModelRegistry';
+import { RegistryError } from '../registry/RegistryError';
 import type { ModelSource, ServingModel } from './ServingModel';
 
 /**
@@ -37,7 +38,7 @@ export class RegistryModelSource implements ModelSource {
 
   private async load(version: string): Promise<ServingModel[]> {
     const card = await this.registry.card(version);
-    if (!card) throw new Error(`the champion pointer names version "${version}", which has no card`);
+    if (!card) throw new RegistryError('UNKNOWN_VERSION', `the champion pointer names version "${version}", which has no card`);
     const models: ServingModel[] = [];
     try {
       for (const m of card.models) {

@@ -1,5 +1,7 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** A registry operation was refused: unknown version, nothing to roll back to, a version that already exists. */
-export class RegistryError extends Error {
+export class RegistryError extends Error implements RetryDecision {
   constructor(
     readonly code: 'UNKNOWN_VERSION' | 'NO_PREVIOUS_CHAMPION' | 'VERSION_EXISTS' | 'CORRUPT_MODEL' | 'NO_CHAMPION',
     message: string,

@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** Stable codes of replay failures. */
 export type ReplayErrorCode = 'FILE_UNREADABLE' | 'BAD_ROW' | 'BAD_TIME' | 'BAD_VALUE' | 'MISSING_COLUMN' | 'UNIT_MISMATCH' | 'BAD_TIME_ZONE' | 'NO_DATA' | 'BAD_PATTERN';
 
@@ -12,7 +14,7 @@ export interface ReplayErrorLocation {
  * A replayed history file cannot be used as it is. Not retryable: the file (or its replay spec) must change.
  * The message names the file, the line and the column, and quotes the bad value.
  */
-export class ReplayError extends Error {
+export class ReplayError extends Error implements RetryDecision {
   constructor(
     readonly code: ReplayErrorCode,
     message: string,

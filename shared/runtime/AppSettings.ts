@@ -1,3 +1,5 @@
+import { ConfigError } from '../config/ConfigError';
+
 /** App settings read by the composition root (names as they appear in Azure and in local.settings). */
 export interface AppSettings {
   /** Storage connection string (local: Azurite's); or use `blobServiceUri` with a managed identity. */
@@ -19,16 +21,16 @@ export const DEFAULT_APP_SETTINGS = {
   cosmosContainer: 'forecasts',
 } as const;
 
-/** Reads and checks the app settings once; the error names the missing setting. */
+/** Reads and checks the app settings once; a ConfigError names the missing setting. */
 export function readAppSettings(env: Readonly<Record<string, string | undefined>> = process.env): AppSettings {
   const get = (k: string): string | undefined => (env[k] === '' ? undefined : env[k]);
   const storageConnectionString = get('AzureWebJobsStorage');
   const blobServiceUri = get('AzureWebJobsStorage__blobServiceUri');
   if (!storageConnectionString && !blobServiceUri) {
-    throw new Error('App setting "AzureWebJobsStorage" (connection string) or "AzureWebJobsStorage__blobServiceUri" (identity-based) is required');
+    throw new ConfigError('App setting "AzureWebJobsStorage" (connection string) or "AzureWebJobsStorage__blobServiceUri" (identity-based) is required');
   }
   const cosmosEndpoint = get('COSMOS_ENDPOINT');
-  if (!cosmosEndpoint) throw new Error('App setting "COSMOS_ENDPOINT" is required (the Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/)');
+  if (!cosmosEndpoint) throw new ConfigError('App setting "COSMOS_ENDPOINT" is required (the Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/)');
   return {
     ...(storageConnectionString ? { storageConnectionString } : {}),
     ...(blobServiceUri ? { blobServiceUri } : {}),

@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** The stable codes of a failed provider call, as logged, recorded in the breaker state and shown by /api/health. */
 export type ProviderErrorCode = 'PROVIDER_UNREACHABLE' | 'PROVIDER_TIMEOUT' | 'PROVIDER_HTTP' | 'PROVIDER_BAD_PAGE' | 'PROVIDER_BAD_URL' | 'PROVIDER_REDIRECT';
 
@@ -5,7 +7,7 @@ export type ProviderErrorCode = 'PROVIDER_UNREACHABLE' | 'PROVIDER_TIMEOUT' | 'P
  * A provider call failed. Each subclass has a stable code and says whether a retry can help (`canRetry()`) and how
  * long the provider asked us to wait (`retryAfter()`). Messages never carry the API key (ProviderClient redacts it).
  */
-export abstract class ProviderError extends Error {
+export abstract class ProviderError extends Error implements RetryDecision {
   abstract readonly code: ProviderErrorCode;
   /** How many calls were made before giving up (set by callWithRetry). */
   attempts = 1;

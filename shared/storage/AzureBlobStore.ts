@@ -1,5 +1,5 @@
 import { BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
-import { BlobConflictError, type BlobContent, type BlobItem, type BlobStore, type PutOptions, StorageUnavailableError } from './BlobStore';
+import { BlobConflictError, type BlobContent, type BlobItem, type BlobStore, type PutOptions, StorageRefusedError, StorageUnavailableError } from './BlobStore';
 
 /** BlobStore over Azure Blob Storage (or Azurite): one client, containers cached. */
 export class AzureBlobStore implements BlobStore {
@@ -92,12 +92,16 @@ async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promis
   return Buffer.concat(chunks);
 }
 
-function translate(err: unknown, what: string): Error {
+/**
+ * What the SDK threw, as a typed error: a refusal (a 4xx status other than 408 and 429) is a StorageRefusedError;
+ * throttling, timeouts, server errors and failures without a status (network) are a StorageUnavailableError.
+ */
+function translate(err: unknown, what: string): StorageRefusedError | StorageUnavailableError {
   if (err instanceof RestError) {
     if (err.statusCode === undefined || err.statusCode >= 500 || err.statusCode === 408 || err.statusCode === 429) {
       return new StorageUnavailableError(`Blob Storage could not ${what}: ${err.message}`, err);
     }
-    return new Error(`Blob Storage refused to ${what} (HTTP ${err.statusCode}, ${err.code ?? 'no code'}): ${err.message}`);
+    return new StorageRefusedError(what, err.statusCode, err.code, `Blob Storage refused to ${what} (HTTP ${err.statusCode}, ${err.code ?? 'no code'}): ${err.message}`, err);
   }
   if (err instanceof Error) return new StorageUnavailableError(`Blob Storage could not ${what}: ${err.message}`, err);
   return new StorageUnavailableError(`Blob Storage could not ${what}: ${String(err)}`, err);

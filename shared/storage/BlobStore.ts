@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** A stored blob's properties, as listed. */
 export interface BlobItem {
   name: string;
@@ -49,7 +51,7 @@ export const CONTAINERS = {
 } as const;
 
 /** A conditional write lost a race: someone else changed the blob first. Retryable. */
-export class BlobConflictError extends Error {
+export class BlobConflictError extends Error implements RetryDecision {
   readonly code = 'BLOB_CONFLICT';
   constructor(container: string, name: string) {
     super(`blob "${container}/${name}" was changed by someone else (ETag mismatch)`);
@@ -61,7 +63,7 @@ export class BlobConflictError extends Error {
 }
 
 /** Blob Storage could not be reached or answered with a server error. Retryable. */
-export class StorageUnavailableError extends Error {
+export class StorageUnavailableError extends Error implements RetryDecision {
   readonly code = 'STORAGE_UNAVAILABLE';
   constructor(message: string, override readonly cause?: unknown) {
     super(message);
@@ -69,5 +71,29 @@ export class StorageUnavailableError extends Error {
   }
   canRetry(): boolean {
     return true;
+  }
+}
+
+/**
+ * Blob Storage refused the request (HTTP 400, 401, 403, 404, 409, ...): a missing role, a missing container, a
+ * request it will not serve. Not retryable: the same request is refused again until someone fixes the cause.
+ */
+export class StorageRefusedError extends Error implements RetryDecision {
+  readonly code = 'STORAGE_REFUSED';
+  constructor(
+    /** What was asked, e.g. `write raw/site-meter/...`. */
+    readonly operation: string,
+    /** The HTTP status of the refusal. */
+    readonly status: number,
+    /** Blob Storage's own error code, e.g. `AuthorizationPermissionMismatch`, when it sent one. */
+    readonly storageCode: string | undefined,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StorageRefusedError';
+  }
+  canRetry(): boolean {
+    return false;
   }
 }

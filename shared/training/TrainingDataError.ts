@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../util/RetryDecision';
+
 /** What went wrong, stable for callers and logs. */
 export type TrainingDataErrorCode =
   /** An option is out of range (cadence, window, quantile, fraction). */
@@ -6,7 +8,7 @@ export type TrainingDataErrorCode =
   | 'MISSING_HISTORY';
 
 /** Training data cannot be built as asked. A caller's mistake, so never retried. */
-export class TrainingDataError extends Error {
+export class TrainingDataError extends Error implements RetryDecision {
   constructor(
     readonly code: TrainingDataErrorCode,
     message: string,

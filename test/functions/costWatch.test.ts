@@ -122,7 +122,7 @@ test('throttled: recorded first (keeping the last known budget), then rethrown a
   server.answer('budget-ok', 'throttled');
   await t.handler(timer, t.context());
   await assert.rejects(t.handler(timer, t.context()), (err: unknown) => err instanceof BudgetThrottledError && err.canRetry() && err.retryAfter() === 120_000);
-  assert.match(t.logs.at(-1)?.text ?? '', /^cost-watch BUDGET_THROTTLED failed \(retryable\): the Consumption API throttled the read and asks to retry after 120 s/);
+  assert.match(t.logs.at(-1)?.text ?? '', /^cost-watch failed \(retryable, BUDGET_THROTTLED, retry after 120000 ms\): the Consumption API throttled the read and asks to retry after 120 s/);
   const s = await t.recorded();
   assert.equal(s.ok, false);
   assert.deepEqual(s.details.error, { code: 'BUDGET_THROTTLED', message: s.details.error?.message, retryable: true, retryAfterMs: 120_000, status: 429 });

@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../../util/RetryDecision';
+
 /** Stable codes for models or metadata an exporter refuses. */
 export type ExportErrorCode =
   /** No per-lead models were given. */
@@ -12,7 +14,7 @@ export type ExportErrorCode =
   | 'INVALID_MODEL';
 
 /** An ONNX file could not be exported. Not retryable: the same models fail the same way. */
-export class ExportError extends Error {
+export class ExportError extends Error implements RetryDecision {
   constructor(
     readonly code: ExportErrorCode,
     message: string,

@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../../util/RetryDecision';
+
 /** Stable codes for data, options or models a trainer or predictor refuses. */
 export type TrainingErrorCode =
   /** rows/cols are not positive integers, or an array's length does not match them. */
@@ -12,7 +14,7 @@ export type TrainingErrorCode =
   | 'INVALID_MODEL';
 
 /** Training or prediction was given bad input. Not retryable: the same input fails the same way. */
-export class TrainingError extends Error {
+export class TrainingError extends Error implements RetryDecision {
   constructor(
     readonly code: TrainingErrorCode,
     message: string,

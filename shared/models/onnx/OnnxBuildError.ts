@@ -1,3 +1,5 @@
+import type { RetryDecision } from '../../util/RetryDecision';
+
 /** Stable codes for a graph the builder refuses to emit; each is a programming error in the caller. */
 export type OnnxBuildErrorCode =
   | 'DUPLICATE_NAME'
@@ -8,7 +10,7 @@ export type OnnxBuildErrorCode =
   | 'EMPTY_GRAPH';
 
 /** The graph being built is inconsistent. Not retryable: the calling code builds a wrong graph. */
-export class OnnxBuildError extends Error {
+export class OnnxBuildError extends Error implements RetryDecision {
   constructor(
     readonly code: OnnxBuildErrorCode,
     message: string,
