@@ -25,16 +25,22 @@ Writes report.json, report.md and PNG charts.
 const HOUR_MS = 3_600_000;
 
 /** Runs a backtest from the command line; returns the report. */
-export async function runBacktestCli(argv: string[], out: (line: string) => void = console.log): Promise<BacktestReport | undefined> {
-  const { values } = parseCliArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      out: { type: 'string' },
-      'no-progress': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+export async function runBacktestCli(
+  argv: string[],
+  out: (line: string) => void = console.log,
+): Promise<BacktestReport | undefined> {
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        out: { type: 'string' },
+        'no-progress': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (values.help) {
     out(USAGE);
     return undefined;
@@ -43,7 +49,9 @@ export async function runBacktestCli(argv: string[], out: (line: string) => void
   const started = Date.now();
   const plan = loadBacktestConfig(values.config);
   const progress = !values['no-progress'];
-  const bar = progress ? progressBar('  {step} [{bar}] {value}/{total} | {duration_formatted}', { etaBuffer: 50 }) : undefined;
+  const bar = progress
+    ? progressBar('  {step} [{bar}] {value}/{total} | {duration_formatted}', { etaBuffer: 50 })
+    : undefined;
   let current = '';
   const onProgress = (step: string, done: number, total: number): void => {
     if (!bar) return;
@@ -64,7 +72,9 @@ export async function runBacktestCli(argv: string[], out: (line: string) => void
     const written = await writeBacktestReport(report, dir);
     out(summary(report));
     out('');
-    out(`report: ${[written.markdown, written.json, ...written.charts].map((f) => relative(process.cwd(), f)).join(', ')}`);
+    out(
+      `report: ${[written.markdown, written.json, ...written.charts].map((f) => relative(process.cwd(), f)).join(', ')}`,
+    );
     out(`wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return report;
   } finally {
@@ -73,13 +83,20 @@ export async function runBacktestCli(argv: string[], out: (line: string) => void
 }
 
 /** The shipped example's files are generated from the simulated world the first time (and when its options change). */
-function generateWhenMissing(plan: BacktestPlan, onProgress: (step: string, done: number, total: number) => void): void {
+function generateWhenMissing(
+  plan: BacktestPlan,
+  onProgress: (step: string, done: number, total: number) => void,
+): void {
   const g = plan.generate;
   if (!g) return;
   const options = {
     dir: g.dir,
     seed: g.seed,
-    site: { id: plan.site, latitude: plan.config.sites[0]?.latitude ?? 0, longitude: plan.config.sites[0]?.longitude ?? 0 },
+    site: {
+      id: plan.site,
+      latitude: plan.config.sites[0]?.latitude ?? 0,
+      longitude: plan.config.sites[0]?.longitude ?? 0,
+    },
     // Hours before the train period for the first inputs, and the test period's last targets.
     from: new Date(plan.train.from.getTime() - 6 * HOUR_MS),
     to: plan.test.to,
@@ -90,12 +107,18 @@ function generateWhenMissing(plan: BacktestPlan, onProgress: (step: string, done
 
 function summary(r: BacktestReport): string {
   const u = r.target.unit ? ` ${r.target.unit}` : '';
-  const lines = [`backtest "${r.name}": ${r.test.slots} issue slots ${r.test.from} .. ${r.test.to}; RMSE${u} / skill per lead`];
+  const lines = [
+    `backtest "${r.name}": ${r.test.slots} issue slots ${r.test.from} .. ${r.test.to}; RMSE${u} / skill per lead`,
+  ];
   for (const s of r.scenarios) {
-    lines.push(`  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)} / ${m.skill.toFixed(3).padStart(6)}`).join('   ')}   served ${s.servedPct.toFixed(1)} %`);
+    lines.push(
+      `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)} / ${m.skill.toFixed(3).padStart(6)}`).join('   ')}   served ${s.servedPct.toFixed(1)} %`,
+    );
   }
   const p = r.scenarios[0]?.persistence ?? [];
-  lines.push(`  ${'persistence'.padEnd(24)} ${p.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)}`).join('   ')}`);
+  lines.push(
+    `  ${'persistence'.padEnd(24)} ${p.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)}`).join('   ')}`,
+  );
   return lines.join('\n');
 }
 

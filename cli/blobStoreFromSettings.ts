@@ -5,7 +5,9 @@ import { blobServiceFromSettings } from '../shared/storage/blobServiceFromSettin
 export function blobStoreFromSettings(settings: Record<string, string | undefined>): AzureBlobStore {
   const service = blobServiceFromSettings(settings);
   if (!service) {
-    throw new Error('no storage configured: set AzureWebJobsStorage (or AzureWebJobsStorage__blobServiceUri), or run `npm start` in another terminal first');
+    throw new Error(
+      'no storage configured: set AzureWebJobsStorage (or AzureWebJobsStorage__blobServiceUri), or run `npm start` in another terminal first',
+    );
   }
   return new AzureBlobStore(service);
 }

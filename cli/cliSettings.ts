@@ -11,7 +11,10 @@ export const LOCAL_SETTINGS_FILE = join(PROJECT_ROOT, '.local', 'local.settings.
  * The settings a command-line tool runs with: the environment (a pipeline sets it), completed by the running local
  * stack's settings when there are any, so `npm run train` works beside `npm start` with no setup.
  */
-export function cliSettings(env: NodeJS.ProcessEnv = process.env, file = LOCAL_SETTINGS_FILE): Record<string, string | undefined> {
+export function cliSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  file = LOCAL_SETTINGS_FILE,
+): Record<string, string | undefined> {
   if (!existsSync(file)) return { ...env };
   const local = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
   return { ...local, ...env };
@@ -21,7 +24,10 @@ export function cliSettings(env: NodeJS.ProcessEnv = process.env, file = LOCAL_S
  * Stops a command that reads the stored data when there is none to read: no running local stack and no storage
  * account named in the environment. One line that says what to do, instead of every missing setting.
  */
-export function requireStorage(settings: Readonly<Record<string, string | undefined>>, file = LOCAL_SETTINGS_FILE): void {
+export function requireStorage(
+  settings: Readonly<Record<string, string | undefined>>,
+  file = LOCAL_SETTINGS_FILE,
+): void {
   if (settings['AzureWebJobsStorage'] || settings['AzureWebJobsStorage__blobServiceUri']) return;
   throw new Error(
     existsSync(file)

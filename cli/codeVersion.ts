@@ -8,7 +8,9 @@ export function codeVersion(root: string, env: NodeJS.ProcessEnv = process.env):
   let commit = env['BUILD_SOURCEVERSION'];
   if (!commit) {
     try {
-      commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       commit = undefined;
     }

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { ForecastConfig } from '../shared/config/ForecastConfig';
 import { DEFAULT_CONFIG_PATH, parseConfig } from '../shared/config/loadConfig';
-import { type CostedFunction, type CostInputs, costInputsFromConfig, DEFAULT_COST_INPUTS } from '../shared/cost/CostInputs';
+import {
+  type CostedFunction,
+  type CostInputs,
+  costInputsFromConfig,
+  DEFAULT_COST_INPUTS,
+} from '../shared/cost/CostInputs';
 import { estimateMonthlyCost } from '../shared/cost/estimateMonthlyCost';
 import { forecastPathAvailability } from '../shared/cost/forecastPathAvailability';
 import { formatCostReport } from '../shared/cost/formatCostReport';
@@ -19,7 +24,11 @@ const USAGE = `npm run cost -- [options]
 inputs: ${inputNames()}`;
 
 /** Parses the arguments, estimates, and prints Markdown tables (or JSON with --json). */
-export function runCost(argv: string[], env: NodeJS.ProcessEnv = process.env, out: (text: string) => void = console.log): void {
+export function runCost(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (text: string) => void = console.log,
+): void {
   let json = false;
   let configPath = env['FORECAST_CONFIG'] || DEFAULT_CONFIG_PATH;
   let pricesPath = DEFAULT_PRICE_TABLE_FILE;
@@ -46,7 +55,24 @@ export function runCost(argv: string[], env: NodeJS.ProcessEnv = process.env, ou
   const availability = forecastPathAvailability(prices);
   const shownPrices = relative(PROJECT_ROOT, pricesFile);
   if (json) {
-    out(JSON.stringify({ inputs, prices: { file: shownPrices, currency: prices.currency, region: prices.region, offer: prices.offer, compiledOn: prices.compiledOn }, estimate, availability }, null, 2));
+    out(
+      JSON.stringify(
+        {
+          inputs,
+          prices: {
+            file: shownPrices,
+            currency: prices.currency,
+            region: prices.region,
+            offer: prices.offer,
+            compiledOn: prices.compiledOn,
+          },
+          estimate,
+          availability,
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     out(formatCostReport(inputs, estimate, availability, prices, shownPrices));
   }
@@ -71,11 +97,15 @@ export function applyOverrides(inputs: CostInputs, overrides: string[]): CostInp
   for (const o of overrides) {
     const m = /^([A-Za-z.-]+)=(.+)$/.exec(o);
     const value = Number(m?.[2]);
-    if (!m || !Number.isFinite(value) || value < 0) throw new Error(`--set ${JSON.stringify(o)}: expected <name>=<number >= 0>\n\n${USAGE}`);
+    if (!m || !Number.isFinite(value) || value < 0)
+      throw new Error(`--set ${JSON.stringify(o)}: expected <name>=<number >= 0>\n\n${USAGE}`);
     const name = m[1] as string;
     if (name.startsWith('durationsMs.')) {
       const fn = name.slice('durationsMs.'.length) as CostedFunction;
-      if (!(fn in result.durationsMs)) throw new Error(`--set ${name}: no function "${fn}"; expected one of ${Object.keys(result.durationsMs).join(', ')}`);
+      if (!(fn in result.durationsMs))
+        throw new Error(
+          `--set ${name}: no function "${fn}"; expected one of ${Object.keys(result.durationsMs).join(', ')}`,
+        );
       result.durationsMs[fn] = value;
     } else if (name in result && typeof result[name as keyof CostInputs] === 'number') {
       (result as unknown as Record<string, number>)[name] = value;

@@ -40,7 +40,8 @@ export function deadLetteredImages(blobName: string, body: string, container: st
   } catch (err) {
     throw new DeadLetterFormatError(blobName, `not JSON (${(err as Error).message})`);
   }
-  if (!Array.isArray(events)) throw new DeadLetterFormatError(blobName, `a JSON ${events === null ? 'null' : typeof events}`);
+  if (!Array.isArray(events))
+    throw new DeadLetterFormatError(blobName, `a JSON ${events === null ? 'null' : typeof events}`);
   const prefix = `/blobServices/default/containers/${container}/blobs/`;
   const images: string[] = [];
   const reasons: string[] = [];
@@ -58,7 +59,8 @@ export function deadLetteredImages(blobName: string, body: string, container: st
 }
 
 function blobOf(e: DeadLetteredEvent, prefix: string, container: string): string | undefined {
-  if (typeof e.subject === 'string' && e.subject.startsWith(prefix) && e.subject.length > prefix.length) return e.subject.slice(prefix.length);
+  if (typeof e.subject === 'string' && e.subject.startsWith(prefix) && e.subject.length > prefix.length)
+    return e.subject.slice(prefix.length);
   if (typeof e.data?.url !== 'string') return undefined;
   try {
     const path = new URL(e.data.url).pathname.split('/').slice(1);

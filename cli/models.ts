@@ -15,10 +15,15 @@ export function registryFromSettings(settings: Record<string, string | undefined
   return new ModelRegistry(blobStoreFromSettings(settings), clockFromSettings(settings));
 }
 
-export async function runModels(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log): Promise<void> {
+export async function runModels(
+  argv: string[],
+  settings = cliSettings(),
+  out: (line: string) => void = console.log,
+): Promise<void> {
   const [command, arg] = argv;
   if (command === '--help' || command === '-h' || command === 'help') return out(USAGE);
-  if (command !== 'list' && command !== 'promote' && command !== 'rollback') throw new Error(`${command ? `unknown command "${command}"` : 'no command'}\n\n${USAGE}`);
+  if (command !== 'list' && command !== 'promote' && command !== 'rollback')
+    throw new Error(`${command ? `unknown command "${command}"` : 'no command'}\n\n${USAGE}`);
   requireStorage(settings);
   const registry = registryFromSettings(settings);
   switch (command) {
@@ -30,7 +35,9 @@ export async function runModels(argv: string[], settings = cliSettings(), out: (
         const serving = card.models.find((m) => m.id === card.serving);
         const rmse = serving?.heldOut.perLead.map((l) => `+${l.leadMinutes}m ${l.rmse.toFixed(1)}`).join(' ') ?? '';
         const mark = champion?.version === card.version ? '*' : ' ';
-        out(`${mark} ${card.version}  ${card.models.length} model(s), serving ${card.serving}  held-out RMSE ${rmse}  trained on ${card.trainingWindow.from.slice(0, 10)}..${card.trainingWindow.to.slice(0, 10)}`);
+        out(
+          `${mark} ${card.version}  ${card.models.length} model(s), serving ${card.serving}  held-out RMSE ${rmse}  trained on ${card.trainingWindow.from.slice(0, 10)}..${card.trainingWindow.to.slice(0, 10)}`,
+        );
       }
       if (champion) out(`champion: ${champion.version} (since ${champion.promotedAt}: ${champion.reason})`);
       return;

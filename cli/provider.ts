@@ -33,19 +33,26 @@ export interface ProviderCliOutput {
 }
 
 /** Runs `provider try`; returns the exit status. */
-export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = process.env, io: ProviderCliOutput = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
-  const { values } = parseCliArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      source: { type: 'string' },
-      site: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
+export async function runProviderTry(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: ProviderCliOutput = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) },
+): Promise<number> {
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        source: { type: 'string' },
+        site: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (values.help) {
     io.out(USAGE);
     return 0;
@@ -57,7 +64,11 @@ export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = pr
     sets[s.slice(0, eq)] = s.slice(eq + 1);
   }
   // A configuration of one's own runs with one's own settings; the shipped one beside the running local stack's.
-  const settings = { ...(values.config ? { ...env } : cliSettings(env)), ...sets, ...(values.config ? { FORECAST_CONFIG: values.config } : {}) };
+  const settings = {
+    ...(values.config ? { ...env } : cliSettings(env)),
+    ...sets,
+    ...(values.config ? { FORECAST_CONFIG: values.config } : {}),
+  };
   let config;
   try {
     config = loadConfig(settings, PROJECT_ROOT);
@@ -65,7 +76,9 @@ export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = pr
     if (err instanceof ConfigError) {
       // The shipped configuration names the simulated providers' settings, which only a running stack provides.
       if (!values.config && !existsSync(LOCAL_SETTINGS_FILE)) {
-        io.err('the shipped configuration reads the simulated providers of the local stack, which is not running: start it with `npm start`, or give --config <file> (with --set for the settings it refers to)');
+        io.err(
+          'the shipped configuration reads the simulated providers of the local stack, which is not running: start it with `npm start`, or give --config <file> (with --set for the settings it refers to)',
+        );
         return 1;
       }
       io.err(err.message);
@@ -73,19 +86,45 @@ export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = pr
     }
     throw err;
   }
-  if (!values.source) return usage(io, `--source is required; the configuration has ${config.sources.map((s) => `"${s.id}"`).join(', ')}`);
+  if (!values.source)
+    return usage(
+      io,
+      `--source is required; the configuration has ${config.sources.map((s) => `"${s.id}"`).join(', ')}`,
+    );
   const source = config.sources.find((s) => s.id === values.source);
-  if (!source) return usage(io, `--source ${JSON.stringify(values.source)} is not in the configuration; it has ${config.sources.map((s) => `"${s.id}"`).join(', ')}`);
-  if (values.site !== undefined && !config.sites.some((s) => s.id === values.site)) return usage(io, `--site ${JSON.stringify(values.site)} is not in the configuration; it has ${config.sites.map((s) => `"${s.id}"`).join(', ')}`);
-  if ((values.from === undefined) !== (values.to === undefined)) return usage(io, 'give both --from and --to, or neither');
+  if (!source)
+    return usage(
+      io,
+      `--source ${JSON.stringify(values.source)} is not in the configuration; it has ${config.sources.map((s) => `"${s.id}"`).join(', ')}`,
+    );
+  if (values.site !== undefined && !config.sites.some((s) => s.id === values.site))
+    return usage(
+      io,
+      `--site ${JSON.stringify(values.site)} is not in the configuration; it has ${config.sites.map((s) => `"${s.id}"`).join(', ')}`,
+    );
+  if ((values.from === undefined) !== (values.to === undefined))
+    return usage(io, 'give both --from and --to, or neither');
   const clock = clockFromSettings(settings);
   const now = clock.now();
-  const plan: ReadPlan = { watermark: undefined, initialSince: new Date(now.getTime() - source.initialLookbackHours * 3_600_000), now, ...(values.site ? { sites: [values.site] } : {}) };
+  const plan: ReadPlan = {
+    watermark: undefined,
+    initialSince: new Date(now.getTime() - source.initialLookbackHours * 3_600_000),
+    now,
+    ...(values.site ? { sites: [values.site] } : {}),
+  };
   if (values.from !== undefined && values.to !== undefined) {
     const from = instant(values.from);
     const to = instant(values.to);
-    if (!from) return usage(io, `--from ${JSON.stringify(values.from)} is not an ISO 8601 time with a zone, e.g. 2026-06-01T00:00:00Z`);
-    if (!to) return usage(io, `--to ${JSON.stringify(values.to)} is not an ISO 8601 time with a zone, e.g. 2026-06-01T06:00:00Z`);
+    if (!from)
+      return usage(
+        io,
+        `--from ${JSON.stringify(values.from)} is not an ISO 8601 time with a zone, e.g. 2026-06-01T00:00:00Z`,
+      );
+    if (!to)
+      return usage(
+        io,
+        `--to ${JSON.stringify(values.to)} is not an ISO 8601 time with a zone, e.g. 2026-06-01T06:00:00Z`,
+      );
     if (from >= to) return usage(io, `--from ${values.from} must be before --to ${values.to}`);
     plan.window = { from, to };
   }
@@ -98,7 +137,9 @@ export async function runProviderTry(argv: string[], env: NodeJS.ProcessEnv = pr
 function print(e: DryRunEvent, io: ProviderCliOutput): void {
   switch (e.kind) {
     case 'request':
-      io.err(`${e.request}: ${e.records} record(s)${e.withoutValue > 0 ? `, ${e.withoutValue} without a value (skipped)` : ''}, ${e.bytes} bytes`);
+      io.err(
+        `${e.request}: ${e.records} record(s)${e.withoutValue > 0 ? `, ${e.withoutValue} without a value (skipped)` : ''}, ${e.bytes} bytes`,
+      );
       return;
     case 'observation':
       io.out(JSON.stringify({ source: e.source, site: e.site, observedAt: e.observedAt, values: e.values }));
@@ -114,7 +155,8 @@ function print(e: DryRunEvent, io: ProviderCliOutput): void {
 
 function describe(s: DryRunSummary): string {
   const counts = `${s.requests} request(s), ${s.observations} observation(s), ${s.rejected} rejected, ${s.withoutValue} without a value; nothing stored`;
-  if (s.failure) return `summary: source "${s.source}" (${s.protocol}): FAILED (${s.failure.code}${s.failure.retryable ? ', retryable' : ''}): ${s.failure.message}; ${counts}`;
+  if (s.failure)
+    return `summary: source "${s.source}" (${s.protocol}): FAILED (${s.failure.code}${s.failure.retryable ? ', retryable' : ''}): ${s.failure.message}; ${counts}`;
   return `summary: source "${s.source}" (${s.protocol}): ${counts}`;
 }
 
@@ -152,7 +194,11 @@ async function main(argv: string[]): Promise<void> {
     process.once('SIGTERM', stop);
     return;
   }
-  console.error(command === undefined || command === '--help' || command === '-h' ? USAGE : `unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  console.error(
+    command === undefined || command === '--help' || command === '-h'
+      ? USAGE
+      : `unknown command ${JSON.stringify(command)}\n\n${USAGE}`,
+  );
   process.exitCode = command === '--help' || command === '-h' ? 0 : 2;
 }
 

@@ -39,7 +39,12 @@ export interface ReplayDeps {
   clock: Clock;
 }
 
-export async function runReplay(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log, deps?: ReplayDeps): Promise<ReplayResult | undefined> {
+export async function runReplay(
+  argv: string[],
+  settings = cliSettings(),
+  out: (line: string) => void = console.log,
+  deps?: ReplayDeps,
+): Promise<ReplayResult | undefined> {
   const { values } = parseCliArgs(
     {
       args: argv,
@@ -58,9 +63,19 @@ export async function runReplay(argv: string[], settings = cliSettings(), out: (
     return undefined;
   }
   if (!deps) requireStorage(settings);
-  const { blobs, config, clock } = deps ?? { blobs: blobStoreFromSettings(settings), config: loadConfig(offlineSettings(settings), PROJECT_ROOT), clock: clockFromSettings(settings) };
+  const { blobs, config, clock } = deps ?? {
+    blobs: blobStoreFromSettings(settings),
+    config: loadConfig(offlineSettings(settings), PROJECT_ROOT),
+    clock: clockFromSettings(settings),
+  };
   const dryRun = values['dry-run'];
-  const result: ReplayResult = { deadLetters: 0, pictures: 0, outcomes: { stored: 0, duplicate: 0, quarantined: 0, ignored: 0, missing: 0, failed: 0 }, deleted: 0, kept: [] };
+  const result: ReplayResult = {
+    deadLetters: 0,
+    pictures: 0,
+    outcomes: { stored: 0, duplicate: 0, quarantined: 0, ignored: 0, missing: 0, failed: 0 },
+    deleted: 0,
+    kept: [],
+  };
   const done = new Map<string, boolean>();
 
   for await (const letter of blobs.list(DEAD_LETTER_CONTAINER, values.prefix)) {
@@ -76,7 +91,9 @@ export async function runReplay(argv: string[], settings = cliSettings(), out: (
       out(err.message);
       continue;
     }
-    out(`${letter.name}: ${named.images.length} picture(s)${named.reasons.length ? ` (${[...new Set(named.reasons)].join(', ')})` : ''}${named.skipped ? `, ${named.skipped} other event(s) skipped` : ''}`);
+    out(
+      `${letter.name}: ${named.images.length} picture(s)${named.reasons.length ? ` (${[...new Set(named.reasons)].join(', ')})` : ''}${named.skipped ? `, ${named.skipped} other event(s) skipped` : ''}`,
+    );
     let settled = true;
     for (const name of named.images) {
       if (!done.has(name)) {
@@ -108,7 +125,10 @@ export async function runReplay(argv: string[], settings = cliSettings(), out: (
  * The settings with a stand-in for every `%NAME%` the configuration refers to that is not set: replay reads stored
  * pictures and never calls a provider, so their endpoints and keys need not be on the operator's machine.
  */
-export function offlineSettings(settings: Record<string, string | undefined>, appRoot = PROJECT_ROOT): Record<string, string | undefined> {
+export function offlineSettings(
+  settings: Record<string, string | undefined>,
+  appRoot = PROJECT_ROOT,
+): Record<string, string | undefined> {
   const path = settings['FORECAST_CONFIG'] || 'config/solar-park.json';
   let text: string;
   try {
@@ -118,13 +138,21 @@ export function offlineSettings(settings: Record<string, string | undefined>, ap
   }
   const filled = { ...settings };
   for (const [, name] of text.matchAll(/"%([A-Za-z0-9_]+)%"/g)) {
-    if (name && !filled[name]) filled[name] = name.endsWith('_ENDPOINT') ? 'https://provider-not-called-by-replay.invalid/' : 'not-used-by-replay';
+    if (name && !filled[name])
+      filled[name] = name.endsWith('_ENDPOINT')
+        ? 'https://provider-not-called-by-replay.invalid/'
+        : 'not-used-by-replay';
   }
   return filled;
 }
 
 /** Preprocesses one picture; true when it is settled (done, quarantined, ignored or gone), false when it failed. */
-async function replayPicture(name: string, deps: ReplayDeps, result: ReplayResult, out: (line: string) => void): Promise<boolean> {
+async function replayPicture(
+  name: string,
+  deps: ReplayDeps,
+  result: ReplayResult,
+  out: (line: string) => void,
+): Promise<boolean> {
   try {
     const picture = await deps.blobs.get(CONTAINERS.images, name);
     if (!picture) {

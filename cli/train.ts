@@ -21,29 +21,41 @@ the champion on every lead over the same held-out rows.
   --trees N       boosting rounds of the tree models (default 200)`;
 
 /** Runs a training and returns its report (undefined for --help); prints progress and a summary. */
-export async function runTrain(argv: string[], settings = cliSettings(), out: (line: string) => void = console.log, progress = true): Promise<TrainReport | undefined> {
-  const { values } = parseCliArgs({
-    args: argv,
-    options: {
-      days: { type: 'string' },
-      'held-out': { type: 'string' },
-      sets: { type: 'string' },
-      trees: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+export async function runTrain(
+  argv: string[],
+  settings = cliSettings(),
+  out: (line: string) => void = console.log,
+  progress = true,
+): Promise<TrainReport | undefined> {
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        days: { type: 'string' },
+        'held-out': { type: 'string' },
+        sets: { type: 'string' },
+        trees: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (values.help) {
     out(USAGE);
     return undefined;
   }
   const historyDays = values.days === undefined ? DEFAULT_TRAIN_OPTIONS.historyDays : Number(values.days);
-  const heldOutFraction = values['held-out'] === undefined ? DEFAULT_TRAIN_OPTIONS.heldOutFraction : Number(values['held-out']);
+  const heldOutFraction =
+    values['held-out'] === undefined ? DEFAULT_TRAIN_OPTIONS.heldOutFraction : Number(values['held-out']);
   const sets = values.sets ?? DEFAULT_TRAIN_OPTIONS.sourceSets;
   const trees = values.trees === undefined ? 200 : Number(values.trees);
   if (!(historyDays >= 1 && historyDays <= 365)) throw new Error(`--days must be from 1 to 365, got "${values.days}"`);
-  if (!(heldOutFraction >= 0.05 && heldOutFraction <= 0.5)) throw new Error(`--held-out must be from 0.05 to 0.5, got "${values['held-out']}"`);
-  if (sets !== 'all' && sets !== 'every-subset') throw new Error(`--sets must be "all" or "every-subset", got "${sets}"`);
-  if (!(Number.isInteger(trees) && trees >= 1 && trees <= 5000)) throw new Error(`--trees must be an integer from 1 to 5000, got "${values.trees}"`);
+  if (!(heldOutFraction >= 0.05 && heldOutFraction <= 0.5))
+    throw new Error(`--held-out must be from 0.05 to 0.5, got "${values['held-out']}"`);
+  if (sets !== 'all' && sets !== 'every-subset')
+    throw new Error(`--sets must be "all" or "every-subset", got "${sets}"`);
+  if (!(Number.isInteger(trees) && trees >= 1 && trees <= 5000))
+    throw new Error(`--trees must be an integer from 1 to 5000, got "${values.trees}"`);
 
   requireStorage(settings);
   const config = loadConfig(settings, PROJECT_ROOT);
@@ -62,15 +74,27 @@ export async function runTrain(argv: string[], settings = cliSettings(), out: (l
         bar?.update(done, { step });
       },
     },
-    { historyDays, heldOutFraction, sourceSets: sets, gbdt: { nEstimators: trees }, codeVersion: codeVersion(PROJECT_ROOT, settings) },
+    {
+      historyDays,
+      heldOutFraction,
+      sourceSets: sets,
+      gbdt: { nEstimators: trees },
+      codeVersion: codeVersion(PROJECT_ROOT, settings),
+    },
   );
   bar?.stop();
   const { card } = report;
-  out(`version ${card.version}: trained ${card.trainingWindow.from} .. ${card.trainingWindow.to}, held out ${card.heldOutWindow.from} .. ${card.heldOutWindow.to} (${card.heldOutWindow.rows} rows)`);
-  out(`  ${'model'.padEnd(44)} ${card.leadsMinutes.map((l) => `RMSE +${l}m`.padStart(11)).join(' ')} ${card.leadsMinutes.map((l) => `skill +${l}m`.padStart(12)).join(' ')}`);
+  out(
+    `version ${card.version}: trained ${card.trainingWindow.from} .. ${card.trainingWindow.to}, held out ${card.heldOutWindow.from} .. ${card.heldOutWindow.to} (${card.heldOutWindow.rows} rows)`,
+  );
+  out(
+    `  ${'model'.padEnd(44)} ${card.leadsMinutes.map((l) => `RMSE +${l}m`.padStart(11)).join(' ')} ${card.leadsMinutes.map((l) => `skill +${l}m`.padStart(12)).join(' ')}`,
+  );
   for (const m of card.models) {
     const mark = m.id === card.serving ? '*' : ' ';
-    out(`${mark} ${m.id.padEnd(44)} ${m.heldOut.perLead.map((l) => l.rmse.toFixed(1).padStart(11)).join(' ')} ${m.heldOut.perLead.map((l) => l.skill.toFixed(3).padStart(12)).join(' ')}`);
+    out(
+      `${mark} ${m.id.padEnd(44)} ${m.heldOut.perLead.map((l) => l.rmse.toFixed(1).padStart(11)).join(' ')} ${m.heldOut.perLead.map((l) => l.skill.toFixed(3).padStart(12)).join(' ')}`,
+    );
   }
   if (card.pruned.length > 0) out(`  pruned: ${card.pruned.map((p) => p.id).join(', ')}`);
   out(`${report.promoted ? 'promoted' : 'published, not promoted'}: ${report.reason}`);

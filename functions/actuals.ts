@@ -14,7 +14,11 @@ import { StorageUnavailableError } from '../shared/storage/BlobStore';
 export function makeActualsHandler(services: () => Services) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const s = services();
-    const query = parseActualsQuery(request, s.config.sites.map((site) => site.id), s.clock.now());
+    const query = parseActualsQuery(
+      request,
+      s.config.sites.map((site) => site.id),
+      s.clock.now(),
+    );
     if ('error' in query) return badRequest(query);
     const { site, from, to } = query;
     try {
@@ -34,5 +38,15 @@ export function makeActualsHandler(services: () => Services) {
 
 // API clients: the function key. The dashboard reads the same data from its own route, which the app's
 // authentication protects in Azure instead of a key (see functions/dashboard.ts).
-app.http('actuals', { methods: ['GET'], authLevel: 'function', route: 'actuals', handler: makeActualsHandler(appServices) });
-app.http('dashboard-actuals', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/actuals', handler: makeActualsHandler(appServices) });
+app.http('actuals', {
+  methods: ['GET'],
+  authLevel: 'function',
+  route: 'actuals',
+  handler: makeActualsHandler(appServices),
+});
+app.http('dashboard-actuals', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'dashboard/actuals',
+  handler: makeActualsHandler(appServices),
+});

@@ -33,7 +33,9 @@ export function makeCostWatchHandler(deps: () => CostWatchDeps) {
         // Throttling and outages pass with time: rethrow so the platform counts a failed run and can retry.
         if (retryDecisionOf(error).retryable) throw logFailure(context, 'cost-watch', error);
         const hint = budgetErrorHint(error.code);
-        context.error(`cost-watch ${error.code} (recorded, not retried): ${error.message}${hint ? `; ${hint}` : ''}${pastDue}`);
+        context.error(
+          `cost-watch ${error.code} (recorded, not retried): ${error.message}${hint ? `; ${hint}` : ''}${pastDue}`,
+        );
         return outcome;
       }
     }
@@ -44,6 +46,11 @@ export function makeCostWatchHandler(deps: () => CostWatchDeps) {
 // The retry policy is what makes a rethrown BUDGET_THROTTLED/BUDGET_UNAVAILABLE come back within the day.
 app.timer('cost-watch', {
   schedule: '%COST_WATCH_SCHEDULE%',
-  retry: { strategy: 'exponentialBackoff', maxRetryCount: 3, minimumInterval: { minutes: 2 }, maximumInterval: { minutes: 30 } },
+  retry: {
+    strategy: 'exponentialBackoff',
+    maxRetryCount: 3,
+    minimumInterval: { minutes: 2 },
+    maximumInterval: { minutes: 30 },
+  },
   handler: makeCostWatchHandler(() => createCostWatchDeps(appServices())),
 });

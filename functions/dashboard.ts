@@ -20,10 +20,24 @@ const HTML = 'text/html; charset=utf-8';
 export function makeDashboardHandler(services: () => Services) {
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const { config } = services();
-    const query = parseDashboardQuery(request, config.sites.map((s) => s.id));
+    const query = parseDashboardQuery(
+      request,
+      config.sites.map((s) => s.id),
+    );
     const apiBase = dashboardApiBase(new URL(request.url).pathname);
-    if ('error' in query) return { status: 400, body: errorPage(query.error, apiBase), headers: { ...DASHBOARD_HEADERS, 'content-type': HTML, 'cache-control': 'no-store' } };
-    const body = dashboardPage({ config, apiBase, site: query.site, hours: query.hours, refreshSeconds: REFRESH_SECONDS });
+    if ('error' in query)
+      return {
+        status: 400,
+        body: errorPage(query.error, apiBase),
+        headers: { ...DASHBOARD_HEADERS, 'content-type': HTML, 'cache-control': 'no-store' },
+      };
+    const body = dashboardPage({
+      config,
+      apiBase,
+      site: query.site,
+      hours: query.hours,
+      refreshSeconds: REFRESH_SECONDS,
+    });
     return { status: 200, body, headers: { ...DASHBOARD_HEADERS, 'content-type': HTML, 'cache-control': 'no-cache' } };
   };
 }
@@ -37,18 +51,31 @@ export function makeDashboardAssetHandler() {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const name = request.params['name'] ?? '';
     const asset = DASHBOARD_ASSETS.get(name);
-    if (!asset) return { status: 404, body: 'no such dashboard asset\n', headers: { ...DASHBOARD_HEADERS, 'content-type': 'text/plain; charset=utf-8' } };
+    if (!asset)
+      return {
+        status: 404,
+        body: 'no such dashboard asset\n',
+        headers: { ...DASHBOARD_HEADERS, 'content-type': 'text/plain; charset=utf-8' },
+      };
     let body = cache.get(name);
     if (!body) {
       try {
         body = asset.body();
       } catch (err) {
         context.error(`dashboard: the asset ${name} could not be read: ${(err as Error).message}`);
-        return { status: 500, body: 'the dashboard asset could not be read\n', headers: { ...DASHBOARD_HEADERS, 'content-type': 'text/plain; charset=utf-8' } };
+        return {
+          status: 500,
+          body: 'the dashboard asset could not be read\n',
+          headers: { ...DASHBOARD_HEADERS, 'content-type': 'text/plain; charset=utf-8' },
+        };
       }
       cache.set(name, body);
     }
-    return { status: 200, body, headers: { ...DASHBOARD_HEADERS, 'content-type': asset.contentType, 'cache-control': asset.cacheControl } };
+    return {
+      status: 200,
+      body,
+      headers: { ...DASHBOARD_HEADERS, 'content-type': asset.contentType, 'cache-control': asset.cacheControl },
+    };
   };
 }
 
@@ -61,5 +88,15 @@ export function makeDashboardAssetHandler() {
 // /api/forecast, /api/actuals and /api/health/details, which the authentication settings exclude so a function key
 // alone works; /api/health is excluded and anonymous. BICEP-NOTES.md has the exact settings. Locally, as under Core
 // Tools, there is neither key nor sign-in.
-app.http('dashboard', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard', handler: makeDashboardHandler(appServices) });
-app.http('dashboard-assets', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/assets/{name}', handler: makeDashboardAssetHandler() });
+app.http('dashboard', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'dashboard',
+  handler: makeDashboardHandler(appServices),
+});
+app.http('dashboard-assets', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'dashboard/assets/{name}',
+  handler: makeDashboardAssetHandler(),
+});

@@ -25,21 +25,35 @@ export function makeForecastHandler(services: () => Services) {
     const s = services();
     // `code` (the function key, which callers may send in the query) is accepted and never read or echoed; any other
     // unknown parameter is refused, so a typo (`sites=`, `form=`) is an error rather than a silently different answer.
-    const query = parseSiteRangeQuery(request, s.config.sites.map((site) => site.id), s.clock.now());
+    const query = parseSiteRangeQuery(
+      request,
+      s.config.sites.map((site) => site.id),
+      s.clock.now(),
+    );
     if ('error' in query) return badRequest(query);
     const { site, range } = query;
     try {
       if (range) {
         const forecasts = await s.forecasts.range(site, range.from, range.to);
-        return { status: 200, jsonBody: { site, from: range.from.toISOString(), to: range.to.toISOString(), forecasts }, headers: { 'cache-control': 'no-store' } };
+        return {
+          status: 200,
+          jsonBody: { site, from: range.from.toISOString(), to: range.to.toISOString(), forecasts },
+          headers: { 'cache-control': 'no-store' },
+        };
       }
       // While Cosmos DB is down the blob copy predict writes first still answers, and says so in a header.
       const { forecast, from } = await readLatestForecast(site, s.forecasts, new ForecastBlobCopy(s.blobs));
       if (!forecast && from === 'blob-copy') return unavailable('the forecast store');
       if (!forecast) return notFound(`no forecast for site "${site}" yet`);
-      return { status: 200, jsonBody: forecast, headers: { 'cache-control': 'no-store', 'x-forecast-source': from === 'cosmos' ? 'cosmos-db' : 'blob-copy' } };
+      return {
+        status: 200,
+        jsonBody: forecast,
+        headers: { 'cache-control': 'no-store', 'x-forecast-source': from === 'cosmos' ? 'cosmos-db' : 'blob-copy' },
+      };
     } catch (err) {
-      context.error(`forecast: reading the ${range ? 'forecasts' : 'latest forecast'} of ${site} failed: ${(err as Error).message}`);
+      context.error(
+        `forecast: reading the ${range ? 'forecasts' : 'latest forecast'} of ${site} failed: ${(err as Error).message}`,
+      );
       if (err instanceof ForecastStoreUnavailableError) return unavailable('the forecast store');
       return internalError('reading the forecast');
     }
@@ -48,5 +62,15 @@ export function makeForecastHandler(services: () => Services) {
 
 // API clients: the function key. The dashboard reads the same data from its own route, which the app's
 // authentication protects in Azure instead of a key (see functions/dashboard.ts).
-app.http('forecast', { methods: ['GET'], authLevel: 'function', route: 'forecast', handler: makeForecastHandler(appServices) });
-app.http('dashboard-forecast', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/forecast', handler: makeForecastHandler(appServices) });
+app.http('forecast', {
+  methods: ['GET'],
+  authLevel: 'function',
+  route: 'forecast',
+  handler: makeForecastHandler(appServices),
+});
+app.http('dashboard-forecast', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'dashboard/forecast',
+  handler: makeForecastHandler(appServices),
+});

@@ -16,7 +16,10 @@ export interface LivenessOptions {
   startedAt: Date;
 }
 
-export const DEFAULT_LIVENESS_OPTIONS: LivenessOptions = { clock: systemClock, startedAt: new Date(performance.timeOrigin) };
+export const DEFAULT_LIVENESS_OPTIONS: LivenessOptions = {
+  clock: systemClock,
+  startedAt: new Date(performance.timeOrigin),
+};
 
 /** How the full report is served. */
 export interface HealthDetailsOptions {
@@ -44,7 +47,11 @@ export function makeLivenessHandler(options: LivenessOptions = DEFAULT_LIVENESS_
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const query = checkQueryParameters(request, [], '/api/health takes no parameters');
     if ('error' in query) return badRequest(query);
-    const body: Liveness = { status: 'up', since: options.startedAt.toISOString(), checkedAt: options.clock.now().toISOString() };
+    const body: Liveness = {
+      status: 'up',
+      since: options.startedAt.toISOString(),
+      checkedAt: options.clock.now().toISOString(),
+    };
     return { status: 200, jsonBody: body, headers: { 'cache-control': 'no-store' } };
   };
 }
@@ -54,11 +61,23 @@ export function makeLivenessHandler(options: LivenessOptions = DEFAULT_LIVENESS_
  * while the system can forecast, 503 with the reasons when it cannot. One report per instance is kept for
  * `maxAgeMs`, so a busy dashboard or a probe costs one check per period, not one per call. Parameters as for health.
  */
-export function makeHealthDetailsHandler(services: () => Services, options: HealthDetailsOptions = DEFAULT_HEALTH_DETAILS_OPTIONS) {
+export function makeHealthDetailsHandler(
+  services: () => Services,
+  options: HealthDetailsOptions = DEFAULT_HEALTH_DETAILS_OPTIONS,
+) {
   const cached = new CachedReport<HealthReport>(
     () => {
       const s = services();
-      return checkHealth({ config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, registry: s.registry, status: s.status, breakers: new BreakerStore(s.blobs), brokenSources: s.brokenSources });
+      return checkHealth({
+        config: s.config,
+        clock: s.clock,
+        observations: s.observations,
+        forecasts: s.forecasts,
+        registry: s.registry,
+        status: s.status,
+        breakers: new BreakerStore(s.blobs),
+        brokenSources: s.brokenSources,
+      });
     },
     () => services().clock,
     options.maxAgeMs,
@@ -72,7 +91,10 @@ export function makeHealthDetailsHandler(services: () => Services, options: Heal
       return { status: report.canForecast ? 200 : 503, jsonBody: report, headers: { 'cache-control': 'no-store' } };
     } catch (err) {
       context.error(`health: the check itself failed: ${(err as Error).message}`);
-      return { status: 503, jsonBody: { status: 'down', canForecast: false, reasons: ['the health check failed; see the function logs'] } };
+      return {
+        status: 503,
+        jsonBody: { status: 'down', canForecast: false, reasons: ['the health check failed; see the function logs'] },
+      };
     }
   };
 }
@@ -84,6 +106,16 @@ export const healthDetailsHandler = makeHealthDetailsHandler(appServices);
 app.http('health', { methods: ['GET'], authLevel: 'anonymous', route: 'health', handler: makeLivenessHandler() });
 // The full report names the budget's scope, spend, SDK errors and model versions, and reads every store: a key.
 // Azure's App Service Authentication must exclude this path (BICEP-NOTES.md): the function key is its protection.
-app.http('health-details', { methods: ['GET'], authLevel: 'function', route: 'health/details', handler: healthDetailsHandler });
+app.http('health-details', {
+  methods: ['GET'],
+  authLevel: 'function',
+  route: 'health/details',
+  handler: healthDetailsHandler,
+});
 // The dashboard's copy: protected by the app's authentication in Azure, not by a key (see functions/dashboard.ts).
-app.http('dashboard-health', { methods: ['GET'], authLevel: 'anonymous', route: 'dashboard/health', handler: healthDetailsHandler });
+app.http('dashboard-health', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'dashboard/health',
+  handler: healthDetailsHandler,
+});

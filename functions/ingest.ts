@@ -27,7 +27,12 @@ export function makeIngestHandler(sourceId: string, services: () => Services, ru
     const runs = new IngestRunStore(s.status, sourceId);
     try {
       const sites = new Set(s.config.sites.map((site) => site.id));
-      const result = await ingestSource(source, sites, { blobs: s.blobs, clock: s.clock, provider: s.provider(sourceId), ...run.deps }, run.options);
+      const result = await ingestSource(
+        source,
+        sites,
+        { blobs: s.blobs, clock: s.clock, provider: s.provider(sourceId), ...run.deps },
+        run.options,
+      );
       await runs.recordResult(result, s.clock.now());
       if (result.skipped) {
         context.warn(`ingest-${sourceId}: skipped, no call made: ${result.skipped.reason}${pastDue}`);

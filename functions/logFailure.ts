@@ -9,6 +9,8 @@ export function logFailure(context: InvocationContext, what: string, err: unknow
   const error = err instanceof Error ? err : new Error(String(err));
   const decision = retryDecisionOf(err);
   const wait = decision.retryAfterMs !== undefined ? `, retry after ${decision.retryAfterMs} ms` : '';
-  context.error(`${what} failed (${decision.retryable ? 'retryable' : 'not retryable'}, ${decision.code}${wait}): ${error.message}`);
+  context.error(
+    `${what} failed (${decision.retryable ? 'retryable' : 'not retryable'}, ${decision.code}${wait}): ${error.message}`,
+  );
   return error;
 }

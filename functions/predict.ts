@@ -14,13 +14,28 @@ export function makePredictHandler(services: () => Services) {
     try {
       // Not caught: while Blob Storage is down the run fails (and is retried) rather than forget the slots to catch up.
       const lastIssueTime = await runs.lastIssueTime();
-      const result = await predictAll({ config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, blobs: s.blobs, models: s.models }, { lastIssueTime });
+      const result = await predictAll(
+        {
+          config: s.config,
+          clock: s.clock,
+          observations: s.observations,
+          forecasts: s.forecasts,
+          blobs: s.blobs,
+          models: s.models,
+        },
+        { lastIssueTime },
+      );
       if (result.caughtUp.length > 0) context.warn(`predict: caught up missed slot(s) ${result.caughtUp.join(', ')}`);
       for (const f of result.forecasts) {
-        context.log(`predict: ${f.site} @ ${f.issueTime} with ${f.model.id}: ${f.leads.map((l) => `+${l.leadMinutes}m=${l.value}`).join(' ')}${timer.isPastDue ? ' [past due]' : ''}`);
+        context.log(
+          `predict: ${f.site} @ ${f.issueTime} with ${f.model.id}: ${f.leads.map((l) => `+${l.leadMinutes}m=${l.value}`).join(' ')}${timer.isPastDue ? ' [past due]' : ''}`,
+        );
       }
       for (const k of result.skipped) context.warn(`predict: no forecast for ${k.site} @ ${k.issueTime}: ${k.reason}`);
-      if (result.pending > 0) context.warn(`predict: Cosmos DB did not answer; ${result.pending} forecast(s) kept in Blob Storage as pending and served from there`);
+      if (result.pending > 0)
+        context.warn(
+          `predict: Cosmos DB did not answer; ${result.pending} forecast(s) kept in Blob Storage as pending and served from there`,
+        );
       if (result.flushed > 0) context.log(`predict: wrote ${result.flushed} pending forecast(s) to Cosmos DB`);
       await runs.recordSuccess(result, s.clock.now());
       return result;

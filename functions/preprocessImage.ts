@@ -12,7 +12,10 @@ export function makePreprocessImageHandler(services: () => Services) {
       const s = services();
       const outcome = await preprocessImage(name, blob, { blobs: s.blobs, clock: s.clock, config: s.config });
       if ('reason' in outcome) context.warn(`preprocess-image: ${name} ${outcome.status}: ${outcome.reason}`);
-      else context.log(`preprocess-image: ${name} -> features (${outcome.status}) cloud_all=${outcome.features['cloud_all'] ?? 'n/a'}`);
+      else
+        context.log(
+          `preprocess-image: ${name} -> features (${outcome.status}) cloud_all=${outcome.features['cloud_all'] ?? 'n/a'}`,
+        );
       return outcome;
     } catch (err) {
       throw logFailure(context, `preprocess-image ${name}`, err);

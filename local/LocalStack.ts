@@ -57,7 +57,10 @@ export class LocalStack {
     readonly services: Services,
     readonly httpUrl: string,
     readonly children: { host: ChildProcess | undefined; providers: ChildProcess },
-    private readonly storage: { stop: (name: StorageService) => Promise<void>; start: (name: StorageService) => Promise<void> },
+    private readonly storage: {
+      stop: (name: StorageService) => Promise<void>;
+      start: (name: StorageService) => Promise<void>;
+    },
     /** Restarts the providers with extra settings, e.g. a PROVIDER_FAULTS schedule decided once the stack is up. */
     readonly restartProviders: (settings: Record<string, string>) => Promise<void>,
   ) {}
@@ -69,15 +72,26 @@ export class LocalStack {
       const dataDir = resolve(o.dataDir);
       const configPath = resolve(o.configPath ?? join(PROJECT_ROOT, 'config/solar-park.json'));
       status('starting Azurite (Blob Storage) and the Cosmos DB server');
-      const startAzuriteService = (port: number) => startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: port, silent: true });
-      const startCosmosService = (port: number) => startCosmos({ dataDir: join(dataDir, 'cosmos'), port, silent: true });
-      let [azurite, cosmos] = await Promise.all([startAzuriteService(o.ports.azurite), startCosmosService(o.ports.cosmos)]);
+      const startAzuriteService = (port: number) =>
+        startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: port, silent: true });
+      const startCosmosService = (port: number) =>
+        startCosmos({ dataDir: join(dataDir, 'cosmos'), port, silent: true });
+      let [azurite, cosmos] = await Promise.all([
+        startAzuriteService(o.ports.azurite),
+        startCosmosService(o.ports.cosmos),
+      ]);
       group.add({ name: 'azurite', stop: () => azurite.stop() });
       group.add({ name: 'cosmos', stop: () => cosmos.stop() });
-      await setupStores({ azuriteConnectionString: azurite.connectionString, cosmosEndpoint: cosmos.endpoint, cosmosKey: cosmos.key });
+      await setupStores({
+        azuriteConnectionString: azurite.connectionString,
+        cosmosEndpoint: cosmos.endpoint,
+        cosmosKey: cosmos.key,
+      });
 
       const sourceIds = ['site-meter', 'neighbors', 'weather', 'skycam'];
-      const providerPorts = await Promise.all(sourceIds.map((_, i) => (o.ports.providers[i] ? o.ports.providers[i] : findFreePort())));
+      const providerPorts = await Promise.all(
+        sourceIds.map((_, i) => (o.ports.providers[i] ? o.ports.providers[i] : findFreePort())),
+      );
       const providerUrls = Object.fromEntries(sourceIds.map((id, i) => [id, `http://127.0.0.1:${providerPorts[i]}`]));
       const settings = {
         ...localSettings({
@@ -101,20 +115,39 @@ export class LocalStack {
       status('starting the simulated providers');
       const services = createServices(env);
       // A providers process of its own, tracked by the group; restartable with other settings (fault schedules).
-      const startProviderProcess = async (extra: Record<string, string>): Promise<{ child: ChildProcess; service: { stop(): Promise<void> } }> => {
-        const child = spawnNodeService({ name: 'providers', script: join(PROJECT_ROOT, 'dist/local/providers/serve.js'), env: { ...env, ...extra }, logFile: join(logs, 'providers.log'), echo: o.echoLogs ?? false });
+      const startProviderProcess = async (
+        extra: Record<string, string>,
+      ): Promise<{ child: ChildProcess; service: { stop(): Promise<void> } }> => {
+        const child = spawnNodeService({
+          name: 'providers',
+          script: join(PROJECT_ROOT, 'dist/local/providers/serve.js'),
+          env: { ...env, ...extra },
+          logFile: join(logs, 'providers.log'),
+          echo: o.echoLogs ?? false,
+        });
         const service = group.addProcess('providers', child);
         await Promise.all(
           services.config.sources.map((s) =>
             waitFor(
               async () => {
                 // The key goes with this probe: a redirect (answered, not followed) is no sign of a ready provider.
-                const res = await fetch(`${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`, { headers: { [API_KEY_HEADER]: providerKeyOf(s.provider) }, redirect: 'manual' });
+                const res = await fetch(
+                  `${s.provider.endpoint}/observations?since=${new Date().toISOString()}&limit=1`,
+                  { headers: { [API_KEY_HEADER]: providerKeyOf(s.provider) }, redirect: 'manual' },
+                );
                 await res.arrayBuffer();
                 // A provider in a scheduled outage answers 503: it is up, just failing on purpose.
                 return res.ok || res.status === 503 ? true : undefined;
               },
-              { description: `provider ${s.id} at ${s.provider.endpoint}`, timeoutMs: 30_000, intervalMs: 100, failFast: () => (child.exitCode !== null ? new Error(`the providers exited (code ${child.exitCode}); see ${join(logs, 'providers.log')}`) : undefined) },
+              {
+                description: `provider ${s.id} at ${s.provider.endpoint}`,
+                timeoutMs: 30_000,
+                intervalMs: 100,
+                failFast: () =>
+                  child.exitCode !== null
+                    ? new Error(`the providers exited (code ${child.exitCode}); see ${join(logs, 'providers.log')}`)
+                    : undefined,
+              },
             ),
           ),
         );
@@ -125,10 +158,19 @@ export class LocalStack {
       if (o.backfillDays > 0) {
         const result = await backfill(services, o.backfillDays, {
           ...o.onBackfill,
-          onPlan: (sources) => status(sources.length > 0 ? `backfilling up to ${o.backfillDays} days of history of ${sources.join(', ')} from the providers` : 'every source has been read before: no backfill, the timers catch up from their watermarks'),
+          onPlan: (sources) =>
+            status(
+              sources.length > 0
+                ? `backfilling up to ${o.backfillDays} days of history of ${sources.join(', ')} from the providers`
+                : 'every source has been read before: no backfill, the timers catch up from their watermarks',
+            ),
         });
-        if (result.ingested.length > 0) status(`backfilled ${result.ingested.reduce((n, r) => n + r.stored, 0)} observations`);
-        if (result.features) status(`turned ${result.features.stored} backfilled pictures into features${result.features.quarantined > 0 ? ` (${result.features.quarantined} quarantined)` : ''}`);
+        if (result.ingested.length > 0)
+          status(`backfilled ${result.ingested.reduce((n, r) => n + r.stored, 0)} observations`);
+        if (result.features)
+          status(
+            `turned ${result.features.stored} backfilled pictures into features${result.features.quarantined > 0 ? ` (${result.features.quarantined} quarantined)` : ''}`,
+          );
       }
 
       const httpPort = o.ports.http || (await findFreePort());
@@ -154,7 +196,15 @@ export class LocalStack {
             if (res.status !== 200 || body?.status !== 'up') throw new Error(`GET /api/health answered ${res.status}`);
             return true;
           },
-          { description: `the Functions host at ${httpUrl}`, timeoutMs: 60_000, intervalMs: 100, failFast: () => (started.exitCode !== null ? new Error(`the Functions host exited (code ${started.exitCode}); see ${join(logs, 'host.log')}`) : undefined) },
+          {
+            description: `the Functions host at ${httpUrl}`,
+            timeoutMs: 60_000,
+            intervalMs: 100,
+            failFast: () =>
+              started.exitCode !== null
+                ? new Error(`the Functions host exited (code ${started.exitCode}); see ${join(logs, 'host.log')}`)
+                : undefined,
+          },
         );
       }
 
@@ -172,7 +222,15 @@ export class LocalStack {
         await providers.service.stop();
         providers = await startProviderProcess(extra);
       };
-      return new LocalStack(group, settings, services, httpUrl, { host, providers: providers.child }, storage, restartProviders);
+      return new LocalStack(
+        group,
+        settings,
+        services,
+        httpUrl,
+        { host, providers: providers.child },
+        storage,
+        restartProviders,
+      );
     } catch (err) {
       await group.stopAll().catch(() => undefined);
       throw err;

@@ -32,7 +32,11 @@ export interface BackfillResult {
  * ready to train on every source when it returns. Sources that already have a watermark are left to their timers
  * (they catch up by themselves).
  */
-export async function backfill(services: Services, days: number, listener: BackfillListener = {}): Promise<BackfillResult> {
+export async function backfill(
+  services: Services,
+  days: number,
+  listener: BackfillListener = {},
+): Promise<BackfillResult> {
   const watermarks = new WatermarkStore(services.blobs);
   const sites = new Set(services.config.sites.map((s) => s.id));
   const now = services.clock.now();
@@ -43,20 +47,32 @@ export async function backfill(services: Services, days: number, listener: Backf
   listener.onPlan?.(fresh.map((s) => s.id));
   const expected = Math.round(fresh.length * sites.size * days * 144);
   const received = new Map<string, number>();
-  const report = (): void => listener.onProgress?.({ received: [...received.values()].reduce((a, b) => a + b, 0), expected });
+  const report = (): void =>
+    listener.onProgress?.({ received: [...received.values()].reduce((a, b) => a + b, 0), expected });
   const ingested = await Promise.all(
     fresh.map((source) =>
-      ingestSource(source, sites, { blobs: services.blobs, clock: services.clock, provider: services.provider(source.id) }, {
-        initialSince: new Date(now.getTime() - days * 86_400_000),
-        budgetMs: 30 * 60_000,
-        onPage: (r) => {
-          received.set(source.id, r.received);
-          report();
+      ingestSource(
+        source,
+        sites,
+        { blobs: services.blobs, clock: services.clock, provider: services.provider(source.id) },
+        {
+          initialSince: new Date(now.getTime() - days * 86_400_000),
+          budgetMs: 30 * 60_000,
+          onPage: (r) => {
+            received.set(source.id, r.received);
+            report();
+          },
         },
-      }),
+      ),
     ),
   );
   const images = fresh.filter((s) => s.kind === 'image').map((s) => s.id);
-  const features = images.length > 0 ? await preprocessStoredImages({ blobs: services.blobs, clock: services.clock, config: services.config }, { sources: images, ...(listener.onFeatures ? { onProgress: listener.onFeatures } : {}) }) : undefined;
+  const features =
+    images.length > 0
+      ? await preprocessStoredImages(
+          { blobs: services.blobs, clock: services.clock, config: services.config },
+          { sources: images, ...(listener.onFeatures ? { onProgress: listener.onFeatures } : {}) },
+        )
+      : undefined;
   return { ingested, features };
 }

@@ -48,7 +48,11 @@ export function localSettings(input: LocalSettingsInput): Record<string, string>
     PREDICT_SCHEDULE: input.predictSchedule ?? DEFAULT_LOCAL_SCHEDULES.predict,
     COST_WATCH_SCHEDULE: DEFAULT_LOCAL_SCHEDULES.costWatch,
     ...(input.clock
-      ? { CLOCK_SPEED: String(input.clock.speed), CLOCK_VIRTUAL_START: input.clock.virtualStart.toISOString(), CLOCK_REAL_START: String(input.clock.realStartMs) }
+      ? {
+          CLOCK_SPEED: String(input.clock.speed),
+          CLOCK_VIRTUAL_START: input.clock.virtualStart.toISOString(),
+          CLOCK_REAL_START: String(input.clock.realStartMs),
+        }
       : {}),
     WORLD_SEED: String(input.worldSeed ?? 42),
   };

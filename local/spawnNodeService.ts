@@ -18,7 +18,10 @@ export interface SpawnNodeServiceOptions {
 
 /** Runs a compiled script of the project in its own node process, its output to a log file. */
 export function spawnNodeService(o: SpawnNodeServiceOptions): ChildProcess {
-  const child = spawn(process.execPath, [o.script, ...(o.args ?? [])], { env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [o.script, ...(o.args ?? [])], {
+    env: o.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const sinks: NodeJS.WritableStream[] = [];
   if (o.logFile) {
     mkdirSync(dirname(o.logFile), { recursive: true });

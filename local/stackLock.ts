@@ -4,8 +4,13 @@ import { dirname } from 'node:path';
 /** Another `npm start` holds the data folder. */
 export class StackRunningError extends Error {
   readonly code = 'STACK_RUNNING';
-  constructor(readonly pid: number, file: string) {
-    super(`another local stack (npm start or npm run emulators, process ${pid}) is running on this folder's data (${file}); stop it with Ctrl-C in its terminal, or \`kill ${pid}\``);
+  constructor(
+    readonly pid: number,
+    file: string,
+  ) {
+    super(
+      `another local stack (npm start or npm run emulators, process ${pid}) is running on this folder's data (${file}); stop it with Ctrl-C in its terminal, or \`kill ${pid}\``,
+    );
     this.name = 'StackRunningError';
   }
 }
@@ -15,14 +20,19 @@ export class StackRunningError extends Error {
  * is running (instead of finding its ports taken). A lock left by a process that is gone is taken over.
  * Returns the release function.
  */
-export function claimStackLock(file: string, pid: number = process.pid, isAlive: (pid: number) => boolean = processAlive): () => void {
+export function claimStackLock(
+  file: string,
+  pid: number = process.pid,
+  isAlive: (pid: number) => boolean = processAlive,
+): () => void {
   let holder: number | undefined;
   try {
     holder = Number(JSON.parse(readFileSync(file, 'utf8')).pid);
   } catch {
     holder = undefined;
   }
-  if (holder !== undefined && Number.isInteger(holder) && holder !== pid && isAlive(holder)) throw new StackRunningError(holder, file);
+  if (holder !== undefined && Number.isInteger(holder) && holder !== pid && isAlive(holder))
+    throw new StackRunningError(holder, file);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ pid, startedAt: new Date().toISOString() }));
   return () => {

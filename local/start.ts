@@ -38,8 +38,10 @@ async function main(): Promise<void> {
   const backfillDays = Number(values['backfill-days']);
   const port = Number(values.port);
   if (!(speed >= 1 && speed <= 3600)) throw new Error(`--speed must be a number from 1 to 3600, got "${values.speed}"`);
-  if (!(backfillDays >= 0 && backfillDays <= 30)) throw new Error(`--backfill-days must be from 0 to 30, got "${values['backfill-days']}"`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a TCP port, got "${values.port}"`);
+  if (!(backfillDays >= 0 && backfillDays <= 30))
+    throw new Error(`--backfill-days must be from 0 to 30, got "${values['backfill-days']}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`--port must be a TCP port, got "${values.port}"`);
 
   const dataDir = join(PROJECT_ROOT, '.local');
   const lockFile = join(dataDir, 'npm-start.lock');
@@ -51,7 +53,12 @@ async function main(): Promise<void> {
   const clockFile = join(dataDir, 'clock.json');
   const realStartMs = Date.now();
   const previous = readClockState(clockFile);
-  const chosen = chooseVirtualStart(values.start, new Date(realStartMs), previous, firstSite(join(PROJECT_ROOT, 'config/solar-park.json')));
+  const chosen = chooseVirtualStart(
+    values.start,
+    new Date(realStartMs),
+    previous,
+    firstSite(join(PROJECT_ROOT, 'config/solar-park.json')),
+  );
   const virtualStart = chosen.start;
   if (chosen.note) console.log(chosen.note);
   const clock = new ScaledClock({ virtualStart, realStartMs, speed });
@@ -105,14 +112,21 @@ New forecasts appear below as the virtual clock issues them. Ctrl-C stops every 
   let lastIssue = '';
   const watch = setInterval(() => {
     void (async () => {
-      const res = await fetch(`${stack.httpUrl}/api/forecast?site=${encodeURIComponent(sites[0] ?? '')}`).catch(() => undefined);
+      const res = await fetch(`${stack.httpUrl}/api/forecast?site=${encodeURIComponent(sites[0] ?? '')}`).catch(
+        () => undefined,
+      );
       if (!res?.ok) return;
       const f = (await res.json()) as Forecast;
       if (f.issueTime === lastIssue) return;
       lastIssue = f.issueTime;
       const leads = f.leads.map((l) => `+${l.leadMinutes}m ${l.value} ${f.target.unit}`).join(', ');
-      const ages = f.inputs.filter((i) => i.used).map((i) => `${i.source} ${i.ageMinutes} min old`).join(', ');
-      console.log(`[${elapsed()}] forecast ${f.site} issued ${f.issueTime} by ${f.model.id}: ${leads} (inputs: ${ages})`);
+      const ages = f.inputs
+        .filter((i) => i.used)
+        .map((i) => `${i.source} ${i.ageMinutes} min old`)
+        .join(', ');
+      console.log(
+        `[${elapsed()}] forecast ${f.site} issued ${f.issueTime} by ${f.model.id}: ${leads} (inputs: ${ages})`,
+      );
     })();
   }, 1_000);
   process.once('exit', () => {
@@ -136,7 +150,9 @@ async function firstModel(stack: LocalStack, elapsed: () => string): Promise<voi
     console.log(`[${elapsed()}] ${describeFirstModel(report)}`);
   } catch (err) {
     bar.stop();
-    console.log(`[${elapsed()}] no first model yet (${(err as Error).message}); persistence keeps serving. Try \`npm run train\` later.`);
+    console.log(
+      `[${elapsed()}] no first model yet (${(err as Error).message}); persistence keeps serving. Try \`npm run train\` later.`,
+    );
   }
 }
 
@@ -151,6 +167,7 @@ main().catch((err: unknown) => {
 function firstSite(configPath: string): { id: string; latitude: number; longitude: number } {
   const raw = JSON.parse(readFileSync(configPath, 'utf8')) as { sites?: unknown[] };
   const site = siteSchema.safeParse(raw.sites?.[0]);
-  if (!site.success) throw new Error(`${configPath}: sites[0] is not a site (${site.error.issues[0]?.message ?? 'missing'})`);
+  if (!site.success)
+    throw new Error(`${configPath}: sites[0] is not a site (${site.error.issues[0]?.message ?? 'missing'})`);
   return site.data;
 }

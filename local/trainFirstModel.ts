@@ -7,7 +7,10 @@ import { type TrainReport, trainAndPublish } from '../shared/training/trainAndPu
  * rule as `npm run train` and the retrain pipeline, so a new user sees a trained model and not only persistence.
  * Nothing is promoted unless it beats persistence on a held-out set large enough to judge.
  */
-export function trainFirstModel(services: Services, onProgress?: (step: string, done: number, total: number) => void): Promise<TrainReport> {
+export function trainFirstModel(
+  services: Services,
+  onProgress?: (step: string, done: number, total: number) => void,
+): Promise<TrainReport> {
   return trainAndPublish(
     {
       config: services.config,
@@ -28,6 +31,8 @@ export function describeFirstModel(report: TrainReport): string {
   return (
     `model version ${report.card.version}: ${report.card.models.length} models kept, serving ${report.card.serving} ` +
     `(held-out skill vs persistence ${skill}); ` +
-    (report.promoted ? 'promoted: predict uses it from its next run' : `not promoted: ${report.reason}; persistence keeps serving`)
+    (report.promoted
+      ? 'promoted: predict uses it from its next run'
+      : `not promoted: ${report.reason}; persistence keeps serving`)
   );
 }

@@ -42,11 +42,19 @@ export function writeSimulatedWorldReplay(o: SimulatedWorldReplayOptions): void 
   const world = new World({ seed: o.seed, sites: [o.site] });
   mkdirSync(join(o.dir, 'skycam'), { recursive: true });
   const times: number[] = [];
-  for (let t = Math.ceil(o.from.getTime() / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS; t <= o.to.getTime(); t += OBSERVATION_INTERVAL_MS) times.push(t);
+  for (
+    let t = Math.ceil(o.from.getTime() / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS;
+    t <= o.to.getTime();
+    t += OBSERVATION_INTERVAL_MS
+  )
+    times.push(t);
   const firstDay = Math.ceil(o.from.getTime() / DAY_MS) * DAY_MS;
   const lastDay = Math.floor(o.to.getTime() / DAY_MS) * DAY_MS;
   // Holes placed relative to the period, in daylight, so they matter.
-  const gap = (dayFromEnd: number, fromHour: number, hours: number): [number, number] => [lastDay - dayFromEnd * DAY_MS + fromHour * HOUR_MS, lastDay - dayFromEnd * DAY_MS + (fromHour + hours) * HOUR_MS];
+  const gap = (dayFromEnd: number, fromHour: number, hours: number): [number, number] => [
+    lastDay - dayFromEnd * DAY_MS + fromHour * HOUR_MS,
+    lastDay - dayFromEnd * DAY_MS + (fromHour + hours) * HOUR_MS,
+  ];
   const holes: Record<string, [number, number]> = {
     neighbors: gap(3, 9, 5),
     weather: [firstDay + 4 * DAY_MS + 6 * HOUR_MS, firstDay + 4 * DAY_MS + 9 * HOUR_MS],
@@ -64,20 +72,29 @@ export function writeSimulatedWorldReplay(o: SimulatedWorldReplayOptions): void 
   times.forEach((t, i) => {
     const at = new Date(t);
     const m = world.sensorValues('site-meter', o.site.id, at);
-    meter.push(`${DateTime.fromMillis(t, { zone: 'Europe/Copenhagen' }).toFormat('yyyy-MM-dd HH:mm')},${Math.round((m['power_kw'] ?? 0) * 1000)},${m['ghi_wm2']}`);
+    meter.push(
+      `${DateTime.fromMillis(t, { zone: 'Europe/Copenhagen' }).toFormat('yyyy-MM-dd HH:mm')},${Math.round((m['power_kw'] ?? 0) * 1000)},${m['ghi_wm2']}`,
+    );
     if (!inHole('neighbors', t)) {
       const n = world.sensorValues('neighbors', o.site.id, at);
-      neighbors.push([at.toISOString().replace('.000Z', 'Z'), n['ghi_w25'], n['ghi_w45'], n['ghi_nw35'], n['ghi_sw35']].join(','));
+      neighbors.push(
+        [at.toISOString().replace('.000Z', 'Z'), n['ghi_w25'], n['ghi_w45'], n['ghi_nw35'], n['ghi_sw35']].join(','),
+      );
     }
     if (!inHole('weather', t)) {
       const w = world.sensorValues('weather', o.site.id, at);
-      weather.push([t / 1000, w['temp_c'], w['wind_speed_ms'], w['wind_dir_deg'], w['humidity_pct'], w['pressure_hpa']].join(';'));
+      weather.push(
+        [t / 1000, w['temp_c'], w['wind_speed_ms'], w['wind_dir_deg'], w['humidity_pct'], w['pressure_hpa']].join(';'),
+      );
     }
     if (!inHole('skycam', t)) {
       const day = join(o.dir, 'skycam', at.toISOString().slice(0, 10));
       mkdirSync(day, { recursive: true });
       const png = world.skycamPng(o.site.id, at);
-      writeFileSync(join(day, `skycam_${DateTime.fromMillis(t, { zone: 'UTC' }).toFormat('yyyyMMdd_HHmm')}.png`), t === truncated ? png.subarray(0, png.length >> 1) : png);
+      writeFileSync(
+        join(day, `skycam_${DateTime.fromMillis(t, { zone: 'UTC' }).toFormat('yyyyMMdd_HHmm')}.png`),
+        t === truncated ? png.subarray(0, png.length >> 1) : png,
+      );
     }
     if (i % 500 === 0 || i === times.length - 1) o.onProgress?.(i + 1, times.length);
   });

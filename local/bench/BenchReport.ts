@@ -79,7 +79,14 @@ export interface ColdFigures {
   /** Sessions created per cold run (the version's models plus persistence). */
   models: number;
   /** A new Node process each time, as a newly started Functions worker: from process start to its first forecast. */
-  processStart: { firstForecast: LatencySummary; modules: LatencySummary; services: LatencySummary; modelLoad: LatencySummary; predict: LatencySummary; secondPredict: LatencySummary };
+  processStart: {
+    firstForecast: LatencySummary;
+    modules: LatencySummary;
+    services: LatencySummary;
+    modelLoad: LatencySummary;
+    predict: LatencySummary;
+    secondPredict: LatencySummary;
+  };
 }
 
 /** Batched prediction of many sites in one run. */

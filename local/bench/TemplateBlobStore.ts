@@ -1,6 +1,12 @@
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { observationContainer } from '../../shared/sources/ObservationStore';
-import { BlobConflictError, type BlobContent, type BlobItem, type BlobStore, type PutOptions } from '../../shared/storage/BlobStore';
+import {
+  BlobConflictError,
+  type BlobContent,
+  type BlobItem,
+  type BlobStore,
+  type PutOptions,
+} from '../../shared/storage/BlobStore';
 import { missingSourceOf } from './missingSourceOf';
 
 const DAY_MS = 86_400_000;
@@ -28,7 +34,13 @@ export class TemplateBlobStore implements BlobStore {
   }
 
   /** Lists the template site's observations observed on the UTC days of [from, to] from `blobs`; `config` gives the sites served. */
-  static async capture(blobs: BlobStore, config: ForecastConfig, templateSite: string, from: Date, to: Date): Promise<TemplateBlobStore> {
+  static async capture(
+    blobs: BlobStore,
+    config: ForecastConfig,
+    templateSite: string,
+    from: Date,
+    to: Date,
+  ): Promise<TemplateBlobStore> {
     const template = new Map<string, Map<string, Map<string, { leaf: string; item: BlobItem }[]>>>();
     for (const source of config.sources) {
       const container = observationContainer(source);
@@ -40,7 +52,8 @@ export class TemplateBlobStore implements BlobStore {
         const dayId = new Date(day).toISOString().slice(0, 10);
         const prefix = `${source.id}/${templateSite}/${dayId}/`;
         const items: { leaf: string; item: BlobItem }[] = [];
-        for await (const item of blobs.list(container, prefix)) items.push({ leaf: item.name.slice(prefix.length), item });
+        for await (const item of blobs.list(container, prefix))
+          items.push({ leaf: item.name.slice(prefix.length), item });
         byDay.set(dayId, items);
       }
     }
@@ -50,7 +63,8 @@ export class TemplateBlobStore implements BlobStore {
   /** Observations the template holds, over all sources and days. */
   get templateSize(): number {
     let n = 0;
-    for (const bySource of this.template.values()) for (const byDay of bySource.values()) for (const items of byDay.values()) n += items.length;
+    for (const bySource of this.template.values())
+      for (const byDay of bySource.values()) for (const items of byDay.values()) n += items.length;
     return n;
   }
 
@@ -61,13 +75,27 @@ export class TemplateBlobStore implements BlobStore {
       const index = this.siteIndex.get(site);
       if (index === undefined || missingSourceOf(index, this.sourceIds) === source) return;
       // A literal, not a spread, and the template's metadata shared: 10,000 sites list millions of items a run.
-      for (const { leaf, item } of byDay.get(day) ?? []) yield { name: `${prefix}${leaf}`, etag: item.etag, lastModified: item.lastModified, size: item.size, metadata: item.metadata };
+      for (const { leaf, item } of byDay.get(day) ?? [])
+        yield {
+          name: `${prefix}${leaf}`,
+          etag: item.etag,
+          lastModified: item.lastModified,
+          size: item.size,
+          metadata: item.metadata,
+        };
       return;
     }
     const names = [...this.written.keys()].filter((k) => k.startsWith(`${container}/${prefix}`)).sort();
     for (const key of names) {
       const b = this.written.get(key);
-      if (b) yield { name: key.slice(container.length + 1), etag: b.etag, lastModified: new Date(0), size: b.body.length, metadata: b.metadata };
+      if (b)
+        yield {
+          name: key.slice(container.length + 1),
+          etag: b.etag,
+          lastModified: new Date(0),
+          size: b.body.length,
+          metadata: b.metadata,
+        };
     }
   }
 
@@ -78,13 +106,24 @@ export class TemplateBlobStore implements BlobStore {
   async put(container: string, name: string, body: Buffer | string, options: PutOptions = {}): Promise<string> {
     const key = `${container}/${name}`;
     const existing = this.written.get(key);
-    if (options.ifMatch !== undefined && existing?.etag !== options.ifMatch) throw new BlobConflictError(container, name);
+    if (options.ifMatch !== undefined && existing?.etag !== options.ifMatch)
+      throw new BlobConflictError(container, name);
     const etag = `"${++this.version}"`;
-    this.written.set(key, { body: Buffer.from(body), etag, contentType: options.contentType, metadata: { ...options.metadata } });
+    this.written.set(key, {
+      body: Buffer.from(body),
+      etag,
+      contentType: options.contentType,
+      metadata: { ...options.metadata },
+    });
     return etag;
   }
 
-  async putIfAbsent(container: string, name: string, body: Buffer | string, options: PutOptions = {}): Promise<boolean> {
+  async putIfAbsent(
+    container: string,
+    name: string,
+    body: Buffer | string,
+    options: PutOptions = {},
+  ): Promise<boolean> {
     if (this.written.has(`${container}/${name}`)) return false;
     await this.put(container, name, body, options);
     return true;

@@ -46,7 +46,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const out = resolve(args.out);
   const started = performance.now();
-  const report = await runBench(args.options, (line) => process.stderr.write(`  [${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`));
+  const report = await runBench(args.options, (line) =>
+    process.stderr.write(`  [${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
+  );
   const markdown = `${benchTable(report)}\n`;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

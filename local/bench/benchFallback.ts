@@ -24,25 +24,31 @@ provider down in turn, two at once, all four; backlogs delivered late). Prints M
   -h, --help   this text`;
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseCliArgs({
-    args: argv,
-    options: {
-      days: { type: 'string' },
-      end: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        days: { type: 'string' },
+        end: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return;
   }
   const days = values.days === undefined ? DEFAULT_FALLBACK_BENCH_OPTIONS.days : Number(values.days);
-  if (!(Number.isInteger(days) && days >= 2 && days <= 120)) throw new Error(`--days must be an integer from 2 to 120, got "${values.days}"`);
+  if (!(Number.isInteger(days) && days >= 2 && days <= 120))
+    throw new Error(`--days must be an integer from 2 to 120, got "${values.days}"`);
   const end = values.end === undefined ? DEFAULT_FALLBACK_BENCH_OPTIONS.end : new Date(values.end);
   if (Number.isNaN(end.getTime()) || (values.end !== undefined && !/(Z|[+-]\d{2}:?\d{2})$/.test(values.end))) {
-    throw new Error(`--end must be an ISO 8601 time with a time zone such as 2026-06-29T00:00:00Z, got "${values.end}"`);
+    throw new Error(
+      `--end must be an ISO 8601 time with a time zone such as 2026-06-29T00:00:00Z, got "${values.end}"`,
+    );
   }
   const seed = values.seed === undefined ? DEFAULT_FALLBACK_BENCH_OPTIONS.seed : Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}"`);
@@ -77,29 +83,58 @@ function report(r: FallbackBenchResult): string {
   const lines: string[] = [];
   lines.push(`## Service without a source: ${r.site}, world seed ${r.seed}`);
   lines.push('');
-  lines.push(`Trained on ${r.window.from} .. ${r.window.heldOutFrom} (${r.trainingRows} rows), held out ${r.window.heldOutFrom} .. ${r.window.to} (${r.heldOutSlots} issue slots, day and night). ` +
-    `Skill is 1 - RMSE / RMSE of persistence (the newest ${r.target.source} ${r.target.field} available at issueTime in normal operation) on the same slots. ` +
-    `Times: simulate ${r.seconds.simulate.toFixed(0)} s, train ${r.seconds.train.toFixed(0)} s, evaluate ${r.seconds.evaluate.toFixed(0)} s.`);
+  lines.push(
+    `Trained on ${r.window.from} .. ${r.window.heldOutFrom} (${r.trainingRows} rows), held out ${r.window.heldOutFrom} .. ${r.window.to} (${r.heldOutSlots} issue slots, day and night). ` +
+      `Skill is 1 - RMSE / RMSE of persistence (the newest ${r.target.source} ${r.target.field} available at issueTime in normal operation) on the same slots. ` +
+      `Times: simulate ${r.seconds.simulate.toFixed(0)} s, train ${r.seconds.train.toFixed(0)} s, evaluate ${r.seconds.evaluate.toFixed(0)} s.`,
+  );
   lines.push('');
   lines.push(fallbackTable(r.scenarios, r.leadsMinutes, unit));
   lines.push('');
   for (const n of r.notes) lines.push(`**Note:** ${n}`, '');
   lines.push('Models chosen per scenario:');
   lines.push('');
-  for (const s of r.scenarios) lines.push(`- ${s.scenario}: ${Object.entries(s.byModel).map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  for (const s of r.scenarios)
+    lines.push(
+      `- ${s.scenario}: ${Object.entries(s.byModel)
+        .map(([m, n]) => `${m} ${n}`)
+        .join(', ')}`,
+    );
   lines.push('');
   lines.push('Fault episodes (each from its start to an hour after its end, while the backlog is delivered):');
   lines.push('');
-  lines.push(fallbackTable(r.faults.episodes.map((e) => ({ ...e.result, scenario: `${e.label} ${e.from.slice(5, 16)}..${e.to.slice(11, 16)}` })), r.leadsMinutes, unit));
+  lines.push(
+    fallbackTable(
+      r.faults.episodes.map((e) => ({
+        ...e.result,
+        scenario: `${e.label} ${e.from.slice(5, 16)}..${e.to.slice(11, 16)}`,
+      })),
+      r.leadsMinutes,
+      unit,
+    ),
+  );
   lines.push('');
-  for (const e of r.faults.episodes) lines.push(`- ${e.label}: ${Object.entries(e.result.byModel).map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  for (const e of r.faults.episodes)
+    lines.push(
+      `- ${e.label}: ${Object.entries(e.result.byModel)
+        .map(([m, n]) => `${m} ${n}`)
+        .join(', ')}`,
+    );
   lines.push('');
-  lines.push('Trained models (held-out rows where every source is fresh, as in the model card; * = kept as a candidate):');
+  lines.push(
+    'Trained models (held-out rows where every source is fresh, as in the model card; * = kept as a candidate):',
+  );
   lines.push('');
-  lines.push(`| model | ${r.leadsMinutes.map((l) => `RMSE +${l}`).join(' | ')} | ${r.leadsMinutes.map((l) => `skill +${l}`).join(' | ')} |`);
-  lines.push(`| --- | ${r.leadsMinutes.map(() => '---:').join(' | ')} | ${r.leadsMinutes.map(() => '---:').join(' | ')} |`);
+  lines.push(
+    `| model | ${r.leadsMinutes.map((l) => `RMSE +${l}`).join(' | ')} | ${r.leadsMinutes.map((l) => `skill +${l}`).join(' | ')} |`,
+  );
+  lines.push(
+    `| --- | ${r.leadsMinutes.map(() => '---:').join(' | ')} | ${r.leadsMinutes.map(() => '---:').join(' | ')} |`,
+  );
   for (const m of r.models) {
-    lines.push(`| ${m.kept ? '*' : ''}${m.id} | ${m.heldOut.map((x) => x.rmse.toFixed(1)).join(' | ')} | ${m.heldOut.map((x) => x.skill.toFixed(3)).join(' | ')} |`);
+    lines.push(
+      `| ${m.kept ? '*' : ''}${m.id} | ${m.heldOut.map((x) => x.rmse.toFixed(1)).join(' | ')} | ${m.heldOut.map((x) => x.skill.toFixed(3)).join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }

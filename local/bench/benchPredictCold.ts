@@ -27,7 +27,13 @@ export interface ColdInProcess {
  * the champion version (and persistence), then predictAll runs. One untimed run first, so the figures are of
  * loading models, not of Node loading modules (the process-start figures cover that).
  */
-export async function benchPredictCold(settings: StoreSettings, config: ForecastConfig, options: BenchOptions, memory: PeakMemory, log: (line: string) => void): Promise<ColdInProcess> {
+export async function benchPredictCold(
+  settings: StoreSettings,
+  config: ForecastConfig,
+  options: BenchOptions,
+  memory: PeakMemory,
+  log: (line: string) => void,
+): Promise<ColdInProcess> {
   const slot = new Date(Math.floor(options.end.getTime() / 600_000) * 600_000);
   const clock = { now: () => new Date(slot.getTime() + 30_000) };
   const total: number[] = [];
@@ -42,10 +48,20 @@ export async function benchPredictCold(settings: StoreSettings, config: Forecast
       const source = new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime));
       await source.current();
       const t1 = performance.now();
-      const result = await predictAll({ config, clock, observations: new ObservationStore(stores.blobs), forecasts: stores.forecasts, blobs: stores.blobs, models: source });
+      const result = await predictAll({
+        config,
+        clock,
+        observations: new ObservationStore(stores.blobs),
+        forecasts: stores.forecasts,
+        blobs: stores.blobs,
+        models: source,
+      });
       const t2 = performance.now();
       if (source.lastError) throw new Error(`the champion did not load: ${source.lastError}`);
-      if (result.forecasts.length !== 1) throw new Error(`cold predictAll made ${result.forecasts.length} forecasts: ${result.skipped.map((s) => s.reason).join('; ')}`);
+      if (result.forecasts.length !== 1)
+        throw new Error(
+          `cold predictAll made ${result.forecasts.length} forecasts: ${result.skipped.map((s) => s.reason).join('; ')}`,
+        );
       models = runtime.loaded.length;
       memory.sample();
       if (i === 0) continue;

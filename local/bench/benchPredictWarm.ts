@@ -28,7 +28,13 @@ const DAY_MS = 86_400_000;
  * cycling through the issue slots of the last six hours; then the compute part alone over the same observations
  * held in memory.
  */
-export async function benchPredictWarm(stores: BenchStores, config: ForecastConfig, options: BenchOptions, memory: PeakMemory, log: (line: string) => void): Promise<WarmFigures> {
+export async function benchPredictWarm(
+  stores: BenchStores,
+  config: ForecastConfig,
+  options: BenchOptions,
+  memory: PeakMemory,
+  log: (line: string) => void,
+): Promise<WarmFigures> {
   const slots = issueSlots(options.end, config.forecast.cadenceMinutes, SLOTS);
   let now = slots[0] as Date;
   const clock = { now: () => new Date(now.getTime() + 30_000) };
@@ -48,24 +54,37 @@ export async function benchPredictWarm(stores: BenchStores, config: ForecastConf
     const result = await predictAll(deps);
     const ms = performance.now() - t0;
     const forecast = result.forecasts[0];
-    if (!forecast) throw new Error(`predictAll made no forecast at ${now.toISOString()}: ${result.skipped.map((s) => s.reason).join('; ')}`);
+    if (!forecast)
+      throw new Error(
+        `predictAll made no forecast at ${now.toISOString()}: ${result.skipped.map((s) => s.reason).join('; ')}`,
+      );
     if (i < WARM_UP_RUNS) continue;
     samples.push(ms);
     modelsChosen[forecast.model.id] = (modelsChosen[forecast.model.id] ?? 0) + 1;
   }
   const start = counted ?? blobs.counts;
-  const perRun = (k: keyof BlobRequestCounts): number => Math.round(((blobs.counts[k] - start[k]) / options.warmRuns) * 10) / 10;
+  const perRun = (k: keyof BlobRequestCounts): number =>
+    Math.round(((blobs.counts[k] - start[k]) / options.warmRuns) * 10) / 10;
   if (models.lastError) throw new Error(`the champion did not load: ${models.lastError}`);
   memory.sample();
   log(`warm predict through the stores: ${samples.length} runs`);
 
-  const template = await TemplateBlobStore.capture(stores.blobs, config, config.sites[0]?.id ?? '', new Date(options.end.getTime() - 3 * DAY_MS), options.end);
+  const template = await TemplateBlobStore.capture(
+    stores.blobs,
+    config,
+    config.sites[0]?.id ?? '',
+    new Date(options.end.getTime() - 3 * DAY_MS),
+    options.end,
+  );
   const observations = new ObservationStore(template);
   const candidates = await models.current();
   const parts = { total: [] as number[], gather: [] as number[], choose: [] as number[], onnx: [] as number[] };
   for (let i = 0; i < WARM_UP_RUNS + options.warmRuns; i++) {
     const t = await computePredict(config, slots[i % slots.length] as Date, observations, candidates);
-    if (t.forecasts !== 1) throw new Error(`the compute path made ${t.forecasts} forecasts for one site at ${(slots[i % slots.length] as Date).toISOString()}`);
+    if (t.forecasts !== 1)
+      throw new Error(
+        `the compute path made ${t.forecasts} forecasts for one site at ${(slots[i % slots.length] as Date).toISOString()}`,
+      );
     if (i < WARM_UP_RUNS) continue;
     parts.total.push(t.gatherMs + t.chooseMs + t.onnxMs);
     parts.gather.push(t.gatherMs);
@@ -77,7 +96,12 @@ export async function benchPredictWarm(stores: BenchStores, config: ForecastConf
   return {
     stores: summarizeLatency(samples),
     blobRequestsPerRun: { list: perRun('list'), get: perRun('get'), put: perRun('put'), delete: perRun('delete') },
-    compute: { total: summarizeLatency(parts.total), gather: summarizeLatency(parts.gather), choose: summarizeLatency(parts.choose), onnx: summarizeLatency(parts.onnx) },
+    compute: {
+      total: summarizeLatency(parts.total),
+      gather: summarizeLatency(parts.gather),
+      choose: summarizeLatency(parts.choose),
+      onnx: summarizeLatency(parts.onnx),
+    },
     slots: SLOTS,
     modelsChosen,
   };

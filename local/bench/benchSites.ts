@@ -11,7 +11,8 @@ const ROW = 500;
  * Their observations are copies of the first site's (see populateHistory and TemplateBlobStore).
  */
 export function benchSites(config: ForecastConfig, count: number): ForecastConfig {
-  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_SITES)) throw new RangeError(`site count must be an integer from 1 to ${MAX_SITES}, got ${count}`);
+  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_SITES))
+    throw new RangeError(`site count must be an integer from 1 to ${MAX_SITES}, got ${count}`);
   const [first] = config.sites;
   if (!first) throw new RangeError('the configuration has no site to copy');
   const sites = [first];

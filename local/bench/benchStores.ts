@@ -18,7 +18,9 @@ export function benchStores(s: StoreSettings): BenchStores {
   const cosmos = new CosmosClient(cosmosClientOptions(s.cosmosEndpoint, s.cosmosKey));
   return {
     blobs: new AzureBlobStore(BlobServiceClient.fromConnectionString(s.storageConnectionString)),
-    forecasts: new CosmosForecastStore(cosmos.database(DEFAULT_APP_SETTINGS.cosmosDatabase).container(DEFAULT_APP_SETTINGS.cosmosContainer)),
+    forecasts: new CosmosForecastStore(
+      cosmos.database(DEFAULT_APP_SETTINGS.cosmosDatabase).container(DEFAULT_APP_SETTINGS.cosmosContainer),
+    ),
     dispose: () => cosmos.dispose(),
   };
 }

@@ -24,19 +24,51 @@ const DAY_MS = 86_400_000;
  * server, with the observations populateHistory stored for the extra sites. `memory`: the same predictAll over an
  * ObservationStore on a TemplateBlobStore and an in-memory forecast store, then its compute part alone.
  */
-export async function benchThroughput(stores: BenchStores, baseConfig: ForecastConfig, sites: number, path: 'stores' | 'memory', options: BenchOptions, memory: PeakMemory, log: (line: string) => void): Promise<ThroughputFigures> {
+export async function benchThroughput(
+  stores: BenchStores,
+  baseConfig: ForecastConfig,
+  sites: number,
+  path: 'stores' | 'memory',
+  options: BenchOptions,
+  memory: PeakMemory,
+  log: (line: string) => void,
+): Promise<ThroughputFigures> {
   const config = benchSites(baseConfig, sites);
   const slot = new Date(Math.floor(options.end.getTime() / 600_000) * 600_000);
   const clock = { now: () => new Date(slot.getTime() + 30_000) };
   const runtime = new OnnxModelRuntime();
-  const models = new RegistryModelSource(new ModelRegistry(stores.blobs, clock), runtime, new PersistenceModelSource(config, runtime));
+  const models = new RegistryModelSource(
+    new ModelRegistry(stores.blobs, clock),
+    runtime,
+    new PersistenceModelSource(config, runtime),
+  );
   let deps: PredictDeps;
   let template: TemplateBlobStore | undefined;
   if (path === 'stores') {
-    deps = { config, clock, observations: new ObservationStore(stores.blobs), forecasts: stores.forecasts, blobs: stores.blobs, models };
+    deps = {
+      config,
+      clock,
+      observations: new ObservationStore(stores.blobs),
+      forecasts: stores.forecasts,
+      blobs: stores.blobs,
+      models,
+    };
   } else {
-    template = await TemplateBlobStore.capture(stores.blobs, config, config.sites[0]?.id ?? '', new Date(options.end.getTime() - 3 * DAY_MS), options.end);
-    deps = { config, clock, observations: new ObservationStore(template), forecasts: new LatestForecastStore(), blobs: template, models };
+    template = await TemplateBlobStore.capture(
+      stores.blobs,
+      config,
+      config.sites[0]?.id ?? '',
+      new Date(options.end.getTime() - 3 * DAY_MS),
+      options.end,
+    );
+    deps = {
+      config,
+      clock,
+      observations: new ObservationStore(template),
+      forecasts: new LatestForecastStore(),
+      blobs: template,
+      models,
+    };
   }
 
   const large = sites > LARGE_SITE_COUNT;
@@ -53,7 +85,9 @@ export async function benchThroughput(stores: BenchStores, baseConfig: ForecastC
     const s = (performance.now() - t0) / 1000;
     memory.sample();
     if (result.forecasts.length !== sites) {
-      throw new Error(`predictAll made ${result.forecasts.length} forecasts for ${sites} sites; first skipped: ${result.skipped[0]?.site ?? '-'}: ${result.skipped[0]?.reason ?? '-'}`);
+      throw new Error(
+        `predictAll made ${result.forecasts.length} forecasts for ${sites} sites; first skipped: ${result.skipped[0]?.site ?? '-'}: ${result.skipped[0]?.reason ?? '-'}`,
+      );
     }
     if (i < firstTimed) continue;
     seconds.push(s);

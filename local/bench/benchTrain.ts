@@ -14,7 +14,12 @@ import type { TrainingFigures } from './BenchReport';
  * at the end of the history; its progress steps split the time into reading, training and publishing. Models
  * whose ONNX export failed the parity check are not published (trainModels lists them as pruned); the notes say so.
  */
-export async function benchTrain(blobs: BlobStore, config: ForecastConfig, options: BenchOptions, log: (line: string) => void): Promise<TrainingFigures> {
+export async function benchTrain(
+  blobs: BlobStore,
+  config: ForecastConfig,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<TrainingFigures> {
   const clock = { now: () => new Date(options.end) };
   const registry = new ModelRegistry(blobs, clock);
   const runtime = new OnnxModelRuntime();
@@ -38,7 +43,8 @@ export async function benchTrain(blobs: BlobStore, config: ForecastConfig, optio
   const end = performance.now();
   const { card } = report;
   let bundleBytes = 0;
-  for await (const item of blobs.list(CONTAINERS.models, `versions/${card.version}/`)) if (!item.name.endsWith('card.json')) bundleBytes += item.size;
+  for await (const item of blobs.list(CONTAINERS.models, `versions/${card.version}/`))
+    if (!item.name.endsWith('card.json')) bundleBytes += item.size;
   const sets = DEFAULT_TRAIN_OPTIONS.sourceSets === 'all' ? 1 : sourceSets(config.sources.map((s) => s.id)).length;
   return {
     seconds: round((end - marks.start) / 1000),

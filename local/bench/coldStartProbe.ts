@@ -11,16 +11,29 @@ async function probe(): Promise<ColdStartSample> {
   const memory = new PeakMemory();
   memory.start();
   const t0 = performance.now();
-  const [{ createServices }, { predictAll }] = await Promise.all([import('../../shared/runtime/createServices'), import('../../shared/predict/predictAll')]);
+  const [{ createServices }, { predictAll }] = await Promise.all([
+    import('../../shared/runtime/createServices'),
+    import('../../shared/predict/predictAll'),
+  ]);
   const t1 = performance.now();
   const s = createServices(process.env);
   const t2 = performance.now();
   const models = await s.models.current();
   const t3 = performance.now();
-  const deps = { config: s.config, clock: s.clock, observations: s.observations, forecasts: s.forecasts, blobs: s.blobs, models: s.models };
+  const deps = {
+    config: s.config,
+    clock: s.clock,
+    observations: s.observations,
+    forecasts: s.forecasts,
+    blobs: s.blobs,
+    models: s.models,
+  };
   const first = await predictAll(deps);
   const t4 = performance.now();
-  if (first.forecasts.length !== s.config.sites.length) throw new Error(`the first predictAll made ${first.forecasts.length} forecasts: ${first.skipped.map((k) => k.reason).join('; ')}`);
+  if (first.forecasts.length !== s.config.sites.length)
+    throw new Error(
+      `the first predictAll made ${first.forecasts.length} forecasts: ${first.skipped.map((k) => k.reason).join('; ')}`,
+    );
   await predictAll(deps);
   const t5 = performance.now();
   return {
@@ -38,5 +51,8 @@ async function probe(): Promise<ColdStartSample> {
 
 probe().then(
   (sample) => process.send?.({ ok: true, sample }, () => process.exit(0)),
-  (err: unknown) => process.send?.({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.exit(0)),
+  (err: unknown) =>
+    process.send?.({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () =>
+      process.exit(0),
+    ),
 );

@@ -28,9 +28,19 @@ export interface ComputeTimings {
  * `gatherConcurrency` sites at once), chooseModel and batching by model, with each step timed on its own
  * (predictAll interleaves them per site, so it cannot be).
  */
-export async function computePredict(config: ForecastConfig, issueTime: Date, observations: ObservationStore, candidates: readonly ServingModel[], gatherConcurrency = DEFAULT_GATHER_CONCURRENCY): Promise<ComputeTimings> {
+export async function computePredict(
+  config: ForecastConfig,
+  issueTime: Date,
+  observations: ObservationStore,
+  candidates: readonly ServingModel[],
+  gatherConcurrency = DEFAULT_GATHER_CONCURRENCY,
+): Promise<ComputeTimings> {
   const t0 = performance.now();
-  const gathered: { site: string; inputs: GatheredInputs }[] = await mapLimit(config.sites, gatherConcurrency, async (site) => ({ site: site.id, inputs: await gatherInputs(config, site.id, issueTime, observations) }));
+  const gathered: { site: string; inputs: GatheredInputs }[] = await mapLimit(
+    config.sites,
+    gatherConcurrency,
+    async (site) => ({ site: site.id, inputs: await gatherInputs(config, site.id, issueTime, observations) }),
+  );
   const t1 = performance.now();
   const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
   for (const g of gathered) {

@@ -8,7 +8,8 @@ export interface MarkdownColumn {
 export function markdownTable(columns: readonly MarkdownColumn[], rows: readonly (readonly string[])[]): string {
   if (columns.length === 0) throw new RangeError('a table needs at least one column');
   rows.forEach((row, i) => {
-    if (row.length !== columns.length) throw new RangeError(`row ${i} has ${row.length} cells, the table has ${columns.length} columns`);
+    if (row.length !== columns.length)
+      throw new RangeError(`row ${i} has ${row.length} cells, the table has ${columns.length} columns`);
   });
   const cell = (s: string): string => s.replace(/\|/g, '\\|');
   const lines = [

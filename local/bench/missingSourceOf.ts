@@ -4,7 +4,8 @@
  * predict path makes several batches, as it would with providers down at some sites.
  */
 export function missingSourceOf(siteIndex: number, sources: readonly string[]): string | undefined {
-  if (!(Number.isInteger(siteIndex) && siteIndex >= 0)) throw new RangeError(`site index must be an integer >= 0, got ${siteIndex}`);
+  if (!(Number.isInteger(siteIndex) && siteIndex >= 0))
+    throw new RangeError(`site index must be an integer >= 0, got ${siteIndex}`);
   if (siteIndex === 0 || sources.length === 0) return undefined;
   const k = siteIndex % (2 * sources.length);
   return k < sources.length ? sources[k] : undefined;

@@ -37,12 +37,23 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const d = DEFAULT_BENCH_OPTIONS;
   const end = values.end === undefined ? d.end : new Date(values.end);
   if (values.end !== undefined && (Number.isNaN(end.getTime()) || !/(Z|[+-]\d{2}:?\d{2})$/.test(values.end))) {
-    throw new BenchArgumentError('--end', `--end must be an ISO 8601 time with a time zone such as 2026-06-29T12:00:00Z, got "${values.end}"`);
+    throw new BenchArgumentError(
+      '--end',
+      `--end must be an ISO 8601 time with a time zone such as 2026-06-29T12:00:00Z, got "${values.end}"`,
+    );
   }
-  const sites = values.sites === undefined ? d.sites : values.sites.split(',').map((s) => integer('--sites', s.trim(), 1, 100_000, values.sites));
-  if (new Set(sites).size !== sites.length) throw new BenchArgumentError('--sites', `--sites must not repeat a count, got "${values.sites}"`);
+  const sites =
+    values.sites === undefined
+      ? d.sites
+      : values.sites.split(',').map((s) => integer('--sites', s.trim(), 1, 100_000, values.sites));
+  if (new Set(sites).size !== sites.length)
+    throw new BenchArgumentError('--sites', `--sites must not repeat a count, got "${values.sites}"`);
   const out = values.out ?? DEFAULT_BENCH_OUT;
-  if (!out.endsWith('.json')) throw new BenchArgumentError('--out', `--out must name a .json file (the Markdown goes beside it as .md), got "${out}"`);
+  if (!out.endsWith('.json'))
+    throw new BenchArgumentError(
+      '--out',
+      `--out must name a .json file (the Markdown goes beside it as .md), got "${out}"`,
+    );
   return {
     help: false,
     out,
@@ -69,7 +80,10 @@ function optionalInteger(flag: string, text: string | undefined, min: number, ma
 function integer(flag: string, text: string, min: number, max: number, given: string | undefined): number {
   const n = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(Number.isSafeInteger(n) && n >= min && n <= max)) {
-    throw new BenchArgumentError(flag, `${flag} must be ${min === Number.MIN_SAFE_INTEGER ? 'an integer' : `an integer from ${min} to ${max}`}, got "${given ?? text}"`);
+    throw new BenchArgumentError(
+      flag,
+      `${flag} must be ${min === Number.MIN_SAFE_INTEGER ? 'an integer' : `an integer from ${min} to ${max}`}, got "${given ?? text}"`,
+    );
   }
   return n;
 }

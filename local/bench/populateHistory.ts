@@ -24,14 +24,22 @@ const WRITE_CONCURRENCY = 32;
  * then the last `recentHours` of it copied to every extra site of the store throughput runs (missingSourceOf
  * leaves one source out at half of them).
  */
-export async function populateHistory(blobs: BlobStore, config: ForecastConfig, options: BenchOptions, log: (line: string) => void): Promise<HistoryFigures> {
+export async function populateHistory(
+  blobs: BlobStore,
+  config: ForecastConfig,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<HistoryFigures> {
   const site = config.sites[0];
   if (!site) throw new RangeError('the configuration has no site');
   const end = options.end.getTime();
   // trainAndPublish ends its window two hours before now and reads a day before its start.
   const from = new Date(end - options.days * DAY_MS - DAY_MS - 3 * HOUR_MS);
   const t0 = performance.now();
-  const world = new World({ seed: options.seed, sites: [{ id: site.id, latitude: site.latitude, longitude: site.longitude }] });
+  const world = new World({
+    seed: options.seed,
+    sites: [{ id: site.id, latitude: site.latitude, longitude: site.longitude }],
+  });
   const simulated = await simulateSources(world, config, site.id, from, options.end, {
     // Two cores: sharp's pool and the event loop share them.
     imageConcurrency: 2,
@@ -39,11 +47,25 @@ export async function populateHistory(blobs: BlobStore, config: ForecastConfig, 
   });
   const observations: Observation[] = [];
   for (const source of config.sources) {
-    const records = withAvailability(world, site.id, source.id, simulated.get(source.id) ?? [], [], DEFAULT_INGEST_TIMING, source.kind === 'image');
+    const records = withAvailability(
+      world,
+      site.id,
+      source.id,
+      simulated.get(source.id) ?? [],
+      [],
+      DEFAULT_INGEST_TIMING,
+      source.kind === 'image',
+    );
     for (const r of records) {
       // Only what ingestion would have stored by the end of the history.
       if (r.availableAt > end) continue;
-      observations.push({ source: source.id, site: site.id, observedAt: new Date(r.observedAt).toISOString(), availableAt: new Date(r.availableAt).toISOString(), values: r.values });
+      observations.push({
+        source: source.id,
+        site: site.id,
+        observedAt: new Date(r.observedAt).toISOString(),
+        availableAt: new Date(r.availableAt).toISOString(),
+        values: r.values,
+      });
     }
   }
   const t1 = performance.now();

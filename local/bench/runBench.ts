@@ -37,17 +37,34 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       findFreePort().then((blobPort) => startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort, silent: true })),
       findFreePort().then((port) => startCosmos({ port, silent: true })),
     ]);
-    stops.push(() => azurite.stop(), () => cosmos.stop());
-    const stores: StoreSettings = { storageConnectionString: azurite.connectionString, cosmosEndpoint: cosmos.endpoint, cosmosKey: cosmos.key };
-    await setupStores({ azuriteConnectionString: stores.storageConnectionString, cosmosEndpoint: stores.cosmosEndpoint, cosmosKey: stores.cosmosKey });
+    stops.push(
+      () => azurite.stop(),
+      () => cosmos.stop(),
+    );
+    const stores: StoreSettings = {
+      storageConnectionString: azurite.connectionString,
+      cosmosEndpoint: cosmos.endpoint,
+      cosmosKey: cosmos.key,
+    };
+    await setupStores({
+      azuriteConnectionString: stores.storageConnectionString,
+      cosmosEndpoint: stores.cosmosEndpoint,
+      cosmosKey: stores.cosmosKey,
+    });
 
     const memory: PhaseMemory[] = [];
     const wire = { ...options, end: options.end.toISOString() };
-    const phase = async <P extends PhaseRequest['phase']>(request: PhaseRequest & { phase: P }): Promise<PhaseResults[P]> => {
+    const phase = async <P extends PhaseRequest['phase']>(
+      request: PhaseRequest & { phase: P },
+    ): Promise<PhaseResults[P]> => {
       const r: PhaseRequest = request;
       const label = r.phase === 'throughput' ? `throughput ${r.sites} site(s), ${r.path}` : r.phase;
       log(`phase: ${label}`);
-      const { reply, wallMs } = await forkForReply<PhaseReply>(join(__dirname, 'benchPhase.js'), { label: `phase ${label}`, message: request, timeoutMs: PHASE_TIMEOUT_MS });
+      const { reply, wallMs } = await forkForReply<PhaseReply>(join(__dirname, 'benchPhase.js'), {
+        label: `phase ${label}`,
+        message: request,
+        timeoutMs: PHASE_TIMEOUT_MS,
+      });
       if (!reply.ok) throw new Error(`phase ${label} failed: ${reply.error}`);
       memory.push(reply.memory);
       log(`phase: ${label} done in ${(wallMs / 1000).toFixed(1)} s`);
@@ -76,11 +93,17 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
         CLOCK_VIRTUAL_START: new Date(slot + 30_000).toISOString(),
         CLOCK_REAL_START: String(Date.now()),
       };
-      const { reply } = await forkForReply<{ ok: true; sample: ColdStartSample } | { ok: false; error: string }>(join(__dirname, 'coldStartProbe.js'), { label: `cold start ${i + 1}`, env, timeoutMs: 5 * 60_000 });
+      const { reply } = await forkForReply<{ ok: true; sample: ColdStartSample } | { ok: false; error: string }>(
+        join(__dirname, 'coldStartProbe.js'),
+        { label: `cold start ${i + 1}`, env, timeoutMs: 5 * 60_000 },
+      );
       if (!reply.ok) throw new Error(`cold start ${i + 1} failed: ${reply.error}`);
       starts.push(reply.sample);
     }
-    const heaviest = starts.reduce<ColdStartSample | undefined>((a, b) => (a && a.memory.maxRssMb >= b.memory.maxRssMb ? a : b), undefined);
+    const heaviest = starts.reduce<ColdStartSample | undefined>(
+      (a, b) => (a && a.memory.maxRssMb >= b.memory.maxRssMb ? a : b),
+      undefined,
+    );
     if (heaviest) memory.push({ ...heaviest.memory, phase: `cold start, new process (largest of ${starts.length})` });
     const cold: ColdFigures = {
       inProcess: { total: inProcess.total, modelLoad: inProcess.modelLoad },
@@ -97,13 +120,18 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
     const throughput: ThroughputFigures[] = [];
     for (const sites of options.sites) {
-      if (sites <= options.maxStoreSites) throughput.push(await phase({ phase: 'throughput', stores, options: wire, sites, path: 'stores' }));
+      if (sites <= options.maxStoreSites)
+        throughput.push(await phase({ phase: 'throughput', stores, options: wire, sites, path: 'stores' }));
     }
-    for (const sites of options.sites) throughput.push(await phase({ phase: 'throughput', stores, options: wire, sites, path: 'memory' }));
+    for (const sites of options.sites)
+      throughput.push(await phase({ phase: 'throughput', stores, options: wire, sites, path: 'memory' }));
 
     const notes = [...training.notes];
     const busy = machine.loadAverage[0] ?? 0;
-    if (busy > machine.cores * 0.5) notes.push(`The machine was busy when the bench started (load average ${busy} on ${machine.cores} cores): other work shares the CPU, so the latencies are pessimistic.`);
+    if (busy > machine.cores * 0.5)
+      notes.push(
+        `The machine was busy when the bench started (load average ${busy} on ${machine.cores} cores): other work shares the CPU, so the latencies are pessimistic.`,
+      );
     return {
       machine,
       startedAt: startedAt.toISOString(),
@@ -118,7 +146,10 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       notes,
     };
   } finally {
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log(`could not stop an emulator: ${err instanceof Error ? err.message : String(err)}`));
+    for (const stop of stops.reverse())
+      await stop().catch((err: unknown) =>
+        log(`could not stop an emulator: ${err instanceof Error ? err.message : String(err)}`),
+      );
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,12 @@ import type { ModelRuntime } from '../../shared/models/ModelRuntime';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { addMinutes, floorToSlot } from '../../shared/time/slots';
 import type { HistoryRecord } from '../../shared/features/HistoryRecord';
-import { DEFAULT_TRAIN_OPTIONS, isParityFailure, type TrainOptions, trainModels } from '../../shared/training/trainModels';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  isParityFailure,
+  type TrainOptions,
+  trainModels,
+} from '../../shared/training/trainModels';
 import { World } from '../world/World';
 import { defaultFaultEpisodes, type FaultEpisode, faultScheduleOf } from './faultEpisodes';
 import { type ScenarioResult, scoreServed } from '../../shared/backtest/scoreServed';
@@ -94,12 +99,18 @@ const HOUR_MS = 3_600_000;
  * slot as live prediction does (chooseModel over the ONNX-loaded models, persistence last) with all sources fresh,
  * with each source missing, and under a fault schedule whose backlogs arrive late.
  */
-export async function runFallbackBench(config: ForecastConfig, options: Partial<FallbackBenchOptions> = {}): Promise<FallbackBenchResult> {
+export async function runFallbackBench(
+  config: ForecastConfig,
+  options: Partial<FallbackBenchOptions> = {},
+): Promise<FallbackBenchResult> {
   const o = { ...DEFAULT_FALLBACK_BENCH_OPTIONS, ...options };
   if (!(Number.isFinite(o.days) && o.days >= 1)) throw new RangeError(`days must be at least 1, got ${o.days}`);
   if (Number.isNaN(o.end.getTime())) throw new RangeError('end is not a valid time');
   const siteConfig = o.site === undefined ? config.sites[0] : config.sites.find((s) => s.id === o.site);
-  if (!siteConfig) throw new RangeError(`unknown site "${o.site ?? ''}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`);
+  if (!siteConfig)
+    throw new RangeError(
+      `unknown site "${o.site ?? ''}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`,
+    );
   const site = siteConfig.id;
   // One site: trainModels trains on every configured site, and only this one is simulated.
   const bench: ForecastConfig = { ...config, sites: [siteConfig] };
@@ -112,23 +123,55 @@ export async function runFallbackBench(config: ForecastConfig, options: Partial<
   // The window as trainAndPublish cuts it.
   const to = floorToSlot(addMinutes(o.end, -maxLead), cadence);
   const from = floorToSlot(addMinutes(to, -o.days * 1440), cadence);
-  const heldOutFrom = floorToSlot(new Date(from.getTime() + (1 - train.heldOutFraction) * (to.getTime() - from.getTime())), cadence);
+  const heldOutFrom = floorToSlot(
+    new Date(from.getTime() + (1 - train.heldOutFraction) * (to.getTime() - from.getTime())),
+    cadence,
+  );
 
   const began = Date.now();
-  const world = new World({ seed: o.seed, sites: [{ id: site, latitude: siteConfig.latitude, longitude: siteConfig.longitude }] });
-  // Inputs older than the longest staleness limit are never used, so a few hours before `from` are enough.
-  const simulated = await simulateSources(world, bench, site, new Date(from.getTime() - 3 * HOUR_MS), addMinutes(to, maxLead + 10), {
-    imageConcurrency: o.imageConcurrency,
-    onImages: (done, total) => o.log(`camera features ${done}/${total}`),
+  const world = new World({
+    seed: o.seed,
+    sites: [{ id: site, latitude: siteConfig.latitude, longitude: siteConfig.longitude }],
   });
-  const historyWith = (outages: Readonly<Record<string, readonly { from: Date; to: Date }[]>>): Map<string, HistoryRecord[]> =>
-    new Map(config.sources.map((s) => [s.id, withAvailability(world, site, s.id, simulated.get(s.id) ?? [], outages[s.id] ?? [], o.ingest, s.kind === 'image')]));
+  // Inputs older than the longest staleness limit are never used, so a few hours before `from` are enough.
+  const simulated = await simulateSources(
+    world,
+    bench,
+    site,
+    new Date(from.getTime() - 3 * HOUR_MS),
+    addMinutes(to, maxLead + 10),
+    {
+      imageConcurrency: o.imageConcurrency,
+      onImages: (done, total) => o.log(`camera features ${done}/${total}`),
+    },
+  );
+  const historyWith = (
+    outages: Readonly<Record<string, readonly { from: Date; to: Date }[]>>,
+  ): Map<string, HistoryRecord[]> =>
+    new Map(
+      config.sources.map((s) => [
+        s.id,
+        withAvailability(
+          world,
+          site,
+          s.id,
+          simulated.get(s.id) ?? [],
+          outages[s.id] ?? [],
+          o.ingest,
+          s.kind === 'image',
+        ),
+      ]),
+    );
   const normal = historyWith({});
-  const truth = new Map((simulated.get(config.target.source) ?? []).map((r) => [r.observedAt, r.values[config.target.field] ?? Number.NaN]));
+  const truth = new Map(
+    (simulated.get(config.target.source) ?? []).map((r) => [r.observedAt, r.values[config.target.field] ?? Number.NaN]),
+  );
   const simulatedAt = Date.now();
 
   const runtime = o.runtime ?? new OnnxModelRuntime();
-  o.log(`training ${train.sourceSets} x ${train.kinds.join('+')} on ${from.toISOString()} .. ${heldOutFrom.toISOString()}`);
+  o.log(
+    `training ${train.sourceSets} x ${train.kinds.join('+')} on ${from.toISOString()} .. ${heldOutFrom.toISOString()}`,
+  );
   const models = await trainModels(bench, new Map([[site, normal]]), { from, to, heldOutFrom }, train, runtime, o.log);
   // Models whose ONNX export failed the parity check are not published; the report says so.
   const notes = models.pruned.filter((p) => isParityFailure(p.reason)).map((p) => p.reason);
@@ -137,10 +180,19 @@ export async function runFallbackBench(config: ForecastConfig, options: Partial<
   const candidates = await servingCandidates(bench, models, runtime, 'bench');
   try {
     const issueTimes: number[] = [];
-    for (let t = Math.ceil(heldOutFrom.getTime() / (cadence * 60_000)) * cadence * 60_000; t <= to.getTime(); t += cadence * 60_000) issueTimes.push(t);
+    for (
+      let t = Math.ceil(heldOutFrom.getTime() / (cadence * 60_000)) * cadence * 60_000;
+      t <= to.getTime();
+      t += cadence * 60_000
+    )
+      issueTimes.push(t);
     const targetAsOf = new AsOf(normal.get(config.target.source) ?? []);
     const reference = new Map(issueTimes.map((t) => [t, targetAsOf.at(t)?.values[config.target.field] ?? Number.NaN]));
-    const run = async (name: string, history: ReadonlyMap<string, readonly HistoryRecord[]>, drop: string[] = []): Promise<{ result: ScenarioResult; slots: Awaited<ReturnType<typeof serveSlots>> }> => {
+    const run = async (
+      name: string,
+      history: ReadonlyMap<string, readonly HistoryRecord[]>,
+      drop: string[] = [],
+    ): Promise<{ result: ScenarioResult; slots: Awaited<ReturnType<typeof serveSlots>> }> => {
       o.log(`serving ${issueTimes.length} held-out slots: ${name}`);
       const slots = await serveSlots(bench, site, issueTimes, history, candidates, drop);
       return { result: scoreServed(name, slots, leads, truth, reference), slots };
@@ -155,7 +207,13 @@ export async function runFallbackBench(config: ForecastConfig, options: Partial<
     const episodeResults = episodes.map((e) => {
       const until = e.to.getTime() + o.recoveryMinutes * 60_000;
       const slots = faulted.slots.filter((s) => s.issueTime >= e.from.getTime() && s.issueTime < until);
-      return { label: e.label, sources: e.sources, from: e.from.toISOString(), to: e.to.toISOString(), result: scoreServed(e.label, slots, leads, truth, reference) };
+      return {
+        label: e.label,
+        sources: e.sources,
+        from: e.from.toISOString(),
+        to: e.to.toISOString(),
+        result: scoreServed(e.label, slots, leads, truth, reference),
+      };
     });
 
     const keptIds = new Set(models.kept.map((k) => k.card.id));
@@ -169,12 +227,23 @@ export async function runFallbackBench(config: ForecastConfig, options: Partial<
       heldOutSlots: issueTimes.length,
       models: [...models.trained]
         .sort((a, b) => a.card.heldOut.meanRmse - b.card.heldOut.meanRmse)
-        .map((t) => ({ id: t.card.id, kind: t.card.kind, sources: t.card.sources, kept: keptIds.has(t.card.id), heldOut: t.card.heldOut.perLead, meanRmse: t.card.heldOut.meanRmse })),
+        .map((t) => ({
+          id: t.card.id,
+          kind: t.card.kind,
+          sources: t.card.sources,
+          kept: keptIds.has(t.card.id),
+          heldOut: t.card.heldOut.perLead,
+          meanRmse: t.card.heldOut.meanRmse,
+        })),
       pruned: models.pruned,
       scenarios,
       faults: { providerFaults: json, episodes: episodeResults },
       notes,
-      seconds: { simulate: (simulatedAt - began) / 1000, train: (trainedAt - simulatedAt) / 1000, evaluate: (Date.now() - trainedAt) / 1000 },
+      seconds: {
+        simulate: (simulatedAt - began) / 1000,
+        train: (trainedAt - simulatedAt) / 1000,
+        evaluate: (Date.now() - trainedAt) / 1000,
+      },
     };
   } finally {
     await Promise.all(candidates.map((c) => c.model.release()));

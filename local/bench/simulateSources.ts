@@ -38,16 +38,26 @@ export async function simulateSources(
 ): Promise<Map<string, SimulatedObservation[]>> {
   const o = { ...DEFAULT_SIMULATE_SOURCES_OPTIONS, ...options };
   const times: number[] = [];
-  for (let t = Math.ceil(from.getTime() / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS; t <= to.getTime(); t += OBSERVATION_INTERVAL_MS) times.push(t);
+  for (
+    let t = Math.ceil(from.getTime() / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS;
+    t <= to.getTime();
+    t += OBSERVATION_INTERVAL_MS
+  )
+    times.push(t);
   const out = new Map<string, SimulatedObservation[]>();
   for (const source of config.sources) {
     const id = worldSource(source.id);
     if (source.kind === 'sensor') {
-      if (id === 'skycam') throw new RangeError(`source "${id}" is an image source in the simulated world, configured as a sensor`);
-      out.set(id, times.map((t) => ({ observedAt: t, values: pick(world.sensorValues(id, site, new Date(t)), source.fields) })));
+      if (id === 'skycam')
+        throw new RangeError(`source "${id}" is an image source in the simulated world, configured as a sensor`);
+      out.set(
+        id,
+        times.map((t) => ({ observedAt: t, values: pick(world.sensorValues(id, site, new Date(t)), source.fields) })),
+      );
       continue;
     }
-    if (id !== 'skycam') throw new RangeError(`source "${id}" is a sensor source in the simulated world, configured as an image source`);
+    if (id !== 'skycam')
+      throw new RangeError(`source "${id}" is a sensor source in the simulated world, configured as an image source`);
     let done = 0;
     const observations = await mapLimit(times, o.imageConcurrency, async (t) => {
       const features = await imageFeatures(world.skycamPng(site, new Date(t)));
@@ -62,7 +72,9 @@ export async function simulateSources(
 /** The source id as the simulated world knows it, or a clear error. */
 export function worldSource(id: string): WorldSourceId {
   if (!(WORLD_SOURCE_IDS as readonly string[]).includes(id)) {
-    throw new RangeError(`the simulated world has no source "${id}"; it serves ${WORLD_SOURCE_IDS.map((s) => `"${s}"`).join(', ')}`);
+    throw new RangeError(
+      `the simulated world has no source "${id}"; it serves ${WORLD_SOURCE_IDS.map((s) => `"${s}"`).join(', ')}`,
+    );
   }
   return id as WorldSourceId;
 }

@@ -48,7 +48,11 @@ export function withAvailability(
     if (published === null) continue;
     let run = Math.ceil(published.getTime() / step) * step;
     // The provider answers 503 to every run inside an outage: the first run after it picks the record up.
-    for (let w = spans.find((s) => run >= s.from && run < s.to); w; w = spans.find((s) => run >= s.from && run < s.to)) {
+    for (
+      let w = spans.find((s) => run >= s.from && run < s.to);
+      w;
+      w = spans.find((s) => run >= s.from && run < s.to)
+    ) {
       run = Math.ceil(w.to / step) * step;
     }
     records.push({ observedAt: o.observedAt, availableAt: run + lag, values: o.values });

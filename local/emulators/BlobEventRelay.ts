@@ -50,7 +50,8 @@ export class BlobEventRelay {
   async pass(): Promise<RelayPass> {
     const fresh: string[] = [];
     try {
-      for await (const item of this.blobs.list(this.options.container, '')) if (!this.#seen.has(item.name)) fresh.push(item.name);
+      for await (const item of this.blobs.list(this.options.container, ''))
+        if (!this.#seen.has(item.name)) fresh.push(item.name);
     } catch (err) {
       return { delivered: [], pending: 0, error: `cannot list ${this.options.container}: ${(err as Error).message}` };
     }
@@ -64,7 +65,11 @@ export class BlobEventRelay {
     for (const [i, name] of fresh.entries()) {
       let problem: string | undefined;
       try {
-        const res = await this.fetchFn(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: `${this.options.container}/${name}` }) });
+        const res = await this.fetchFn(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ input: `${this.options.container}/${name}` }),
+        });
         await res.arrayBuffer();
         // The admin endpoint answers 202 Accepted when it has queued the invocation.
         if (!res.ok) problem = `${url} answered ${res.status}`;

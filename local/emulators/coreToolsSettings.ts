@@ -26,7 +26,9 @@ export function coreToolsSettings(appSettings: Readonly<Record<string, string>>,
 export class ForeignSettingsFileError extends Error {
   readonly code = 'FOREIGN_SETTINGS_FILE';
   constructor(file: string) {
-    super(`${file} exists and was not written by \`${WRITTEN_BY}\`; move it aside (it may hold your own settings) and run again`);
+    super(
+      `${file} exists and was not written by \`${WRITTEN_BY}\`; move it aside (it may hold your own settings) and run again`,
+    );
     this.name = 'ForeignSettingsFileError';
   }
 }
@@ -35,7 +37,11 @@ export class ForeignSettingsFileError extends Error {
 export function ownsSettingsFile(file: string): boolean {
   if (!existsSync(file)) return true;
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> }).Values?.['LOCAL_SETTINGS_WRITTEN_BY'] === WRITTEN_BY;
+    return (
+      (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> }).Values?.[
+        'LOCAL_SETTINGS_WRITTEN_BY'
+      ] === WRITTEN_BY
+    );
   } catch {
     return false;
   }

@@ -5,7 +5,12 @@ import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { DEFAULT_LOCAL_PORTS, LocalStack, PROJECT_ROOT } from '../LocalStack';
 import { claimStackLock } from '../stackLock';
 import { BlobEventRelay, DEFAULT_BLOB_EVENT_RELAY_OPTIONS } from './BlobEventRelay';
-import { coreToolsSettings, ForeignSettingsFileError, ownsSettingsFile, writeCoreToolsSettings } from './coreToolsSettings';
+import {
+  coreToolsSettings,
+  ForeignSettingsFileError,
+  ownsSettingsFile,
+  writeCoreToolsSettings,
+} from './coreToolsSettings';
 
 const USAGE = `npm run emulators -- [--backfill-days D] [--func-port P] [--no-relay] [--fresh]
 
@@ -36,8 +41,10 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(USAGE);
   const backfillDays = Number(values['backfill-days']);
   const funcPort = Number(values['func-port']);
-  if (!(backfillDays >= 0 && backfillDays <= 30)) throw new Error(`--backfill-days must be from 0 to 30, got "${values['backfill-days']}"`);
-  if (!Number.isInteger(funcPort) || funcPort < 1 || funcPort > 65535) throw new Error(`--func-port must be a TCP port, got "${values['func-port']}"`);
+  if (!(backfillDays >= 0 && backfillDays <= 30))
+    throw new Error(`--backfill-days must be from 0 to 30, got "${values['backfill-days']}"`);
+  if (!Number.isInteger(funcPort) || funcPort < 1 || funcPort > 65535)
+    throw new Error(`--func-port must be a TCP port, got "${values['func-port']}"`);
 
   const settingsFile = join(PROJECT_ROOT, 'local.settings.json');
   if (!ownsSettingsFile(settingsFile)) throw new ForeignSettingsFileError(settingsFile);
@@ -66,10 +73,16 @@ Emulators up (wall clock). ${settingsFile} holds the app settings against them; 
 Ctrl-C here stops the emulators and removes local.settings.json.`);
 
   if (values['no-relay']) return;
-  const relay = new BlobEventRelay(stack.services.blobs, { ...DEFAULT_BLOB_EVENT_RELAY_OPTIONS, container: CONTAINERS.images, hostUrl: `http://localhost:${funcPort}` });
+  const relay = new BlobEventRelay(stack.services.blobs, {
+    ...DEFAULT_BLOB_EVENT_RELAY_OPTIONS,
+    container: CONTAINERS.images,
+    hostUrl: `http://localhost:${funcPort}`,
+  });
   const stop = new AbortController();
   process.once('exit', () => stop.abort());
-  console.log(`Standing in for Event Grid: each new picture in ${CONTAINERS.images}/ runs preprocess-image on http://localhost:${funcPort}.`);
+  console.log(
+    `Standing in for Event Grid: each new picture in ${CONTAINERS.images}/ runs preprocess-image on http://localhost:${funcPort}.`,
+  );
   let lastError = '';
   await relay.run(stop.signal, (p) => {
     if (p.delivered.length > 0) console.log(`relayed ${p.delivered.length} new picture(s) to preprocess-image`);

@@ -49,14 +49,25 @@ const REALM = 'AXIS_ACCC8E000001';
  * See local/examples/API-NOTES.md.
  */
 export async function startIpCameraServer(opts: IpCameraServerOptions): Promise<RunningExample> {
-  if (opts.username === '' || opts.username.includes(':')) throw new RangeError('username must be non-empty and without ":"');
+  if (opts.username === '' || opts.username.includes(':'))
+    throw new RangeError('username must be non-empty and without ":"');
   const interval = opts.captureIntervalMinutes ?? DEFAULT_IP_CAMERA_OPTIONS.captureIntervalMinutes;
   if (!(interval > 0)) throw new RangeError(`captureIntervalMinutes must be positive, got ${interval}`);
   const cache = new Map<string, Promise<Buffer>>();
-  return listenExample((req, res) => handle(req, res, opts, interval * 60_000, cache), opts.port ?? DEFAULT_IP_CAMERA_OPTIONS.port, opts.host ?? DEFAULT_IP_CAMERA_OPTIONS.host);
+  return listenExample(
+    (req, res) => handle(req, res, opts, interval * 60_000, cache),
+    opts.port ?? DEFAULT_IP_CAMERA_OPTIONS.port,
+    opts.host ?? DEFAULT_IP_CAMERA_OPTIONS.host,
+  );
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, opts: IpCameraServerOptions, intervalMs: number, cache: Map<string, Promise<Buffer>>): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: IpCameraServerOptions,
+  intervalMs: number,
+  cache: Map<string, Promise<Buffer>>,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname !== '/axis-cgi/jpg/image.cgi') return text(res, 404, '404 Not Found');
   if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, '405 Method Not Allowed');
@@ -68,10 +79,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: IpCameraS
   const q = url.searchParams;
   const resolutions = opts.resolutions ?? DEFAULT_IP_CAMERA_OPTIONS.resolutions;
   const resolution = q.get('resolution') ?? resolutions[0] ?? '640x480';
-  if (!resolutions.includes(resolution)) return text(res, 400, `Error: unsupported resolution "${resolution}"; supported: ${resolutions.join(',')}`);
+  if (!resolutions.includes(resolution))
+    return text(res, 400, `Error: unsupported resolution "${resolution}"; supported: ${resolutions.join(',')}`);
   const compressionText = q.get('compression') ?? '30';
   const compression = Number(compressionText);
-  if (!/^\d{1,3}$/.test(compressionText) || compression > 100) return text(res, 400, `Error: compression must be 0..100, got "${compressionText}"`);
+  if (!/^\d{1,3}$/.test(compressionText) || compression > 100)
+    return text(res, 400, `Error: compression must be 0..100, got "${compressionText}"`);
   const camera = q.get('camera') ?? '1';
   if (camera !== '1') return text(res, 400, `Error: camera "${camera}" does not exist; this device has camera 1`);
   const capturedAt = new Date(Math.floor(opts.clock.now().getTime() / intervalMs) * intervalMs);

@@ -6,13 +6,21 @@ import type { RunningExample } from './RunningExample';
 export type ExampleHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** Starts an HTTP server for an example provider on `host:port` (port 0 picks a free one). */
-export function listenExample(handler: ExampleHandler, port: number, host: string, logError: (message: string) => void = (m) => console.error(m)): Promise<RunningExample> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in 0..65535, got ${port}`);
+export function listenExample(
+  handler: ExampleHandler,
+  port: number,
+  host: string,
+  logError: (message: string) => void = (m) => console.error(m),
+): Promise<RunningExample> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`port must be an integer in 0..65535, got ${port}`);
   const server = createServer((req, res) => {
     Promise.resolve()
       .then(() => handler(req, res))
       .catch((err: unknown) => {
-        logError(`example server: ${req.method ?? '?'} ${req.url ?? '?'}: ${err instanceof Error ? err.message : String(err)}`);
+        logError(
+          `example server: ${req.method ?? '?'} ${req.url ?? '?'}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
           res.end('Internal Server Error');

@@ -46,7 +46,11 @@ const GRID_DEG = 0.025;
  */
 export async function startOpenMeteoServer(opts: OpenMeteoServerOptions): Promise<RunningExample> {
   if (opts.apiKey === '') throw new RangeError('apiKey must not be empty when given');
-  return listenExample((req, res) => handle(req, res, opts), opts.port ?? DEFAULT_OPEN_METEO_OPTIONS.port, opts.host ?? DEFAULT_OPEN_METEO_OPTIONS.host);
+  return listenExample(
+    (req, res) => handle(req, res, opts),
+    opts.port ?? DEFAULT_OPEN_METEO_OPTIONS.port,
+    opts.host ?? DEFAULT_OPEN_METEO_OPTIONS.host,
+  );
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, opts: OpenMeteoServerOptions): void {
@@ -66,9 +70,11 @@ function forecast(req: IncomingMessage, opts: OpenMeteoServerOptions): Record<st
   if (url.pathname !== '/v1/forecast') throw new OpenMeteoRequestError(404, 'Not Found');
   if (req.method !== 'GET') throw new OpenMeteoRequestError(405, 'Method Not Allowed');
   const q = url.searchParams;
-  if (opts.apiKey !== undefined && q.get('apikey') !== opts.apiKey) throw new OpenMeteoRequestError(401, 'Invalid or missing apikey');
+  if (opts.apiKey !== undefined && q.get('apikey') !== opts.apiKey)
+    throw new OpenMeteoRequestError(401, 'Invalid or missing apikey');
   const format = q.get('format');
-  if (format !== null && format !== 'json') throw new OpenMeteoRequestError(400, `This example server answers only format=json, got "${format}"`);
+  if (format !== null && format !== 'json')
+    throw new OpenMeteoRequestError(400, `This example server answers only format=json, got "${format}"`);
   const { lat, lon } = coordinates(q);
   const units = readUnits(q);
   const timeformat = q.get('timeformat') ?? 'iso8601';
@@ -77,7 +83,10 @@ function forecast(req: IncomingMessage, opts: OpenMeteoServerOptions): Record<st
   const zone = readZone(q.get('timezone'), opts.autoTimeZone ?? DEFAULT_OPEN_METEO_OPTIONS.autoTimeZone, now);
   const blocks: Array<['minutely_15' | 'hourly', string[]]> = [];
   for (const block of ['minutely_15', 'hourly'] as const) {
-    const names = q.getAll(block).flatMap((v) => v.split(',')).filter((v) => v !== '');
+    const names = q
+      .getAll(block)
+      .flatMap((v) => v.split(','))
+      .filter((v) => v !== '');
     for (const name of names) if (!(name in OPEN_METEO_VARIABLES)) throw invalidValue('WeatherVariable', name, block);
     if (names.length > 0) blocks.push([block, names]);
   }
@@ -90,19 +99,24 @@ function forecast(req: IncomingMessage, opts: OpenMeteoServerOptions): Record<st
     timezone_abbreviation: zone.abbreviation,
     elevation: opts.elevation ?? DEFAULT_OPEN_METEO_OPTIONS.elevation,
   };
-  const horizonMs = now.getTime() + (opts.minutely15HorizonHours ?? DEFAULT_OPEN_METEO_OPTIONS.minutely15HorizonHours) * 3_600_000;
+  const horizonMs =
+    now.getTime() + (opts.minutely15HorizonHours ?? DEFAULT_OPEN_METEO_OPTIONS.minutely15HorizonHours) * 3_600_000;
   for (const [block, names] of blocks) {
     const steps = openMeteoTimeRange(q, block, zone.offsetSeconds, now);
     const times = Array.from({ length: steps.count }, (_, i) => steps.startMs + i * steps.stepMs);
     const unitsBlock: Record<string, string> = { time: timeformat };
     const data: Record<string, Array<string | number | null>> = {
-      time: times.map((t) => (timeformat === 'unixtime' ? t / 1000 : new Date(t + zone.offsetSeconds * 1000).toISOString().slice(0, 16))),
+      time: times.map((t) =>
+        timeformat === 'unixtime' ? t / 1000 : new Date(t + zone.offsetSeconds * 1000).toISOString().slice(0, 16),
+      ),
     };
     for (const name of names) {
       const variable = OPEN_METEO_VARIABLES[name];
       if (variable === undefined) continue;
       unitsBlock[name] = variable.unit(units);
-      data[name] = times.map((t) => (block === 'minutely_15' && t > horizonMs ? null : variable.value(lat, lon, t, steps.stepMs, units)));
+      data[name] = times.map((t) =>
+        block === 'minutely_15' && t > horizonMs ? null : variable.value(lat, lon, t, steps.stepMs, units),
+      );
     }
     body[`${block}_units`] = unitsBlock;
     body[block] = data;
@@ -113,12 +127,25 @@ function forecast(req: IncomingMessage, opts: OpenMeteoServerOptions): Record<st
 function coordinates(q: URLSearchParams): { lat: number; lon: number } {
   const latText = q.get('latitude') ?? '';
   const lonText = q.get('longitude') ?? '';
-  if (latText === '' || lonText === '') throw new OpenMeteoRequestError(400, "Parameter 'latitude' and 'longitude' must not be empty");
-  if (latText.includes(',') || lonText.includes(',')) throw new OpenMeteoRequestError(400, 'This example server answers for one location; give one latitude and one longitude');
+  if (latText === '' || lonText === '')
+    throw new OpenMeteoRequestError(400, "Parameter 'latitude' and 'longitude' must not be empty");
+  if (latText.includes(',') || lonText.includes(','))
+    throw new OpenMeteoRequestError(
+      400,
+      'This example server answers for one location; give one latitude and one longitude',
+    );
   const lat = Number(latText);
   const lon = Number(lonText);
-  if (!(lat >= -90 && lat <= 90)) throw new OpenMeteoRequestError(400, `Latitude must be in range of -90 to 90°. Given: ${swiftFloat(lat, latText)}.`);
-  if (!(lon >= -180 && lon <= 180)) throw new OpenMeteoRequestError(400, `Longitude must be in range of -180 to 180°. Given: ${swiftFloat(lon, lonText)}.`);
+  if (!(lat >= -90 && lat <= 90))
+    throw new OpenMeteoRequestError(
+      400,
+      `Latitude must be in range of -90 to 90°. Given: ${swiftFloat(lat, latText)}.`,
+    );
+  if (!(lon >= -180 && lon <= 180))
+    throw new OpenMeteoRequestError(
+      400,
+      `Longitude must be in range of -180 to 180°. Given: ${swiftFloat(lon, lonText)}.`,
+    );
   const snap = (x: number): number => Math.round(Math.round(x / GRID_DEG) * GRID_DEG * 1000) / 1000;
   return { lat: snap(lat), lon: snap(lon) };
 }
@@ -133,9 +160,12 @@ function readUnits(q: URLSearchParams): OpenMeteoUnits {
   const temperature = q.get('temperature_unit') ?? 'celsius';
   const windSpeed = q.get('wind_speed_unit') ?? q.get('windspeed_unit') ?? 'kmh';
   const precipitation = q.get('precipitation_unit') ?? 'mm';
-  if (temperature !== 'celsius' && temperature !== 'fahrenheit') throw invalidValue('TemperatureUnit', temperature, 'temperature_unit');
-  if (windSpeed !== 'kmh' && windSpeed !== 'ms' && windSpeed !== 'mph' && windSpeed !== 'kn') throw invalidValue('WindspeedUnit', windSpeed, 'wind_speed_unit');
-  if (precipitation !== 'mm' && precipitation !== 'inch') throw invalidValue('PrecipitationUnit', precipitation, 'precipitation_unit');
+  if (temperature !== 'celsius' && temperature !== 'fahrenheit')
+    throw invalidValue('TemperatureUnit', temperature, 'temperature_unit');
+  if (windSpeed !== 'kmh' && windSpeed !== 'ms' && windSpeed !== 'mph' && windSpeed !== 'kn')
+    throw invalidValue('WindspeedUnit', windSpeed, 'wind_speed_unit');
+  if (precipitation !== 'mm' && precipitation !== 'inch')
+    throw invalidValue('PrecipitationUnit', precipitation, 'precipitation_unit');
   return { temperature, windSpeed, precipitation };
 }
 
@@ -145,8 +175,13 @@ function invalidValue(type: string, value: string, key: string): OpenMeteoReques
 }
 
 /** The `&timezone=` in force: its name, abbreviation and its offset now (one offset for the whole answer). */
-function readZone(text: string | null, autoZone: string, now: Date): { name: string; abbreviation: string; offsetSeconds: number } {
-  if (text === null || text === 'GMT' || text === 'UTC') return { name: text ?? 'GMT', abbreviation: text ?? 'GMT', offsetSeconds: 0 };
+function readZone(
+  text: string | null,
+  autoZone: string,
+  now: Date,
+): { name: string; abbreviation: string; offsetSeconds: number } {
+  if (text === null || text === 'GMT' || text === 'UTC')
+    return { name: text ?? 'GMT', abbreviation: text ?? 'GMT', offsetSeconds: 0 };
   const name = text === 'auto' ? autoZone : text;
   const t = DateTime.fromJSDate(now).setZone(name);
   if (!t.isValid || !name.includes('/')) throw new OpenMeteoRequestError(400, 'Invalid timezone');

@@ -41,9 +41,15 @@ function direct(lat: number, lon: number, t: number, stepMs: number): number {
 function temperatureC(lat: number, lon: number, t: number): number {
   const dayOfYear = (t % (365.25 * DAY_MS)) / DAY_MS;
   const season = -Math.cos(((dayOfYear - 15) / 365.25) * 2 * Math.PI) * Math.sign(lat || 1);
-  const solarHour = ((t / HOUR_MS + lon / 15) % 24 + 24) % 24;
+  const solarHour = (((t / HOUR_MS + lon / 15) % 24) + 24) % 24;
   const diurnal = Math.cos(((solarHour - 15) / 24) * 2 * Math.PI);
-  return 10 + 9 * season + 4 * diurnal - 2 * cloud(lat, lon, t) + (unitFromHash(['open-meteo-t', lat, lon, Math.floor(t / HOUR_MS)]) - 0.5);
+  return (
+    10 +
+    9 * season +
+    4 * diurnal -
+    2 * cloud(lat, lon, t) +
+    (unitFromHash(['open-meteo-t', lat, lon, Math.floor(t / HOUR_MS)]) - 0.5)
+  );
 }
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -54,21 +60,38 @@ const windUnit = { kmh: 'km/h', ms: 'm/s', mph: 'mp/h', kn: 'kn' } as const;
 export const OPEN_METEO_VARIABLES: Readonly<Record<string, OpenMeteoVariable>> = {
   temperature_2m: {
     unit: (u) => (u.temperature === 'celsius' ? '°C' : '°F'),
-    value: (lat, lon, t, _s, u) => round(u.temperature === 'celsius' ? temperatureC(lat, lon, t) : temperatureC(lat, lon, t) * 1.8 + 32, 1),
+    value: (lat, lon, t, _s, u) =>
+      round(u.temperature === 'celsius' ? temperatureC(lat, lon, t) : temperatureC(lat, lon, t) * 1.8 + 32, 1),
   },
   relative_humidity_2m: {
     unit: () => '%',
-    value: (lat, lon, t) => Math.max(20, Math.min(100, Math.round(55 + 35 * cloud(lat, lon, t) - 1.5 * (temperatureC(lat, lon, t) - 10)))),
+    value: (lat, lon, t) =>
+      Math.max(20, Math.min(100, Math.round(55 + 35 * cloud(lat, lon, t) - 1.5 * (temperatureC(lat, lon, t) - 10)))),
   },
   cloud_cover: { unit: () => '%', value: (lat, lon, t) => Math.round(100 * cloud(lat, lon, t)) },
   wind_speed_10m: {
     unit: (u) => windUnit[u.windSpeed],
-    value: (lat, lon, t, _s, u) => round((4 + 22 * unitFromHash(['open-meteo-wind', lat, lon, Math.floor(t / (3 * HOUR_MS))]) * (0.6 + 0.4 * cloud(lat, lon, t))) * windFactor[u.windSpeed], 1),
+    value: (lat, lon, t, _s, u) =>
+      round(
+        (4 +
+          22 *
+            unitFromHash(['open-meteo-wind', lat, lon, Math.floor(t / (3 * HOUR_MS))]) *
+            (0.6 + 0.4 * cloud(lat, lon, t))) *
+          windFactor[u.windSpeed],
+        1,
+      ),
   },
-  wind_direction_10m: { unit: () => '°', value: (lat, lon, t) => Math.round(360 * unitFromHash(['open-meteo-dir', lat, lon, Math.floor(t / (6 * HOUR_MS))])) % 360 },
+  wind_direction_10m: {
+    unit: () => '°',
+    value: (lat, lon, t) =>
+      Math.round(360 * unitFromHash(['open-meteo-dir', lat, lon, Math.floor(t / (6 * HOUR_MS))])) % 360,
+  },
   shortwave_radiation: { unit: () => 'W/m²', value: (lat, lon, t, s) => round(ghi(lat, lon, t, s), 1) },
   direct_radiation: { unit: () => 'W/m²', value: (lat, lon, t, s) => round(direct(lat, lon, t, s), 1) },
-  diffuse_radiation: { unit: () => 'W/m²', value: (lat, lon, t, s) => round(ghi(lat, lon, t, s) - direct(lat, lon, t, s), 1) },
+  diffuse_radiation: {
+    unit: () => 'W/m²',
+    value: (lat, lon, t, s) => round(ghi(lat, lon, t, s) - direct(lat, lon, t, s), 1),
+  },
   direct_normal_irradiance: {
     unit: () => 'W/m²',
     value: (lat, lon, t, s) => {

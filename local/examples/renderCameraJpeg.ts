@@ -46,7 +46,10 @@ export async function renderCameraJpeg(p: CameraPicture): Promise<Buffer> {
   if (p.exifTimeZone !== undefined) {
     const local = DateTime.fromJSDate(p.capturedAt, { zone: p.exifTimeZone });
     const stamp = local.toFormat('yyyy:MM:dd HH:mm:ss');
-    image = image.withExif({ IFD0: { DateTime: stamp }, IFD2: { DateTimeOriginal: stamp, OffsetTimeOriginal: local.toFormat('ZZ') } });
+    image = image.withExif({
+      IFD0: { DateTime: stamp },
+      IFD2: { DateTimeOriginal: stamp, OffsetTimeOriginal: local.toFormat('ZZ') },
+    });
   }
   return image.toBuffer();
 }

@@ -75,7 +75,8 @@ export function startExample(name: ExampleName, opts: ExampleOptions = {}): Prom
 /** Reads `<name> [--port P] [--host H] [--key K] [--zone Z] [--last-modified] [--exif] [--retired]`. */
 export function parseServeArgs(argv: readonly string[]): { name: ExampleName; opts: ExampleOptions } {
   const [name, ...rest] = argv;
-  if (!EXAMPLE_NAMES.includes(name as ExampleName)) throw new RangeError(`expected one of ${EXAMPLE_NAMES.join(', ')}, got ${JSON.stringify(name ?? '')}`);
+  if (!EXAMPLE_NAMES.includes(name as ExampleName))
+    throw new RangeError(`expected one of ${EXAMPLE_NAMES.join(', ')}, got ${JSON.stringify(name ?? '')}`);
   const opts: ExampleOptions = {};
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
@@ -99,14 +100,18 @@ export function parseServeArgs(argv: readonly string[]): { name: ExampleName; op
   return { name: name as ExampleName, opts };
 }
 
-const USAGE = 'usage: node dist/local/examples/serveExample.js <solaredge|open-meteo|ip-camera> [--port P] [--host H] [--key K] [--zone Z] [--last-modified] [--exif] [--retired]';
+const USAGE =
+  'usage: node dist/local/examples/serveExample.js <solaredge|open-meteo|ip-camera> [--port P] [--host H] [--key K] [--zone Z] [--last-modified] [--exif] [--retired]';
 
 async function main(argv: readonly string[]): Promise<void> {
   const { name, opts } = parseServeArgs(argv);
   const running = await startExample(name, opts);
   console.log(`${name} example listening on ${running.url}`);
   const stop = (): void => {
-    running.close().then(() => process.exit(0), () => process.exit(1));
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -34,7 +34,12 @@ export const SOLAREDGE_DATE_FORMAT = 'yyyy-MM-dd HH:mm:ss';
  * fall-back day lists 02:00-02:45 twice. A value is null while the inverter sleeps (sun more than 1° below the
  * horizon) and for quarters not complete at `now` ("no data for that time"). A pure function of its arguments.
  */
-export function solarEdgePowerValues(site: SolarEdgeSite, start: DateTime, end: DateTime, now: Date): SolarEdgePowerValue[] {
+export function solarEdgePowerValues(
+  site: SolarEdgeSite,
+  start: DateTime,
+  end: DateTime,
+  now: Date,
+): SolarEdgePowerValue[] {
   const values: SolarEdgePowerValue[] = [];
   const first = Math.floor(start.toMillis() / QUARTER_MS) * QUARTER_MS;
   for (let t = first; t <= end.toMillis(); t += QUARTER_MS) {
@@ -53,7 +58,10 @@ function quarterPowerW(site: SolarEdgeSite, t: number): number | null {
   if (sun.elevationDeg < -1) return null;
   if (sun.elevationDeg <= 0) return 0;
   const transmission = 1 - 0.75 * cloudiness(site.id, mid);
-  const power = Math.min(site.peakPowerW * 0.95, (site.peakPowerW * 0.82 * clearSkyGhi(sun.cosZenith) * transmission) / 1000);
+  const power = Math.min(
+    site.peakPowerW * 0.95,
+    (site.peakPowerW * 0.82 * clearSkyGhi(sun.cosZenith) * transmission) / 1000,
+  );
   return Math.round(power * 1000) / 1000;
 }
 

@@ -41,7 +41,8 @@ const DATE_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})$/;
 export async function startSolarEdgeServer(opts: SolarEdgeServerOptions): Promise<RunningExample> {
   if (opts.apiKey === '') throw new RangeError('apiKey must not be empty');
   const site: SolarEdgeSite = { ...DEFAULT_SOLAREDGE_OPTIONS.site, ...opts.site };
-  if (!DateTime.now().setZone(site.timeZone).isValid) throw new RangeError(`site.timeZone is not an IANA zone: "${site.timeZone}"`);
+  if (!DateTime.now().setZone(site.timeZone).isValid)
+    throw new RangeError(`site.timeZone is not an IANA zone: "${site.timeZone}"`);
   return listenExample(
     (req, res) => handle(req, res, site, opts),
     opts.port ?? DEFAULT_SOLAREDGE_OPTIONS.port,
@@ -84,7 +85,14 @@ function parseSiteTime(text: string | null, zone: string): DateTime | string {
   if (text === null) return 'is missing';
   const m = DATE_TIME.exec(text);
   if (!m) return `must be "yyyy-MM-dd hh:mm:ss", got "${text}"`;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const t = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone });
   if (!t.isValid || t.day !== day || t.month !== month) return `is not a valid date and time: "${text}"`;
   return t;

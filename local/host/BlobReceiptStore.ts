@@ -56,7 +56,13 @@ export class BlobReceiptStore {
     return receipts;
   }
 
-  async write(functionName: string, container: string, blobName: string, etag: string, status: ReceiptStatus): Promise<void> {
+  async write(
+    functionName: string,
+    container: string,
+    blobName: string,
+    etag: string,
+    status: ReceiptStatus,
+  ): Promise<void> {
     this.#hostsReady ??= this.#hosts.createIfNotExists().catch((err: unknown) => {
       this.#hostsReady = undefined;
       throw err;

@@ -59,15 +59,21 @@ export class BlobTriggerListener {
     while (!signal.aborted) {
       try {
         if (!loaded) {
-          for (const [name, etag] of await this.receipts.load(this.#name, this.pattern.container, signal)) this.#known.set(name, etag);
+          for (const [name, etag] of await this.receipts.load(this.#name, this.pattern.container, signal))
+            this.#known.set(name, etag);
           loaded = true;
         }
         await this.#poll(signal);
-        if (failing) this.deps.log('information', `blob listener of '${this.#name}' is listing '${this.pattern.container}' again`);
+        if (failing)
+          this.deps.log('information', `blob listener of '${this.#name}' is listing '${this.pattern.container}' again`);
         failing = false;
       } catch (err) {
         if (signal.aborted) break;
-        if (!failing) this.deps.log('warning', `blob listener of '${this.#name}' cannot list '${this.pattern.container}': ${describe(err)}; retrying`);
+        if (!failing)
+          this.deps.log(
+            'warning',
+            `blob listener of '${this.#name}' cannot list '${this.pattern.container}': ${describe(err)}; retrying`,
+          );
         failing = true;
       }
       await sleepReal(this.deps.pollIntervalMs, signal);
@@ -110,7 +116,12 @@ export class BlobTriggerListener {
    * Newest blobs first: a backlog found at start-up (thousands of backfilled pictures) waits behind the live ones,
    * as it would in Azure, where Event Grid delivered the backlog's events when it was written.
    */
-  async #process(blobName: string, parts: Record<string, string>, lastModifiedMs: number, signal: AbortSignal): Promise<void> {
+  async #process(
+    blobName: string,
+    parts: Record<string, string>,
+    lastModifiedMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { maxAttempts, retryBaseDelayMs } = this.deps;
     let etag = '';
     let lastError = '';
@@ -133,7 +144,10 @@ export class BlobTriggerListener {
     }
     if (signal.aborted) return;
     this.#known.set(blobName, etag);
-    this.deps.log('error', `blob '${this.pattern.container}/${blobName}' failed ${maxAttempts} times in '${this.#name}' and is poison: ${lastError}`);
+    this.deps.log(
+      'error',
+      `blob '${this.pattern.container}/${blobName}' failed ${maxAttempts} times in '${this.#name}' and is poison: ${lastError}`,
+    );
     await this.receipts.reportPoison({
       Type: 'BlobTrigger',
       FunctionId: `Host.Functions.${this.#name}`,
@@ -172,7 +186,13 @@ export class BlobTriggerListener {
       Uri: { string: blob.url },
       Properties: { json: JSON.stringify(blobProperties(download, bytes.length)) },
       Metadata: { json: JSON.stringify(download.metadata ?? {}) },
-      sys: { json: JSON.stringify({ MethodName: this.#name, UtcNow: this.deps.clock.now().toISOString(), RandGuid: randomUUID() }) },
+      sys: {
+        json: JSON.stringify({
+          MethodName: this.#name,
+          UtcNow: this.deps.clock.now().toISOString(),
+          RandGuid: randomUUID(),
+        }),
+      },
     };
     for (const [name, value] of Object.entries(parts)) triggerMetadata[name] = { string: value };
     const outcome = await this.deps.invoke(this.fn, {

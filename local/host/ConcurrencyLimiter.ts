@@ -12,7 +12,8 @@ export class ConcurrencyLimiter {
   readonly #queue: Waiting[] = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${limit}`);
   }
 
   /** Tasks waiting for a slot. */
@@ -21,7 +22,8 @@ export class ConcurrencyLimiter {
   }
 
   async run<T>(task: () => Promise<T>, priority = 0): Promise<T> {
-    if (this.#running >= this.limit) await new Promise<void>((resolve) => this.#queue.push({ resolve, priority, seq: this.#seq++ }));
+    if (this.#running >= this.limit)
+      await new Promise<void>((resolve) => this.#queue.push({ resolve, priority, seq: this.#seq++ }));
     else this.#running += 1;
     try {
       return await task();

@@ -74,7 +74,10 @@ export class FunctionInvoker {
     const invocationId = randomUUID();
     const done = this.deps.tracker.begin();
     const started = performance.now();
-    const logContext: { hookData: HookData; invocationContext: unknown } = { hookData: {}, invocationContext: undefined };
+    const logContext: { hookData: HookData; invocationContext: unknown } = {
+      hookData: {},
+      invocationContext: undefined,
+    };
     const coreCtx: CoreInvocationContext = {
       invocationId,
       request: {
@@ -90,13 +93,21 @@ export class FunctionInvoker {
         directory: this.deps.appRoot,
         scriptFile: 'n/a',
         bindings: metadata.bindings,
-        rawBindings: Object.entries(metadata.bindings).map(([bindingName, b]) => JSON.stringify({ ...b, name: bindingName })),
+        rawBindings: Object.entries(metadata.bindings).map(([bindingName, b]) =>
+          JSON.stringify({ ...b, name: bindingName }),
+        ),
         retryOptions: metadata.retryOptions ?? null,
       },
       state: undefined,
       log: (level, category, message) => this.#log(level, category, message, name, invocationId, logContext),
     };
-    this.#write('information', 'system', `Executing 'Functions.${name}' (Reason='${input.reason}', Id=${invocationId})`, name, invocationId);
+    this.#write(
+      'information',
+      'system',
+      `Executing 'Functions.${name}' (Reason='${input.reason}', Id=${invocationId})`,
+      name,
+      invocationId,
+    );
 
     let response: RpcInvocationResponse | undefined;
     let failure: Error | undefined;
@@ -109,12 +120,30 @@ export class FunctionInvoker {
     done();
 
     if (failure === undefined) {
-      this.#write('information', 'system', `Executed 'Functions.${name}' (Succeeded, Id=${invocationId}, Duration=${durationMs}ms)`, name, invocationId);
+      this.#write(
+        'information',
+        'system',
+        `Executed 'Functions.${name}' (Succeeded, Id=${invocationId}, Duration=${durationMs}ms)`,
+        name,
+        invocationId,
+      );
     } else {
       const detail = failure.stack ?? failure.message;
-      this.#write('error', 'system', `Executed 'Functions.${name}' (Failed, Id=${invocationId}, Duration=${durationMs}ms)\n${detail}`, name, invocationId);
+      this.#write(
+        'error',
+        'system',
+        `Executed 'Functions.${name}' (Failed, Id=${invocationId}, Duration=${durationMs}ms)\n${detail}`,
+        name,
+        invocationId,
+      );
     }
-    const event: InvocationEvent = { functionName: name, invocationId, triggerType: trigger.type, ok: failure === undefined, durationMs };
+    const event: InvocationEvent = {
+      functionName: name,
+      invocationId,
+      triggerType: trigger.type,
+      ok: failure === undefined,
+      durationMs,
+    };
     if (failure !== undefined) event.error = failure.message;
     try {
       this.deps.onInvocation(event);
@@ -144,7 +173,14 @@ export class FunctionInvoker {
       coreCtx.state = undefined;
     }
 
-    const post = { hookData, appHookData, invocationContext: context, inputs: pre.inputs, result: null as unknown, error: null as unknown };
+    const post = {
+      hookData,
+      appHookData,
+      invocationContext: context,
+      inputs: pre.inputs,
+      result: null as unknown,
+      error: null as unknown,
+    };
     coreCtx.state = 'invocation';
     try {
       post.result = await invocationModel.invokeFunction(context, pre.inputs, pre.functionCallback);
@@ -177,10 +213,18 @@ export class FunctionInvoker {
     const entry = { level, message };
     if (hooks.length > 0 && !this.#inLogHook) {
       const hookContext = {
-        get level() { return entry.level; },
-        set level(value: RpcLogLevel) { entry.level = value; },
-        get message() { return entry.message; },
-        set message(value: string) { entry.message = value; },
+        get level() {
+          return entry.level;
+        },
+        set level(value: RpcLogLevel) {
+          entry.level = value;
+        },
+        get message() {
+          return entry.message;
+        },
+        set message(value: string) {
+          entry.message = value;
+        },
         category,
         hookData: logContext.hookData,
         appHookData: this.deps.appHookData,
@@ -199,7 +243,13 @@ export class FunctionInvoker {
     this.#write(entry.level, category, entry.message, functionName, invocationId);
   }
 
-  #write(level: RpcLogLevel, category: 'user' | 'system', message: string, functionName: string, invocationId: string): void {
+  #write(
+    level: RpcLogLevel,
+    category: 'user' | 'system',
+    message: string,
+    functionName: string,
+    invocationId: string,
+  ): void {
     const hostLevel = toHostLogLevel(level);
     if (hostLevel === undefined) return;
     this.deps.log({ time: this.deps.clock.now(), level: hostLevel, category, functionName, invocationId, message });

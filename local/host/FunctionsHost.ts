@@ -68,7 +68,9 @@ export class FunctionsHost {
     const context: PlanContext = {
       settings,
       timeZone: timeZoneOf(settings),
-      hostId: hostIdOf(options.hostId ?? settings['AzureFunctionsWebHost__hostid'] ?? packageName ?? path.basename(appRoot)),
+      hostId: hostIdOf(
+        options.hostId ?? settings['AzureFunctionsWebHost__hostid'] ?? packageName ?? path.basename(appRoot),
+      ),
       receiptStores: new Map(),
     };
     const routes: HttpRoute[] = [];
@@ -80,24 +82,29 @@ export class FunctionsHost {
       this.functions.push(plan.info);
       if (plan.http !== undefined) routes.push(plan.http);
       if (plan.timer !== undefined) {
-        this.#schedulers.set(name.toLowerCase(), new TimerScheduler(fn, plan.timer, {
-          clock: options.clock,
-          invoke,
-          info: (message) => this.#hostLog('information', message, name),
-          debug: (message) => this.#hostLog('debug', message, name),
-        }));
+        this.#schedulers.set(
+          name.toLowerCase(),
+          new TimerScheduler(fn, plan.timer, {
+            clock: options.clock,
+            invoke,
+            info: (message) => this.#hostLog('information', message, name),
+            debug: (message) => this.#hostLog('debug', message, name),
+          }),
+        );
       }
       if (plan.blob !== undefined) {
-        this.#listeners.push(new BlobTriggerListener(fn, plan.blob.pattern, plan.blob.service, plan.blob.receipts, {
-          clock: options.clock,
-          invoke,
-          limiter,
-          tracker: this.#tracker,
-          log: (level, message) => this.#hostLog(level, message, name),
-          pollIntervalMs: options.blobPollIntervalMs ?? DEFAULT_HOST_OPTIONS.blobPollIntervalMs,
-          maxAttempts: options.blobMaxAttempts ?? DEFAULT_HOST_OPTIONS.blobMaxAttempts,
-          retryBaseDelayMs: options.blobRetryDelayMs ?? DEFAULT_HOST_OPTIONS.blobRetryDelayMs,
-        }));
+        this.#listeners.push(
+          new BlobTriggerListener(fn, plan.blob.pattern, plan.blob.service, plan.blob.receipts, {
+            clock: options.clock,
+            invoke,
+            limiter,
+            tracker: this.#tracker,
+            log: (level, message) => this.#hostLog(level, message, name),
+            pollIntervalMs: options.blobPollIntervalMs ?? DEFAULT_HOST_OPTIONS.blobPollIntervalMs,
+            maxAttempts: options.blobMaxAttempts ?? DEFAULT_HOST_OPTIONS.blobMaxAttempts,
+            retryBaseDelayMs: options.blobRetryDelayMs ?? DEFAULT_HOST_OPTIONS.blobRetryDelayMs,
+          }),
+        );
       }
     }
 
@@ -114,7 +121,8 @@ export class FunctionsHost {
     const shim = installCoreApiShim();
     const registry = new AppRegistry((level, category, message) => {
       const hostLevel = toHostLogLevel(level);
-      if (hostLevel !== undefined && category !== 'customMetric') log({ time: options.clock.now(), level: hostLevel, category, message });
+      if (hostLevel !== undefined && category !== 'customMetric')
+        log({ time: options.clock.now(), level: hostLevel, category, message });
     });
     const app = loadApp(appRoot, shim, registry);
     if (registry.functions.length === 0) {
@@ -124,11 +132,18 @@ export class FunctionsHost {
       );
     }
     const model = shim.programmingModel;
-    if (model === undefined) throw new HostError('APP_LOAD_FAILED', '@azure/functions registered functions without setting its programming model');
+    if (model === undefined)
+      throw new HostError(
+        'APP_LOAD_FAILED',
+        '@azure/functions registered functions without setting its programming model',
+      );
     // As the worker does at start-up: this also locks app.setup().
     const capabilities = (await model.getCapabilities?.({})) ?? {};
     if (capabilities['HttpUri'] !== undefined) {
-      throw new HostError('UNSUPPORTED', 'HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by the local host');
+      throw new HostError(
+        'UNSUPPORTED',
+        'HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by the local host',
+      );
     }
     const host = new FunctionsHost(options, appRoot, registry, model, log, app.packageName);
     await host.#begin();
@@ -161,7 +176,11 @@ export class FunctionsHost {
     if (scheduler === undefined) throw new HostError('UNKNOWN_FUNCTION', `no timer function named '${name}'`);
     const outcome = await scheduler.runNow(this.#abort.signal);
     if (!outcome.ok) {
-      throw new HostError('INVOCATION_FAILED', `'${scheduler.fn.metadata.name}' failed: ${outcome.error ?? 'unknown error'}`, { cause: outcome.cause });
+      throw new HostError(
+        'INVOCATION_FAILED',
+        `'${scheduler.fn.metadata.name}' failed: ${outcome.error ?? 'unknown error'}`,
+        { cause: outcome.cause },
+      );
     }
   }
 
@@ -177,12 +196,17 @@ export class FunctionsHost {
   }
 
   async #begin(): Promise<void> {
-    await this.#runHooks('appStart', { hookData: this.#appLevelHookData, appHookData: this.#appHookData, functionAppDirectory: this.appRoot });
+    await this.#runHooks('appStart', {
+      hookData: this.#appLevelHookData,
+      appHookData: this.#appHookData,
+      functionAppDirectory: this.appRoot,
+    });
     const port = this.options.httpPort ?? DEFAULT_HOST_OPTIONS.httpPort;
     const host = this.options.httpHost ?? DEFAULT_HOST_OPTIONS.httpHost;
     this.#httpUrl = await this.#http.listen(port, host);
     const signal = this.#abort.signal;
-    for (const scheduler of this.#schedulers.values()) this.#loops.push(this.#guard(scheduler.run(signal), scheduler.fn));
+    for (const scheduler of this.#schedulers.values())
+      this.#loops.push(this.#guard(scheduler.run(signal), scheduler.fn));
     for (const listener of this.#listeners) this.#loops.push(this.#guard(listener.run(signal), listener.fn));
   }
 
@@ -193,15 +217,24 @@ export class FunctionsHost {
       await Promise.all([this.#http.close(), ...this.#loops]);
       await this.#tracker.idle();
     })();
-    const finished = await Promise.race([drained.then(() => true), sleepReal(STOP_GRACE_MS, grace.signal).then(() => false)]);
+    const finished = await Promise.race([
+      drained.then(() => true),
+      sleepReal(STOP_GRACE_MS, grace.signal).then(() => false),
+    ]);
     grace.abort();
-    if (!finished) this.#hostLog('warning', `stopped with ${this.#tracker.pending} invocation(s) still running after ${STOP_GRACE_MS / 1000}s`);
+    if (!finished)
+      this.#hostLog(
+        'warning',
+        `stopped with ${this.#tracker.pending} invocation(s) still running after ${STOP_GRACE_MS / 1000}s`,
+      );
     await this.#runHooks('appTerminate', { hookData: this.#appLevelHookData, appHookData: this.#appHookData });
   }
 
   /** A trigger loop must never take the host down; if one dies, say so. */
   #guard(loop: Promise<void>, fn: LoadedFunction): Promise<void> {
-    return loop.catch((err: unknown) => this.#hostLog('error', `the trigger of '${fn.metadata.name}' stopped: ${String(err)}`));
+    return loop.catch((err: unknown) =>
+      this.#hostLog('error', `the trigger of '${fn.metadata.name}' stopped: ${String(err)}`),
+    );
   }
 
   async #runHooks(name: 'appStart' | 'appTerminate', context: object): Promise<void> {
@@ -234,7 +267,13 @@ function timeZoneOf(settings: Readonly<Record<string, string | undefined>>): str
 
 /** A host id as Azure shapes them: lower-case letters, digits and single dashes, at most 32 characters. */
 function hostIdOf(base: string): string {
-  const id = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 32).replace(/-$/, '');
+  const id = base
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 32)
+    .replace(/-$/, '');
   if (id === '') throw new HostError('BAD_BINDING', `host id "${base}" has no usable characters`);
   return id;
 }

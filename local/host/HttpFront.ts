@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { LoadedFunction } from './AppRegistry';
 import type { InvocationOutcome, TriggerInput } from './FunctionInvoker';
 import { HttpRouteTemplate } from './HttpRouteTemplate';
-import type { RpcHttpCookie, RpcHttpData, RpcInvocationResponse, RpcNullableString, RpcTypedData } from './workerContract';
+import type {
+  RpcHttpCookie,
+  RpcHttpData,
+  RpcInvocationResponse,
+  RpcNullableString,
+  RpcTypedData,
+} from './workerContract';
 
 /** The Functions host's request size limit (100 MB). */
 const MAX_BODY_BYTES = 100 * 1024 * 1024;
@@ -128,7 +134,11 @@ export class HttpFront {
     };
     for (const [name, value] of Object.entries(found.params)) triggerMetadata[name] = { string: value };
 
-    const outcome = await this.deps.invoke(found.route.fn, { data: { http }, triggerMetadata, reason: `This function was programmatically called via the host APIs.` });
+    const outcome = await this.deps.invoke(found.route.fn, {
+      data: { http },
+      triggerMetadata,
+      reason: `This function was programmatically called via the host APIs.`,
+    });
     if (!outcome.ok) {
       // Never leak the error or its stack to the caller; the host log has both under this invocation id.
       sendJson(res, 500, { error: 'Internal Server Error', invocationId: outcome.invocationId });
@@ -141,7 +151,8 @@ export class HttpFront {
 /** The http output of an invocation: the `$return` binding or a named `http` output. */
 function httpResponseOf(fn: LoadedFunction, response: RpcInvocationResponse | undefined): RpcHttpData | undefined {
   const returnBinding = fn.metadata.bindings['$return'];
-  if (returnBinding !== undefined && returnBinding.type?.toLowerCase() === 'http') return response?.returnValue?.http ?? undefined;
+  if (returnBinding !== undefined && returnBinding.type?.toLowerCase() === 'http')
+    return response?.returnValue?.http ?? undefined;
   for (const output of response?.outputData ?? []) {
     const binding = output.name === null || output.name === undefined ? undefined : fn.metadata.bindings[output.name];
     if (binding?.type?.toLowerCase() === 'http') return output.data?.http ?? undefined;
@@ -212,6 +223,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -34,10 +34,12 @@ export class HttpRouteTemplate {
       const whole = /^\{(\*{1,2})?([A-Za-z_][A-Za-z0-9_]*)(?::([^}?]+))?(\?)?\}$/.exec(segment);
       if (whole !== null) {
         const [, star, name = '', constraint, optional] = whole;
-        if (names.includes(name)) throw new HostError('BAD_BINDING', `${what}: route "${template}" repeats "{${name}}"`);
+        if (names.includes(name))
+          throw new HostError('BAD_BINDING', `${what}: route "${template}" repeats "{${name}}"`);
         names.push(name);
         if (star !== undefined) {
-          if (index !== segments.length - 1) throw new HostError('BAD_BINDING', `${what}: route "${template}" has a catch-all before the end`);
+          if (index !== segments.length - 1)
+            throw new HostError('BAD_BINDING', `${what}: route "${template}" has a catch-all before the end`);
           source += '(?:/(.*))?';
           precedence.push(5);
         } else if (optional !== undefined) {
@@ -56,7 +58,8 @@ export class HttpRouteTemplate {
         for (const part of parts) {
           const param = /^\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}?]+))?\}$/.exec(part);
           if (param === null) {
-            if (/[{}]/.test(part)) throw new HostError('BAD_BINDING', `${what}: route "${template}" has a bad segment "${segment}"`);
+            if (/[{}]/.test(part))
+              throw new HostError('BAD_BINDING', `${what}: route "${template}" has a bad segment "${segment}"`);
             source += escapeRegExp(part);
           } else {
             names.push(param[1] ?? '');

@@ -43,7 +43,9 @@ export class TimerScheduler {
     const now = clock.now();
     this.#status = { last: NEVER, next: this.schedule.nextAfter(now), lastUpdated: NEVER };
     const upcoming = this.schedule.nextOccurrences(now, 5).map((t) => t.toISOString());
-    this.deps.debug(`The next 5 occurrences of '${this.fn.metadata.name}' (Cron: '${this.schedule.expression}') will be:\n  ${upcoming.join('\n  ')}`);
+    this.deps.debug(
+      `The next 5 occurrences of '${this.fn.metadata.name}' (Cron: '${this.schedule.expression}') will be:\n  ${upcoming.join('\n  ')}`,
+    );
     while (!signal.aborted) {
       const status = this.#status;
       await sleepUntil(clock, status.next, signal);
@@ -51,7 +53,9 @@ export class TimerScheduler {
       await this.#exclusive(async () => {
         const firedAt = clock.now();
         const isPastDue = this.schedule.nextAfter(status.next).getTime() <= firedAt.getTime();
-        const reason = isPastDue ? `Timer is past due, fired at ${firedAt.toISOString()}` : `Timer fired at ${firedAt.toISOString()}`;
+        const reason = isPastDue
+          ? `Timer is past due, fired at ${firedAt.toISOString()}`
+          : `Timer fired at ${firedAt.toISOString()}`;
         await this.#invokeWithRetries(status, isPastDue, reason, signal);
         const last = firedAt.toISOString();
         this.#status = { last, next: this.schedule.nextAfter(firedAt), lastUpdated: last };
@@ -75,7 +79,12 @@ export class TimerScheduler {
     return result;
   }
 
-  async #invokeWithRetries(status: ScheduleStatus, isPastDue: boolean, reason: string, signal: AbortSignal): Promise<InvocationOutcome> {
+  async #invokeWithRetries(
+    status: ScheduleStatus,
+    isPastDue: boolean,
+    reason: string,
+    signal: AbortSignal,
+  ): Promise<InvocationOutcome> {
     const data = {
       json: JSON.stringify({
         Schedule: { AdjustForDST: true },
@@ -87,7 +96,8 @@ export class TimerScheduler {
     const maxRetryCount = retry?.maxRetryCount ?? 0;
     let previous: Error | undefined;
     for (let retryCount = 0; ; retryCount += 1) {
-      const exception = previous === undefined ? null : { message: previous.message, stackTrace: previous.stack ?? null };
+      const exception =
+        previous === undefined ? null : { message: previous.message, stackTrace: previous.stack ?? null };
       const outcome = await this.deps.invoke(this.fn, {
         data,
         reason: retryCount === 0 ? reason : `${reason}, retry ${retryCount}`,

@@ -15,10 +15,12 @@ export function blobServiceFromSetting(
   const candidates = [name, `AzureWebJobs${name}`];
   const settingName = candidates.find((candidate) => (settings[candidate] ?? '') !== '');
   if (settingName === undefined) {
-    const identityBased = ['__blobServiceUri', '__serviceUri', '__accountName'].some((suffix) => settings[`${name}${suffix}`]);
+    const identityBased = ['__blobServiceUri', '__serviceUri', '__accountName'].some(
+      (suffix) => settings[`${name}${suffix}`],
+    );
     const hint = identityBased
       ? 'identity-based connections are not supported by the local host; set it to the Azurite connection string'
-      : 'set it to a storage connection string (locally: Azurite\'s)';
+      : "set it to a storage connection string (locally: Azurite's)";
     throw new HostError('UNRESOLVED_SETTING', `${what}: connection setting "${name}" is not set; ${hint}`);
   }
   const connectionString = settings[settingName] ?? '';
@@ -29,6 +31,8 @@ export function blobServiceFromSetting(
     });
     return { service, settingName, connectionString };
   } catch (err) {
-    throw new HostError('BAD_BINDING', `${what}: setting "${settingName}" is not a valid storage connection string`, { cause: err });
+    throw new HostError('BAD_BINDING', `${what}: setting "${settingName}" is not a valid storage connection string`, {
+      cause: err,
+    });
   }
 }

@@ -54,7 +54,8 @@ export class CoreApiShim {
 
   /** Runs `load` (which requires the app's files) with every registration going to `sink`. */
   loadInto<T>(sink: RegistrationSink, load: () => T): T {
-    if (this.#loading !== undefined) throw new HostError('APP_LOAD_FAILED', 'another app is being loaded in this process');
+    if (this.#loading !== undefined)
+      throw new HostError('APP_LOAD_FAILED', 'another app is being loaded in this process');
     this.#loading = sink;
     try {
       return load();
@@ -73,7 +74,10 @@ export class CoreApiShim {
     const sink = this.#loading;
     if (sink === undefined) {
       // Same rule as the worker: the host indexes functions once, at start-up.
-      throw new HostError('UNSUPPORTED', `function "${metadata.name}" was registered after app start-up; register at module load`);
+      throw new HostError(
+        'UNSUPPORTED',
+        `function "${metadata.name}" was registered after app start-up; register at module load`,
+      );
     }
     sink.registerFunction(metadata, callback);
     return new CallbackDisposable(() => undefined);
@@ -85,7 +89,8 @@ export class CoreApiShim {
       throw Object.assign(new RangeError(`Unrecognized hook "${hookName}"`), { isAzureFunctionsSystemError: true });
     }
     const sink = this.#loading ?? this.#lastLoaded;
-    if (sink === undefined) throw new HostError('UNSUPPORTED', `hook "${hookName}" registered before any app was loaded`);
+    if (sink === undefined)
+      throw new HostError('UNSUPPORTED', `hook "${hookName}" registered before any app was loaded`);
     return sink.registerHook(hookName as HookName, callback);
   };
 
@@ -94,7 +99,8 @@ export class CoreApiShim {
   };
 
   readonly getProgrammingModel = (): ProgrammingModel => {
-    if (this.#model === undefined) throw new HostError('UNSUPPORTED', 'no programming model has been set by @azure/functions');
+    if (this.#model === undefined)
+      throw new HostError('UNSUPPORTED', 'no programming model has been set by @azure/functions');
     return this.#model;
   };
 

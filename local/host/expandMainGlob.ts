@@ -20,7 +20,10 @@ export function expandMainGlob(appRoot: string, main: string): string[] {
     return [full];
   }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new HostError('APP_LOAD_FAILED', `package.json main "${main}": folder ${dir} does not exist (build the app first?)`);
+    throw new HostError(
+      'APP_LOAD_FAILED',
+      `package.json main "${main}": folder ${dir} does not exist (build the app first?)`,
+    );
   }
   const matcher = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('[^/]*')}$`);
   return readdirSync(dir, { withFileTypes: true })

@@ -1,7 +1,11 @@
 import type { RegisteredFunctionInfo } from './RegisteredFunctionInfo';
 
 /** The start-up listing, in the spirit of Core Tools: `name: [GET,POST] http://.../api/route` or `name: timerTrigger ...`. */
-export function formatFunctionList(functions: readonly RegisteredFunctionInfo[], httpUrl: string, routePrefix = 'api'): string {
+export function formatFunctionList(
+  functions: readonly RegisteredFunctionInfo[],
+  httpUrl: string,
+  routePrefix = 'api',
+): string {
   const lines = ['Functions:', ''];
   for (const f of functions) {
     if (f.triggerType.toLowerCase() === 'httptrigger') {
@@ -12,7 +16,9 @@ export function formatFunctionList(functions: readonly RegisteredFunctionInfo[],
       lines.push(`        ${f.name}: ${f.triggerType} schedule '${f.resolvedSchedule}'${raw}`);
     } else if (f.path !== undefined) {
       const source = f.source === undefined ? '' : `, source ${f.source}`;
-      lines.push(`        ${f.name}: ${f.triggerType} path '${f.resolvedPath ?? f.path}' (connection ${f.connection ?? 'AzureWebJobsStorage'}${source})`);
+      lines.push(
+        `        ${f.name}: ${f.triggerType} path '${f.resolvedPath ?? f.path}' (connection ${f.connection ?? 'AzureWebJobsStorage'}${source})`,
+      );
     } else {
       lines.push(`        ${f.name}: ${f.triggerType} (not driven locally)`);
     }

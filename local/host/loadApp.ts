@@ -36,7 +36,9 @@ export function loadApp(appRoot: string, shim: CoreApiShim, registry: AppRegistr
     } catch (err) {
       if (err instanceof HostError) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      throw new HostError('APP_LOAD_FAILED', `loading ${path.relative(appRoot, resolved)} failed: ${message}`, { cause: err });
+      throw new HostError('APP_LOAD_FAILED', `loading ${path.relative(appRoot, resolved)} failed: ${message}`, {
+        cause: err,
+      });
     }
   }
   return { packageName: typeof pkg.name === 'string' ? pkg.name : undefined, files, registry };

@@ -43,7 +43,8 @@ export function planFunction(fn: LoadedFunction, ctx: PlanContext): FunctionPlan
   for (const [bindingName, b] of Object.entries(fn.metadata.bindings)) {
     if (bindingName === trigger.name) continue;
     info.otherBindings.push({ name: bindingName, type: String(b.type), direction: String(b.direction) });
-    if (String(b.type).toLowerCase() !== 'http') plan.warnings.push(`binding '${bindingName}' (${String(b.type)}) is not bound by the local host`);
+    if (String(b.type).toLowerCase() !== 'http')
+      plan.warnings.push(`binding '${bindingName}' (${String(b.type)}) is not bound by the local host`);
   }
   const retry = fn.metadata.retryOptions;
   if (retry?.retryStrategy) info.retry = { strategy: retry.retryStrategy, maxRetryCount: retry.maxRetryCount ?? 0 };
@@ -51,7 +52,11 @@ export function planFunction(fn: LoadedFunction, ctx: PlanContext): FunctionPlan
   switch (trigger.type.toLowerCase()) {
     case 'timertrigger': {
       const raw = stringOption(trigger, 'schedule', what);
-      const schedule = TimerSchedule.parse(resolveSettingReferences(raw, ctx.settings, `${what} schedule`), what, ctx.timeZone);
+      const schedule = TimerSchedule.parse(
+        resolveSettingReferences(raw, ctx.settings, `${what} schedule`),
+        what,
+        ctx.timeZone,
+      );
       Object.assign(info, { schedule: raw, resolvedSchedule: schedule.expression });
       plan.timer = schedule;
       break;
@@ -67,7 +72,10 @@ export function planFunction(fn: LoadedFunction, ctx: PlanContext): FunctionPlan
       const hostConnection = ctx.settings['AzureWebJobsStorage'] || connectionString;
       let receipts = ctx.receiptStores.get(hostConnection);
       if (receipts === undefined) {
-        const hostService = hostConnection === connectionString ? service : blobServiceFromSetting('AzureWebJobsStorage', ctx.settings, what).service;
+        const hostService =
+          hostConnection === connectionString
+            ? service
+            : blobServiceFromSetting('AzureWebJobsStorage', ctx.settings, what).service;
         receipts = new BlobReceiptStore(hostService, ctx.hostId);
         ctx.receiptStores.set(hostConnection, receipts);
       }
@@ -76,7 +84,9 @@ export function planFunction(fn: LoadedFunction, ctx: PlanContext): FunctionPlan
     }
     case 'httptrigger': {
       const route = optionalString(trigger, 'route') || name;
-      const methods = (Array.isArray(trigger['methods']) ? (trigger['methods'] as unknown[]).map(String) : ['GET', 'POST']).map((m) => m.toUpperCase());
+      const methods = (
+        Array.isArray(trigger['methods']) ? (trigger['methods'] as unknown[]).map(String) : ['GET', 'POST']
+      ).map((m) => m.toUpperCase());
       Object.assign(info, { route, methods, authLevel: optionalString(trigger, 'authLevel') });
       plan.http = { fn, template: HttpRouteTemplate.parse(route, what), methods };
       break;

@@ -45,7 +45,8 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions 
       process.exit(0);
     } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error(`port must be 0-65535, got ${options.port}`);
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+    throw new Error(`port must be 0-65535, got ${options.port}`);
   return options;
 }
 
@@ -54,12 +55,28 @@ async function main(): Promise<void> {
   const clock = clockFromSettings(process.env);
   const log = consoleLogSink(options.verbose ? 'debug' : 'information');
   // A stray promise or callback in a function must not take the whole host down (the worker logs these too).
-  process.on('unhandledRejection', (reason) => log({ time: clock.now(), level: 'error', category: 'system', message: `Unhandled rejection: ${String(reason)}` }));
-  process.on('uncaughtException', (err) => log({ time: clock.now(), level: 'error', category: 'system', message: `Uncaught exception: ${err.stack ?? err.message}` }));
+  process.on('unhandledRejection', (reason) =>
+    log({ time: clock.now(), level: 'error', category: 'system', message: `Unhandled rejection: ${String(reason)}` }),
+  );
+  process.on('uncaughtException', (err) =>
+    log({
+      time: clock.now(),
+      level: 'error',
+      category: 'system',
+      message: `Uncaught exception: ${err.stack ?? err.message}`,
+    }),
+  );
 
   console.info(`Local Functions host for ${options.appRoot}`);
-  if (clock instanceof ScaledClock) console.info(`Virtual clock at ${clock.options.speed}x, now ${clock.now().toISOString()}`);
-  const host = await FunctionsHost.start({ appRoot: options.appRoot, clock, httpPort: options.port, httpHost: options.host, log });
+  if (clock instanceof ScaledClock)
+    console.info(`Virtual clock at ${clock.options.speed}x, now ${clock.now().toISOString()}`);
+  const host = await FunctionsHost.start({
+    appRoot: options.appRoot,
+    clock,
+    httpPort: options.port,
+    httpHost: options.host,
+    log,
+  });
   console.info(`\n${formatFunctionList(host.functions, host.httpUrl, host.routePrefix)}`);
   console.info('authLevel is not enforced locally (as with Core Tools). Press Ctrl+C to stop.');
 

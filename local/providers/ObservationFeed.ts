@@ -121,13 +121,20 @@ export class ObservationFeed {
       }
     }
     return entries.sort(
-      (a, b) => a.publishedMs - b.publishedMs || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0) || a.observedMs - b.observedMs,
+      (a, b) =>
+        a.publishedMs - b.publishedMs ||
+        (a.site < b.site ? -1 : a.site > b.site ? 1 : 0) ||
+        a.observedMs - b.observedMs,
     );
   }
 
   private item(e: Entry): ProviderItem {
     const observedAt = new Date(e.observedMs);
-    const base = { site: e.site, observedAt: observedAt.toISOString(), publishedAt: new Date(e.publishedMs).toISOString() };
+    const base = {
+      site: e.site,
+      observedAt: observedAt.toISOString(),
+      publishedAt: new Date(e.publishedMs).toISOString(),
+    };
     if (this.source === 'skycam') {
       return { ...base, imageUrl: `/images/${encodeURIComponent(e.site)}/${observedAt.toISOString()}.png` };
     }

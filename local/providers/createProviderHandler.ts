@@ -45,14 +45,26 @@ export function createProviderHandler(o: ProviderHandlerOptions): (req: Incoming
       const now = o.clock.now();
       const found = findRoute(routes, url.pathname);
       if (!found) {
-        throw new ProviderRequestError(404, 'NOT_FOUND', `unknown path "${url.pathname}"; this provider serves ${routes.map((r) => r.pattern).join(', ')}`);
+        throw new ProviderRequestError(
+          404,
+          'NOT_FOUND',
+          `unknown path "${url.pathname}"; this provider serves ${routes.map((r) => r.pattern).join(', ')}`,
+        );
       }
       if (req.method !== 'GET') {
         res.setHeader('allow', 'GET');
-        throw new ProviderRequestError(405, 'METHOD_NOT_ALLOWED', `method ${req.method ?? '?'} not allowed on ${url.pathname}; use GET`);
+        throw new ProviderRequestError(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `method ${req.method ?? '?'} not allowed on ${url.pathname}; use GET`,
+        );
       }
       if (!keyMatches(keyOf(req, url, found.route.key), expectedKey)) {
-        throw new ProviderRequestError(401, 'UNAUTHORIZED', `missing or wrong API key in ${describeKeyPlace(found.route.key)}`);
+        throw new ProviderRequestError(
+          401,
+          'UNAUTHORIZED',
+          `missing or wrong API key in ${describeKeyPlace(found.route.key)}`,
+        );
       }
       const override = o.behaviour.intercept({ source: o.feed.source, path: url.pathname, now });
       if (override) {
@@ -64,7 +76,9 @@ export function createProviderHandler(o: ProviderHandlerOptions): (req: Incoming
       if (err instanceof ProviderRequestError) {
         send(res, jsonResponse(err.status, err.toBody()));
       } else {
-        o.logError(`provider ${o.feed.source}: ${req.method ?? '?'} ${req.url ?? ''} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        o.logError(
+          `provider ${o.feed.source}: ${req.method ?? '?'} ${req.url ?? ''} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
         send(res, jsonResponse(500, { error: 'internal error in the simulated provider', code: 'INTERNAL' }));
       }
     }
@@ -75,7 +89,10 @@ export function createProviderHandler(o: ProviderHandlerOptions): (req: Incoming
 function routesOf(o: ProviderHandlerOptions): ProviderRoute[] {
   const routes = [observationsRoute(o.feed, o.behaviour, o.sites)];
   if (o.renderImage) {
-    routes.push(imagesRoute(o.feed, o.behaviour, o.sites, o.renderImage), snapshotRoute(o.feed, o.behaviour, o.sites, o.renderImage));
+    routes.push(
+      imagesRoute(o.feed, o.behaviour, o.sites, o.renderImage),
+      snapshotRoute(o.feed, o.behaviour, o.sites, o.renderImage),
+    );
   }
   switch (o.feed.source) {
     case 'site-meter':
@@ -93,7 +110,10 @@ function routesOf(o: ProviderHandlerOptions): ProviderRoute[] {
   return routes;
 }
 
-function findRoute(routes: readonly ProviderRoute[], pathname: string): { route: ProviderRoute; segments: string[] } | undefined {
+function findRoute(
+  routes: readonly ProviderRoute[],
+  pathname: string,
+): { route: ProviderRoute; segments: string[] } | undefined {
   for (const route of routes) {
     const m = route.path.exec(pathname);
     if (m) return { route, segments: m.slice(1).map((s) => decodePathPart(s ?? '')) };

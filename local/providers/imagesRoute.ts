@@ -22,7 +22,11 @@ export function imagesRoute(
         throw new ProviderRequestError(404, 'NOT_FOUND', `no published image for site "${site}" at "${observedText}"`);
       }
       const png = behaviour.imageBytes(render(site, observedAt), site, observedAt);
-      return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=3600' }, body: png };
+      return {
+        status: 200,
+        headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=3600' },
+        body: png,
+      };
     },
   };
 }

@@ -21,7 +21,12 @@ export function neighborsRoute(feed: ObservationFeed, sites: readonly string[]):
     pattern: '/stations/<siteId>/export.csv',
     key: { kind: 'bearer' },
     respond: ({ segments: [siteId = ''], query, now }) => {
-      if (!sites.includes(siteId)) throw new ProviderRequestError(404, 'NOT_FOUND', `unknown site "${siteId}"; expected one of ${sites.map((s) => `"${s}"`).join(', ')}`);
+      if (!sites.includes(siteId))
+        throw new ProviderRequestError(
+          404,
+          'NOT_FOUND',
+          `unknown site "${siteId}"; expected one of ${sites.map((s) => `"${s}"`).join(', ')}`,
+        );
       const q = new VendorQuery(query);
       const fromMs = epochSecondsMs(q, 'from');
       const toMs = epochSecondsMs(q, 'to');
@@ -29,9 +34,14 @@ export function neighborsRoute(feed: ObservationFeed, sites: readonly string[]):
       const lines = [
         `# upwind stations of ${siteId}; irradiance in W/m2; times in seconds since 1970-01-01 UTC`,
         ['timestamp', ...NEIGHBOR_STATIONS.map((s) => s.field)].join(';'),
-        ...feed.window(siteId, fromMs, toMs, now).map((o) =>
-          [String(o.observedAt.getTime() / 1000), ...NEIGHBOR_STATIONS.map((s) => requiredValue(o.values, s.field).toFixed(1))].join(';'),
-        ),
+        ...feed
+          .window(siteId, fromMs, toMs, now)
+          .map((o) =>
+            [
+              String(o.observedAt.getTime() / 1000),
+              ...NEIGHBOR_STATIONS.map((s) => requiredValue(o.values, s.field).toFixed(1)),
+            ].join(';'),
+          ),
       ];
       return { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: `${lines.join('\n')}\n` };
     },

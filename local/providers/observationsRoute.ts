@@ -6,7 +6,11 @@ import type { ProviderRoute } from './ProviderRoute';
 import { parseObservationsQuery } from './parseObservationsQuery';
 
 /** Our native feed (shared/sources/ProviderApi.ts): `GET /observations?since=&limit=&site=`, paged by publishedAt. */
-export function observationsRoute(feed: ObservationFeed, behaviour: ProviderBehaviour, sites: readonly string[]): ProviderRoute {
+export function observationsRoute(
+  feed: ObservationFeed,
+  behaviour: ProviderBehaviour,
+  sites: readonly string[],
+): ProviderRoute {
   return {
     path: /^\/observations$/,
     pattern: '/observations',

@@ -24,7 +24,10 @@ export const DEFAULT_OUTAGE_BEHAVIOUR_OPTIONS: OutageBehaviourOptions = {
  * arrives late after recovery, as real providers deliver it. Nothing is lost. Pure: every hook depends only on its
  * arguments and the windows.
  */
-export function outageBehaviour(windows: readonly OutageWindow[], options: Partial<OutageBehaviourOptions> = {}): ProviderBehaviour {
+export function outageBehaviour(
+  windows: readonly OutageWindow[],
+  options: Partial<OutageBehaviourOptions> = {},
+): ProviderBehaviour {
   const o = { ...DEFAULT_OUTAGE_BEHAVIOUR_OPTIONS, ...options };
   if (!(Number.isInteger(o.maxBacklogJitterMs) && o.maxBacklogJitterMs >= 0)) {
     throw new RangeError(`maxBacklogJitterMs must be a non-negative integer, got ${o.maxBacklogJitterMs}`);
@@ -32,14 +35,19 @@ export function outageBehaviour(windows: readonly OutageWindow[], options: Parti
   const spans = windows.map((w, i) => {
     const from = w.from.getTime();
     const to = w.to.getTime();
-    if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError(`outage window ${i}: from and to must be valid times`);
-    if (!(to > from)) throw new RangeError(`outage window ${i}: to ${w.to.toISOString()} must be after from ${w.from.toISOString()}`);
+    if (!Number.isFinite(from) || !Number.isFinite(to))
+      throw new RangeError(`outage window ${i}: from and to must be valid times`);
+    if (!(to > from))
+      throw new RangeError(`outage window ${i}: to ${w.to.toISOString()} must be after from ${w.from.toISOString()}`);
     return { from, to };
   });
-  const windowAt = (ms: number): { from: number; to: number } | undefined => spans.find((s) => ms >= s.from && ms < s.to);
+  const windowAt = (ms: number): { from: number; to: number } | undefined =>
+    spans.find((s) => ms >= s.from && ms < s.to);
   // The scheduled time differs per source, so providers sharing windows still spread their backlogs differently.
   const jitterOf = (site: string, observedAt: Date, scheduled: Date): number =>
-    o.maxBacklogJitterMs === 0 ? 0 : hash32(['outage', site, observedAt.getTime(), scheduled.getTime()]) % (o.maxBacklogJitterMs + 1);
+    o.maxBacklogJitterMs === 0
+      ? 0
+      : hash32(['outage', site, observedAt.getTime(), scheduled.getTime()]) % (o.maxBacklogJitterMs + 1);
   return {
     maxExtraDelayMs: longestDelay(spans, o.maxBacklogJitterMs),
     intercept: ({ source, now }) => {

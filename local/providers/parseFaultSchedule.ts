@@ -15,7 +15,11 @@ const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[
  * source ids, ISO 8601 times with a time zone, `to` after `from`, no overlapping windows per source. Every problem
  * is reported at once, each named by its key, e.g. `PROVIDER_FAULTS["weather"][1].to`.
  */
-export function parseFaultSchedule(text: string, sources: readonly string[] = WORLD_SOURCE_IDS, origin = FAULT_SCHEDULE_SETTING): FaultSchedule {
+export function parseFaultSchedule(
+  text: string,
+  sources: readonly string[] = WORLD_SOURCE_IDS,
+  origin = FAULT_SCHEDULE_SETTING,
+): FaultSchedule {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -31,7 +35,9 @@ export function parseFaultSchedule(text: string, sources: readonly string[] = WO
     for (const [source, list] of Object.entries(raw as Record<string, unknown>)) {
       const at = `${origin}[${JSON.stringify(source)}]`;
       if (!sources.includes(source)) {
-        problems.push(`${at}: unknown source id ${JSON.stringify(source)}; expected one of ${sources.map((s) => JSON.stringify(s)).join(', ')}`);
+        problems.push(
+          `${at}: unknown source id ${JSON.stringify(source)}; expected one of ${sources.map((s) => JSON.stringify(s)).join(', ')}`,
+        );
         continue;
       }
       if (!Array.isArray(list)) {
@@ -39,13 +45,17 @@ export function parseFaultSchedule(text: string, sources: readonly string[] = WO
         continue;
       }
       const windows = list.map((w, i) => parseWindow(w, `${at}[${i}]`, problems));
-      const valid = windows.flatMap((w, i) => (w ? [{ ...w, i }] : [])).sort((a, b) => a.from.getTime() - b.from.getTime());
+      const valid = windows
+        .flatMap((w, i) => (w ? [{ ...w, i }] : []))
+        .sort((a, b) => a.from.getTime() - b.from.getTime());
       for (let k = 1; k < valid.length; k++) {
         const prev = valid[k - 1] as (typeof valid)[number];
         const cur = valid[k] as (typeof valid)[number];
         if (cur.from.getTime() < prev.to.getTime()) {
           const [first, second] = prev.i < cur.i ? [prev, cur] : [cur, prev];
-          problems.push(`${at}[${second.i}]: overlaps ${at}[${first.i}] (${span(second)} and ${span(first)}); windows of one source must not overlap`);
+          problems.push(
+            `${at}[${second.i}]: overlaps ${at}[${first.i}] (${span(second)} and ${span(first)}); windows of one source must not overlap`,
+          );
         }
       }
       schedule[source] = valid.map(({ from, to }) => ({ from, to }));
@@ -86,10 +96,14 @@ function parseTime(value: unknown, at: string, problems: string[]): Date | undef
     m !== null &&
     (() => {
       const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-      return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+      return (
+        d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])
+      );
     })();
   if (!t || Number.isNaN(t.getTime()) || !calendarOk) {
-    problems.push(`${at}: expected an ISO 8601 time with a time zone such as 2026-06-22T08:00:00Z, got ${shown(value)}`);
+    problems.push(
+      `${at}: expected an ISO 8601 time with a time zone such as 2026-06-22T08:00:00Z, got ${shown(value)}`,
+    );
     return undefined;
   }
   return t;

@@ -25,14 +25,20 @@ export function parseObservationsQuery(params: URLSearchParams, sites: readonly 
   const limit = single(params, 'limit');
   if (limit !== undefined) {
     if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIMIT) {
-      throw bad('limit', `bad parameter "limit": expected an integer from 1 to ${MAX_LIMIT}, got ${JSON.stringify(limit)}`);
+      throw bad(
+        'limit',
+        `bad parameter "limit": expected an integer from 1 to ${MAX_LIMIT}, got ${JSON.stringify(limit)}`,
+      );
     }
     query.limit = Number(limit);
   }
   const site = single(params, 'site');
   if (site !== undefined) {
     if (!sites.includes(site)) {
-      throw bad('site', `bad parameter "site": unknown site ${JSON.stringify(site)}; expected one of ${sites.map((s) => `"${s}"`).join(', ')}`);
+      throw bad(
+        'site',
+        `bad parameter "site": unknown site ${JSON.stringify(site)}; expected one of ${sites.map((s) => `"${s}"`).join(', ')}`,
+      );
     }
     query.site = site;
   }
@@ -49,12 +55,19 @@ function parseSince(text: string): Date {
   const m = ISO_UTC_OR_OFFSET.exec(text);
   const t = new Date(text);
   // Date() quietly rolls 2026-02-30 over into March; a cursor that is not the date the client meant is an error.
-  const calendarOk = m !== null && (() => {
-    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-    return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-  })();
+  const calendarOk =
+    m !== null &&
+    (() => {
+      const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+      return (
+        d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])
+      );
+    })();
   if (!m || Number.isNaN(t.getTime()) || !calendarOk) {
-    throw bad('since', `bad parameter "since": expected an ISO 8601 time with a time zone such as 2026-05-01T10:00:00.000Z, got ${JSON.stringify(text)}`);
+    throw bad(
+      'since',
+      `bad parameter "since": expected an ISO 8601 time with a time zone such as 2026-05-01T10:00:00.000Z, got ${JSON.stringify(text)}`,
+    );
   }
   return t;
 }

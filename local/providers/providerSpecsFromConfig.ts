@@ -31,19 +31,29 @@ export function providerSpecsFromConfig(config: ForecastConfig): ProviderSpec[] 
     if (!isWorldSource(id)) return;
     const at = `sources[${i}] ("${id}")`;
     const expectedKind = id === 'skycam' ? 'image' : 'sensor';
-    if (source.kind !== expectedKind) problems.push(`${at}.kind: the simulated "${id}" is ${expectedKind === 'image' ? 'an image' : 'a sensor'} source, got "${source.kind}"`);
+    if (source.kind !== expectedKind)
+      problems.push(
+        `${at}.kind: the simulated "${id}" is ${expectedKind === 'image' ? 'an image' : 'a sensor'} source, got "${source.kind}"`,
+      );
     if (id !== 'skycam') {
       const missing = source.fields.filter((f) => !SENSOR_FIELDS[id].includes(f));
       if (missing.length > 0) {
-        problems.push(`${at}.fields: the simulated "${id}" does not produce ${missing.map((f) => `"${f}"`).join(', ')}; it has ${SENSOR_FIELDS[id].join(', ')}`);
+        problems.push(
+          `${at}.fields: the simulated "${id}" does not produce ${missing.map((f) => `"${f}"`).join(', ')}; it has ${SENSOR_FIELDS[id].join(', ')}`,
+        );
       }
     }
     const port = portOf(source.provider.endpoint);
     if (typeof port === 'string') problems.push(`${at}.provider.endpoint: ${port}`);
-    else if (providerKeyOf(source.provider) === '') problems.push(`${at}.provider.auth: the simulated providers need a key; got none`);
+    else if (providerKeyOf(source.provider) === '')
+      problems.push(`${at}.provider.auth: the simulated providers need a key; got none`);
     else specs.push({ id, port, apiKey: providerKeyOf(source.provider) });
   });
-  if (problems.length > 0) throw new ConfigError(`Cannot serve this configuration with the simulated providers:\n  ${problems.join('\n  ')}`, problems);
+  if (problems.length > 0)
+    throw new ConfigError(
+      `Cannot serve this configuration with the simulated providers:\n  ${problems.join('\n  ')}`,
+      problems,
+    );
   return specs;
 }
 
@@ -60,6 +70,7 @@ function portOf(endpoint: string): number | string {
     return `not a URL: ${JSON.stringify(endpoint)}`;
   }
   if (url.protocol !== 'http:') return `the simulated providers speak plain http, got ${JSON.stringify(endpoint)}`;
-  if (url.pathname !== '/' && url.pathname !== '') return `the simulated providers serve at the root, got path ${JSON.stringify(url.pathname)} in ${JSON.stringify(endpoint)}`;
+  if (url.pathname !== '/' && url.pathname !== '')
+    return `the simulated providers serve at the root, got path ${JSON.stringify(url.pathname)} in ${JSON.stringify(endpoint)}`;
   return url.port === '' ? 80 : Number(url.port);
 }

@@ -16,7 +16,10 @@ import { DEFAULT_PROVIDER_OPTIONS, startProviders } from './startProviders';
  */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const config = loadConfig(env);
-  const faults = faultSchedule(env, config.sources.map((s) => s.id));
+  const faults = faultSchedule(
+    env,
+    config.sources.map((s) => s.id),
+  );
   const providers = providerSpecsFromConfig(config).map((p) => {
     const windows = faults[p.id] ?? [];
     return windows.length === 0 ? p : { ...p, behaviour: outageBehaviour(windows) };
@@ -32,10 +35,15 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   });
   const running = await startProviders({ world, clock, providers, host, retentionDays });
   for (const p of providers) {
-    console.log(`provider ${p.id.padEnd(10)} ${running.urls[p.id] ?? '?'}  (world seed ${seed}, ${world.sites.length} site(s), clock now ${clock.now().toISOString()})`);
+    console.log(
+      `provider ${p.id.padEnd(10)} ${running.urls[p.id] ?? '?'}  (world seed ${seed}, ${world.sites.length} site(s), clock now ${clock.now().toISOString()})`,
+    );
   }
   for (const [source, windows] of Object.entries(faults)) {
-    for (const w of windows) console.log(`provider ${source.padEnd(10)} outage ${w.from.toISOString()} .. ${w.to.toISOString()} (${FAULT_SCHEDULE_SETTING})`);
+    for (const w of windows)
+      console.log(
+        `provider ${source.padEnd(10)} outage ${w.from.toISOString()} .. ${w.to.toISOString()} (${FAULT_SCHEDULE_SETTING})`,
+      );
   }
   let stopping = false;
   const stop = (signal: string): void => {

@@ -28,7 +28,12 @@ export function siteMeterRoute(feed: ObservationFeed, sites: readonly string[]):
     pattern: '/api/v2/sites/<siteId>/telemetry',
     key: { kind: 'query', name: 'api_key' },
     respond: ({ segments: [siteId = ''], query, now }) => {
-      if (!sites.includes(siteId)) throw new ProviderRequestError(404, 'NOT_FOUND', `unknown site "${siteId}"; expected one of ${sites.map((s) => `"${s}"`).join(', ')}`);
+      if (!sites.includes(siteId))
+        throw new ProviderRequestError(
+          404,
+          'NOT_FOUND',
+          `unknown site "${siteId}"; expected one of ${sites.map((s) => `"${s}"`).join(', ')}`,
+        );
       const q = new VendorQuery(query);
       const fromMs = wallClockMs(q, 'startTime');
       const toMs = wallClockMs(q, 'endTime');
@@ -40,7 +45,13 @@ export function siteMeterRoute(feed: ObservationFeed, sites: readonly string[]):
         irradiance: requiredValue(o.values, 'ghi_wm2'),
       }));
       return jsonResponse(200, {
-        telemetry: { siteId, timeUnit: 'TEN_MINUTES', timeZone: SITE_METER_ZONE, units: { power: 'W', irradiance: 'W/m2' }, values },
+        telemetry: {
+          siteId,
+          timeUnit: 'TEN_MINUTES',
+          timeZone: SITE_METER_ZONE,
+          units: { power: 'W', irradiance: 'W/m2' },
+          values,
+        },
       });
     },
   };
@@ -57,6 +68,7 @@ function wallClockMs(q: VendorQuery, name: string): number {
   if (!dt?.isValid) throw q.bad(name, expected);
   // Luxon moves a skipped time forward (02:30 -> 03:30) and picks the later of two occurrences; we want neither.
   const candidates = dt.getPossibleOffsets().filter((c) => c.toFormat(WALL_CLOCK) === text);
-  if (candidates.length === 0) throw q.bad(name, `${expected} that exists (it falls in the hour skipped when summer time starts)`);
+  if (candidates.length === 0)
+    throw q.bad(name, `${expected} that exists (it falls in the hour skipped when summer time starts)`);
   return Math.min(...candidates.map((c) => c.toMillis()));
 }

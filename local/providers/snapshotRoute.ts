@@ -19,14 +19,24 @@ export function snapshotRoute(
     pattern: '/snapshot/<siteId>.png',
     key: { kind: 'header', name: API_KEY_HEADER },
     respond: ({ segments: [site = ''], now }) => {
-      if (!sites.includes(site)) throw new ProviderRequestError(404, 'NOT_FOUND', `unknown site "${site}"; expected one of ${sites.map((s) => `"${s}"`).join(', ')}`);
+      if (!sites.includes(site))
+        throw new ProviderRequestError(
+          404,
+          'NOT_FOUND',
+          `unknown site "${site}"; expected one of ${sites.map((s) => `"${s}"`).join(', ')}`,
+        );
       const observedAt = feed.latestPublished(site, now);
-      if (observedAt === null) throw new ProviderRequestError(404, 'NOT_FOUND', `no picture of site "${site}" is published yet`);
+      if (observedAt === null)
+        throw new ProviderRequestError(404, 'NOT_FOUND', `no picture of site "${site}" is published yet`);
       const png = behaviour.imageBytes(render(site, observedAt), site, observedAt);
       return {
         status: 200,
         // The next poll may find a newer picture: a cache must ask again.
-        headers: { 'content-type': 'image/png', 'last-modified': observedAt.toUTCString(), 'cache-control': 'no-cache' },
+        headers: {
+          'content-type': 'image/png',
+          'last-modified': observedAt.toUTCString(),
+          'cache-control': 'no-cache',
+        },
         body: png,
       };
     },

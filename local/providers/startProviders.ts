@@ -78,11 +78,14 @@ function checkSpecs(specs: readonly ProviderSpec[]): void {
   const seen = new Set<string>();
   for (const spec of specs) {
     if (!WORLD_SOURCE_IDS.includes(spec.id)) {
-      throw new RangeError(`unknown provider id "${String(spec.id)}"; expected one of ${WORLD_SOURCE_IDS.map((s) => `"${s}"`).join(', ')}`);
+      throw new RangeError(
+        `unknown provider id "${String(spec.id)}"; expected one of ${WORLD_SOURCE_IDS.map((s) => `"${s}"`).join(', ')}`,
+      );
     }
     if (seen.has(spec.id)) throw new RangeError(`provider "${spec.id}" is listed twice`);
     seen.add(spec.id);
-    if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 65535) throw new RangeError(`provider "${spec.id}": bad port ${spec.port}`);
+    if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 65535)
+      throw new RangeError(`provider "${spec.id}": bad port ${spec.port}`);
     if (spec.apiKey === '') throw new RangeError(`provider "${spec.id}": empty API key`);
   }
 }

@@ -12,7 +12,10 @@ export const WEATHER_SITE_TOLERANCE_DEG = 0.05;
 /** The variables the vendor offers: unit and how to read it from the world's weather values. */
 const VARIABLES = {
   temperature_2m: { unit: '°C', of: (v: Record<string, number>) => requiredValue(v, 'temp_c') },
-  wind_speed_10m: { unit: 'km/h', of: (v: Record<string, number>) => Math.round(requiredValue(v, 'wind_speed_ms') * 360) / 100 },
+  wind_speed_10m: {
+    unit: 'km/h',
+    of: (v: Record<string, number>) => Math.round(requiredValue(v, 'wind_speed_ms') * 360) / 100,
+  },
   wind_direction_10m: { unit: '°', of: (v: Record<string, number>) => requiredValue(v, 'wind_dir_deg') },
   relative_humidity_2m: { unit: '%', of: (v: Record<string, number>) => requiredValue(v, 'humidity_pct') },
   surface_pressure: { unit: 'hPa', of: (v: Record<string, number>) => requiredValue(v, 'pressure_hpa') },
@@ -50,7 +53,9 @@ export function weatherRoute(feed: ObservationFeed, sites: readonly WorldSite[])
       // Only UTC is served; a client asking for local times would silently get the wrong ones otherwise.
       if (timezone !== undefined && timezone !== 'GMT' && timezone !== 'UTC') throw q.bad('timezone', '"GMT" or "UTC"');
       const rows = feed.window(site.id, fromMs, toMs, now);
-      const columns: Record<string, (string | number)[]> = { time: rows.map((r) => r.observedAt.toISOString().slice(0, 16)) };
+      const columns: Record<string, (string | number)[]> = {
+        time: rows.map((r) => r.observedAt.toISOString().slice(0, 16)),
+      };
       const units: Record<string, string> = { time: 'iso8601' };
       for (const v of variables) {
         columns[v] = rows.map((r) => VARIABLES[v].of(r.values));
@@ -116,7 +121,13 @@ function utcMinuteMs(q: VendorQuery, name: string): number {
   const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi));
   // Date.UTC rolls 2026-02-30 over into March and 24:00 into the next day; neither is the time the client meant.
-  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d || t.getUTCHours() !== h || t.getUTCMinutes() !== mi) {
+  if (
+    t.getUTCFullYear() !== y ||
+    t.getUTCMonth() !== mo - 1 ||
+    t.getUTCDate() !== d ||
+    t.getUTCHours() !== h ||
+    t.getUTCMinutes() !== mi
+  ) {
     throw q.bad(name, expected);
   }
   return t.getTime();

@@ -72,6 +72,7 @@ export class CosmosRequestGate {
 /** Anything but a read or a query may change data; the flag errs on the side of one snapshot too many. */
 function isWrite(req: IncomingMessage): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return false;
-  const isQuery = req.headers['x-ms-documentdb-isquery'] === 'true' || req.headers['content-type'] === 'application/query+json';
+  const isQuery =
+    req.headers['x-ms-documentdb-isquery'] === 'true' || req.headers['content-type'] === 'application/query+json';
   return !(req.method === 'POST' && isQuery);
 }

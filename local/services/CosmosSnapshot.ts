@@ -25,7 +25,16 @@ export interface SnapshotContainer {
 
 /** Properties the server assigns; they are regenerated on restore. */
 const SYSTEM_PROPERTIES = new Set([
-  '_rid', '_self', '_etag', '_ts', '_attachments', '_docs', '_sprocs', '_triggers', '_udfs', '_conflicts',
+  '_rid',
+  '_self',
+  '_etag',
+  '_ts',
+  '_attachments',
+  '_docs',
+  '_sprocs',
+  '_triggers',
+  '_udfs',
+  '_conflicts',
 ]);
 
 /** A copy of `resource` without the server-assigned properties. */

@@ -35,8 +35,10 @@ function readConfig(argv: string[]): ChildConfig {
   });
   const port = Number(values.port);
   const snapshotIntervalMs = Number(values['snapshot-interval-ms']);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
-  if (!(snapshotIntervalMs > 0)) throw new Error(`--snapshot-interval-ms must be positive, got ${values['snapshot-interval-ms']}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, got ${values.port}`);
+  if (!(snapshotIntervalMs > 0))
+    throw new Error(`--snapshot-interval-ms must be positive, got ${values['snapshot-interval-ms']}`);
   return { host: values.host ?? '127.0.0.1', port, dataDir: values['data-dir'], snapshotIntervalMs };
 }
 
@@ -85,7 +87,10 @@ async function main(): Promise<void> {
     return inFlight;
   };
   const timer = file
-    ? setInterval(() => snapshotIfDirty().catch((err) => console.error('cosmos snapshot failed:', err)), config.snapshotIntervalMs)
+    ? setInterval(
+        () => snapshotIfDirty().catch((err) => console.error('cosmos snapshot failed:', err)),
+        config.snapshotIntervalMs,
+      )
     : undefined;
 
   let shuttingDown = false;
@@ -111,13 +116,20 @@ async function main(): Promise<void> {
 
   const ready: CosmosServerMessage = { type: 'ready', port, restoredDocuments: restored?.documents ?? 0, restoreMs };
   process.send?.(ready);
-  console.log(`cosmos server ready on https://${config.host}:${port}/ (restored ${ready.restoredDocuments} documents in ${restoreMs} ms)`);
+  console.log(
+    `cosmos server ready on https://${config.host}:${port}/ (restored ${ready.restoredDocuments} documents in ${restoreMs} ms)`,
+  );
 }
 
 main().catch((err: unknown) => {
   console.error('cosmos server failed to start:', err instanceof Error ? (err.stack ?? err.message) : err);
-  const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-  const failed: CosmosServerMessage = { type: 'failed', code, message: err instanceof Error ? err.message : String(err) };
+  const code =
+    typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+  const failed: CosmosServerMessage = {
+    type: 'failed',
+    code,
+    message: err instanceof Error ? err.message : String(err),
+  };
   // Exit once the message is flushed to the parent (or at once without an IPC channel).
   if (process.send) process.send(failed, () => process.exit(1));
   else process.exit(1);

@@ -1,4 +1,11 @@
-import type { Container, ContainerRequest, CosmosClient, JSONObject, OperationInput, PartitionKey } from '@azure/cosmos';
+import type {
+  Container,
+  ContainerRequest,
+  CosmosClient,
+  JSONObject,
+  OperationInput,
+  PartitionKey,
+} from '@azure/cosmos';
 import type { CosmosSnapshot, JsonObject } from './CosmosSnapshot';
 
 /** What {@link restoreCosmosSnapshot} put back. */
@@ -50,7 +57,10 @@ async function restoreDocuments(container: Container, keyPath: string[], documen
   for (const { key, documents: group } of byPartition.values()) {
     for (const batch of chunks(group)) {
       // Parsed from JSON, so every value is a JSON value.
-      const operations: OperationInput[] = batch.map((doc) => ({ operationType: 'Create', resourceBody: doc as JSONObject }));
+      const operations: OperationInput[] = batch.map((doc) => ({
+        operationType: 'Create',
+        resourceBody: doc as JSONObject,
+      }));
       const response = await container.items.batch(operations, key);
       const failed = (response.result ?? []).find((op) => op.statusCode >= 400);
       if (response.code !== undefined && response.code >= 400) {
@@ -82,7 +92,10 @@ function* chunks(documents: JsonObject[]): Generator<JsonObject[]> {
 /** The first partition key path as property names (`/a/b` -> ['a', 'b']); the server only uses the first. */
 function partitionKeyPath(definition: JsonObject): string[] {
   const partitionKey = definition.partitionKey;
-  const paths = typeof partitionKey === 'object' && partitionKey !== null && 'paths' in partitionKey ? partitionKey.paths : undefined;
+  const paths =
+    typeof partitionKey === 'object' && partitionKey !== null && 'paths' in partitionKey
+      ? partitionKey.paths
+      : undefined;
   const first: unknown = Array.isArray(paths) ? paths[0] : undefined;
   return typeof first === 'string' ? first.slice(1).split('/') : ['id'];
 }

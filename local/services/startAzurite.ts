@@ -73,9 +73,12 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Azurit
     '--disableTelemetry',
     '--skipApiVersionCheck',
     '--loose',
-    '--location', dataDir,
-    '--blobHost', HOST,
-    '--blobPort', String(requestedPort),
+    '--location',
+    dataDir,
+    '--blobHost',
+    HOST,
+    '--blobPort',
+    String(requestedPort),
     ...(silent ? ['--silent'] : []),
   ];
   // Run the bin's JS with our own node: no shell wrapper, so signals reach Azurite itself.
@@ -96,7 +99,10 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Azurit
   const failFast = (): Error | undefined => {
     if (spawnError) return spawnError;
     if (child.exitCode === null && child.signalCode === null) return undefined;
-    return new ServiceError('EXITED_DURING_START', `azurite exited during start-up (${child.exitCode ?? child.signalCode})`);
+    return new ServiceError(
+      'EXITED_DURING_START',
+      `azurite exited during start-up (${child.exitCode ?? child.signalCode})`,
+    );
   };
   try {
     const port = await waitFor(
@@ -147,7 +153,9 @@ async function azuriteBlobEntry(): Promise<string> {
   try {
     manifestPath = require.resolve('azurite/package.json');
   } catch (err) {
-    throw new ServiceError('NOT_INSTALLED', 'azurite is not installed in the project (npm install azurite)', { cause: err });
+    throw new ServiceError('NOT_INSTALLED', 'azurite is not installed in the project (npm install azurite)', {
+      cause: err,
+    });
   }
   const manifest: unknown = JSON.parse(await readFile(manifestPath, 'utf8'));
   const bin = typeof manifest === 'object' && manifest !== null && 'bin' in manifest ? manifest.bin : undefined;
@@ -161,9 +169,16 @@ async function azuriteBlobEntry(): Promise<string> {
 function startFailure(err: unknown, port: number, output: OutputTail, spawnError: Error | undefined): Error {
   const tail = output.text();
   if (/EADDRINUSE/.test(tail)) return portInUse(port, HOST, 'azurite', err);
-  if (spawnError) return new ServiceError('EXITED_DURING_START', `could not spawn azurite: ${spawnError.message}`, { cause: spawnError });
+  if (spawnError)
+    return new ServiceError('EXITED_DURING_START', `could not spawn azurite: ${spawnError.message}`, {
+      cause: spawnError,
+    });
   if (err instanceof WaitTimeoutError) {
-    return new ServiceError('START_TIMEOUT', `azurite did not answer: ${err.message}\n--- azurite output ---\n${tail}`, { cause: err });
+    return new ServiceError(
+      'START_TIMEOUT',
+      `azurite did not answer: ${err.message}\n--- azurite output ---\n${tail}`,
+      { cause: err },
+    );
   }
   if (err instanceof ServiceError && err.code === 'EXITED_DURING_START') {
     return new ServiceError(err.code, `${err.message}\n--- azurite output ---\n${tail}`);

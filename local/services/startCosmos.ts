@@ -78,7 +78,15 @@ export async function startCosmos(options: StartCosmosOptions = {}): Promise<Cos
   if (requestedPort !== 0) await assertPortFree(requestedPort, HOST, 'cosmos');
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
-  const args = [script, '--host', HOST, '--port', String(requestedPort), '--snapshot-interval-ms', String(snapshotIntervalMs)];
+  const args = [
+    script,
+    '--host',
+    HOST,
+    '--port',
+    String(requestedPort),
+    '--snapshot-interval-ms',
+    String(snapshotIntervalMs),
+  ];
   if (dataDir) args.push('--data-dir', dataDir);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const output = new OutputTail([child.stdout, child.stderr], {
@@ -99,7 +107,10 @@ export async function startCosmos(options: StartCosmosOptions = {}): Promise<Cos
   const failFast = (): Error | undefined => {
     if (spawnError) return spawnError;
     if (child.exitCode === null && child.signalCode === null) return undefined;
-    return new ServiceError('EXITED_DURING_START', `cosmos server exited during start-up (${child.exitCode ?? child.signalCode})`);
+    return new ServiceError(
+      'EXITED_DURING_START',
+      `cosmos server exited during start-up (${child.exitCode ?? child.signalCode})`,
+    );
   };
   try {
     const { port, restoredDocuments } = await waitFor(
@@ -142,10 +153,13 @@ export async function startCosmos(options: StartCosmosOptions = {}): Promise<Cos
 /** True once the server answers GET / over HTTPS (any status). */
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: HOST, port, path: '/', method: 'GET', agent: false, rejectUnauthorized: false, timeout: 2_000 }, (res) => {
-      res.resume();
-      resolve(true);
-    });
+    const req = request(
+      { host: HOST, port, path: '/', method: 'GET', agent: false, rejectUnauthorized: false, timeout: 2_000 },
+      (res) => {
+        res.resume();
+        resolve(true);
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
     req.end();
@@ -165,7 +179,11 @@ function startFailure(
   if (cause?.code === 'EADDRINUSE') return portInUse(port, HOST, 'cosmos', err);
   if (cause?.code === 'BAD_SNAPSHOT') return new ServiceError('BAD_SNAPSHOT', cause.message, { cause: err });
   if (err instanceof WaitTimeoutError) {
-    return new ServiceError('START_TIMEOUT', `cosmos server did not answer: ${err.message}\n--- cosmos output ---\n${tail}`, { cause: err });
+    return new ServiceError(
+      'START_TIMEOUT',
+      `cosmos server did not answer: ${err.message}\n--- cosmos output ---\n${tail}`,
+      { cause: err },
+    );
   }
   if (err instanceof ServiceError && err.code === 'EXITED_DURING_START') {
     return new ServiceError(err.code, `${err.message}\n--- cosmos output ---\n${tail}`);

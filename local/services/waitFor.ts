@@ -46,7 +46,10 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, options: W
     }
     if (Date.now() >= deadline) {
       const last = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new WaitTimeoutError(`timed out after ${options.timeoutMs} ms waiting for ${options.description}${last}`, lastError);
+      throw new WaitTimeoutError(
+        `timed out after ${options.timeoutMs} ms waiting for ${options.description}${last}`,
+        lastError,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

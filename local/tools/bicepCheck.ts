@@ -101,7 +101,10 @@ const USAGE = `npm run bicep
   -h, --help   this text`;
 
 async function main(): Promise<void> {
-  const { values } = parseCliArgs({ args: process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } } }, USAGE);
+  const { values } = parseCliArgs(
+    { args: process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } } },
+    USAGE,
+  );
   if (values.help) return void console.log(USAGE);
   const started = Date.now();
   const root = findRepoRoot(__dirname);
@@ -113,7 +116,9 @@ async function main(): Promise<void> {
   const errors = result.blocking.filter((d) => d.level === 'error').length;
   const warnings = result.blocking.length - errors;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`bicep: ${result.files.length} file(s) built and linted in ${seconds} s: ${errors} error(s), ${warnings} unsuppressed warning(s); templates in ${result.outDir}`);
+  console.log(
+    `bicep: ${result.files.length} file(s) built and linted in ${seconds} s: ${errors} error(s), ${warnings} unsuppressed warning(s); templates in ${result.outDir}`,
+  );
   if (result.blocking.length > 0 || result.failures.length > 0) process.exitCode = 1;
 }
 

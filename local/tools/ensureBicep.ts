@@ -29,7 +29,10 @@ export const DEFAULT_ENSURE_BICEP_OPTIONS = {
  */
 export async function ensureBicep(options: EnsureBicepOptions = {}): Promise<string> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new BicepToolError('UNSUPPORTED_PLATFORM', `the pinned Bicep compiler (${PACKAGE_ID}) runs on linux-x64 only, not ${process.platform}-${process.arch}`);
+    throw new BicepToolError(
+      'UNSUPPORTED_PLATFORM',
+      `the pinned Bicep compiler (${PACKAGE_ID}) runs on linux-x64 only, not ${process.platform}-${process.arch}`,
+    );
   }
   const root = options.root ?? findRepoRoot(__dirname);
   const log = options.log ?? DEFAULT_ENSURE_BICEP_OPTIONS.log;
@@ -45,7 +48,10 @@ export async function ensureBicep(options: EnsureBicepOptions = {}): Promise<str
       log(`bicep: restored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
     if (!existsSync(binary)) {
-      throw new BicepToolError('BINARY_MISSING', `dotnet restore succeeded but ${binary} does not exist; is the package layout different in this version?`);
+      throw new BicepToolError(
+        'BINARY_MISSING',
+        `dotnet restore succeeded but ${binary} does not exist; is the package layout different in this version?`,
+      );
     }
   }
   // NuGet extracts files without the execute bit on some setups.
@@ -64,7 +70,11 @@ export function bicepBinaryPath(root: string): string {
 export function pinnedVersion(projectFile: string): string {
   const text = readFileSync(projectFile, 'utf8');
   const match = new RegExp(`Include="${PACKAGE_ID.replace(/\./g, '\\.')}"\\s+Version="([^"]+)"`).exec(text);
-  if (!match?.[1]) throw new BicepToolError('BINARY_MISSING', `${projectFile} has no PackageReference to ${PACKAGE_ID} with a Version`);
+  if (!match?.[1])
+    throw new BicepToolError(
+      'BINARY_MISSING',
+      `${projectFile} has no PackageReference to ${PACKAGE_ID} with a Version`,
+    );
   return match[1];
 }
 
@@ -72,7 +82,8 @@ export function pinnedVersion(projectFile: string): string {
 export function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, RESTORE_PROJECT))) return dir;
-    if (dirname(dir) === dir) throw new BicepToolError('BINARY_MISSING', `no ${RESTORE_PROJECT} in ${from} or any folder above it`);
+    if (dirname(dir) === dir)
+      throw new BicepToolError('BINARY_MISSING', `no ${RESTORE_PROJECT} in ${from} or any folder above it`);
   }
 }
 
@@ -92,7 +103,10 @@ function dotnetRestore(project: string, cwd: string, timeoutMs: number): Promise
       clearTimeout(timer);
       reject(
         err.code === 'ENOENT'
-          ? new BicepToolError('DOTNET_MISSING', 'the .NET SDK ("dotnet") is not on PATH; it restores the Bicep compiler from NuGet. Install the .NET SDK (8 or later) and run again.')
+          ? new BicepToolError(
+              'DOTNET_MISSING',
+              'the .NET SDK ("dotnet") is not on PATH; it restores the Bicep compiler from NuGet. Install the .NET SDK (8 or later) and run again.',
+            )
           : new BicepToolError('RESTORE_FAILED', `could not start dotnet restore: ${err.message}`),
       );
     });
@@ -101,7 +115,12 @@ function dotnetRestore(project: string, cwd: string, timeoutMs: number): Promise
       if (code === 0) resolve();
       else {
         const why = signal ? `was stopped (${signal}) after ${timeoutMs} ms` : `exited with ${code}`;
-        reject(new BicepToolError('RESTORE_FAILED', `dotnet restore ${project} ${why}; is NuGet reachable?\n${output.trim()}`));
+        reject(
+          new BicepToolError(
+            'RESTORE_FAILED',
+            `dotnet restore ${project} ${why}; is NuGet reachable?\n${output.trim()}`,
+          ),
+        );
       }
     });
   });
@@ -111,7 +130,8 @@ function dotnetRestore(project: string, cwd: string, timeoutMs: number): Promise
 async function ignoreToolsFolder(root: string): Promise<void> {
   const dir = join(root, '.tools');
   await mkdir(dir, { recursive: true });
-  if (!existsSync(join(dir, '.gitignore'))) await writeFile(join(dir, '.gitignore'), '# Restored tools (local/tools/ensureBicep.ts); never committed.\n*\n');
+  if (!existsSync(join(dir, '.gitignore')))
+    await writeFile(join(dir, '.gitignore'), '# Restored tools (local/tools/ensureBicep.ts); never committed.\n*\n');
 }
 
 /** Runs `fn` while holding a lock folder; a lock older than 15 minutes is taken to be left by a dead process. */

@@ -31,14 +31,21 @@ export function describeReport(report: PackageReport, root: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseCliArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, USAGE);
+  const { values } = parseCliArgs(
+    { options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return;
   }
   // This file runs as dist/local/tools/packageApp.js.
   const root = resolve(__dirname, '../../..');
-  const report = await buildPackage({ ...DEFAULT_PACKAGE_OPTIONS, root, ...(values.out ? { outFile: values.out } : {}) });
+  const report = await buildPackage({
+    ...DEFAULT_PACKAGE_OPTIONS,
+    root,
+    ...(values.out ? { outFile: values.out } : {}),
+  });
   for (const line of describeReport(report, root)) console.log(line);
 }
 

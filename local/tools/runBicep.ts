@@ -46,10 +46,17 @@ export function runBicep(bicep: string, args: string[], options: RunBicepOptions
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       if (signal) {
-        reject(new BicepToolError('BICEP_FAILED', `bicep ${args.join(' ')} was stopped (${signal}) after ${timeoutMs} ms`));
+        reject(
+          new BicepToolError('BICEP_FAILED', `bicep ${args.join(' ')} was stopped (${signal}) after ${timeoutMs} ms`),
+        );
         return;
       }
-      resolve({ code: code ?? 1, stdout, stderr, diagnostics: [...sarifDiagnostics(stdout), ...sarifDiagnostics(stderr)] });
+      resolve({
+        code: code ?? 1,
+        stdout,
+        stderr,
+        diagnostics: [...sarifDiagnostics(stdout), ...sarifDiagnostics(stderr)],
+      });
     });
   });
 }

@@ -22,7 +22,9 @@ interface SarifResult {
   ruleId?: string;
   level?: string;
   message?: { text?: string };
-  locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number; charOffset?: number } } }[];
+  locations?: {
+    physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number; charOffset?: number } };
+  }[];
 }
 
 /**

@@ -89,7 +89,8 @@ export class CloudField {
     const f = pos - day;
     // A plateau around each knot, a smooth change in between.
     const w = smoothstep((f - 0.25) / 0.5);
-    const base = regimeThreshold(unitFromHash([this.seed, 'regime', day])) * (1 - w) +
+    const base =
+      regimeThreshold(unitFromHash([this.seed, 'regime', day])) * (1 - w) +
       regimeThreshold(unitFromHash([this.seed, 'regime', day + 1])) * w;
     return base + this.wiggle.amplitude * Math.sin(this.wiggle.omega * tauS + this.wiggle.phase);
   }

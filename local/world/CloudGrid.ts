@@ -52,7 +52,13 @@ export class CloudGrid {
    * Fills `out` (row-major, rows = y offsets) with the opacity at centre + offset in the air-following frame.
    * `coefficients` holds each mode's complex amplitude at the instant (re, im pairs: CloudField.coefficients).
    */
-  opacities(centreXKm: number, centreYKm: number, coefficients: Float64Array, threshold: number, out: Float64Array): void {
+  opacities(
+    centreXKm: number,
+    centreYKm: number,
+    coefficients: Float64Array,
+    threshold: number,
+    out: Float64Array,
+  ): void {
     const nx = this.xOffsetsKm.length;
     const ny = this.yOffsetsKm.length;
     const modeCount = this.modes.length;
@@ -89,16 +95,21 @@ export class CloudGrid {
         const c0 = i * nx;
         const c1 = c0 + nx;
         for (let c = 0; c < nx; c++) {
-          noise[base + c] = (noise[base + c] as number) +
-            re0 * (colCos[c0 + c] as number) - im0 * (colSin[c0 + c] as number) +
-            re1 * (colCos[c1 + c] as number) - im1 * (colSin[c1 + c] as number);
+          noise[base + c] =
+            (noise[base + c] as number) +
+            re0 * (colCos[c0 + c] as number) -
+            im0 * (colSin[c0 + c] as number) +
+            re1 * (colCos[c1 + c] as number) -
+            im1 * (colSin[c1 + c] as number);
         }
       }
       if (i < modeCount) {
         const re0 = rowRe[rowBase + i] as number;
         const im0 = rowIm[rowBase + i] as number;
         const c0 = i * nx;
-        for (let c = 0; c < nx; c++) noise[base + c] = (noise[base + c] as number) + re0 * (colCos[c0 + c] as number) - im0 * (colSin[c0 + c] as number);
+        for (let c = 0; c < nx; c++)
+          noise[base + c] =
+            (noise[base + c] as number) + re0 * (colCos[c0 + c] as number) - im0 * (colSin[c0 + c] as number);
       }
     }
     for (let p = 0; p < nx * ny; p++) out[p] = smoothstep(((noise[p] as number) - threshold) / CLOUD_EDGE_WIDTH);

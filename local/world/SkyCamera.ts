@@ -48,7 +48,14 @@ export class SkyCamera {
   }
 
   /** The PNG seen when the camera is above (centreXKm, centreYKm) of the air-following frame. */
-  render(centreXKm: number, centreYKm: number, tauS: number, threshold: number, sunElevationDeg: number, noiseSeed: number): Buffer {
+  render(
+    centreXKm: number,
+    centreYKm: number,
+    tauS: number,
+    threshold: number,
+    sunElevationDeg: number,
+    noiseSeed: number,
+  ): Buffer {
     this.grid.opacities(centreXKm, centreYKm, this.field.coefficients(tauS), threshold, this.opacity);
     const brightness = NIGHT_BRIGHTNESS + (1 - NIGHT_BRIGHTNESS) * smoothstep((sunElevationDeg + 6) / 26);
     const rng = createRng(noiseSeed);

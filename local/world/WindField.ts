@@ -52,7 +52,7 @@ export class WindField {
   at(tauS: number): WindState {
     const u = MEAN_U + sumSin(this.uWaves, tauS);
     const v = sumSin(this.vWaves, tauS);
-    const directionDeg = (((Math.atan2(-u, -v) * 180) / Math.PI) % 360 + 360) % 360;
+    const directionDeg = ((((Math.atan2(-u, -v) * 180) / Math.PI) % 360) + 360) % 360;
     return { uMs: u, vMs: v, speedMs: Math.hypot(u, v), directionDeg };
   }
 

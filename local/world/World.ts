@@ -63,7 +63,8 @@ export class World {
   constructor(options: WorldOptions) {
     if (!Number.isFinite(options.seed)) throw new RangeError(`seed must be a finite number, got ${options.seed}`);
     const capacityKw = options.capacityKw ?? DEFAULT_CAPACITY_KW;
-    if (!(capacityKw > 0) || !Number.isFinite(capacityKw)) throw new RangeError(`capacityKw must be a positive number, got ${capacityKw}`);
+    if (!(capacityKw > 0) || !Number.isFinite(capacityKw))
+      throw new RangeError(`capacityKw must be a positive number, got ${capacityKw}`);
     if (options.sites.length === 0) throw new RangeError('the world needs at least one site');
     const placed = new Map<string, PlacedSite>();
     for (const s of options.sites) {

@@ -14,7 +14,10 @@ export const backtestTrainingSchema = z.strictObject({
   /** `every-subset` (a model per subset of sources plus a baseline on none, as `npm run train`) or `all`. */
   sourceSets: z.enum(['all', 'every-subset']).default('every-subset'),
   /** Model families trained per source set. */
-  kinds: z.array(z.enum(['gbdt', 'linear'])).min(1).default(['gbdt', 'linear']),
+  kinds: z
+    .array(z.enum(['gbdt', 'linear']))
+    .min(1)
+    .default(['gbdt', 'linear']),
   /** The last share of the train period ranks and prunes the models, as the registry's held-out window does. */
   heldOutFraction: z.number().min(0.05).max(0.5).default(0.25),
   /** Gradient-boosting hyper-parameters (defaults: those of `npm run train`). */
@@ -33,7 +36,10 @@ export const backtestTrainingSchema = z.strictObject({
     .partial()
     .default({}),
   /** Ridge hyper-parameters. */
-  ridge: z.strictObject({ alpha: z.number().min(0) }).partial().default({}),
+  ridge: z
+    .strictObject({ alpha: z.number().min(0) })
+    .partial()
+    .default({}),
   /** Fewest training rows a model needs. */
   minTrainingRows: z.number().int().min(1).default(200),
 });
@@ -41,7 +47,10 @@ export const backtestTrainingSchema = z.strictObject({
 export const backtestConfigSchema = z
   .strictObject({
     /** Shown in the report's title and file names. */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'expected letters, digits, dots, dashes and underscores').default('backtest'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'expected letters, digits, dots, dashes and underscores')
+      .default('backtest'),
     /** The forecast configuration: a JSON file (relative to this file) or the configuration itself. */
     forecastConfig: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
     /** The site the history is of; default the forecast configuration's first. */
@@ -76,7 +85,11 @@ export const backtestConfigSchema = z
   })
   .superRefine((c, ctx) => {
     if (Date.parse(c.test.from) < Date.parse(c.train.to)) {
-      ctx.addIssue({ code: 'custom', path: ['test', 'from'], message: `the test period must start at or after the train period ends (train.to ${c.train.to})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['test', 'from'],
+        message: `the test period must start at or after the train period ends (train.to ${c.train.to})`,
+      });
     }
   });
 

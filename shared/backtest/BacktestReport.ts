@@ -15,7 +15,12 @@ export interface BacktestSourceSummary {
   intervalMinutes: number;
   gaps: { count: number; minutes: number; longest: { from: string; to: string } | null };
   delay: { model: DelayModelSpec; observedMinutes: { min: number; median: number; p90: number; max: number } | null };
-  outages: { model: OutageModelSpec['kind']; backlog: 'delivered' | 'lost'; windows: { from: string; to: string }[]; minutesInTest: number };
+  outages: {
+    model: OutageModelSpec['kind'];
+    backlog: 'delivered' | 'lost';
+    windows: { from: string; to: string }[];
+    minutesInTest: number;
+  };
   /** The limit training used (configured, or learned from the replayed delays). */
   trainingStalenessLimitMinutes: number;
 }

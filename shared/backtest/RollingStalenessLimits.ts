@@ -19,7 +19,9 @@ export class RollingStalenessLimits {
     history: ReadonlyMap<string, readonly HistoryRecord[]>,
     private readonly hours = 24,
   ) {
-    this.byAvailable = new Map(config.sources.map((s) => [s.id, [...(history.get(s.id) ?? [])].sort((a, b) => a.availableAt - b.availableAt)]));
+    this.byAvailable = new Map(
+      config.sources.map((s) => [s.id, [...(history.get(s.id) ?? [])].sort((a, b) => a.availableAt - b.availableAt)]),
+    );
   }
 
   at(t: number): Map<string, StalenessLimit> {
@@ -29,7 +31,11 @@ export class RollingStalenessLimits {
       const records = this.byAvailable.get(source.id) ?? [];
       const recent: HistoryRecord[] = [];
       // Observed in the window implies available after its start: start the scan there.
-      for (let i = lowerBound(records, from); i < records.length && (records[i] as HistoryRecord).availableAt <= t; i++) {
+      for (
+        let i = lowerBound(records, from);
+        i < records.length && (records[i] as HistoryRecord).availableAt <= t;
+        i++
+      ) {
         const r = records[i] as HistoryRecord;
         if (r.observedAt >= from && r.observedAt <= t && isLiveRecord(r, DEFAULT_DELAY_MODEL_OPTIONS)) recent.push(r);
       }

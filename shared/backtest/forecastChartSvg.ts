@@ -29,7 +29,11 @@ export function forecastChartSvg(report: BacktestReport): string {
       yLabel: `${report.target.field}${unit}`,
       series: [
         { name: 'actual', color: '#000000', values: s.actual },
-        ...s.forecasts.map((f, i) => ({ name: `forecast +${f.leadMinutes} min`, color: PALETTE[i % PALETTE.length] as string, values: f.values })),
+        ...s.forecasts.map((f, i) => ({
+          name: `forecast +${f.leadMinutes} min`,
+          color: PALETTE[i % PALETTE.length] as string,
+          values: f.values,
+        })),
         { name: `persistence +${firstLead} min`, color: '#7f7f7f', dashed: true, values: s.persistence },
       ],
     }),

@@ -25,7 +25,12 @@ export function forecastSample(
   return {
     times,
     actual: times.map((t) => finite(truth.get(t))),
-    forecasts: leadsMinutes.map((lead, l) => ({ leadMinutes: lead, values: times.map((t) => finite(byIssue.get(t - lead * MINUTE_MS)?.values[l])) })),
-    persistence: times.map((t) => (byIssue.has(t - first * MINUTE_MS) ? finite(reference.get(t - first * MINUTE_MS)) : null)),
+    forecasts: leadsMinutes.map((lead, l) => ({
+      leadMinutes: lead,
+      values: times.map((t) => finite(byIssue.get(t - lead * MINUTE_MS)?.values[l])),
+    })),
+    persistence: times.map((t) =>
+      byIssue.has(t - first * MINUTE_MS) ? finite(reference.get(t - first * MINUTE_MS)) : null,
+    ),
   };
 }

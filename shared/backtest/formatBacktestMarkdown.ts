@@ -28,12 +28,35 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
   lines.push('');
   lines.push('## Per lead and scenario');
   lines.push('');
-  const header = ['scenario', ...L.map((l) => `RMSE +${l}${u}`), ...L.map((l) => `MAE +${l}`), ...L.map((l) => `skill +${l}`), 'slots served'];
+  const header = [
+    'scenario',
+    ...L.map((l) => `RMSE +${l}${u}`),
+    ...L.map((l) => `MAE +${l}`),
+    ...L.map((l) => `skill +${l}`),
+    'slots served',
+  ];
   lines.push(row(header), row(header.map((_, i) => (i === 0 ? '---' : '---:'))));
   const reference = r.scenarios.find((s) => s.scenario === ALL_SOURCES_FRESH) ?? r.scenarios[0];
-  if (reference) lines.push(row(['persistence (reference)', ...L.map((l) => fixed(at(reference.persistence, l)?.rmse, 1)), ...L.map((l) => fixed(at(reference.persistence, l)?.mae, 1)), ...L.map(() => '0.000'), '-']));
+  if (reference)
+    lines.push(
+      row([
+        'persistence (reference)',
+        ...L.map((l) => fixed(at(reference.persistence, l)?.rmse, 1)),
+        ...L.map((l) => fixed(at(reference.persistence, l)?.mae, 1)),
+        ...L.map(() => '0.000'),
+        '-',
+      ]),
+    );
   for (const s of r.scenarios) {
-    lines.push(row([s.scenario, ...L.map((l) => fixed(at(s.perLead, l)?.rmse, 1)), ...L.map((l) => fixed(at(s.perLead, l)?.mae, 1)), ...L.map((l) => fixed(at(s.perLead, l)?.skill, 3)), `${s.servedPct.toFixed(1)} % (${s.served}/${s.slots})`]));
+    lines.push(
+      row([
+        s.scenario,
+        ...L.map((l) => fixed(at(s.perLead, l)?.rmse, 1)),
+        ...L.map((l) => fixed(at(s.perLead, l)?.mae, 1)),
+        ...L.map((l) => fixed(at(s.perLead, l)?.skill, 3)),
+        `${s.servedPct.toFixed(1)} % (${s.served}/${s.slots})`,
+      ]),
+    );
   }
   lines.push('');
   lines.push(`![RMSE and skill per lead and scenario](${charts.leadMetrics})`);
@@ -42,11 +65,18 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
   lines.push('');
   lines.push('Models chosen per scenario (issue slots):');
   lines.push('');
-  for (const s of r.scenarios) lines.push(`- ${s.scenario}: ${Object.entries(s.byModel).map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  for (const s of r.scenarios)
+    lines.push(
+      `- ${s.scenario}: ${Object.entries(s.byModel)
+        .map(([m, n]) => `${m} ${n}`)
+        .join(', ')}`,
+    );
   lines.push('');
   lines.push('## Sources as replayed');
   lines.push('');
-  lines.push('| source | history | records | gaps in the files | duplicates | rejected | delay model | delay median / p90 (min) | outages in the test period | staleness limit (min) |');
+  lines.push(
+    '| source | history | records | gaps in the files | duplicates | rejected | delay model | delay median / p90 (min) | outages in the test period | staleness limit (min) |',
+  );
   lines.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
   for (const s of r.sources) {
     const inTest = s.outages.windows.filter((w) => w.to > r.test.from && w.from < r.test.to).length;
@@ -60,23 +90,38 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
         String(s.stats.rejected.length),
         delayText(s.delay.model),
         s.delay.observedMinutes ? `${s.delay.observedMinutes.median} / ${s.delay.observedMinutes.p90}` : '-',
-        s.outages.model === 'none' ? '-' : `${inTest} (${(s.outages.minutesInTest / 60).toFixed(1)} h, ${s.outages.model}, backlog ${s.outages.backlog})`,
+        s.outages.model === 'none'
+          ? '-'
+          : `${inTest} (${(s.outages.minutesInTest / 60).toFixed(1)} h, ${s.outages.model}, backlog ${s.outages.backlog})`,
         fixed(s.trainingStalenessLimitMinutes, 1),
       ]),
     );
   }
   const rejected = r.sources.flatMap((s) => s.stats.rejected.map((x) => `- ${s.id}: \`${x.item}\`: ${x.reason}`));
   if (rejected.length > 0) lines.push('', 'Rejected (left out, as quarantine would keep them):', '', ...rejected);
-  const units = r.sources.flatMap((s) => Object.entries(s.stats.units).filter(([, c]) => c.factor !== 1).map(([f, c]) => `${s.id}.${f} ${c.from} -> ${c.to} (x ${c.factor})`));
+  const units = r.sources.flatMap((s) =>
+    Object.entries(s.stats.units)
+      .filter(([, c]) => c.factor !== 1)
+      .map(([f, c]) => `${s.id}.${f} ${c.from} -> ${c.to} (x ${c.factor})`),
+  );
   if (units.length > 0) lines.push('', `Units converted: ${units.join('; ')}.`);
   lines.push('');
   lines.push('## Models');
   lines.push('');
-  lines.push(`Trained on the train period; metrics on its held-out part where every source is fresh, as in the model card (* = a candidate of the chooser). ${r.pruned.length} pruned or skipped.`);
+  lines.push(
+    `Trained on the train period; metrics on its held-out part where every source is fresh, as in the model card (* = a candidate of the chooser). ${r.pruned.length} pruned or skipped.`,
+  );
   lines.push('');
   lines.push(row(['model', ...L.map((l) => `RMSE +${l}`), ...L.map((l) => `skill +${l}`)]));
   lines.push(row(['---', ...L.map(() => '---:'), ...L.map(() => '---:')]));
-  for (const m of r.models) lines.push(row([`${m.kept ? '*' : ''}${m.id}`, ...L.map((l) => fixed(at(m.heldOut, l)?.rmse, 1)), ...L.map((l) => fixed(at(m.heldOut, l)?.skill, 3))]));
+  for (const m of r.models)
+    lines.push(
+      row([
+        `${m.kept ? '*' : ''}${m.id}`,
+        ...L.map((l) => fixed(at(m.heldOut, l)?.rmse, 1)),
+        ...L.map((l) => fixed(at(m.heldOut, l)?.skill, 3)),
+      ]),
+    );
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `**Note:** ${n}`));
   lines.push('');
   return lines.join('\n');
@@ -85,7 +130,9 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
 function delayText(d: BacktestReport['sources'][number]['delay']['model']): string {
   if (d.kind === 'fixed') return `fixed ${d.minutes} min`;
   if (d.kind === 'uniform') return `uniform ${d.minMinutes}-${d.maxMinutes} min`;
-  return d.minutes ? `empirical (${d.minutes.length} delays)` : `quantiles (${(d.quantiles ?? []).map((q) => `p${Math.round(q.p * 100)} ${q.minutes}`).join(', ')})`;
+  return d.minutes
+    ? `empirical (${d.minutes.length} delays)`
+    : `quantiles (${(d.quantiles ?? []).map((q) => `p${Math.round(q.p * 100)} ${q.minutes}`).join(', ')})`;
 }
 
 function at(metrics: readonly LeadMetrics[], lead: number): LeadMetrics | undefined {

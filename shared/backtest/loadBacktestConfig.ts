@@ -14,7 +14,12 @@ import { zodProblems } from '../config/zodProblems';
  * sources, the target's column is in a unit convertible to the target unit. Every problem is named by its key path
  * and the bad value. Paths are relative to `baseDir` (the configuration file's folder).
  */
-export function parseBacktestConfig(raw: unknown, baseDir: string, settings: Settings = process.env, origin = 'backtest configuration'): BacktestPlan {
+export function parseBacktestConfig(
+  raw: unknown,
+  baseDir: string,
+  settings: Settings = process.env,
+  origin = 'backtest configuration',
+): BacktestPlan {
   const parsed = backtestConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, raw);
@@ -25,34 +30,67 @@ export function parseBacktestConfig(raw: unknown, baseDir: string, settings: Set
   const forecast = forecastConfigOf(c.forecastConfig, at, settings);
   const problems: string[] = [];
   const site = c.site === undefined ? forecast.sites[0] : forecast.sites.find((s) => s.id === c.site);
-  if (!site) problems.push(`site: unknown site ${JSON.stringify(c.site)}; expected one of ${forecast.sites.map((s) => `"${s.id}"`).join(', ')}`);
+  if (!site)
+    problems.push(
+      `site: unknown site ${JSON.stringify(c.site)}; expected one of ${forecast.sites.map((s) => `"${s.id}"`).join(', ')}`,
+    );
   const ids = forecast.sources.map((s) => s.id);
   for (const id of Object.keys(c.sources)) {
-    if (!ids.includes(id)) problems.push(`sources.${id}: unknown source ${JSON.stringify(id)}; the forecast configuration has ${ids.map((s) => `"${s}"`).join(', ')}`);
+    if (!ids.includes(id))
+      problems.push(
+        `sources.${id}: unknown source ${JSON.stringify(id)}; the forecast configuration has ${ids.map((s) => `"${s}"`).join(', ')}`,
+      );
   }
   const sources: PlannedSource[] = [];
   for (const source of forecast.sources) {
     const spec = c.sources[source.id];
     if (!spec) {
-      problems.push(`sources: no replay spec for source "${source.id}" (every configured source is replayed; got ${Object.keys(c.sources).map((s) => `"${s}"`).join(', ') || 'none'})`);
+      problems.push(
+        `sources: no replay spec for source "${source.id}" (every configured source is replayed; got ${
+          Object.keys(c.sources)
+            .map((s) => `"${s}"`)
+            .join(', ') || 'none'
+        })`,
+      );
       continue;
     }
     const key = `sources.${source.id}.replay`;
     const r = spec.replay;
-    if (r.kind === 'images' && source.kind !== 'image') problems.push(`${key}.kind: source "${source.id}" is a ${source.kind} source; only image sources replay a folder of pictures (got "images")`);
+    if (r.kind === 'images' && source.kind !== 'image')
+      problems.push(
+        `${key}.kind: source "${source.id}" is a ${source.kind} source; only image sources replay a folder of pictures (got "images")`,
+      );
     if (r.kind === 'csv') {
       r.columns.forEach((col, i) => {
-        if (!source.fields.includes(col.field)) problems.push(`${key}.columns[${i}].field: source "${source.id}" has no field ${JSON.stringify(col.field)}; expected one of ${source.fields.map((f) => `"${f}"`).join(', ')}`);
+        if (!source.fields.includes(col.field))
+          problems.push(
+            `${key}.columns[${i}].field: source "${source.id}" has no field ${JSON.stringify(col.field)}; expected one of ${source.fields.map((f) => `"${f}"`).join(', ')}`,
+          );
         const isTarget = source.id === forecast.target.source && col.field === forecast.target.field;
-        if (isTarget && col.unit !== undefined && forecast.target.unit !== '' && unitFactor(col.unit, forecast.target.unit) === undefined) {
-          problems.push(`${key}.columns[${i}].unit: values in ${JSON.stringify(col.unit)} cannot be converted by a factor to the target unit "${forecast.target.unit}"`);
+        if (
+          isTarget &&
+          col.unit !== undefined &&
+          forecast.target.unit !== '' &&
+          unitFactor(col.unit, forecast.target.unit) === undefined
+        ) {
+          problems.push(
+            `${key}.columns[${i}].unit: values in ${JSON.stringify(col.unit)} cannot be converted by a factor to the target unit "${forecast.target.unit}"`,
+          );
         }
-        if (!isTarget && col.convertTo !== undefined && (col.unit === undefined || unitFactor(col.unit, col.convertTo) === undefined)) {
-          problems.push(`${key}.columns[${i}].convertTo: cannot convert ${col.unit === undefined ? 'a column without a unit' : JSON.stringify(col.unit)} to ${JSON.stringify(col.convertTo)} by a factor`);
+        if (
+          !isTarget &&
+          col.convertTo !== undefined &&
+          (col.unit === undefined || unitFactor(col.unit, col.convertTo) === undefined)
+        ) {
+          problems.push(
+            `${key}.columns[${i}].convertTo: cannot convert ${col.unit === undefined ? 'a column without a unit' : JSON.stringify(col.unit)} to ${JSON.stringify(col.convertTo)} by a factor`,
+          );
         }
       });
       if (source.id === forecast.target.source && !r.columns.some((col) => col.field === forecast.target.field)) {
-        problems.push(`${key}.columns: the target source needs a column for the target field "${forecast.target.field}"`);
+        problems.push(
+          `${key}.columns: the target source needs a column for the target field "${forecast.target.field}"`,
+        );
       }
     }
     const shownAs = r.kind === 'csv' ? r.file : r.folder;
@@ -76,19 +114,33 @@ export function parseBacktestConfig(raw: unknown, baseDir: string, settings: Set
 
 /** Reads a backtest configuration file (JSON) and validates it; relative paths in it are relative to the file. */
 export function loadBacktestConfig(file: string, settings: Settings = process.env): BacktestPlan {
-  return parseBacktestConfig(readJson(file, 'backtest configuration'), dirname(resolve(file)), settings, `backtest configuration "${file}"`);
+  return parseBacktestConfig(
+    readJson(file, 'backtest configuration'),
+    dirname(resolve(file)),
+    settings,
+    `backtest configuration "${file}"`,
+  );
 }
 
 /**
  * The forecast configuration named (or embedded) by the backtest. Provider endpoints and keys are never used in a
  * backtest, so references to unset app settings get placeholders instead of failing.
  */
-function forecastConfigOf(ref: string | Record<string, unknown>, at: (p: string) => string, settings: Settings): ForecastConfig {
+function forecastConfigOf(
+  ref: string | Record<string, unknown>,
+  at: (p: string) => string,
+  settings: Settings,
+): ForecastConfig {
   const raw = typeof ref === 'string' ? readJson(at(ref), 'forecast configuration', 'forecastConfig') : ref;
   const names = [...JSON.stringify(raw).matchAll(/"%([A-Za-z0-9_]+)%"/g)].map((m) => m[1] as string);
   const filled: Record<string, string | undefined> = { ...settings };
-  for (const name of names) if (!filled[name]) filled[name] = name.endsWith('_ENDPOINT') ? 'https://replay.invalid' : 'replay';
-  return parseConfig(raw, filled, typeof ref === 'string' ? `forecast configuration "${ref}" (forecastConfig)` : 'forecastConfig');
+  for (const name of names)
+    if (!filled[name]) filled[name] = name.endsWith('_ENDPOINT') ? 'https://replay.invalid' : 'replay';
+  return parseConfig(
+    raw,
+    filled,
+    typeof ref === 'string' ? `forecast configuration "${ref}" (forecastConfig)` : 'forecastConfig',
+  );
 }
 
 function readJson(file: string, what: string, key?: string): unknown {

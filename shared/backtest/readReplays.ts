@@ -4,7 +4,10 @@ import type { ReplayedHistory } from '../replay/ReplayedHistory';
 import type { BacktestPlan } from './BacktestPlan';
 
 /** Reads every source's history named by the plan, in configuration order. */
-export async function readReplays(plan: BacktestPlan, onProgress?: (source: string, done: number, total: number) => void): Promise<Map<string, ReplayedHistory>> {
+export async function readReplays(
+  plan: BacktestPlan,
+  onProgress?: (source: string, done: number, total: number) => void,
+): Promise<Map<string, ReplayedHistory>> {
   const { config } = plan;
   const out = new Map<string, ReplayedHistory>();
   for (const s of plan.sources) {
@@ -14,9 +17,16 @@ export async function readReplays(plan: BacktestPlan, onProgress?: (source: stri
     const info = { id: s.id, fields: source.fields, ...(target ? { target } : {}) };
     const r = s.spec.replay;
     onProgress?.(s.id, 0, 1);
-    const history = r.kind === 'csv'
-      ? readCsvReplay(r, s.path, info, s.shownAs)
-      : await readImageFolderReplay(r, s.path, { ...info, maxImageBytes: source.maxImageBytes }, (done, total) => onProgress?.(s.id, done, total), s.shownAs);
+    const history =
+      r.kind === 'csv'
+        ? readCsvReplay(r, s.path, info, s.shownAs)
+        : await readImageFolderReplay(
+            r,
+            s.path,
+            { ...info, maxImageBytes: source.maxImageBytes },
+            (done, total) => onProgress?.(s.id, done, total),
+            s.shownAs,
+          );
     onProgress?.(s.id, 1, 1);
     out.set(s.id, history);
   }

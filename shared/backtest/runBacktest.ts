@@ -68,10 +68,19 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
   // Issue slots whose every target is observed inside their own period: nothing of the test period trains a model.
   const trainFrom = ceilSlot(plan.train.from.getTime());
   const trainTo = floorSlot(plan.train.to.getTime() - maxLead * MINUTE_MS);
-  if (!(trainTo > trainFrom)) throw new TrainingDataError('INVALID_OPTIONS', `the train period ${plan.train.from.toISOString()} .. ${plan.train.to.toISOString()} is shorter than the longest lead (${maxLead} min) plus a slot`);
+  if (!(trainTo > trainFrom))
+    throw new TrainingDataError(
+      'INVALID_OPTIONS',
+      `the train period ${plan.train.from.toISOString()} .. ${plan.train.to.toISOString()} is shorter than the longest lead (${maxLead} min) plus a slot`,
+    );
   const issueTimes: number[] = [];
-  for (let t = ceilSlot(plan.test.from.getTime()); t + maxLead * MINUTE_MS <= plan.test.to.getTime(); t += step) issueTimes.push(t);
-  if (issueTimes.length === 0) throw new TrainingDataError('INVALID_OPTIONS', `the test period ${plan.test.from.toISOString()} .. ${plan.test.to.toISOString()} has no issue slot whose ${maxLead}-minute lead ends in it`);
+  for (let t = ceilSlot(plan.test.from.getTime()); t + maxLead * MINUTE_MS <= plan.test.to.getTime(); t += step)
+    issueTimes.push(t);
+  if (issueTimes.length === 0)
+    throw new TrainingDataError(
+      'INVALID_OPTIONS',
+      `the test period ${plan.test.from.toISOString()} .. ${plan.test.to.toISOString()} has no issue slot whose ${maxLead}-minute lead ends in it`,
+    );
 
   const began = Date.now();
   const replays = await readReplays(plan, (source, done, total) => o.onProgress(`read ${source}`, done, total));
@@ -79,14 +88,33 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
   for (const h of replays.values()) {
     // Sorted by time: the first and last observation bound each source.
     span.from = Math.min(span.from, h.observations[0]?.observedAt ?? Number.POSITIVE_INFINITY);
-    span.to = Math.max(span.to, (h.observations[h.observations.length - 1]?.observedAt ?? Number.NEGATIVE_INFINITY) + MINUTE_MS);
+    span.to = Math.max(
+      span.to,
+      (h.observations[h.observations.length - 1]?.observedAt ?? Number.NEGATIVE_INFINITY) + MINUTE_MS,
+    );
   }
-  const windows = new Map(plan.sources.map((s) => [s.id, outageWindows(s.spec.outages, span.from, span.to, [plan.seed, s.id, 'outages'])]));
-  const observationsOf = (id: string): NonNullable<ReturnType<typeof replays.get>>['observations'] => replays.get(id)?.observations ?? [];
+  const windows = new Map(
+    plan.sources.map((s) => [s.id, outageWindows(s.spec.outages, span.from, span.to, [plan.seed, s.id, 'outages'])]),
+  );
+  const observationsOf = (id: string): NonNullable<ReturnType<typeof replays.get>>['observations'] =>
+    replays.get(id)?.observations ?? [];
   // Delays only (gaps in the files stay): the "all sources fresh" world and the persistence reference.
-  const normal = new Map(plan.sources.map((s) => [s.id, replayAvailability(observationsOf(s.id), s.spec.delay, [], [plan.seed, s.id])]));
+  const normal = new Map(
+    plan.sources.map((s) => [s.id, replayAvailability(observationsOf(s.id), s.spec.delay, [], [plan.seed, s.id])]),
+  );
   // What the system would have stored: delays and outages. Models train on it, as they would in operation.
-  const faulted = new Map(plan.sources.map((s) => [s.id, replayAvailability(observationsOf(s.id), s.spec.delay, windows.get(s.id) ?? [], [plan.seed, s.id], s.spec.backlog)]));
+  const faulted = new Map(
+    plan.sources.map((s) => [
+      s.id,
+      replayAvailability(
+        observationsOf(s.id),
+        s.spec.delay,
+        windows.get(s.id) ?? [],
+        [plan.seed, s.id],
+        s.spec.backlog,
+      ),
+    ]),
+  );
   const hasOutages = plan.sources.some((s) => s.spec.outages.kind !== 'none');
   const readAt = Date.now();
 
@@ -106,17 +134,27 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
   };
   const heldOutFrom = floorSlot(trainFrom + (1 - train.heldOutFraction) * (trainTo - trainFrom));
   const trainingHistory = new Map([[site, faulted as ReadonlyMap<string, readonly HistoryRecord[]>]]);
-  const steps = (train.sourceSets === 'all' ? 1 : sourceSets(config.sources.map((s) => s.id)).length) * train.kinds.length;
+  const steps =
+    (train.sourceSets === 'all' ? 1 : sourceSets(config.sources.map((s) => s.id)).length) * train.kinds.length;
   let trainedSteps = 0;
   o.onProgress('train', 0, steps);
-  const models = await trainModels(config, trainingHistory, { from: new Date(trainFrom), to: new Date(trainTo), heldOutFrom: new Date(heldOutFrom) }, train, runtime, () => o.onProgress('train', Math.min(steps, ++trainedSteps), steps));
+  const models = await trainModels(
+    config,
+    trainingHistory,
+    { from: new Date(trainFrom), to: new Date(trainTo), heldOutFrom: new Date(heldOutFrom) },
+    train,
+    runtime,
+    () => o.onProgress('train', Math.min(steps, ++trainedSteps), steps),
+  );
   // A model whose ONNX export failed its parity check is not published; the report says so.
   notes.push(...models.pruned.filter((p) => isParityFailure(p.reason)).map((p) => p.reason));
   const trainedAt = Date.now();
 
   const candidates = await servingCandidates(config, models, runtime, 'backtest');
   try {
-    const truth = new Map(observationsOf(target.source).map((x) => [x.observedAt, x.values[target.field] ?? Number.NaN]));
+    const truth = new Map(
+      observationsOf(target.source).map((x) => [x.observedAt, x.values[target.field] ?? Number.NaN]),
+    );
     const targetAsOf = new AsOf(normal.get(target.source) ?? []);
     const reference = new Map(issueTimes.map((t) => [t, targetAsOf.at(t)?.values[target.field] ?? Number.NaN]));
     const plans: { name: string; history: ReadonlyMap<string, readonly HistoryRecord[]>; drop: string[] }[] = [
@@ -132,8 +170,14 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
       const slots = await serveSlots(config, site, issueTimes, p.history, candidates, p.drop, (at) => limits.at(at));
       assertOnlyAvailableInputs(p.name, slots);
       served.set(p.name, slots);
-      const persisted = slots.map((s) => ({ ...s, values: s.model === null ? [] : leads.map(() => reference.get(s.issueTime) ?? Number.NaN) }));
-      scenarios.push({ ...scoreServed(p.name, slots, leads, truth, reference), persistence: scoreServed(p.name, persisted, leads, truth, reference).perLead });
+      const persisted = slots.map((s) => ({
+        ...s,
+        values: s.model === null ? [] : leads.map(() => reference.get(s.issueTime) ?? Number.NaN),
+      }));
+      scenarios.push({
+        ...scoreServed(p.name, slots, leads, truth, reference),
+        persistence: scoreServed(p.name, persisted, leads, truth, reference).perLead,
+      });
       o.onProgress('serve', i + 1, plans.length);
     }
 
@@ -148,24 +192,57 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
       target: { source: target.source, field: target.field, unit: target.unit },
       leadsMinutes: [...leads],
       cadenceMinutes: cadence,
-      train: { from: iso(trainFrom), heldOutFrom: iso(heldOutFrom), to: iso(trainTo), rows: Math.max(...models.trained.map((m) => m.trainingRows)) },
+      train: {
+        from: iso(trainFrom),
+        heldOutFrom: iso(heldOutFrom),
+        to: iso(trainTo),
+        rows: Math.max(...models.trained.map((m) => m.trainingRows)),
+      },
       test: { from: iso(testFrom), to: iso(issueTimes[issueTimes.length - 1] as number), slots: issueTimes.length },
       sources: plan.sources.map((s) => {
         const replayed = replays.get(s.id);
         if (!replayed) throw new Error(`source ${s.id} was not read`);
-        return summarizeSource(s, replayed, normal.get(s.id) ?? [], windows.get(s.id) ?? [], plan.test, limits[s.id] ?? Number.NaN);
+        return summarizeSource(
+          s,
+          replayed,
+          normal.get(s.id) ?? [],
+          windows.get(s.id) ?? [],
+          plan.test,
+          limits[s.id] ?? Number.NaN,
+        );
       }),
       models: [...models.trained]
         .sort((a, b) => a.card.heldOut.meanRmse - b.card.heldOut.meanRmse)
-        .map((m) => ({ id: m.card.id, kind: m.card.kind, sources: m.card.sources, kept: keptIds.has(m.card.id), heldOut: m.card.heldOut.perLead, meanRmse: m.card.heldOut.meanRmse })),
+        .map((m) => ({
+          id: m.card.id,
+          kind: m.card.kind,
+          sources: m.card.sources,
+          kept: keptIds.has(m.card.id),
+          heldOut: m.card.heldOut.perLead,
+          meanRmse: m.card.heldOut.meanRmse,
+        })),
       pruned: models.pruned,
       scenarios,
-      sample: forecastSample(served.get(ALL_SOURCES_FRESH) ?? [], leads, truth, reference, testFrom, Math.min(testFrom + plan.report.sampleDays * DAY_MS, plan.test.to.getTime()), cadence),
-      seconds: { read: (readAt - began) / 1000, train: (trainedAt - readAt) / 1000, evaluate: (Date.now() - trainedAt) / 1000 },
+      sample: forecastSample(
+        served.get(ALL_SOURCES_FRESH) ?? [],
+        leads,
+        truth,
+        reference,
+        testFrom,
+        Math.min(testFrom + plan.report.sampleDays * DAY_MS, plan.test.to.getTime()),
+        cadence,
+      ),
+      seconds: {
+        read: (readAt - began) / 1000,
+        train: (trainedAt - readAt) / 1000,
+        evaluate: (Date.now() - trainedAt) / 1000,
+      },
       notes,
     };
     if (truth.size > 0 && issueTimes.every((t) => !truth.has(t + (leads[0] ?? 0) * MINUTE_MS))) {
-      notes.push(`no ${target.source} observation falls on the ${cadence}-minute issue grid in the test period: targets are matched at exact validTimes, so nothing could be scored`);
+      notes.push(
+        `no ${target.source} observation falls on the ${cadence}-minute issue grid in the test period: targets are matched at exact validTimes, so nothing could be scored`,
+      );
     }
     return { report, served };
   } finally {
@@ -178,7 +255,9 @@ function assertOnlyAvailableInputs(scenario: string, slots: readonly ServedSlot[
   for (const s of slots) {
     for (const input of s.inputs) {
       if (input.availableAt > s.issueTime || input.observedAt > s.issueTime) {
-        throw new PredictionInvariantError(`${scenario}: input ${input.source} (observed ${iso(input.observedAt)}, available ${iso(input.availableAt)}) used at issueTime ${iso(s.issueTime)}`);
+        throw new PredictionInvariantError(
+          `${scenario}: input ${input.source} (observed ${iso(input.observedAt)}, available ${iso(input.availableAt)}) used at issueTime ${iso(s.issueTime)}`,
+        );
       }
     }
   }

@@ -45,7 +45,14 @@ export function scoreServed(
     });
     persistence[i] = reference.get(s.issueTime) ?? Number.NaN;
   });
-  const rows = { keys: served.map((s) => String(s.issueTime)), X: new Float32Array(0), Y, persistence, cols: 0, leads: L };
+  const rows = {
+    keys: served.map((s) => String(s.issueTime)),
+    X: new Float32Array(0),
+    Y,
+    persistence,
+    cols: 0,
+    leads: L,
+  };
   const byModel: Record<string, number> = {};
   for (const s of slots) byModel[s.model ?? NO_FORECAST] = (byModel[s.model ?? NO_FORECAST] ?? 0) + 1;
   return {
@@ -53,7 +60,16 @@ export function scoreServed(
     slots: slots.length,
     served: served.length,
     servedPct: slots.length === 0 ? 0 : Math.round((1000 * served.length) / slots.length) / 10,
-    perLead: served.length === 0 ? leadsMinutes.map((leadMinutes) => ({ leadMinutes, rmse: Number.NaN, mae: Number.NaN, skill: Number.NaN, n: 0 })) : leadMetrics(predictions, rows, leadsMinutes),
+    perLead:
+      served.length === 0
+        ? leadsMinutes.map((leadMinutes) => ({
+            leadMinutes,
+            rmse: Number.NaN,
+            mae: Number.NaN,
+            skill: Number.NaN,
+            n: 0,
+          }))
+        : leadMetrics(predictions, rows, leadsMinutes),
     byModel: Object.fromEntries(Object.entries(byModel).sort((a, b) => b[1] - a[1])),
   };
 }

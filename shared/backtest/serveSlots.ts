@@ -43,13 +43,22 @@ export async function serveSlots(
   drop: readonly string[] = [],
   limitsAt?: LimitsAt,
 ): Promise<ServedSlot[]> {
-  const asOf = new Map(config.sources.filter((s) => !drop.includes(s.id)).map((s) => [s.id, new AsOf(history.get(s.id) ?? [])]));
+  const asOf = new Map(
+    config.sources.filter((s) => !drop.includes(s.id)).map((s) => [s.id, new AsOf(history.get(s.id) ?? [])]),
+  );
   const chosen: { slot: ServedSlot; choice: ModelChoice }[] = [];
   const slots = issueTimes.map((t): ServedSlot => {
     const latest = new Map<string, Observation>();
     for (const [source, index] of asOf) {
       const r = index.at(t);
-      if (r) latest.set(source, { source, site, observedAt: new Date(r.observedAt).toISOString(), availableAt: new Date(r.availableAt).toISOString(), values: r.values });
+      if (r)
+        latest.set(source, {
+          source,
+          site,
+          observedAt: new Date(r.observedAt).toISOString(),
+          availableAt: new Date(r.availableAt).toISOString(),
+          values: r.values,
+        });
     }
     const choice = chooseModel(config, site, new Date(t), candidates, latest, limitsAt?.(t));
     const inputs = (choice?.model.sources ?? []).map((source): ServedInput => {

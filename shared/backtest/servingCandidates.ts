@@ -8,12 +8,26 @@ import type { TrainedModels } from '../training/trainModels';
  * What RegistryModelSource would serve from a version made of these models: the kept ones loaded in the runtime,
  * best first, then the persistence fallback. The caller releases them; nothing stays loaded if one fails to load.
  */
-export async function servingCandidates(config: ForecastConfig, models: TrainedModels, runtime: ModelRuntime, version: string): Promise<ServingModel[]> {
+export async function servingCandidates(
+  config: ForecastConfig,
+  models: TrainedModels,
+  runtime: ModelRuntime,
+  version: string,
+): Promise<ServingModel[]> {
   const candidates: ServingModel[] = [];
   try {
     for (const k of models.kept) {
       const model = await runtime.load(k.bytes);
-      candidates.push({ id: k.card.id, kind: k.card.kind, version, sources: k.card.sources, featureNames: k.card.inputs, leadsMinutes: [...config.forecast.leadsMinutes], score: k.card.heldOut.meanRmse, model });
+      candidates.push({
+        id: k.card.id,
+        kind: k.card.kind,
+        version,
+        sources: k.card.sources,
+        featureNames: k.card.inputs,
+        leadsMinutes: [...config.forecast.leadsMinutes],
+        score: k.card.heldOut.meanRmse,
+        model,
+      });
     }
     candidates.sort((a, b) => a.score - b.score);
     candidates.push(...(await new PersistenceModelSource(config, runtime).current()));

@@ -19,10 +19,16 @@ export function summarizeSource(
   trainingLimitMinutes: number,
 ): BacktestSourceSummary {
   const { intervalMs, gaps } = findGaps(replayed.observations.map((o) => o.observedAt));
-  const longest = gaps.reduce<(typeof gaps)[number] | undefined>((a, g) => (!a || g.before - g.after > a.before - a.after ? g : a), undefined);
+  const longest = gaps.reduce<(typeof gaps)[number] | undefined>(
+    (a, g) => (!a || g.before - g.after > a.before - a.after ? g : a),
+    undefined,
+  );
   const delays = normal.map((r) => (r.availableAt - r.observedAt) / MINUTE_MS).sort((a, b) => a - b);
   const q = (p: number): number => round(delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] as number);
-  const inTest = windows.reduce((s, w) => s + Math.max(0, Math.min(w.to, test.to.getTime()) - Math.max(w.from, test.from.getTime())), 0);
+  const inTest = windows.reduce(
+    (s, w) => s + Math.max(0, Math.min(w.to, test.to.getTime()) - Math.max(w.from, test.from.getTime())),
+    0,
+  );
   const iso = (ms: number): string => new Date(ms).toISOString();
   return {
     id: source.id,
@@ -37,8 +43,16 @@ export function summarizeSource(
       minutes: round(gaps.reduce((s, g) => s + g.before - g.after - intervalMs, 0) / MINUTE_MS),
       longest: longest ? { from: iso(longest.after), to: iso(longest.before) } : null,
     },
-    delay: { model: source.spec.delay, observedMinutes: delays.length === 0 ? null : { min: q(0), median: q(0.5), p90: q(0.9), max: q(1) } },
-    outages: { model: source.spec.outages.kind, backlog: source.spec.backlog, windows: windows.map((w) => ({ from: iso(w.from), to: iso(w.to) })), minutesInTest: round(inTest / MINUTE_MS) },
+    delay: {
+      model: source.spec.delay,
+      observedMinutes: delays.length === 0 ? null : { min: q(0), median: q(0.5), p90: q(0.9), max: q(1) },
+    },
+    outages: {
+      model: source.spec.outages.kind,
+      backlog: source.spec.backlog,
+      windows: windows.map((w) => ({ from: iso(w.from), to: iso(w.to) })),
+      minutesInTest: round(inTest / MINUTE_MS),
+    },
     trainingStalenessLimitMinutes: trainingLimitMinutes,
   };
 }

@@ -68,20 +68,31 @@ export function svgLinePanel(p: LinePanel): string {
   const sx = (x: number): number => plot.x + (x1 === x0 ? plot.w / 2 : ((x - x0) / (x1 - x0)) * plot.w);
   const sy = (y: number): number => plot.y + plot.h - ((y - lo) / (hi - lo)) * plot.h;
   const out: string[] = [];
-  out.push(`<text x="${p.x + p.width / 2}" y="${p.y + 18}" text-anchor="middle" font-size="15" font-weight="bold" ${FONT}>${esc(p.title)}</text>`);
+  out.push(
+    `<text x="${p.x + p.width / 2}" y="${p.y + 18}" text-anchor="middle" font-size="15" font-weight="bold" ${FONT}>${esc(p.title)}</text>`,
+  );
   for (let v = Math.ceil(lo / tick - 1e-9) * tick; v <= hi + tick / 2; v += tick) {
     const y = sy(v).toFixed(1);
     out.push(`<line x1="${plot.x}" y1="${y}" x2="${plot.x + plot.w}" y2="${y}" stroke="#e3e3e3"/>`);
-    out.push(`<text x="${plot.x - 6}" y="${y}" dy="4" text-anchor="end" font-size="11" ${FONT}>${esc(formatTick(v, tick))}</text>`);
+    out.push(
+      `<text x="${plot.x - 6}" y="${y}" dy="4" text-anchor="end" font-size="11" ${FONT}>${esc(formatTick(v, tick))}</text>`,
+    );
   }
-  if (p.zeroLine && lo < 0) out.push(`<line x1="${plot.x}" y1="${sy(0).toFixed(1)}" x2="${plot.x + plot.w}" y2="${sy(0).toFixed(1)}" stroke="#888"/>`);
+  if (p.zeroLine && lo < 0)
+    out.push(
+      `<line x1="${plot.x}" y1="${sy(0).toFixed(1)}" x2="${plot.x + plot.w}" y2="${sy(0).toFixed(1)}" stroke="#888"/>`,
+    );
   for (const x of p.xTicks) {
     const px = sx(x).toFixed(1);
     out.push(`<line x1="${px}" y1="${plot.y + plot.h}" x2="${px}" y2="${plot.y + plot.h + 4}" stroke="#444"/>`);
-    out.push(`<text x="${px}" y="${plot.y + plot.h + 17}" text-anchor="middle" font-size="11" ${FONT}>${esc(p.xLabel(x))}</text>`);
+    out.push(
+      `<text x="${px}" y="${plot.y + plot.h + 17}" text-anchor="middle" font-size="11" ${FONT}>${esc(p.xLabel(x))}</text>`,
+    );
   }
   out.push(`<rect x="${plot.x}" y="${plot.y}" width="${plot.w}" height="${plot.h}" fill="none" stroke="#444"/>`);
-  out.push(`<text transform="translate(${p.x + 14},${plot.y + plot.h / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${esc(p.yLabel)}</text>`);
+  out.push(
+    `<text transform="translate(${p.x + 14},${plot.y + plot.h / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${esc(p.yLabel)}</text>`,
+  );
   for (const s of p.series) {
     const segments: string[][] = [[]];
     s.values.forEach((v, i) => {
@@ -94,20 +105,36 @@ export function svgLinePanel(p: LinePanel): string {
       if (s.markers) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(v).toFixed(1)}" r="3.5" fill="${s.color}"/>`);
     });
     for (const seg of segments) {
-      if (seg.length > 1) out.push(`<polyline points="${seg.join(' ')}" fill="none" stroke="${s.color}" stroke-width="${s.dashed ? 1.5 : 2}"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+      if (seg.length > 1)
+        out.push(
+          `<polyline points="${seg.join(' ')}" fill="none" stroke="${s.color}" stroke-width="${s.dashed ? 1.5 : 2}"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+        );
     }
   }
   for (const { s, dx: lx0, row } of legend) {
     const lx = plot.x + lx0;
     const ly = plot.y + plot.h + 40 + 16 * row;
-    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    out.push(
+      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     out.push(`<text x="${lx + 27}" y="${ly}" font-size="11" ${FONT}>${esc(s.name)}</text>`);
   }
   return out.join('\n');
 }
 
 /** Colours that stay apart on white, for up to ten lines. */
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+export const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#ff7f0e',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 function niceStep(raw: number): number {
   const p = 10 ** Math.floor(Math.log10(raw));

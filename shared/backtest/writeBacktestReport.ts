@@ -23,7 +23,11 @@ export async function writeBacktestReport(report: BacktestReport, dir: string): 
   writeFileSync(markdown, formatBacktestMarkdown(report, files));
   const charts = [join(dir, files.leadMetrics), join(dir, files.forecast)];
   // Palette PNGs: the charts are a few flat colours, so they stay a few tens of kilobytes.
-  await sharp(Buffer.from(leadMetricsChartSvg(report))).png({ palette: true }).toFile(charts[0] as string);
-  await sharp(Buffer.from(forecastChartSvg(report))).png({ palette: true }).toFile(charts[1] as string);
+  await sharp(Buffer.from(leadMetricsChartSvg(report)))
+    .png({ palette: true })
+    .toFile(charts[0] as string);
+  await sharp(Buffer.from(forecastChartSvg(report)))
+    .png({ palette: true })
+    .toFile(charts[1] as string);
   return { json, markdown, charts };
 }

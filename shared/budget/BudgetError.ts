@@ -1,7 +1,8 @@
 import type { RetryDecision } from '../util/RetryDecision';
 
 /** The stable codes of a failed budget read, as logged and recorded by cost-watch. */
-export type BudgetErrorCode = 'BUDGET_AUTH' | 'BUDGET_NOT_FOUND' | 'BUDGET_THROTTLED' | 'BUDGET_UNAVAILABLE' | 'BUDGET_CONFIG';
+export type BudgetErrorCode =
+  'BUDGET_AUTH' | 'BUDGET_NOT_FOUND' | 'BUDGET_THROTTLED' | 'BUDGET_UNAVAILABLE' | 'BUDGET_CONFIG';
 
 /** A budget could not be read. Each subclass has a stable code and says whether a retry can help. */
 export abstract class BudgetError extends Error implements RetryDecision {

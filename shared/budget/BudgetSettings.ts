@@ -16,7 +16,9 @@ const BUDGET_NAME = /^[A-Za-z0-9_-]{1,63}$/;
  * The budget settings, or undefined when `BUDGET_SCOPE` is not set (the local stack has no budget to read).
  * Throws BudgetConfigError, naming the setting, when they are set but unusable.
  */
-export function readBudgetSettings(env: Readonly<Record<string, string | undefined>> = process.env): BudgetSettings | undefined {
+export function readBudgetSettings(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): BudgetSettings | undefined {
   const scope = env['BUDGET_SCOPE']?.trim();
   if (!scope) return undefined;
   try {
@@ -25,9 +27,14 @@ export function readBudgetSettings(env: Readonly<Record<string, string | undefin
     throw new BudgetConfigError(`app setting "BUDGET_SCOPE": ${(err as Error).message}`);
   }
   const budgetName = env['BUDGET_NAME']?.trim();
-  if (!budgetName) throw new BudgetConfigError('app setting "BUDGET_NAME" is required when "BUDGET_SCOPE" is set (the name of the budget at that scope)');
+  if (!budgetName)
+    throw new BudgetConfigError(
+      'app setting "BUDGET_NAME" is required when "BUDGET_SCOPE" is set (the name of the budget at that scope)',
+    );
   if (!BUDGET_NAME.test(budgetName)) {
-    throw new BudgetConfigError(`app setting "BUDGET_NAME" is ${JSON.stringify(budgetName.slice(0, 80))}; expected 1-63 letters, digits, "-" or "_"`);
+    throw new BudgetConfigError(
+      `app setting "BUDGET_NAME" is ${JSON.stringify(budgetName.slice(0, 80))}; expected 1-63 letters, digits, "-" or "_"`,
+    );
   }
   return { scope: `/${normalizeBudgetScope(scope)}`, budgetName };
 }

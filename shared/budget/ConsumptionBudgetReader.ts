@@ -1,7 +1,13 @@
 import { ConsumptionManagementClient, type ConsumptionManagementClientOptionalParams } from '@azure/arm-consumption';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { systemClock, type Clock } from '../time/Clock';
-import { BudgetAuthError, BudgetError, BudgetNotFoundError, BudgetThrottledError, BudgetUnavailableError } from './BudgetError';
+import {
+  BudgetAuthError,
+  BudgetError,
+  BudgetNotFoundError,
+  BudgetThrottledError,
+  BudgetUnavailableError,
+} from './BudgetError';
 import type { BudgetReader } from './BudgetReader';
 import type { BudgetState } from './BudgetState';
 import { normalizeBudgetScope } from './normalizeBudgetScope';
@@ -73,7 +79,11 @@ function authErrorsTyped(credential: TokenCredential): TokenCredential {
         token = await credential.getToken(scopes, options);
       } catch (err) {
         const name = err instanceof Error ? err.name : 'Error';
-        throw new BudgetAuthError(`the credential could not get a token for Azure Resource Manager (${name}): ${redactSecrets(messageOf(err))}`, undefined, err);
+        throw new BudgetAuthError(
+          `the credential could not get a token for Azure Resource Manager (${name}): ${redactSecrets(messageOf(err))}`,
+          undefined,
+          err,
+        );
       }
       if (!token) throw new BudgetAuthError('the credential returned no token for Azure Resource Manager');
       return token;
@@ -89,7 +99,8 @@ function retryAfterCap(maxRetryAfterMs: number): PipelinePolicy {
       const wait = response.status === 429 || response.status === 503 ? retryAfterMs(response) : undefined;
       if (wait === undefined || wait <= maxRetryAfterMs) return response;
       const after = `asks to retry after ${Math.ceil(wait / 1000)} s${armDetail(response.bodyAsText)}`;
-      if (response.status === 503) throw new BudgetUnavailableError(`the Consumption API is unavailable (HTTP 503) and ${after}`, 503);
+      if (response.status === 503)
+        throw new BudgetUnavailableError(`the Consumption API is unavailable (HTTP 503) and ${after}`, 503);
       throw new BudgetThrottledError(`the Consumption API throttled the read and ${after}`, wait);
     },
   };
@@ -101,14 +112,26 @@ export function toBudgetError(err: unknown, scope: string, budgetName: string): 
   const status = statusOf(err);
   const detail = redactSecrets(describeArmError(err));
   if (status === 401 || status === 403) {
-    const why = status === 401 ? 'the token was refused' : 'the identity may not read budgets at this scope (it needs e.g. Cost Management Reader)';
-    return new BudgetAuthError(`the Consumption API answered HTTP ${status} for budget "${budgetName}" at "${scope}": ${why}: ${detail}`, status, err);
+    const why =
+      status === 401
+        ? 'the token was refused'
+        : 'the identity may not read budgets at this scope (it needs e.g. Cost Management Reader)';
+    return new BudgetAuthError(
+      `the Consumption API answered HTTP ${status} for budget "${budgetName}" at "${scope}": ${why}: ${detail}`,
+      status,
+      err,
+    );
   }
   if (status === 404) return new BudgetNotFoundError(scope, budgetName, detail, status, err);
   if (status === 429) {
     const response = (err as { response?: PipelineResponse }).response;
     const wait = response ? retryAfterMs(response) : undefined;
-    return new BudgetThrottledError(`the Consumption API throttled the read${wait !== undefined ? ` and asks to retry after ${Math.ceil(wait / 1000)} s` : ''}: ${detail}`, wait, status, err);
+    return new BudgetThrottledError(
+      `the Consumption API throttled the read${wait !== undefined ? ` and asks to retry after ${Math.ceil(wait / 1000)} s` : ''}: ${detail}`,
+      wait,
+      status,
+      err,
+    );
   }
   return new BudgetUnavailableError(
     `reading budget "${budgetName}" at "${scope}" failed${status !== undefined ? ` with HTTP ${status}` : ''}: ${detail}`,

@@ -20,14 +20,30 @@ export interface BudgetHealth {
 
 /** The health section from cost-watch's status record (`StatusStore.read(COST_WATCH_STATUS)`). */
 export function budgetHealth(status: RunStatus | undefined): BudgetHealth {
-  if (!status) return { state: 'unknown', checkedAt: null, summary: 'cost-watch has not run yet', budget: null, stale: false, error: null };
+  if (!status)
+    return {
+      state: 'unknown',
+      checkedAt: null,
+      summary: 'cost-watch has not run yet',
+      budget: null,
+      stale: false,
+      error: null,
+    };
   const d = (status.details ?? {}) as Partial<CostWatchDetails>;
   const budget = d.budget ?? null;
   const base = { checkedAt: status.at, summary: status.summary, budget, stale: d.stale ?? false };
   if (d.outcome === 'not-configured') return { ...base, state: 'not-configured', error: null };
   if (!status.ok || d.error) {
     const e = d.error;
-    return { ...base, state: 'error', error: { code: e?.code ?? 'BUDGET_UNAVAILABLE', message: e?.message ?? status.summary, retryable: e?.retryable ?? false } };
+    return {
+      ...base,
+      state: 'error',
+      error: {
+        code: e?.code ?? 'BUDGET_UNAVAILABLE',
+        message: e?.message ?? status.summary,
+        retryable: e?.retryable ?? false,
+      },
+    };
   }
   const state = budget?.level === 'over-budget' ? 'over-budget' : budget?.level === 'alerting' ? 'alerting' : 'ok';
   return { ...base, state, error: null };

@@ -7,9 +7,12 @@ import { BudgetConfigError } from './BudgetError';
  */
 export function normalizeBudgetScope(scope: string): string {
   const path = scope.trim().replace(/^\/+|\/+$/g, '');
-  if (path === '') throw new BudgetConfigError('budget scope is empty; expected e.g. /subscriptions/<id>/resourceGroups/<rg>');
+  if (path === '')
+    throw new BudgetConfigError('budget scope is empty; expected e.g. /subscriptions/<id>/resourceGroups/<rg>');
   if (/[?#\s\\]/.test(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-    throw new BudgetConfigError(`budget scope ${JSON.stringify(scope.slice(0, 200))} is not a resource path; expected e.g. /subscriptions/<id>/resourceGroups/<rg>`);
+    throw new BudgetConfigError(
+      `budget scope ${JSON.stringify(scope.slice(0, 200))} is not a resource path; expected e.g. /subscriptions/<id>/resourceGroups/<rg>`,
+    );
   }
   return path;
 }

@@ -10,8 +10,12 @@ export function toBudgetState(budget: Budget, scope: string, budgetName: string,
   const forecastPercent = percentOf(forecastSpend, amount);
   const notifications = Object.entries(budget.notifications ?? {})
     .map(([name, n]) => notificationState(name, n, actualPercent, forecastPercent))
-    .sort((a, b) => a.thresholdType.localeCompare(b.thresholdType) || a.threshold - b.threshold || a.name.localeCompare(b.name));
-  const crossedOf = (type: string): number[] => notifications.filter((n) => n.crossed && n.thresholdType === type).map((n) => n.threshold);
+    .sort(
+      (a, b) =>
+        a.thresholdType.localeCompare(b.thresholdType) || a.threshold - b.threshold || a.name.localeCompare(b.name),
+    );
+  const crossedOf = (type: string): number[] =>
+    notifications.filter((n) => n.crossed && n.thresholdType === type).map((n) => n.threshold);
   const crossed = { actual: crossedOf('Actual'), forecasted: crossedOf('Forecasted') };
   const overBudget = actualPercent !== null && actualPercent >= 100;
   return {
@@ -34,7 +38,12 @@ export function toBudgetState(budget: Budget, scope: string, budgetName: string,
   };
 }
 
-function notificationState(name: string, n: Notification, actualPercent: number | null, forecastPercent: number | null): BudgetNotificationState {
+function notificationState(
+  name: string,
+  n: Notification,
+  actualPercent: number | null,
+  forecastPercent: number | null,
+): BudgetNotificationState {
   // The API defaults thresholdType to Actual when a budget was created without one.
   const thresholdType = n.thresholdType ?? 'Actual';
   const watched = thresholdType === 'Forecasted' ? forecastPercent : actualPercent;
@@ -44,7 +53,11 @@ function notificationState(name: string, n: Notification, actualPercent: number 
     operator: n.operator,
     threshold: n.threshold,
     thresholdType,
-    recipients: { emails: n.contactEmails?.length ?? 0, groups: n.contactGroups?.length ?? 0, roles: n.contactRoles?.length ?? 0 },
+    recipients: {
+      emails: n.contactEmails?.length ?? 0,
+      groups: n.contactGroups?.length ?? 0,
+      roles: n.contactRoles?.length ?? 0,
+    },
     crossed: n.enabled && watched !== null && compare(watched, n.operator, n.threshold),
   };
 }

@@ -45,18 +45,36 @@ export async function watchBudget(deps: CostWatchDeps): Promise<CostWatchOutcome
   try {
     settings = deps.settings();
     if (!settings) {
-      outcome = { outcome: 'not-configured', summary: 'not configured: app setting "BUDGET_SCOPE" is not set, so there is no budget to read (expected on the local stack)' };
-      await deps.status.record(COST_WATCH_STATUS, { at, ok: true, summary: outcome.summary, details: details(outcome) });
+      outcome = {
+        outcome: 'not-configured',
+        summary:
+          'not configured: app setting "BUDGET_SCOPE" is not set, so there is no budget to read (expected on the local stack)',
+      };
+      await deps.status.record(COST_WATCH_STATUS, {
+        at,
+        ok: true,
+        summary: outcome.summary,
+        details: details(outcome),
+      });
       return outcome;
     }
     const budget = await deps.budgets.read(settings.scope, settings.budgetName);
     outcome = { outcome: 'read', summary: describeBudget(budget), budget };
   } catch (err) {
-    const error = err instanceof BudgetError ? err : new BudgetUnavailableError(`reading the budget failed: ${redactSecrets(err instanceof Error ? err.message : String(err))}`, undefined, err);
+    const error =
+      err instanceof BudgetError
+        ? err
+        : new BudgetUnavailableError(
+            `reading the budget failed: ${redactSecrets(err instanceof Error ? err.message : String(err))}`,
+            undefined,
+            err,
+          );
     const lastKnown = await lastKnownBudget(deps, settings);
     outcome = { outcome: error.code, summary: `${error.code}: ${error.message}`, error, lastKnown };
     // The record is a report; the outcome (and the log line the handler writes) must survive a storage hiccup.
-    await deps.status.record(COST_WATCH_STATUS, { at, ok: false, summary: outcome.summary, details: details(outcome) }).catch(() => undefined);
+    await deps.status
+      .record(COST_WATCH_STATUS, { at, ok: false, summary: outcome.summary, details: details(outcome) })
+      .catch(() => undefined);
     return outcome;
   }
   await deps.status.record(COST_WATCH_STATUS, { at, ok: true, summary: outcome.summary, details: details(outcome) });
@@ -89,6 +107,7 @@ async function lastKnownBudget(deps: CostWatchDeps, settings: BudgetSettings | u
   if (!settings) return null;
   const previous: RunStatus | undefined = await deps.status.read(COST_WATCH_STATUS).catch(() => undefined);
   const budget = (previous?.details as Partial<CostWatchDetails> | undefined)?.budget;
-  if (!budget || budget.name !== settings.budgetName || budget.scope.toLowerCase() !== settings.scope.toLowerCase()) return null;
+  if (!budget || budget.name !== settings.budgetName || budget.scope.toLowerCase() !== settings.scope.toLowerCase())
+    return null;
   return budget;
 }

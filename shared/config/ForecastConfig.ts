@@ -6,11 +6,17 @@ import { providerSchema } from './providerSchemas';
 /** A NCRONTAB expression with seconds (`0 *\/10 * * * *`) or an app-setting reference (`%PREDICT_SCHEDULE%`). */
 export const scheduleSchema = z
   .string()
-  .regex(/^(%[A-Za-z0-9_]+%|\S+( \S+){5})$/, 'expected a six-field NCRONTAB expression or an app-setting reference like %NAME%');
+  .regex(
+    /^(%[A-Za-z0-9_]+%|\S+( \S+){5})$/,
+    'expected a six-field NCRONTAB expression or an app-setting reference like %NAME%',
+  );
 
 export const idSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected lower-case letters, digits and dashes, starting with a letter (at most 40 characters)');
+  .regex(
+    /^[a-z][a-z0-9-]{0,39}$/,
+    'expected lower-case letters, digits and dashes, starting with a letter (at most 40 characters)',
+  );
 
 const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a snake_case field name');
 
@@ -36,9 +42,17 @@ export const sourceSchema = z.strictObject({
   /** Value fields the provider delivers (sensor) or the preprocessor derives (image). */
   fields: z.array(fieldName).min(1),
   /** A source is stale when its newest available observation is older than this (minutes); unset: learned from its delays. */
-  stalenessLimitMinutes: z.number().positive().max(7 * 24 * 60).optional(),
+  stalenessLimitMinutes: z
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .optional(),
   /** How far back the first ingestion reads when the source has no watermark yet (hours). */
-  initialLookbackHours: z.number().positive().max(90 * 24).default(6),
+  initialLookbackHours: z
+    .number()
+    .positive()
+    .max(90 * 24)
+    .default(6),
   /** Largest accepted image, in bytes (image sources). */
   maxImageBytes: z.number().int().positive().max(50_000_000).default(2_000_000),
 });
@@ -58,9 +72,23 @@ export const forecastConfigSchema = z
     forecast: z
       .strictObject({
         /** Lead times in minutes; validTime = issueTime + lead. */
-        leadsMinutes: z.array(z.number().int().positive().max(7 * 24 * 60)).min(1).default([20, 40, 60]),
+        leadsMinutes: z
+          .array(
+            z
+              .number()
+              .int()
+              .positive()
+              .max(7 * 24 * 60),
+          )
+          .min(1)
+          .default([20, 40, 60]),
         /** Issue slots are multiples of this many minutes; predict's schedule should match it. */
-        cadenceMinutes: z.number().int().positive().max(24 * 60).default(10),
+        cadenceMinutes: z
+          .number()
+          .int()
+          .positive()
+          .max(24 * 60)
+          .default(10),
         /** When `predict` runs. */
         schedule: scheduleSchema.default('%PREDICT_SCHEDULE%'),
       })
@@ -70,7 +98,8 @@ export const forecastConfigSchema = z
     const dup = <T extends { id: string }>(items: T[], key: 'sites' | 'sources'): void => {
       const seen = new Set<string>();
       items.forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${item.id}"` });
+        if (seen.has(item.id))
+          ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${item.id}"` });
         seen.add(item.id);
       });
     };
@@ -102,14 +131,23 @@ export const forecastConfigSchema = z
         message: `source "${target.id}" has no field "${cfg.target.field}"; expected one of ${target.fields.map((f) => `"${f}"`).join(', ')}`,
       });
     } else if (target.kind !== 'sensor') {
-      ctx.addIssue({ code: 'custom', path: ['target', 'source'], message: `the target source "${target.id}" must be a sensor source` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'source'],
+        message: `the target source "${target.id}" must be a sensor source`,
+      });
     }
     cfg.sources.forEach((source, i) => {
-      for (const p of checkProvider(source, cfg)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'provider', ...p.path], message: p.message });
+      for (const p of checkProvider(source, cfg))
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'provider', ...p.path], message: p.message });
     });
     const leads = cfg.forecast.leadsMinutes;
     if (new Set(leads).size !== leads.length) {
-      ctx.addIssue({ code: 'custom', path: ['forecast', 'leadsMinutes'], message: `duplicate lead times in [${leads.join(', ')}]` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['forecast', 'leadsMinutes'],
+        message: `duplicate lead times in [${leads.join(', ')}]`,
+      });
     }
   });
 

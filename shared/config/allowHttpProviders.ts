@@ -16,7 +16,8 @@ export function allowHttpProviders(settings: Readonly<Record<string, string | un
   const v = value.trim().toLowerCase();
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw new ConfigError(`App setting "${ALLOW_HTTP_PROVIDERS_SETTING}" is ${JSON.stringify(value)}; expected "true" or "false" (or unset: false)`, [
-    `${ALLOW_HTTP_PROVIDERS_SETTING}: ${JSON.stringify(value)}, expected "true" or "false"`,
-  ]);
+  throw new ConfigError(
+    `App setting "${ALLOW_HTTP_PROVIDERS_SETTING}" is ${JSON.stringify(value)}; expected "true" or "false" (or unset: false)`,
+    [`${ALLOW_HTTP_PROVIDERS_SETTING}: ${JSON.stringify(value)}, expected "true" or "false"`],
+  );
 }

@@ -33,61 +33,99 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
     problems.push({ path, message });
   };
   if (p.protocol === 'native') return problems;
-  if (p.protocol === 'snapshot' && source.kind !== 'image') add(['protocol'], `"snapshot" reads pictures; source "${source.id}" is a sensor source (use "http-json" or "http-csv")`);
-  if (p.protocol !== 'snapshot' && source.kind !== 'sensor') add(['protocol'], `"${p.protocol}" reads values; source "${source.id}" is an image source (use "snapshot" or "native")`);
+  if (p.protocol === 'snapshot' && source.kind !== 'image')
+    add(
+      ['protocol'],
+      `"snapshot" reads pictures; source "${source.id}" is a sensor source (use "http-json" or "http-csv")`,
+    );
+  if (p.protocol !== 'snapshot' && source.kind !== 'sensor')
+    add(
+      ['protocol'],
+      `"${p.protocol}" reads values; source "${source.id}" is an image source (use "snapshot" or "native")`,
+    );
 
   const siteIds = new Set(config.sites.map((s) => s.id));
   for (const site of Object.keys(p.sites)) {
-    if (!siteIds.has(site)) add(['sites', site], `unknown site "${site}"; expected one of ${[...siteIds].map((s) => `"${s}"`).join(', ')}`);
+    if (!siteIds.has(site))
+      add(['sites', site], `unknown site "${site}"; expected one of ${[...siteIds].map((s) => `"${s}"`).join(', ')}`);
   }
 
   // The endpoint is not a template: nothing a request fills in may reach the scheme, host or port.
-  if (/[{}]/.test(p.endpoint)) add(['endpoint'], `${JSON.stringify(p.endpoint)} holds a placeholder; the endpoint is used as written (put placeholders in "request.path" or "request.query")`);
+  if (/[{}]/.test(p.endpoint))
+    add(
+      ['endpoint'],
+      `${JSON.stringify(p.endpoint)} holds a placeholder; the endpoint is used as written (put placeholders in "request.path" or "request.query")`,
+    );
   const allowed: readonly string[] = p.protocol === 'snapshot' ? SITE_PLACEHOLDERS : PLACEHOLDERS;
   const used = new Set<string>();
   const checkTemplate = (path: (string | number)[], text: string): void => {
     for (const name of placeholdersIn(text)) {
       used.add(name);
-      if (!allowed.includes(name)) add(path, `unknown placeholder {${name}}; expected ${allowed.map((a) => `{${a}}`).join(', ')}`);
+      if (!allowed.includes(name))
+        add(path, `unknown placeholder {${name}}; expected ${allowed.map((a) => `{${a}}`).join(', ')}`);
     }
   };
   const { path, query } = p.request;
   checkTemplate(['request', 'path'], path);
   if (path !== '' && (!path.startsWith('/') || path.startsWith('//') || /[?#\\]|(^|\/)\.\.?(\/|$)|%2e/i.test(path))) {
-    add(['request', 'path'], `${JSON.stringify(path)} must be a plain path under the endpoint: start with "/", no "//" at the start, no "." or ".." segments, no "?" or "#" (put parameters in "query")`);
+    add(
+      ['request', 'path'],
+      `${JSON.stringify(path)} must be a plain path under the endpoint: start with "/", no "//" at the start, no "." or ".." segments, no "?" or "#" (put parameters in "query")`,
+    );
   }
   for (const [name, value] of Object.entries(query)) checkTemplate(['request', 'query', name], value);
   if (p.protocol !== 'snapshot') {
     for (const t of ['from', 'to'] as const) {
-      if (!used.has(t)) add(['request'], `the request never sends {${t}}: a window protocol must ask for its time window (put {from} and {to} in "path" or "query")`);
+      if (!used.has(t))
+        add(
+          ['request'],
+          `the request never sends {${t}}: a window protocol must ask for its time window (put {from} and {to} in "path" or "query")`,
+        );
     }
   }
   const perSite = requestNamesSite(p.request);
   const siteMapped = p.protocol !== 'snapshot' && p.response.site !== undefined;
   if (!perSite && !siteMapped && config.sites.length > 1) {
-    add(['request'], `${config.sites.length} sites are configured, but neither the request names the site ({providerSiteId}, {latitude}, ...)${p.protocol === 'snapshot' ? '' : ' nor the response maps it ("response.site")'}: the values could not be told apart`);
+    add(
+      ['request'],
+      `${config.sites.length} sites are configured, but neither the request names the site ({providerSiteId}, {latitude}, ...)${p.protocol === 'snapshot' ? '' : ' nor the response maps it ("response.site")'}: the values could not be told apart`,
+    );
   }
   if (p.protocol === 'snapshot') return problems;
 
   const r = p.response;
   if (p.protocol === 'http-json') {
-    for (const [key, value] of [['records', p.response.records], ['columns', p.response.columns], ['site', p.response.site]] as const) {
+    for (const [key, value] of [
+      ['records', p.response.records],
+      ['columns', p.response.columns],
+      ['site', p.response.site],
+    ] as const) {
       if (value === undefined) continue;
       const parsed = parseJsonOrColumn(p.protocol, value);
       if (parsed) add(['response', key], parsed);
     }
-    for (const [key, spec] of [['time', r.time], ['publishedAt', p.response.publishedAt]] as const) {
+    for (const [key, spec] of [
+      ['time', r.time],
+      ['publishedAt', p.response.publishedAt],
+    ] as const) {
       if (!spec) continue;
       const parsed = parseJsonOrColumn(p.protocol, spec.path);
       if (parsed) add(['response', key, 'path'], parsed);
     }
   }
   for (const field of source.fields) {
-    if (!Object.hasOwn(r.values, field)) add(['response', 'values'], `field "${field}" of source "${source.id}" is not mapped; map every field: ${source.fields.map((f) => `"${f}"`).join(', ')}`);
+    if (!Object.hasOwn(r.values, field))
+      add(
+        ['response', 'values'],
+        `field "${field}" of source "${source.id}" is not mapped; map every field: ${source.fields.map((f) => `"${f}"`).join(', ')}`,
+      );
   }
   for (const [field, mapping] of Object.entries(r.values)) {
     if (!source.fields.includes(field)) {
-      add(['response', 'values', field], `source "${source.id}" has no field "${field}"; its fields are ${source.fields.map((f) => `"${f}"`).join(', ')}`);
+      add(
+        ['response', 'values', field],
+        `source "${source.id}" has no field "${field}"; its fields are ${source.fields.map((f) => `"${f}"`).join(', ')}`,
+      );
       continue;
     }
     const parsed = parseJsonOrColumn(p.protocol, mapping.path);

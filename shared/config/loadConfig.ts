@@ -46,9 +46,15 @@ export function parseConfig(raw: unknown, settings: Settings = process.env, orig
  * is validated with a stand-in value and returned in `broken` (naming the setting), so one provider's missing key
  * fails its own ingestion instead of the whole app. Any other problem still throws.
  */
-export function parseConfigBySource(raw: unknown, settings: Settings = process.env, origin = 'configuration'): ConfigBySource {
+export function parseConfigBySource(
+  raw: unknown,
+  settings: Settings = process.env,
+  origin = 'configuration',
+): ConfigBySource {
   const missing: MissingSetting[] = [];
-  const resolved = resolveReferences(raw, settings, [], missing, (path) => (isProviderPath(path) ? (path[path.length - 1] === 'endpoint' ? UNSET_ENDPOINT : UNSET_VALUE) : undefined));
+  const resolved = resolveReferences(raw, settings, [], missing, (path) =>
+    isProviderPath(path) ? (path[path.length - 1] === 'endpoint' ? UNSET_ENDPOINT : UNSET_VALUE) : undefined,
+  );
   const fatal = missing.filter((m) => !isProviderPath(m.path));
   const config = validate(resolved, fatal.map(describeMissing), origin, raw, settings);
   const bySource = new Map<number, MissingSetting[]>();
@@ -57,11 +63,23 @@ export function parseConfigBySource(raw: unknown, settings: Settings = process.e
     const index = m.path[1] as number;
     bySource.set(index, [...(bySource.get(index) ?? []), m]);
   }
-  const broken = [...bySource].map(([index, ms]) => new SourceNotConfiguredError(config.sources[index]?.id ?? `#${index}`, ms.map((m) => ({ setting: m.setting, path: formatPath(m.path) }))));
+  const broken = [...bySource].map(
+    ([index, ms]) =>
+      new SourceNotConfiguredError(
+        config.sources[index]?.id ?? `#${index}`,
+        ms.map((m) => ({ setting: m.setting, path: formatPath(m.path) })),
+      ),
+  );
   return { config, broken };
 }
 
-function validate(resolved: unknown, problems: string[], origin: string, raw: unknown, settings: Settings): ForecastConfig {
+function validate(
+  resolved: unknown,
+  problems: string[],
+  origin: string,
+  raw: unknown,
+  settings: Settings,
+): ForecastConfig {
   const result = forecastConfigSchema.safeParse(resolved);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -92,7 +110,9 @@ function endpointProblems(config: ForecastConfig, raw: unknown, settings: Settin
     const problem = plainHttpProblem(new URL(endpoint), allowHttp);
     if (!problem) return;
     const ref = SETTING_REF.exec(String(valueAt(raw, path)));
-    problems.push(`${formatPath(path)}: ${JSON.stringify(endpoint)}${ref ? ` (from the app setting ${ref[1]})` : ''} is ${problem}`);
+    problems.push(
+      `${formatPath(path)}: ${JSON.stringify(endpoint)}${ref ? ` (from the app setting ${ref[1]})` : ''} is ${problem}`,
+    );
   });
   return problems;
 }
@@ -110,14 +130,19 @@ export function loadConfigBySource(settings: Settings = process.env, appRoot = p
 }
 
 /** The configuration file's parsed JSON, no reference resolved and nothing validated, and how to name it. */
-export function readConfigFile(settings: Settings = process.env, appRoot = process.cwd()): { raw: unknown; origin: string } {
+export function readConfigFile(
+  settings: Settings = process.env,
+  appRoot = process.cwd(),
+): { raw: unknown; origin: string } {
   const path = settings['FORECAST_CONFIG'] || DEFAULT_CONFIG_PATH;
   const file = isAbsolute(path) ? path : resolve(appRoot, path);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`Cannot read the configuration file "${file}" (FORECAST_CONFIG=${JSON.stringify(path)}): ${(err as Error).message}`);
+    throw new ConfigError(
+      `Cannot read the configuration file "${file}" (FORECAST_CONFIG=${JSON.stringify(path)}): ${(err as Error).message}`,
+    );
   }
   let raw: unknown;
   try {
@@ -137,7 +162,13 @@ function describeMissing(m: MissingSetting): string {
 }
 
 /** Resolves `%NAME%` references; an unset one is recorded in `missing` and replaced by `standIn(path)` if it gives one. */
-function resolveReferences(value: unknown, settings: Settings, path: (string | number)[], missing: MissingSetting[], standIn: (path: (string | number)[]) => string | undefined): unknown {
+function resolveReferences(
+  value: unknown,
+  settings: Settings,
+  path: (string | number)[],
+  missing: MissingSetting[],
+  standIn: (path: (string | number)[]) => string | undefined,
+): unknown {
   if (typeof value === 'string') {
     const key = path[path.length - 1];
     const ref = SETTING_REF.exec(value);

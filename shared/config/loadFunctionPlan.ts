@@ -32,6 +32,12 @@ export function loadFunctionPlan(settings: Settings = process.env, appRoot = pro
   }
   const ids = parsed.data.sources.map((s) => s.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (duplicate !== undefined) throw new ConfigError(`Invalid ${origin}: two sources have the id "${duplicate}"`, [`sources: duplicate id "${duplicate}"`]);
-  return { sources: parsed.data.sources.map((s) => ({ id: s.id, schedule: s.schedule })), predictSchedule: parsed.data.forecast.schedule };
+  if (duplicate !== undefined)
+    throw new ConfigError(`Invalid ${origin}: two sources have the id "${duplicate}"`, [
+      `sources: duplicate id "${duplicate}"`,
+    ]);
+  return {
+    sources: parsed.data.sources.map((s) => ({ id: s.id, schedule: s.schedule })),
+    predictSchedule: parsed.data.forecast.schedule,
+  };
 }

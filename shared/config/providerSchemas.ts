@@ -26,9 +26,17 @@ const jsonPath = z.string().max(500);
 export const authSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   /** A header carrying the key, e.g. `x-api-key`. */
-  z.strictObject({ kind: z.literal('header'), name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'expected an HTTP header name'), value: z.string().min(1) }),
+  z.strictObject({
+    kind: z.literal('header'),
+    name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'expected an HTTP header name'),
+    value: z.string().min(1),
+  }),
   /** A query parameter carrying the key, e.g. `api_key`. */
-  z.strictObject({ kind: z.literal('query'), name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a query parameter name'), value: z.string().min(1) }),
+  z.strictObject({
+    kind: z.literal('query'),
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a query parameter name'),
+    value: z.string().min(1),
+  }),
   /** `Authorization: Bearer <token>`. */
   z.strictObject({ kind: z.literal('bearer'), token: z.string().min(1) }),
   /** HTTP Basic authentication (IP cameras). */
@@ -48,7 +56,12 @@ const httpCommon = {
   /** Per-request timeout in milliseconds. */
   timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   /** Largest response body read, in bytes; a longer one is refused (and its first bytes quarantined). */
-  maxResponseBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(16 * 1024 * 1024),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   /** At most this many requests per run; the next run continues from the watermark. */
   maxRequestsPerRun: z.number().int().min(1).max(10_000).default(100),
   /** The site's own id at the provider by our site id (`{providerSiteId}`); a site not listed uses our id. */
@@ -88,9 +101,17 @@ export const windowRequestSchema = z.strictObject({
 
 export const windowSchema = z.strictObject({
   /** Each run re-asks this much before the watermark, so values a provider publishes late are still picked up. */
-  overlapMinutes: z.number().min(0).max(7 * 24 * 60).default(60),
+  overlapMinutes: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   /** Longest window one request asks for; a longer span (after an outage) is split. */
-  maxWindowMinutes: z.number().min(1).max(366 * 24 * 60).default(24 * 60),
+  maxWindowMinutes: z
+    .number()
+    .min(1)
+    .max(366 * 24 * 60)
+    .default(24 * 60),
 });
 
 /** A value field of the response and the source field it fills. */
@@ -122,7 +143,10 @@ export const jsonResponseSchema = z
     /** A record with a null or missing value: `skip` it (no value is not a measurement), or `quarantine` it. */
     nulls,
   })
-  .refine((r) => (r.records === undefined) !== (r.columns === undefined), { message: 'give either "records" (an array of records) or "columns" (an object of arrays), not both or neither', path: ['records'] });
+  .refine((r) => (r.records === undefined) !== (r.columns === undefined), {
+    message: 'give either "records" (an array of records) or "columns" (an object of arrays), not both or neither',
+    path: ['records'],
+  });
 
 export const csvResponseSchema = z.strictObject({
   /** One character between cells. */
@@ -188,8 +212,14 @@ export const snapshotProviderSchema = z.strictObject({
 
 /** A provider block; without `protocol` it is the native wire format, so older configurations keep working. */
 export const providerSchema = z.preprocess(
-  (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !('protocol' in v) ? { protocol: 'native', ...v } : v),
-  z.discriminatedUnion('protocol', [nativeProviderSchema, httpJsonProviderSchema, httpCsvProviderSchema, snapshotProviderSchema]),
+  (v) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && !('protocol' in v) ? { protocol: 'native', ...v } : v,
+  z.discriminatedUnion('protocol', [
+    nativeProviderSchema,
+    httpJsonProviderSchema,
+    httpCsvProviderSchema,
+    snapshotProviderSchema,
+  ]),
 );
 
 export type TimeSpec = z.infer<typeof timeSpecSchema>;

@@ -10,7 +10,10 @@ export function zodProblems(error: z.ZodError, raw: unknown, prefix = ''): strin
     const got = valueAt(raw, issue.path);
     const text = got === undefined ? undefined : JSON.stringify(got)?.slice(0, 80);
     // A custom check's message may quote the value already; say it only where it does not.
-    const shown = text === undefined || (issue.code === 'custom' && (typeof got === 'object' || issue.message.includes(text))) ? '' : ` (got ${text})`;
+    const shown =
+      text === undefined || (issue.code === 'custom' && (typeof got === 'object' || issue.message.includes(text)))
+        ? ''
+        : ` (got ${text})`;
     return `${at || '(root)'}: ${issue.message}${shown}`;
   });
 }

@@ -167,8 +167,17 @@ export function costInputsFromConfig(config: ForecastConfig, overrides: Partial<
     sites: config.sites.length,
     sensorSources: config.sources.filter((s) => s.kind === 'sensor').length,
     imageSources: config.sources.filter((s) => s.kind === 'image').length,
-    windowSources: config.sources.filter((s) => s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv').length,
-    windowOverlapMinutes: Math.max(0, ...config.sources.map((s) => (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv' ? s.provider.window.overlapMinutes : 0))),
+    windowSources: config.sources.filter(
+      (s) => s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv',
+    ).length,
+    windowOverlapMinutes: Math.max(
+      0,
+      ...config.sources.map((s) =>
+        s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv'
+          ? s.provider.window.overlapMinutes
+          : 0,
+      ),
+    ),
     predictEveryMinutes: config.forecast.cadenceMinutes,
     ...overrides,
   };

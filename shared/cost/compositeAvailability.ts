@@ -20,7 +20,8 @@ export interface CompositeAvailability {
  */
 export function compositeAvailability(services: ServiceAvailability[], hoursPerMonth = 730): CompositeAvailability {
   for (const s of services) {
-    if (!(s.slaPercent >= 0 && s.slaPercent <= 100)) throw new Error(`SLA of ${s.service} is ${s.slaPercent}; expected a percentage from 0 to 100`);
+    if (!(s.slaPercent >= 0 && s.slaPercent <= 100))
+      throw new Error(`SLA of ${s.service} is ${s.slaPercent}; expected a percentage from 0 to 100`);
   }
   const fraction = services.reduce((p, s) => p * (s.slaPercent / 100), 1);
   return { services, compositePercent: fraction * 100, downtimeMinutesPerMonth: (1 - fraction) * hoursPerMonth * 60 };

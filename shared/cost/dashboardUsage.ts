@@ -50,7 +50,8 @@ export function dashboardUsage(inputs: CostInputs, hoursPerMonth: number): Dashb
       assets: pageLoads * 2 + uplotLoads * 2,
     },
     forecastsPerRange,
-    ruPerRange: inputs.cosmosRuPerQuery + (forecastsPerRange * inputs.forecastBytes * inputs.cosmosRuPerQueriedKb) / 1000,
+    ruPerRange:
+      inputs.cosmosRuPerQuery + (forecastsPerRange * inputs.forecastBytes * inputs.cosmosRuPerQueriedKb) / 1000,
     // A window of W hours starting at a random time crosses a UTC midnight W/24 times on average; one listing page
     // holds 5,000 blobs, more than a day of observations.
     listsPerActuals: 1 + inputs.dashboardWindowHours / 24,

@@ -17,7 +17,12 @@ export interface CostLine {
   cost: number;
 }
 
-export type ServiceName = 'Functions (Flex Consumption)' | 'Blob Storage (hot, LRS)' | 'Cosmos DB (serverless)' | 'Log Analytics / Application Insights' | 'Event Grid (system topic)';
+export type ServiceName =
+  | 'Functions (Flex Consumption)'
+  | 'Blob Storage (hot, LRS)'
+  | 'Cosmos DB (serverless)'
+  | 'Log Analytics / Application Insights'
+  | 'Event Grid (system topic)';
 
 export interface ServiceCost {
   service: ServiceName;
@@ -74,14 +79,16 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     'cost-watch': days,
   };
   const fx = prices.functions;
-  const billedMs = (ms: number): number => Math.max(fx.minimumBillableMs.value, Math.ceil(ms / fx.billingIncrementMs.value) * fx.billingIncrementMs.value);
+  const billedMs = (ms: number): number =>
+    Math.max(fx.minimumBillableMs.value, Math.ceil(ms / fx.billingIncrementMs.value) * fx.billingIncrementMs.value);
   const memoryGb = inputs.functionMemoryMb / 1024;
   const functions: FunctionUsage[] = (Object.keys(executions) as CostedFunction[]).map((name) => {
     const n = executions[name];
     const seconds = billedMs(inputs.durationsMs[name]) / 1000;
     let gbSeconds = n * seconds * memoryGb;
     if (name === 'predict') {
-      const extra = (billedMs(inputs.durationsMs.predict + inputs.coldStartExtraMs) - billedMs(inputs.durationsMs.predict)) / 1000;
+      const extra =
+        (billedMs(inputs.durationsMs.predict + inputs.coldStartExtraMs) - billedMs(inputs.durationsMs.predict)) / 1000;
       gbSeconds += inputs.coldStartsPerDay * days * extra * memoryGb;
     }
     return { name, executionsPerMonth: n, billedSeconds: seconds, gbSeconds };
@@ -109,7 +116,11 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     (executions.predict + executions.health) * inputs.sites * sources * 2 + // each source's last 24 h spans two UTC day prefixes
     executions.actuals * dash.listsPerActuals + // the target source's day folders of the window; their metadata carries the values
     // A window read lists each site's day folders it re-reads once, instead of a refused write and a read per duplicate.
-    inputs.windowSources * perHour(inputs.ingestEveryMinutes) * H * inputs.sites * (1 + (inputs.windowOverlapMinutes + inputs.ingestEveryMinutes) / 1440);
+    inputs.windowSources *
+      perHour(inputs.ingestEveryMinutes) *
+      H *
+      inputs.sites *
+      (1 + (inputs.windowOverlapMinutes + inputs.ingestEveryMinutes) / 1440);
   const capacityGb =
     (inputs.sensorSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.observationBytes +
       inputs.imageSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.featureBytes +
@@ -118,23 +129,53 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     1e9;
 
   const latestQueries = executions.forecast - dash.calls.rangeForecast + executions.health;
-  const ruPerMonth = executions.predict * inputs.sites * inputs.cosmosRuPerWrite + latestQueries * inputs.cosmosRuPerRead + dash.calls.rangeForecast * dash.ruPerRange;
-  const cosmosGb = (inputs.sites * perHour(inputs.predictEveryMinutes) * 24 * inputs.forecastRetentionDays * inputs.forecastBytes) / 1e9;
+  const ruPerMonth =
+    executions.predict * inputs.sites * inputs.cosmosRuPerWrite +
+    latestQueries * inputs.cosmosRuPerRead +
+    dash.calls.rangeForecast * dash.ruPerRange;
+  const cosmosGb =
+    (inputs.sites * perHour(inputs.predictEveryMinutes) * 24 * inputs.forecastRetentionDays * inputs.forecastBytes) /
+    1e9;
   // Every execution's request record and traces: sampling keeps them all at this app's rate (host.json).
-  const logGb = (totalExecutions * (inputs.requestTelemetryBytes + inputs.traceBytesPerExecution)) / 1e9 + (inputs.hostTelemetryMbPerDay * days) / 1000;
+  const logGb =
+    (totalExecutions * (inputs.requestTelemetryBytes + inputs.traceBytesPerExecution)) / 1e9 +
+    (inputs.hostTelemetryMbPerDay * days) / 1000;
   const eventGridOps = blobsCreated + imagesPerMonth; // every blob created is an ingress event; images are also delivered
 
   const b = prices.blobStorage;
   const services: ServiceCost[] = [
     service('Functions (Flex Consumption)', [
-      line('Functions (Flex Consumption)', 'on-demand execution time', totalGbSeconds, 'GB-s', fx.onDemandPerGbSecond, 1, fx.freeGbSecondsPerMonth.value),
-      line('Functions (Flex Consumption)', 'executions', totalExecutions, 'executions', fx.onDemandPerMillionExecutions, 1e6, fx.freeExecutionsPerMonth.value),
+      line(
+        'Functions (Flex Consumption)',
+        'on-demand execution time',
+        totalGbSeconds,
+        'GB-s',
+        fx.onDemandPerGbSecond,
+        1,
+        fx.freeGbSecondsPerMonth.value,
+      ),
+      line(
+        'Functions (Flex Consumption)',
+        'executions',
+        totalExecutions,
+        'executions',
+        fx.onDemandPerMillionExecutions,
+        1e6,
+        fx.freeExecutionsPerMonth.value,
+      ),
     ]),
     service('Blob Storage (hot, LRS)', [
       line('Blob Storage (hot, LRS)', 'capacity (steady state)', capacityGb, 'GB-month', b.capacityPerGbMonth, 1),
       line('Blob Storage (hot, LRS)', 'write operations (blobs the app writes)', writes, 'writes', b.writePer10k, 1e4),
       // An assumption to measure (storage Transactions metric, API names AcquireLease/RenewLease), priced as writes, the dearer class.
-      line('Blob Storage (hot, LRS)', `Functions host lease renewals (assumed ${inputs.hostStorageOpsPerHour}/h)`, hostOps, 'lease ops', b.writePer10k, 1e4),
+      line(
+        'Blob Storage (hot, LRS)',
+        `Functions host lease renewals (assumed ${inputs.hostStorageOpsPerHour}/h)`,
+        hostOps,
+        'lease ops',
+        b.writePer10k,
+        1e4,
+      ),
       line('Blob Storage (hot, LRS)', 'list operations', lists, 'lists', b.listPer10k, 1e4),
       line('Blob Storage (hot, LRS)', 'read operations', reads, 'reads', b.readPer10k, 1e4),
     ]),
@@ -143,10 +184,26 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
       line('Cosmos DB (serverless)', 'storage', cosmosGb, 'GB-month', prices.cosmosDb.storagePerGbMonth, 1),
     ]),
     service('Log Analytics / Application Insights', [
-      line('Log Analytics / Application Insights', 'ingestion', logGb, 'GB', prices.logAnalytics.perGbIngested, 1, prices.logAnalytics.freeGbPerMonth.value),
+      line(
+        'Log Analytics / Application Insights',
+        'ingestion',
+        logGb,
+        'GB',
+        prices.logAnalytics.perGbIngested,
+        1,
+        prices.logAnalytics.freeGbPerMonth.value,
+      ),
     ]),
     service('Event Grid (system topic)', [
-      line('Event Grid (system topic)', 'operations (every blob created + image deliveries)', eventGridOps, 'operations', prices.eventGrid.perMillionOperations, 1e6, prices.eventGrid.freeOperationsPerMonth.value),
+      line(
+        'Event Grid (system topic)',
+        'operations (every blob created + image deliveries)',
+        eventGridOps,
+        'operations',
+        prices.eventGrid.perMillionOperations,
+        1e6,
+        prices.eventGrid.freeOperationsPerMonth.value,
+      ),
     ]),
   ];
 
@@ -168,7 +225,15 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   };
 }
 
-function line(service: ServiceName, item: string, quantity: number, unit: string, price: PriceEntry, per: number, free = 0): CostLine {
+function line(
+  service: ServiceName,
+  item: string,
+  quantity: number,
+  unit: string,
+  price: PriceEntry,
+  per: number,
+  free = 0,
+): CostLine {
   return {
     service,
     item,

@@ -14,11 +14,27 @@ export interface ForecastPathAvailability {
 export function forecastPathAvailability(prices: PriceTable): ForecastPathAvailability {
   const s = prices.sla;
   const cite = (key: string): string => prices.sources[key]?.url ?? key;
-  const functions = { service: 'Azure Functions (Flex Consumption)', slaPercent: s.functionsFlexConsumption.value, source: cite(s.functionsFlexConsumption.source) };
-  const storage = { service: 'Blob Storage (hot, LRS)', slaPercent: s.storageLrsHot.value, source: cite(s.storageLrsHot.source) };
-  const cosmos = { service: 'Cosmos DB (serverless, one region)', slaPercent: s.cosmosDbServerlessSingleRegion.value, source: cite(s.cosmosDbServerlessSingleRegion.source) };
+  const functions = {
+    service: 'Azure Functions (Flex Consumption)',
+    slaPercent: s.functionsFlexConsumption.value,
+    source: cite(s.functionsFlexConsumption.source),
+  };
+  const storage = {
+    service: 'Blob Storage (hot, LRS)',
+    slaPercent: s.storageLrsHot.value,
+    source: cite(s.storageLrsHot.source),
+  };
+  const cosmos = {
+    service: 'Cosmos DB (serverless, one region)',
+    slaPercent: s.cosmosDbServerlessSingleRegion.value,
+    source: cite(s.cosmosDbServerlessSingleRegion.source),
+  };
   const eventGrid = { service: 'Event Grid', slaPercent: s.eventGrid.value, source: cite(s.eventGrid.source) };
-  const vm = { service: `${prices.alwaysOn.vmSize} VM, single instance, Standard SSD`, slaPercent: s.singleVmStandardSsd.value, source: cite(s.singleVmStandardSsd.source) };
+  const vm = {
+    service: `${prices.alwaysOn.vmSize} VM, single instance, Standard SSD`,
+    slaPercent: s.singleVmStandardSsd.value,
+    source: cite(s.singleVmStandardSsd.source),
+  };
   return {
     allServices: compositeAvailability([functions, storage, cosmos, eventGrid], prices.hoursPerMonth),
     withoutEventGrid: compositeAvailability([functions, storage, cosmos], prices.hoursPerMonth),

@@ -5,7 +5,13 @@ import type { CompositeAvailability } from './compositeAvailability';
 import type { PriceTable } from './PriceTable';
 
 /** The cost estimate and the availability as Markdown tables, ready for the README. */
-export function formatCostReport(inputs: CostInputs, estimate: CostEstimate, availability: ForecastPathAvailability, prices: PriceTable, pricesFile: string): string {
+export function formatCostReport(
+  inputs: CostInputs,
+  estimate: CostEstimate,
+  availability: ForecastPathAvailability,
+  prices: PriceTable,
+  pricesFile: string,
+): string {
   const cur = estimate.currency;
   const out: string[] = [];
   out.push('## Expected monthly cost', '');
@@ -17,21 +23,42 @@ export function formatCostReport(inputs: CostInputs, estimate: CostEstimate, ava
       `Prices: ${cur}, ${prices.region}, ${prices.offer}, compiled ${prices.compiledOn} (${pricesFile}).`,
     '',
   );
-  out.push(`| Service | Billed per month | Before free grants (${cur}) | Expected (${cur}) |`, '| --- | --- | ---: | ---: |');
+  out.push(
+    `| Service | Billed per month | Before free grants (${cur}) | Expected (${cur}) |`,
+    '| --- | --- | ---: | ---: |',
+  );
   for (const s of estimate.services) {
-    out.push(`| ${s.service} | ${s.lines.map((l) => `${qty(l.quantity)} ${l.unit}`).join('; ')} | ${money(s.listCost)} | ${money(s.cost)} |`);
+    out.push(
+      `| ${s.service} | ${s.lines.map((l) => `${qty(l.quantity)} ${l.unit}`).join('; ')} | ${money(s.listCost)} | ${money(s.cost)} |`,
+    );
   }
   out.push(`| **Total** | | **${money(estimate.total.listCost)}** | **${money(estimate.total.cost)}** |`);
-  out.push(`| Always-on alternative: ${estimate.alwaysOn.lines.map((l) => l.item).join(' + ')} | ${estimate.hoursPerMonth} h | ${money(estimate.alwaysOn.cost)} | ${money(estimate.alwaysOn.cost)} |`, '');
+  out.push(
+    `| Always-on alternative: ${estimate.alwaysOn.lines.map((l) => l.item).join(' + ')} | ${estimate.hoursPerMonth} h | ${money(estimate.alwaysOn.cost)} | ${money(estimate.alwaysOn.cost)} |`,
+    '',
+  );
 
-  out.push('### Line items', '', `| Service | Item | Quantity | Unit price (${cur}) | Before free grants | Expected |`, '| --- | --- | ---: | --- | ---: | ---: |');
+  out.push(
+    '### Line items',
+    '',
+    `| Service | Item | Quantity | Unit price (${cur}) | Before free grants | Expected |`,
+    '| --- | --- | ---: | --- | ---: | ---: |',
+  );
   for (const l of estimate.services.flatMap((s) => s.lines)) {
-    out.push(`| ${l.service} | ${l.item} | ${qty(l.quantity)} ${l.unit} | ${l.price} ${l.priceUnit.replace(/^USD /, '')} | ${money(l.listCost)} | ${money(l.cost)} |`);
+    out.push(
+      `| ${l.service} | ${l.item} | ${qty(l.quantity)} ${l.unit} | ${l.price} ${l.priceUnit.replace(/^USD /, '')} | ${money(l.listCost)} | ${money(l.cost)} |`,
+    );
   }
   out.push('');
 
-  out.push('### Function executions', '', '| Function | Executions per month | Billed seconds each | GB-s per month |', '| --- | ---: | ---: | ---: |');
-  for (const f of estimate.functions) out.push(`| ${f.name} | ${qty(f.executionsPerMonth)} | ${f.billedSeconds} | ${qty(f.gbSeconds)} |`);
+  out.push(
+    '### Function executions',
+    '',
+    '| Function | Executions per month | Billed seconds each | GB-s per month |',
+    '| --- | ---: | ---: | ---: |',
+  );
+  for (const f of estimate.functions)
+    out.push(`| ${f.name} | ${qty(f.executionsPerMonth)} | ${f.billedSeconds} | ${qty(f.gbSeconds)} |`);
   out.push('');
   out.push(
     '- Every execution is billed at least 1 s of instance memory (then in 100 ms steps); the functions here run shorter, so their durations do not change the bill, and the sum is an upper bound (concurrent executions on one instance share billed time).',
@@ -47,13 +74,22 @@ export function formatCostReport(inputs: CostInputs, estimate: CostEstimate, ava
 
   out.push('## Composite availability', '', '| Service on the forecast path | SLA (monthly) |', '| --- | ---: |');
   for (const s of availability.allServices.services) out.push(`| ${s.service} | ${pct(s.slaPercent)} |`);
-  out.push(`| **All four, multiplied** | **${pct(availability.allServices.compositePercent, 3)}**: ${downtime(availability.allServices)} |`);
-  out.push(`| Without Event Grid (the system forecasts without the camera) | ${pct(availability.withoutEventGrid.compositePercent, 3)}: ${downtime(availability.withoutEventGrid)} |`);
-  out.push(`| Always-on alternative: ${availability.alwaysOn.services[0]?.service ?? 'one VM'} | ${pct(availability.alwaysOn.compositePercent, 3)}: ${downtime(availability.alwaysOn)} |`, '');
+  out.push(
+    `| **All four, multiplied** | **${pct(availability.allServices.compositePercent, 3)}**: ${downtime(availability.allServices)} |`,
+  );
+  out.push(
+    `| Without Event Grid (the system forecasts without the camera) | ${pct(availability.withoutEventGrid.compositePercent, 3)}: ${downtime(availability.withoutEventGrid)} |`,
+  );
+  out.push(
+    `| Always-on alternative: ${availability.alwaysOn.services[0]?.service ?? 'one VM'} | ${pct(availability.alwaysOn.compositePercent, 3)}: ${downtime(availability.alwaysOn)} |`,
+    '',
+  );
   out.push(
     `The product of the SLAs assumes independent failures and is the guaranteed floor per month of ${estimate.hoursPerMonth} h, not a measurement. ` +
       'Sources: ' +
-      [...new Set(Object.values(prices.sla).map((e) => e.source))].map((k) => `${k} (${prices.sources[k]?.url ?? '?'})`).join('; ') +
+      [...new Set(Object.values(prices.sla).map((e) => e.source))]
+        .map((k) => `${k} (${prices.sources[k]?.url ?? '?'})`)
+        .join('; ') +
       '.',
     '',
   );
@@ -81,7 +117,9 @@ function dashboardNote(inputs: CostInputs, estimate: CostEstimate): string {
 
 function downtime(a: CompositeAvailability): string {
   const m = a.downtimeMinutesPerMonth;
-  return m >= 120 ? `up to ${(m / 60).toFixed(1)} h of downtime a month` : `up to ${m.toFixed(0)} min of downtime a month`;
+  return m >= 120
+    ? `up to ${(m / 60).toFixed(1)} h of downtime a month`
+    : `up to ${m.toFixed(0)} min of downtime a month`;
 }
 
 function money(x: number): string {

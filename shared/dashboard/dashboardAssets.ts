@@ -23,8 +23,28 @@ function fromUplot(file: string): () => Buffer {
  * strings) and uPlot's script and stylesheet. Names are matched exactly, so no path a caller sends reaches the disk.
  */
 export const DASHBOARD_ASSETS: ReadonlyMap<string, DashboardAsset> = new Map([
-  ['dashboard.js', { contentType: 'text/javascript; charset=utf-8', cacheControl: CACHE_PAGE_CODE, body: () => Buffer.from(DASHBOARD_SCRIPT) }],
-  ['dashboard.css', { contentType: 'text/css; charset=utf-8', cacheControl: CACHE_PAGE_CODE, body: () => Buffer.from(DASHBOARD_CSS) }],
-  ['uPlot.iife.min.js', { contentType: 'text/javascript; charset=utf-8', cacheControl: CACHE_LIBRARY, body: fromUplot('uPlot.iife.min.js') }],
-  ['uPlot.min.css', { contentType: 'text/css; charset=utf-8', cacheControl: CACHE_LIBRARY, body: fromUplot('uPlot.min.css') }],
+  [
+    'dashboard.js',
+    {
+      contentType: 'text/javascript; charset=utf-8',
+      cacheControl: CACHE_PAGE_CODE,
+      body: () => Buffer.from(DASHBOARD_SCRIPT),
+    },
+  ],
+  [
+    'dashboard.css',
+    { contentType: 'text/css; charset=utf-8', cacheControl: CACHE_PAGE_CODE, body: () => Buffer.from(DASHBOARD_CSS) },
+  ],
+  [
+    'uPlot.iife.min.js',
+    {
+      contentType: 'text/javascript; charset=utf-8',
+      cacheControl: CACHE_LIBRARY,
+      body: fromUplot('uPlot.iife.min.js'),
+    },
+  ],
+  [
+    'uPlot.min.css',
+    { contentType: 'text/css; charset=utf-8', cacheControl: CACHE_LIBRARY, body: fromUplot('uPlot.min.css') },
+  ],
 ]);

@@ -52,9 +52,15 @@ export function dashboardPage(input: DashboardPageInput): string {
   };
   const asset = (name: string): string => escapeHtml(`${apiBase}dashboard/assets/${name}`);
   const siteOptions = config.sites
-    .map((s) => `<option value="${escapeHtml(s.id)}"${s.id === site ? ' selected' : ''}>${escapeHtml(s.name ? `${s.name} (${s.id})` : s.id)}</option>`)
+    .map(
+      (s) =>
+        `<option value="${escapeHtml(s.id)}"${s.id === site ? ' selected' : ''}>${escapeHtml(s.name ? `${s.name} (${s.id})` : s.id)}</option>`,
+    )
     .join('');
-  const windowOptions = DASHBOARD_WINDOWS_HOURS.map((h) => `<option value="${h}"${h === hours ? ' selected' : ''}>last ${h < 48 ? `${h} h` : `${h / 24} days`}</option>`).join('');
+  const windowOptions = DASHBOARD_WINDOWS_HOURS.map(
+    (h) =>
+      `<option value="${h}"${h === hours ? ' selected' : ''}>last ${h < 48 ? `${h} h` : `${h / 24} days`}</option>`,
+  ).join('');
   const target = config.target;
   const leads = client.leads.map((l) => `+${l}`).join(', ');
   return `<!doctype html>

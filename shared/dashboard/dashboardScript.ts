@@ -11,4 +11,11 @@ import { DASHBOARD_SCRIPT_START } from './dashboardScriptStart';
  * Its parts are plain JavaScript in String.raw literals (no backticks or dollar-brace in them), joined here into one
  * function scope; they call each other only once the whole script has run.
  */
-export const DASHBOARD_SCRIPT = ["(function () {\n'use strict';", DASHBOARD_SCRIPT_CORE, DASHBOARD_SCRIPT_CARDS, DASHBOARD_SCRIPT_CHARTS, DASHBOARD_SCRIPT_START, '})();\n'].join('\n');
+export const DASHBOARD_SCRIPT = [
+  "(function () {\n'use strict';",
+  DASHBOARD_SCRIPT_CORE,
+  DASHBOARD_SCRIPT_CARDS,
+  DASHBOARD_SCRIPT_CHARTS,
+  DASHBOARD_SCRIPT_START,
+  '})();\n',
+].join('\n');

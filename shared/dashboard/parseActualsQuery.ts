@@ -20,8 +20,15 @@ export interface ActualsQuery {
  * The checked query of `GET /api/actuals?site=<id>[&from=<ISO>&to=<ISO>]`, or the 400 answer naming the parameter at
  * fault. Without `from` and `to` the window is the last 24 hours before `now`.
  */
-export function parseActualsQuery(request: HttpRequest, sites: readonly string[], now: Date): ActualsQuery | QueryError {
+export function parseActualsQuery(
+  request: HttpRequest,
+  sites: readonly string[],
+  now: Date,
+): ActualsQuery | QueryError {
   const query = parseSiteRangeQuery(request, sites, now);
   if ('error' in query) return query;
-  return { site: query.site, ...(query.range ?? { from: new Date(now.getTime() - ACTUALS_QUERY_LIMITS.defaultHours * 3_600_000), to: now }) };
+  return {
+    site: query.site,
+    ...(query.range ?? { from: new Date(now.getTime() - ACTUALS_QUERY_LIMITS.defaultHours * 3_600_000), to: now }),
+  };
 }

@@ -26,13 +26,24 @@ export function parseDashboardQuery(request: HttpRequest, sites: readonly string
   const expected = `expected one of ${sites.map((id) => `"${id}"`).join(', ')}`;
   const site = params.get('site') ?? sites[0] ?? '';
   if (site === '') return { error: `query parameter "site" is empty; ${expected}`, parameter: 'site' };
-  if (site.length > 40) return { error: `query parameter "site" is ${site.length} characters long, not a configured site; ${expected}`, parameter: 'site' };
-  if (!sites.includes(site)) return { error: `query parameter "site" is ${echoQueryText(site)}, not a configured site; ${expected}`, parameter: 'site' };
+  if (site.length > 40)
+    return {
+      error: `query parameter "site" is ${site.length} characters long, not a configured site; ${expected}`,
+      parameter: 'site',
+    };
+  if (!sites.includes(site))
+    return {
+      error: `query parameter "site" is ${echoQueryText(site)}, not a configured site; ${expected}`,
+      parameter: 'site',
+    };
   const hoursText = params.get('hours');
   if (hoursText === null) return { site, hours: DEFAULT_DASHBOARD_HOURS };
   const hours = /^[1-9][0-9]{0,2}$/.test(hoursText) ? Number(hoursText) : NaN;
   if (!(DASHBOARD_WINDOWS_HOURS as readonly number[]).includes(hours)) {
-    return { error: `query parameter "hours" is ${echoQueryText(hoursText)}; expected one of ${DASHBOARD_WINDOWS_HOURS.join(', ')}`, parameter: 'hours' };
+    return {
+      error: `query parameter "hours" is ${echoQueryText(hoursText)}; expected one of ${DASHBOARD_WINDOWS_HOURS.join(', ')}`,
+      parameter: 'hours',
+    };
   }
   return { site, hours };
 }

@@ -33,7 +33,8 @@ export async function readActuals(deps: ActualsDeps, site: string, from: Date, t
   read.forEach((o, i) => {
     const value = o?.values[target.field];
     const l = listed[i];
-    if (l && typeof value === 'number' && Number.isFinite(value)) actuals.push({ observedAt: l.observedAt, availableAt: l.availableAt, value });
+    if (l && typeof value === 'number' && Number.isFinite(value))
+      actuals.push({ observedAt: l.observedAt, availableAt: l.availableAt, value });
   });
   return actuals;
 }

@@ -14,7 +14,11 @@ const TWO_PI = 2 * Math.PI;
  * the two can never drift apart). `latest` holds, per source, the newest observation available at issueTime; the
  * caller guarantees that availability. Returns the feature names it could not fill instead of a partial row.
  */
-export function featureRow(spec: FeatureSpec, issueTime: Date, latest: ReadonlyMap<string, LatestObservation>): number[] | { missing: string[] } {
+export function featureRow(
+  spec: FeatureSpec,
+  issueTime: Date,
+  latest: ReadonlyMap<string, LatestObservation>,
+): number[] | { missing: string[] } {
   validateFeatureSpec(spec);
   const t = issueTime.getTime();
   const row: number[] = [];
@@ -49,6 +53,11 @@ export function featureRow(spec: FeatureSpec, issueTime: Date, latest: ReadonlyM
   const year = issueTime.getUTCFullYear();
   const yearStart = Date.UTC(year, 0, 1);
   const yearFraction = (t - yearStart) / (Date.UTC(year + 1, 0, 1) - yearStart);
-  row.push(Math.sin((TWO_PI * hour) / 24), Math.cos((TWO_PI * hour) / 24), Math.sin(TWO_PI * yearFraction), Math.cos(TWO_PI * yearFraction));
+  row.push(
+    Math.sin((TWO_PI * hour) / 24),
+    Math.cos((TWO_PI * hour) / 24),
+    Math.sin(TWO_PI * yearFraction),
+    Math.cos(TWO_PI * yearFraction),
+  );
   return row;
 }

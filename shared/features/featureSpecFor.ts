@@ -9,11 +9,18 @@ import { FeatureSpecError } from './FeatureSpecError';
  */
 export function featureSpecFor(config: ForecastConfig, siteId: string, sources: readonly string[]): FeatureSpec {
   const site = config.sites.find((s) => s.id === siteId);
-  if (!site) throw new FeatureSpecError('UNKNOWN_ID', `unknown site "${siteId}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`);
+  if (!site)
+    throw new FeatureSpecError(
+      'UNKNOWN_ID',
+      `unknown site "${siteId}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`,
+    );
   const wanted = new Set(sources);
   for (const id of wanted) {
     if (!config.sources.some((s) => s.id === id)) {
-      throw new FeatureSpecError('UNKNOWN_ID', `unknown source "${id}"; expected one of ${config.sources.map((s) => `"${s.id}"`).join(', ')}`);
+      throw new FeatureSpecError(
+        'UNKNOWN_ID',
+        `unknown source "${id}"; expected one of ${config.sources.map((s) => `"${s.id}"`).join(', ')}`,
+      );
     }
   }
   const chosen = config.sources.filter((s) => wanted.has(s.id));

@@ -40,13 +40,21 @@ export class ImageRejectedError extends Error implements RetryDecision {
  * plus mean brightness and its spread. The camera looks down on the area around the site, so the sector the
  * wind comes from shows the clouds that are coming.
  */
-export async function imageFeatures(bytes: Buffer, options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS): Promise<ImageFeatures> {
+export async function imageFeatures(
+  bytes: Buffer,
+  options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS,
+): Promise<ImageFeatures> {
   if (bytes.length === 0) throw new ImageRejectedError('image is empty (0 bytes)');
   let data: Buffer;
   try {
     // Strictest: a picture the decoder only warns about (corrupt JPEG scan data) would give garbage features.
     const image = sharp(bytes, { failOn: 'warning', limitInputPixels: options.maxPixels });
-    data = await image.removeAlpha().resize(options.size, options.size, { fit: 'fill' }).toColourspace('srgb').raw().toBuffer();
+    data = await image
+      .removeAlpha()
+      .resize(options.size, options.size, { fit: 'fill' })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer();
   } catch (err) {
     throw new ImageRejectedError(`image cannot be decoded: ${(err as Error).message}`);
   }
@@ -55,7 +63,10 @@ export async function imageFeatures(bytes: Buffer, options: ImageFeatureOptions 
   if (channels < 3) throw new ImageRejectedError(`image has ${channels} colour channel(s), expected RGB`);
   const c = (n - 1) / 2;
   const radius = options.centerRadius * n;
-  const sums = { all: [0, 0], center: [0, 0], n: [0, 0], e: [0, 0], s: [0, 0], w: [0, 0] } as Record<string, [number, number]>;
+  const sums = { all: [0, 0], center: [0, 0], n: [0, 0], e: [0, 0], s: [0, 0], w: [0, 0] } as Record<
+    string,
+    [number, number]
+  >;
   let lumSum = 0;
   let lumSq = 0;
   for (let y = 0; y < n; y++) {

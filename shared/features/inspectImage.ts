@@ -9,7 +9,8 @@ export interface ImageLimits {
   maxPixels: number;
 }
 
-export type ImageInspection = { ok: true; type: 'png' | 'jpeg'; width: number; height: number } | { ok: false; reason: string };
+export type ImageInspection =
+  { ok: true; type: 'png' | 'jpeg'; width: number; height: number } | { ok: false; reason: string };
 
 /**
  * A cheap structural check of picture bytes, before anything decodes them: not empty, not oversized, PNG or JPEG
@@ -19,14 +20,18 @@ export type ImageInspection = { ok: true; type: 'png' | 'jpeg'; width: number; h
  */
 export function inspectImage(bytes: Buffer, limits: ImageLimits, declaredType = ''): ImageInspection {
   if (bytes.length === 0) return fail('image is empty (0 bytes)');
-  if (bytes.length > limits.maxBytes) return fail(`image is larger than maxImageBytes ${limits.maxBytes} (at least ${bytes.length} bytes)`);
+  if (bytes.length > limits.maxBytes)
+    return fail(`image is larger than maxImageBytes ${limits.maxBytes} (at least ${bytes.length} bytes)`);
   const type = detectImageType(bytes);
   const declared = declaredType ? ` (content-type ${JSON.stringify(declaredType.slice(0, 60))})` : '';
-  if (type === undefined) return fail(`image cannot be decoded as PNG or JPEG: its bytes are ${describeBytes(bytes)}${declared}`);
+  if (type === undefined)
+    return fail(`image cannot be decoded as PNG or JPEG: its bytes are ${describeBytes(bytes)}${declared}`);
   const size = type === 'png' ? pngSize(bytes) : jpegSize(bytes);
   if (typeof size === 'string') return fail(`${type.toUpperCase()} image ${size}`);
   if (size.width * size.height > limits.maxPixels) {
-    return fail(`${type.toUpperCase()} image is ${size.width}x${size.height} pixels, more than the ${limits.maxPixels} allowed`);
+    return fail(
+      `${type.toUpperCase()} image is ${size.width}x${size.height} pixels, more than the ${limits.maxPixels} allowed`,
+    );
   }
   return { ok: true, type, ...size };
 }
@@ -43,7 +48,8 @@ function pngSize(b: Buffer): Size | string {
     const type = b.toString('latin1', at + 4, at + 8);
     if (!/^[A-Za-z]{4}$/.test(type)) return `is corrupt: chunk ${n} at byte ${at} has no valid type`;
     if (length > 0x7fffffff || at + 12 + length > b.length) return `is truncated in chunk ${type} at byte ${at}`;
-    if (crc32(b.subarray(at + 4, at + 8 + length)) !== b.readUInt32BE(at + 8 + length)) return `is corrupt: CRC mismatch in chunk ${type} at byte ${at}`;
+    if (crc32(b.subarray(at + 4, at + 8 + length)) !== b.readUInt32BE(at + 8 + length))
+      return `is corrupt: CRC mismatch in chunk ${type} at byte ${at}`;
     if (n === 0) {
       if (type !== 'IHDR' || length !== 13) return 'is corrupt: it does not start with an IHDR chunk';
       size = { width: b.readUInt32BE(at + 8), height: b.readUInt32BE(at + 12) };
@@ -74,7 +80,8 @@ function jpegSize(b: Buffer): Size | string {
     if (marker === 0xd9) return 'is corrupt: it ends before any image data';
     if (at + 4 > b.length) return `is truncated in its headers at byte ${at}`;
     const length = b.readUInt16BE(at + 2);
-    if (length < 2 || at + 2 + length > b.length) return `is truncated in segment 0x${marker.toString(16)} at byte ${at}`;
+    if (length < 2 || at + 2 + length > b.length)
+      return `is truncated in segment 0x${marker.toString(16)} at byte ${at}`;
     // SOF0..SOF15 without DHT (c4), JPG (c8) and DAC (cc): the frame header with the picture's size.
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       if (length < 7) return `is corrupt: short frame header at byte ${at}`;

@@ -8,7 +8,10 @@ const MINUTE_MS = 60_000;
  * small lag of publication. Without: stored within a plausible delay of observation (a backfill stores days-old
  * observations, so it fails this test for all but its newest records, and those get a late, safe availableAt).
  */
-export function isLiveRecord(record: AvailabilityInput, options: Pick<DelayModelOptions, 'maxLiveIngestLagMinutes' | 'maxLiveDelayMinutes'>): boolean {
+export function isLiveRecord(
+  record: AvailabilityInput,
+  options: Pick<DelayModelOptions, 'maxLiveIngestLagMinutes' | 'maxLiveDelayMinutes'>,
+): boolean {
   if (!Number.isFinite(record.availableAt) || record.backfilled === true) return false;
   if (record.publishedAt !== undefined && Number.isFinite(record.publishedAt)) {
     return record.availableAt - record.publishedAt <= options.maxLiveIngestLagMinutes * MINUTE_MS;

@@ -39,13 +39,17 @@ export function learnStalenessLimit(
 ): StalenessLimit {
   if (configuredMinutes !== undefined) return { minutes: configuredMinutes, basis: 'configured', samples: 0 };
   const delays = live.map((r) => (r.availableAt - r.observedAt) / 60_000).filter((d) => Number.isFinite(d) && d >= 0);
-  if (delays.length < options.minSamples) return { minutes: options.defaultMinutes, basis: 'default', samples: delays.length };
+  if (delays.length < options.minSamples)
+    return { minutes: options.defaultMinutes, basis: 'default', samples: delays.length };
   const med = median(delays);
   const mad = median(delays.map((d) => Math.abs(d - med)));
   const times = [...new Set(live.map((r) => r.observedAt))].sort((a, b) => a - b);
   const gaps = times.slice(1).map((t, i) => (t - (times[i] as number)) / 60_000);
   const interval = gaps.length > 0 ? median(gaps) : 0;
-  const minutes = Math.min(options.maxMinutes, Math.max(options.minMinutes, med + options.spread * 1.4826 * mad + interval));
+  const minutes = Math.min(
+    options.maxMinutes,
+    Math.max(options.minMinutes, med + options.spread * 1.4826 * mad + interval),
+  );
   return { minutes: Math.round(minutes * 10) / 10, basis: 'learned', samples: delays.length };
 }
 

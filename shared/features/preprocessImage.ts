@@ -5,7 +5,12 @@ import { type BlobItem, type BlobStore, CONTAINERS } from '../storage/BlobStore'
 import type { Clock } from '../time/Clock';
 import { inspectImage } from './inspectImage';
 import { quote } from '../time/parseIsoTime';
-import { DEFAULT_IMAGE_FEATURE_OPTIONS, type ImageFeatureOptions, imageFeatures, ImageRejectedError } from './imageFeatures';
+import {
+  DEFAULT_IMAGE_FEATURE_OPTIONS,
+  type ImageFeatureOptions,
+  imageFeatures,
+  ImageRejectedError,
+} from './imageFeatures';
 
 export interface PreprocessDeps {
   blobs: BlobStore;
@@ -14,11 +19,18 @@ export interface PreprocessDeps {
 }
 
 export type PreprocessOutcome =
-  | { status: 'stored' | 'duplicate'; source: string; site: string; observedAt: string; features: Record<string, number> }
+  | {
+      status: 'stored' | 'duplicate';
+      source: string;
+      site: string;
+      observedAt: string;
+      features: Record<string, number>;
+    }
   | { status: 'quarantined' | 'ignored'; reason: string };
 
 /** `<source>/<site>/<yyyy-mm-dd>/<observedAt>.<png|jpeg>` inside the images container. */
-const IMAGE_NAME = /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\.(png|jpeg)$/;
+const IMAGE_NAME =
+  /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\.(png|jpeg)$/;
 
 /**
  * Turns one stored picture into a feature observation in features/ (same key as the picture). availableAt is when
@@ -29,12 +41,27 @@ const IMAGE_NAME = /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)\/(\d{4}-\d{2}-\d{2})\/
  * failing the trigger forever; a blob name that is not one of ours is ignored with the reason. Only storage failures are thrown
  * (retryable). Running it twice on the same blob leaves the same state (putIfAbsent everywhere).
  */
-export async function preprocessImage(name: string, bytes: Buffer, deps: PreprocessDeps, options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS): Promise<PreprocessOutcome> {
+export async function preprocessImage(
+  name: string,
+  bytes: Buffer,
+  deps: PreprocessDeps,
+  options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS,
+): Promise<PreprocessOutcome> {
   const target = pictureOf(name, deps.config);
   if ('status' in target) return target;
-  const existing = await deps.blobs.get(CONTAINERS.features, observationBlobName(target.source.id, target.site, target.observedAt));
+  const existing = await deps.blobs.get(
+    CONTAINERS.features,
+    observationBlobName(target.source.id, target.site, target.observedAt),
+  );
   const done = existing ? storedObservationValues(existing.body) : undefined;
-  if (done) return { status: 'duplicate', source: target.source.id, site: target.site, observedAt: target.observedAt, features: done };
+  if (done)
+    return {
+      status: 'duplicate',
+      source: target.source.id,
+      site: target.site,
+      observedAt: target.observedAt,
+      features: done,
+    };
   return computeFeatures(target, name, bytes, await pictureMetadata(deps.blobs, name), deps, options);
 }
 
@@ -42,7 +69,12 @@ export async function preprocessImage(name: string, bytes: Buffer, deps: Preproc
  * preprocessImage for a picture a listing found without features (a backfill's bulk pass): the listing brings its
  * metadata, so only the picture is read and only the features written.
  */
-export async function preprocessListedImage(picture: Pick<BlobItem, 'name' | 'metadata'>, bytes: Buffer, deps: PreprocessDeps, options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS): Promise<PreprocessOutcome> {
+export async function preprocessListedImage(
+  picture: Pick<BlobItem, 'name' | 'metadata'>,
+  bytes: Buffer,
+  deps: PreprocessDeps,
+  options: ImageFeatureOptions = DEFAULT_IMAGE_FEATURE_OPTIONS,
+): Promise<PreprocessOutcome> {
   const target = pictureOf(picture.name, deps.config);
   if ('status' in target) return target;
   return computeFeatures(target, picture.name, bytes, picture.metadata, deps, options);
@@ -59,7 +91,10 @@ function pictureOf(name: string, config: ForecastConfig): Picture | { status: 'i
   const match = IMAGE_NAME.exec(name);
   const source = match ? config.sources.find((s) => s.id === match[1] && s.kind === 'image') : undefined;
   if (!match || !source) {
-    return { status: 'ignored', reason: `blob ${quote(name)} is not <image source>/<site>/<date>/<observedAt>.png of a configured image source` };
+    return {
+      status: 'ignored',
+      reason: `blob ${quote(name)} is not <image source>/<site>/<date>/<observedAt>.png of a configured image source`,
+    };
   }
   const site = match[2] as string;
   const observed = new Date(match[4] as string);
@@ -73,10 +108,25 @@ function pictureOf(name: string, config: ForecastConfig): Picture | { status: 'i
 }
 
 /** Decodes the picture into features and stores them, or quarantines it with the reason. */
-async function computeFeatures({ source, site, observedAt }: Picture, name: string, bytes: Buffer, picture: Record<string, string>, deps: PreprocessDeps, options: ImageFeatureOptions): Promise<PreprocessOutcome> {
+async function computeFeatures(
+  { source, site, observedAt }: Picture,
+  name: string,
+  bytes: Buffer,
+  picture: Record<string, string>,
+  deps: PreprocessDeps,
+  options: ImageFeatureOptions,
+): Promise<PreprocessOutcome> {
   const reject = async (reason: string): Promise<PreprocessOutcome> => {
     const kept = bytes.length > source.maxImageBytes ? bytes.subarray(0, source.maxImageBytes + 1) : bytes;
-    await new Quarantine(deps.blobs).put({ source: source.id, reason, receivedAt: deps.clock.now().toISOString(), record: { blob: `${CONTAINERS.images}/${name}`, bytes: bytes.length } }, kept.length > 0 ? kept : undefined);
+    await new Quarantine(deps.blobs).put(
+      {
+        source: source.id,
+        reason,
+        receivedAt: deps.clock.now().toISOString(),
+        record: { blob: `${CONTAINERS.images}/${name}`, bytes: bytes.length },
+      },
+      kept.length > 0 ? kept : undefined,
+    );
     return { status: 'quarantined', reason };
   };
   // The cheap structural check first: a wrong type or a bomb is never handed to the decoder.
@@ -99,7 +149,11 @@ async function computeFeatures({ source, site, observedAt }: Picture, name: stri
     site,
     observedAt,
     availableAt: deps.clock.now().toISOString(),
-    ...(picture['publishedat'] ? { publishedAt: picture['publishedat'] } : picture['backfilled'] === 'true' ? { backfilled: true } : {}),
+    ...(picture['publishedat']
+      ? { publishedAt: picture['publishedat'] }
+      : picture['backfilled'] === 'true'
+        ? { backfilled: true }
+        : {}),
     values,
   });
   return { status: stored ? 'stored' : 'duplicate', source: source.id, site, observedAt, features: values };

@@ -27,7 +27,10 @@ export interface StoredImagesOptions {
  * waiting for the blob trigger to work through a backlog of thousands. Pictures are found by listing both
  * containers per site folder, so a picture already done costs nothing; running it again does nothing new.
  */
-export async function preprocessStoredImages(deps: PreprocessDeps, options: StoredImagesOptions = {}): Promise<StoredImagesResult> {
+export async function preprocessStoredImages(
+  deps: PreprocessDeps,
+  options: StoredImagesOptions = {},
+): Promise<StoredImagesResult> {
   const sources = deps.config.sources.filter((s) => s.kind === 'image' && (options.sources?.includes(s.id) ?? true));
   const pending: BlobItem[] = [];
   for (const source of sources) {
@@ -46,7 +49,9 @@ export async function preprocessStoredImages(deps: PreprocessDeps, options: Stor
   await mapLimit(pending, options.concurrency ?? 8, async (picture) => {
     const blob = await deps.blobs.get(CONTAINERS.images, picture.name);
     // Deleted since the listing (a retention rule): nothing to do.
-    const outcome: PreprocessOutcome | undefined = blob ? await preprocessListedImage(picture, blob.body, deps) : undefined;
+    const outcome: PreprocessOutcome | undefined = blob
+      ? await preprocessListedImage(picture, blob.body, deps)
+      : undefined;
     if (outcome?.status === 'stored') result.stored++;
     else if (outcome?.status === 'quarantined') result.quarantined++;
     else if (outcome?.status === 'ignored') result.ignored++;

@@ -13,21 +13,25 @@ export function validateFeatureSpec(spec: FeatureSpec): void {
   };
   const seen = new Set<string>();
   for (const source of spec.sources) {
-    if (source.length === 0 || source.includes('.')) fail(`source id ${JSON.stringify(source)} must be non-empty and contain no "."`);
-    if (DERIVED_GROUPS.has(source)) fail(`source id "${source}" is reserved for derived features (${[...DERIVED_GROUPS].join(', ')})`);
+    if (source.length === 0 || source.includes('.'))
+      fail(`source id ${JSON.stringify(source)} must be non-empty and contain no "."`);
+    if (DERIVED_GROUPS.has(source))
+      fail(`source id "${source}" is reserved for derived features (${[...DERIVED_GROUPS].join(', ')})`);
     if (seen.has(source)) fail(`source "${source}" is listed twice`);
     seen.add(source);
     const fields = spec.fields[source];
     if (fields === undefined) fail(`source "${source}" has no entry in fields`);
     const seenFields = new Set<string>();
     for (const field of fields ?? []) {
-      if (field.length === 0 || field.includes('.')) fail(`field ${JSON.stringify(field)} of "${source}" must be non-empty and contain no "."`);
+      if (field.length === 0 || field.includes('.'))
+        fail(`field ${JSON.stringify(field)} of "${source}" must be non-empty and contain no "."`);
       if (field === AGE_FIELD) fail(`field "${AGE_FIELD}" of "${source}" collides with the derived age feature`);
       if (seenFields.has(field)) fail(`field "${field}" of "${source}" is listed twice`);
       seenFields.add(field);
     }
   }
-  if (new Set(spec.leadsMinutes).size !== spec.leadsMinutes.length) fail(`duplicate lead times in [${spec.leadsMinutes.join(', ')}]`);
+  if (new Set(spec.leadsMinutes).size !== spec.leadsMinutes.length)
+    fail(`duplicate lead times in [${spec.leadsMinutes.join(', ')}]`);
   for (const lead of spec.leadsMinutes) {
     // validTime must lie after issueTime (promise 1), and names carry the lead as an integer.
     if (!Number.isInteger(lead) || lead <= 0) fail(`lead ${lead} must be a positive whole number of minutes`);

@@ -16,7 +16,10 @@ export class CosmosForecastStore implements ForecastStore {
     const { resources } = await this.call('read the latest forecast', () =>
       this.container.items
         .query<Forecast>(
-          { query: 'SELECT TOP 1 * FROM c WHERE c.site = @site ORDER BY c.issueTime DESC', parameters: [{ name: '@site', value: site }] },
+          {
+            query: 'SELECT TOP 1 * FROM c WHERE c.site = @site ORDER BY c.issueTime DESC',
+            parameters: [{ name: '@site', value: site }],
+          },
           { partitionKey: site },
         )
         .fetchAll(),
@@ -30,7 +33,8 @@ export class CosmosForecastStore implements ForecastStore {
       this.container.items
         .query<Forecast>(
           {
-            query: 'SELECT * FROM c WHERE c.site = @site AND c.issueTime >= @from AND c.issueTime <= @to ORDER BY c.issueTime ASC',
+            query:
+              'SELECT * FROM c WHERE c.site = @site AND c.issueTime >= @from AND c.issueTime <= @to ORDER BY c.issueTime ASC',
             parameters: [
               { name: '@site', value: site },
               { name: '@from', value: from.toISOString() },
@@ -56,9 +60,18 @@ export class CosmosForecastStore implements ForecastStore {
       const status = statusOf(err);
       const message = err instanceof Error ? err.message : String(err);
       if (status !== undefined && status >= 400 && status < 500 && !RETRYABLE_STATUSES.has(status)) {
-        throw new ForecastStoreRefusedError(what, status, `Cosmos DB refused to ${what} (HTTP ${status}): ${message}`, err);
+        throw new ForecastStoreRefusedError(
+          what,
+          status,
+          `Cosmos DB refused to ${what} (HTTP ${status}): ${message}`,
+          err,
+        );
       }
-      throw new ForecastStoreUnavailableError(`Cosmos DB could not ${what}${status === undefined ? '' : ` (HTTP ${status})`}: ${message}`, err, retryAfterOf(err));
+      throw new ForecastStoreUnavailableError(
+        `Cosmos DB could not ${what}${status === undefined ? '' : ` (HTTP ${status})`}: ${message}`,
+        err,
+        retryAfterOf(err),
+      );
     }
   }
 }
@@ -77,7 +90,10 @@ function statusOf(err: unknown): number | undefined {
 /** The wait the SDK read from a 429's `x-ms-retry-after-ms`, in milliseconds, when present. */
 function retryAfterOf(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
-  const { retryAfterInMs, retryAfterInMilliseconds } = err as { retryAfterInMs?: unknown; retryAfterInMilliseconds?: unknown };
+  const { retryAfterInMs, retryAfterInMilliseconds } = err as {
+    retryAfterInMs?: unknown;
+    retryAfterInMilliseconds?: unknown;
+  };
   const ms = retryAfterInMs ?? retryAfterInMilliseconds;
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }

@@ -12,7 +12,9 @@ export class ForecastBlobCopy {
   async putLatest(forecast: Forecast): Promise<void> {
     const current = await this.latest(forecast.site);
     if (current && current.issueTime > forecast.issueTime) return;
-    await this.blobs.put(CONTAINERS.forecasts, latestName(forecast.site), JSON.stringify(forecast), { contentType: 'application/json' });
+    await this.blobs.put(CONTAINERS.forecasts, latestName(forecast.site), JSON.stringify(forecast), {
+      contentType: 'application/json',
+    });
   }
 
   async latest(site: string): Promise<Forecast | undefined> {
@@ -22,7 +24,10 @@ export class ForecastBlobCopy {
 
   /** Keeps a forecast Cosmos DB did not take, to be written when it is back. */
   async putPending(forecast: Forecast): Promise<void> {
-    await this.blobs.put(CONTAINERS.forecasts, pendingName(forecast), JSON.stringify(forecast), { contentType: 'application/json', metadata: { site: forecast.site } });
+    await this.blobs.put(CONTAINERS.forecasts, pendingName(forecast), JSON.stringify(forecast), {
+      contentType: 'application/json',
+      metadata: { site: forecast.site },
+    });
   }
 
   async *pending(): AsyncIterable<{ name: string; forecast: Forecast }> {

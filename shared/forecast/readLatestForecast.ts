@@ -9,7 +9,11 @@ export interface LatestForecast {
 }
 
 /** The latest forecast of a site: from Cosmos DB, or from its blob copy when Cosmos DB is unavailable. */
-export async function readLatestForecast(site: string, store: ForecastStore, copy: ForecastBlobCopy): Promise<LatestForecast> {
+export async function readLatestForecast(
+  site: string,
+  store: ForecastStore,
+  copy: ForecastBlobCopy,
+): Promise<LatestForecast> {
   try {
     return { forecast: await store.latest(site), from: 'cosmos' };
   } catch (err) {

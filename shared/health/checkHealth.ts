@@ -96,7 +96,14 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   if (!cosmosDb.ok) reasons.push(`Cosmos DB does not answer: ${cosmosDb.error}`);
 
   const broken = new Map((deps.brokenSources ?? []).map((b) => [b.sourceId, b.message]));
-  const sources: SourceHealth[] = config.sources.map((s) => ({ id: s.id, kind: s.kind, sites: [], lastIngest: null, ...(broken.has(s.id) ? { notConfigured: broken.get(s.id) } : {}), breaker: null }));
+  const sources: SourceHealth[] = config.sources.map((s) => ({
+    id: s.id,
+    kind: s.kind,
+    sites: [],
+    lastIngest: null,
+    ...(broken.has(s.id) ? { notConfigured: broken.get(s.id) } : {}),
+    breaker: null,
+  }));
   for (const message of broken.values()) reasons.push(message);
   const serving: HealthReport['model']['serving'] = [];
   let champion: string | null = null;
@@ -106,7 +113,15 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     champion = pointer?.pointer.version ?? null;
     const card = champion ? await deps.registry.card(champion).catch(() => undefined) : undefined;
     const candidates = [
-      ...(card?.models ?? []).map((m) => ({ id: m.id, sources: m.sources, featureNames: m.inputs, version: card?.version ?? null, score: m.heldOut.meanRmse })).sort((a, b) => a.score - b.score),
+      ...(card?.models ?? [])
+        .map((m) => ({
+          id: m.id,
+          sources: m.sources,
+          featureNames: m.inputs,
+          version: card?.version ?? null,
+          score: m.heldOut.meanRmse,
+        }))
+        .sort((a, b) => a.score - b.score),
       persistenceDescriptor(config),
     ];
     for (const site of config.sites) {
@@ -123,28 +138,43 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
           ageMinutes: obs ? Math.round(minutesBetween(new Date(obs.observedAt), issueTime)) : null,
           fresh: missing === null,
           ...(missing ? { reason: missing.reason } : {}),
-          stalenessLimit: { minutes: limit?.minutes ?? NaN, basis: limit?.basis ?? 'default', samples: limit?.samples ?? 0 },
+          stalenessLimit: {
+            minutes: limit?.minutes ?? NaN,
+            basis: limit?.basis ?? 'default',
+            samples: limit?.samples ?? 0,
+          },
         });
       }
       const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
-      serving.push({ site: site.id, model: choice?.model.id ?? null, version: choice?.model.version ?? null, sources: [...(choice?.model.sources ?? [])] });
+      serving.push({
+        site: site.id,
+        model: choice?.model.id ?? null,
+        version: choice?.model.version ?? null,
+        sources: [...(choice?.model.sources ?? [])],
+      });
       if (!choice) reasons.push(`site ${site.id}: no model can run with the sources that are fresh`);
     }
     for (const source of sources) {
       source.lastIngest = (await deps.status.read(ingestStatusName(source.id)).catch(() => undefined)) ?? null;
-      if (source.lastIngest && !source.lastIngest.ok) reasons.push(`last ingest of ${source.id} failed: ${source.lastIngest.summary}`);
+      if (source.lastIngest && !source.lastIngest.ok)
+        reasons.push(`last ingest of ${source.id} failed: ${source.lastIngest.summary}`);
       source.breaker = await readBreaker(deps.breakers, source.id);
       const b = source.breaker;
       if (b && b.state !== 'closed') {
-        reasons.push(`circuit breaker of ${source.id} is ${b.state} since ${b.since ?? '?'} after ${b.consecutiveFailures} failed run(s)${b.lastError ? ` (last error: ${b.lastError.message})` : ''}${b.retryAt ? `; next trial after ${b.retryAt}` : ''}`);
+        reasons.push(
+          `circuit breaker of ${source.id} is ${b.state} since ${b.since ?? '?'} after ${b.consecutiveFailures} failed run(s)${b.lastError ? ` (last error: ${b.lastError.message})` : ''}${b.retryAt ? `; next trial after ${b.retryAt}` : ''}`,
+        );
       }
       for (const s of source.sites) if (!s.fresh) reasons.push(`${source.id} at ${s.site}: ${s.reason}`);
     }
     lastPrediction = (await deps.status.read(PREDICT_STATUS).catch(() => undefined)) ?? null;
   }
 
-  const budget = budgetHealth(blobStorage.ok ? await deps.status.read(COST_WATCH_STATUS).catch(() => undefined) : undefined);
-  const canForecast = blobStorage.ok && cosmosDb.ok && serving.length === config.sites.length && serving.every((s) => s.model !== null);
+  const budget = budgetHealth(
+    blobStorage.ok ? await deps.status.read(COST_WATCH_STATUS).catch(() => undefined) : undefined,
+  );
+  const canForecast =
+    blobStorage.ok && cosmosDb.ok && serving.length === config.sites.length && serving.every((s) => s.model !== null);
   const allFresh = sources.every((s) => s.sites.every((x) => x.fresh));
   return {
     status: !canForecast ? 'down' : allFresh ? 'ok' : 'degraded',
@@ -163,7 +193,13 @@ async function readBreaker(reader: BreakerStateReader | undefined, source: strin
   const read = await reader?.read(source).catch(() => undefined);
   if (!read) return null;
   const s = read.state;
-  return { state: s.state, since: s.since, consecutiveFailures: s.consecutiveFailures, lastError: s.lastError, retryAt: s.retryAt ?? null };
+  return {
+    state: s.state,
+    since: s.since,
+    consecutiveFailures: s.consecutiveFailures,
+    lastError: s.lastError,
+    retryAt: s.retryAt ?? null,
+  };
 }
 
 async function probe(fn: () => Promise<unknown>): Promise<ServiceCheck> {
@@ -172,6 +208,10 @@ async function probe(fn: () => Promise<unknown>): Promise<ServiceCheck> {
     await fn();
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
-    return { ok: false, latencyMs: Math.round(performance.now() - started), error: (err as Error).message.split('\n')[0]?.slice(0, 200) ?? 'unknown error' };
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      error: (err as Error).message.split('\n')[0]?.slice(0, 200) ?? 'unknown error',
+    };
   }
 }

@@ -10,7 +10,13 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
 /** 400: the refused query, naming the parameter at fault when there is one. */
 export function badRequest(problem: QueryError): HttpResponseInit {
-  return { status: 400, jsonBody: { error: asciiSafe(problem.error), ...(problem.parameter !== undefined ? { parameter: asciiSafe(problem.parameter) } : {}) } };
+  return {
+    status: 400,
+    jsonBody: {
+      error: asciiSafe(problem.error),
+      ...(problem.parameter !== undefined ? { parameter: asciiSafe(problem.parameter) } : {}),
+    },
+  };
 }
 
 /** 404: there is nothing (yet) at what the query names. */
@@ -20,7 +26,11 @@ export function notFound(error: string): HttpResponseInit {
 
 /** 503 with Retry-After: `<what> is unavailable; try again shortly` (a store that does not answer, which passes). */
 export function unavailable(what: string, retryAfterSeconds: number = DEFAULT_RETRY_AFTER_SECONDS): HttpResponseInit {
-  return { status: 503, jsonBody: { error: `${what} is unavailable; try again shortly` }, headers: { 'retry-after': String(retryAfterSeconds) } };
+  return {
+    status: 503,
+    jsonBody: { error: `${what} is unavailable; try again shortly` },
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  };
 }
 
 /** 500: `internal error while <doing>`, for a failure nobody expected (its details are for the log only). */

@@ -30,42 +30,76 @@ const DAY_MS = 86_400_000;
  * The checked query `site=<id>[&from=<ISO>&to=<ISO>]`, or the 400 answer naming the parameter at fault: the site
  * against the configuration, both times or neither, a range of at most 7 days within the last 90, not in the future.
  */
-export function parseSiteRangeQuery(request: HttpRequest, sites: readonly string[], now: Date): SiteRangeQuery | QueryError {
+export function parseSiteRangeQuery(
+  request: HttpRequest,
+  sites: readonly string[],
+  now: Date,
+): SiteRangeQuery | QueryError {
   const L = SITE_RANGE_QUERY_LIMITS;
   const params = checkQueryParameters(request, PARAMETERS, 'expected "site", and optionally "from" and "to"');
   if (!(params instanceof URLSearchParams)) return params;
 
   const expected = `expected one of ${sites.map((id) => `"${id}"`).join(', ')}`;
   const site = params.get('site');
-  if (site === null || site === '') return { error: `query parameter "site" is required; ${expected}`, parameter: 'site' };
-  if (site.length > L.maxSiteLength) return { error: `query parameter "site" is ${site.length} characters long, not a configured site; ${expected}`, parameter: 'site' };
-  if (!sites.includes(site)) return { error: `query parameter "site" is ${echoQueryText(site)}, not a configured site; ${expected}`, parameter: 'site' };
+  if (site === null || site === '')
+    return { error: `query parameter "site" is required; ${expected}`, parameter: 'site' };
+  if (site.length > L.maxSiteLength)
+    return {
+      error: `query parameter "site" is ${site.length} characters long, not a configured site; ${expected}`,
+      parameter: 'site',
+    };
+  if (!sites.includes(site))
+    return {
+      error: `query parameter "site" is ${echoQueryText(site)}, not a configured site; ${expected}`,
+      parameter: 'site',
+    };
 
   const fromText = params.get('from');
   const toText = params.get('to');
   if (fromText === null && toText === null) return { site };
   if (fromText === null || toText === null) {
     const [missing, given] = fromText === null ? ['from', 'to'] : ['to', 'from'];
-    return { error: `query parameter "${missing}" is required with "${given}": give both (ISO times) or neither`, parameter: missing };
+    return {
+      error: `query parameter "${missing}" is required with "${given}": give both (ISO times) or neither`,
+      parameter: missing,
+    };
   }
   const from = parseTime(fromText, 'from');
   if (!(from instanceof Date)) return from;
   const to = parseTime(toText, 'to');
   if (!(to instanceof Date)) return to;
-  if (to.getTime() <= from.getTime()) return { error: `query parameter "to" (${to.toISOString()}) must be after "from" (${from.toISOString()})`, parameter: 'to' };
+  if (to.getTime() <= from.getTime())
+    return {
+      error: `query parameter "to" (${to.toISOString()}) must be after "from" (${from.toISOString()})`,
+      parameter: 'to',
+    };
   if (to.getTime() - from.getTime() > L.maxRangeDays * DAY_MS) {
     const days = ((to.getTime() - from.getTime()) / DAY_MS).toFixed(1);
-    return { error: `query parameter "to" is ${days} days after "from"; a range spans at most ${L.maxRangeDays} days`, parameter: 'to' };
+    return {
+      error: `query parameter "to" is ${days} days after "from"; a range spans at most ${L.maxRangeDays} days`,
+      parameter: 'to',
+    };
   }
   const oldest = now.getTime() - L.maxAgeDays * DAY_MS;
-  if (from.getTime() < oldest) return { error: `query parameter "from" (${from.toISOString()}) is more than ${L.maxAgeDays} days ago; the earliest is ${new Date(oldest).toISOString()}`, parameter: 'from' };
-  if (to.getTime() > now.getTime() + L.maxFutureMs) return { error: `query parameter "to" (${to.toISOString()}) is in the future (now ${now.toISOString()})`, parameter: 'to' };
+  if (from.getTime() < oldest)
+    return {
+      error: `query parameter "from" (${from.toISOString()}) is more than ${L.maxAgeDays} days ago; the earliest is ${new Date(oldest).toISOString()}`,
+      parameter: 'from',
+    };
+  if (to.getTime() > now.getTime() + L.maxFutureMs)
+    return {
+      error: `query parameter "to" (${to.toISOString()}) is in the future (now ${now.toISOString()})`,
+      parameter: 'to',
+    };
   return { site, range: { from, to } };
 }
 
 function parseTime(text: string, name: 'from' | 'to'): Date | QueryError {
   if (text.length > SITE_RANGE_QUERY_LIMITS.maxTimeLength) {
-    return { error: `query parameter "${name}" is ${text.length} characters long; expected an ISO 8601 time such as 2026-01-01T10:00:00Z`, parameter: name };
+    return {
+      error: `query parameter "${name}" is ${text.length} characters long; expected an ISO 8601 time such as 2026-01-01T10:00:00Z`,
+      parameter: name,
+    };
   }
   const t = parseIsoTime(text, name);
   return typeof t === 'string' ? { error: `query parameter ${t}`, parameter: name } : t;

@@ -24,8 +24,14 @@ export class IngestRunStore {
 
   /** Records a run that read the provider, or that made no call because the source's circuit breaker is open. */
   async recordResult(result: IngestResult, at: Date): Promise<void> {
-    const outcome = result.skipped ? { ok: false, summary: `skipped: ${result.skipped.reason}` } : { ok: true, summary: summarizeIngest(result) };
-    await this.status.recordQuietly(ingestStatusName(this.sourceId), { at: at.toISOString(), ...outcome, details: { ...result } });
+    const outcome = result.skipped
+      ? { ok: false, summary: `skipped: ${result.skipped.reason}` }
+      : { ok: true, summary: summarizeIngest(result) };
+    await this.status.recordQuietly(ingestStatusName(this.sourceId), {
+      at: at.toISOString(),
+      ...outcome,
+      details: { ...result },
+    });
   }
 
   /** Records a failed run with its message (no details: the watermark, not this record, says where to go on). */

@@ -24,7 +24,9 @@ export class WatermarkStore {
   async write(source: string, watermark: Watermark, etag: string | undefined): Promise<string> {
     const body = JSON.stringify(watermark);
     if (etag === undefined) {
-      const created = await this.blobs.putIfAbsent(CONTAINERS.state, blobName(source), body, { contentType: 'application/json' });
+      const created = await this.blobs.putIfAbsent(CONTAINERS.state, blobName(source), body, {
+        contentType: 'application/json',
+      });
       if (!created) throw new WatermarkConflictError(source);
       const now = await this.blobs.get(CONTAINERS.state, blobName(source));
       return now?.etag ?? '';

@@ -10,7 +10,13 @@ import { createHash } from 'node:crypto';
 export type DryRunEvent =
   | { kind: 'request'; request: string; records: number; withoutValue: number; bytes: number }
   | { kind: 'observation'; source: string; site: string; observedAt: string; values: Record<string, number> }
-  | { kind: 'picture'; source: string; site: string; observedAt: string; image: { type: string; bytes: number; width: number; height: number; sha256: string } }
+  | {
+      kind: 'picture';
+      source: string;
+      site: string;
+      observedAt: string;
+      image: { type: string; bytes: number; width: number; height: number; sha256: string };
+    }
   | { kind: 'rejected'; request: string; reason: string; record: string };
 
 /** A dry run's outcome. */
@@ -30,9 +36,22 @@ export interface DryRunSummary {
  * native protocol), every record through the same validation (and, for pictures, the same inspection) as
  * `ingestSource`, reported as events. This is how a mapping is checked before anything is deployed.
  */
-export async function dryRun(source: SourceConfig, config: ForecastConfig, adapter: ProviderAdapter, plan: ReadPlan, onEvent: (e: DryRunEvent) => void): Promise<DryRunSummary> {
+export async function dryRun(
+  source: SourceConfig,
+  config: ForecastConfig,
+  adapter: ProviderAdapter,
+  plan: ReadPlan,
+  onEvent: (e: DryRunEvent) => void,
+): Promise<DryRunSummary> {
   const siteIds = new Set(config.sites.map((s) => s.id));
-  const summary: DryRunSummary = { source: source.id, protocol: adapter.protocol, requests: 0, observations: 0, rejected: 0, withoutValue: 0 };
+  const summary: DryRunSummary = {
+    source: source.id,
+    protocol: adapter.protocol,
+    requests: 0,
+    observations: 0,
+    rejected: 0,
+    withoutValue: 0,
+  };
   const reader = adapter.reader(plan);
   const onlySites = plan.sites ? new Set(plan.sites) : undefined;
   try {
@@ -40,7 +59,13 @@ export async function dryRun(source: SourceConfig, config: ForecastConfig, adapt
       const step = await reader.next({ timeoutMs: adapter.timeoutMs, now: plan.now });
       summary.requests++;
       summary.withoutValue += step.withoutValue;
-      onEvent({ kind: 'request', request: step.request, records: step.records.length, withoutValue: step.withoutValue, bytes: step.bytes });
+      onEvent({
+        kind: 'request',
+        request: step.request,
+        records: step.records.length,
+        withoutValue: step.withoutValue,
+        bytes: step.bytes,
+      });
       for (const record of step.records) {
         const reject = (reason: string): void => {
           summary.rejected++;
@@ -59,18 +84,46 @@ export async function dryRun(source: SourceConfig, config: ForecastConfig, adapt
         if (onlySites && !onlySites.has(item.site)) continue;
         if (source.kind === 'sensor') {
           summary.observations++;
-          onEvent({ kind: 'observation', source: source.id, site: item.site, observedAt: item.observedAt, values: item.values ?? {} });
+          onEvent({
+            kind: 'observation',
+            source: source.id,
+            site: item.site,
+            observedAt: item.observedAt,
+            values: item.values ?? {},
+          });
           continue;
         }
-        const image = record.image ?? (await adapter.image(item.imageUrl ?? '', { maxBytes: source.maxImageBytes, timeoutMs: adapter.timeoutMs, now: plan.now }));
-        const inspected = inspectImage(image.bytes, { maxBytes: source.maxImageBytes, maxPixels: DEFAULT_IMAGE_FEATURE_OPTIONS.maxPixels }, image.contentType);
+        const image =
+          record.image ??
+          (await adapter.image(item.imageUrl ?? '', {
+            maxBytes: source.maxImageBytes,
+            timeoutMs: adapter.timeoutMs,
+            now: plan.now,
+          }));
+        const inspected = inspectImage(
+          image.bytes,
+          { maxBytes: source.maxImageBytes, maxPixels: DEFAULT_IMAGE_FEATURE_OPTIONS.maxPixels },
+          image.contentType,
+        );
         if (!inspected.ok) {
           reject(inspected.reason);
           continue;
         }
         summary.observations++;
         const sha256 = record.image?.sha256 ?? createHash('sha256').update(image.bytes).digest('hex');
-        onEvent({ kind: 'picture', source: source.id, site: item.site, observedAt: item.observedAt, image: { type: inspected.type, bytes: image.bytes.length, width: inspected.width, height: inspected.height, sha256 } });
+        onEvent({
+          kind: 'picture',
+          source: source.id,
+          site: item.site,
+          observedAt: item.observedAt,
+          image: {
+            type: inspected.type,
+            bytes: image.bytes.length,
+            width: inspected.width,
+            height: inspected.height,
+            sha256,
+          },
+        });
       }
       // The native protocol pages on; one page shows the mapping as well as a hundred.
       if (step.done || adapter.protocol === 'native' || summary.requests >= adapter.maxRequestsPerRun) break;

@@ -1,6 +1,11 @@
 import type { SourceConfig } from '../config/ForecastConfig';
 import type { Observation } from '../sources/Observation';
-import { ObservationStore, observationBlobName, observationMetadata, storedObservationValues } from '../sources/ObservationStore';
+import {
+  ObservationStore,
+  observationBlobName,
+  observationMetadata,
+  storedObservationValues,
+} from '../sources/ObservationStore';
 import type { ReceivedImage } from '../sources/ProviderClient';
 import { ProviderError } from '../sources/ProviderError';
 import type { AdapterRecord } from '../sources/ProviderAdapter';
@@ -75,24 +80,47 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
       return;
     }
     const differs = differenceFrom(checked.item, earlier.item);
-    if (differs) rejects.push({ index, reason: `conflicts with record ${earlier.index} of the same page for site "${checked.item.site}" at ${checked.item.observedAt}: ${differs}` });
+    if (differs)
+      rejects.push({
+        index,
+        reason: `conflicts with record ${earlier.index} of the same page for site "${checked.item.site}" at ${checked.item.observedAt}: ${differs}`,
+      });
     else earlier.repeats.push(index);
   });
 
   await settleAll(rejects, ctx.concurrency, async ({ index, reason }) => {
     const record = records[index] as AdapterRecord;
     // A snapshot rejected before storing (no usable time) keeps its picture in quarantine.
-    outcomes[index] = await quarantineRecord(ctx, record, reason, record.image && record.image.bytes.length > 0 ? { bytes: record.image.bytes } : {});
+    outcomes[index] = await quarantineRecord(
+      ctx,
+      record,
+      reason,
+      record.image && record.image.bytes.length > 0 ? { bytes: record.image.bytes } : {},
+    );
   });
-  const known = ctx.expectDuplicates && ctx.source.kind === 'sensor' ? await storedValues(ctx, [...first.values()].map((f) => f.item)) : undefined;
+  const known =
+    ctx.expectDuplicates && ctx.source.kind === 'sensor'
+      ? await storedValues(
+          ctx,
+          [...first.values()].map((f) => f.item),
+        )
+      : undefined;
   await settleAll([...first.values()], ctx.concurrency, async ({ item, index, repeats }) => {
     const record = records[index] as AdapterRecord;
-    const stored = ctx.source.kind === 'sensor' ? await storeSensor(ctx, item, record, known) : await storeImage(ctx, item, record);
+    const stored =
+      ctx.source.kind === 'sensor' ? await storeSensor(ctx, item, record, known) : await storeImage(ctx, item, record);
     outcomes[index] = stored.outcome;
     // A repeat shares the fate of the record it repeats: a duplicate when that one is stored (or was before),
     // quarantined with it when it is rejected (a conflict, a broken picture), so no repeat is silently dropped.
     for (const r of repeats) {
-      outcomes[r] = stored.outcome === 'quarantined' ? await quarantineRecord(ctx, records[r] as ReceivedRecord, `repeats record ${index} of the same page, which was quarantined: ${stored.reason}`) : 'duplicates';
+      outcomes[r] =
+        stored.outcome === 'quarantined'
+          ? await quarantineRecord(
+              ctx,
+              records[r] as ReceivedRecord,
+              `repeats record ${index} of the same page, which was quarantined: ${stored.reason}`,
+            )
+          : 'duplicates';
     }
   });
   return { outcomes, valid };
@@ -118,26 +146,48 @@ async function settleAll<T>(items: readonly T[], limit: number, fn: (item: T) =>
 /** What became of a stored record, with the reason when it was quarantined. */
 type Stored = { outcome: 'stored' | 'duplicates' } | { outcome: 'quarantined'; reason: string };
 
-async function reject(ctx: PageContext, record: ReceivedRecord, reason: string, extra: Partial<{ bytes: Buffer }> = {}): Promise<Stored> {
+async function reject(
+  ctx: PageContext,
+  record: ReceivedRecord,
+  reason: string,
+  extra: Partial<{ bytes: Buffer }> = {},
+): Promise<Stored> {
   return { outcome: await quarantineRecord(ctx, record, reason, extra), reason };
 }
 
-async function quarantineRecord(ctx: PageContext, record: ReceivedRecord, reason: string, extra: Partial<{ bytes: Buffer }> = {}): Promise<'quarantined'> {
+async function quarantineRecord(
+  ctx: PageContext,
+  record: ReceivedRecord,
+  reason: string,
+  extra: Partial<{ bytes: Buffer }> = {},
+): Promise<'quarantined'> {
   const receivedAt = ctx.clock.now().toISOString();
   if (extra.bytes) {
-    await ctx.quarantine.put({ source: ctx.source.id, reason, receivedAt, record: record.value, recordText: record.raw }, extra.bytes);
+    await ctx.quarantine.put(
+      { source: ctx.source.id, reason, receivedAt, record: record.value, recordText: record.raw },
+      extra.bytes,
+    );
   } else {
-    await ctx.quarantine.put({ source: ctx.source.id, reason, receivedAt, record: record.value }, Buffer.from(record.raw, 'utf8'));
+    await ctx.quarantine.put(
+      { source: ctx.source.id, reason, receivedAt, record: record.value },
+      Buffer.from(record.raw, 'utf8'),
+    );
   }
   return 'quarantined';
 }
 
 /** The stored values of every observation in the (site, day) folders of `items`, by blob name, from one listing per folder. */
-async function storedValues(ctx: PageContext, items: readonly ValidItem[]): Promise<Map<string, Record<string, number> | undefined>> {
+async function storedValues(
+  ctx: PageContext,
+  items: readonly ValidItem[],
+): Promise<Map<string, Record<string, number> | undefined>> {
   const known = new Map<string, Record<string, number> | undefined>();
-  const folders = new Set(items.map((i) => observationBlobName(ctx.source.id, i.site, i.observedAt).replace(/[^/]+$/, '')));
+  const folders = new Set(
+    items.map((i) => observationBlobName(ctx.source.id, i.site, i.observedAt).replace(/[^/]+$/, '')),
+  );
   await mapLimit([...folders], ctx.concurrency, async (prefix) => {
-    for await (const blob of ctx.blobs.list(CONTAINERS.raw, prefix)) known.set(blob.name, parseMetadataValues(blob.metadata['values']));
+    for await (const blob of ctx.blobs.list(CONTAINERS.raw, prefix))
+      known.set(blob.name, parseMetadataValues(blob.metadata['values']));
   });
   return known;
 }
@@ -151,7 +201,12 @@ function parseMetadataValues(text: string | undefined): Record<string, number> |
   }
 }
 
-async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRecord, known?: ReadonlyMap<string, Record<string, number> | undefined>): Promise<Stored> {
+async function storeSensor(
+  ctx: PageContext,
+  item: ValidItem,
+  record: ReceivedRecord,
+  known?: ReadonlyMap<string, Record<string, number> | undefined>,
+): Promise<Stored> {
   const name = observationBlobName(ctx.source.id, item.site, item.observedAt);
   // Listed already (a window's re-read): compare with the listing, no write. Otherwise write once; a refused
   // write means it was stored meanwhile, so compare with what is there.
@@ -171,7 +226,11 @@ async function storeSensor(ctx: PageContext, item: ValidItem, record: ReceivedRe
   }
   const differs = values ? differenceFrom(item, { ...item, values }) : undefined;
   if (!differs) return { outcome: 'duplicates' };
-  return reject(ctx, record, `conflicts with the observation already stored for site "${item.site}" at ${item.observedAt}: ${differs}`);
+  return reject(
+    ctx,
+    record,
+    `conflicts with the observation already stored for site "${item.site}" at ${item.observedAt}: ${differs}`,
+  );
 }
 
 async function storeImage(ctx: PageContext, item: ValidItem, record: AdapterRecord): Promise<Stored> {
@@ -192,20 +251,45 @@ async function storeImage(ctx: PageContext, item: ValidItem, record: AdapterReco
       image = await ctx.fetchImage(item.imageUrl ?? '', source.maxImageBytes);
     } catch (err) {
       // A picture the provider refuses for good (404, a URL outside it) is reported, not retried forever.
-      if (err instanceof ProviderError && !err.canRetry()) return reject(ctx, record, `image could not be fetched: ${err.message}`);
+      if (err instanceof ProviderError && !err.canRetry())
+        return reject(ctx, record, `image could not be fetched: ${err.message}`);
       throw err;
     }
   }
-  const inspected = inspectImage(image.bytes, { maxBytes: source.maxImageBytes, maxPixels: ctx.maxImagePixels }, image.contentType);
+  const inspected = inspectImage(
+    image.bytes,
+    { maxBytes: source.maxImageBytes, maxPixels: ctx.maxImagePixels },
+    image.contentType,
+  );
   if (!inspected.ok) {
     // An oversized picture is kept up to the limit (+1 byte, so the quarantine shows it was cut).
-    return reject(ctx, record, inspected.reason, { bytes: image.bytes.length > 0 ? image.bytes : Buffer.from(record.raw, 'utf8') });
+    return reject(ctx, record, inspected.reason, {
+      bytes: image.bytes.length > 0 ? image.bytes : Buffer.from(record.raw, 'utf8'),
+    });
   }
-  const metadata = observationMetadata({ source: source.id, site: item.site, observedAt: item.observedAt, availableAt: ctx.clock.now().toISOString(), publishedAt: item.publishedAt, backfilled: ctx.backfill && !item.publishedAt });
+  const metadata = observationMetadata({
+    source: source.id,
+    site: item.site,
+    observedAt: item.observedAt,
+    availableAt: ctx.clock.now().toISOString(),
+    publishedAt: item.publishedAt,
+    backfilled: ctx.backfill && !item.publishedAt,
+  });
   if (record.image) metadata['sha256'] = record.image.sha256;
-  const stored = await ctx.blobs.putIfAbsent(CONTAINERS.images, observationBlobName(source.id, item.site, item.observedAt, inspected.type), image.bytes, { contentType: `image/${inspected.type}`, metadata });
+  const stored = await ctx.blobs.putIfAbsent(
+    CONTAINERS.images,
+    observationBlobName(source.id, item.site, item.observedAt, inspected.type),
+    image.bytes,
+    { contentType: `image/${inspected.type}`, metadata },
+  );
   // The marker follows the picture: a run that fails between the two stores the picture again under its own time at worst, never loses it.
-  if (seen) await ctx.blobs.putIfAbsent(CONTAINERS.state, seen, JSON.stringify({ source: source.id, site: item.site, observedAt: item.observedAt, sha256: record.image?.sha256 }), { contentType: 'application/json' });
+  if (seen)
+    await ctx.blobs.putIfAbsent(
+      CONTAINERS.state,
+      seen,
+      JSON.stringify({ source: source.id, site: item.site, observedAt: item.observedAt, sha256: record.image?.sha256 }),
+      { contentType: 'application/json' },
+    );
   return { outcome: stored ? 'stored' : 'duplicates' };
 }
 
@@ -216,7 +300,8 @@ export function snapshotMarkerName(source: string, site: string, sha256: string)
 
 /** How `a` differs from `b` (same site and observedAt) in what is stored, or undefined when it does not. */
 function differenceFrom(a: ValidItem, b: ValidItem): string | undefined {
-  if (a.imageUrl !== b.imageUrl) return `"imageUrl" is ${JSON.stringify(a.imageUrl)} here, ${JSON.stringify(b.imageUrl)} there`;
+  if (a.imageUrl !== b.imageUrl)
+    return `"imageUrl" is ${JSON.stringify(a.imageUrl)} here, ${JSON.stringify(b.imageUrl)} there`;
   for (const [field, v] of Object.entries(a.values ?? {})) {
     const w = b.values?.[field];
     // A field the other record lacks (stored before the configuration added it) is not a conflict.

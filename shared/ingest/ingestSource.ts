@@ -89,14 +89,22 @@ export interface IngestResult {
  * the run fails (retryably) without advancing the watermark past it, every run does the same, the breaker opens
  * after a few, and /api/health shows it: an operator then fixes the provider or moves the watermark by hand.
  */
-export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<string>, deps: IngestDeps, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestSource(
+  source: SourceConfig,
+  siteIds: ReadonlySet<string>,
+  deps: IngestDeps,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   const { maxPages, budgetMs, concurrency, maxImagePixels } = { ...DEFAULT_INGEST_OPTIONS, ...definedOnly(options) };
   const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
   const timer = deps.timer ?? clockPacedTimer(deps.clock);
   const deadlineMs = timer.nowMs() + budgetMs;
   const watermarks = new WatermarkStore(deps.blobs);
   const quarantine = new Quarantine(deps.blobs);
-  const breaker = new CircuitBreaker(source.id, new BreakerStore(deps.blobs), deps.clock, { ...DEFAULT_CIRCUIT_BREAKER_OPTIONS, ...options.breaker });
+  const breaker = new CircuitBreaker(source.id, new BreakerStore(deps.blobs), deps.clock, {
+    ...DEFAULT_CIRCUIT_BREAKER_OPTIONS,
+    ...options.breaker,
+  });
 
   const current = await watermarks.read(source.id);
   let etag = current?.etag;
@@ -121,10 +129,17 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
 
   const permit = await breaker.acquire();
   if (permit.kind === 'open') {
-    return { ...result, breaker: permit.state.state, skipped: { reason: describeOpen(permit.state), breaker: permit.state } };
+    return {
+      ...result,
+      breaker: permit.state.state,
+      skipped: { reason: describeOpen(permit.state), breaker: permit.state },
+    };
   }
   let trial = permit.kind === 'trial';
-  const call = async <T>(fn: (timeoutMs: number) => Promise<T>, onFailure?: (err: ProviderError) => Promise<void>): Promise<T> => {
+  const call = async <T>(
+    fn: (timeoutMs: number) => Promise<T>,
+    onFailure?: (err: ProviderError) => Promise<void>,
+  ): Promise<T> => {
     // The trial after a cool-down is one call, without retries: the breaker learns at once whether to close.
     const value = await callWithRetry(fn, trial ? { ...retry, maxRetries: 0 } : retry, {
       timer,
@@ -145,12 +160,25 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
   const quarantinePage = async (err: ProviderError): Promise<void> => {
     if (!(err instanceof ProviderPageError)) return;
     const receivedAt = deps.clock.now().toISOString();
-    const name = await quarantine.put({ source: source.id, reason: err.reason, receivedAt, record: { page: { since: since.toISOString(), contentType: err.contentType, bytes: err.body.length } } }, err.body);
+    const name = await quarantine.put(
+      {
+        source: source.id,
+        reason: err.reason,
+        receivedAt,
+        record: { page: { since: since.toISOString(), contentType: err.contentType, bytes: err.body.length } },
+      },
+      err.body,
+    );
     result.quarantinedPages++;
     err.message += `; the body is kept in quarantine/${name}`;
   };
 
-  const reader = deps.provider.reader({ watermark: current?.watermark.since, initialSince: since, now: deps.clock.now(), lastFailureAt: breaker.lastFailureAt() });
+  const reader = deps.provider.reader({
+    watermark: current?.watermark.since,
+    initialSince: since,
+    now: deps.clock.now(),
+    lastFailureAt: breaker.lastFailureAt(),
+  });
   const maxRequests = Math.min(maxPages, deps.provider.maxRequestsPerRun);
   try {
     while (result.pages < maxRequests && timer.nowMs() < deadlineMs) {
@@ -169,14 +197,19 @@ export async function ingestSource(source: SourceConfig, siteIds: ReadonlySet<st
         maxImagePixels,
         expectDuplicates: step.rereads === true,
         backfill: current === undefined,
-        fetchImage: (imageUrl, maxBytes) => call((timeoutMs) => deps.provider.image(imageUrl, { maxBytes, timeoutMs, now: deps.clock.now() })),
+        fetchImage: (imageUrl, maxBytes) =>
+          call((timeoutMs) => deps.provider.image(imageUrl, { maxBytes, timeoutMs, now: deps.clock.now() })),
       });
       for (const outcome of outcomes) result[outcome]++;
 
       const next = step.watermark ?? (step.done ? latestPublished(valid) : undefined);
       if (next !== undefined && next > since.toISOString()) {
         since = new Date(next);
-        etag = await watermarks.write(source.id, { since: since.toISOString(), updatedAt: deps.clock.now().toISOString() }, etag);
+        etag = await watermarks.write(
+          source.id,
+          { since: since.toISOString(), updatedAt: deps.clock.now().toISOString() },
+          etag,
+        );
         result.to = since.toISOString();
       }
       result.caughtUp = step.done;
@@ -205,7 +238,10 @@ function latestPublished(items: readonly ValidItem[]): string | undefined {
 
 function describeOpen(state: BreakerState): string {
   const last = state.lastError ? `; last error: ${state.lastError.message}` : '';
-  const next = state.state === 'half-open' ? 'a trial call by another run is under way' : `next trial call after ${state.retryAt ?? 'the cool-down'}`;
+  const next =
+    state.state === 'half-open'
+      ? 'a trial call by another run is under way'
+      : `next trial call after ${state.retryAt ?? 'the cool-down'}`;
   return `circuit breaker of "${state.source}" is ${state.state} since ${state.since ?? '?'} after ${state.consecutiveFailures} failed run(s)${last}; ${next}`;
 }
 

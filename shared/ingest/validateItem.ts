@@ -19,37 +19,46 @@ const MAX_AGE_MS = 400 * 86_400_000;
 
 /** Checks one provider record against the source's configuration; the reason names the bad field and value. */
 export function validateItem(raw: unknown, source: SourceConfig, siteIds: ReadonlySet<string>, now: Date): Validation {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail(`record is ${describe(raw)}, expected an object`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return fail(`record is ${describe(raw)}, expected an object`);
   const r = raw as Record<string, unknown>;
   if (typeof r['site'] !== 'string') return fail(`"site" is ${describe(r['site'])}, expected a string`);
   const site = r['site'];
-  if (!siteIds.has(site)) return fail(`"site" is ${quote(site)}, expected one of ${[...siteIds].map((s) => `"${s}"`).join(', ')}`);
+  if (!siteIds.has(site))
+    return fail(`"site" is ${quote(site)}, expected one of ${[...siteIds].map((s) => `"${s}"`).join(', ')}`);
   const observed = parseTime(r['observedAt'], 'observedAt');
   if (typeof observed === 'string') return fail(observed);
-  if (observed.getTime() > now.getTime() + MAX_FUTURE_MS) return fail(`"observedAt" ${observed.toISOString()} is in the future (now ${now.toISOString()})`);
-  if (observed.getTime() < now.getTime() - MAX_AGE_MS) return fail(`"observedAt" ${observed.toISOString()} is more than 400 days old`);
+  if (observed.getTime() > now.getTime() + MAX_FUTURE_MS)
+    return fail(`"observedAt" ${observed.toISOString()} is in the future (now ${now.toISOString()})`);
+  if (observed.getTime() < now.getTime() - MAX_AGE_MS)
+    return fail(`"observedAt" ${observed.toISOString()} is more than 400 days old`);
   const item: ValidItem = { site, observedAt: observed.toISOString() };
   if (r['publishedAt'] !== undefined) {
     const published = parseTime(r['publishedAt'], 'publishedAt');
     if (typeof published === 'string') return fail(published);
     // Availability is derived from publishedAt in training: one in the future or before the measurement is broken.
-    if (published.getTime() > now.getTime() + MAX_FUTURE_MS) return fail(`"publishedAt" ${published.toISOString()} is in the future (now ${now.toISOString()})`);
-    if (published.getTime() < observed.getTime()) return fail(`"publishedAt" ${published.toISOString()} is before "observedAt" ${observed.toISOString()}`);
+    if (published.getTime() > now.getTime() + MAX_FUTURE_MS)
+      return fail(`"publishedAt" ${published.toISOString()} is in the future (now ${now.toISOString()})`);
+    if (published.getTime() < observed.getTime())
+      return fail(`"publishedAt" ${published.toISOString()} is before "observedAt" ${observed.toISOString()}`);
     item.publishedAt = published.toISOString();
   }
   if (source.kind === 'sensor') {
     const values = r['values'];
-    if (values === null || typeof values !== 'object' || Array.isArray(values)) return fail(`"values" is ${describe(values)}, expected an object of numbers`);
+    if (values === null || typeof values !== 'object' || Array.isArray(values))
+      return fail(`"values" is ${describe(values)}, expected an object of numbers`);
     const out: Record<string, number> = {};
     for (const field of source.fields) {
       const v = Object.hasOwn(values, field) ? (values as Record<string, unknown>)[field] : undefined;
-      if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`"values.${field}" is ${describe(v)}, expected a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        return fail(`"values.${field}" is ${describe(v)}, expected a finite number`);
       out[field] = v;
     }
     item.values = out;
   } else {
     const url = r['imageUrl'];
-    if (typeof url !== 'string' || url.length === 0 || url.length > 1024) return fail(`"imageUrl" is ${describe(url)}, expected a path string of at most 1024 characters`);
+    if (typeof url !== 'string' || url.length === 0 || url.length > 1024)
+      return fail(`"imageUrl" is ${describe(url)}, expected a path string of at most 1024 characters`);
     // Only a plain path under the endpoint: no scheme, no host ("//"), no dot segments (also %-encoded), no
     // backslashes or control characters that URL parsers read differently.
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//') || /\.\.|%2e|\\|[\u0000-\u001f\u007f]/i.test(url)) {

@@ -43,11 +43,9 @@ function signatureOf(bytes: Uint8Array): OnnxModelSignature {
   try {
     model = describeOnnxModel(bytes);
   } catch (error) {
-    throw new ModelError(
-      'INVALID_MODEL_BYTES',
-      `${bytes.length} bytes are not an ONNX model: ${errorMessage(error)}`,
-      { cause: error },
-    );
+    throw new ModelError('INVALID_MODEL_BYTES', `${bytes.length} bytes are not an ONNX model: ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   const { inputs, outputs, metadata } = model;
   if (inputs.length === 0 && outputs.length === 0) {

@@ -24,20 +24,22 @@ export function buildPersistenceModel(opts: PersistenceModelOptions): Uint8Array
   const targetIndex = checkFeatures(featureNames, targetFeature);
   checkLeads(leadsMinutes);
   const modelId = opts.modelId ?? `persistence-${targetFeature}`;
-  return new OnnxModelBuilder({ docString: `Persistence of ${targetFeature} at leads ${leadsMinutes.join(', ')} min` })
-    .input('features', 'float', ['N', featureNames.length])
-    // A 1-element index (not a scalar) keeps the column as [N, 1], ready to tile.
-    .int64Initializer('target_index', [1], [targetIndex])
-    .int64Initializer('lead_repeats', [2], [1, leadsMinutes.length])
-    .node('Gather', ['features', 'target_index'], ['target'], { axis: attr.int(1) }, { name: 'gather_target' })
-    .node('Tile', ['target', 'lead_repeats'], ['forecast'], {}, { name: 'repeat_per_lead' })
-    .output('forecast', 'float', ['N', leadsMinutes.length])
-    .meta('model_id', modelId)
-    .meta('kind', 'persistence')
-    .meta('feature_names', JSON.stringify(featureNames))
-    .meta('leads_minutes', JSON.stringify(leadsMinutes))
-    .meta('target_feature', targetFeature)
-    .toBytes();
+  return (
+    new OnnxModelBuilder({ docString: `Persistence of ${targetFeature} at leads ${leadsMinutes.join(', ')} min` })
+      .input('features', 'float', ['N', featureNames.length])
+      // A 1-element index (not a scalar) keeps the column as [N, 1], ready to tile.
+      .int64Initializer('target_index', [1], [targetIndex])
+      .int64Initializer('lead_repeats', [2], [1, leadsMinutes.length])
+      .node('Gather', ['features', 'target_index'], ['target'], { axis: attr.int(1) }, { name: 'gather_target' })
+      .node('Tile', ['target', 'lead_repeats'], ['forecast'], {}, { name: 'repeat_per_lead' })
+      .output('forecast', 'float', ['N', leadsMinutes.length])
+      .meta('model_id', modelId)
+      .meta('kind', 'persistence')
+      .meta('feature_names', JSON.stringify(featureNames))
+      .meta('leads_minutes', JSON.stringify(leadsMinutes))
+      .meta('target_feature', targetFeature)
+      .toBytes()
+  );
 }
 
 function checkFeatures(featureNames: readonly string[], targetFeature: string): number {

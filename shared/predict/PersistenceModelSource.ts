@@ -26,7 +26,12 @@ export class PersistenceModelSource implements ModelSource {
   private async load(): Promise<ServingModel> {
     const d = persistenceDescriptor(this.config);
     const { target } = this.config;
-    const bytes = buildPersistenceModel({ featureNames: [...d.featureNames], targetFeature: `${target.source}.${target.field}`, leadsMinutes: [...d.leadsMinutes], modelId: d.id });
+    const bytes = buildPersistenceModel({
+      featureNames: [...d.featureNames],
+      targetFeature: `${target.source}.${target.field}`,
+      leadsMinutes: [...d.leadsMinutes],
+      modelId: d.id,
+    });
     return { ...d, model: await this.runtime.load(bytes) };
   }
 }

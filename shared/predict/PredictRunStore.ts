@@ -58,12 +58,20 @@ export class PredictRunStore {
    * is written, so a half-working store never erases what the next run needs to catch up. Never fails.
    */
   async recordFailure(error: unknown, at: Date): Promise<void> {
-    const previous = await this.status.read(PREDICT_STATUS).then((status) => ({ status }), () => undefined);
+    const previous = await this.status.read(PREDICT_STATUS).then(
+      (status) => ({ status }),
+      () => undefined,
+    );
     if (!previous) return;
     const lastGood = lastGoodIssueTime(previous.status);
     const details: PredictFailureDetails = lastGood === undefined ? {} : { lastGoodIssueTime: lastGood };
     const summary = error instanceof Error ? error.message : String(error);
-    await this.status.recordQuietly(PREDICT_STATUS, { at: at.toISOString(), ok: false, summary, details: { ...details } });
+    await this.status.recordQuietly(PREDICT_STATUS, {
+      at: at.toISOString(),
+      ok: false,
+      summary,
+      details: { ...details },
+    });
   }
 }
 

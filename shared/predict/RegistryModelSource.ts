@@ -38,12 +38,22 @@ export class RegistryModelSource implements ModelSource {
 
   private async load(version: string): Promise<ServingModel[]> {
     const card = await this.registry.card(version);
-    if (!card) throw new RegistryError('UNKNOWN_VERSION', `the champion pointer names version "${version}", which has no card`);
+    if (!card)
+      throw new RegistryError('UNKNOWN_VERSION', `the champion pointer names version "${version}", which has no card`);
     const models: ServingModel[] = [];
     try {
       for (const m of card.models) {
         const loaded = await this.runtime.load(await this.registry.modelBytes(card, m.id));
-        models.push({ id: m.id, kind: m.kind, version, sources: m.sources, featureNames: m.inputs, leadsMinutes: card.leadsMinutes, score: m.heldOut.meanRmse, model: loaded });
+        models.push({
+          id: m.id,
+          kind: m.kind,
+          version,
+          sources: m.sources,
+          featureNames: m.inputs,
+          leadsMinutes: card.leadsMinutes,
+          score: m.heldOut.meanRmse,
+          model: loaded,
+        });
       }
     } catch (err) {
       await Promise.all(models.map((m) => m.model.release()));

@@ -18,17 +18,32 @@ export interface ModelChoice<M extends ChoosableModel = ServingModel> {
 }
 
 /** Which sources are fresh at issueTime: their newest available observation is younger than their staleness limit. */
-export function freshness(config: ForecastConfig, latest: ReadonlyMap<string, Observation>, issueTime: Date, limits: ReadonlyMap<string, StalenessLimit> = new Map()): Map<string, MissingInput | null> {
+export function freshness(
+  config: ForecastConfig,
+  latest: ReadonlyMap<string, Observation>,
+  issueTime: Date,
+  limits: ReadonlyMap<string, StalenessLimit> = new Map(),
+): Map<string, MissingInput | null> {
   const out = new Map<string, MissingInput | null>();
   for (const source of config.sources) {
     const obs = latest.get(source.id);
-    const limit = limits.get(source.id)?.minutes ?? source.stalenessLimitMinutes ?? DEFAULT_STALENESS_OPTIONS.defaultMinutes;
+    const limit =
+      limits.get(source.id)?.minutes ?? source.stalenessLimitMinutes ?? DEFAULT_STALENESS_OPTIONS.defaultMinutes;
     if (!obs) {
       out.set(source.id, { source: source.id, reason: 'never seen: no observation available at issueTime' });
       continue;
     }
     const age = minutesBetween(new Date(obs.observedAt), issueTime);
-    out.set(source.id, age > limit ? { source: source.id, reason: `stale since ${new Date(new Date(obs.observedAt).getTime() + limit * 60_000).toISOString()}: newest observation ${Math.round(age)} min old, limit ${Math.round(limit)} min`, newestObservedAt: obs.observedAt } : null);
+    out.set(
+      source.id,
+      age > limit
+        ? {
+            source: source.id,
+            reason: `stale since ${new Date(new Date(obs.observedAt).getTime() + limit * 60_000).toISOString()}: newest observation ${Math.round(age)} min old, limit ${Math.round(limit)} min`,
+            newestObservedAt: obs.observedAt,
+          }
+        : null,
+    );
   }
   return out;
 }
@@ -37,9 +52,18 @@ export function freshness(config: ForecastConfig, latest: ReadonlyMap<string, Ob
  * The best model (the candidates come best first) whose sources are all fresh and whose input row can be built
  * exactly as it was trained; undefined when none can run.
  */
-export function chooseModel<M extends ChoosableModel>(config: ForecastConfig, site: string, issueTime: Date, candidates: readonly M[], latest: ReadonlyMap<string, Observation>, limits?: ReadonlyMap<string, StalenessLimit>): ModelChoice<M> | undefined {
+export function chooseModel<M extends ChoosableModel>(
+  config: ForecastConfig,
+  site: string,
+  issueTime: Date,
+  candidates: readonly M[],
+  latest: ReadonlyMap<string, Observation>,
+  limits?: ReadonlyMap<string, StalenessLimit>,
+): ModelChoice<M> | undefined {
   const fresh = freshness(config, latest, issueTime, limits);
-  const asFeatures = new Map([...latest].map(([id, o]) => [id, { observedAt: Date.parse(o.observedAt), values: o.values }]));
+  const asFeatures = new Map(
+    [...latest].map(([id, o]) => [id, { observedAt: Date.parse(o.observedAt), values: o.values }]),
+  );
   for (const model of candidates) {
     if (!model.sources.every((s) => fresh.get(s) === null)) continue;
     const row = featureRow(featureSpecFor(config, site, model.sources), issueTime, asFeatures);

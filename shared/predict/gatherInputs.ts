@@ -19,7 +19,12 @@ export interface GatheredInputs {
 const RECENT_HOURS = 24;
 
 /** The newest observation of every source that was available (availableAt <= issueTime) at issueTime, and the limits. */
-export async function gatherInputs(config: ForecastConfig, site: string, issueTime: Date, observations: ObservationStore): Promise<GatheredInputs> {
+export async function gatherInputs(
+  config: ForecastConfig,
+  site: string,
+  issueTime: Date,
+  observations: ObservationStore,
+): Promise<GatheredInputs> {
   const latest = new Map<string, Observation>();
   const limits = new Map<string, StalenessLimit>();
   await Promise.all(
@@ -31,7 +36,12 @@ export async function gatherInputs(config: ForecastConfig, site: string, issueTi
       const found = newest ? await observations.read(source, site, newest) : undefined;
       if (found) latest.set(source.id, found);
       const live = listed
-        .map((l) => ({ observedAt: Date.parse(l.observedAt), availableAt: Date.parse(l.availableAt), ...(l.publishedAt ? { publishedAt: Date.parse(l.publishedAt) } : {}), ...(l.backfilled ? { backfilled: true } : {}) }))
+        .map((l) => ({
+          observedAt: Date.parse(l.observedAt),
+          availableAt: Date.parse(l.availableAt),
+          ...(l.publishedAt ? { publishedAt: Date.parse(l.publishedAt) } : {}),
+          ...(l.backfilled ? { backfilled: true } : {}),
+        }))
         .filter((r) => isLiveRecord(r, DEFAULT_DELAY_MODEL_OPTIONS));
       limits.set(source.id, learnStalenessLimit(live, source.stalenessLimitMinutes));
     }),
@@ -40,7 +50,11 @@ export async function gatherInputs(config: ForecastConfig, site: string, issueTi
 }
 
 /** Describes each input for the forecast record: when it was observed, when it became available, how old it was. */
-export function describeInputs(latest: ReadonlyMap<string, Observation>, issueTime: Date, usedSources: ReadonlySet<string>): ForecastInput[] {
+export function describeInputs(
+  latest: ReadonlyMap<string, Observation>,
+  issueTime: Date,
+  usedSources: ReadonlySet<string>,
+): ForecastInput[] {
   return [...latest.values()]
     .map((o) => ({
       source: o.source,

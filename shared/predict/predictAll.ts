@@ -49,7 +49,12 @@ export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}
   const missed: Date[] = [];
   if (options.lastIssueTime) {
     const maxSlots = options.maxCatchUpSlots ?? DEFAULT_CATCH_UP_SLOTS;
-    for (let t = addMinutes(new Date(options.lastIssueTime), cadence); t < current && missed.length < maxSlots; t = addMinutes(t, cadence)) missed.push(t);
+    for (
+      let t = addMinutes(new Date(options.lastIssueTime), cadence);
+      t < current && missed.length < maxSlots;
+      t = addMinutes(t, cadence)
+    )
+      missed.push(t);
   }
   let result: PredictResult | undefined;
   const caughtUp: string[] = [];
@@ -61,7 +66,15 @@ export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}
   for (const issueTime of [...missed, current]) {
     const r = await predictSlot(slotDeps, issueTime, candidates, store);
     if (issueTime !== current) caughtUp.push(r.issueTime);
-    result = result ? { ...r, forecasts: [...result.forecasts, ...r.forecasts], skipped: [...result.skipped, ...r.skipped], pending: result.pending + r.pending, flushed: result.flushed + r.flushed } : r;
+    result = result
+      ? {
+          ...r,
+          forecasts: [...result.forecasts, ...r.forecasts],
+          skipped: [...result.skipped, ...r.skipped],
+          pending: result.pending + r.pending,
+          flushed: result.flushed + r.flushed,
+        }
+      : r;
   }
   return { ...(result as PredictResult), issueTime: current.toISOString(), caughtUp };
 }
@@ -85,7 +98,12 @@ interface StoreState {
   down: boolean;
 }
 
-async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: ServingModel[], store: StoreState): Promise<PredictResult> {
+async function predictSlot(
+  deps: PredictDeps,
+  issueTime: Date,
+  candidates: ServingModel[],
+  store: StoreState,
+): Promise<PredictResult> {
   const { config } = deps;
 
   const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
@@ -95,7 +113,12 @@ async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: Servi
     const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
     const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
     if (choice) chosen.push({ site: site.id, latest, choice });
-    else skipped.push({ site: site.id, issueTime: issueTime.toISOString(), reason: `no model can run: ${describeMissing(config, latest)}` });
+    else
+      skipped.push({
+        site: site.id,
+        issueTime: issueTime.toISOString(),
+        reason: `no model can run: ${describeMissing(config, latest)}`,
+      });
   });
 
   const createdAt = deps.clock.now().toISOString();
@@ -109,7 +132,9 @@ async function predictSlot(deps: PredictDeps, issueTime: Date, candidates: Servi
       const inputs = describeInputs(row.latest, issueTime, new Set(model.sources));
       for (const input of inputs) {
         if (input.availableAt > issueTime.toISOString()) {
-          throw new PredictionInvariantError(`input ${input.source} of ${row.site} became available at ${input.availableAt}, after issueTime ${issueTime.toISOString()}`);
+          throw new PredictionInvariantError(
+            `input ${input.source} of ${row.site} became available at ${input.availableAt}, after issueTime ${issueTime.toISOString()}`,
+          );
         }
       }
       forecasts.push({
@@ -170,7 +195,9 @@ async function flushPending(copy: ForecastBlobCopy, store: ForecastStore, state:
 
 function describeMissing(config: ForecastConfig, latest: ReadonlyMap<string, Observation>): string {
   const absent = config.sources.filter((s) => !latest.has(s.id)).map((s) => s.id);
-  return absent.length > 0 ? `no observation available at issueTime from ${absent.join(', ')}` : 'every source is stale';
+  return absent.length > 0
+    ? `no observation available at issueTime from ${absent.join(', ')}`
+    : 'every source is stale';
 }
 
 function round(v: number): number {

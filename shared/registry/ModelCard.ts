@@ -45,7 +45,12 @@ export interface ModelCard {
   /** Models left out because a model on fewer sources scored as well or better. */
   pruned: { id: string; reason: string }[];
   /** How it compared with the champion of the time, on the same held-out window. */
-  comparison?: { champion: string | null; candidateRmse: number[]; championRmse: number[] | null; beatsChampion: boolean };
+  comparison?: {
+    champion: string | null;
+    candidateRmse: number[];
+    championRmse: number[] | null;
+    beatsChampion: boolean;
+  };
   /** Whether training promoted this version, and why (or why not). */
   decision?: { promoted: boolean; reason: string };
 }

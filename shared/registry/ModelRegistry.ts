@@ -20,7 +20,10 @@ export class ModelRegistry {
 
   /** A new version id: sortable time plus a short content hash. */
   static versionId(at: Date, content: string): string {
-    const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = at
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     return `${stamp}-${createHash('sha256').update(content).digest('hex').slice(0, 8)}`;
   }
 
@@ -30,11 +33,19 @@ export class ModelRegistry {
 
   /** Writes the files, then the card (a version without a card is not listed). Never overwrites. */
   async publish(card: ModelCard, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
-    if (await this.card(card.version)) throw new RegistryError('VERSION_EXISTS', `model version "${card.version}" already exists`);
+    if (await this.card(card.version))
+      throw new RegistryError('VERSION_EXISTS', `model version "${card.version}" already exists`);
     for (const [name, bytes] of files) {
-      await this.blobs.putIfAbsent(CONTAINERS.models, `${versionPrefix(card.version)}${name}`, Buffer.from(bytes), { contentType: 'application/octet-stream' });
+      await this.blobs.putIfAbsent(CONTAINERS.models, `${versionPrefix(card.version)}${name}`, Buffer.from(bytes), {
+        contentType: 'application/octet-stream',
+      });
     }
-    const created = await this.blobs.putIfAbsent(CONTAINERS.models, `${versionPrefix(card.version)}card.json`, JSON.stringify(card, null, 2), { contentType: 'application/json' });
+    const created = await this.blobs.putIfAbsent(
+      CONTAINERS.models,
+      `${versionPrefix(card.version)}card.json`,
+      JSON.stringify(card, null, 2),
+      { contentType: 'application/json' },
+    );
     if (!created) throw new RegistryError('VERSION_EXISTS', `model version "${card.version}" already exists`);
   }
 
@@ -62,7 +73,10 @@ export class ModelRegistry {
     const blob = await this.blobs.get(CONTAINERS.models, `${versionPrefix(card.version)}${model.file}`);
     if (!blob) throw new RegistryError('CORRUPT_MODEL', `version "${card.version}" is missing ${model.file}`);
     if (ModelRegistry.sha256(blob.body) !== model.sha256) {
-      throw new RegistryError('CORRUPT_MODEL', `version "${card.version}" file ${model.file} does not match its sha256 in the card`);
+      throw new RegistryError(
+        'CORRUPT_MODEL',
+        `version "${card.version}" file ${model.file} does not match its sha256 in the card`,
+      );
     }
     return blob.body;
   }
@@ -75,10 +89,16 @@ export class ModelRegistry {
 
   /** Makes `version` the champion; the previous one goes to the history. */
   async promote(version: string, reason: string): Promise<ChampionPointer> {
-    if (!(await this.card(version))) throw new RegistryError('UNKNOWN_VERSION', `no model version "${version}"; see \`npm run models -- list\``);
+    if (!(await this.card(version)))
+      throw new RegistryError('UNKNOWN_VERSION', `no model version "${version}"; see \`npm run models -- list\``);
     const current = await this.champion();
     const now = this.clock.now().toISOString();
-    const history = current ? [...current.pointer.history, { version: current.pointer.version, promotedAt: current.pointer.promotedAt, reason: current.pointer.reason }] : [];
+    const history = current
+      ? [
+          ...current.pointer.history,
+          { version: current.pointer.version, promotedAt: current.pointer.promotedAt, reason: current.pointer.reason },
+        ]
+      : [];
     const pointer: ChampionPointer = { version, promotedAt: now, reason, history };
     await this.writePointer(pointer, current?.etag);
     return pointer;
@@ -88,7 +108,8 @@ export class ModelRegistry {
   async rollback(): Promise<ChampionPointer> {
     const current = await this.champion();
     const previous = current?.pointer.history.at(-1);
-    if (!current || !previous) throw new RegistryError('NO_PREVIOUS_CHAMPION', 'there is no previous champion to roll back to');
+    if (!current || !previous)
+      throw new RegistryError('NO_PREVIOUS_CHAMPION', 'there is no previous champion to roll back to');
     const pointer: ChampionPointer = {
       version: previous.version,
       promotedAt: this.clock.now().toISOString(),
@@ -102,8 +123,11 @@ export class ModelRegistry {
   private async writePointer(pointer: ChampionPointer, etag: string | undefined): Promise<void> {
     const body = JSON.stringify(pointer, null, 2);
     if (etag === undefined) {
-      const created = await this.blobs.putIfAbsent(CONTAINERS.models, CHAMPION, body, { contentType: 'application/json' });
-      if (!created) throw new RegistryError('VERSION_EXISTS', 'another process promoted a model at the same time; try again');
+      const created = await this.blobs.putIfAbsent(CONTAINERS.models, CHAMPION, body, {
+        contentType: 'application/json',
+      });
+      if (!created)
+        throw new RegistryError('VERSION_EXISTS', 'another process promoted a model at the same time; try again');
       return;
     }
     await this.blobs.put(CONTAINERS.models, CHAMPION, body, { contentType: 'application/json', ifMatch: etag });

@@ -1,7 +1,16 @@
 import type { RetryDecision } from '../util/RetryDecision';
 
 /** Stable codes of replay failures. */
-export type ReplayErrorCode = 'FILE_UNREADABLE' | 'BAD_ROW' | 'BAD_TIME' | 'BAD_VALUE' | 'MISSING_COLUMN' | 'UNIT_MISMATCH' | 'BAD_TIME_ZONE' | 'NO_DATA' | 'BAD_PATTERN';
+export type ReplayErrorCode =
+  | 'FILE_UNREADABLE'
+  | 'BAD_ROW'
+  | 'BAD_TIME'
+  | 'BAD_VALUE'
+  | 'MISSING_COLUMN'
+  | 'UNIT_MISMATCH'
+  | 'BAD_TIME_ZONE'
+  | 'NO_DATA'
+  | 'BAD_PATTERN';
 
 /** Where in a file the problem is (1-based line and column, as an editor shows them). */
 export interface ReplayErrorLocation {
@@ -20,7 +29,11 @@ export class ReplayError extends Error implements RetryDecision {
     message: string,
     readonly location?: ReplayErrorLocation,
   ) {
-    super(location ? `${location.file}${location.line === undefined ? '' : `:${location.line}`}${location.column === undefined ? '' : ` column "${location.column}"`}: ${message}` : message);
+    super(
+      location
+        ? `${location.file}${location.line === undefined ? '' : `:${location.line}`}${location.column === undefined ? '' : ` column "${location.column}"`}: ${message}`
+        : message,
+    );
     this.name = 'ReplayError';
   }
 

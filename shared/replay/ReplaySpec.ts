@@ -2,12 +2,19 @@ import { z } from 'zod';
 import { timeZoneSpec } from '../time/timeZoneSpec';
 
 const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a snake_case field name');
-const minutes = z.number().min(0).max(7 * 24 * 60);
+const minutes = z
+  .number()
+  .min(0)
+  .max(7 * 24 * 60);
 
 /** An ISO 8601 time that names its zone (`Z` or an offset), so it means one instant. */
 export const isoInstant = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 time with a zone, e.g. 2026-06-01T00:00:00Z');
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+    'expected an ISO 8601 time with a zone, e.g. 2026-06-01T00:00:00Z',
+  );
 
 export const csvColumnSchema = z.strictObject({
   /** The column's header in the file. */
@@ -43,7 +50,9 @@ export const imageFolderReplaySchema = z.strictObject({
   /** The folder of pictures (relative to the backtest configuration), searched with its subfolders. */
   folder: z.string().min(1),
   /** The file name with its time in braces as a luxon format, e.g. `skycam_{yyyyMMdd_HHmm}.png`; other files are ignored. */
-  fileNamePattern: z.string().regex(/^[^{}]*\{[^{}]+\}[^{}]*$/, 'expected one {luxon format} in the file name, e.g. "cam_{yyyyMMdd_HHmm}.png"'),
+  fileNamePattern: z
+    .string()
+    .regex(/^[^{}]*\{[^{}]+\}[^{}]*$/, 'expected one {luxon format} in the file name, e.g. "cam_{yyyyMMdd_HHmm}.png"'),
   /** Zone of the times in the file names. */
   timeZone: timeZoneSpec.default('UTC'),
   /** Pictures analysed at once. */
@@ -52,22 +61,45 @@ export const imageFolderReplaySchema = z.strictObject({
 
 export const delayModelSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fixed'), minutes }),
-  z.strictObject({ kind: z.literal('uniform'), minMinutes: minutes, maxMinutes: minutes }).refine((d) => d.minMinutes <= d.maxMinutes, { message: 'minMinutes must not be above maxMinutes', path: ['maxMinutes'] }),
+  z
+    .strictObject({ kind: z.literal('uniform'), minMinutes: minutes, maxMinutes: minutes })
+    .refine((d) => d.minMinutes <= d.maxMinutes, {
+      message: 'minMinutes must not be above maxMinutes',
+      path: ['maxMinutes'],
+    }),
   z
     .strictObject({
       kind: z.literal('empirical'),
       /** Delays seen, in minutes: each record draws one of them. */
       minutes: z.array(minutes).min(1).optional(),
       /** Or the distribution's quantiles, p from 0 to 1 increasing; delays are interpolated between them. */
-      quantiles: z.array(z.strictObject({ p: z.number().min(0).max(1), minutes })).min(2).optional(),
+      quantiles: z
+        .array(z.strictObject({ p: z.number().min(0).max(1), minutes }))
+        .min(2)
+        .optional(),
     })
     .superRefine((d, ctx) => {
-      if ((d.minutes === undefined) === (d.quantiles === undefined)) ctx.addIssue({ code: 'custom', path: [], message: 'give either "minutes" (a list of delays) or "quantiles", not both or neither' });
+      if ((d.minutes === undefined) === (d.quantiles === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: 'give either "minutes" (a list of delays) or "quantiles", not both or neither',
+        });
       const q = d.quantiles ?? [];
-      if (q.length > 0 && (q[0]?.p !== 0 || q[q.length - 1]?.p !== 1)) ctx.addIssue({ code: 'custom', path: ['quantiles'], message: `the first quantile must have p 0 and the last p 1 (got ${q[0]?.p} .. ${q[q.length - 1]?.p})` });
+      if (q.length > 0 && (q[0]?.p !== 0 || q[q.length - 1]?.p !== 1))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['quantiles'],
+          message: `the first quantile must have p 0 and the last p 1 (got ${q[0]?.p} .. ${q[q.length - 1]?.p})`,
+        });
       q.forEach((x, i) => {
         const prev = q[i - 1];
-        if (prev && (x.p <= prev.p || x.minutes < prev.minutes)) ctx.addIssue({ code: 'custom', path: ['quantiles', i], message: `p and minutes must increase: {p: ${x.p}, minutes: ${x.minutes}} follows {p: ${prev.p}, minutes: ${prev.minutes}}` });
+        if (prev && (x.p <= prev.p || x.minutes < prev.minutes))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['quantiles', i],
+            message: `p and minutes must increase: {p: ${x.p}, minutes: ${x.minutes}} follows {p: ${prev.p}, minutes: ${prev.minutes}}`,
+          });
       });
     }),
 ]);
@@ -84,10 +116,19 @@ export const outageModelSchema = z.discriminatedUnion('kind', [
       /** Outages starting per day, on average (a Poisson process over the replayed period). */
       ratePerDay: z.number().min(0).max(100),
       /** Each lasts a uniform draw from this range, in minutes. */
-      minDurationMinutes: z.number().positive().max(30 * 24 * 60),
-      maxDurationMinutes: z.number().positive().max(30 * 24 * 60),
+      minDurationMinutes: z
+        .number()
+        .positive()
+        .max(30 * 24 * 60),
+      maxDurationMinutes: z
+        .number()
+        .positive()
+        .max(30 * 24 * 60),
     })
-    .refine((o) => o.minDurationMinutes <= o.maxDurationMinutes, { message: 'minDurationMinutes must not be above maxDurationMinutes', path: ['maxDurationMinutes'] }),
+    .refine((o) => o.minDurationMinutes <= o.maxDurationMinutes, {
+      message: 'minDurationMinutes must not be above maxDurationMinutes',
+      path: ['maxDurationMinutes'],
+    }),
   z.strictObject({ kind: z.literal('windows'), windows: z.array(windowSchema) }),
 ]);
 

@@ -12,7 +12,8 @@ export function delayMinutes(model: DelayModelSpec, u: number): number {
     case 'uniform':
       return model.minMinutes + u * (model.maxMinutes - model.minMinutes);
     case 'empirical': {
-      if (model.minutes) return model.minutes[Math.min(model.minutes.length - 1, Math.floor(u * model.minutes.length))] as number;
+      if (model.minutes)
+        return model.minutes[Math.min(model.minutes.length - 1, Math.floor(u * model.minutes.length))] as number;
       const q = model.quantiles ?? [];
       for (let i = 1; i < q.length; i++) {
         const a = q[i - 1] as { p: number; minutes: number };

@@ -8,7 +8,10 @@ export interface FileNamePattern {
 /** `cam_{yyyyMMdd_HHmm}.png` -> /^cam_(.+)\.png$/ and `yyyyMMdd_HHmm`. */
 export function fileNamePattern(pattern: string): FileNamePattern {
   const m = /^([^{}]*)\{([^{}]+)\}([^{}]*)$/.exec(pattern);
-  if (!m) throw new RangeError(`file name pattern ${JSON.stringify(pattern)} must hold one {luxon format}, e.g. "cam_{yyyyMMdd_HHmm}.png"`);
+  if (!m)
+    throw new RangeError(
+      `file name pattern ${JSON.stringify(pattern)} must hold one {luxon format}, e.g. "cam_{yyyyMMdd_HHmm}.png"`,
+    );
   const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return { regex: new RegExp(`^${escape(m[1] as string)}(.+?)${escape(m[3] as string)}$`), timeFormat: m[2] as string };
 }

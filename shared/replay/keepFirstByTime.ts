@@ -4,7 +4,11 @@ import type { ReplayObservation } from './ReplayObservation';
  * Sorts observations by time and keeps the first of each time (ingestion stores a duplicate once, the first write
  * wins); counts the duplicates and those whose values differ from the kept one.
  */
-export function keepFirstByTime(observations: readonly ReplayObservation[]): { kept: ReplayObservation[]; duplicates: number; conflicts: number } {
+export function keepFirstByTime(observations: readonly ReplayObservation[]): {
+  kept: ReplayObservation[];
+  duplicates: number;
+  conflicts: number;
+} {
   const byTime = new Map<number, ReplayObservation>();
   let duplicates = 0;
   let conflicts = 0;

@@ -10,10 +10,17 @@ const DAY_MS = 86_400_000;
  * of `ratePerDay` (the next starts after the previous ends), each lasting a uniform draw from the duration range,
  * cut at `to`. Random windows are drawn from `seed`: the same seed gives the same windows.
  */
-export function outageWindows(model: OutageModelSpec, from: number, to: number, seed: ReadonlyArray<number | string>): OutageWindow[] {
+export function outageWindows(
+  model: OutageModelSpec,
+  from: number,
+  to: number,
+  seed: ReadonlyArray<number | string>,
+): OutageWindow[] {
   if (model.kind === 'none') return [];
   if (model.kind === 'windows') {
-    return model.windows.map((w) => ({ from: Date.parse(w.from), to: Date.parse(w.to) })).sort((a, b) => a.from - b.from);
+    return model.windows
+      .map((w) => ({ from: Date.parse(w.from), to: Date.parse(w.to) }))
+      .sort((a, b) => a.from - b.from);
   }
   if (model.ratePerDay <= 0 || !(to > from)) return [];
   const meanGapMs = DAY_MS / model.ratePerDay;
@@ -23,7 +30,9 @@ export function outageWindows(model: OutageModelSpec, from: number, to: number, 
     // 1 - u is in (0, 1], so the logarithm is finite.
     t += -Math.log(1 - seededUnit([...seed, 'gap', i])) * meanGapMs;
     if (t >= to) break;
-    const minutes = model.minDurationMinutes + seededUnit([...seed, 'duration', i]) * (model.maxDurationMinutes - model.minDurationMinutes);
+    const minutes =
+      model.minDurationMinutes +
+      seededUnit([...seed, 'duration', i]) * (model.maxDurationMinutes - model.minDurationMinutes);
     const start = Math.round(t / MINUTE_MS) * MINUTE_MS;
     const end = Math.min(to, start + Math.round(minutes) * MINUTE_MS);
     if (end > start) windows.push({ from: start, to: end });

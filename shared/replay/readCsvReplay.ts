@@ -17,32 +17,61 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * naming the file, the line and the column. Empty and missing-value cells leave the field out of that row; a row
  * without any value is a gap. `shownAs` is how errors name the file.
  */
-export function readCsvReplay(spec: CsvReplaySpec, path: string, source: ReplayedSource, shownAs = path): ReplayedHistory {
+export function readCsvReplay(
+  spec: CsvReplaySpec,
+  path: string,
+  source: ReplayedSource,
+  shownAs = path,
+): ReplayedHistory {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ReplayError('FILE_UNREADABLE', `cannot read the CSV file of source "${source.id}": ${(err as Error).message}`, { file: shownAs });
+    throw new ReplayError(
+      'FILE_UNREADABLE',
+      `cannot read the CSV file of source "${source.id}": ${(err as Error).message}`,
+      { file: shownAs },
+    );
   }
   let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, { delimiter: spec.delimiter, bom: true, skip_empty_lines: true, info: true, trim: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    rows = parse(text, {
+      delimiter: spec.delimiter,
+      bom: true,
+      skip_empty_lines: true,
+      info: true,
+      trim: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (err) {
-    if (err instanceof CsvError) throw new ReplayError('BAD_ROW', err.message, { file: shownAs, line: (err as CsvError & { lines?: number }).lines });
+    if (err instanceof CsvError)
+      throw new ReplayError('BAD_ROW', err.message, {
+        file: shownAs,
+        line: (err as CsvError & { lines?: number }).lines,
+      });
     throw err;
   }
   const header = rows[0]?.record;
-  if (!header) throw new ReplayError('NO_DATA', 'the file is empty: expected a header row and observations', { file: shownAs });
+  if (!header)
+    throw new ReplayError('NO_DATA', 'the file is empty: expected a header row and observations', { file: shownAs });
   const indexOf = (name: string): number => {
     const i = header.indexOf(name);
-    if (i < 0) throw new ReplayError('MISSING_COLUMN', `no column ${JSON.stringify(name)}; the header has ${header.map((h) => JSON.stringify(h)).join(', ')}`, { file: shownAs, line: 1 });
+    if (i < 0)
+      throw new ReplayError(
+        'MISSING_COLUMN',
+        `no column ${JSON.stringify(name)}; the header has ${header.map((h) => JSON.stringify(h)).join(', ')}`,
+        { file: shownAs, line: 1 },
+      );
     return i;
   };
   const timeIndex = indexOf(spec.timeColumn);
   const units: ReplayedHistory['stats']['units'] = {};
   const columns = spec.columns.map((c) => {
     if (!source.fields.includes(c.field)) {
-      throw new ReplayError('MISSING_COLUMN', `column ${JSON.stringify(c.column)} fills field "${c.field}", which source "${source.id}" does not have (its fields: ${source.fields.join(', ')})`, { file: shownAs, column: c.column });
+      throw new ReplayError(
+        'MISSING_COLUMN',
+        `column ${JSON.stringify(c.column)} fills field "${c.field}", which source "${source.id}" does not have (its fields: ${source.fields.join(', ')})`,
+        { file: shownAs, column: c.column },
+      );
     }
     const conversion = conversionOf(c, source, shownAs);
     if (conversion) units[c.field] = conversion;
@@ -64,7 +93,12 @@ export function readCsvReplay(spec: CsvReplaySpec, path: string, source: Replaye
         missingCells++;
         continue;
       }
-      if (!NUMBER.test(cell)) throw new ReplayError('BAD_VALUE', `${JSON.stringify(cell.slice(0, 40))} is not a number (missing values are written as ${[...missing].map((m) => JSON.stringify(m)).join(', ')})`, { file: shownAs, line, column: c.column });
+      if (!NUMBER.test(cell))
+        throw new ReplayError(
+          'BAD_VALUE',
+          `${JSON.stringify(cell.slice(0, 40))} is not a number (missing values are written as ${[...missing].map((m) => JSON.stringify(m)).join(', ')})`,
+          { file: shownAs, line, column: c.column },
+        );
       values[c.field] = Number(cell) * c.factor;
     }
     if (Object.keys(values).length === 0) emptyRows++;
@@ -85,25 +119,45 @@ export function readCsvReplay(spec: CsvReplaySpec, path: string, source: Replaye
       rejected: [],
       ignored: 0,
       units,
-      range: first && last ? { from: new Date(first.observedAt).toISOString(), to: new Date(last.observedAt).toISOString() } : null,
+      range:
+        first && last
+          ? { from: new Date(first.observedAt).toISOString(), to: new Date(last.observedAt).toISOString() }
+          : null,
     },
   };
 }
 
 /** The unit conversion of one column (the shared unit rule), or undefined when its unit is neither declared nor implied. */
-function conversionOf(c: CsvColumnSpec, source: ReplayedSource, file: string): { from: string; to: string; factor: number } | undefined {
+function conversionOf(
+  c: CsvColumnSpec,
+  source: ReplayedSource,
+  file: string,
+): { from: string; to: string; factor: number } | undefined {
   const target = source.target?.field === c.field && source.target.unit !== '' ? source.target.unit : undefined;
   const conversion = fieldConversion(c, target);
-  if (conversion.ok) return conversion.from !== undefined && conversion.to !== undefined ? { from: conversion.from, to: conversion.to, factor: conversion.factor } : undefined;
+  if (conversion.ok)
+    return conversion.from !== undefined && conversion.to !== undefined
+      ? { from: conversion.from, to: conversion.to, factor: conversion.factor }
+      : undefined;
   const at = { file, column: c.column };
   switch (conversion.kind) {
     case 'contradicts-target':
-      throw new ReplayError('UNIT_MISMATCH', `field "${c.field}" is the forecast target, in "${conversion.target}" (target.unit); convertTo "${conversion.convertTo}" contradicts it`, at);
+      throw new ReplayError(
+        'UNIT_MISMATCH',
+        `field "${c.field}" is the forecast target, in "${conversion.target}" (target.unit); convertTo "${conversion.convertTo}" contradicts it`,
+        at,
+      );
     case 'needs-unit':
       throw new ReplayError('UNIT_MISMATCH', `convertTo "${conversion.convertTo}" needs the column's own "unit"`, at);
     case 'no-factor': {
-      const why = conversion.toTarget ? `the target unit "${conversion.to}" (target.unit of the forecast configuration)` : `convertTo "${conversion.to}"`;
-      throw new ReplayError('UNIT_MISMATCH', `values in "${conversion.unit}" cannot be converted to ${why} by a factor; convert the file, or declare the unit it is in`, at);
+      const why = conversion.toTarget
+        ? `the target unit "${conversion.to}" (target.unit of the forecast configuration)`
+        : `convertTo "${conversion.to}"`;
+      throw new ReplayError(
+        'UNIT_MISMATCH',
+        `values in "${conversion.unit}" cannot be converted to ${why} by a factor; convert the file, or declare the unit it is in`,
+        at,
+      );
     }
   }
 }

@@ -34,7 +34,11 @@ export async function readImageFolderReplay(
   try {
     names = (readdirSync(folder, { recursive: true, encoding: 'utf8' }) as string[]).sort();
   } catch (err) {
-    throw new ReplayError('FILE_UNREADABLE', `cannot list the image folder of source "${source.id}": ${(err as Error).message}`, { file: shownAs });
+    throw new ReplayError(
+      'FILE_UNREADABLE',
+      `cannot list the image folder of source "${source.id}": ${(err as Error).message}`,
+      { file: shownAs },
+    );
   }
   const pattern = fileNamePattern(spec.fileNamePattern);
   const parser = new TimestampParser(spec.timeZone, pattern.timeFormat);
@@ -52,7 +56,11 @@ export async function readImageFolderReplay(
     else rejected.push({ item: name, reason: `the time in its name: ${time.reason}` });
   }
   if (pictures.length === 0) {
-    throw new ReplayError('NO_DATA', `no file matches ${JSON.stringify(spec.fileNamePattern)} (${names.length} files in the folder)`, { file: shownAs });
+    throw new ReplayError(
+      'NO_DATA',
+      `no file matches ${JSON.stringify(spec.fileNamePattern)} (${names.length} files in the folder)`,
+      { file: shownAs },
+    );
   }
   const limits = { maxBytes: source.maxImageBytes, maxPixels: DEFAULT_IMAGE_FEATURE_OPTIONS.maxPixels };
   let done = 0;
@@ -94,7 +102,10 @@ export async function readImageFolderReplay(
       rejected: rejected.sort((a, b) => a.item.localeCompare(b.item)),
       ignored,
       units: {},
-      range: first && last ? { from: new Date(first.observedAt).toISOString(), to: new Date(last.observedAt).toISOString() } : null,
+      range:
+        first && last
+          ? { from: new Date(first.observedAt).toISOString(), to: new Date(last.observedAt).toISOString() }
+          : null,
     },
   };
 }

@@ -24,7 +24,8 @@ export function replayAvailability(
 ): HistoryRecord[] {
   const records: HistoryRecord[] = [];
   for (const o of observations) {
-    let availableAt = o.observedAt + Math.round(delayMinutes(delay, seededUnit([...seed, 'delay', o.observedAt])) * MINUTE_MS);
+    let availableAt =
+      o.observedAt + Math.round(delayMinutes(delay, seededUnit([...seed, 'delay', o.observedAt])) * MINUTE_MS);
     const down = outages.find((w) => availableAt >= w.from && availableAt < w.to);
     if (down) {
       if (backlog === 'lost') continue;

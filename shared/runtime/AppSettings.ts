@@ -27,10 +27,15 @@ export function readAppSettings(env: Readonly<Record<string, string | undefined>
   const storageConnectionString = get('AzureWebJobsStorage');
   const blobServiceUri = get('AzureWebJobsStorage__blobServiceUri');
   if (!storageConnectionString && !blobServiceUri) {
-    throw new ConfigError('App setting "AzureWebJobsStorage" (connection string) or "AzureWebJobsStorage__blobServiceUri" (identity-based) is required');
+    throw new ConfigError(
+      'App setting "AzureWebJobsStorage" (connection string) or "AzureWebJobsStorage__blobServiceUri" (identity-based) is required',
+    );
   }
   const cosmosEndpoint = get('COSMOS_ENDPOINT');
-  if (!cosmosEndpoint) throw new ConfigError('App setting "COSMOS_ENDPOINT" is required (the Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/)');
+  if (!cosmosEndpoint)
+    throw new ConfigError(
+      'App setting "COSMOS_ENDPOINT" is required (the Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/)',
+    );
   return {
     ...(storageConnectionString ? { storageConnectionString } : {}),
     ...(blobServiceUri ? { blobServiceUri } : {}),

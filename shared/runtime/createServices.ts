@@ -50,7 +50,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function createServices(env: Env = process.env): Services {
   const { config, broken } = loadConfigBySource(env);
   const settings = readAppSettings(env);
-  const credential = !settings.storageConnectionString || !settings.cosmosKey ? new DefaultAzureCredential() : undefined;
+  const credential =
+    !settings.storageConnectionString || !settings.cosmosKey ? new DefaultAzureCredential() : undefined;
 
   // readAppSettings has checked that one of the two storage settings is there.
   const blobs = new AzureBlobStore(blobServiceFromSettings(env, credential) as BlobServiceClient);
@@ -66,13 +67,19 @@ export function createServices(env: Env = process.env): Services {
     cosmosOptions.agent = new Agent({ rejectUnauthorized: false, keepAlive: true });
     cosmosOptions.connectionPolicy = { ...cosmosOptions.connectionPolicy, enableEndpointDiscovery: false };
   }
-  const container = new CosmosClient(cosmosOptions).database(settings.cosmosDatabase).container(settings.cosmosContainer);
+  const container = new CosmosClient(cosmosOptions)
+    .database(settings.cosmosDatabase)
+    .container(settings.cosmosContainer);
 
   const clock = clockFromSettings(env);
   const runtime = new OnnxModelRuntime();
   const registry = new ModelRegistry(blobs, clock);
   const brokenById = new Map(broken.map((b) => [b.sourceId, b]));
-  const providers = new Map(config.sources.filter((s) => !brokenById.has(s.id)).map((s) => [s.id, createProviderAdapter(s, config, fetch, clock, { allowHttp: allowHttpProviders(env) })]));
+  const providers = new Map(
+    config.sources
+      .filter((s) => !brokenById.has(s.id))
+      .map((s) => [s.id, createProviderAdapter(s, config, fetch, clock, { allowHttp: allowHttpProviders(env) })]),
+  );
   return {
     config,
     clock,
@@ -87,7 +94,8 @@ export function createServices(env: Env = process.env): Services {
       const unset = brokenById.get(sourceId);
       if (unset) throw new SourceNotConfiguredError(unset.sourceId, unset.unset);
       const client = providers.get(sourceId);
-      if (!client) throw new Error(`no configured source "${sourceId}"; expected one of ${[...providers.keys()].join(', ')}`);
+      if (!client)
+        throw new Error(`no configured source "${sourceId}"; expected one of ${[...providers.keys()].join(', ')}`);
       return client;
     },
   };

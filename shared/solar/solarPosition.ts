@@ -59,7 +59,8 @@ export function solarPosition(latitudeDeg: number, longitudeDeg: number, t: Date
   if (sinZenith < 1e-9 || Math.abs(Math.cos(lat)) < 1e-9) {
     azimuthDeg = 180; // sun overhead or observer at a pole: azimuth is undefined, any value will do
   } else {
-    const fromNorth = Math.acos(clamp((Math.sin(lat) * cosZenith - Math.sin(declination)) / (Math.cos(lat) * sinZenith), -1, 1)) / RAD;
+    const fromNorth =
+      Math.acos(clamp((Math.sin(lat) * cosZenith - Math.sin(declination)) / (Math.cos(lat) * sinZenith), -1, 1)) / RAD;
     azimuthDeg = hourAngle > 0 ? mod(fromNorth + 180, 360) : mod(540 - fromNorth, 360);
   }
   return { elevationDeg: 90 - zenith / RAD, azimuthDeg, cosZenith };

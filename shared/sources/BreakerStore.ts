@@ -18,7 +18,14 @@ export class BreakerStore implements BreakerStateReader {
     const blob = await this.blobs.get(CONTAINERS.state, breakerBlobName(source));
     if (!blob) return { state: initialBreakerState(source), etag: undefined };
     try {
-      return { state: { ...initialBreakerState(source), ...(JSON.parse(blob.body.toString('utf8')) as Partial<BreakerState>), source }, etag: blob.etag };
+      return {
+        state: {
+          ...initialBreakerState(source),
+          ...(JSON.parse(blob.body.toString('utf8')) as Partial<BreakerState>),
+          source,
+        },
+        etag: blob.etag,
+      };
     } catch {
       // A damaged state blob must not stop ingestion: start closed, and the next write replaces it.
       return { state: initialBreakerState(source), etag: blob.etag };
@@ -30,7 +37,8 @@ export class BreakerStore implements BreakerStateReader {
     const name = breakerBlobName(state.source);
     const body = JSON.stringify(state);
     if (etag === undefined) {
-      if (!(await this.blobs.putIfAbsent(CONTAINERS.state, name, body, { contentType: 'application/json' }))) return undefined;
+      if (!(await this.blobs.putIfAbsent(CONTAINERS.state, name, body, { contentType: 'application/json' })))
+        return undefined;
       return (await this.blobs.get(CONTAINERS.state, name))?.etag;
     }
     try {

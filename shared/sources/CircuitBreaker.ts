@@ -55,9 +55,15 @@ export class CircuitBreaker {
     const due =
       state.state === 'open'
         ? Date.parse(state.retryAt ?? '') <= now.getTime() || state.retryAt === undefined
-        : Date.parse(state.trialStartedAt ?? '') + this.options.coolDownMs <= now.getTime() || state.trialStartedAt === undefined;
+        : Date.parse(state.trialStartedAt ?? '') + this.options.coolDownMs <= now.getTime() ||
+          state.trialStartedAt === undefined;
     if (!due) return { kind: 'open', state };
-    const trial: BreakerState = { ...state, state: 'half-open', since: now.toISOString(), trialStartedAt: now.toISOString() };
+    const trial: BreakerState = {
+      ...state,
+      state: 'half-open',
+      since: now.toISOString(),
+      trialStartedAt: now.toISOString(),
+    };
     delete trial.retryAt;
     if (!(await this.write(trial))) return { kind: 'open', state: this.current };
     return { kind: 'trial' };
@@ -67,7 +73,13 @@ export class CircuitBreaker {
   async recordSuccess(): Promise<void> {
     await this.update((s) => {
       if (s.state === 'closed' && s.consecutiveFailures === 0) return undefined;
-      const next: BreakerState = { source: s.source, state: 'closed', since: s.state === 'closed' ? s.since : this.clock.now().toISOString(), consecutiveFailures: 0, lastError: s.lastError };
+      const next: BreakerState = {
+        source: s.source,
+        state: 'closed',
+        since: s.state === 'closed' ? s.since : this.clock.now().toISOString(),
+        consecutiveFailures: 0,
+        lastError: s.lastError,
+      };
       return next;
     });
   }
@@ -86,7 +98,14 @@ export class CircuitBreaker {
       const failures = s.consecutiveFailures + 1;
       const opens = s.state === 'half-open' || s.state === 'open' || failures >= this.options.failureThreshold;
       const next: BreakerState = opens
-        ? { source: s.source, state: 'open', since: s.state === 'open' ? s.since : now.toISOString(), consecutiveFailures: failures, lastError, retryAt: new Date(now.getTime() + this.options.coolDownMs).toISOString() }
+        ? {
+            source: s.source,
+            state: 'open',
+            since: s.state === 'open' ? s.since : now.toISOString(),
+            consecutiveFailures: failures,
+            lastError,
+            retryAt: new Date(now.getTime() + this.options.coolDownMs).toISOString(),
+          }
         : { source: s.source, state: 'closed', since: s.since, consecutiveFailures: failures, lastError };
       written = next;
       return next;

@@ -30,7 +30,8 @@ export function clockPacedTimer(clock: Clock): MonotonicTimer {
   return {
     nowMs: REAL_TIMER.nowMs,
     sleep: async (ms) => {
-      const real = typeof scaled.realDelayUntil === 'function' ? scaled.realDelayUntil(new Date(clock.now().getTime() + ms)) : ms;
+      const real =
+        typeof scaled.realDelayUntil === 'function' ? scaled.realDelayUntil(new Date(clock.now().getTime() + ms)) : ms;
       await sleepReal(Math.max(0, Math.ceil(real)));
     },
   };

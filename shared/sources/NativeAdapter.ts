@@ -23,7 +23,13 @@ export class NativeAdapter implements ProviderAdapter {
       next: async (call: StepCall): Promise<ProviderStep> => {
         const page = await this.client.page(since, call);
         const request = `GET /observations since ${since.toISOString()}`;
-        const step: ProviderStep = { request, records: page.items, withoutValue: 0, done: page.next === null, bytes: page.bytes };
+        const step: ProviderStep = {
+          request,
+          records: page.items,
+          withoutValue: 0,
+          done: page.next === null,
+          bytes: page.bytes,
+        };
         if (page.next !== null) {
           step.watermark = page.next;
           since = new Date(page.next);

@@ -9,8 +9,17 @@ export function observationBlobName(source: string, site: string, observedAt: st
 }
 
 /** Blob metadata written with every observation, so listings can filter on availability without downloads. */
-export function observationMetadata(o: Pick<Observation, 'source' | 'site' | 'observedAt' | 'availableAt' | 'publishedAt' | 'backfilled'> & { values?: Record<string, number> }): Record<string, string> {
-  const meta: Record<string, string> = { source: o.source, site: o.site, observedat: o.observedAt, availableat: o.availableAt };
+export function observationMetadata(
+  o: Pick<Observation, 'source' | 'site' | 'observedAt' | 'availableAt' | 'publishedAt' | 'backfilled'> & {
+    values?: Record<string, number>;
+  },
+): Record<string, string> {
+  const meta: Record<string, string> = {
+    source: o.source,
+    site: o.site,
+    observedat: o.observedAt,
+    availableat: o.availableAt,
+  };
   if (o.publishedAt) meta['publishedat'] = o.publishedAt;
   if (o.backfilled) meta['backfilled'] = 'true';
   // The values too (a few hundred bytes of ASCII JSON): a listing then reads history without a download per blob.
@@ -50,9 +59,7 @@ export interface ListedObservation {
 
 /** Reads stored observations as of a point in time: only what had become available by then. */
 export class ObservationStore {
-  constructor(
-    private readonly blobs: BlobStore,
-  ) {}
+  constructor(private readonly blobs: BlobStore) {}
 
   /** The same store with each day folder listed once and then reused (one run reading many issue slots). */
   withListingCache(): ObservationStore {
@@ -81,18 +88,36 @@ export class ObservationStore {
    * What the listing says about every observation observed in `from`..`to` (inclusive) that was available at `asOf`,
    * sorted by observedAt. One listing per day folder; the values come with the metadata, so nothing is downloaded.
    */
-  async availableIn(source: SourceConfig, site: string, from: Date, to: Date, asOf: Date): Promise<ListedObservation[]> {
+  async availableIn(
+    source: SourceConfig,
+    site: string,
+    from: Date,
+    to: Date,
+    asOf: Date,
+  ): Promise<ListedObservation[]> {
     const container = observationContainer(source);
     const fromIso = from.toISOString();
     const toIso = to.toISOString();
     const asOfIso = asOf.toISOString();
     const out: ListedObservation[] = [];
     for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day <= to.getTime(); day += DAY_MS) {
-      for await (const item of this.blobs.list(container, `${source.id}/${site}/${new Date(day).toISOString().slice(0, 10)}/`)) {
+      for await (const item of this.blobs.list(
+        container,
+        `${source.id}/${site}/${new Date(day).toISOString().slice(0, 10)}/`,
+      )) {
         const observedAt = item.metadata['observedat'];
         const availableAt = item.metadata['availableat'];
-        if (!observedAt || !availableAt || availableAt > asOfIso || observedAt > toIso || observedAt < fromIso) continue;
-        out.push({ container, name: item.name, observedAt, availableAt, publishedAt: item.metadata['publishedat'], values: item.metadata['values'], ...(item.metadata['backfilled'] === 'true' ? { backfilled: true } : {}) });
+        if (!observedAt || !availableAt || availableAt > asOfIso || observedAt > toIso || observedAt < fromIso)
+          continue;
+        out.push({
+          container,
+          name: item.name,
+          observedAt,
+          availableAt,
+          publishedAt: item.metadata['publishedat'],
+          values: item.metadata['values'],
+          ...(item.metadata['backfilled'] === 'true' ? { backfilled: true } : {}),
+        });
       }
     }
     return out.sort((a, b) => a.observedAt.localeCompare(b.observedAt));
@@ -103,7 +128,15 @@ export class ObservationStore {
     if (listed.values) {
       try {
         const values = JSON.parse(listed.values) as Record<string, number>;
-        return { source: source.id, site, observedAt: listed.observedAt, availableAt: listed.availableAt, ...(listed.publishedAt ? { publishedAt: listed.publishedAt } : {}), ...(listed.backfilled ? { backfilled: true } : {}), values };
+        return {
+          source: source.id,
+          site,
+          observedAt: listed.observedAt,
+          availableAt: listed.availableAt,
+          ...(listed.publishedAt ? { publishedAt: listed.publishedAt } : {}),
+          ...(listed.backfilled ? { backfilled: true } : {}),
+          values,
+        };
       } catch {
         // fall through to the body, which is the record of truth
       }

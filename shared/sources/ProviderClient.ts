@@ -81,7 +81,13 @@ export class ProviderClient {
     const bad = (why: string): ProviderPageError => {
       // Parse errors quote the body near the fault: a provider echoing our key there must not put it in a log.
       const reason = this.redact(why);
-      return new ProviderPageError(this.source, `GET ${url.pathname} answered a body that is not a page: ${reason}`, bytes, contentType, reason);
+      return new ProviderPageError(
+        this.source,
+        `GET ${url.pathname} answered a body that is not a page: ${reason}`,
+        bytes,
+        contentType,
+        reason,
+      );
     };
     if (truncated) throw bad(`body is larger than ${this.options.maxPageBytes} bytes`);
     let text: string;
@@ -104,7 +110,13 @@ export class ProviderClient {
    */
   async image(imageUrl: string, call: ProviderCall & { maxBytes: number }): Promise<ReceivedImage> {
     const url = new URL(this.urlFor(imageUrl));
-    const { bytes, truncated, contentType } = await this.get(url, call.maxBytes, call, call.now ?? this.clock.now(), 'without-credentials');
+    const { bytes, truncated, contentType } = await this.get(
+      url,
+      call.maxBytes,
+      call,
+      call.now ?? this.clock.now(),
+      'without-credentials',
+    );
     return { bytes, contentType, oversized: truncated };
   }
 
@@ -114,24 +126,45 @@ export class ProviderClient {
     const t = parseIsoTime(next, 'next');
     if (typeof t === 'string') return { reason: t };
     // A cursor that does not move would make the ingester read the same page forever.
-    if (t.getTime() <= since.getTime()) return { reason: `"next" ${t.toISOString()} does not advance past since ${since.toISOString()}` };
-    if (t.getTime() > now.getTime() + this.options.maxFutureMs) return { reason: `"next" ${t.toISOString()} is in the future (now ${now.toISOString()})` };
+    if (t.getTime() <= since.getTime())
+      return { reason: `"next" ${t.toISOString()} does not advance past since ${since.toISOString()}` };
+    if (t.getTime() > now.getTime() + this.options.maxFutureMs)
+      return { reason: `"next" ${t.toISOString()} is in the future (now ${now.toISOString()})` };
     return { next: t.toISOString() };
   }
 
   private urlFor(path: string): string {
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
-      throw new ProviderUrlError(this.source, `returned an absolute image URL ${JSON.stringify(this.redact(path.slice(0, 100)))}; expected a path under its endpoint`);
+      throw new ProviderUrlError(
+        this.source,
+        `returned an absolute image URL ${JSON.stringify(this.redact(path.slice(0, 100)))}; expected a path under its endpoint`,
+      );
     }
     const url = this.provider.endpoint.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
-    if (!URL.canParse(url)) throw new ProviderUrlError(this.source, `returned an image path ${JSON.stringify(this.redact(path.slice(0, 100)))} that makes no valid URL`);
+    if (!URL.canParse(url))
+      throw new ProviderUrlError(
+        this.source,
+        `returned an image path ${JSON.stringify(this.redact(path.slice(0, 100)))} that makes no valid URL`,
+      );
     return url;
   }
 
   /** A GET with the key, which only the endpoint's origin receives; `crossOrigin` says what a redirect elsewhere does. */
-  private get(url: URL, maxBytes: number, call: ProviderCall, now: Date, crossOrigin: CrossOriginRedirect): Promise<FetchedBody> {
+  private get(
+    url: URL,
+    maxBytes: number,
+    call: ProviderCall,
+    now: Date,
+    crossOrigin: CrossOriginRedirect,
+  ): Promise<FetchedBody> {
     const headers = { [API_KEY_HEADER]: this.provider.apiKey, accept: 'application/json, image/*' };
-    return this.http.get(url, { headers, crossOrigin, timeoutMs: call.timeoutMs ?? this.provider.timeoutMs, maxBytes, now });
+    return this.http.get(url, {
+      headers,
+      crossOrigin,
+      timeoutMs: call.timeoutMs ?? this.provider.timeoutMs,
+      maxBytes,
+      now,
+    });
   }
 
   private redact(text: string): string {

@@ -1,7 +1,13 @@
 import type { RetryDecision } from '../util/RetryDecision';
 
 /** The stable codes of a failed provider call, as logged, recorded in the breaker state and shown by /api/health. */
-export type ProviderErrorCode = 'PROVIDER_UNREACHABLE' | 'PROVIDER_TIMEOUT' | 'PROVIDER_HTTP' | 'PROVIDER_BAD_PAGE' | 'PROVIDER_BAD_URL' | 'PROVIDER_REDIRECT';
+export type ProviderErrorCode =
+  | 'PROVIDER_UNREACHABLE'
+  | 'PROVIDER_TIMEOUT'
+  | 'PROVIDER_HTTP'
+  | 'PROVIDER_BAD_PAGE'
+  | 'PROVIDER_BAD_URL'
+  | 'PROVIDER_REDIRECT';
 
 /**
  * A provider call failed. Each subclass has a stable code and says whether a retry can help (`canRetry()`) and how

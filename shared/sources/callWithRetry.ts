@@ -24,7 +24,11 @@ export interface RetryContext {
  * the wait would overrun the deadline, or when the provider asks for a longer wait than this run can afford.
  * Errors that are not ProviderErrors (storage, bugs) pass through untouched.
  */
-export async function callWithRetry<T>(call: (timeoutMs: number) => Promise<T>, options: RetryOptions, ctx: RetryContext): Promise<T> {
+export async function callWithRetry<T>(
+  call: (timeoutMs: number) => Promise<T>,
+  options: RetryOptions,
+  ctx: RetryContext,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const remaining = ctx.deadlineMs - ctx.timer.nowMs();
     const timeoutMs = Math.max(options.minTimeoutMs, Math.min(ctx.timeoutMs, Math.floor(remaining)));
@@ -37,10 +41,14 @@ export async function callWithRetry<T>(call: (timeoutMs: number) => Promise<T>, 
         err.attempts = attempt;
         throw err;
       }
-      if (attempt > options.maxRetries) throw err.gaveUp(attempt, `${options.maxRetries} retr${options.maxRetries === 1 ? 'y' : 'ies'} used up`);
+      if (attempt > options.maxRetries)
+        throw err.gaveUp(attempt, `${options.maxRetries} retr${options.maxRetries === 1 ? 'y' : 'ies'} used up`);
       const asked = err.retryAfter();
       if (asked !== undefined && asked > options.maxRetryAfterMs) {
-        throw err.gaveUp(attempt, `the provider asks to retry after ${Math.ceil(asked / 1000)} s, longer than this run waits`);
+        throw err.gaveUp(
+          attempt,
+          `the provider asks to retry after ${Math.ceil(asked / 1000)} s, longer than this run waits`,
+        );
       }
       const delay = asked ?? Math.floor(ctx.random() * backoffBoundMs(options, attempt));
       // The retry needs its wait and at least the shortest request inside the budget.

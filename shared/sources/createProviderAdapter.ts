@@ -32,10 +32,18 @@ export function createProviderAdapter(
       return new NativeAdapter(new ProviderClient(source.id, p, fetchImpl, clock, { allowHttp }));
     case 'http-json':
     case 'http-csv': {
-      const target = config.target.source === source.id ? { field: config.target.field, unit: config.target.unit } : undefined;
+      const target =
+        config.target.source === source.id ? { field: config.target.field, unit: config.target.unit } : undefined;
       return new WindowAdapter(p, { source: source.id, configPath, sites, target, fetchImpl, allowHttp });
     }
     case 'snapshot':
-      return new SnapshotAdapter(p, { source: source.id, configPath, sites, maxImageBytes: source.maxImageBytes, fetchImpl, allowHttp });
+      return new SnapshotAdapter(p, {
+        source: source.id,
+        configPath,
+        sites,
+        maxImageBytes: source.maxImageBytes,
+        fetchImpl,
+        allowHttp,
+      });
   }
 }

@@ -36,11 +36,17 @@ export function parsePageBody(text: string): ParsedPageBody {
     throw err;
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return { ok: false, reason: `body is ${Array.isArray(body) ? 'an array' : body === null ? 'null' : `a ${typeof body}`}, expected an object with an "items" array` };
+    return {
+      ok: false,
+      reason: `body is ${Array.isArray(body) ? 'an array' : body === null ? 'null' : `a ${typeof body}`}, expected an object with an "items" array`,
+    };
   }
   const obj = body as Record<string, unknown>;
   if (!Array.isArray(obj['items']) || items === undefined) {
-    return { ok: false, reason: `body has ${'items' in obj ? `an "items" that is not an array` : 'no "items"'}, expected an object with an "items" array` };
+    return {
+      ok: false,
+      reason: `body has ${'items' in obj ? `an "items" that is not an array` : 'no "items"'}, expected an object with an "items" array`,
+    };
   }
   return { ok: true, items, next: obj['next'] };
 }
@@ -116,7 +122,8 @@ class Scanner {
         value = this.value(depth);
       }
       // A "__proto__" key is data, never a prototype (JSON.parse does the same).
-      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
       else out[key] = value;
       this.ws();
       const c = this.peek();

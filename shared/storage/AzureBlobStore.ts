@@ -1,5 +1,13 @@
 import { BlobServiceClient, type ContainerClient, RestError } from '@azure/storage-blob';
-import { BlobConflictError, type BlobContent, type BlobItem, type BlobStore, type PutOptions, StorageRefusedError, StorageUnavailableError } from './BlobStore';
+import {
+  BlobConflictError,
+  type BlobContent,
+  type BlobItem,
+  type BlobStore,
+  type PutOptions,
+  StorageRefusedError,
+  StorageUnavailableError,
+} from './BlobStore';
 
 /** BlobStore over Azure Blob Storage (or Azurite): one client, containers cached. */
 export class AzureBlobStore implements BlobStore {
@@ -7,7 +15,12 @@ export class AzureBlobStore implements BlobStore {
 
   constructor(private readonly service: BlobServiceClient) {}
 
-  async putIfAbsent(container: string, name: string, body: Buffer | string, options: PutOptions = {}): Promise<boolean> {
+  async putIfAbsent(
+    container: string,
+    name: string,
+    body: Buffer | string,
+    options: PutOptions = {},
+  ): Promise<boolean> {
     try {
       await this.upload(container, name, body, options, { ifNoneMatch: '*' });
       return true;
@@ -19,7 +32,13 @@ export class AzureBlobStore implements BlobStore {
 
   async put(container: string, name: string, body: Buffer | string, options: PutOptions = {}): Promise<string> {
     try {
-      const res = await this.upload(container, name, body, options, options.ifMatch ? { ifMatch: options.ifMatch } : {});
+      const res = await this.upload(
+        container,
+        name,
+        body,
+        options,
+        options.ifMatch ? { ifMatch: options.ifMatch } : {},
+      );
       return res.etag ?? '';
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 412) throw new BlobConflictError(container, name);
@@ -64,7 +83,13 @@ export class AzureBlobStore implements BlobStore {
     }
   }
 
-  private upload(container: string, name: string, body: Buffer | string, options: PutOptions, conditions: { ifNoneMatch?: string; ifMatch?: string }) {
+  private upload(
+    container: string,
+    name: string,
+    body: Buffer | string,
+    options: PutOptions,
+    conditions: { ifNoneMatch?: string; ifMatch?: string },
+  ) {
     const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     return this.container(container)
       .getBlockBlobClient(name)
@@ -101,7 +126,13 @@ function translate(err: unknown, what: string): StorageRefusedError | StorageUna
     if (err.statusCode === undefined || err.statusCode >= 500 || err.statusCode === 408 || err.statusCode === 429) {
       return new StorageUnavailableError(`Blob Storage could not ${what}: ${err.message}`, err);
     }
-    return new StorageRefusedError(what, err.statusCode, err.code, `Blob Storage refused to ${what} (HTTP ${err.statusCode}, ${err.code ?? 'no code'}): ${err.message}`, err);
+    return new StorageRefusedError(
+      what,
+      err.statusCode,
+      err.code,
+      `Blob Storage refused to ${what} (HTTP ${err.statusCode}, ${err.code ?? 'no code'}): ${err.message}`,
+      err,
+    );
   }
   if (err instanceof Error) return new StorageUnavailableError(`Blob Storage could not ${what}: ${err.message}`, err);
   return new StorageUnavailableError(`Blob Storage could not ${what}: ${String(err)}`, err);

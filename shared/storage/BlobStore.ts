@@ -65,7 +65,10 @@ export class BlobConflictError extends Error implements RetryDecision {
 /** Blob Storage could not be reached or answered with a server error. Retryable. */
 export class StorageUnavailableError extends Error implements RetryDecision {
   readonly code = 'STORAGE_UNAVAILABLE';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StorageUnavailableError';
   }

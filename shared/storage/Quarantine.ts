@@ -37,10 +37,15 @@ export class Quarantine {
         metadata: { source: entry.source },
       });
     }
-    await this.blobs.putIfAbsent(CONTAINERS.quarantine, `${base}.json`, JSON.stringify({ ...entry, bytes: bytes ? `${base}.bin` : undefined }), {
-      contentType: 'application/json',
-      metadata: { source: entry.source },
-    });
+    await this.blobs.putIfAbsent(
+      CONTAINERS.quarantine,
+      `${base}.json`,
+      JSON.stringify({ ...entry, bytes: bytes ? `${base}.bin` : undefined }),
+      {
+        contentType: 'application/json',
+        metadata: { source: entry.source },
+      },
+    );
     return `${base}.json`;
   }
 }

@@ -14,7 +14,9 @@ export class StatusStore {
   constructor(private readonly blobs: BlobStore) {}
 
   async record(name: string, status: RunStatus): Promise<void> {
-    await this.blobs.put(CONTAINERS.state, `status/${name}.json`, JSON.stringify(status), { contentType: 'application/json' });
+    await this.blobs.put(CONTAINERS.state, `status/${name}.json`, JSON.stringify(status), {
+      contentType: 'application/json',
+    });
   }
 
   /** Records a run without ever failing the run itself (the status is a report, not the work). */
@@ -32,7 +34,9 @@ export class StatusStore {
     if (!blob) return undefined;
     try {
       const status: unknown = JSON.parse(blob.body.toString('utf8'));
-      return typeof status === 'object' && status !== null && !Array.isArray(status) ? (status as RunStatus) : undefined;
+      return typeof status === 'object' && status !== null && !Array.isArray(status)
+        ? (status as RunStatus)
+        : undefined;
     } catch {
       return undefined;
     }

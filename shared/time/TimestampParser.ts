@@ -25,7 +25,10 @@ export class TimestampParser {
     private readonly format: TimeFormat = 'iso',
   ) {
     const zone = timeZoneOf(zoneSpec);
-    if (!zone) throw new RangeError(`time zone ${JSON.stringify(zoneSpec)} is neither an IANA name such as "Europe/Copenhagen" nor an offset such as "+01:00"`);
+    if (!zone)
+      throw new RangeError(
+        `time zone ${JSON.stringify(zoneSpec)} is neither an IANA name such as "Europe/Copenhagen" nor an offset such as "+01:00"`,
+      );
     this.zone = zone;
   }
 
@@ -34,23 +37,50 @@ export class TimestampParser {
     if (t === '') return { ok: false, reason: 'the time is empty' };
     if (this.format === 'epoch-seconds' || this.format === 'epoch-millis') {
       const n = Number(t);
-      if (!/^-?\d+(\.\d+)?$/.test(t) || !Number.isFinite(n)) return { ok: false, reason: `${JSON.stringify(t)} is not a number of ${this.format === 'epoch-seconds' ? 'seconds' : 'milliseconds'} since 1970-01-01T00:00:00Z` };
+      if (!/^-?\d+(\.\d+)?$/.test(t) || !Number.isFinite(n))
+        return {
+          ok: false,
+          reason: `${JSON.stringify(t)} is not a number of ${this.format === 'epoch-seconds' ? 'seconds' : 'milliseconds'} since 1970-01-01T00:00:00Z`,
+        };
       return this.accept(Math.round(this.format === 'epoch-seconds' ? n * 1000 : n));
     }
     const asWritten = this.read(t, { setZone: true, zone: this.zone });
     if (!asWritten.isValid) {
-      const expected = this.format === 'iso' ? 'an ISO 8601 time such as 2026-06-01T10:20:00' : `a time in the format ${JSON.stringify(this.format)}`;
-      return { ok: false, reason: `${JSON.stringify(t)} is not ${expected}${asWritten.invalidExplanation ? ` (${asWritten.invalidExplanation})` : ''}` };
+      const expected =
+        this.format === 'iso'
+          ? 'an ISO 8601 time such as 2026-06-01T10:20:00'
+          : `a time in the format ${JSON.stringify(this.format)}`;
+      return {
+        ok: false,
+        reason: `${JSON.stringify(t)} is not ${expected}${asWritten.invalidExplanation ? ` (${asWritten.invalidExplanation})` : ''}`,
+      };
     }
     // Its own offset wins; the zone is only for wall-clock times.
     if (!asWritten.zone.equals(this.zone)) return this.accept(asWritten.toMillis());
     const wall = this.read(t, { zone: 'UTC' });
-    const fields = { year: wall.year, month: wall.month, day: wall.day, hour: wall.hour, minute: wall.minute, second: wall.second, millisecond: wall.millisecond };
+    const fields = {
+      year: wall.year,
+      month: wall.month,
+      day: wall.day,
+      hour: wall.hour,
+      minute: wall.minute,
+      second: wall.second,
+      millisecond: wall.millisecond,
+    };
     const guess = DateTime.fromObject(fields, { zone: this.zone });
-    const same = (d: DateTime): boolean => d.year === fields.year && d.month === fields.month && d.day === fields.day && d.hour === fields.hour && d.minute === fields.minute && d.second === fields.second;
+    const same = (d: DateTime): boolean =>
+      d.year === fields.year &&
+      d.month === fields.month &&
+      d.day === fields.day &&
+      d.hour === fields.hour &&
+      d.minute === fields.minute &&
+      d.second === fields.second;
     const candidates = [guess.minus(HOUR_MS), guess, guess.plus(HOUR_MS)].filter(same).map((d) => d.toMillis());
     if (candidates.length === 0) {
-      return { ok: false, reason: `${JSON.stringify(t)} does not exist in ${this.zone.name} (the clocks skip it when daylight saving time starts)` };
+      return {
+        ok: false,
+        reason: `${JSON.stringify(t)} does not exist in ${this.zone.name} (the clocks skip it when daylight saving time starts)`,
+      };
     }
     const unique = [...new Set(candidates)].sort((a, b) => a - b);
     const ms = unique.find((c) => c > this.previous) ?? (unique[0] as number);

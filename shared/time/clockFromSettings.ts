@@ -13,8 +13,11 @@ export function clockFromSettings(settings: Readonly<Record<string, string | und
   const realStartText = settings['CLOCK_REAL_START'];
   const virtualStart = new Date(virtualStartText ?? '');
   const realStartMs = Number(realStartText);
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`CLOCK_SPEED must be a positive number, got "${speedText}"`);
-  if (Number.isNaN(virtualStart.getTime())) throw new RangeError(`CLOCK_VIRTUAL_START must be an ISO time, got "${virtualStartText}"`);
-  if (!Number.isFinite(realStartMs)) throw new RangeError(`CLOCK_REAL_START must be epoch milliseconds, got "${realStartText}"`);
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new RangeError(`CLOCK_SPEED must be a positive number, got "${speedText}"`);
+  if (Number.isNaN(virtualStart.getTime()))
+    throw new RangeError(`CLOCK_VIRTUAL_START must be an ISO time, got "${virtualStartText}"`);
+  if (!Number.isFinite(realStartMs))
+    throw new RangeError(`CLOCK_REAL_START must be epoch milliseconds, got "${realStartText}"`);
   return new ScaledClock({ virtualStart, realStartMs, speed });
 }

@@ -7,10 +7,12 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
  */
 export function parseIsoTime(v: unknown, name: string): Date | string {
   if (typeof v !== 'string') return `"${name}" is ${describeValue(v)}, expected an ISO 8601 time`;
-  if (!ISO_WITH_ZONE.test(v)) return `"${name}" is ${quote(v)}, expected an ISO 8601 time with a zone (e.g. 2026-01-01T10:00:00Z)`;
+  if (!ISO_WITH_ZONE.test(v))
+    return `"${name}" is ${quote(v)}, expected an ISO 8601 time with a zone (e.g. 2026-01-01T10:00:00Z)`;
   const t = new Date(v);
   const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
-  if (Number.isNaN(t.getTime()) || m < 1 || m > 12 || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) return `"${name}" is ${quote(v)}, not a valid time`;
+  if (Number.isNaN(t.getTime()) || m < 1 || m > 12 || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d)
+    return `"${name}" is ${quote(v)}, not a valid time`;
   return t;
 }
 

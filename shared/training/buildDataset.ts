@@ -67,13 +67,22 @@ function usableAt(r: HistoryRecord): number {
 export function buildDataset(opts: BuildDatasetOptions): Dataset {
   const { spec, target, history, cadenceMinutes } = opts;
   const names = featureNames(spec);
-  if (!(Number.isInteger(cadenceMinutes) && cadenceMinutes > 0)) throw new TrainingDataError('INVALID_OPTIONS', `cadenceMinutes ${cadenceMinutes} must be a positive whole number`);
+  if (!(Number.isInteger(cadenceMinutes) && cadenceMinutes > 0))
+    throw new TrainingDataError('INVALID_OPTIONS', `cadenceMinutes ${cadenceMinutes} must be a positive whole number`);
   const fromMs = opts.from.getTime();
   const toMs = opts.to.getTime();
-  if (!(fromMs <= toMs)) throw new TrainingDataError('INVALID_OPTIONS', `from ${opts.from.toISOString()} is after to ${opts.to.toISOString()}`);
+  if (!(fromMs <= toMs))
+    throw new TrainingDataError(
+      'INVALID_OPTIONS',
+      `from ${opts.from.toISOString()} is after to ${opts.to.toISOString()}`,
+    );
   const historyOf = (source: string): readonly HistoryRecord[] => {
     const h = history.get(source);
-    if (!h) throw new TrainingDataError('MISSING_HISTORY', `no history given for source "${source}"; got ${[...history.keys()].map((k) => `"${k}"`).join(', ') || 'none'}`);
+    if (!h)
+      throw new TrainingDataError(
+        'MISSING_HISTORY',
+        `no history given for source "${source}"; got ${[...history.keys()].map((k) => `"${k}"`).join(', ') || 'none'}`,
+      );
     return h;
   };
 
@@ -162,7 +171,10 @@ export function buildDataset(opts: BuildDatasetOptions): Dataset {
   }
 
   const rows = issueTimes.length;
-  const trim = (a: InputAudit): InputAudit => ({ observedAt: a.observedAt.slice(0, rows), availableAt: a.availableAt.slice(0, rows) });
+  const trim = (a: InputAudit): InputAudit => ({
+    observedAt: a.observedAt.slice(0, rows),
+    availableAt: a.availableAt.slice(0, rows),
+  });
   return {
     featureNames: names,
     target: { source: target.source, field: target.field },

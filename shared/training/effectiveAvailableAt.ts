@@ -27,6 +27,7 @@ export function effectiveAvailableAt(
   const modelled = hasPublished
     ? Math.max(record.observedAt, (record.publishedAt as number) + model.ingestLagMs)
     : record.observedAt + model.backfillDelayMs;
-  if (Number.isFinite(record.availableAt) && record.availableAt <= modelled) return { availableAt: record.availableAt, basis: 'recorded' };
+  if (Number.isFinite(record.availableAt) && record.availableAt <= modelled)
+    return { availableAt: record.availableAt, basis: 'recorded' };
   return { availableAt: modelled, basis: hasPublished ? 'published' : 'delay-model' };
 }

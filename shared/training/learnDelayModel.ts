@@ -11,10 +11,17 @@ const MINUTE_MS = 60_000;
  * live ones (backfilled records say nothing about delays, only about when the backfill ran), and the median
  * availableAt - publishedAt over live records that carry publishedAt.
  */
-export function learnDelayModel(source: string, records: Iterable<AvailabilityInput>, options: Partial<DelayModelOptions> = {}): DelayModel {
+export function learnDelayModel(
+  source: string,
+  records: Iterable<AvailabilityInput>,
+  options: Partial<DelayModelOptions> = {},
+): DelayModel {
   const o = { ...DEFAULT_DELAY_MODEL_OPTIONS, ...options };
   if (!(o.backfillQuantile > 0 && o.backfillQuantile <= 1)) {
-    throw new TrainingDataError('INVALID_OPTIONS', `backfillQuantile is ${o.backfillQuantile}, expected a number in (0, 1]`);
+    throw new TrainingDataError(
+      'INVALID_OPTIONS',
+      `backfillQuantile is ${o.backfillQuantile}, expected a number in (0, 1]`,
+    );
   }
   const delays: number[] = [];
   const lags: number[] = [];
@@ -22,7 +29,8 @@ export function learnDelayModel(source: string, records: Iterable<AvailabilityIn
     if (!Number.isFinite(r.observedAt) || !isLiveRecord(r, o)) continue;
     // A negative delay is provider clock skew; counting it as zero keeps the quantile from going below "instant".
     delays.push(Math.max(0, r.availableAt - r.observedAt));
-    if (r.publishedAt !== undefined && Number.isFinite(r.publishedAt)) lags.push(Math.max(0, r.availableAt - r.publishedAt));
+    if (r.publishedAt !== undefined && Number.isFinite(r.publishedAt))
+      lags.push(Math.max(0, r.availableAt - r.publishedAt));
   }
   delays.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);

@@ -7,7 +7,11 @@ import type { Rows } from './rowsWhere';
  * one can be scored) on every lead over the same rows. Otherwise the version is published, not promoted, and what
  * serves now keeps serving.
  */
-export function promotionDecision(serving: { card: CardModel; heldOut: Rows }, comparison: NonNullable<ModelCard['comparison']>, minHeldOutRows: number): { promoted: boolean; reason: string } {
+export function promotionDecision(
+  serving: { card: CardModel; heldOut: Rows },
+  comparison: NonNullable<ModelCard['comparison']>,
+  minHeldOutRows: number,
+): { promoted: boolean; reason: string } {
   const { Y, leads } = serving.heldOut;
   let informative = 0;
   for (let r = 0; r < serving.heldOut.keys.length; r++) {
@@ -19,15 +23,36 @@ export function promotionDecision(serving: { card: CardModel; heldOut: Rows }, c
     }
   }
   if (informative < minHeldOutRows) {
-    return { promoted: false, reason: `the held-out set is too small to judge: ${informative} of its ${serving.heldOut.keys.length} rows have a non-zero target, at least ${minHeldOutRows} are needed (minHeldOutRows); train on more days` };
+    return {
+      promoted: false,
+      reason: `the held-out set is too small to judge: ${informative} of its ${serving.heldOut.keys.length} rows have a non-zero target, at least ${minHeldOutRows} are needed (minHeldOutRows); train on more days`,
+    };
   }
   const perLead = serving.card.heldOut.perLead;
   const skills = perLead.map((l) => `+${l.leadMinutes}m ${l.skill.toFixed(3)}`).join(', ');
   if (perLead.length === 0 || perLead.some((l) => !(l.skill > 0))) {
-    return { promoted: false, reason: `${serving.card.id} does not beat persistence on every lead (held-out skill ${skills})` };
+    return {
+      promoted: false,
+      reason: `${serving.card.id} does not beat persistence on every lead (held-out skill ${skills})`,
+    };
   }
-  if (comparison.champion === null) return { promoted: true, reason: `no champion yet; ${serving.card.id} beats persistence on every lead (held-out skill ${skills})` };
-  if (comparison.championRmse === null) return { promoted: true, reason: `the champion ${comparison.champion} cannot be scored on this configuration's inputs; ${serving.card.id} beats persistence on every lead (held-out skill ${skills})` };
-  if (comparison.beatsChampion) return { promoted: true, reason: `beats ${comparison.champion} on every lead (RMSE ${comparison.candidateRmse.join(', ')} vs ${comparison.championRmse.join(', ')}) and persistence (held-out skill ${skills})` };
-  return { promoted: false, reason: `does not beat ${comparison.champion} on every lead (RMSE ${comparison.candidateRmse.join(', ')} vs ${comparison.championRmse.join(', ')})` };
+  if (comparison.champion === null)
+    return {
+      promoted: true,
+      reason: `no champion yet; ${serving.card.id} beats persistence on every lead (held-out skill ${skills})`,
+    };
+  if (comparison.championRmse === null)
+    return {
+      promoted: true,
+      reason: `the champion ${comparison.champion} cannot be scored on this configuration's inputs; ${serving.card.id} beats persistence on every lead (held-out skill ${skills})`,
+    };
+  if (comparison.beatsChampion)
+    return {
+      promoted: true,
+      reason: `beats ${comparison.champion} on every lead (RMSE ${comparison.candidateRmse.join(', ')} vs ${comparison.championRmse.join(', ')}) and persistence (held-out skill ${skills})`,
+    };
+  return {
+    promoted: false,
+    reason: `does not beat ${comparison.champion} on every lead (RMSE ${comparison.candidateRmse.join(', ')} vs ${comparison.championRmse.join(', ')})`,
+  };
 }

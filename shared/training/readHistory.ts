@@ -48,10 +48,21 @@ interface Parsed {
  * the source's delay model so backfilled records count as available when they would have been, not when the
  * backfill ran (too late) nor at observedAt (too early).
  */
-export async function readHistory(blobs: BlobStore, source: SourceConfig, site: string, from: Date, to: Date, options: ReadHistoryOptions = {}): Promise<SourceHistory> {
+export async function readHistory(
+  blobs: BlobStore,
+  source: SourceConfig,
+  site: string,
+  from: Date,
+  to: Date,
+  options: ReadHistoryOptions = {},
+): Promise<SourceHistory> {
   const fromMs = from.getTime();
   const toMs = to.getTime();
-  if (!(fromMs <= toMs)) throw new TrainingDataError('INVALID_OPTIONS', `history window from ${from.toISOString()} is after to ${to.toISOString()}`);
+  if (!(fromMs <= toMs))
+    throw new TrainingDataError(
+      'INVALID_OPTIONS',
+      `history window from ${from.toISOString()} is after to ${to.toISOString()}`,
+    );
   const concurrency = options.concurrency ?? DEFAULT_READ_HISTORY_OPTIONS.concurrency;
   const container = observationContainer(source);
   const prefixes: string[] = [];
@@ -71,7 +82,8 @@ export async function readHistory(blobs: BlobStore, source: SourceConfig, site: 
   });
   const names = listed.flat();
   // Image features are computed from a picture whose blob carries the provider's publishedAt; the features do not.
-  const imagePublished = source.kind === 'image' ? await publishedAtOfImages(blobs, prefixes, concurrency) : new Map<number, number>();
+  const imagePublished =
+    source.kind === 'image' ? await publishedAtOfImages(blobs, prefixes, concurrency) : new Map<number, number>();
 
   const skipped: SourceHistory['skipped'] = [];
   const parsed = await mapLimit(names, concurrency, async ({ name, metadata }) => {
@@ -118,10 +130,24 @@ function bodyFromMetadata(m: Record<string, string>): Buffer {
   } catch {
     values = null;
   }
-  return Buffer.from(JSON.stringify({ source: m['source'], site: m['site'], observedAt: m['observedat'], availableAt: m['availableat'], publishedAt: m['publishedat'], ...(m['backfilled'] === 'true' ? { backfilled: true } : {}), values }));
+  return Buffer.from(
+    JSON.stringify({
+      source: m['source'],
+      site: m['site'],
+      observedAt: m['observedat'],
+      availableAt: m['availableat'],
+      publishedAt: m['publishedat'],
+      ...(m['backfilled'] === 'true' ? { backfilled: true } : {}),
+      values,
+    }),
+  );
 }
 
-async function publishedAtOfImages(blobs: BlobStore, prefixes: readonly string[], concurrency: number): Promise<Map<number, number>> {
+async function publishedAtOfImages(
+  blobs: BlobStore,
+  prefixes: readonly string[],
+  concurrency: number,
+): Promise<Map<number, number>> {
   const published = new Map<number, number>();
   await mapLimit(prefixes, concurrency, async (prefix) => {
     for await (const item of blobs.list(CONTAINERS.images, prefix)) {
@@ -134,7 +160,12 @@ async function publishedAtOfImages(blobs: BlobStore, prefixes: readonly string[]
 }
 
 /** The stored observation's times and finite values, or why it is not one of this source and site. */
-function parseObservation(body: Buffer, metadata: Record<string, string>, source: SourceConfig, site: string): Parsed | string {
+function parseObservation(
+  body: Buffer,
+  metadata: Record<string, string>,
+  source: SourceConfig,
+  site: string,
+): Parsed | string {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -143,12 +174,16 @@ function parseObservation(body: Buffer, metadata: Record<string, string>, source
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return 'body is not a JSON object';
   const o = json as Record<string, unknown>;
-  if (o['source'] !== undefined && o['source'] !== source.id) return `"source" is ${JSON.stringify(o['source'])}, expected "${source.id}"`;
-  if (o['site'] !== undefined && o['site'] !== site) return `"site" is ${JSON.stringify(o['site'])}, expected "${site}"`;
+  if (o['source'] !== undefined && o['source'] !== source.id)
+    return `"source" is ${JSON.stringify(o['source'])}, expected "${source.id}"`;
+  if (o['site'] !== undefined && o['site'] !== site)
+    return `"site" is ${JSON.stringify(o['site'])}, expected "${site}"`;
   const observedAt = time(o['observedAt'], metadata['observedat']);
-  if (!Number.isFinite(observedAt)) return `"observedAt" is ${JSON.stringify(o['observedAt'] ?? null)}, expected an ISO time`;
+  if (!Number.isFinite(observedAt))
+    return `"observedAt" is ${JSON.stringify(o['observedAt'] ?? null)}, expected an ISO time`;
   const rawValues = o['values'];
-  if (rawValues === null || typeof rawValues !== 'object' || Array.isArray(rawValues)) return '"values" is not an object';
+  if (rawValues === null || typeof rawValues !== 'object' || Array.isArray(rawValues))
+    return '"values" is not an object';
   const values: Record<string, number> = {};
   for (const [field, v] of Object.entries(rawValues as Record<string, unknown>)) {
     if (typeof v === 'number' && Number.isFinite(v)) values[field] = v;

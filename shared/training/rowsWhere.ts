@@ -11,7 +11,10 @@ export interface Rows {
 }
 
 /** The rows of `parts` (one dataset per site) whose issueTime passes `keep`, stacked; keys are `<site>|<issueTime ms>`. */
-export function rowsWhere(parts: readonly { site: string; dataset: Dataset }[], keep: (issueTime: number) => boolean): Rows {
+export function rowsWhere(
+  parts: readonly { site: string; dataset: Dataset }[],
+  keep: (issueTime: number) => boolean,
+): Rows {
   const first = parts[0]?.dataset;
   const cols = first?.featureNames.length ?? 0;
   const leads = first?.leadsMinutes.length ?? 0;

@@ -64,7 +64,13 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
   for (const site of config.sites) {
     const perSource = new Map<string, HistoryRecord[]>();
     for (const source of config.sources) {
-      const h = await readHistory(deps.blobs, source, site.id, addMinutes(earliest, -1440), addMinutes(to, maxLead + 10));
+      const h = await readHistory(
+        deps.blobs,
+        source,
+        site.id,
+        addMinutes(earliest, -1440),
+        addMinutes(to, maxLead + 10),
+      );
       perSource.set(source.id, h.records);
       step(`read ${source.id}/${site.id} (${h.records.length} observations)`);
     }
@@ -74,9 +80,19 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
   // The window starts where the target's history does (a 14-day backfill is not 28 days), so the held-out share
   // is a share of the data and the card's window is one the data covers.
   const from = windowStart(history, config.target.source, earliest, to, cadence);
-  const heldOutFrom = floorToSlot(new Date(from.getTime() + (1 - o.heldOutFraction) * (to.getTime() - from.getTime())), cadence);
+  const heldOutFrom = floorToSlot(
+    new Date(from.getTime() + (1 - o.heldOutFraction) * (to.getTime() - from.getTime())),
+    cadence,
+  );
   const limits = stalenessLimitsFor(config, history);
-  const { trained, kept, serving, pruned, common } = await trainModels(config, history, { from, to, heldOutFrom }, o, deps.runtime, step);
+  const { trained, kept, serving, pruned, common } = await trainModels(
+    config,
+    history,
+    { from, to, heldOutFrom },
+    o,
+    deps.runtime,
+    step,
+  );
 
   step('compare with the champion');
   const comparison = await compareWithChampion(deps, serving, common, history, from, to, heldOutFrom, limits);
@@ -90,7 +106,11 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
     leadsMinutes: [...leads],
     cadenceMinutes: cadence,
     sites: config.sites.map((s) => s.id),
-    trainingWindow: { from: from.toISOString(), to: heldOutFrom.toISOString(), rows: Math.max(...trained.map((t) => t.trainingRows)) },
+    trainingWindow: {
+      from: from.toISOString(),
+      to: heldOutFrom.toISOString(),
+      rows: Math.max(...trained.map((t) => t.trainingRows)),
+    },
     heldOutWindow: { from: heldOutFrom.toISOString(), to: to.toISOString(), rows: common.length },
     models: kept.map((k) => k.card),
     serving: serving.card.id,
@@ -125,7 +145,15 @@ async function compareWithChampion(
   const candidateOn = (keys: readonly string[]): number[] => {
     const index = new Map(candidate.heldOut.keys.map((k, i) => [k, i]));
     const preds = new Float32Array(keys.length * leads.length);
-    keys.forEach((k, i) => preds.set(candidate.predictions.subarray((index.get(k) as number) * leads.length, ((index.get(k) as number) + 1) * leads.length), i * leads.length));
+    keys.forEach((k, i) =>
+      preds.set(
+        candidate.predictions.subarray(
+          (index.get(k) as number) * leads.length,
+          ((index.get(k) as number) + 1) * leads.length,
+        ),
+        i * leads.length,
+      ),
+    );
     return leadMetrics(preds, rowsByKeys(candidate.heldOut, keys), leads).map((m) => m.rmse);
   };
   if (!pointer) return { champion: null, candidateRmse: candidateOn(common), championRmse: null, beatsChampion: true };
@@ -136,7 +164,15 @@ async function compareWithChampion(
   }
   const parts = config.sites.map((site) => ({
     site: site.id,
-    dataset: buildDataset({ spec: featureSpecFor(config, site.id, champModel.sources), target: config.target, history: history.get(site.id) as Map<string, HistoryRecord[]>, from, to, cadenceMinutes: config.forecast.cadenceMinutes, stalenessLimitMinutes: limits }),
+    dataset: buildDataset({
+      spec: featureSpecFor(config, site.id, champModel.sources),
+      target: config.target,
+      history: history.get(site.id) as Map<string, HistoryRecord[]>,
+      from,
+      to,
+      cadenceMinutes: config.forecast.cadenceMinutes,
+      stalenessLimitMinutes: limits,
+    }),
   }));
   if (JSON.stringify(parts[0]?.dataset.featureNames) !== JSON.stringify(champModel.inputs)) {
     return { champion: pointer.version, candidateRmse: candidateOn(common), championRmse: null, beatsChampion: true };
@@ -150,16 +186,28 @@ async function compareWithChampion(
     const preds = await loaded.predict(evalRows.X, keys.length);
     const championRmse = leadMetrics(preds, evalRows, leads).map((m) => m.rmse);
     const candidateRmse = candidateOn(keys);
-    return { champion: pointer.version, candidateRmse, championRmse, beatsChampion: candidateRmse.every((r, i) => r < (championRmse[i] as number)) };
+    return {
+      champion: pointer.version,
+      candidateRmse,
+      championRmse,
+      beatsChampion: candidateRmse.every((r, i) => r < (championRmse[i] as number)),
+    };
   } finally {
     await loaded.release();
   }
 }
 
 /** The first issue slot, no earlier than `earliest`, at which the target had been available at some site. */
-function windowStart(history: Map<string, Map<string, HistoryRecord[]>>, target: string, earliest: Date, to: Date, cadence: number): Date {
+function windowStart(
+  history: Map<string, Map<string, HistoryRecord[]>>,
+  target: string,
+  earliest: Date,
+  to: Date,
+  cadence: number,
+): Date {
   let first = Infinity;
-  for (const perSource of history.values()) for (const r of perSource.get(target) ?? []) first = Math.min(first, r.availableAt);
+  for (const perSource of history.values())
+    for (const r of perSource.get(target) ?? []) first = Math.min(first, r.availableAt);
   if (!Number.isFinite(first) || first <= earliest.getTime()) return earliest;
   const slot = floorToSlot(new Date(first), cadence);
   const start = slot.getTime() < first ? addMinutes(slot, cadence) : slot;

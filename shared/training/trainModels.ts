@@ -144,15 +144,25 @@ export async function trainModels(
         skipped.push({ id, reason: `only ${rows} training and ${heldOut.keys.length} held-out rows` });
         continue;
       }
-      const meta = { modelId: id, kind, featureNames, leadsMinutes: [...leads], extra: { sources: JSON.stringify(set) } };
+      const meta = {
+        modelId: id,
+        kind,
+        featureNames,
+        leadsMinutes: [...leads],
+        extra: { sources: JSON.stringify(set) },
+      };
       let bytes: Uint8Array;
       let predictions: Float32Array;
       if (kind === 'gbdt') {
-        const perLead = leads.map((_, l) => trainGbdt(training.X, column(training.Y, leads.length, l), rows, training.cols, o.gbdt));
+        const perLead = leads.map((_, l) =>
+          trainGbdt(training.X, column(training.Y, leads.length, l), rows, training.cols, o.gbdt),
+        );
         bytes = exportGbdtOnnx(perLead, meta);
         predictions = predictGbdtMulti(perLead, heldOut.X, heldOut.keys.length);
       } else {
-        const perLead = leads.map((_, l) => trainRidge(training.X, column(training.Y, leads.length, l), rows, training.cols, o.ridge));
+        const perLead = leads.map((_, l) =>
+          trainRidge(training.X, column(training.Y, leads.length, l), rows, training.cols, o.ridge),
+        );
         bytes = exportLinearOnnx(perLead, meta);
         predictions = predictLinearMulti(perLead, heldOut.X, heldOut.keys.length);
       }
@@ -176,7 +186,10 @@ export async function trainModels(
     }
   }
   if (trained.length === 0) {
-    throw new TrainingDataError('MISSING_HISTORY', `no model could be trained from ${from.toISOString()} to ${to.toISOString()}: ${skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')}`);
+    throw new TrainingDataError(
+      'MISSING_HISTORY',
+      `no model could be trained from ${from.toISOString()} to ${to.toISOString()}: ${skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')}`,
+    );
   }
 
   // Every model is scored on the same held-out rows: those every trained model has (where all its sources were fresh).
@@ -188,18 +201,29 @@ export async function trainModels(
     const index = new Map(t.heldOut.keys.map((k, i) => [k, i]));
     const evalRows = rowsByKeys(t.heldOut, common);
     const preds = new Float32Array(common.length * leads.length);
-    common.forEach((k, i) => preds.set(t.predictions.subarray((index.get(k) as number) * leads.length, ((index.get(k) as number) + 1) * leads.length), i * leads.length));
+    common.forEach((k, i) =>
+      preds.set(
+        t.predictions.subarray((index.get(k) as number) * leads.length, ((index.get(k) as number) + 1) * leads.length),
+        i * leads.length,
+      ),
+    );
     t.card.heldOut.perLead = leadMetrics(preds, evalRows, leads);
     t.card.heldOut.meanRmse = meanRmse(t.card.heldOut.perLead);
   }
 
   // A model that does no better than one on a subset of its own sources is never chosen: leave it out.
-  const ranked = [...trained].sort((a, b) => a.card.heldOut.meanRmse - b.card.heldOut.meanRmse || a.card.sources.length - b.card.sources.length);
+  const ranked = [...trained].sort(
+    (a, b) => a.card.heldOut.meanRmse - b.card.heldOut.meanRmse || a.card.sources.length - b.card.sources.length,
+  );
   const kept: TrainedModel[] = [];
   const pruned: ModelCard['pruned'] = [...skipped];
   for (const t of ranked) {
     const better = kept.find((k) => k.card.sources.every((s) => t.card.sources.includes(s)));
-    if (better) pruned.push({ id: t.card.id, reason: `${better.card.id} needs a subset of its sources and scores as well or better (mean RMSE ${better.card.heldOut.meanRmse} <= ${t.card.heldOut.meanRmse})` });
+    if (better)
+      pruned.push({
+        id: t.card.id,
+        reason: `${better.card.id} needs a subset of its sources and scores as well or better (mean RMSE ${better.card.heldOut.meanRmse} <= ${t.card.heldOut.meanRmse})`,
+      });
     else kept.push(t);
   }
   return { trained, kept, serving: kept[0] as TrainedModel, pruned, common };
@@ -212,9 +236,16 @@ export function isParityFailure(reason: string): boolean {
   return reason.includes(PARITY_FAILURE);
 }
 
-function historyOf(history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>, site: string): ReadonlyMap<string, readonly HistoryRecord[]> {
+function historyOf(
+  history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>,
+  site: string,
+): ReadonlyMap<string, readonly HistoryRecord[]> {
   const h = history.get(site);
-  if (!h) throw new TrainingDataError('MISSING_HISTORY', `no history given for site "${site}"; got ${[...history.keys()].map((k) => `"${k}"`).join(', ') || 'none'}`);
+  if (!h)
+    throw new TrainingDataError(
+      'MISSING_HISTORY',
+      `no history given for site "${site}"; got ${[...history.keys()].map((k) => `"${k}"`).join(', ') || 'none'}`,
+    );
   return h;
 }
 
@@ -222,7 +253,13 @@ function historyOf(history: ReadonlyMap<string, ReadonlyMap<string, readonly His
  * Relative to the scale of the model's outputs (their RMS): float32 inference cannot match a double computation to
  * 1e-4 of a value near zero when the target runs to thousands (a night-time 0.98 kW next to a 5,000 kW capacity).
  */
-async function checkParity(runtime: ModelRuntime, id: string, bytes: Uint8Array, rows: Rows, expected: Float32Array): Promise<string | undefined> {
+async function checkParity(
+  runtime: ModelRuntime,
+  id: string,
+  bytes: Uint8Array,
+  rows: Rows,
+  expected: Float32Array,
+): Promise<string | undefined> {
   const scale = Math.sqrt(expected.reduce((s, v) => s + v * v, 0) / Math.max(1, expected.length));
   const loaded = await runtime.load(bytes);
   try {

@@ -17,7 +17,10 @@ export type FieldConversion = { ok: true; factor: number; from?: string; to?: st
  * `convertTo`, or, for the forecast target, to the configured target unit (which `convertTo` may not contradict).
  * No `unit`: the values are taken as they are (in the target's unit, for the target).
  */
-export function fieldConversion(mapping: { unit?: string | undefined; convertTo?: string | undefined }, targetUnit?: string): FieldConversion {
+export function fieldConversion(
+  mapping: { unit?: string | undefined; convertTo?: string | undefined },
+  targetUnit?: string,
+): FieldConversion {
   const target = targetUnit !== undefined && targetUnit !== '' ? targetUnit : undefined;
   if (target !== undefined && mapping.convertTo !== undefined && unitFactor(mapping.convertTo, target) !== 1) {
     return { ok: false, kind: 'contradicts-target', target, convertTo: mapping.convertTo };
@@ -27,9 +30,11 @@ export function fieldConversion(mapping: { unit?: string | undefined; convertTo?
     if (mapping.convertTo !== undefined) return { ok: false, kind: 'needs-unit', convertTo: mapping.convertTo };
     return target === undefined ? { ok: true, factor: 1 } : { ok: true, factor: 1, from: target, to: target };
   }
-  if (to === undefined) return { ok: true, factor: 1, from: normalizeUnit(mapping.unit), to: normalizeUnit(mapping.unit) };
+  if (to === undefined)
+    return { ok: true, factor: 1, from: normalizeUnit(mapping.unit), to: normalizeUnit(mapping.unit) };
   const factor = unitFactor(mapping.unit, to);
-  if (factor === undefined) return { ok: false, kind: 'no-factor', unit: mapping.unit, to, toTarget: target !== undefined };
+  if (factor === undefined)
+    return { ok: false, kind: 'no-factor', unit: mapping.unit, to, toTarget: target !== undefined };
   return { ok: true, factor, from: normalizeUnit(mapping.unit), to: normalizeUnit(to) };
 }
 

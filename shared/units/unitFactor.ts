@@ -12,7 +12,20 @@ const QUANTITIES: readonly Readonly<Record<string, number>>[] = [
 ];
 
 /** Spellings that mean the same unit. */
-const ALIASES: Readonly<Record<string, string>> = { 'W/m²': 'W/m2', 'kW/m²': 'kW/m2', 'Wh/m²': 'Wh/m2', 'kWh/m²': 'kWh/m2', 'J/m²': 'J/m2', 'kJ/m²': 'kJ/m2', 'MJ/m²': 'MJ/m2', 'm s-1': 'm/s', kt: 'kn', millibar: 'mbar', pct: '%', percent: '%' };
+const ALIASES: Readonly<Record<string, string>> = {
+  'W/m²': 'W/m2',
+  'kW/m²': 'kW/m2',
+  'Wh/m²': 'Wh/m2',
+  'kWh/m²': 'kWh/m2',
+  'J/m²': 'J/m2',
+  'kJ/m²': 'kJ/m2',
+  'MJ/m²': 'MJ/m2',
+  'm s-1': 'm/s',
+  kt: 'kn',
+  millibar: 'mbar',
+  pct: '%',
+  percent: '%',
+};
 
 /** The unit as this module spells it (trimmed, aliases resolved). */
 export function normalizeUnit(unit: string): string {

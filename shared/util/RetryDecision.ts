@@ -16,5 +16,9 @@ export interface RetryDecision {
 export function isRetryDecision(err: unknown): err is RetryDecision {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { code?: unknown; canRetry?: unknown; retryAfter?: unknown };
-  return typeof e.code === 'string' && typeof e.canRetry === 'function' && (e.retryAfter === undefined || typeof e.retryAfter === 'function');
+  return (
+    typeof e.code === 'string' &&
+    typeof e.canRetry === 'function' &&
+    (e.retryAfter === undefined || typeof e.retryAfter === 'function')
+  );
 }

@@ -28,11 +28,13 @@ export function parseJsonPath(path: string): PathPart[] | string {
       }
     } else {
       if (!first) {
-        if (!s.startsWith('.')) return `bad path ${JSON.stringify(path)}: expected "." or "[" before ${JSON.stringify(s.slice(0, 20))}`;
+        if (!s.startsWith('.'))
+          return `bad path ${JSON.stringify(path)}: expected "." or "[" before ${JSON.stringify(s.slice(0, 20))}`;
         s = s.slice(1);
       }
       const name = NAME.exec(s);
-      if (!name) return `bad path ${JSON.stringify(path)}: expected a member name at ${JSON.stringify(s.slice(0, 20))} (use ["..."] for other characters)`;
+      if (!name)
+        return `bad path ${JSON.stringify(path)}: expected a member name at ${JSON.stringify(s.slice(0, 20))} (use ["..."] for other characters)`;
       parts.push(name[0]);
       s = s.slice(name[0].length);
     }
@@ -64,17 +66,25 @@ export function resolveJsonPath(root: unknown, parts: readonly PathPart[], allow
     const here = formatJsonPath(parts.slice(0, i)) || '(the document)';
     const last = i === parts.length - 1;
     if (typeof part === 'number') {
-      if (!Array.isArray(cur)) return { ok: false, reason: `${here} is ${kindOf(cur)}, expected an array to take [${part}] of` };
+      if (!Array.isArray(cur))
+        return { ok: false, reason: `${here} is ${kindOf(cur)}, expected an array to take [${part}] of` };
       if (part >= cur.length) return { ok: false, reason: `${here} has ${cur.length} element(s), no [${part}]` };
       cur = cur[part];
       continue;
     }
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return { ok: false, reason: `${here} is ${kindOf(cur)}, expected an object with a member "${part}"` };
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur))
+      return { ok: false, reason: `${here} is ${kindOf(cur)}, expected an object with a member "${part}"` };
     if (!Object.hasOwn(cur, part)) {
       if (last && allowMissingLast) return { ok: true, value: undefined };
       const keys = Object.keys(cur);
-      const shown = keys.slice(0, 8).map((k) => JSON.stringify(k)).join(', ');
-      return { ok: false, reason: `${here} has no member "${part}" (it has ${keys.length === 0 ? 'none' : `${shown}${keys.length > 8 ? ', ...' : ''}`})` };
+      const shown = keys
+        .slice(0, 8)
+        .map((k) => JSON.stringify(k))
+        .join(', ');
+      return {
+        ok: false,
+        reason: `${here} has no member "${part}" (it has ${keys.length === 0 ? 'none' : `${shown}${keys.length > 8 ? ', ...' : ''}`})`,
+      };
     }
     cur = (cur as Record<string, unknown>)[part];
   }

@@ -29,5 +29,7 @@ export function retryDecisionOf(err: unknown): RetryVerdict {
     // An error that cannot say whether it is retryable has a bug of its own: the same call fails again.
     return { retryable: false, code: err.code };
   }
-  return typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? { retryable, code: err.code, retryAfterMs: wait } : { retryable, code: err.code };
+  return typeof wait === 'number' && Number.isFinite(wait) && wait >= 0
+    ? { retryable, code: err.code, retryAfterMs: wait }
+    : { retryable, code: err.code };
 }

@@ -6,7 +6,11 @@ export function placeholdersIn(template: string): string[] {
 }
 
 /** The template with each placeholder replaced by its value, passed through `encode` (a path segment or a query value). */
-export function expandTemplate(template: string, values: Readonly<Record<string, string>>, encode: (s: string) => string = (s) => s): string {
+export function expandTemplate(
+  template: string,
+  values: Readonly<Record<string, string>>,
+  encode: (s: string) => string = (s) => s,
+): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => {
     const v = values[name];
     if (v === undefined) throw new RangeError(`no value for the placeholder ${whole}`);

@@ -23,7 +23,9 @@ function check(source: string): number {
 
 describe('formatting', () => {
   it('npm run lint checks it, after the types', () => {
-    const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     assert.match(scripts['lint'] ?? '', /^tsc .*&& prettier --check .*\.$/);
     assert.match(scripts['format'] ?? '', /^prettier --write /);
   });
@@ -32,6 +34,12 @@ describe('formatting', () => {
     assert.equal(check('const a = {b:1,\n  c: "x"}\n'), 1);
     assert.equal(check(`export const long = [${'1, '.repeat(60)}1];\n`), 1, 'a line past 120 columns');
     assert.equal(check("export const a = { b: 1, c: 'x' };\n"), 0);
-    assert.equal(check("export function f(\n  first: string,\n  second: string,\n  third: string,\n  fourth: string,\n  fifth: string,\n  sixth: string,\n): string {\n  return first + second + third + fourth + fifth + sixth;\n}\n"), 1, 'fits on one line at 120');
+    assert.equal(
+      check(
+        'export function f(\n  first: string,\n  second: string,\n  third: string,\n  fourth: string,\n  fifth: string,\n  sixth: string,\n): string {\n  return first + second + third + fourth + fifth + sixth;\n}\n',
+      ),
+      1,
+      'fits on one line at 120',
+    );
   });
 });

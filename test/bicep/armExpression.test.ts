@@ -19,19 +19,50 @@ describe('evaluate (ARM expressions)', () => {
     ["[createObject('a', 1, 'b', createArray(true(), null()))]", { a: 1, b: [true, null] }, scope()],
     ["[union(parameters('t'), createObject('k', 'v'))]", { x: 'y', k: 'v' }, scope({ t: { x: 'y' } })],
     ["[coalesce(tryGet(parameters('s'), 'schedule'), 'default')]", 'default', scope({ s: { id: 'a' } })],
-    ["[flatten(map(parameters('xs'), lambda('x', createArray(lambdaVariables('x'), mul(lambdaVariables('x'), 10)))))]", [1, 10, 2, 20], scope({ xs: [1, 2] })],
-    ["[toObject(parameters('xs'), lambda('x', format('k{0}', lambdaVariables('x'))), lambda('x', lambdaVariables('x')))]", { k1: 1, k2: 2 }, scope({ xs: [1, 2] })],
-    ["[json(format('{0}.{1}', div(parameters('mb'), 1000), padLeft(mod(parameters('mb'), 1000), 3, '0')))]", 0.25, scope({ mb: 250 })],
-    ["[format('https://{0}/x?code={1}', reference('app').defaultHostName, listKeys('id', '2024-01-01').k)]", 'https://<?>/x?code=<?>', scope()],
+    [
+      "[flatten(map(parameters('xs'), lambda('x', createArray(lambdaVariables('x'), mul(lambdaVariables('x'), 10)))))]",
+      [1, 10, 2, 20],
+      scope({ xs: [1, 2] }),
+    ],
+    [
+      "[toObject(parameters('xs'), lambda('x', format('k{0}', lambdaVariables('x'))), lambda('x', lambdaVariables('x')))]",
+      { k1: 1, k2: 2 },
+      scope({ xs: [1, 2] }),
+    ],
+    [
+      "[json(format('{0}.{1}', div(parameters('mb'), 1000), padLeft(mod(parameters('mb'), 1000), 3, '0')))]",
+      0.25,
+      scope({ mb: 250 }),
+    ],
+    [
+      "[format('https://{0}/x?code={1}', reference('app').defaultHostName, listKeys('id', '2024-01-01').k)]",
+      'https://<?>/x?code=<?>',
+      scope(),
+    ],
     ["[variables('names').storage]", 'st1', scope({}, { names: { storage: "[format('st{0}', 1)]" } })],
     ["[if(equals(parameters('d'), null()), null(), mul(parameters('d'), 86400))]", 172800, scope({ d: 2 })],
-    ["[[not an expression]", '[not an expression]', scope()],
+    ['[[not an expression]', '[not an expression]', scope()],
     ["[format('it''s {0}', 'ok')]", "it's ok", scope()],
-    ["[items(parameters('o'))]", [{ key: 'A', value: 1 }, { key: 'B', value: 2 }], scope({ o: { B: 2, A: 1 } })],
+    [
+      "[items(parameters('o'))]",
+      [
+        { key: 'A', value: 1 },
+        { key: 'B', value: 2 },
+      ],
+      scope({ o: { B: 2, A: 1 } }),
+    ],
     ["[startsWith('site_meter_x', 'SITE_METER_')]", true, scope()],
-    ["[createArray(contains('ABC', 'b'), contains(createArray('x'), 'x'), contains(createObject('k', 1), 'K'))]", [false, true, true], scope()],
+    [
+      "[createArray(contains('ABC', 'b'), contains(createArray('x'), 'x'), contains(createObject('k', 1), 'K'))]",
+      [false, true, true],
+      scope(),
+    ],
     ["[createArray(indexOf(createArray('A', 'B', 'B'), 'B'), indexOf('abc', 'C'))]", [1, 2], scope()],
-    ["[map(range(0, length('ab_')), lambda('i', substring('ab_', lambdaVariables('i'), 1)))]", ['a', 'b', '_'], scope()],
+    [
+      "[map(range(0, length('ab_')), lambda('i', substring('ab_', lambdaVariables('i'), 1)))]",
+      ['a', 'b', '_'],
+      scope(),
+    ],
     ["[join(createArray('a', 'b'), '; ')]", 'a; b', scope()],
     ["[if(true(), 'ok', fail('not evaluated'))]", 'ok', scope()],
   ];
@@ -40,12 +71,27 @@ describe('evaluate (ARM expressions)', () => {
   }
 
   it('raises fail() as an ArmFailure with its message', () => {
-    assert.throws(() => evaluate("[if(false(), 'ok', fail(format('bad {0}', 'name')))]", scope()), (e: unknown) => e instanceof ArmFailure && e.message === 'bad name');
+    assert.throws(
+      () => evaluate("[if(false(), 'ok', fail(format('bad {0}', 'name')))]", scope()),
+      (e: unknown) => e instanceof ArmFailure && e.message === 'bad name',
+    );
   });
 
   it('expands property copy loops', () => {
-    const value = { copy: [{ name: 'receivers', count: "[length(parameters('e'))]", input: { email: "[parameters('e')[copyIndex('receivers')]]" } }], enabled: true };
-    assert.deepEqual(evaluate(value, scope({ e: ['a@x', 'b@x'] })), { receivers: [{ email: 'a@x' }, { email: 'b@x' }], enabled: true });
+    const value = {
+      copy: [
+        {
+          name: 'receivers',
+          count: "[length(parameters('e'))]",
+          input: { email: "[parameters('e')[copyIndex('receivers')]]" },
+        },
+      ],
+      enabled: true,
+    };
+    assert.deepEqual(evaluate(value, scope({ e: ['a@x', 'b@x'] })), {
+      receivers: [{ email: 'a@x' }, { email: 'b@x' }],
+      enabled: true,
+    });
   });
 });
 
@@ -59,15 +105,24 @@ describe('walkDeployment', () => {
           type: 'Microsoft.Resources/deployments',
           name: 'child',
           properties: {
-            parameters: { tags: { value: "[variables('tags')]" }, name: { value: "[format('x-{0}', parameters('env'))]" } },
+            parameters: {
+              tags: { value: "[variables('tags')]" },
+              name: { value: "[format('x-{0}', parameters('env'))]" },
+            },
             template: {
               parameters: { tags: { type: 'object' }, name: { type: 'string' } },
-              resources: { thing: { type: 'Microsoft.Foo/bars', name: "[parameters('name')]", tags: "[parameters('tags')]" } },
+              resources: {
+                thing: { type: 'Microsoft.Foo/bars', name: "[parameters('name')]", tags: "[parameters('tags')]" },
+              },
               outputs: { id: { type: 'string', value: "[resourceId('Microsoft.Foo/bars', parameters('name'))]" } },
             },
           },
         },
-        user: { type: 'Microsoft.Foo/users', name: 'u', properties: { target: "[reference('child').outputs.id.value]" } },
+        user: {
+          type: 'Microsoft.Foo/users',
+          name: 'u',
+          properties: { target: "[reference('child').outputs.id.value]" },
+        },
       },
     };
     const d = walkDeployment(template, { env: 'dev' });

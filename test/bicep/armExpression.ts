@@ -65,7 +65,9 @@ function expandPropertyLoops(loops: PropertyLoop[], scope: ExpressionScope, out:
     const count = evaluate(loop.count, scope);
     out[loop.name] =
       typeof count === 'number'
-        ? Array.from({ length: count }, (_, i) => evaluate(loop.input, { ...scope, namedCopyIndex: { ...scope.namedCopyIndex, [loop.name]: i } }))
+        ? Array.from({ length: count }, (_, i) =>
+            evaluate(loop.input, { ...scope, namedCopyIndex: { ...scope.namedCopyIndex, [loop.name]: i } }),
+          )
         : UNKNOWN;
   }
 }
@@ -265,7 +267,9 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: ExpressionScope): Ar
     case 'format':
       return String(a0).replace(/\{(\d+)\}/g, (_, n: string) => show(args[Number(n) + 1]));
     case 'join':
-      return Array.isArray(a0) && known() && a0.every((x) => x !== UNKNOWN) ? a0.map(show).join(String(args[1])) : UNKNOWN;
+      return Array.isArray(a0) && known() && a0.every((x) => x !== UNKNOWN)
+        ? a0.map(show).join(String(args[1]))
+        : UNKNOWN;
     case 'startswith':
       // ARM compares case-insensitively.
       return known() ? String(a0).toLowerCase().startsWith(String(args[1]).toLowerCase()) : UNKNOWN;
@@ -279,13 +283,17 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: ExpressionScope): Ar
       if (Array.isArray(a0)) return a0.findIndex((x) => JSON.stringify(x) === JSON.stringify(args[1]));
       return String(a0).toLowerCase().indexOf(String(args[1]).toLowerCase());
     case 'substring':
-      return known() ? String(a0).substring(Number(args[1]), args[2] === undefined ? undefined : Number(args[1]) + Number(args[2])) : UNKNOWN;
+      return known()
+        ? String(a0).substring(Number(args[1]), args[2] === undefined ? undefined : Number(args[1]) + Number(args[2]))
+        : UNKNOWN;
     case 'range':
       return known() ? Array.from({ length: Number(args[1]) }, (_, k) => Number(a0) + k) : UNKNOWN;
     case 'items':
       // Sorted by key, as ARM returns them.
       return a0 !== UNKNOWN && a0 !== null && typeof a0 === 'object' && !Array.isArray(a0)
-        ? Object.keys(a0).sort().map((key) => ({ key, value: (a0 as Record<string, ArmValue>)[key] }))
+        ? Object.keys(a0)
+            .sort()
+            .map((key) => ({ key, value: (a0 as Record<string, ArmValue>)[key] }))
         : UNKNOWN;
     case 'fail':
       throw new ArmFailure(show(a0));
@@ -309,9 +317,15 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: ExpressionScope): Ar
     case 'int':
       return known() ? Math.trunc(Number(a0)) : UNKNOWN;
     case 'length':
-      return known() ? (typeof a0 === 'object' && a0 !== null && !Array.isArray(a0) ? Object.keys(a0).length : (a0 as string | ArmValue[]).length) : UNKNOWN;
+      return known()
+        ? typeof a0 === 'object' && a0 !== null && !Array.isArray(a0)
+          ? Object.keys(a0).length
+          : (a0 as string | ArmValue[]).length
+        : UNKNOWN;
     case 'empty':
-      return known() ? (a0 === null || (typeof a0 === 'object' ? Object.keys(a0 as object).length === 0 : String(a0).length === 0)) : UNKNOWN;
+      return known()
+        ? a0 === null || (typeof a0 === 'object' ? Object.keys(a0 as object).length === 0 : String(a0).length === 0)
+        : UNKNOWN;
     case 'equals':
       return known() ? JSON.stringify(a0) === JSON.stringify(args[1]) : UNKNOWN;
     case 'not':
@@ -331,7 +345,11 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: ExpressionScope): Ar
     case 'coalesce':
       return args.find((a) => a !== null && a !== undefined) ?? null;
     case 'tryget':
-      return a0 !== UNKNOWN && a0 !== null && typeof a0 === 'object' ? (member(a0, args[1] as string) === UNKNOWN ? null : member(a0, args[1] as string)) : UNKNOWN;
+      return a0 !== UNKNOWN && a0 !== null && typeof a0 === 'object'
+        ? member(a0, args[1] as string) === UNKNOWN
+          ? null
+          : member(a0, args[1] as string)
+        : UNKNOWN;
     case 'flatten':
       return Array.isArray(a0) && a0.every((x) => Array.isArray(x)) ? (a0 as ArmValue[][]).flat() : UNKNOWN;
     case 'map':
@@ -354,7 +372,13 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: ExpressionScope): Ar
       };
     case 'uniquestring':
       // Not ARM's hash, but deterministic and 13 lowercase characters like it.
-      return known() ? createHash('sha256').update(args.map(show).join('|')).digest('hex').replace(/\d/g, (d) => 'abcdefghij'[Number(d)] as string).slice(0, 13) : UNKNOWN;
+      return known()
+        ? createHash('sha256')
+            .update(args.map(show).join('|'))
+            .digest('hex')
+            .replace(/\d/g, (d) => 'abcdefghij'[Number(d)] as string)
+            .slice(0, 13)
+        : UNKNOWN;
     case 'guid':
       return known() ? createHash('sha256').update(args.map(show).join('|')).digest('hex').slice(0, 32) : UNKNOWN;
     case 'resourceid':
@@ -364,7 +388,10 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: ExpressionScope): Ar
       const names = parts.slice(1);
       const [ns, ...types] = type.split('/');
       const path = types.map((t, k) => `${t}/${names[k] ?? '<?>'}`).join('/');
-      const prefix = name === 'resourceid' ? `/subscriptions/${TEST_CONTEXT.subscriptionId}/resourceGroups/${TEST_CONTEXT.resourceGroup}` : `/subscriptions/${TEST_CONTEXT.subscriptionId}`;
+      const prefix =
+        name === 'resourceid'
+          ? `/subscriptions/${TEST_CONTEXT.subscriptionId}/resourceGroups/${TEST_CONTEXT.resourceGroup}`
+          : `/subscriptions/${TEST_CONTEXT.subscriptionId}`;
       return `${prefix}/providers/${ns}/${path}`;
     }
     case 'utcnow': {

@@ -76,7 +76,12 @@ export function walkDeployment(root: ArmTemplate, parameterValues: Record<string
   const templates: TemplateNode[] = [];
   const resources: ResourceNode[] = [];
 
-  const visit = (template: ArmTemplate, path: string, passed: (name: string) => ArmValue | typeof NOT_PASSED, deployment?: ArmResource): TemplateNode => {
+  const visit = (
+    template: ArmTemplate,
+    path: string,
+    passed: (name: string) => ArmValue | typeof NOT_PASSED,
+    deployment?: ArmResource,
+  ): TemplateNode => {
     const entries = resourceEntries(template);
     const paramCache = new Map<string, ArmValue>();
     const varCache = new Map<string, ArmValue>();
@@ -86,19 +91,31 @@ export function walkDeployment(root: ArmTemplate, parameterValues: Record<string
         if (!paramCache.has(name)) {
           const value = passed(name);
           const declared = template.parameters?.[name];
-          paramCache.set(name, value !== NOT_PASSED ? value : declared && 'defaultValue' in declared ? evaluate(declared.defaultValue, scope) : UNKNOWN);
+          paramCache.set(
+            name,
+            value !== NOT_PASSED
+              ? value
+              : declared && 'defaultValue' in declared
+                ? evaluate(declared.defaultValue, scope)
+                : UNKNOWN,
+          );
         }
         return paramCache.get(name);
       },
       variable(name) {
-        if (!varCache.has(name)) varCache.set(name, template.variables && name in template.variables ? evaluate(template.variables[name], scope) : UNKNOWN);
+        if (!varCache.has(name))
+          varCache.set(
+            name,
+            template.variables && name in template.variables ? evaluate(template.variables[name], scope) : UNKNOWN,
+          );
         return varCache.get(name);
       },
       reference(symbol) {
         const child = children.get(symbol);
         if (!child) return UNKNOWN;
         const outputs: Record<string, { value: ArmValue }> = {};
-        for (const [name, o] of Object.entries(child.template.outputs ?? {})) outputs[name] = { value: evaluate(o.value, child.scope) };
+        for (const [name, o] of Object.entries(child.template.outputs ?? {}))
+          outputs[name] = { value: evaluate(o.value, child.scope) };
         return { outputs };
       },
     };
@@ -108,10 +125,12 @@ export function walkDeployment(root: ArmTemplate, parameterValues: Record<string
       if (resource.existing) continue;
       resources.push({ symbol, resource, owner: node });
       if (resource.type.toLowerCase() === DEPLOYMENTS) {
-        const props = resource.properties as { template?: ArmTemplate; parameters?: Record<string, { value?: ArmValue }> } | undefined;
+        const props = resource.properties as
+          { template?: ArmTemplate; parameters?: Record<string, { value?: ArmValue }> } | undefined;
         if (!props?.template) continue;
         const params = props.parameters ?? {};
-        const childPassed = (name: string): ArmValue | typeof NOT_PASSED => (name in params ? evaluate(params[name]?.value, scope) : NOT_PASSED);
+        const childPassed = (name: string): ArmValue | typeof NOT_PASSED =>
+          name in params ? evaluate(params[name]?.value, scope) : NOT_PASSED;
         children.set(symbol, visit(props.template, `${path}/${symbol}`, childPassed, resource));
       }
     }
@@ -119,7 +138,8 @@ export function walkDeployment(root: ArmTemplate, parameterValues: Record<string
   };
 
   visit(root, 'main', (name) => (name in parameterValues ? parameterValues[name] : NOT_PASSED));
-  const ofType = (type: string): ResourceNode[] => resources.filter((r) => r.resource.type.toLowerCase() === type.toLowerCase());
+  const ofType = (type: string): ResourceNode[] =>
+    resources.filter((r) => r.resource.type.toLowerCase() === type.toLowerCase());
   return {
     templates,
     resources,
@@ -128,13 +148,20 @@ export function walkDeployment(root: ArmTemplate, parameterValues: Record<string
       const copy = node.resource['copy'] as { count?: ArmValue } | undefined;
       if (!copy) return [evaluate(node.resource, node.owner.scope) as ArmResource];
       const count = evaluate(copy.count, node.owner.scope);
-      if (typeof count !== 'number') throw new Error(`the copy count of ${node.owner.path}/${node.symbol} is not known before deployment`);
-      return Array.from({ length: count }, (_, i) => evaluate(node.resource, { ...node.owner.scope, copyIndex: i }) as ArmResource);
+      if (typeof count !== 'number')
+        throw new Error(`the copy count of ${node.owner.path}/${node.symbol} is not known before deployment`);
+      return Array.from(
+        { length: count },
+        (_, i) => evaluate(node.resource, { ...node.owner.scope, copyIndex: i }) as ArmResource,
+      );
     },
     ofType,
     single(type) {
       const found = ofType(type);
-      if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => `${r.owner.path}/${r.symbol}`).join(', ')}`);
+      if (found.length !== 1)
+        throw new Error(
+          `expected one ${type}, found ${found.length}: ${found.map((r) => `${r.owner.path}/${r.symbol}`).join(', ')}`,
+        );
       return found[0] as ResourceNode;
     },
   };

@@ -35,7 +35,8 @@ export function compiledInfrastructure(): Promise<CompiledInfrastructure> {
 async function compile(): Promise<CompiledInfrastructure> {
   const root = findRepoRoot(__dirname);
   const check = await checkBicep({ root });
-  const readJson = async (file: string): Promise<unknown> => JSON.parse(await readFile(join(check.outDir, file), 'utf8')) as unknown;
+  const readJson = async (file: string): Promise<unknown> =>
+    JSON.parse(await readFile(join(check.outDir, file), 'utf8')) as unknown;
   const main = (await readJson('main.json')) as ArmTemplate;
   const imageEvents = (await readJson('imageEvents.json')) as ArmTemplate;
   const parameters = {} as Record<EnvironmentName, Record<string, ArmValue>>;

@@ -13,8 +13,14 @@ test('models --help prints the usage; an unknown or missing command names itself
 
 test('with no running stack and no storage account named, models and train say in one line to run npm start', async () => {
   const none = '/nonexistent/local.settings.json';
-  assert.throws(() => requireStorage({}, none), (e: Error) => /^no stored data to read: start the local stack with `npm start`/.test(e.message) && !e.message.includes('\n'));
+  assert.throws(
+    () => requireStorage({}, none),
+    (e: Error) =>
+      /^no stored data to read: start the local stack with `npm start`/.test(e.message) && !e.message.includes('\n'),
+  );
   assert.doesNotThrow(() => requireStorage({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' }, none));
-  assert.doesNotThrow(() => requireStorage({ AzureWebJobsStorage__blobServiceUri: 'https://acct.blob.core.windows.net/' }, none));
+  assert.doesNotThrow(() =>
+    requireStorage({ AzureWebJobsStorage__blobServiceUri: 'https://acct.blob.core.windows.net/' }, none),
+  );
   await assert.rejects(runModels(['list'], {}), /no stored data to read|names no storage account/);
 });

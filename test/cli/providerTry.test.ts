@@ -33,7 +33,10 @@ function settings(): Record<string, string> {
   };
 }
 
-async function tryIt(args: string[], env: Record<string, string> = settings()): Promise<{ status: number; out: string[]; err: string[] }> {
+async function tryIt(
+  args: string[],
+  env: Record<string, string> = settings(),
+): Promise<{ status: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
   const status = await runProviderTry(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
@@ -42,7 +45,8 @@ async function tryIt(args: string[], env: Record<string, string> = settings()): 
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'provider-try-'));
-  for (const name of ['solaredge', 'open-meteo', 'ip-camera'] as const) servers[name] = await startExample(name, { clock });
+  for (const name of ['solaredge', 'open-meteo', 'ip-camera'] as const)
+    servers[name] = await startExample(name, { clock });
 });
 
 after(async () => {
@@ -51,9 +55,20 @@ after(async () => {
 });
 
 test('solaredge example: power in kW at the right instants, nights skipped, nothing rejected', async () => {
-  const r = await tryIt(['--config', join(ROOT, 'config/examples/solaredge.json'), '--source', 'pv', '--from', '2026-06-15T00:00:00Z', '--to', '2026-06-15T12:00:00Z']);
+  const r = await tryIt([
+    '--config',
+    join(ROOT, 'config/examples/solaredge.json'),
+    '--source',
+    'pv',
+    '--from',
+    '2026-06-15T00:00:00Z',
+    '--to',
+    '2026-06-15T12:00:00Z',
+  ]);
   assert.equal(r.status, 0, r.err.join('\n'));
-  const lines = r.out.map((l) => JSON.parse(l) as { source: string; site: string; observedAt: string; values: { power_kw: number } });
+  const lines = r.out.map(
+    (l) => JSON.parse(l) as { source: string; site: string; observedAt: string; values: { power_kw: number } },
+  );
   assert.ok(lines.length >= 30, `${lines.length} observations`);
   for (const l of lines) {
     assert.deepEqual(Object.keys(l), ['source', 'site', 'observedAt', 'values']);
@@ -63,11 +78,23 @@ test('solaredge example: power in kW at the right instants, nights skipped, noth
   }
   // Berlin is UTC+2 in June: the quarter written "2026-06-15 12:00:00" is 10:00Z.
   assert.ok(lines.some((l) => l.observedAt === '2026-06-15T10:00:00.000Z'));
-  assert.match(r.err.at(-1) ?? '', /summary: source "pv" \(http-json\): 1 request\(s\), \d+ observation\(s\), 0 rejected, \d+ without a value; nothing stored/);
+  assert.match(
+    r.err.at(-1) ?? '',
+    /summary: source "pv" \(http-json\): 1 request\(s\), \d+ observation\(s\), 0 rejected, \d+ without a value; nothing stored/,
+  );
 });
 
 test('open-meteo example: column-oriented JSON, km/h converted to m/s', async () => {
-  const r = await tryIt(['--config', join(ROOT, 'config/examples/open-meteo.json'), '--source', 'weather', '--from', '2026-06-15T06:00:00Z', '--to', '2026-06-15T12:00:00Z']);
+  const r = await tryIt([
+    '--config',
+    join(ROOT, 'config/examples/open-meteo.json'),
+    '--source',
+    'weather',
+    '--from',
+    '2026-06-15T06:00:00Z',
+    '--to',
+    '2026-06-15T12:00:00Z',
+  ]);
   assert.equal(r.status, 0, r.err.join('\n'));
   const lines = r.out.map((l) => JSON.parse(l) as { observedAt: string; values: Record<string, number> });
   assert.equal(lines.length, 25, 'every quarter hour of six hours, both ends included');
@@ -82,7 +109,10 @@ test('ip-camera example: one JPEG snapshot per site, with its size and content h
   const r = await tryIt(['--config', join(ROOT, 'config/examples/ip-camera.json'), '--source', 'skycam']);
   assert.equal(r.status, 0, r.err.join('\n'));
   assert.equal(r.out.length, 1);
-  const pic = JSON.parse(r.out[0] ?? '{}') as { observedAt: string; image: { type: string; width: number; height: number; sha256: string } };
+  const pic = JSON.parse(r.out[0] ?? '{}') as {
+    observedAt: string;
+    image: { type: string; width: number; height: number; sha256: string };
+  };
   assert.equal(pic.image.type, 'jpeg');
   assert.deepEqual([pic.image.width, pic.image.height], [640, 480]);
   assert.match(pic.image.sha256, /^[0-9a-f]{64}$/);
@@ -91,27 +121,55 @@ test('ip-camera example: one JPEG snapshot per site, with its size and content h
 });
 
 test('a broken mapping names the configuration key and the response path that did not match', async () => {
-  const config = JSON.parse(readFileSync(join(ROOT, 'config/examples/solaredge.json'), 'utf8')) as { sources: { provider: { response: { records: string; values: Record<string, { path: string }> } } }[] };
+  const config = JSON.parse(readFileSync(join(ROOT, 'config/examples/solaredge.json'), 'utf8')) as {
+    sources: { provider: { response: { records: string; values: Record<string, { path: string }> } } }[];
+  };
   const pv = config.sources[0];
   assert.ok(pv);
   pv.provider.response.values['power_kw'] = { path: 'val' };
   const file = join(dir, 'wrong-value-path.json');
   writeFileSync(file, JSON.stringify(config));
-  const r = await tryIt(['--config', file, '--source', 'pv', '--from', '2026-06-15T08:00:00Z', '--to', '2026-06-15T10:00:00Z']);
+  const r = await tryIt([
+    '--config',
+    file,
+    '--source',
+    'pv',
+    '--from',
+    '2026-06-15T08:00:00Z',
+    '--to',
+    '2026-06-15T10:00:00Z',
+  ]);
   assert.equal(r.status, 1);
   assert.equal(r.out.length, 0);
-  assert.match(r.err.join('\n'), /sources\[0\]\.provider\.response\.values\.power_kw\.path "val" matches no record of power\.values \(the first record has "date", "value"\)/);
+  assert.match(
+    r.err.join('\n'),
+    /sources\[0\]\.provider\.response\.values\.power_kw\.path "val" matches no record of power\.values \(the first record has "date", "value"\)/,
+  );
 
   pv.provider.response.values['power_kw'] = { path: 'value' };
   pv.provider.response.records = 'power.data';
   writeFileSync(file, JSON.stringify(config));
-  const r2 = await tryIt(['--config', file, '--source', 'pv', '--from', '2026-06-15T08:00:00Z', '--to', '2026-06-15T10:00:00Z']);
+  const r2 = await tryIt([
+    '--config',
+    file,
+    '--source',
+    'pv',
+    '--from',
+    '2026-06-15T08:00:00Z',
+    '--to',
+    '2026-06-15T10:00:00Z',
+  ]);
   assert.equal(r2.status, 1);
-  assert.match(r2.err.join('\n'), /sources\[0\]\.provider\.response\.records "power\.data" does not match the response: power has no member "data" \(it has .*"values"/);
+  assert.match(
+    r2.err.join('\n'),
+    /sources\[0\]\.provider\.response\.records "power\.data" does not match the response: power has no member "data" \(it has .*"values"/,
+  );
 });
 
 test('a configuration error names the key; usage errors list what there is', async () => {
-  const config = JSON.parse(readFileSync(join(ROOT, 'config/examples/solaredge.json'), 'utf8')) as { sources: { provider: { request: { path: string } } }[] };
+  const config = JSON.parse(readFileSync(join(ROOT, 'config/examples/solaredge.json'), 'utf8')) as {
+    sources: { provider: { request: { path: string } } }[];
+  };
   (config.sources[0] as { provider: { request: { path: string } } }).provider.request.path = '/site/{siteId}/power';
   const file = join(dir, 'bad-placeholder.json');
   writeFileSync(file, JSON.stringify(config));
@@ -123,18 +181,41 @@ test('a configuration error names the key; usage errors list what there is', asy
   assert.match(u.err.join('\n'), /--source "nope" is not in the configuration; it has "pv"/);
 });
 
-test('without --config and with no local stack running: one line that says to start it, not every missing setting', { skip: existsSync(LOCAL_SETTINGS_FILE) && 'a local stack is running here' }, async () => {
-  const r = await tryIt(['--source', 'site-meter'], { PATH: process.env['PATH'] ?? '' });
-  assert.equal(r.status, 1);
-  assert.equal(r.err.length, 1, r.err.join('\n'));
-  assert.match(r.err[0] ?? '', /local stack, which is not running: start it with `npm start`, or give --config <file>/);
-});
+test(
+  'without --config and with no local stack running: one line that says to start it, not every missing setting',
+  { skip: existsSync(LOCAL_SETTINGS_FILE) && 'a local stack is running here' },
+  async () => {
+    const r = await tryIt(['--source', 'site-meter'], { PATH: process.env['PATH'] ?? '' });
+    assert.equal(r.status, 1);
+    assert.equal(r.err.length, 1, r.err.join('\n'));
+    assert.match(
+      r.err[0] ?? '',
+      /local stack, which is not running: start it with `npm start`, or give --config <file>/,
+    );
+  },
+);
 
 test('npm run provider -- try: observations on stdout, the rest on stderr, exit status', async () => {
   const run = promisify(execFile);
   const env = { ...process.env, ...settings() };
-  const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'dist/cli/provider.js'), 'try', '--config', 'config/examples/open-meteo.json', '--source', 'weather', '--from', '2026-06-15T06:00:00Z', '--to', '2026-06-15T07:00:00Z'], { cwd: ROOT, env });
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [
+      join(ROOT, 'dist/cli/provider.js'),
+      'try',
+      '--config',
+      'config/examples/open-meteo.json',
+      '--source',
+      'weather',
+      '--from',
+      '2026-06-15T06:00:00Z',
+      '--to',
+      '2026-06-15T07:00:00Z',
+    ],
+    { cwd: ROOT, env },
+  );
   assert.equal(stdout.trim().split('\n').length, 5);
-  for (const line of stdout.trim().split('\n')) assert.equal((JSON.parse(line) as { source: string }).source, 'weather');
+  for (const line of stdout.trim().split('\n'))
+    assert.equal((JSON.parse(line) as { source: string }).source, 'weather');
   assert.match(stderr, /^summary: .* 5 observation\(s\)/m);
 });

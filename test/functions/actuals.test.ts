@@ -13,15 +13,35 @@ const NOW = new Date('2026-06-01T12:00:00Z');
 const services = testServices(new FixedClock(NOW));
 const handler = makeActualsHandler(() => services);
 const logs: string[] = [];
-const context = () => new InvocationContext({ functionName: 'actuals', logHandler: (_level, ...args) => logs.push(args.map(String).join(' ')) });
-const call = (query: string) => handler(new HttpRequest({ method: 'GET', url: `http://localhost:7071/api/actuals${query ? `?${query}` : ''}` }), context());
+const context = () =>
+  new InvocationContext({
+    functionName: 'actuals',
+    logHandler: (_level, ...args) => logs.push(args.map(String).join(' ')),
+  });
+const call = (query: string) =>
+  handler(
+    new HttpRequest({ method: 'GET', url: `http://localhost:7071/api/actuals${query ? `?${query}` : ''}` }),
+    context(),
+  );
 
-type Body = { site: string; target: { source: string; field: string; unit: string }; from: string; to: string; actuals: { observedAt: string; availableAt: string; value: number }[] };
+type Body = {
+  site: string;
+  target: { source: string; field: string; unit: string };
+  from: string;
+  to: string;
+  actuals: { observedAt: string; availableAt: string; value: number }[];
+};
 
 /** Stores a site-meter observation as ingestion does; `delayMinutes` after observedAt it became available. */
 async function observe(observedAt: string, power: number, delayMinutes = 25, site = 'park-1'): Promise<void> {
   const availableAt = new Date(Date.parse(observedAt) + delayMinutes * 60_000).toISOString();
-  await services.observations.putIfAbsent(CONTAINERS.raw, { source: 'site-meter', site, observedAt, availableAt, values: { power_kw: power, ghi_wm2: 500 } });
+  await services.observations.putIfAbsent(CONTAINERS.raw, {
+    source: 'site-meter',
+    site,
+    observedAt,
+    availableAt,
+    values: { power_kw: power, ghi_wm2: 500 },
+  });
 }
 
 function assertBadRequest(res: HttpResponseInit, parameter: string, message: RegExp): void {
@@ -57,28 +77,46 @@ test('only what was available by now counts; without from/to the window is the l
   const body = res.jsonBody as Body;
   assert.equal(body.from, new Date(NOW.getTime() - ACTUALS_QUERY_LIMITS.defaultHours * 3_600_000).toISOString());
   assert.equal(body.to, NOW.toISOString());
-  assert.deepEqual(body.actuals.map((a) => a.value), [10, 20, 30, 40]);
+  assert.deepEqual(
+    body.actuals.map((a) => a.value),
+    [10, 20, 30, 40],
+  );
 });
 
 test('a blob whose listing lacks the values is read; one without the target field or with a bad value is left out', async () => {
   const put = (observedAt: string, values: Record<string, unknown>) =>
-    services.blobs.put(CONTAINERS.raw, observationBlobName('site-meter', 'park-1', observedAt), JSON.stringify({ source: 'site-meter', site: 'park-1', observedAt, availableAt: observedAt, values }), {
-      metadata: { observedat: observedAt, availableat: observedAt },
-    });
+    services.blobs.put(
+      CONTAINERS.raw,
+      observationBlobName('site-meter', 'park-1', observedAt),
+      JSON.stringify({ source: 'site-meter', site: 'park-1', observedAt, availableAt: observedAt, values }),
+      {
+        metadata: { observedat: observedAt, availableat: observedAt },
+      },
+    );
   await put('2026-05-20T10:00:00.000Z', { power_kw: 7 });
   await put('2026-05-20T10:10:00.000Z', { ghi_wm2: 1 });
   await put('2026-05-20T10:20:00.000Z', { power_kw: 'NaN' });
   const res = await call('site=park-1&from=2026-05-20T00:00:00Z&to=2026-05-21T00:00:00Z');
-  assert.deepEqual((res.jsonBody as Body).actuals, [{ observedAt: '2026-05-20T10:00:00.000Z', availableAt: '2026-05-20T10:00:00.000Z', value: 7 }]);
+  assert.deepEqual((res.jsonBody as Body).actuals, [
+    { observedAt: '2026-05-20T10:00:00.000Z', availableAt: '2026-05-20T10:00:00.000Z', value: 7 },
+  ]);
 });
 
 test('parameter errors are 400s naming the parameter', async () => {
   assertBadRequest(await call(''), 'site', /query parameter "site" is required; expected one of "park-1"/);
   assertBadRequest(await call('site=nowhere'), 'site', /"nowhere", not a configured site/);
   assertBadRequest(await call('site=park-1&from=2026-06-01T00:00:00Z'), 'to', /"to" is required with "from"/);
-  assertBadRequest(await call('site=park-1&from=2026-05-01T00:00:00Z&to=2026-05-09T00:00:00Z'), 'to', /a range spans at most 7 days/);
+  assertBadRequest(
+    await call('site=park-1&from=2026-05-01T00:00:00Z&to=2026-05-09T00:00:00Z'),
+    'to',
+    /a range spans at most 7 days/,
+  );
   assertBadRequest(await call('site=park-1&from=2026-06-01T11:00:00Z&to=2026-06-01T13:00:00Z'), 'to', /in the future/);
-  assertBadRequest(await call('site=park-1&limit=5'), 'limit', /query parameter "limit" is not supported; expected "site", and optionally "from" and "to"/);
+  assertBadRequest(
+    await call('site=park-1&limit=5'),
+    'limit',
+    /query parameter "limit" is not supported; expected "site", and optionally "from" and "to"/,
+  );
   assertBadRequest(await call('site=park-1&site=park-1'), 'site', /given 2 times/);
 });
 
@@ -100,7 +138,10 @@ test('Blob Storage down is a 503 with Retry-After; any other failure a 500; neit
     const broken = await call('site=park-1');
     assert.equal(broken.status, 500);
     assert.deepEqual(broken.jsonBody, { error: 'internal error while reading the observations' });
-    assert.ok(logs.some((l) => /actuals: reading the observations of park-1 failed: connect ECONNREFUSED/.test(l)), 'the log has the cause');
+    assert.ok(
+      logs.some((l) => /actuals: reading the observations of park-1 failed: connect ECONNREFUSED/.test(l)),
+      'the log has the cause',
+    );
   } finally {
     services.blobs.list = original;
   }

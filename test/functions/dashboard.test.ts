@@ -17,8 +17,17 @@ const services = testServices(new FixedClock(new Date('2026-06-01T12:00:00Z')), 
 const page = makeDashboardHandler(() => services);
 const assets = makeDashboardAssetHandler();
 const context = () => new InvocationContext({ functionName: 'dashboard' });
-const open = (query: string, path = '/api/dashboard') => page(new HttpRequest({ method: 'GET', url: `http://localhost:7071${path}${query ? `?${query}` : ''}` }), context());
-const asset = (name: string) => assets(new HttpRequest({ method: 'GET', url: `http://localhost:7071/api/dashboard/assets/${encodeURIComponent(name)}`, params: { name } }), context());
+const open = (query: string, path = '/api/dashboard') =>
+  page(new HttpRequest({ method: 'GET', url: `http://localhost:7071${path}${query ? `?${query}` : ''}` }), context());
+const asset = (name: string) =>
+  assets(
+    new HttpRequest({
+      method: 'GET',
+      url: `http://localhost:7071/api/dashboard/assets/${encodeURIComponent(name)}`,
+      params: { name },
+    }),
+    context(),
+  );
 
 const header = (res: HttpResponseInit, name: string) => (res.headers as Record<string, string>)[name];
 const text = (res: HttpResponseInit) => (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : String(res.body));
@@ -44,17 +53,25 @@ test('the page: 200 HTML with a strict CSP, no inline code, the sites to choose 
   assert.equal(header(res, 'referrer-policy'), 'no-referrer');
   const html = text(res);
   // Every script is either loaded from the app or a data block; no inline handlers or styles.
-  for (const tag of html.match(/<script[^>]*>/g) ?? []) assert.match(tag, /src="\/api\/dashboard\/assets\/[\w.]+"|type="application\/json"/, tag);
+  for (const tag of html.match(/<script[^>]*>/g) ?? [])
+    assert.match(tag, /src="\/api\/dashboard\/assets\/[\w.]+"|type="application\/json"/, tag);
   assert.doesNotMatch(html, /\son[a-z]+=|style=|<style|https?:\/\/(?!localhost)/i);
   assert.match(html, /<option value="park-1" selected>/);
-  assert.match(html, /<option value="park-2">North &lt;field&gt; &amp; &quot;co&quot; \(park-2\)<\/option>/, 'site names are escaped');
+  assert.match(
+    html,
+    /<option value="park-2">North &lt;field&gt; &amp; &quot;co&quot; \(park-2\)<\/option>/,
+    'site names are escaped',
+  );
   const client = clientConfig(html);
   assert.equal(client.apiBase, '/api/');
   assert.equal(client.site, 'park-1');
   assert.equal(client.hours, 12);
   assert.deepEqual(client.leads, [20, 40, 60]);
   assert.deepEqual(client.target, { source: 'site-meter', field: 'power_kw', unit: 'kW' });
-  assert.deepEqual(client.sources.map((s) => s.id), ['site-meter', 'neighbors', 'weather', 'skycam']);
+  assert.deepEqual(
+    client.sources.map((s) => s.id),
+    ['site-meter', 'neighbors', 'weather', 'skycam'],
+  );
   assert.equal(client.sites[1]?.name, 'North <field> & "co"', 'the JSON block round-trips');
   assert.doesNotMatch(html, /"North <field>/, 'no raw markup in the JSON block');
 });
@@ -77,15 +94,24 @@ test('the asset and API paths follow the route prefix, also with a trailing slas
 
 test('bad parameters: a 400 page naming the parameter, the bad value escaped, with the same headers', async () => {
   const cases: [string, RegExp][] = [
-    ['site=nowhere', /query parameter &quot;site&quot; is &quot;nowhere&quot;, not a configured site; expected one of &quot;park-1&quot;, &quot;park-2&quot;/],
+    [
+      'site=nowhere',
+      /query parameter &quot;site&quot; is &quot;nowhere&quot;, not a configured site; expected one of &quot;park-1&quot;, &quot;park-2&quot;/,
+    ],
     ['site=', /query parameter &quot;site&quot; is empty/],
-    ['site=%3Cscript%3Ealert(1)%3C%2Fscript%3E', /&quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot;, not a configured site/],
+    [
+      'site=%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+      /&quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot;, not a configured site/,
+    ],
     ['hours=5', /query parameter &quot;hours&quot; is &quot;5&quot;; expected one of 3, 6, 12, 24, 72/],
     ['hours=12.0', /&quot;hours&quot; is &quot;12.0&quot;/],
     ['hours=012', /&quot;hours&quot; is &quot;012&quot;/],
     ['hours=1e1', /&quot;hours&quot; is &quot;1e1&quot;/],
     ['site=park-1&site=park-2', /query parameter &quot;site&quot; is given 2 times/],
-    ['view=all', /query parameter &quot;view&quot; is not supported; expected &quot;site&quot; and &quot;hours&quot;, both optional/],
+    [
+      'view=all',
+      /query parameter &quot;view&quot; is not supported; expected &quot;site&quot; and &quot;hours&quot;, both optional/,
+    ],
     [`x=${'y'.repeat(3000)}`, /the query string is \d+ characters long; at most 2048/],
   ];
   for (const [query, message] of cases) {
@@ -113,13 +139,27 @@ test('assets: the page script and stylesheet and uPlot, with their types; the sc
     assert.equal(header(res, 'x-content-type-options'), 'nosniff');
     assert.ok(text(res).length > 1000, `${name} has content`);
   }
-  assert.equal(text(await asset('uPlot.iife.min.js')), readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'));
+  assert.equal(
+    text(await asset('uPlot.iife.min.js')),
+    readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+  );
   const script = text(await asset('dashboard.js'));
   assert.doesNotThrow(() => new Script(script, { filename: 'dashboard.js' }));
 });
 
 test('assets: any other name is a 404 that reads nothing from disk', async () => {
-  for (const name of ['', 'index.html', 'Dashboard.js', 'dashboard.js ', '../package.json', '..\\host.json', '%2e%2e%2fpackage.json', 'uPlot.cjs.js', '/etc/passwd', 'dashboard.js\u0000']) {
+  for (const name of [
+    '',
+    'index.html',
+    'Dashboard.js',
+    'dashboard.js ',
+    '../package.json',
+    '..\\host.json',
+    '%2e%2e%2fpackage.json',
+    'uPlot.cjs.js',
+    '/etc/passwd',
+    'dashboard.js\u0000',
+  ]) {
     const res = await asset(name);
     assert.equal(res.status, 404, JSON.stringify(name));
     assert.equal(text(res), 'no such dashboard asset\n');

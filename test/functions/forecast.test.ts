@@ -11,7 +11,10 @@ import { testServices } from '../support/testServices';
 const services = testServices(new FixedClock(new Date('2026-06-01T12:00:00Z')));
 const handler = makeForecastHandler(() => services);
 const call = (query: Record<string, string>) =>
-  handler(new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/forecast', query }), new InvocationContext({ functionName: 'forecast' }));
+  handler(
+    new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/forecast', query }),
+    new InvocationContext({ functionName: 'forecast' }),
+  );
 
 const sample: Forecast = {
   id: 'park-1|2026-06-01T12:00:00.000Z',
@@ -49,14 +52,20 @@ test('a site without forecasts yet is a 404', async () => {
 
 test('the latest forecast of the site is returned as JSON', async () => {
   await services.forecasts.upsert(sample);
-  await services.forecasts.upsert({ ...sample, id: 'park-1|2026-06-01T11:50:00.000Z', issueTime: '2026-06-01T11:50:00.000Z' });
+  await services.forecasts.upsert({
+    ...sample,
+    id: 'park-1|2026-06-01T11:50:00.000Z',
+    issueTime: '2026-06-01T11:50:00.000Z',
+  });
   const res = await call({ site: 'park-1' });
   assert.equal(res.status, 200);
   assert.deepEqual(res.jsonBody, sample);
 });
 
 test('when the forecast store is down the answer is a 503 with Retry-After and no internals', async () => {
-  services.forecasts.failWith = new ForecastStoreUnavailableError('connect ECONNREFUSED 127.0.0.1:8081 at Socket.internal (node:net:1)');
+  services.forecasts.failWith = new ForecastStoreUnavailableError(
+    'connect ECONNREFUSED 127.0.0.1:8081 at Socket.internal (node:net:1)',
+  );
   try {
     const res = await call({ site: 'park-1' });
     assert.equal(res.status, 503);

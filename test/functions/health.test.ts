@@ -29,7 +29,11 @@ test('health is 200 and degraded while forecasting without a source, naming what
   const s = testServices(new FixedClock(new Date('2026-06-01T12:05:00Z')));
   await seed(s, 'site-meter', 40);
   await seed(s, 'weather', 40);
-  await s.status.record('ingest-weather', { at: '2026-06-01T12:00:00Z', ok: false, summary: 'provider "weather": GET /observations answered HTTP 503' });
+  await s.status.record('ingest-weather', {
+    at: '2026-06-01T12:00:00Z',
+    ok: false,
+    summary: 'provider "weather": GET /observations answered HTTP 503',
+  });
   const res = await makeHealthDetailsHandler(() => s)(request(), new InvocationContext());
   assert.equal(res.status, 200);
   const h = res.jsonBody as HealthReport;
@@ -43,7 +47,9 @@ test('health is 200 and degraded while forecasting without a source, naming what
   assert.equal(h.sources.find((x) => x.id === 'skycam')?.sites[0]?.fresh, false);
   assert.equal(h.sources.find((x) => x.id === 'weather')?.lastIngest?.ok, false);
   assert.ok(h.reasons.some((r) => /last ingest of weather failed/.test(r)));
-  assert.deepEqual(h.model.serving, [{ site: 'park-1', model: 'persistence-site-meter-power_kw', version: null, sources: ['site-meter'] }]);
+  assert.deepEqual(h.model.serving, [
+    { site: 'park-1', model: 'persistence-site-meter-power_kw', version: null, sources: ['site-meter'] },
+  ]);
 });
 
 test('health is 503 with the reason when no model can run', async () => {
@@ -58,7 +64,9 @@ test('health is 503 with the reason when no model can run', async () => {
 test('health is 503 when Cosmos DB does not answer, without internals in the answer', async () => {
   const s = testServices(new FixedClock(new Date('2026-06-01T12:05:00Z')));
   await seed(s, 'site-meter', 40);
-  s.forecasts.failWith = new ForecastStoreUnavailableError('Cosmos DB could not read the latest forecast: connect ECONNREFUSED');
+  s.forecasts.failWith = new ForecastStoreUnavailableError(
+    'Cosmos DB could not read the latest forecast: connect ECONNREFUSED',
+  );
   const res = await makeHealthDetailsHandler(() => s)(request(), new InvocationContext());
   assert.equal(res.status, 503);
   const h = res.jsonBody as HealthReport;
@@ -68,9 +76,16 @@ test('health is 503 when Cosmos DB does not answer, without internals in the ans
 
 test('/api/health is liveness only: up, since the process started, checked now; nothing else, no store touched', async () => {
   const clock = new FixedClock(new Date('2026-06-01T12:05:00Z'));
-  const res = await makeLivenessHandler({ clock, startedAt: new Date('2026-06-01T11:00:00Z') })(new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/health' }), new InvocationContext());
+  const res = await makeLivenessHandler({ clock, startedAt: new Date('2026-06-01T11:00:00Z') })(
+    new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/health' }),
+    new InvocationContext(),
+  );
   assert.equal(res.status, 200);
-  assert.deepEqual(res.jsonBody as Liveness, { status: 'up', since: '2026-06-01T11:00:00.000Z', checkedAt: '2026-06-01T12:05:00.000Z' });
+  assert.deepEqual(res.jsonBody as Liveness, {
+    status: 'up',
+    since: '2026-06-01T11:00:00.000Z',
+    checkedAt: '2026-06-01T12:05:00.000Z',
+  });
   assert.equal((res.headers as Record<string, string>)['cache-control'], 'no-store');
 });
 
@@ -89,12 +104,18 @@ test('details are checked once per 30 s of the clock: a second call within it is
   assert.ok(perCheck > 0);
   const clock = s.clock as FixedClock;
   clock.set('2026-06-01T12:05:29Z');
-  const [a, b] = await Promise.all([handler(request(), new InvocationContext()), handler(request(), new InvocationContext())]);
+  const [a, b] = await Promise.all([
+    handler(request(), new InvocationContext()),
+    handler(request(), new InvocationContext()),
+  ]);
   assert.equal(reads, perCheck, 'no store read within 30 s');
   assert.equal((a.jsonBody as HealthReport).checkedAt, first.checkedAt);
   assert.equal((b.jsonBody as HealthReport).checkedAt, first.checkedAt);
   clock.set('2026-06-01T12:05:30Z');
-  const [c, d] = await Promise.all([handler(request(), new InvocationContext()), handler(request(), new InvocationContext())]);
+  const [c, d] = await Promise.all([
+    handler(request(), new InvocationContext()),
+    handler(request(), new InvocationContext()),
+  ]);
   assert.equal(reads, 2 * perCheck, 'one new check for two concurrent callers after 30 s');
   assert.equal((c.jsonBody as HealthReport).checkedAt, '2026-06-01T12:05:30.000Z');
   assert.equal((d.jsonBody as HealthReport).checkedAt, '2026-06-01T12:05:30.000Z');
@@ -118,9 +139,14 @@ test('a failed check is not kept: the next call checks again', async () => {
 
 test('details name a source whose provider settings are not set, in its entry and in the reasons', async () => {
   const s = testServices(new FixedClock(new Date('2026-06-01T12:05:00Z')));
-  s.brokenSources = [new SourceNotConfiguredError('weather', [{ setting: 'WEATHER_KEY', path: 'sources[2].provider.auth.value' }])];
+  s.brokenSources = [
+    new SourceNotConfiguredError('weather', [{ setting: 'WEATHER_KEY', path: 'sources[2].provider.auth.value' }]),
+  ];
   const h = (await makeHealthDetailsHandler(() => s)(request(), new InvocationContext())).jsonBody as HealthReport;
-  assert.match(h.sources.find((x) => x.id === 'weather')?.notConfigured ?? '', /source "weather" is not configured: sources\[2\]\.provider\.auth\.value refers to the app setting "WEATHER_KEY", which is not set/);
+  assert.match(
+    h.sources.find((x) => x.id === 'weather')?.notConfigured ?? '',
+    /source "weather" is not configured: sources\[2\]\.provider\.auth\.value refers to the app setting "WEATHER_KEY", which is not set/,
+  );
   assert.equal(h.sources.find((x) => x.id === 'site-meter')?.notConfigured, undefined);
   assert.ok(h.reasons.some((r) => r.includes('"WEATHER_KEY"')));
 });

@@ -16,7 +16,11 @@ import type { MemoryBlobStore } from '../support/MemoryBlobStore';
 import type { MemoryForecastStore } from '../support/MemoryForecastStore';
 import { testConfig, testServices } from '../support/testServices';
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
 let providers: RunningProviders;
 
@@ -45,7 +49,12 @@ before(async () => {
   providers = await startProviders({
     world: new World({ seed: 11, sites: config.sites }),
     clock,
-    providers: (['site-meter', 'skycam'] as const).map((id) => ({ id, port: 0, apiKey: 'test-key', behaviour: faulty })),
+    providers: (['site-meter', 'skycam'] as const).map((id) => ({
+      id,
+      port: 0,
+      apiKey: 'test-key',
+      behaviour: faulty,
+    })),
   });
 });
 after(() => providers.close());
@@ -72,7 +81,12 @@ for (const sourceId of ['site-meter', 'skycam'] as const) {
     const s = testServices(clock, testConfig(providers.urls));
     const run = makeIngestHandler(sourceId, () => s, { deps: { timer: new FakeTimer(), random: () => 0.5 } });
     const first = await run(timer, new InvocationContext());
-    assert.ok(first.stored > 10 && first.quarantined >= 3 && first.received === first.stored + first.duplicates + first.quarantined, JSON.stringify(first));
+    assert.ok(
+      first.stored > 10 &&
+        first.quarantined >= 3 &&
+        first.received === first.stored + first.duplicates + first.quarantined,
+      JSON.stringify(first),
+    );
     const after1 = state(s.blobs, true);
 
     const second = await run(timer, new InvocationContext());
@@ -90,10 +104,17 @@ for (const sourceId of ['site-meter', 'skycam'] as const) {
 test('preprocess-image twice on the same blob, a good and each kind of broken picture: the same state', async () => {
   const s = testServices(clock);
   const handler = makePreprocessImageHandler(() => s);
-  const pictures = [{ name: 'good', bytes: await skyPng() }, ...(await brokenImages(s.config.sources[3]?.maxImageBytes ?? 0))];
+  const pictures = [
+    { name: 'good', bytes: await skyPng() },
+    ...(await brokenImages(s.config.sources[3]?.maxImageBytes ?? 0)),
+  ];
   for (const [i, picture] of pictures.entries()) {
     const name = `skycam/park-1/2026-06-01/2026-06-01T${String(i).padStart(2, '0')}:00:00.000Z.png`;
-    const context = () => new InvocationContext({ functionName: 'preprocess-image', triggerMetadata: { name, blobTrigger: `images/${name}` } });
+    const context = () =>
+      new InvocationContext({
+        functionName: 'preprocess-image',
+        triggerMetadata: { name, blobTrigger: `images/${name}` },
+      });
     await handler(picture.bytes, context());
     const once = state(s.blobs, false);
     await handler(picture.bytes, context());
@@ -105,8 +126,20 @@ test('preprocess-image twice on the same blob, a good and each kind of broken pi
 
 test('predict twice on the same trigger: the same blobs (status included) and the same forecasts', async () => {
   const s = testServices(new FixedClock(new Date('2026-06-01T12:04:30Z')));
-  await s.observations.putIfAbsent(CONTAINERS.raw, { source: 'site-meter', site: 'park-1', observedAt: '2026-06-01T11:30:00.000Z', availableAt: '2026-06-01T11:59:00.000Z', values: { power_kw: 1700, ghi_wm2: 650 } });
-  await s.observations.putIfAbsent(CONTAINERS.raw, { source: 'weather', site: 'park-1', observedAt: '2026-06-01T11:30:00.000Z', availableAt: '2026-06-01T11:50:00.000Z', values: { temp_c: 20, wind_speed_ms: 5, wind_dir_deg: 270, humidity_pct: 60, pressure_hpa: 1013 } });
+  await s.observations.putIfAbsent(CONTAINERS.raw, {
+    source: 'site-meter',
+    site: 'park-1',
+    observedAt: '2026-06-01T11:30:00.000Z',
+    availableAt: '2026-06-01T11:59:00.000Z',
+    values: { power_kw: 1700, ghi_wm2: 650 },
+  });
+  await s.observations.putIfAbsent(CONTAINERS.raw, {
+    source: 'weather',
+    site: 'park-1',
+    observedAt: '2026-06-01T11:30:00.000Z',
+    availableAt: '2026-06-01T11:50:00.000Z',
+    values: { temp_c: 20, wind_speed_ms: 5, wind_dir_deg: 270, humidity_pct: 60, pressure_hpa: 1013 },
+  });
   const handler = makePredictHandler(() => s);
   await handler(timer, new InvocationContext());
   const blobs = state(s.blobs, false);

@@ -10,7 +10,11 @@ import { World } from '../../local/world/World';
 import { FixedClock } from '../support/fixedClock';
 import { testConfig, testServices } from '../support/testServices';
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
 let providers: RunningProviders;
 
@@ -20,7 +24,11 @@ before(async () => {
   providers = await startProviders({
     world,
     clock,
-    providers: (['site-meter', 'neighbors', 'weather', 'skycam'] as const).map((id) => ({ id, port: 0, apiKey: 'test-key' })),
+    providers: (['site-meter', 'neighbors', 'weather', 'skycam'] as const).map((id) => ({
+      id,
+      port: 0,
+      apiKey: 'test-key',
+    })),
   });
 });
 after(() => providers.close());
@@ -54,17 +62,26 @@ test('ingest stores every published observation once, with observedAt and availa
   clock.advanceMinutes(30);
   const later = await run(timer, new InvocationContext());
   assert.ok(later.stored >= 2 && later.stored <= 4, `stored ${later.stored}`);
-  const stored = await Promise.all(s.blobs.names(CONTAINERS.raw).map(async (n) => JSON.parse((await s.blobs.get(CONTAINERS.raw, n))?.body.toString() ?? '{}')));
+  const stored = await Promise.all(
+    s.blobs
+      .names(CONTAINERS.raw)
+      .map(async (n) => JSON.parse((await s.blobs.get(CONTAINERS.raw, n))?.body.toString() ?? '{}')),
+  );
   const observed = stored.map((o) => o.observedAt).sort();
   assert.equal(new Set(observed).size, observed.length, 'no observation stored twice');
-  const state = JSON.parse((await s.blobs.get(CONTAINERS.state, 'watermarks/site-meter.json'))?.body.toString() ?? '{}');
+  const state = JSON.parse(
+    (await s.blobs.get(CONTAINERS.state, 'watermarks/site-meter.json'))?.body.toString() ?? '{}',
+  );
   assert.ok(state.since > '2026-06-01T12:00:00.000Z' && state.since <= '2026-06-01T12:30:00.000Z', state.since);
 });
 
 test('ingest of the image source stores pictures in their own container with their times', async () => {
   clock.set('2026-06-01T12:00:00Z');
   const s = services();
-  const result = await makeIngestHandler('skycam', () => s)(timer, new InvocationContext({ functionName: 'ingest-skycam' }));
+  const result = await makeIngestHandler('skycam', () => s)(
+    timer,
+    new InvocationContext({ functionName: 'ingest-skycam' }),
+  );
   assert.ok(result.stored >= 32, `stored ${result.stored}`);
   const names = s.blobs.names(CONTAINERS.images);
   assert.equal(names.length, result.stored);
@@ -80,13 +97,20 @@ test('a provider that refuses the key fails the run with a clear, retry-less err
   const meter = config.sources.find((x) => x.id === 'site-meter');
   if (meter) nativeProvider(meter.provider).apiKey = 'wrong-secret-key';
   const s = testServices(clock, config);
-  await assert.rejects(makeIngestHandler('site-meter', () => s)(timer, new InvocationContext()), (err: Error & { canRetry?: () => boolean }) => {
-    assert.match(err.message, /site-meter.*HTTP 401/);
-    assert.equal(err.canRetry?.(), false);
-    assert.doesNotMatch(err.message, /wrong-secret-key/);
-    return true;
-  });
-  assert.deepEqual(s.blobs.names(CONTAINERS.state), ['status/ingest-site-meter.json'], 'no watermark written, only the failed outcome');
+  await assert.rejects(
+    makeIngestHandler('site-meter', () => s)(timer, new InvocationContext()),
+    (err: Error & { canRetry?: () => boolean }) => {
+      assert.match(err.message, /site-meter.*HTTP 401/);
+      assert.equal(err.canRetry?.(), false);
+      assert.doesNotMatch(err.message, /wrong-secret-key/);
+      return true;
+    },
+  );
+  assert.deepEqual(
+    s.blobs.names(CONTAINERS.state),
+    ['status/ingest-site-meter.json'],
+    'no watermark written, only the failed outcome',
+  );
   const status = await s.status.read('ingest-site-meter');
   assert.equal(status?.ok, false);
   assert.match(status?.summary ?? '', /HTTP 401/);

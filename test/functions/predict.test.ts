@@ -8,41 +8,78 @@ import { CONTAINERS, StorageUnavailableError } from '../../shared/storage/BlobSt
 import { FixedClock } from '../support/fixedClock';
 import { testServices } from '../support/testServices';
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
-async function observe(s: ReturnType<typeof testServices>, source: string, observedAt: string, availableAt: string, values: Record<string, number>): Promise<void> {
+async function observe(
+  s: ReturnType<typeof testServices>,
+  source: string,
+  observedAt: string,
+  availableAt: string,
+  values: Record<string, number>,
+): Promise<void> {
   await s.observations.putIfAbsent(CONTAINERS.raw, { source, site: 'park-1', observedAt, availableAt, values });
 }
 
 test('predict uses the newest observation available at issueTime, never a newer one that arrived later', async () => {
   const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
   const s = testServices(clock);
-  await observe(s, 'site-meter', '2026-06-01T11:20:00.000Z', '2026-06-01T11:45:00.000Z', { power_kw: 1500, ghi_wm2: 600 });
-  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  await observe(s, 'site-meter', '2026-06-01T11:20:00.000Z', '2026-06-01T11:45:00.000Z', {
+    power_kw: 1500,
+    ghi_wm2: 600,
+  });
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', {
+    power_kw: 1700,
+    ghi_wm2: 650,
+  });
   // Observed later but only available after the issue slot began: must not be used.
-  await observe(s, 'site-meter', '2026-06-01T11:40:00.000Z', '2026-06-01T12:01:00.000Z', { power_kw: 9999, ghi_wm2: 999 });
-  await observe(s, 'weather', '2026-06-01T11:30:00.000Z', '2026-06-01T11:50:00.000Z', { temp_c: 20, wind_speed_ms: 5, wind_dir_deg: 270, humidity_pct: 60, pressure_hpa: 1013 });
+  await observe(s, 'site-meter', '2026-06-01T11:40:00.000Z', '2026-06-01T12:01:00.000Z', {
+    power_kw: 9999,
+    ghi_wm2: 999,
+  });
+  await observe(s, 'weather', '2026-06-01T11:30:00.000Z', '2026-06-01T11:50:00.000Z', {
+    temp_c: 20,
+    wind_speed_ms: 5,
+    wind_dir_deg: 270,
+    humidity_pct: 60,
+    pressure_hpa: 1013,
+  });
 
   const result = await makePredictHandler(() => s)(timer, new InvocationContext({ functionName: 'predict' }));
   assert.equal(result.issueTime, '2026-06-01T12:00:00.000Z');
   const f = result.forecasts[0] as Forecast;
   assert.equal(f.site, 'park-1');
-  assert.deepEqual(f.leads.map((l) => [l.leadMinutes, l.validTime, l.value]), [
-    [20, '2026-06-01T12:20:00.000Z', 1700],
-    [40, '2026-06-01T12:40:00.000Z', 1700],
-    [60, '2026-06-01T13:00:00.000Z', 1700],
-  ]);
+  assert.deepEqual(
+    f.leads.map((l) => [l.leadMinutes, l.validTime, l.value]),
+    [
+      [20, '2026-06-01T12:20:00.000Z', 1700],
+      [40, '2026-06-01T12:40:00.000Z', 1700],
+      [60, '2026-06-01T13:00:00.000Z', 1700],
+    ],
+  );
   for (const l of f.leads) assert.ok(l.validTime > f.issueTime);
   assert.equal(f.model.kind, 'persistence');
   const meter = f.inputs.find((i) => i.source === 'site-meter');
-  assert.deepEqual(meter, { source: 'site-meter', observedAt: '2026-06-01T11:30:00.000Z', availableAt: '2026-06-01T11:59:00.000Z', ageMinutes: 30, used: true });
+  assert.deepEqual(meter, {
+    source: 'site-meter',
+    observedAt: '2026-06-01T11:30:00.000Z',
+    availableAt: '2026-06-01T11:59:00.000Z',
+    ageMinutes: 30,
+    used: true,
+  });
   assert.equal(f.inputs.find((i) => i.source === 'weather')?.used, false);
   for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);
-  assert.deepEqual(f.missing.map((m) => [m.source, m.reason.split(':')[0]]), [
-    ['neighbors', 'never seen'],
-    ['weather', 'fresh, but not an input of persistence-site-meter-power_kw'],
-    ['skycam', 'never seen'],
-  ]);
+  assert.deepEqual(
+    f.missing.map((m) => [m.source, m.reason.split(':')[0]]),
+    [
+      ['neighbors', 'never seen'],
+      ['weather', 'fresh, but not an input of persistence-site-meter-power_kw'],
+      ['skycam', 'never seen'],
+    ],
+  );
 
   assert.deepEqual(await s.forecasts.latest('park-1'), f);
   const copy = await s.blobs.get(CONTAINERS.forecasts, 'park-1/latest.json');
@@ -52,7 +89,10 @@ test('predict uses the newest observation available at issueTime, never a newer 
 test('running predict twice for the same slot leaves one forecast', async () => {
   const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
   const s = testServices(clock);
-  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', {
+    power_kw: 1700,
+    ghi_wm2: 650,
+  });
   const handler = makePredictHandler(() => s);
   await handler(timer, new InvocationContext());
   clock.set('2026-06-01T12:09:59Z');
@@ -64,7 +104,10 @@ test('with no target data available the site is skipped with the reason, nothing
   const s = testServices(new FixedClock(new Date('2026-06-01T12:00:00Z')));
   const result = await makePredictHandler(() => s)(timer, new InvocationContext());
   assert.equal(result.forecasts.length, 0);
-  assert.match(result.skipped[0]?.reason ?? '', /no model can run: no observation available at issueTime from site-meter/);
+  assert.match(
+    result.skipped[0]?.reason ?? '',
+    /no model can run: no observation available at issueTime from site-meter/,
+  );
   assert.equal(s.forecasts.docs.size, 0);
 });
 
@@ -72,38 +115,64 @@ test('when Cosmos DB is down the forecast is kept in Blob Storage as pending, an
   const { ForecastStoreUnavailableError } = await import('../../shared/forecast/ForecastStore');
   const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
   const s = testServices(clock);
-  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', {
+    power_kw: 1700,
+    ghi_wm2: 650,
+  });
   const handler = makePredictHandler(() => s);
   s.forecasts.failWith = new ForecastStoreUnavailableError('connect ECONNREFUSED');
   const down = await handler(timer, new InvocationContext());
   assert.equal(down.pending, 1);
   assert.equal(s.forecasts.docs.size, 0);
-  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['park-1/latest.json', 'pending/park-1/2026-06-01T12:00:00.000Z.json']);
+  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), [
+    'park-1/latest.json',
+    'pending/park-1/2026-06-01T12:00:00.000Z.json',
+  ]);
 
   s.forecasts.failWith = undefined;
   clock.set('2026-06-01T12:10:30Z');
-  await observe(s, 'site-meter', '2026-06-01T11:40:00.000Z', '2026-06-01T12:08:00.000Z', { power_kw: 1800, ghi_wm2: 660 });
+  await observe(s, 'site-meter', '2026-06-01T11:40:00.000Z', '2026-06-01T12:08:00.000Z', {
+    power_kw: 1800,
+    ghi_wm2: 660,
+  });
   const back = await handler(timer, new InvocationContext());
   assert.equal(back.flushed, 1);
   assert.equal(back.pending, 0);
-  assert.deepEqual([...s.forecasts.docs.keys()].sort(), ['park-1|2026-06-01T12:00:00.000Z', 'park-1|2026-06-01T12:10:00.000Z']);
+  assert.deepEqual([...s.forecasts.docs.keys()].sort(), [
+    'park-1|2026-06-01T12:00:00.000Z',
+    'park-1|2026-06-01T12:10:00.000Z',
+  ]);
   assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['park-1/latest.json']);
 });
 
 test('slots a late or failed run missed are made by the next run, each as of its own issueTime', async () => {
   const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
   const s = testServices(clock);
-  await observe(s, 'site-meter', '2026-06-01T11:00:00.000Z', '2026-06-01T11:25:00.000Z', { power_kw: 1000, ghi_wm2: 500 });
-  await observe(s, 'site-meter', '2026-06-01T11:20:00.000Z', '2026-06-01T11:52:00.000Z', { power_kw: 1200, ghi_wm2: 550 });
-  await s.status.record('predict', { at: '2026-06-01T11:30:05.000Z', ok: true, summary: 'ok', details: { issueTime: '2026-06-01T11:30:00.000Z' } });
+  await observe(s, 'site-meter', '2026-06-01T11:00:00.000Z', '2026-06-01T11:25:00.000Z', {
+    power_kw: 1000,
+    ghi_wm2: 500,
+  });
+  await observe(s, 'site-meter', '2026-06-01T11:20:00.000Z', '2026-06-01T11:52:00.000Z', {
+    power_kw: 1200,
+    ghi_wm2: 550,
+  });
+  await s.status.record('predict', {
+    at: '2026-06-01T11:30:05.000Z',
+    ok: true,
+    summary: 'ok',
+    details: { issueTime: '2026-06-01T11:30:00.000Z' },
+  });
   const result = await makePredictHandler(() => s)(timer, new InvocationContext());
   assert.deepEqual(result.caughtUp, ['2026-06-01T11:40:00.000Z', '2026-06-01T11:50:00.000Z']);
   const made = [...s.forecasts.docs.values()].sort((a, b) => a.issueTime.localeCompare(b.issueTime));
-  assert.deepEqual(made.map((f) => [f.issueTime, f.leads[0]?.value]), [
-    ['2026-06-01T11:40:00.000Z', 1000],
-    ['2026-06-01T11:50:00.000Z', 1000],
-    ['2026-06-01T12:00:00.000Z', 1200],
-  ]);
+  assert.deepEqual(
+    made.map((f) => [f.issueTime, f.leads[0]?.value]),
+    [
+      ['2026-06-01T11:40:00.000Z', 1000],
+      ['2026-06-01T11:50:00.000Z', 1000],
+      ['2026-06-01T12:00:00.000Z', 1200],
+    ],
+  );
   for (const f of made) for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);
   assert.equal((await s.forecasts.latest('park-1'))?.issueTime, '2026-06-01T12:00:00.000Z');
 });
@@ -111,7 +180,10 @@ test('slots a late or failed run missed are made by the next run, each as of its
 test('a run that cannot read its last status fails (to be retried) and the next run catches up the slot it missed', async () => {
   const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
   const s = testServices(clock);
-  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', {
+    power_kw: 1700,
+    ghi_wm2: 650,
+  });
   const handler = makePredictHandler(() => s);
   await handler(timer, new InvocationContext());
   // Blob Storage goes down for the 12:10 run: reading the last status fails, and so does the run.
@@ -126,14 +198,21 @@ test('a run that cannot read its last status fails (to be retried) and the next 
   clock.set('2026-06-01T12:20:30Z');
   const result = await handler(timer, new InvocationContext());
   assert.deepEqual(result.caughtUp, ['2026-06-01T12:10:00.000Z']);
-  assert.deepEqual([...s.forecasts.docs.values()].map((f) => f.issueTime).sort(), ['2026-06-01T12:00:00.000Z', '2026-06-01T12:10:00.000Z', '2026-06-01T12:20:00.000Z']);
+  assert.deepEqual([...s.forecasts.docs.values()].map((f) => f.issueTime).sort(), [
+    '2026-06-01T12:00:00.000Z',
+    '2026-06-01T12:10:00.000Z',
+    '2026-06-01T12:20:00.000Z',
+  ]);
 });
 
 test('with Cosmos DB down, a catch-up run tries it once and keeps every slot pending instead of paying a timeout per slot', async () => {
   const { ForecastStoreUnavailableError } = await import('../../shared/forecast/ForecastStore');
   const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
   const s = testServices(clock);
-  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', { power_kw: 1700, ghi_wm2: 650 });
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', {
+    power_kw: 1700,
+    ghi_wm2: 650,
+  });
   const handler = makePredictHandler(() => s);
   await handler(timer, new InvocationContext());
   let attempts = 0;
@@ -151,5 +230,12 @@ test('with Cosmos DB down, a catch-up run tries it once and keeps every slot pen
   clock.set('2026-06-01T12:50:30Z');
   const back = await handler(timer, new InvocationContext());
   assert.equal(back.flushed, 4);
-  assert.deepEqual([...s.forecasts.docs.values()].map((f) => f.issueTime.slice(11, 16)).sort(), ['12:00', '12:10', '12:20', '12:30', '12:40', '12:50']);
+  assert.deepEqual([...s.forecasts.docs.values()].map((f) => f.issueTime.slice(11, 16)).sort(), [
+    '12:00',
+    '12:10',
+    '12:20',
+    '12:30',
+    '12:40',
+    '12:50',
+  ]);
 });

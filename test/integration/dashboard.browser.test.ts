@@ -11,7 +11,9 @@ import { ScaledClock } from '../../shared/time/ScaledClock';
 import { PROJECT_ROOT } from '../support/testServices';
 
 const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: the dashboard browser test needs it (apt-get install chromium)`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM}: the dashboard browser test needs it (apt-get install chromium)`;
 // A 10-minute issue slot every 2.5 s, which the stack keeps up with on a busy machine (as the data-path test does).
 const SPEED = 240;
 const VIRTUAL_START = new Date('2026-06-21T08:00:00Z');
@@ -23,21 +25,33 @@ let stack: LocalStack | undefined;
 let browser: Browser | undefined;
 let dataDir: string | undefined;
 
-before(async () => {
-  if (skip) return;
-  dataDir = mkdtempSync(join(tmpdir(), 'dashboard-'));
-  const clock = new ScaledClock({ virtualStart: VIRTUAL_START, realStartMs: Date.now(), speed: SPEED });
-  stack = await LocalStack.start({ dataDir, clock: clock.options, backfillDays: 1, ports: { http: 0, azurite: 0, cosmos: 0, providers: [] } });
-  const since = clock.now();
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const issued = await stack.services.forecasts.range('park-1', since, clock.now()).catch(() => []);
-    if (issued.length >= MIN_FORECASTS) break;
-    if (Date.now() > deadline) throw new Error(`only ${issued.length} forecasts issued after 120 s; expected ${MIN_FORECASTS}`);
-    await sleep(1_000);
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
-}, { timeout: 240_000 });
+before(
+  async () => {
+    if (skip) return;
+    dataDir = mkdtempSync(join(tmpdir(), 'dashboard-'));
+    const clock = new ScaledClock({ virtualStart: VIRTUAL_START, realStartMs: Date.now(), speed: SPEED });
+    stack = await LocalStack.start({
+      dataDir,
+      clock: clock.options,
+      backfillDays: 1,
+      ports: { http: 0, azurite: 0, cosmos: 0, providers: [] },
+    });
+    const since = clock.now();
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const issued = await stack.services.forecasts.range('park-1', since, clock.now()).catch(() => []);
+      if (issued.length >= MIN_FORECASTS) break;
+      if (Date.now() > deadline)
+        throw new Error(`only ${issued.length} forecasts issued after 120 s; expected ${MIN_FORECASTS}`);
+      await sleep(1_000);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking'],
+    });
+  },
+  { timeout: 240_000 },
+);
 
 after(async () => {
   await browser?.close();
@@ -74,74 +88,108 @@ async function inkedPixels(page: Page, selector: string): Promise<number[]> {
   return (await page.evaluate(script)) as number[];
 }
 
-test('the dashboard draws forecasts against actuals per lead, input freshness, the model and its sources', { skip, timeout: 120_000 }, async () => {
-  assert.ok(stack);
-  const { page, problems, requests } = await openPage(`?site=park-1&hours=6&code=${KEY}`);
-  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-  const latest = (await (await fetch(`${stack.httpUrl}/api/forecast?site=park-1`)).json()) as Forecast;
-  assert.equal(latest.model.kind, 'persistence', 'no model is trained in this run');
+test(
+  'the dashboard draws forecasts against actuals per lead, input freshness, the model and its sources',
+  { skip, timeout: 120_000 },
+  async () => {
+    assert.ok(stack);
+    const { page, problems, requests } = await openPage(`?site=park-1&hours=6&code=${KEY}`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    const latest = (await (await fetch(`${stack.httpUrl}/api/forecast?site=park-1`)).json()) as Forecast;
+    assert.equal(latest.model.kind, 'persistence', 'no model is trained in this run');
 
-  // One chart per lead, each with forecasts and actuals, drawn.
-  const leads = page.locator('figure[data-chart="lead"]');
-  assert.equal(await leads.count(), 3);
-  for (let i = 0; i < 3; i++) {
-    const fig = leads.nth(i);
-    const forecastPoints = Number(await fig.getAttribute('data-forecast-points'));
-    const actualPoints = Number(await fig.getAttribute('data-actual-points'));
-    assert.ok(forecastPoints >= MIN_FORECASTS - 2, `lead ${await fig.getAttribute('data-lead')}: ${forecastPoints} forecasts`);
-    assert.ok(actualPoints >= 30, `lead ${await fig.getAttribute('data-lead')}: ${actualPoints} actuals`);
-    assert.match((await fig.locator('.score').textContent()) ?? '', /MAE [\d,.]+ kW . RMSE [\d,.]+ kW . skill -?[\d.]+ vs persistence . n = \d+/);
-    // Persistence serves this run, so it is its own reference: a skill of exactly zero.
-    const skill = await fig.getAttribute('data-skill');
-    assert.ok(skill !== null && skill !== '' && Math.abs(Number(skill)) < 0.001, `lead ${await fig.getAttribute('data-lead')}: skill ${skill}`);
-  }
-  const leadInk = await inkedPixels(page, '#lead-charts');
-  assert.ok(leadInk.length >= 3 && leadInk.filter((n) => n > 2_000).length >= 3, `lead charts drawn (inked pixels ${leadInk.join(', ')})`);
-  assert.match((await page.locator('#lead-charts .u-legend').first().textContent()) ?? '', /actual.*forecast/s);
+    // One chart per lead, each with forecasts and actuals, drawn.
+    const leads = page.locator('figure[data-chart="lead"]');
+    assert.equal(await leads.count(), 3);
+    for (let i = 0; i < 3; i++) {
+      const fig = leads.nth(i);
+      const forecastPoints = Number(await fig.getAttribute('data-forecast-points'));
+      const actualPoints = Number(await fig.getAttribute('data-actual-points'));
+      assert.ok(
+        forecastPoints >= MIN_FORECASTS - 2,
+        `lead ${await fig.getAttribute('data-lead')}: ${forecastPoints} forecasts`,
+      );
+      assert.ok(actualPoints >= 30, `lead ${await fig.getAttribute('data-lead')}: ${actualPoints} actuals`);
+      assert.match(
+        (await fig.locator('.score').textContent()) ?? '',
+        /MAE [\d,.]+ kW . RMSE [\d,.]+ kW . skill -?[\d.]+ vs persistence . n = \d+/,
+      );
+      // Persistence serves this run, so it is its own reference: a skill of exactly zero.
+      const skill = await fig.getAttribute('data-skill');
+      assert.ok(
+        skill !== null && skill !== '' && Math.abs(Number(skill)) < 0.001,
+        `lead ${await fig.getAttribute('data-lead')}: skill ${skill}`,
+      );
+    }
+    const leadInk = await inkedPixels(page, '#lead-charts');
+    assert.ok(
+      leadInk.length >= 3 && leadInk.filter((n) => n > 2_000).length >= 3,
+      `lead charts drawn (inked pixels ${leadInk.join(', ')})`,
+    );
+    assert.match((await page.locator('#lead-charts .u-legend').first().textContent()) ?? '', /actual.*forecast/s);
 
-  // Freshness: every source has an age at the issue times, and its line is drawn.
-  const freshness = JSON.parse((await page.locator('#freshness-chart').getAttribute('data-series-points')) ?? '{}') as Record<string, number>;
-  for (const source of ['site-meter', 'neighbors', 'weather', 'skycam']) assert.ok((freshness[source] ?? 0) >= MIN_FORECASTS - 2, `${source}: ${freshness[source]} ages`);
-  assert.ok((await inkedPixels(page, '#freshness-chart')).some((n) => n > 2_000), 'freshness chart drawn');
-  assert.equal(await page.locator('#freshness-chart').getAttribute('data-axes'), 'issue time (UTC) | input age at issue time (min)');
-  assert.equal(await leads.first().getAttribute('data-axes'), 'valid time (UTC) | power_kw (kW)', 'labelled axes with units');
+    // Freshness: every source has an age at the issue times, and its line is drawn.
+    const freshness = JSON.parse(
+      (await page.locator('#freshness-chart').getAttribute('data-series-points')) ?? '{}',
+    ) as Record<string, number>;
+    for (const source of ['site-meter', 'neighbors', 'weather', 'skycam'])
+      assert.ok((freshness[source] ?? 0) >= MIN_FORECASTS - 2, `${source}: ${freshness[source]} ages`);
+    assert.ok(
+      (await inkedPixels(page, '#freshness-chart')).some((n) => n > 2_000),
+      'freshness chart drawn',
+    );
+    assert.equal(
+      await page.locator('#freshness-chart').getAttribute('data-axes'),
+      'issue time (UTC) | input age at issue time (min)',
+    );
+    assert.equal(
+      await leads.first().getAttribute('data-axes'),
+      'valid time (UTC) | power_kw (kW)',
+      'labelled axes with units',
+    );
 
-  // The serving model and its sources, named as the latest forecast names them; every source in the table.
-  assert.equal(await page.locator('#card-model').getAttribute('data-model-id'), latest.model.id);
-  assert.equal((await page.locator('[data-testid="model-id"]').textContent())?.trim(), latest.model.id);
-  const used = (await page.locator('[data-testid="sources-used"] li').allTextContents()).map((t) => t.trim());
-  assert.deepEqual(used, latest.model.sources);
-  for (const source of ['site-meter', 'neighbors', 'weather', 'skycam']) assert.equal(await page.locator(`#sources-table tr[data-source="${source}"]`).count(), 1, source);
-  assert.ok((await page.locator(`#model-timeline li[data-model="${latest.model.id}"]`).count()) === 1);
-  assert.match((await page.locator('#card-budget').textContent()) ?? '', /not-configured|unknown|ok|alerting/);
-  assert.match((await page.locator('#card-health').textContent()) ?? '', /ok|degraded|down/);
-  assert.match((await page.locator('#card-latest').textContent()) ?? '', /\+20 min[\d,.]+ kW/);
+    // The serving model and its sources, named as the latest forecast names them; every source in the table.
+    assert.equal(await page.locator('#card-model').getAttribute('data-model-id'), latest.model.id);
+    assert.equal((await page.locator('[data-testid="model-id"]').textContent())?.trim(), latest.model.id);
+    const used = (await page.locator('[data-testid="sources-used"] li').allTextContents()).map((t) => t.trim());
+    assert.deepEqual(used, latest.model.sources);
+    for (const source of ['site-meter', 'neighbors', 'weather', 'skycam'])
+      assert.equal(await page.locator(`#sources-table tr[data-source="${source}"]`).count(), 1, source);
+    assert.ok((await page.locator(`#model-timeline li[data-model="${latest.model.id}"]`).count()) === 1);
+    assert.match((await page.locator('#card-budget').textContent()) ?? '', /not-configured|unknown|ok|alerting/);
+    assert.match((await page.locator('#card-health').textContent()) ?? '', /ok|degraded|down/);
+    assert.match((await page.locator('#card-latest').textContent()) ?? '', /\+20 min[\d,.]+ kW/);
 
-  // The data comes from the dashboard's own routes without any key: a key in an old bookmark is never sent and is
-  // dropped from the address; nothing leaves the app's origin.
-  const api = requests.filter((u) => /\/api\/dashboard\/(forecast|actuals|health)\?/.test(u));
-  assert.ok(api.length >= 4, `${api.length} API requests`);
-  for (const u of requests.filter((r) => !/\/api\/dashboard\?/.test(r))) assert.ok(!u.includes(KEY), `no key in ${u}`);
-  assert.equal(new URL(page.url()).searchParams.get('code'), null, 'the key is gone from the address');
-  for (const u of requests) assert.ok(u.startsWith(stack.httpUrl), `only the app is contacted: ${u}`);
-  assert.deepEqual(problems, [], 'no console errors, CSP violations or script errors');
+    // The data comes from the dashboard's own routes without any key: a key in an old bookmark is never sent and is
+    // dropped from the address; nothing leaves the app's origin.
+    const api = requests.filter((u) => /\/api\/dashboard\/(forecast|actuals|health)\?/.test(u));
+    assert.ok(api.length >= 4, `${api.length} API requests`);
+    for (const u of requests.filter((r) => !/\/api\/dashboard\?/.test(r)))
+      assert.ok(!u.includes(KEY), `no key in ${u}`);
+    assert.equal(new URL(page.url()).searchParams.get('code'), null, 'the key is gone from the address');
+    for (const u of requests) assert.ok(u.startsWith(stack.httpUrl), `only the app is contacted: ${u}`);
+    assert.deepEqual(problems, [], 'no console errors, CSP violations or script errors');
 
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
-  // Choosing another window refreshes in place, in the address too.
-  const before = Number(await page.locator('body').getAttribute('data-refreshes'));
-  await page.selectOption('#hours', '24');
-  // (waitForFunction would evaluate a string in the page, which the page's CSP rightly refuses.)
-  const deadline = Date.now() + 30_000;
-  while (!(Number(await page.locator('body').getAttribute('data-refreshes')) > before && (await page.locator('body').getAttribute('data-state')) === 'ready')) {
-    assert.ok(Date.now() < deadline, 'the page refreshed after choosing another window');
-    await sleep(100);
-  }
-  const address = new URL(page.url());
-  assert.deepEqual([address.searchParams.get('hours'), address.searchParams.get('code')], ['24', null]);
-  await page.close();
-});
+    // Choosing another window refreshes in place, in the address too.
+    const before = Number(await page.locator('body').getAttribute('data-refreshes'));
+    await page.selectOption('#hours', '24');
+    // (waitForFunction would evaluate a string in the page, which the page's CSP rightly refuses.)
+    const deadline = Date.now() + 30_000;
+    while (!(
+      Number(await page.locator('body').getAttribute('data-refreshes')) > before &&
+      (await page.locator('body').getAttribute('data-state')) === 'ready'
+    )) {
+      assert.ok(Date.now() < deadline, 'the page refreshed after choosing another window');
+      await sleep(100);
+    }
+    const address = new URL(page.url());
+    assert.deepEqual([address.searchParams.get('hours'), address.searchParams.get('code')], ['24', null]);
+    await page.close();
+  },
+);
 
 test('no data yet and failing API calls are shown as such', { skip, timeout: 60_000 }, async () => {
   assert.ok(browser && stack);
@@ -149,12 +197,21 @@ test('no data yet and failing API calls are shown as such', { skip, timeout: 60_
   // As a fresh deployment answers: no forecasts, nothing observed; and the actuals route refusing an expired sign-in.
   await page.route(/\/api\/dashboard\/forecast\?/, (route) => {
     const ranged = new URL(route.request().url()).searchParams.has('from');
-    return ranged ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ forecasts: [] }) }) : route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: 'no forecast for site "park-1" yet' }) });
+    return ranged
+      ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ forecasts: [] }) })
+      : route.fulfill({
+          status: 404,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: 'no forecast for site "park-1" yet' }),
+        });
   });
   await page.route(/\/api\/dashboard\/actuals\?/, (route) => route.fulfill({ status: 401, body: '' }));
   await page.goto(`${stack.httpUrl}/api/dashboard?site=park-1`);
   await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
-  assert.match((await page.locator('#errors').textContent()) ?? '', /GET \/api\/dashboard\/actuals: 401, not signed in \(or the sign-in expired\): reload the page to sign in/);
+  assert.match(
+    (await page.locator('#errors').textContent()) ?? '',
+    /GET \/api\/dashboard\/actuals: 401, not signed in \(or the sign-in expired\): reload the page to sign in/,
+  );
   assert.match((await page.locator('#card-model').textContent()) ?? '', /No forecast yet for park-1/);
   for (const selector of ['figure[data-lead="20"] .empty', '#freshness-chart .empty', '#model-timeline .empty']) {
     assert.match((await page.locator(selector).textContent()) ?? '', /No data yet/, selector);

@@ -66,7 +66,10 @@ test('every 10-minute issue slot after warm-up has a forecast that keeps the tim
   assert.ok(last.getTime() - first.getTime() >= 6 * 3_600_000, `ran ${first.toISOString()}..${last.toISOString()}`);
   assert.deepEqual(missing, [], `slots without a forecast (of ${forecasts.length} forecasts)`);
   for (const f of forecasts) {
-    assert.deepEqual(f.leads.map((l) => l.leadMinutes), [20, 40, 60]);
+    assert.deepEqual(
+      f.leads.map((l) => l.leadMinutes),
+      [20, 40, 60],
+    );
     for (const l of f.leads) {
       assert.ok(l.validTime > f.issueTime, `${f.id}: validTime ${l.validTime} after issueTime`);
       assert.equal(new Date(l.validTime).getTime() - new Date(f.issueTime).getTime(), l.leadMinutes * 60_000);
@@ -78,7 +81,10 @@ test('every 10-minute issue slot after warm-up has a forecast that keeps the tim
       assert.ok(i.observedAt < i.availableAt, `${f.id}: ${i.source} observed before available`);
     }
     // Persistence until the first model is promoted, that model's version after it.
-    assert.ok(f.model.kind === 'persistence' ? f.model.version === null : f.model.version === firstModel.card.version, `${f.id}: ${f.model.id} ${f.model.version}`);
+    assert.ok(
+      f.model.kind === 'persistence' ? f.model.version === null : f.model.version === firstModel.card.version,
+      `${f.id}: ${f.model.id} ${f.model.version}`,
+    );
   }
   // Daytime in June: the park produces, so persistence forecasts are not all zero.
   assert.ok(forecasts.some((f) => (f.leads[0]?.value ?? 0) > 0));
@@ -90,11 +96,18 @@ test('the first model, trained on the backfill, is promoted with held-out skill 
   assert.deepEqual(card.decision, { promoted: true, reason: firstModel.reason });
   const serving = card.models.find((m) => m.id === card.serving);
   assert.ok(serving);
-  assert.deepEqual(serving.heldOut.perLead.map((l) => l.leadMinutes), [20, 40, 60]);
-  for (const l of serving.heldOut.perLead) assert.ok(l.skill > 0, `held-out skill at +${l.leadMinutes} min is ${l.skill}`);
+  assert.deepEqual(
+    serving.heldOut.perLead.map((l) => l.leadMinutes),
+    [20, 40, 60],
+  );
+  for (const l of serving.heldOut.perLead)
+    assert.ok(l.skill > 0, `held-out skill at +${l.leadMinutes} min is ${l.skill}`);
   // The window the card states is one the data covers (the backfill is shorter than the default 28 days of history).
   const backfillStart = VIRTUAL_START.getTime() - BACKFILL_DAYS * 86_400_000;
-  assert.ok(Date.parse(card.trainingWindow.from) >= backfillStart, `training window from ${card.trainingWindow.from}, data from ${new Date(backfillStart).toISOString()}`);
+  assert.ok(
+    Date.parse(card.trainingWindow.from) >= backfillStart,
+    `training window from ${card.trainingWindow.from}, data from ${new Date(backfillStart).toISOString()}`,
+  );
   assert.ok(card.heldOutWindow.rows >= 72, `${card.heldOutWindow.rows} held-out rows`);
 
   // Every source, the camera included, was ready for it: its backlog of pictures became features in the backfill.

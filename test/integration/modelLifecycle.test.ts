@@ -17,8 +17,17 @@ let dataDir: string;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'lifecycle-'));
-  const clock = new ScaledClock({ virtualStart: new Date('2026-06-15T09:00:00Z'), realStartMs: Date.now(), speed: SPEED });
-  stack = await LocalStack.start({ dataDir, clock: clock.options, backfillDays: 8, ports: { http: 0, azurite: 0, cosmos: 0, providers: [] } });
+  const clock = new ScaledClock({
+    virtualStart: new Date('2026-06-15T09:00:00Z'),
+    realStartMs: Date.now(),
+    speed: SPEED,
+  });
+  stack = await LocalStack.start({
+    dataDir,
+    clock: clock.options,
+    backfillDays: 8,
+    ports: { http: 0, azurite: 0, cosmos: 0, providers: [] },
+  });
 });
 
 after(async () => {
@@ -28,7 +37,10 @@ after(async () => {
 
 function train(options: Partial<TrainOptions>) {
   const s = stack.services;
-  return trainAndPublish({ config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry }, { historyDays: 7, sourceSets: 'all', codeVersion: 'test', ...options });
+  return trainAndPublish(
+    { config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry },
+    { historyDays: 7, sourceSets: 'all', codeVersion: 'test', ...options },
+  );
 }
 
 /** The first forecast issued after `after` (the host keeps running throughout). */
@@ -50,14 +62,22 @@ test('a first training whose held-out set is too small to judge is published, no
   const s = stack.services;
   const lines: string[] = [];
   // Five per cent of 7 days held out: about 50 slots, fewer than the 72 informative rows a decision needs.
-  const report = await runTrain(['--days', '7', '--held-out', '0.05', '--sets', 'all', '--trees', '30'], stack.settings, (l) => lines.push(l), false);
+  const report = await runTrain(
+    ['--days', '7', '--held-out', '0.05', '--sets', 'all', '--trees', '30'],
+    stack.settings,
+    (l) => lines.push(l),
+    false,
+  );
   assert.ok(report);
   assert.equal(report.promoted, false, report.reason);
   assert.match(report.reason, /held-out/);
   assert.deepEqual(report.card.decision, { promoted: false, reason: report.reason }, 'the card says why');
   assert.ok(lines.includes(`published, not promoted: ${report.reason}`), `the log says why: ${lines.join(' | ')}`);
   assert.equal(await s.registry.champion(), undefined, 'no champion');
-  assert.ok((await s.registry.versions()).some((c) => c.version === report.card.version), 'but the version is published');
+  assert.ok(
+    (await s.registry.versions()).some((c) => c.version === report.card.version),
+    'but the version is published',
+  );
   const f = await nextForecast(s.clock.now());
   assert.equal(f.model.kind, 'persistence', 'persistence keeps serving');
   assert.equal(f.model.version, null);
@@ -72,7 +92,8 @@ test('train, publish and promote; predict switches without a restart; a worse ch
   assert.equal(v1.promoted, true, v1.reason);
   assert.match(v1.reason, /^no champion yet; .* beats persistence on every lead/);
   assert.deepEqual(v1.card.decision, { promoted: true, reason: v1.reason }, 'the card says why');
-  for (const l of v1.card.models.find((m) => m.id === v1.card.serving)?.heldOut.perLead ?? []) assert.ok(l.skill > 0, `+${l.leadMinutes}m skill ${l.skill}`);
+  for (const l of v1.card.models.find((m) => m.id === v1.card.serving)?.heldOut.perLead ?? [])
+    assert.ok(l.skill > 0, `+${l.leadMinutes}m skill ${l.skill}`);
   assert.equal((await s.registry.champion())?.pointer.version, v1.card.version);
   const f1 = await nextForecast(s.clock.now());
   assert.equal(f1.model.version, v1.card.version, 'the next run uses the new champion');
@@ -82,7 +103,10 @@ test('train, publish and promote; predict switches without a restart; a worse ch
   assert.match(v2.reason, /does not beat/);
   assert.deepEqual(v2.card.decision, { promoted: false, reason: v2.reason });
   assert.ok(v2.card.comparison?.championRmse, 'compared with the champion on the same rows');
-  assert.ok((await s.registry.versions()).some((c) => c.version === v2.card.version), 'but it is published');
+  assert.ok(
+    (await s.registry.versions()).some((c) => c.version === v2.card.version),
+    'but it is published',
+  );
   assert.equal((await s.registry.champion())?.pointer.version, v1.card.version);
 
   // An operator may still promote any version by hand; predict follows, and a rollback moves the pointer back.

@@ -21,8 +21,16 @@ type Window = { source: string; from: Date; to: Date };
 /** The fault schedule, from the first slot after the stack is up and a first model is trained. */
 function schedule(from: Date): Window[] {
   return [
-    ...SOURCES.map((source, i) => ({ source, from: addMinutes(from, i * 2 * H), to: addMinutes(from, (i + 1) * 2 * H) })),
-    ...(['neighbors', 'skycam'] as const).map((source) => ({ source, from: addMinutes(from, 8 * H), to: addMinutes(from, 10 * H) })),
+    ...SOURCES.map((source, i) => ({
+      source,
+      from: addMinutes(from, i * 2 * H),
+      to: addMinutes(from, (i + 1) * 2 * H),
+    })),
+    ...(['neighbors', 'skycam'] as const).map((source) => ({
+      source,
+      from: addMinutes(from, 8 * H),
+      to: addMinutes(from, 10 * H),
+    })),
     ...SOURCES.map((source) => ({ source, from: addMinutes(from, 10 * H), to: addMinutes(from, 12 * H) })),
   ];
 }
@@ -41,7 +49,12 @@ let forecasts: Forecast[];
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'outages-'));
   clock = new ScaledClock({ virtualStart: START, realStartMs: Date.now(), speed: SPEED });
-  stack = await LocalStack.start({ dataDir, clock: clock.options, backfillDays: 5, ports: { http: 0, azurite: 0, cosmos: 0, providers: [] } });
+  stack = await LocalStack.start({
+    dataDir,
+    clock: clock.options,
+    backfillDays: 5,
+    ports: { http: 0, azurite: 0, cosmos: 0, providers: [] },
+  });
   hostUp = clock.now();
   const s = stack.services;
   const trained = await trainAndPublish(
@@ -84,19 +97,32 @@ test('the chosen model never uses a stale source, and the forecast names what wa
   for (const f of forecasts) {
     const t = new Date(f.issueTime);
     for (const input of f.inputs.filter((i) => i.used)) {
-      assert.ok(input.ageMinutes <= 120, `${f.issueTime}: ${f.model.id} used ${input.source} ${input.ageMinutes} min old`);
+      assert.ok(
+        input.ageMinutes <= 120,
+        `${f.issueTime}: ${f.model.id} used ${input.source} ${input.ageMinutes} min old`,
+      );
       assert.ok(input.availableAt <= f.issueTime);
     }
     // 105 minutes into an outage the newest data is over two hours old, stale by any limit: not used, and named.
     for (const w of down(t).filter((w) => t >= addMinutes(w.from, 105))) {
-      assert.ok(!f.model.sources.includes(w.source), `${f.issueTime}: ${f.model.id} uses ${w.source}, down since ${w.from.toISOString()}`);
+      assert.ok(
+        !f.model.sources.includes(w.source),
+        `${f.issueTime}: ${f.model.id} uses ${w.source}, down since ${w.from.toISOString()}`,
+      );
       const named = f.missing.find((m) => m.source === w.source);
       assert.ok(named, `${f.issueTime}: ${w.source} named as missing (${JSON.stringify(f.missing)})`);
     }
   }
-  const allDown = forecasts.filter((f) => new Date(f.issueTime) >= addMinutes(OUTAGES_FROM, 11.5 * H) && new Date(f.issueTime) < RECOVERED);
+  const allDown = forecasts.filter(
+    (f) => new Date(f.issueTime) >= addMinutes(OUTAGES_FROM, 11.5 * H) && new Date(f.issueTime) < RECOVERED,
+  );
   assert.ok(allDown.length >= 2);
-  for (const f of allDown) assert.deepEqual(f.model.sources, [], `${f.issueTime}: with every provider down the baseline serves (${f.model.id})`);
+  for (const f of allDown)
+    assert.deepEqual(
+      f.model.sources,
+      [],
+      `${f.issueTime}: with every provider down the baseline serves (${f.model.id})`,
+    );
 });
 
 test('after recovery the normal model serves again and the gap is backfilled', async () => {

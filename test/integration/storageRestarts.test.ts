@@ -53,23 +53,32 @@ async function list(container: string, prefix: string): Promise<BlobItem[]> {
 /** Every blob of a source at the site over the days the run touched. */
 async function stored(container: string, source: string): Promise<BlobItem[]> {
   const days = new Set<string>();
-  for (let t = addMinutes(hostUp, -24 * 60); t <= end; t = addMinutes(t, 12 * 60)) days.add(t.toISOString().slice(0, 10));
+  for (let t = addMinutes(hostUp, -24 * 60); t <= end; t = addMinutes(t, 12 * 60))
+    days.add(t.toISOString().slice(0, 10));
   days.add(end.toISOString().slice(0, 10));
   return (await Promise.all([...days].map((d) => list(container, `${source}/${SITE}/${d}/`)))).flat();
 }
 
 /** Issue slots from the first one up to the last complete one that have no forecast in Cosmos DB. */
 async function unservedSlots(until = clock.now()): Promise<string[]> {
-  const issued = new Set((await stack.services.forecasts.range(SITE, firstSlot, until).catch(() => [])).map((f) => f.issueTime));
+  const issued = new Set(
+    (await stack.services.forecasts.range(SITE, firstSlot, until).catch(() => [])).map((f) => f.issueTime),
+  );
   const missing: string[] = [];
-  for (let t = firstSlot; t <= addMinutes(floorToSlot(until, 10), -10); t = addMinutes(t, 10)) if (!issued.has(t.toISOString())) missing.push(t.toISOString());
+  for (let t = firstSlot; t <= addMinutes(floorToSlot(until, 10), -10); t = addMinutes(t, 10))
+    if (!issued.has(t.toISOString())) missing.push(t.toISOString());
   return missing;
 }
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'restarts-'));
   clock = new ScaledClock({ virtualStart: START, realStartMs: Date.now(), speed: SPEED });
-  stack = await LocalStack.start({ dataDir, clock: clock.options, backfillDays: 3, ports: { http: 0, azurite: 0, cosmos: 0, providers: [] } });
+  stack = await LocalStack.start({
+    dataDir,
+    clock: clock.options,
+    backfillDays: 3,
+    ports: { http: 0, azurite: 0, cosmos: 0, providers: [] },
+  });
   hostUp = clock.now();
   // A first model version, as `npm start` trains: its baseline on sun position alone serves the slots whose inputs
   // were all stale once the stores came back (caught-up slots are made as of their own issueTime).
@@ -90,7 +99,11 @@ before(async () => {
   // Catch-up, with nobody's help: predict's missed slots and pending forecasts, ingestion from its watermark, the
   // image backlog. Given up to six virtual hours (the machine may be slow), then an hour more for the last pictures.
   const deadline = addMinutes(clock.now(), 6 * 60);
-  while (clock.now() < deadline && (await unservedSlots()).length + (await list(CONTAINERS.forecasts, 'pending/')).length > 0) await sleep(2_000);
+  while (
+    clock.now() < deadline &&
+    (await unservedSlots()).length + (await list(CONTAINERS.forecasts, 'pending/')).length > 0
+  )
+    await sleep(2_000);
   await runFor(60);
   end = clock.now();
   forecasts = await stack.services.forecasts.range(SITE, hostUp, end);
@@ -106,13 +119,21 @@ test('every issue slot has exactly one forecast, including the slots issued whil
   assert.deepEqual(await unservedSlots(end), [], `slots lost for good (outages ${JSON.stringify(outages)})`);
   const byIssue = new Map<string, number>();
   for (const f of forecasts) byIssue.set(f.issueTime, (byIssue.get(f.issueTime) ?? 0) + 1);
-  assert.deepEqual([...byIssue].filter(([, n]) => n > 1), [], 'slots stored twice');
-  for (const f of forecasts) for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime, `${f.issueTime}: ${i.source} available ${i.availableAt}`);
+  assert.deepEqual(
+    [...byIssue].filter(([, n]) => n > 1),
+    [],
+    'slots stored twice',
+  );
+  for (const f of forecasts)
+    for (const i of f.inputs)
+      assert.ok(i.availableAt <= f.issueTime, `${f.issueTime}: ${i.source} available ${i.availableAt}`);
 });
 
 test('slots issued while Blob Storage was down were made afterwards, as of their own issueTime', () => {
   const azurite = outages.filter((o) => o.what !== 'cosmos');
-  const during = forecasts.filter((f) => azurite.some((o) => f.issueTime > o.from.toISOString() && f.issueTime < addMinutes(o.to, -10).toISOString()));
+  const during = forecasts.filter((f) =>
+    azurite.some((o) => f.issueTime > o.from.toISOString() && f.issueTime < addMinutes(o.to, -10).toISOString()),
+  );
   assert.ok(during.length >= 6, `${during.length} forecasts issued during the Blob Storage outages`);
   // predict could not read its inputs then; a later run caught those slots up (the proof the outage bit).
   const late = during.filter((f) => new Date(f.createdAt).getTime() - new Date(f.issueTime).getTime() >= 20 * 60_000);
@@ -122,34 +143,59 @@ test('slots issued while Blob Storage was down were made afterwards, as of their
 test('forecasts made while only Cosmos DB was down reached it from their pending copies', async () => {
   const cosmos = outages.find((o) => o.what === 'cosmos') as Outage;
   // Made (createdAt) while the Cosmos server was stopped: they can only have come from the pending copies in Blob Storage.
-  const madeDuring = forecasts.filter((f) => f.createdAt > cosmos.from.toISOString() && f.createdAt < cosmos.to.toISOString());
+  const madeDuring = forecasts.filter(
+    (f) => f.createdAt > cosmos.from.toISOString() && f.createdAt < cosmos.to.toISOString(),
+  );
   assert.ok(madeDuring.length >= 1, `forecasts made during the Cosmos DB outage ${JSON.stringify(cosmos)}`);
-  for (const f of madeDuring) assert.ok(f.issueTime <= f.createdAt && f.inputs.every((i) => i.availableAt <= f.issueTime));
-  assert.deepEqual((await list(CONTAINERS.forecasts, 'pending/')).map((b) => b.name), [], 'no forecast left pending');
+  for (const f of madeDuring)
+    assert.ok(f.issueTime <= f.createdAt && f.inputs.every((i) => i.availableAt <= f.issueTime));
+  assert.deepEqual(
+    (await list(CONTAINERS.forecasts, 'pending/')).map((b) => b.name),
+    [],
+    'no forecast left pending',
+  );
 });
 
 test('ingestion caught up from its watermark: every observation stored once, none quarantined', async () => {
   // Observations published by the end (the providers publish 20-40 minutes after observing) must all be there.
   const from = addMinutes(floorToSlot(hostUp, 10), -12 * 60);
   const until = addMinutes(end, -60);
-  const world = new World({ seed: 42, sites: stack.services.config.sites.map((x) => ({ id: x.id, latitude: x.latitude, longitude: x.longitude })) });
+  const world = new World({
+    seed: 42,
+    sites: stack.services.config.sites.map((x) => ({ id: x.id, latitude: x.latitude, longitude: x.longitude })),
+  });
   for (const source of SENSORS) {
     const blobs = await stored(CONTAINERS.raw, source);
     const observed = blobs.map((b) => b.metadata['observedat'] as string);
     assert.equal(new Set(observed).size, observed.length, `${source}: an observation stored twice`);
-    for (const b of blobs) assert.ok(b.name.endsWith(`/${b.metadata['observedat']}.json`), `${b.name} named after its observedAt`);
+    for (const b of blobs)
+      assert.ok(b.name.endsWith(`/${b.metadata['observedat']}.json`), `${b.name} named after its observedAt`);
     const have = new Set(observed);
     const missing: string[] = [];
     for (let t = from; t < until; t = addMinutes(t, 10)) if (!have.has(t.toISOString())) missing.push(t.toISOString());
     assert.deepEqual(missing, [], `${source}: observations never stored`);
     // Those the outages held back were stored late, with their true (late) availableAt. The vendor-shaped APIs do
     // not say when they published a value; the world does (the providers were up, only our storage was down).
-    const published = (b: BlobItem): string => world.publishedAt(source, SITE, new Date(b.metadata['observedat'] ?? '')).toISOString();
-    const heldBack = blobs.filter((b) => outages.some((o) => o.what !== 'cosmos' && published(b) > o.from.toISOString() && published(b) < addMinutes(o.to, -10).toISOString()));
+    const published = (b: BlobItem): string =>
+      world.publishedAt(source, SITE, new Date(b.metadata['observedat'] ?? '')).toISOString();
+    const heldBack = blobs.filter((b) =>
+      outages.some(
+        (o) =>
+          o.what !== 'cosmos' &&
+          published(b) > o.from.toISOString() &&
+          published(b) < addMinutes(o.to, -10).toISOString(),
+      ),
+    );
     assert.ok(heldBack.length >= 3, `${source}: ${heldBack.length} observations published during the outages`);
     for (const b of heldBack) {
-      const outage = outages.find((o) => o.what !== 'cosmos' && published(b) > o.from.toISOString() && published(b) < o.to.toISOString());
-      if (outage) assert.ok((b.metadata['availableat'] ?? '') >= outage.to.toISOString().slice(0, 16), `${b.name}: available ${b.metadata['availableat']}, the outage ended ${outage.to.toISOString()}`);
+      const outage = outages.find(
+        (o) => o.what !== 'cosmos' && published(b) > o.from.toISOString() && published(b) < o.to.toISOString(),
+      );
+      if (outage)
+        assert.ok(
+          (b.metadata['availableat'] ?? '') >= outage.to.toISOString().slice(0, 16),
+          `${b.name}: available ${b.metadata['availableat']}, the outage ended ${outage.to.toISOString()}`,
+        );
     }
   }
   const images = await stored(CONTAINERS.images, 'skycam');
@@ -158,9 +204,19 @@ test('ingestion caught up from its watermark: every observation stored once, non
   const featureNames = new Set(features.map((b) => b.name.replace(/\.json$/, '')));
   // Pictures stored in the last minutes may still wait for the trigger; every older one must have been processed.
   const settled = addMinutes(end, -20).toISOString();
-  const unprocessed = images.filter((b) => (b.metadata['availableat'] ?? '') < settled && !featureNames.has(b.name.replace(/\.[a-z]+$/, '')));
-  assert.deepEqual(unprocessed.map((b) => b.name), [], 'images the blob trigger never processed');
-  assert.deepEqual((await list(CONTAINERS.quarantine, '')).map((b) => b.name), [], 'nothing quarantined because a store was down');
+  const unprocessed = images.filter(
+    (b) => (b.metadata['availableat'] ?? '') < settled && !featureNames.has(b.name.replace(/\.[a-z]+$/, '')),
+  );
+  assert.deepEqual(
+    unprocessed.map((b) => b.name),
+    [],
+    'images the blob trigger never processed',
+  );
+  assert.deepEqual(
+    (await list(CONTAINERS.quarantine, '')).map((b) => b.name),
+    [],
+    'nothing quarantined because a store was down',
+  );
 });
 
 test('health is green again on its own: both stores answer and the system can forecast', async () => {

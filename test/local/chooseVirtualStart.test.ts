@@ -19,7 +19,10 @@ test('at night a fresh stack starts in the most recent daylight, and says why', 
   assert.match(note ?? '', /night at park-1 \(the sun is \d+° below the horizon\).*most recent daylight.*--start now/);
   // Asked for explicitly, daylight is chosen by day too: a few hours before that day's highest sun.
   const byDay = chooseVirtualStart('daylight', new Date('2026-06-21T16:00:00Z'), undefined, PARK);
-  assert.ok(byDay.start < new Date('2026-06-21T11:30:00Z') && elevation(PARK, byDay.start) >= 5, byDay.start.toISOString());
+  assert.ok(
+    byDay.start < new Date('2026-06-21T11:30:00Z') && elevation(PARK, byDay.start) >= 5,
+    byDay.start.toISOString(),
+  );
 });
 
 test('a stack with data continues from its clock; a start before it is refused, naming --fresh', () => {
@@ -28,14 +31,25 @@ test('a stack with data continues from its clock; a start before it is refused, 
   assert.deepEqual(chooseVirtualStart(undefined, wall, ahead, PARK), { start: ahead });
   assert.deepEqual(chooseVirtualStart(undefined, wall, new Date('2026-12-03T12:00:00Z'), PARK), { start: wall });
   assert.equal(chooseVirtualStart('daylight', wall, ahead, PARK).start.toISOString(), ahead.toISOString());
-  assert.throws(() => chooseVirtualStart('2026-12-03T09:00:00Z', wall, ahead, PARK), /before the stored data's clock \(2026-12-04T02:00:00.000Z\); add --fresh/);
-  assert.deepEqual(chooseVirtualStart('2026-12-05T09:00:00Z', wall, ahead, PARK), { start: new Date('2026-12-05T09:00:00Z') });
+  assert.throws(
+    () => chooseVirtualStart('2026-12-03T09:00:00Z', wall, ahead, PARK),
+    /before the stored data's clock \(2026-12-04T02:00:00.000Z\); add --fresh/,
+  );
+  assert.deepEqual(chooseVirtualStart('2026-12-05T09:00:00Z', wall, ahead, PARK), {
+    start: new Date('2026-12-05T09:00:00Z'),
+  });
   assert.deepEqual(chooseVirtualStart('now', wall, undefined, PARK), { start: wall });
 });
 
 test('a bad --start names the value and what is expected; polar night starts at the wall clock, saying so', () => {
-  assert.throws(() => chooseVirtualStart('tomorrow', new Date(), undefined, PARK), /--start must be an ISO 8601 time with a zone .* "daylight" or "now", got "tomorrow"/);
-  assert.throws(() => chooseVirtualStart('2026-12-03T09:00:00', new Date(), undefined, PARK), /got "2026-12-03T09:00:00"/);
+  assert.throws(
+    () => chooseVirtualStart('tomorrow', new Date(), undefined, PARK),
+    /--start must be an ISO 8601 time with a zone .* "daylight" or "now", got "tomorrow"/,
+  );
+  assert.throws(
+    () => chooseVirtualStart('2026-12-03T09:00:00', new Date(), undefined, PARK),
+    /got "2026-12-03T09:00:00"/,
+  );
   const tromso = { id: 'tromso', latitude: 69.65, longitude: 18.96 };
   const wall = new Date('2026-12-15T12:00:00Z');
   const r = chooseVirtualStart(undefined, wall, undefined, tromso);

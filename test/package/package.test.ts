@@ -13,8 +13,14 @@ import { type ZipEntry, ZipFile } from './readZip';
 // temporary folder, then reads it back with our own zip reader and checks what Azure will run.
 
 const ROOT = resolve(__dirname, '../../..');
-const repoManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
-const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+const repoManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { dev?: boolean }>;
+};
 
 let work: string;
 let report: PackageReport;
@@ -48,12 +54,14 @@ describe('the deployment package', { timeout: 600_000 }, () => {
     assert.match(lines[0] ?? '', /app\.zip: \d+\.\d MB, \d+ files/);
   });
 
-  test("package.json main names the compiled functions, and they are all in the zip", () => {
+  test('package.json main names the compiled functions, and they are all in the zip', () => {
     const shipped = JSON.parse(zip.read(entry('package.json')).toString('utf8')) as Record<string, unknown>;
     assert.equal(shipped['main'], repoManifest.main);
     const mains = names.filter((n) => mainPattern(repoManifest.main).test(n));
     assert.ok(mains.length > 0, `main "${repoManifest.main}" matches no file of the zip`);
-    const functions = readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => `dist/functions/${f.replace(/\.ts$/, '.js')}`);
+    const functions = readdirSync(join(ROOT, 'functions'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `dist/functions/${f.replace(/\.ts$/, '.js')}`);
     assert.deepEqual(mains.sort(), functions.sort());
   });
 
@@ -64,19 +72,35 @@ describe('the deployment package', { timeout: 600_000 }, () => {
 
   test('holds the compiled code the functions import, and nothing of local/, cli/ or test/', () => {
     assert.ok(names.some((n) => n.startsWith('dist/shared/')));
-    assert.deepEqual(names.filter((n) => n.startsWith('dist/') && !/^dist\/(functions|shared)\//.test(n)), []);
-    assert.deepEqual(names.filter((n) => n.endsWith('.ts') || n.endsWith('.map')), []);
+    assert.deepEqual(
+      names.filter((n) => n.startsWith('dist/') && !/^dist\/(functions|shared)\//.test(n)),
+      [],
+    );
+    assert.deepEqual(
+      names.filter((n) => n.endsWith('.ts') || n.endsWith('.map')),
+      [],
+    );
   });
 
   test("holds onnxruntime-node's linux-x64 binding and library", () => {
-    const binding = names.filter((n) => /^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/onnxruntime_binding\.node$/.test(n));
+    const binding = names.filter((n) =>
+      /^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/onnxruntime_binding\.node$/.test(n),
+    );
     assert.equal(binding.length, 1, 'no linux/x64 onnxruntime_binding.node');
-    assert.ok(names.some((n) => /^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/libonnxruntime\.so/.test(n)));
+    assert.ok(
+      names.some((n) => /^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/libonnxruntime\.so/.test(n)),
+    );
   });
 
   test("holds no other platform's binaries: every native file is an x86-64 ELF", () => {
-    assert.deepEqual(names.filter((n) => /(^|\/)(darwin|win32|arm64|linuxmusl)([-/]|$)/.test(n)), []);
-    assert.deepEqual(names.filter((n) => /\.(dll|dylib|exe)$/.test(n)), []);
+    assert.deepEqual(
+      names.filter((n) => /(^|\/)(darwin|win32|arm64|linuxmusl)([-/]|$)/.test(n)),
+      [],
+    );
+    assert.deepEqual(
+      names.filter((n) => /\.(dll|dylib|exe)$/.test(n)),
+      [],
+    );
     const native = zip.entries.filter((e) => /\.node$|\.so(\.\d+)*$/.test(e.name));
     assert.ok(native.length >= 3, 'expected the onnxruntime and sharp binaries');
     for (const e of native) {
@@ -85,7 +109,10 @@ describe('the deployment package', { timeout: 600_000 }, () => {
       assert.equal(head.readUInt16LE(18), 0x3e, `${e.name} is not for x86-64`);
     }
     // sharp's native packages: only the linux-x64 (glibc) ones.
-    assert.deepEqual([...new Set(names.filter((n) => n.startsWith('node_modules/@img/sharp-')).map((n) => n.split('/')[2]))].sort(), ['sharp-libvips-linux-x64', 'sharp-linux-x64']);
+    assert.deepEqual(
+      [...new Set(names.filter((n) => n.startsWith('node_modules/@img/sharp-')).map((n) => n.split('/')[2]))].sort(),
+      ['sharp-libvips-linux-x64', 'sharp-linux-x64'],
+    );
   });
 
   test('holds production dependencies only, and a package.json without devDependencies or scripts', () => {
@@ -95,16 +122,24 @@ describe('the deployment package', { timeout: 600_000 }, () => {
     assert.deepEqual(shipped['dependencies'], repoManifest.dependencies);
     for (const name of Object.keys(repoManifest.dependencies)) entry(`node_modules/${name}/package.json`);
     for (const name of ['azurite', 'typescript', '@vercel/cosmosdb-server', 'fast-check', 'archiver', 'ajv']) {
-      assert.ok(!names.some((n) => n.startsWith(`node_modules/${name}/`)), `${name} (a devDependency) is in the package`);
+      assert.ok(
+        !names.some((n) => n.startsWith(`node_modules/${name}/`)),
+        `${name} (a devDependency) is in the package`,
+      );
     }
     // Every package of the zip is a production package of the lockfile.
-    const packages = new Set(names.filter((n) => /node_modules\/(@[^/]+\/)?[^/]+\/package\.json$/.test(n)).map((n) => n.slice(0, -'/package.json'.length)));
+    const packages = new Set(
+      names
+        .filter((n) => /node_modules\/(@[^/]+\/)?[^/]+\/package\.json$/.test(n))
+        .map((n) => n.slice(0, -'/package.json'.length)),
+    );
     const dev = [...packages].filter((p) => lock.packages[p]?.dev);
     assert.deepEqual(dev, []);
   });
 
   test('unzipped, it loads on linux-x64: onnxruntime runs a model, sharp decodes, every function module loads', (t) => {
-    if (process.platform !== 'linux' || process.arch !== 'x64') return t.skip(`built for linux-x64; this is ${process.platform}-${process.arch}`);
+    if (process.platform !== 'linux' || process.arch !== 'x64')
+      return t.skip(`built for linux-x64; this is ${process.platform}-${process.arch}`);
     const app = join(work, 'app');
     for (const e of zip.entries) {
       const file = join(app, e.name);
@@ -125,12 +160,23 @@ describe('the deployment package', { timeout: 600_000 }, () => {
       })().catch((e) => { console.error(e); process.exit(1); });`;
     // The configuration's %SETTING% references need values to load (predict and ingest read it at module load).
     const config = readFileSync(join(app, 'config/solar-park.json'), 'utf8');
-    const settings = Object.fromEntries([...new Set(config.match(/%[A-Z0-9_]+%/g) ?? [])].map((ref) => {
-      const name = ref.slice(1, -1);
-      return [name, name.endsWith('_ENDPOINT') ? 'https://provider.example.invalid/' : 'placeholder'];
-    }));
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: app, env: { PATH: process.env['PATH'] ?? '', ...settings }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { inputs: number; width: number; functions: number };
+    const settings = Object.fromEntries(
+      [...new Set(config.match(/%[A-Z0-9_]+%/g) ?? [])].map((ref) => {
+        const name = ref.slice(1, -1);
+        return [name, name.endsWith('_ENDPOINT') ? 'https://provider.example.invalid/' : 'placeholder'];
+      }),
+    );
+    const out = execFileSync(process.execPath, ['-e', script], {
+      cwd: app,
+      env: { PATH: process.env['PATH'] ?? '', ...settings },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+      inputs: number;
+      width: number;
+      functions: number;
+    };
     assert.ok(result.inputs > 0);
     assert.equal(result.width, 2);
     assert.equal(result.functions, readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts')).length);

@@ -4,7 +4,12 @@ import { entryPoints, globToRegExp, unresolvedRequires } from '../../local/tools
 import type { PackageEntry } from '../../local/tools/package/collectPackageFiles';
 import { foreignPlatformFolder, isNativeBinaryName, isTargetBinary } from '../../local/tools/package/nativeBinaries';
 import { FLEX_CONSUMPTION_TARGET } from '../../local/tools/package/PackageOptions';
-import { admits, type Lockfile, resolveInLockfile, selectProductionPackages } from '../../local/tools/package/productionPackages';
+import {
+  admits,
+  type Lockfile,
+  resolveInLockfile,
+  selectProductionPackages,
+} from '../../local/tools/package/productionPackages';
 
 const target = FLEX_CONSUMPTION_TARGET;
 
@@ -15,12 +20,27 @@ describe('production packages from the lockfile', () => {
     lockfileVersion: 3,
     packages: {
       '': { dependencies: { app: '^1' }, devDependencies: { tool: '^1' } },
-      'node_modules/app': { version: '1.0.0', dependencies: { shared: '^2' }, optionalDependencies: { 'native-linux-x64': '1', 'native-darwin-arm64': '1', 'native-wasm': '1' } },
+      'node_modules/app': {
+        version: '1.0.0',
+        dependencies: { shared: '^2' },
+        optionalDependencies: { 'native-linux-x64': '1', 'native-darwin-arm64': '1', 'native-wasm': '1' },
+      },
       'node_modules/app/node_modules/shared': { version: '2.0.0' },
       'node_modules/shared': { version: '1.0.0', dev: true },
-      'node_modules/native-linux-x64': { version: '1.0.0', optional: true, os: ['linux'], cpu: ['x64'], libc: ['glibc'] },
+      'node_modules/native-linux-x64': {
+        version: '1.0.0',
+        optional: true,
+        os: ['linux'],
+        cpu: ['x64'],
+        libc: ['glibc'],
+      },
       'node_modules/native-darwin-arm64': { version: '1.0.0', optional: true, os: ['darwin'], cpu: ['arm64'] },
-      'node_modules/native-wasm': { version: '1.0.0', optional: true, cpu: ['wasm32'], dependencies: { 'wasm-runtime': '1' } },
+      'node_modules/native-wasm': {
+        version: '1.0.0',
+        optional: true,
+        cpu: ['wasm32'],
+        dependencies: { 'wasm-runtime': '1' },
+      },
       'node_modules/wasm-runtime': { version: '1.0.0', optional: true },
       'node_modules/tool': { version: '1.0.0', dev: true, dependencies: { shared: '^1' } },
     },
@@ -28,7 +48,10 @@ describe('production packages from the lockfile', () => {
 
   test('follows dependencies to where Node resolves them, for the target only', () => {
     const { packages, skipped } = selectProductionPackages(lock, target);
-    assert.deepEqual(packages.map((p) => p.path), ['node_modules/app', 'node_modules/app/node_modules/shared', 'node_modules/native-linux-x64']);
+    assert.deepEqual(
+      packages.map((p) => p.path),
+      ['node_modules/app', 'node_modules/app/node_modules/shared', 'node_modules/native-linux-x64'],
+    );
     assert.deepEqual(Object.fromEntries(skipped.map((s) => [s.path, s.reason])), {
       'node_modules/shared': 'dev',
       'node_modules/native-darwin-arm64': 'other platform',
@@ -58,7 +81,8 @@ describe('production packages from the lockfile', () => {
     [['!linux'], 'linux', false],
   ];
   for (const [list, value, expected] of platformCases) {
-    test(`${JSON.stringify(list)} ${expected ? 'admits' : 'excludes'} ${value}`, () => assert.equal(admits(list, value), expected));
+    test(`${JSON.stringify(list)} ${expected ? 'admits' : 'excludes'} ${value}`, () =>
+      assert.equal(admits(list, value), expected));
   }
 });
 
@@ -77,7 +101,9 @@ describe('native binaries', () => {
   }
 
   test('native files are told by name, and their platform by their first bytes', () => {
-    assert.ok(isNativeBinaryName('lib/libvips-cpp.so.8.18.7') && isNativeBinaryName('a.node') && isNativeBinaryName('x.dll'));
+    assert.ok(
+      isNativeBinaryName('lib/libvips-cpp.so.8.18.7') && isNativeBinaryName('a.node') && isNativeBinaryName('x.dll'),
+    );
     assert.ok(!isNativeBinaryName('index.js') && !isNativeBinaryName('solib.json'));
     const elf = (machine: number) => {
       const b = Buffer.alloc(20);
@@ -88,7 +114,10 @@ describe('native binaries', () => {
     };
     assert.ok(isTargetBinary(elf(0x3e), target));
     assert.ok(!isTargetBinary(elf(0xb7), target), 'an arm64 ELF');
-    assert.ok(!isTargetBinary(Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), target), 'a Mach-O file');
+    assert.ok(
+      !isTargetBinary(Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), target),
+      'a Mach-O file',
+    );
     assert.ok(!isTargetBinary(Buffer.from('MZ\x90\x00'.padEnd(20, '\x00'), 'latin1'), target), 'a PE file');
   });
 });
@@ -98,20 +127,31 @@ describe('package contents', () => {
     assert.ok(globToRegExp('dist/functions/*.js').test('dist/functions/health.js'));
     assert.ok(!globToRegExp('dist/functions/*.js').test('dist/functions/sub/health.js'));
     assert.ok(globToRegExp('dist/**/*.js').test('dist/functions/sub/health.js'));
-    assert.deepEqual(entryPoints('dist/functions/*.js', ['dist/functions/a.js', 'dist/shared/b.js', 'host.json']), ['dist/functions/a.js']);
+    assert.deepEqual(entryPoints('dist/functions/*.js', ['dist/functions/a.js', 'dist/shared/b.js', 'host.json']), [
+      'dist/functions/a.js',
+    ]);
     assert.deepEqual(entryPoints(undefined, ['dist/functions/a.js']), []);
   });
 
-  test("requires the packaged code cannot satisfy are named", () => {
+  test('requires the packaged code cannot satisfy are named', () => {
     const files: Record<string, string> = {
-      'dist/functions/a.js': 'const x = require("../shared/b");\nconst y = require("../local/start");\nconst fs = require("node:fs");\nconst p = require("path");',
-      'dist/shared/b.js': 'const z = require("zod");\nconst t = require("typescript");\nconst c = require("@azure/cosmos/dist/x");',
+      'dist/functions/a.js':
+        'const x = require("../shared/b");\nconst y = require("../local/start");\nconst fs = require("node:fs");\nconst p = require("path");',
+      'dist/shared/b.js':
+        'const z = require("zod");\nconst t = require("typescript");\nconst c = require("@azure/cosmos/dist/x");',
     };
     const entries: PackageEntry[] = Object.keys(files).map((name) => ({ name, size: 0, mode: 0o644 }));
-    const names = new Set([...Object.keys(files), 'node_modules/zod/package.json', 'node_modules/@azure/cosmos/package.json']);
-    assert.deepEqual(unresolvedRequires(entries, names, (e) => files[e.name] ?? ''), [
-      'dist/functions/a.js: require("../local/start") is not in the package',
-      'dist/shared/b.js: require("typescript") needs typescript, which is not a production dependency in the package',
+    const names = new Set([
+      ...Object.keys(files),
+      'node_modules/zod/package.json',
+      'node_modules/@azure/cosmos/package.json',
     ]);
+    assert.deepEqual(
+      unresolvedRequires(entries, names, (e) => files[e.name] ?? ''),
+      [
+        'dist/functions/a.js: require("../local/start") is not in the package',
+        'dist/shared/b.js: require("typescript") needs typescript, which is not a production dependency in the package',
+      ],
+    );
   });
 });

@@ -45,7 +45,8 @@ export class ZipFile {
     const raw = this.data.subarray(start, start + entry.compressedSize);
     const content = entry.method === 0 ? Buffer.from(raw) : entry.method === 8 ? inflateRawSync(raw) : undefined;
     if (!content) throw new Error(`${entry.name}: compression method ${entry.method} is not supported`);
-    if (content.length !== entry.size || crc32(content) !== entry.crc32) throw new Error(`${entry.name}: size or CRC-32 does not match the central directory`);
+    if (content.length !== entry.size || crc32(content) !== entry.crc32)
+      throw new Error(`${entry.name}: size or CRC-32 does not match the central directory`);
     return content;
   }
 
@@ -61,7 +62,8 @@ function readCentralDirectory(data: Buffer): ZipEntry[] {
   let offset = data.readUInt32LE(eocd + 16);
   if (count === 0xffff || offset === 0xffffffff) {
     const locator = eocd - 20;
-    if (data.readUInt32LE(locator) !== ZIP64_EOCD_LOCATOR) throw new Error('ZIP64 values without a ZIP64 end of central directory locator');
+    if (data.readUInt32LE(locator) !== ZIP64_EOCD_LOCATOR)
+      throw new Error('ZIP64 values without a ZIP64 end of central directory locator');
     const record = Number(data.readBigUInt64LE(locator + 8));
     if (data.readUInt32LE(record) !== ZIP64_EOCD) throw new Error('no ZIP64 end of central directory record');
     count = Number(data.readBigUInt64LE(record + 32));
@@ -100,7 +102,7 @@ function findEocd(data: Buffer): number {
 
 /** ZIP64 extra field (id 1): the 64-bit values of the fields set to 0xFFFFFFFF, in this order. */
 function readZip64Extra(extra: Buffer, entry: ZipEntry): void {
-  for (let at = 0; at + 4 <= extra.length; ) {
+  for (let at = 0; at + 4 <= extra.length;) {
     const id = extra.readUInt16LE(at);
     const size = extra.readUInt16LE(at + 2);
     if (id === 1) {

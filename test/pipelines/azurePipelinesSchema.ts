@@ -29,7 +29,9 @@ import type { DataValidationCxt } from 'ajv/dist/types';
 /** The schema file as this project finds it: `AZURE_PIPELINES_SCHEMA`, else ../shared/schemas/ beside the project. */
 export function schemaPath(projectRoot: string, env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env['AZURE_PIPELINES_SCHEMA'];
-  return fromEnv ? resolve(projectRoot, fromEnv) : resolve(projectRoot, '..', 'shared', 'schemas', 'azure-pipelines.schema.json');
+  return fromEnv
+    ? resolve(projectRoot, fromEnv)
+    : resolve(projectRoot, '..', 'shared', 'schemas', 'azure-pipelines.schema.json');
 }
 
 /** The parsed schema, or undefined when the file is absent. */
@@ -67,7 +69,16 @@ export function compileSchemaExtensions(schema: SchemaNode): SchemaNode {
 
 const SCHEMA_MAPS = ['definitions', 'properties', 'patternProperties'];
 const SCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf'];
-const SCHEMA_VALUES = ['additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'additionalItems'];
+const SCHEMA_VALUES = [
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'additionalItems',
+];
 
 function compileNode(node: unknown): unknown {
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
@@ -82,7 +93,8 @@ function compileNode(node: unknown): unknown {
     if (Array.isArray(list)) out[key] = list.map(compileNode);
   }
   for (const key of SCHEMA_VALUES) if (key in source) out[key] = compileNode(source[key]);
-  if ('items' in source) out['items'] = Array.isArray(source['items']) ? source['items'].map(compileNode) : compileNode(source['items']);
+  if ('items' in source)
+    out['items'] = Array.isArray(source['items']) ? source['items'].map(compileNode) : compileNode(source['items']);
 
   // Each compiled rule is a pattern plus an annotation (`expected`) that error messages quote instead of it.
   const rules: SchemaNode[] = [];
@@ -91,13 +103,22 @@ function compileNode(node: unknown): unknown {
   if (valueCase && typeof source['pattern'] === 'string') out['pattern'] = CASE_INSENSITIVE + source['pattern'];
   if (valueCase && Array.isArray(source['enum'])) {
     const values = source['enum'].map(String);
-    rules.push({ pattern: `${CASE_INSENSITIVE}^(?:${values.map(escapeRegExp).join('|')})$`, expected: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}, in any case` });
+    rules.push({
+      pattern: `${CASE_INSENSITIVE}^(?:${values.map(escapeRegExp).join('|')})$`,
+      expected: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}, in any case`,
+    });
     delete out['enum'];
   }
   const type = source['type'];
   if (typeof type === 'string' && type in SCALAR_PATTERNS) {
     out['type'] = 'string';
-    rules.push({ pattern: SCALAR_PATTERNS[type] as string, expected: type === 'boolean' ? `a boolean (${BOOLEAN_WORDS.join('/')}, any case) or an expression` : `an ${type} or an expression` });
+    rules.push({
+      pattern: SCALAR_PATTERNS[type] as string,
+      expected:
+        type === 'boolean'
+          ? `a boolean (${BOOLEAN_WORDS.join('/')}, any case) or an expression`
+          : `an ${type} or an expression`,
+    });
   }
   for (const rule of rules) {
     if (typeof out['pattern'] === 'string') out['allOf'] = [...((out['allOf'] as unknown[] | undefined) ?? []), rule];
@@ -148,7 +169,9 @@ function escapeRegExp(text: string): string {
 
 /** The regular-expression engine given to ajv: the CASE_INSENSITIVE marker becomes the `i` flag. */
 export function schemaRegExp(pattern: string, flags: string): RegExp {
-  return pattern.startsWith(CASE_INSENSITIVE) ? new RegExp(pattern.slice(CASE_INSENSITIVE.length), `${flags}i`) : new RegExp(pattern, flags);
+  return pattern.startsWith(CASE_INSENSITIVE)
+    ? new RegExp(pattern.slice(CASE_INSENSITIVE.length), `${flags}i`)
+    : new RegExp(pattern, flags);
 }
 schemaRegExp.code = 'schemaRegExp';
 
@@ -187,7 +210,10 @@ export class PipelineValidator {
     ajv.addSchema({ ...compiled, $id: id });
     for (const kind of ['pipeline', 'stepsTemplate', 'jobsTemplate', 'stagesTemplate', 'variablesTemplate'] as const) {
       // The whole pipeline is the schema's root (a pipeline, or an empty file); a template is one of its definitions.
-      this.validators.set(kind, ajv.compile(kind === 'pipeline' ? { $ref: id } : { $ref: `${id}#/definitions/${kind}` }));
+      this.validators.set(
+        kind,
+        ajv.compile(kind === 'pipeline' ? { $ref: id } : { $ref: `${id}#/definitions/${kind}` }),
+      );
     }
   }
 
@@ -213,7 +239,9 @@ export function createAjv(options: { plain?: boolean } = {}): Ajv {
 }
 
 function addTaskAlternatives(ajv: Ajv, id: string, alternatives: SchemaNode[]): void {
-  const patterns = alternatives.map((a) => schemaRegExp(String(((a['properties'] as SchemaNode)['task'] as SchemaNode)['pattern']), ''));
+  const patterns = alternatives.map((a) =>
+    schemaRegExp(String(((a['properties'] as SchemaNode)['task'] as SchemaNode)['pattern']), ''),
+  );
   const compiled = new Map<number, ValidateFunction>();
   const alternative = (n: number): ValidateFunction => {
     let v = compiled.get(n);
@@ -227,12 +255,26 @@ function addTaskAlternatives(ajv: Ajv, id: string, alternatives: SchemaNode[]): 
     const at = cxt?.instancePath ?? '';
     const name = data['task'];
     if (typeof name !== 'string') {
-      taskAlternatives.errors = [{ instancePath: at, keyword: 'required', message: "must have required property 'task'", params: { missingProperty: 'task' } }];
+      taskAlternatives.errors = [
+        {
+          instancePath: at,
+          keyword: 'required',
+          message: "must have required property 'task'",
+          params: { missingProperty: 'task' },
+        },
+      ];
       return false;
     }
     const candidates = patterns.flatMap((p, n) => (p.test(name) ? [n] : []));
     if (candidates.length === 0) {
-      taskAlternatives.errors = [{ instancePath: `${at}/task`, keyword: 'taskAlternatives', message: `${JSON.stringify(name)} is not a task the schema knows`, params: { task: name } }];
+      taskAlternatives.errors = [
+        {
+          instancePath: `${at}/task`,
+          keyword: 'taskAlternatives',
+          message: `${JSON.stringify(name)} is not a task the schema knows`,
+          params: { task: name },
+        },
+      ];
       return false;
     }
     const errors: Partial<ErrorObject>[] = [];
@@ -240,7 +282,14 @@ function addTaskAlternatives(ajv: Ajv, id: string, alternatives: SchemaNode[]): 
       const v = alternative(n);
       if (v(data)) return true;
       // ajv rewrites a keyword's errors' data and schema path to the keyword's own: describe them while they are true.
-      errors.push(...(v.errors ?? []).map((e) => ({ instancePath: at + e.instancePath, keyword: e.keyword, message: `${messageOf(e)}${describeParams(e)}`, params: { ...e.params, described: true } })));
+      errors.push(
+        ...(v.errors ?? []).map((e) => ({
+          instancePath: at + e.instancePath,
+          keyword: e.keyword,
+          message: `${messageOf(e)}${describeParams(e)}`,
+          params: { ...e.params, described: true },
+        })),
+      );
     }
     taskAlternatives.errors = errors;
     return false;
@@ -249,7 +298,12 @@ function addTaskAlternatives(ajv: Ajv, id: string, alternatives: SchemaNode[]): 
 }
 
 /** A keyword's validation function; it reports why through its `errors` property, as ajv expects. */
-type KeywordValidator<S> = ((schema: S, data: Record<string, unknown>, parentSchema?: unknown, cxt?: DataValidationCxt) => boolean) & {
+type KeywordValidator<S> = ((
+  schema: S,
+  data: Record<string, unknown>,
+  parentSchema?: unknown,
+  cxt?: DataValidationCxt,
+) => boolean) & {
   errors?: Partial<ErrorObject>[];
 };
 
@@ -257,7 +311,13 @@ function addKeywords(ajv: Ajv): void {
   const firstProperty: KeywordValidator<string[]> = (names, data) => {
     const first = Object.keys(data)[0];
     if (first === undefined || names.includes(first)) return true;
-    firstProperty.errors = [{ keyword: 'firstProperty', message: `must start with ${names.map((n) => `"${n}"`).join(' or ')} (starts with "${first}")`, params: { names, first } }];
+    firstProperty.errors = [
+      {
+        keyword: 'firstProperty',
+        message: `must start with ${names.map((n) => `"${n}"`).join(' or ')} (starts with "${first}")`,
+        params: { names, first },
+      },
+    ];
     return false;
   };
   const requiredAnyName: KeywordValidator<RequiredName[]> = (rules, data) => {
@@ -271,8 +331,20 @@ function addKeywords(ajv: Ajv): void {
     }));
     return false;
   };
-  ajv.addKeyword({ keyword: 'firstProperty', type: 'object', schemaType: 'array', errors: true, validate: firstProperty });
-  ajv.addKeyword({ keyword: 'requiredAnyName', type: 'object', schemaType: 'array', errors: true, validate: requiredAnyName });
+  ajv.addKeyword({
+    keyword: 'firstProperty',
+    type: 'object',
+    schemaType: 'array',
+    errors: true,
+    validate: firstProperty,
+  });
+  ajv.addKeyword({
+    keyword: 'requiredAnyName',
+    type: 'object',
+    schemaType: 'array',
+    errors: true,
+    validate: requiredAnyName,
+  });
 }
 
 /**
@@ -311,7 +383,9 @@ export function describeErrors(errors: ErrorObject[], limit = 8): string[] {
         (e) =>
           (e.keyword === 'firstProperty' && e.instancePath === base) ||
           keys.some((k) => e.instancePath === `${base}/${escapePointer(String(k))}`) ||
-          ((e.keyword === 'required' || e.keyword === 'requiredAnyName') && e.instancePath === base && keys.includes((e.params as { missingProperty?: string }).missingProperty)),
+          ((e.keyword === 'required' || e.keyword === 'requiredAnyName') &&
+            e.instancePath === base &&
+            keys.includes((e.params as { missingProperty?: string }).missingProperty)),
       );
       if (notMeant) {
         out++;
@@ -321,9 +395,13 @@ export function describeErrors(errors: ErrorObject[], limit = 8): string[] {
     if (identified > 0 && out === branches.length) {
       // Nothing was meant: name the identifying value that no alternative accepts (an unknown task, say).
       const data = site.data as Record<string, unknown> | undefined;
-      const key = branches.flatMap((b) => b['firstProperty'] as string[]).find((k) => data && typeof data === 'object' && k in data);
+      const key = branches
+        .flatMap((b) => b['firstProperty'] as string[])
+        .find((k) => data && typeof data === 'object' && k in data);
       if (key !== undefined) {
-        lines.push(`${base}/${key}: ${JSON.stringify(data?.[key])} matches none of the ${branches.length} alternatives`);
+        lines.push(
+          `${base}/${key}: ${JSON.stringify(data?.[key])} matches none of the ${branches.length} alternatives`,
+        );
         identifiedDepth = Math.max(identifiedDepth, base.split('/').length);
         errors.filter((e) => e.instancePath === `${base}/${escapePointer(key)}`).forEach((e) => dropped.add(e));
       }
@@ -333,8 +411,10 @@ export function describeErrors(errors: ErrorObject[], limit = 8): string[] {
   const depth = (e: ErrorObject) => (e.instancePath === '' ? 0 : e.instancePath.split('/').length);
   const deepest = Math.max(-1, ...kept.map(depth));
   // Errors shallower than an unmatched identifying value are consequences of it.
-  const text = (e: ErrorObject) => ((e.params as { described?: boolean }).described ? (e.message ?? e.keyword) : `${messageOf(e)}${describeParams(e)}`);
-  if (deepest >= identifiedDepth) lines.push(...kept.filter((e) => depth(e) === deepest).map((e) => `${e.instancePath || '/'}: ${text(e)}`));
+  const text = (e: ErrorObject) =>
+    (e.params as { described?: boolean }).described ? (e.message ?? e.keyword) : `${messageOf(e)}${describeParams(e)}`;
+  if (deepest >= identifiedDepth)
+    lines.push(...kept.filter((e) => depth(e) === deepest).map((e) => `${e.instancePath || '/'}: ${text(e)}`));
   if (lines.length === 0) lines.push(...errors.map((e) => `${e.instancePath || '/'}: ${messageOf(e)}`));
   const unique = [...new Set(lines)];
   return unique.length > limit ? [...unique.slice(0, limit), `... and ${unique.length - limit} more`] : unique;

@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadSchema, PipelineValidator, schemaPath } from './azurePipelinesSchema';
 import { hoistTemplateExpressions, loadPipelineDocument, type PipelineDocument, yamlFiles } from './pipelineDocuments';
-import { declaredParameters, expandTemplatePath, resolveTemplatePath, type TemplateReference, templateReferences } from './pipelineReferences';
+import {
+  declaredParameters,
+  expandTemplatePath,
+  resolveTemplatePath,
+  type TemplateReference,
+  templateReferences,
+} from './pipelineReferences';
 
 /** The project root (this file runs from dist/test/pipelines/). */
 export const PROJECT_ROOT = resolve(__dirname, '../../..');
@@ -40,7 +46,11 @@ export function schemaSetup(): SchemaSetup {
   const schema = existsSync(path) ? loadSchema(path) : undefined;
   if (!schema) return (setup = { path });
   let plain: PipelineValidator | undefined;
-  setup = { path, validator: new PipelineValidator(schema), plainValidator: () => (plain ??= new PipelineValidator(schema, { plain: true })) };
+  setup = {
+    path,
+    validator: new PipelineValidator(schema),
+    plainValidator: () => (plain ??= new PipelineValidator(schema, { plain: true })),
+  };
   return setup;
 }
 
@@ -82,7 +92,9 @@ export function followTemplates(start: PipelineDocument[]): TemplateGraph {
         const file = resolveTemplatePath(path, doc.file, PROJECT_ROOT);
         if (file === undefined) continue;
         if (!existsSync(file)) {
-          problems.push(`${doc.name}${ref.at}: template "${path}" resolves to ${relative(PROJECT_ROOT, file)}, which does not exist`);
+          problems.push(
+            `${doc.name}${ref.at}: template "${path}" resolves to ${relative(PROJECT_ROOT, file)}, which does not exist`,
+          );
           continue;
         }
         edges.push({ from: doc, ref, file });

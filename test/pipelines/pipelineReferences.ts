@@ -23,7 +23,12 @@ export interface DeclaredParameter {
   values?: string[];
 }
 
-const LIST_CONTEXTS: Record<string, TemplateContext> = { steps: 'steps', jobs: 'jobs', stages: 'stages', variables: 'variables' };
+const LIST_CONTEXTS: Record<string, TemplateContext> = {
+  steps: 'steps',
+  jobs: 'jobs',
+  stages: 'stages',
+  variables: 'variables',
+};
 
 /** Every `template:` reference of a (hoisted) document, with the list it stands in. */
 export function templateReferences(doc: YamlValue): TemplateReference[] {
@@ -33,7 +38,12 @@ export function templateReferences(doc: YamlValue): TemplateReference[] {
       value.forEach((item, i) => {
         const context = listKey === undefined ? undefined : LIST_CONTEXTS[listKey];
         if (context && isMap(item) && typeof item['template'] === 'string') {
-          found.push({ path: item['template'], context, parameters: isMap(item['parameters']) ? item['parameters'] : {}, at: `${at}/${i}` });
+          found.push({
+            path: item['template'],
+            context,
+            parameters: isMap(item['parameters']) ? item['parameters'] : {},
+            at: `${at}/${i}`,
+          });
         }
         visit(item, `${at}/${i}`, undefined);
       });
@@ -42,7 +52,12 @@ export function templateReferences(doc: YamlValue): TemplateReference[] {
     if (!isMap(value)) return;
     for (const [key, inner] of Object.entries(value)) {
       if (key === 'extends' && isMap(inner) && typeof inner['template'] === 'string') {
-        found.push({ path: inner['template'], context: 'extends', parameters: isMap(inner['parameters']) ? inner['parameters'] : {}, at: `${at}/extends` });
+        found.push({
+          path: inner['template'],
+          context: 'extends',
+          parameters: isMap(inner['parameters']) ? inner['parameters'] : {},
+          at: `${at}/extends`,
+        });
       }
       visit(inner, `${at}/${key}`, key);
     }
@@ -63,7 +78,8 @@ export function declaredParameters(doc: YamlValue): DeclaredParameter[] {
       ...(Array.isArray(p['values']) ? { values: p['values'].map(String) } : {}),
     }));
   }
-  if (isMap(params)) return Object.entries(params).map(([name, value]) => ({ name, type: 'legacyObject', default: value }));
+  if (isMap(params))
+    return Object.entries(params).map(([name, value]) => ({ name, type: 'legacyObject', default: value }));
   return [];
 }
 
@@ -90,7 +106,9 @@ export function instantiateParameters(doc: YamlValue, declared: DeclaredParamete
       });
     }
     if (Array.isArray(value)) return value.map(substitute);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'parameters' && value === doc ? v : substitute(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === 'parameters' && value === doc ? v : substitute(v)]),
+    );
   };
   return substitute(doc);
 }
@@ -108,12 +126,15 @@ export function expandTemplatePath(path: string, declared: DeclaredParameter[]):
   for (const name of names) {
     const param = declared.find((p) => p.name === name);
     if (!param?.values) {
-      throw new Error(`template path "${path}" uses parameters.${name}, which declares no values: list to check it against`);
+      throw new Error(
+        `template path "${path}" uses parameters.${name}, which declares no values: list to check it against`,
+      );
     }
     const expr = new RegExp(String.raw`\$\{\{\s*parameters\.${name}\s*\}\}`, 'g');
     paths = paths.flatMap((p) => (param.values as string[]).map((v) => p.replace(expr, v)));
   }
-  if (paths.some((p) => p.includes('${{') || p.includes('$('))) throw new Error(`template path "${path}" has an expression that cannot be resolved statically`);
+  if (paths.some((p) => p.includes('${{') || p.includes('$(')))
+    throw new Error(`template path "${path}" has an expression that cannot be resolved statically`);
   return paths;
 }
 
@@ -163,7 +184,10 @@ export function scriptFiles(doc: YamlValue): string[] {
 
 /** A script path with the predefined variables that name the checkout replaced by the repository root. */
 export function resolveScriptPath(path: string, repoRoot: string): string {
-  const replaced = path.replace(/^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)\/?/, '');
+  const replaced = path.replace(
+    /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)\/?/,
+    '',
+  );
   return resolve(repoRoot, replaced);
 }
 
@@ -179,11 +203,42 @@ export interface NpmInvocation {
 
 /** Commands npm runs without a package.json script. */
 export const NPM_BUILTINS = new Set([
-  'ci', 'install', 'i', 'uninstall', 'update', 'prune', 'dedupe', 'ls', 'list', 'config', 'cache', 'pack', 'publish',
-  'version', 'view', 'exec', 'explain', 'outdated', 'audit', 'doctor', 'root', 'prefix', 'bin', 'help', 'rebuild', 'query',
+  'ci',
+  'install',
+  'i',
+  'uninstall',
+  'update',
+  'prune',
+  'dedupe',
+  'ls',
+  'list',
+  'config',
+  'cache',
+  'pack',
+  'publish',
+  'version',
+  'view',
+  'exec',
+  'explain',
+  'outdated',
+  'audit',
+  'doctor',
+  'root',
+  'prefix',
+  'bin',
+  'help',
+  'rebuild',
+  'query',
 ]);
 /** Commands npm runs as the package.json script of the same name. */
-export const NPM_SCRIPT_COMMANDS: Record<string, string> = { test: 'test', t: 'test', tst: 'test', start: 'start', stop: 'stop', restart: 'restart' };
+export const NPM_SCRIPT_COMMANDS: Record<string, string> = {
+  test: 'test',
+  t: 'test',
+  tst: 'test',
+  start: 'start',
+  stop: 'stop',
+  restart: 'restart',
+};
 
 /** Every `npm` command in a script's text (skipping npm's own options between `npm` and the command). */
 export function npmInvocations(text: string): NpmInvocation[] {
@@ -194,7 +249,8 @@ export function npmInvocations(text: string): NpmInvocation[] {
     const first = words[0];
     if (first === undefined) continue;
     const line = `npm ${tokens.join(' ')}`;
-    if (first === 'run' || first === 'run-script' || first === 'rum' || first === 'urn') out.push({ command: 'run', script: words[1] ?? '', line });
+    if (first === 'run' || first === 'run-script' || first === 'rum' || first === 'urn')
+      out.push({ command: 'run', script: words[1] ?? '', line });
     else out.push({ command: NPM_SCRIPT_COMMANDS[first] ?? first, line });
   }
   return out;

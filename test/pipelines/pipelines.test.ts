@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { compileSchemaExtensions, createAjv, type DocumentKind, type PipelineValidator, type SchemaNode } from './azurePipelinesSchema';
-import { hoistTemplateExpressions, loadPipelineDocument, parsePipelineYaml, templateKind, type YamlValue } from './pipelineDocuments';
+import {
+  compileSchemaExtensions,
+  createAjv,
+  type DocumentKind,
+  type PipelineValidator,
+  type SchemaNode,
+} from './azurePipelinesSchema';
+import {
+  hoistTemplateExpressions,
+  loadPipelineDocument,
+  parsePipelineYaml,
+  templateKind,
+  type YamlValue,
+} from './pipelineDocuments';
 import { declaredParameters, instantiateParameters } from './pipelineReferences';
 import { entryPipelines, FIXTURES_DIR, PROJECT_ROOT, schemaSetup, templateFiles } from './pipelineProject';
 
@@ -79,14 +91,42 @@ describe('the validator catches what Azure DevOps rejects', () => {
   const cases: { name: string; yaml: string; valid: boolean }[] = [
     { name: 'a minimal pipeline', yaml: 'steps:\n  - script: echo hi\n', valid: true },
     { name: 'an empty file', yaml: '', valid: true },
-    { name: 'a task name in another case', yaml: 'steps:\n  - task: publishpipelineartifact@1\n    inputs:\n      targetPath: a\n', valid: true },
+    {
+      name: 'a task name in another case',
+      yaml: 'steps:\n  - task: publishpipelineartifact@1\n    inputs:\n      targetPath: a\n',
+      valid: true,
+    },
     { name: 'an unknown task', yaml: 'steps:\n  - task: NoSuchTask@1\n', valid: false },
-    { name: 'a boolean input spelt as a YAML boolean', yaml: 'steps:\n  - task: PublishTestResults@2\n    inputs:\n      testResultsFiles: a.xml\n      mergeTestResults: On\n', valid: true },
-    { name: 'a boolean input that is not one', yaml: 'steps:\n  - task: PublishTestResults@2\n    inputs:\n      testResultsFiles: a.xml\n      mergeTestResults: maybe\n', valid: false },
-    { name: 'an integer input given as an expression', yaml: 'steps:\n  - task: PublishPipelineArtifact@1\n    timeoutInMinutes: ${{ parameters.t }}\n    inputs:\n      targetPath: a\n', valid: true },
-    { name: 'a task whose first key is not task', yaml: 'steps:\n  - displayName: x\n    task: PublishPipelineArtifact@1\n', valid: false },
-    { name: 'an alias of another task', yaml: 'steps:\n  - task: AzureCLI@2\n    inputs:\n      azureSubscription: c\n      scriptType: bash\n      appName: x\n', valid: false },
-    { name: 'a conditional step (hoisted)', yaml: 'steps:\n  - ${{ if true }}:\n    - script: echo a\n  - ${{ else }}:\n    - scirpt: echo b\n', valid: false },
+    {
+      name: 'a boolean input spelt as a YAML boolean',
+      yaml: 'steps:\n  - task: PublishTestResults@2\n    inputs:\n      testResultsFiles: a.xml\n      mergeTestResults: On\n',
+      valid: true,
+    },
+    {
+      name: 'a boolean input that is not one',
+      yaml: 'steps:\n  - task: PublishTestResults@2\n    inputs:\n      testResultsFiles: a.xml\n      mergeTestResults: maybe\n',
+      valid: false,
+    },
+    {
+      name: 'an integer input given as an expression',
+      yaml: 'steps:\n  - task: PublishPipelineArtifact@1\n    timeoutInMinutes: ${{ parameters.t }}\n    inputs:\n      targetPath: a\n',
+      valid: true,
+    },
+    {
+      name: 'a task whose first key is not task',
+      yaml: 'steps:\n  - displayName: x\n    task: PublishPipelineArtifact@1\n',
+      valid: false,
+    },
+    {
+      name: 'an alias of another task',
+      yaml: 'steps:\n  - task: AzureCLI@2\n    inputs:\n      azureSubscription: c\n      scriptType: bash\n      appName: x\n',
+      valid: false,
+    },
+    {
+      name: 'a conditional step (hoisted)',
+      yaml: 'steps:\n  - ${{ if true }}:\n    - script: echo a\n  - ${{ else }}:\n    - scirpt: echo b\n',
+      valid: false,
+    },
   ];
   for (const c of cases) {
     test(`${c.name} is ${c.valid ? 'valid' : 'invalid'}`, (t) => {
@@ -122,16 +162,61 @@ describe('the schema keywords, on a small schema', () => {
   const validate = createAjv().compile(compileSchemaExtensions(toy));
   const plain = createAjv({ plain: true }).compile(toy);
   const cases: { name: string; data: unknown; valid: boolean; plainValid: boolean }[] = [
-    { name: 'canonical names', data: { name: 'Thing@1', inputs: { connection: 'c', mode: 'fast', verbose: 'true' } }, valid: true, plainValid: false },
+    {
+      name: 'canonical names',
+      data: { name: 'Thing@1', inputs: { connection: 'c', mode: 'fast', verbose: 'true' } },
+      valid: true,
+      plainValid: false,
+    },
     { name: 'an alias', data: { name: 'Thing@1', inputs: { serviceConnection: 'c' } }, valid: true, plainValid: false },
-    { name: 'an alias in another case', data: { name: 'Thing@1', inputs: { SERVICECONNECTION: 'c' } }, valid: true, plainValid: false },
-    { name: 'key, enum value and pattern in other cases', data: { name: 'thing@1', inputs: { Connection: 'c', MODE: 'THOROUGH', Verbose: 'Yes' } }, valid: true, plainValid: false },
-    { name: 'a case-sensitive key in another case', data: { name: 'Thing@1', inputs: { connection: 'c', Exact: 'x' } }, valid: false, plainValid: false },
-    { name: 'the required input missing', data: { name: 'Thing@1', inputs: { mode: 'fast' } }, valid: false, plainValid: false },
-    { name: 'an enum value that is not one', data: { name: 'Thing@1', inputs: { connection: 'c', mode: 'slow' } }, valid: false, plainValid: false },
-    { name: 'a boolean that is not one', data: { name: 'Thing@1', inputs: { connection: 'c', verbose: 'sometimes' } }, valid: false, plainValid: false },
-    { name: 'a boolean given as an expression', data: { name: 'Thing@1', inputs: { connection: 'c', verbose: '${{ parameters.v }}' } }, valid: true, plainValid: false },
-    { name: 'another first key', data: { inputs: { connection: 'c' }, name: 'Thing@1' }, valid: false, plainValid: false },
+    {
+      name: 'an alias in another case',
+      data: { name: 'Thing@1', inputs: { SERVICECONNECTION: 'c' } },
+      valid: true,
+      plainValid: false,
+    },
+    {
+      name: 'key, enum value and pattern in other cases',
+      data: { name: 'thing@1', inputs: { Connection: 'c', MODE: 'THOROUGH', Verbose: 'Yes' } },
+      valid: true,
+      plainValid: false,
+    },
+    {
+      name: 'a case-sensitive key in another case',
+      data: { name: 'Thing@1', inputs: { connection: 'c', Exact: 'x' } },
+      valid: false,
+      plainValid: false,
+    },
+    {
+      name: 'the required input missing',
+      data: { name: 'Thing@1', inputs: { mode: 'fast' } },
+      valid: false,
+      plainValid: false,
+    },
+    {
+      name: 'an enum value that is not one',
+      data: { name: 'Thing@1', inputs: { connection: 'c', mode: 'slow' } },
+      valid: false,
+      plainValid: false,
+    },
+    {
+      name: 'a boolean that is not one',
+      data: { name: 'Thing@1', inputs: { connection: 'c', verbose: 'sometimes' } },
+      valid: false,
+      plainValid: false,
+    },
+    {
+      name: 'a boolean given as an expression',
+      data: { name: 'Thing@1', inputs: { connection: 'c', verbose: '${{ parameters.v }}' } },
+      valid: true,
+      plainValid: false,
+    },
+    {
+      name: 'another first key',
+      data: { inputs: { connection: 'c' }, name: 'Thing@1' },
+      valid: false,
+      plainValid: false,
+    },
   ];
   for (const c of cases) {
     test(`${c.name}: ${c.valid ? 'valid' : 'invalid'}`, () => {

@@ -26,7 +26,10 @@ chmodSync(join(bin, 'az'), 0o755);
 type Handler = (path: string, key: string | undefined) => { status: number; body: unknown };
 
 /** Runs the script against a fake app; resolves with its exit code, output, and the requests the app saw. */
-async function smokeTest(handle: Handler, env: Record<string, string> = {}): Promise<{ code: number; output: string; seen: string[] }> {
+async function smokeTest(
+  handle: Handler,
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string; seen: string[] }> {
   const seen: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const key = req.headers['x-functions-key'] as string | undefined;
@@ -41,7 +44,18 @@ async function smokeTest(handle: Handler, env: Record<string, string> = {}): Pro
       execFile(
         'bash',
         [SCRIPT],
-        { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, RESOURCE_GROUP: 'rg', FUNCTION_APP_NAME: 'app', FUNCTION_APP_URL: url, SMOKE_TEST_SITE: 'park-1', ATTEMPTS: '2', DELAY_SECONDS: '0', ...env } },
+        {
+          env: {
+            PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+            RESOURCE_GROUP: 'rg',
+            FUNCTION_APP_NAME: 'app',
+            FUNCTION_APP_URL: url,
+            SMOKE_TEST_SITE: 'park-1',
+            ATTEMPTS: '2',
+            DELAY_SECONDS: '0',
+            ...env,
+          },
+        },
         (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, output: stdout + stderr, seen }),
       );
     });
@@ -52,12 +66,24 @@ async function smokeTest(handle: Handler, env: Record<string, string> = {}): Pro
 
 /** A new environment: up, its stores answer but nothing can be forecast yet, no forecast; keys checked per function. */
 const freshApp: Handler = (path, key) => {
-  if (path === '/api/health') return { status: 200, body: { status: 'up', since: '2026-06-01T00:00:00Z', checkedAt: '2026-06-01T00:01:00Z' } };
+  if (path === '/api/health')
+    return { status: 200, body: { status: 'up', since: '2026-06-01T00:00:00Z', checkedAt: '2026-06-01T00:01:00Z' } };
   if (path === '/api/health/details') {
     if (key !== KEYS['health-details']) return { status: 401, body: '' };
-    return { status: 503, body: { status: 'down', canForecast: false, reasons: ['no model can run'], services: { blobStorage: { ok: true }, cosmosDb: { ok: true } } } };
+    return {
+      status: 503,
+      body: {
+        status: 'down',
+        canForecast: false,
+        reasons: ['no model can run'],
+        services: { blobStorage: { ok: true }, cosmosDb: { ok: true } },
+      },
+    };
   }
-  if (path === '/api/forecast') return key === KEYS['forecast'] ? { status: 404, body: { error: 'no forecast for site "park-1" yet' } } : { status: 401, body: '' };
+  if (path === '/api/forecast')
+    return key === KEYS['forecast']
+      ? { status: 404, body: { error: 'no forecast for site "park-1" yet' } }
+      : { status: 401, body: '' };
   return { status: 404, body: {} };
 };
 
@@ -66,17 +92,28 @@ test('the smoke test checks liveness anonymously, then details and the forecast 
   assert.equal(r.code, 0, r.output);
   assert.match(r.output, /health details are 503 \(cannot forecast yet\), but Blob Storage and Cosmos DB answer/);
   assert.match(r.output, /smoke test passed/);
-  assert.deepEqual(r.seen, ['/api/health -', `/api/health/details ${KEYS['health-details']}`, `/api/forecast?site=park-1 ${KEYS['forecast']}`]);
+  assert.deepEqual(r.seen, [
+    '/api/health -',
+    `/api/health/details ${KEYS['health-details']}`,
+    `/api/forecast?site=park-1 ${KEYS['forecast']}`,
+  ]);
   for (const key of Object.values(KEYS)) assert.ok(!r.output.includes(key), 'no key in the output');
 });
 
 test('the smoke test fails when details refuse the key (App Service Authentication in front of them), or cannot forecast and health is required', async () => {
-  const refused = await smokeTest((path, key) => (path === '/api/health/details' ? { status: 401, body: '' } : freshApp(path, key)));
+  const refused = await smokeTest((path, key) =>
+    path === '/api/health/details' ? { status: 401, body: '' } : freshApp(path, key),
+  );
   assert.notEqual(refused.code, 0);
-  assert.match(refused.output, /GET \/api\/health\/details refused the health-details key \(HTTP 401\): is \/api\/health\/details excluded from App Service Authentication\?/);
+  assert.match(
+    refused.output,
+    /GET \/api\/health\/details refused the health-details key \(HTTP 401\): is \/api\/health\/details excluded from App Service Authentication\?/,
+  );
   const required = await smokeTest(freshApp, { REQUIRE_HEALTHY: 'TRUE' });
   assert.notEqual(required.code, 0);
   assert.match(required.output, /GET \/api\/health\/details did not pass after 2 attempts \(last HTTP 503\)/);
-  const down = await smokeTest((path, key) => (path === '/api/health' ? { status: 503, body: {} } : freshApp(path, key)));
+  const down = await smokeTest((path, key) =>
+    path === '/api/health' ? { status: 503, body: {} } : freshApp(path, key),
+  );
   assert.match(down.output, /GET \/api\/health did not answer up after 2 attempts \(last HTTP 503\)/);
 });

@@ -36,7 +36,9 @@ export class FakeProvider {
 
   /** Calls made to a path kind so far. */
   calls(kind: 'observations' | 'images'): number {
-    return this.fetch.seen.filter((r) => (kind === 'observations' ? r.url.pathname.endsWith('/observations') : r.url.pathname.includes('/images/'))).length;
+    return this.fetch.seen.filter((r) =>
+      kind === 'observations' ? r.url.pathname.endsWith('/observations') : r.url.pathname.includes('/images/'),
+    ).length;
   }
 }
 

@@ -1,11 +1,22 @@
-import { BlobConflictError, type BlobContent, type BlobItem, type BlobStore, type PutOptions } from '../../shared/storage/BlobStore';
+import {
+  BlobConflictError,
+  type BlobContent,
+  type BlobItem,
+  type BlobStore,
+  type PutOptions,
+} from '../../shared/storage/BlobStore';
 
 /** An in-memory BlobStore for unit tests (integration tests use Azurite). */
 export class MemoryBlobStore implements BlobStore {
   readonly blobs = new Map<string, BlobContent & { lastModified: Date }>();
   private version = 0;
 
-  async putIfAbsent(container: string, name: string, body: Buffer | string, options: PutOptions = {}): Promise<boolean> {
+  async putIfAbsent(
+    container: string,
+    name: string,
+    body: Buffer | string,
+    options: PutOptions = {},
+  ): Promise<boolean> {
     if (this.blobs.has(`${container}/${name}`)) return false;
     await this.put(container, name, body, options);
     return true;
@@ -14,7 +25,8 @@ export class MemoryBlobStore implements BlobStore {
   async put(container: string, name: string, body: Buffer | string, options: PutOptions = {}): Promise<string> {
     const key = `${container}/${name}`;
     const existing = this.blobs.get(key);
-    if (options.ifMatch !== undefined && existing?.etag !== options.ifMatch) throw new BlobConflictError(container, name);
+    if (options.ifMatch !== undefined && existing?.etag !== options.ifMatch)
+      throw new BlobConflictError(container, name);
     const etag = `"${++this.version}"`;
     this.blobs.set(key, {
       body: Buffer.from(body),
@@ -35,7 +47,14 @@ export class MemoryBlobStore implements BlobStore {
     const names = [...this.blobs.keys()].filter((k) => k.startsWith(`${container}/${prefix}`)).sort();
     for (const key of names) {
       const b = this.blobs.get(key);
-      if (b) yield { name: key.slice(container.length + 1), etag: b.etag, lastModified: b.lastModified, size: b.body.length, metadata: b.metadata };
+      if (b)
+        yield {
+          name: key.slice(container.length + 1),
+          etag: b.etag,
+          lastModified: b.lastModified,
+          size: b.body.length,
+          metadata: b.metadata,
+        };
     }
   }
 
@@ -45,6 +64,9 @@ export class MemoryBlobStore implements BlobStore {
 
   /** Names in a container, sorted. */
   names(container: string): string[] {
-    return [...this.blobs.keys()].filter((k) => k.startsWith(`${container}/`)).map((k) => k.slice(container.length + 1)).sort();
+    return [...this.blobs.keys()]
+      .filter((k) => k.startsWith(`${container}/`))
+      .map((k) => k.slice(container.length + 1))
+      .sort();
   }
 }

@@ -13,7 +13,9 @@ export class MemoryForecastStore implements ForecastStore {
 
   async latest(site: string): Promise<Forecast | undefined> {
     if (this.failWith) throw this.failWith;
-    return [...this.docs.values()].filter((f) => f.site === site).sort((a, b) => b.issueTime.localeCompare(a.issueTime))[0];
+    return [...this.docs.values()]
+      .filter((f) => f.site === site)
+      .sort((a, b) => b.issueTime.localeCompare(a.issueTime))[0];
   }
 
   async range(site: string, from: Date, to: Date): Promise<Forecast[]> {

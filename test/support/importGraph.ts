@@ -101,11 +101,17 @@ export function readLayerTable(readme: string): LayerRow[] {
     const cells = line.split('|').map((c) => c.trim());
     if (cells.length < 6 || !/^\d+$/.test(cells[1] as string)) continue;
     const folder = /^`([a-z]+)\/`$/.exec(cells[2] as string)?.[1];
-    if (!folder) throw new Error(`README layer table: expected a folder like \`features/\`, got ${JSON.stringify(cells[2])}`);
+    if (!folder)
+      throw new Error(`README layer table: expected a folder like \`features/\`, got ${JSON.stringify(cells[2])}`);
     const inAppCell = cells[4] as string;
     const inApp = inAppCell.startsWith('yes') ? true : inAppCell.startsWith('no') ? false : undefined;
-    if (inApp === undefined) throw new Error(`README layer table, ${folder}/: expected "yes", "yes, except ..." or "no: ...", got ${JSON.stringify(inAppCell)}`);
-    const except = inApp ? [...(inAppCell.split(/:|\(/)[0] as string).matchAll(/`([^`]+)`/g)].map((m) => m[1] as string) : [];
+    if (inApp === undefined)
+      throw new Error(
+        `README layer table, ${folder}/: expected "yes", "yes, except ..." or "no: ...", got ${JSON.stringify(inAppCell)}`,
+      );
+    const except = inApp
+      ? [...(inAppCell.split(/:|\(/)[0] as string).matchAll(/`([^`]+)`/g)].map((m) => m[1] as string)
+      : [];
     rows.push({ layer: Number(cells[1]), folder, inApp, except });
   }
   return rows;
@@ -120,8 +126,12 @@ export function layerViolations(edges: readonly ImportEdge[], layerOf: ReadonlyM
     if (!from || !to || from === to) continue;
     const a = layerOf.get(from);
     const b = layerOf.get(to);
-    if (a === undefined || b === undefined) problems.push(`${edge.from} -> ${edge.to}: a folder missing from the layer table`);
-    else if (b >= a) problems.push(`${edge.from} -> ${edge.to}: ${from}/ (layer ${a}) may import only from lower layers, not ${to}/ (layer ${b})`);
+    if (a === undefined || b === undefined)
+      problems.push(`${edge.from} -> ${edge.to}: a folder missing from the layer table`);
+    else if (b >= a)
+      problems.push(
+        `${edge.from} -> ${edge.to}: ${from}/ (layer ${a}) may import only from lower layers, not ${to}/ (layer ${b})`,
+      );
   }
   return problems;
 }

@@ -24,13 +24,22 @@ export const PROJECT_ROOT = resolve(__dirname, '../../..');
 export function testConfig(endpoints: Record<string, string> = {}): ForecastConfig {
   const config = loadConfig({ ...TEST_SETTINGS }, PROJECT_ROOT);
   for (const s of config.sources) {
-    s.provider = { protocol: 'native', endpoint: endpoints[s.id] ?? s.provider.endpoint, apiKey: providerKeyOf(s.provider), pageSize: 500, timeoutMs: 10_000 };
+    s.provider = {
+      protocol: 'native',
+      endpoint: endpoints[s.id] ?? s.provider.endpoint,
+      apiKey: providerKeyOf(s.provider),
+      pageSize: 500,
+      timeoutMs: 10_000,
+    };
   }
   return config;
 }
 
 /** Services over in-memory stores and a real ONNX runtime, for handler tests. */
-export function testServices(clock: Clock, config: ForecastConfig = testConfig()): Services & { blobs: MemoryBlobStore; forecasts: MemoryForecastStore } {
+export function testServices(
+  clock: Clock,
+  config: ForecastConfig = testConfig(),
+): Services & { blobs: MemoryBlobStore; forecasts: MemoryForecastStore } {
   const blobs = new MemoryBlobStore();
   const runtime = new OnnxModelRuntime();
   const registry = new ModelRegistry(blobs, clock);

@@ -38,7 +38,11 @@ export function specifierPackage(specifier: string): string {
  * not in the package (code under dist/local or dist/cli, say), or a package that is not a top-level production
  * dependency in the package (a devDependency, say). Node's built-in modules always resolve.
  */
-export function unresolvedRequires(compiled: PackageEntry[], names: Set<string>, readText: (e: PackageEntry) => string = (e) => readFileSync(e.source as string, 'utf8')): string[] {
+export function unresolvedRequires(
+  compiled: PackageEntry[],
+  names: Set<string>,
+  readText: (e: PackageEntry) => string = (e) => readFileSync(e.source as string, 'utf8'),
+): string[] {
   const builtins = new Set(builtinModules);
   const problems: string[] = [];
   for (const entry of compiled) {
@@ -47,9 +51,12 @@ export function unresolvedRequires(compiled: PackageEntry[], names: Set<string>,
       if (spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0] as string)) continue;
       if (spec.startsWith('.')) {
         const base = posix.join(posix.dirname(entry.name), spec);
-        if (![base, `${base}.js`, `${base}.json`, `${base}/index.js`].some((c) => names.has(c))) problems.push(`${entry.name}: require("${spec}") is not in the package`);
+        if (![base, `${base}.js`, `${base}.json`, `${base}/index.js`].some((c) => names.has(c)))
+          problems.push(`${entry.name}: require("${spec}") is not in the package`);
       } else if (!names.has(`node_modules/${specifierPackage(spec)}/package.json`)) {
-        problems.push(`${entry.name}: require("${spec}") needs ${specifierPackage(spec)}, which is not a production dependency in the package`);
+        problems.push(
+          `${entry.name}: require("${spec}") needs ${specifierPackage(spec)}, which is not a production dependency in the package`,
+        );
       }
     }
   }
@@ -57,12 +64,20 @@ export function unresolvedRequires(compiled: PackageEntry[], names: Set<string>,
 }
 
 /** Fails when the package has no entry point or its code requires what it does not ship. */
-export function checkPackageContents(entries: PackageEntry[], main: string | undefined, compiledDirs: string[]): string[] {
+export function checkPackageContents(
+  entries: PackageEntry[],
+  main: string | undefined,
+  compiledDirs: string[],
+): string[] {
   const names = new Set(entries.map((e) => e.name));
   const mains = entryPoints(main, [...names]);
-  if (mains.length === 0) throw new PackageError('NO_ENTRY_POINT', `package.json main "${main ?? ''}" matches no file of the package`);
-  const compiled = entries.filter((e) => e.name.endsWith('.js') && compiledDirs.some((d) => e.name.startsWith(`${d}/`)));
+  if (mains.length === 0)
+    throw new PackageError('NO_ENTRY_POINT', `package.json main "${main ?? ''}" matches no file of the package`);
+  const compiled = entries.filter(
+    (e) => e.name.endsWith('.js') && compiledDirs.some((d) => e.name.startsWith(`${d}/`)),
+  );
   const problems = unresolvedRequires(compiled, names);
-  if (problems.length > 0) throw new PackageError('UNRESOLVED_REQUIRE', `the packaged code would fail to load:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new PackageError('UNRESOLVED_REQUIRE', `the packaged code would fail to load:\n  ${problems.join('\n  ')}`);
   return mains;
 }

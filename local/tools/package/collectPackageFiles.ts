@@ -42,7 +42,16 @@ export interface Manifest {
   dependencies?: Record<string, string>;
 }
 
-const SHIPPED_MANIFEST_FIELDS: (keyof Manifest)[] = ['name', 'version', 'private', 'description', 'license', 'main', 'engines', 'dependencies'];
+const SHIPPED_MANIFEST_FIELDS: (keyof Manifest)[] = [
+  'name',
+  'version',
+  'private',
+  'description',
+  'license',
+  'main',
+  'engines',
+  'dependencies',
+];
 
 /** Every file of the deployment package, checked: see {@link buildPackage}. */
 export function collectPackageFiles(options: PackageOptions): CollectedFiles {
@@ -52,19 +61,23 @@ export function collectPackageFiles(options: PackageOptions): CollectedFiles {
 
   const manifestFile = join(root, 'package.json');
   const full = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest & Record<string, unknown>;
-  const manifest = Object.fromEntries(SHIPPED_MANIFEST_FIELDS.filter((k) => k in full).map((k) => [k, full[k]])) as Manifest;
+  const manifest = Object.fromEntries(
+    SHIPPED_MANIFEST_FIELDS.filter((k) => k in full).map((k) => [k, full[k]]),
+  ) as Manifest;
   const manifestText = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   entries.push({ name: 'package.json', content: manifestText, size: manifestText.length, mode: 0o644 });
 
   for (const dir of options.compiledDirs) {
     const abs = join(root, dir);
-    if (!existsSync(abs)) throw new PackageError('NOT_BUILT', `${dir} does not exist; compile first (\`npm run build\`)`);
+    if (!existsSync(abs))
+      throw new PackageError('NOT_BUILT', `${dir} does not exist; compile first (\`npm run build\`)`);
     for (const file of filesUnder(abs)) {
       const name = rel(root, file);
       if (!/\.(js|json)$/.test(name)) continue;
       // Only output whose source still exists: dist/ can hold files of deleted or renamed sources.
       const source = join(root, name.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
-      if (!existsSync(source)) dropped.push({ path: name, bytes: lstatSync(file).size, reason: `stale: ${rel(root, source)} does not exist` });
+      if (!existsSync(source))
+        dropped.push({ path: name, bytes: lstatSync(file).size, reason: `stale: ${rel(root, source)} does not exist` });
       else entries.push(fileEntry(name, file));
     }
   }
@@ -77,7 +90,11 @@ export function collectPackageFiles(options: PackageOptions): CollectedFiles {
   }
 
   const lockFile = join(root, 'package-lock.json');
-  if (!existsSync(lockFile)) throw new PackageError('NO_LOCKFILE', 'package-lock.json does not exist; the production dependencies are read from it');
+  if (!existsSync(lockFile))
+    throw new PackageError(
+      'NO_LOCKFILE',
+      'package-lock.json does not exist; the production dependencies are read from it',
+    );
   const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as Lockfile;
   const selection = selectProductionPackages(lock, target);
   verifyInstalled(root, lock, selection.packages);
@@ -90,7 +107,11 @@ export function collectPackageFiles(options: PackageOptions): CollectedFiles {
       const name = rel(root, file);
       const inPackage = rel(pkgRoot, file);
       if (options.unloaded.test(inPackage)) {
-        dropped.push({ path: name, bytes: lstatSync(file).size, reason: 'not loaded at run time (types, source maps, TypeScript sources)' });
+        dropped.push({
+          path: name,
+          bytes: lstatSync(file).size,
+          reason: 'not loaded at run time (types, source maps, TypeScript sources)',
+        });
         continue;
       }
       const folder = foreignPlatformFolder(inPackage, target);
@@ -109,7 +130,10 @@ export function collectPackageFiles(options: PackageOptions): CollectedFiles {
       entries.push(fileEntry(name, file));
     }
     if (foreign > 0 && native === 0) {
-      throw new PackageError('MISSING_TARGET_BINARY', `${pkg.name} ships binaries for other platforms but none for ${target.os}-${target.cpu} under ${pkg.path}`);
+      throw new PackageError(
+        'MISSING_TARGET_BINARY',
+        `${pkg.name} ships binaries for other platforms but none for ${target.os}-${target.cpu} under ${pkg.path}`,
+      );
     }
   }
 

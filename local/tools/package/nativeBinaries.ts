@@ -4,7 +4,10 @@ import type { TargetPlatform } from './PackageOptions';
  * Folders of a package that hold one platform's native binaries, by the layouts prebuilt packages use:
  * `bin/napi-v6/<os>/<arch>/` (onnxruntime-node) and `prebuilds/<os>-<arch>[...]/` (node-gyp-build).
  */
-const PLATFORM_FOLDERS: RegExp[] = [/(?:^|\/)napi-v\d+\/([a-z0-9]+)\/([a-z0-9]+)\//, /(?:^|\/)prebuilds\/([a-z0-9]+)-([a-z0-9]+)[^/]*\//];
+const PLATFORM_FOLDERS: RegExp[] = [
+  /(?:^|\/)napi-v\d+\/([a-z0-9]+)\/([a-z0-9]+)\//,
+  /(?:^|\/)prebuilds\/([a-z0-9]+)-([a-z0-9]+)[^/]*\//,
+];
 
 /**
  * Why a file of a package is left out of the target's package, or undefined to keep it: it lies in a folder of
@@ -24,7 +27,15 @@ export function isNativeBinaryName(name: string): boolean {
 }
 
 /** ELF e_machine values of the CPUs Node runs on. */
-const ELF_MACHINES: Record<string, number> = { x64: 0x3e, arm64: 0xb7, arm: 0x28, ia32: 0x03, ppc64: 0x15, s390x: 0x16, riscv64: 0xf3 };
+const ELF_MACHINES: Record<string, number> = {
+  x64: 0x3e,
+  arm64: 0xb7,
+  arm: 0x28,
+  ia32: 0x03,
+  ppc64: 0x15,
+  s390x: 0x16,
+  riscv64: 0xf3,
+};
 
 /**
  * Whether a native binary's first bytes show it runs on the target: for Linux an ELF file for the target CPU.

@@ -55,12 +55,16 @@ export function admits(list: string[] | undefined, value: string): boolean {
 
 /** Whether a lockfile entry installs on the target. */
 export function installsOn(entry: LockEntry, target: TargetPlatform): boolean {
-  return admits(entry.os, target.os) && admits(entry.cpu, target.cpu) && (target.os !== 'linux' || admits(entry.libc, target.libc));
+  return (
+    admits(entry.os, target.os) &&
+    admits(entry.cpu, target.cpu) &&
+    (target.os !== 'linux' || admits(entry.libc, target.libc))
+  );
 }
 
 /** Where Node finds `name` from the package at `from` (`''` is the project): the nearest node_modules/ up the tree. */
 export function resolveInLockfile(lock: Lockfile, from: string, name: string): string | undefined {
-  for (let base = from; ; ) {
+  for (let base = from; ;) {
     const candidate = base ? `${base}/node_modules/${name}` : `node_modules/${name}`;
     if (candidate in lock.packages) return candidate;
     if (!base) return undefined;
@@ -77,7 +81,10 @@ export function resolveInLockfile(lock: Lockfile, from: string, name: string): s
  */
 export function selectProductionPackages(lock: Lockfile, target: TargetPlatform): PackageSelection {
   if (!(lock.lockfileVersion >= 2) || typeof lock.packages !== 'object') {
-    throw new PackageError('NO_LOCKFILE', `package-lock.json has lockfileVersion ${lock.lockfileVersion}; version 2 or 3 (npm 7+) is needed`);
+    throw new PackageError(
+      'NO_LOCKFILE',
+      `package-lock.json has lockfileVersion ${lock.lockfileVersion}; version 2 or 3 (npm 7+) is needed`,
+    );
   }
   const root = lock.packages[''] ?? {};
   const reached = new Set<string>();
@@ -87,18 +94,27 @@ export function selectProductionPackages(lock: Lockfile, target: TargetPlatform)
     const edges: [string, boolean][] = [
       ...Object.keys(entry.dependencies ?? {}).map((n): [string, boolean] => [n, false]),
       ...Object.keys(entry.optionalDependencies ?? {}).map((n): [string, boolean] => [n, true]),
-      ...Object.keys(entry.peerDependencies ?? {}).map((n): [string, boolean] => [n, entry.peerDependenciesMeta?.[n]?.optional === true]),
+      ...Object.keys(entry.peerDependencies ?? {}).map((n): [string, boolean] => [
+        n,
+        entry.peerDependenciesMeta?.[n]?.optional === true,
+      ]),
     ];
     for (const [name, optional] of edges) {
       const path = resolveInLockfile(lock, from, name);
       const dep = path === undefined ? undefined : lock.packages[path];
       if (path === undefined || dep === undefined) {
         if (optional) continue;
-        throw new PackageError('NOT_INSTALLED', `${from || 'package.json'} depends on ${name}, which package-lock.json does not hold; run \`npm install\``);
+        throw new PackageError(
+          'NOT_INSTALLED',
+          `${from || 'package.json'} depends on ${name}, which package-lock.json does not hold; run \`npm install\``,
+        );
       }
       if (!installsOn(dep, target)) {
         if (optional) continue;
-        throw new PackageError('MISSING_TARGET_BINARY', `${path} is required by ${from || 'package.json'} but does not install on ${target.os}-${target.cpu}`);
+        throw new PackageError(
+          'MISSING_TARGET_BINARY',
+          `${path} is required by ${from || 'package.json'} but does not install on ${target.os}-${target.cpu}`,
+        );
       }
       if (!reached.has(path)) {
         reached.add(path);
@@ -106,10 +122,15 @@ export function selectProductionPackages(lock: Lockfile, target: TargetPlatform)
       }
     }
   }
-  const packages = [...reached].sort().map((path) => ({ path, name: packageName(path), version: lock.packages[path]?.version ?? '' }));
+  const packages = [...reached]
+    .sort()
+    .map((path) => ({ path, name: packageName(path), version: lock.packages[path]?.version ?? '' }));
   const skipped = Object.entries(lock.packages)
     .filter(([path]) => path !== '' && !reached.has(path))
-    .map(([path, e]) => ({ path, reason: e.dev ? 'dev' : !installsOn(e, target) ? 'other platform' : 'needed only by packages of other platforms' }));
+    .map(([path, e]) => ({
+      path,
+      reason: e.dev ? 'dev' : !installsOn(e, target) ? 'other platform' : 'needed only by packages of other platforms',
+    }));
   return { packages, skipped };
 }
 
@@ -128,11 +149,17 @@ export function verifyInstalled(root: string, lock: Lockfile, packages: Producti
           `${p.name}@${p.version} is needed on the target platform but is not installed (${p.path}): node_modules was installed on another platform. Build the package on linux-x64 (the pipeline's agent) after \`npm ci\`.`,
         );
       }
-      throw new PackageError('NOT_INSTALLED', `${p.name}@${p.version} is not installed at ${p.path}; run \`npm ci\` first`);
+      throw new PackageError(
+        'NOT_INSTALLED',
+        `${p.name}@${p.version} is not installed at ${p.path}; run \`npm ci\` first`,
+      );
     }
     const installed = (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
     if (p.version && installed !== p.version) {
-      throw new PackageError('STALE_NODE_MODULES', `${p.path} is ${p.name}@${installed}, but package-lock.json locks ${p.version}; run \`npm ci\``);
+      throw new PackageError(
+        'STALE_NODE_MODULES',
+        `${p.path} is ${p.name}@${installed}, but package-lock.json locks ${p.version}; run \`npm ci\``,
+      );
     }
   }
 }

@@ -21,7 +21,10 @@ export function exportLinearOnnx(perLead: readonly LinearModel[], meta: ModelMet
   perLead.forEach((model, lead) => {
     const other = model.center ?? new Array<number>(features).fill(0);
     if (other.length !== features || other.some((v, f) => Math.fround(v) !== center[f])) {
-      throw new ExportError('INVALID_MODEL', `lead ${lead}: its centre differs from lead 0's; all leads must be trained on the same rows`);
+      throw new ExportError(
+        'INVALID_MODEL',
+        `lead ${lead}: its centre differs from lead 0's; all leads must be trained on the same rows`,
+      );
     }
   });
   perLead.forEach((model, lead) => {

@@ -19,7 +19,8 @@ export function predictLinear(model: LinearModel, X: Float32Array, rows: number)
     const rowBase = r * cols;
     let sum = 0;
     // Math.fround: onnxruntime subtracts in float32 before the MatMul.
-    for (let c = 0; c < cols; c++) sum += Math.fround((X[rowBase + c] as number) - (center[c] as number)) * (weights[c] as number);
+    for (let c = 0; c < cols; c++)
+      sum += Math.fround((X[rowBase + c] as number) - (center[c] as number)) * (weights[c] as number);
     out[r] = sum + bias;
   }
   return out;

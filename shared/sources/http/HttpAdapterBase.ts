@@ -16,7 +16,10 @@ export interface HttpAdapterContext {
 }
 
 /** The part the window and snapshot adapters share: the bounded fetcher with the block's secrets, and its limits. */
-export abstract class HttpAdapterBase<P extends HttpProviderConfig, C extends HttpAdapterContext> implements ProviderAdapter {
+export abstract class HttpAdapterBase<
+  P extends HttpProviderConfig,
+  C extends HttpAdapterContext,
+> implements ProviderAdapter {
   abstract readonly protocol: P['protocol'];
   protected readonly http: HttpFetcher;
 
@@ -24,7 +27,9 @@ export abstract class HttpAdapterBase<P extends HttpProviderConfig, C extends Ht
     protected readonly p: P,
     protected readonly ctx: C,
   ) {
-    this.http = new HttpFetcher(ctx.source, authSecrets(p.auth), ctx.fetchImpl ?? fetch, { allowHttp: ctx.allowHttp ?? false });
+    this.http = new HttpFetcher(ctx.source, authSecrets(p.auth), ctx.fetchImpl ?? fetch, {
+      allowHttp: ctx.allowHttp ?? false,
+    });
   }
 
   get source(): string {

@@ -1,5 +1,10 @@
 import { plainHttpProblem } from '../../config/plainHttpProblem';
-import { ProviderHttpError, ProviderRedirectError, ProviderTimeoutError, ProviderUnreachableError } from '../ProviderError';
+import {
+  ProviderHttpError,
+  ProviderRedirectError,
+  ProviderTimeoutError,
+  ProviderUnreachableError,
+} from '../ProviderError';
 import { parseRetryAfter } from '../parseRetryAfter';
 import { redactSecret } from '../redactSecret';
 
@@ -79,7 +84,9 @@ export class HttpFetcher {
     let current = url;
     for (let redirects = 0; ; redirects++) {
       const sameOrigin = current.origin === url.origin;
-      const target = sameOrigin ? withQuery(current, o.credentialQuery ?? {}) : this.withoutSecrets(current, Object.keys(o.credentialQuery ?? {}));
+      const target = sameOrigin
+        ? withQuery(current, o.credentialQuery ?? {})
+        : this.withoutSecrets(current, Object.keys(o.credentialQuery ?? {}));
       const headers = sameOrigin ? o.headers : acceptOnly(o.headers);
       let res: Response;
       try {
@@ -93,10 +100,23 @@ export class HttpFetcher {
         continue;
       }
       if (!res.ok) {
-        const { bytes } = await this.readBody(res, MAX_ERROR_BODY_BYTES, target, signal, o.timeoutMs).catch(() => ({ bytes: Buffer.alloc(0) }));
-        const text = this.redact(bytes.toString('utf8').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200));
+        const { bytes } = await this.readBody(res, MAX_ERROR_BODY_BYTES, target, signal, o.timeoutMs).catch(() => ({
+          bytes: Buffer.alloc(0),
+        }));
+        const text = this.redact(
+          bytes
+            .toString('utf8')
+            .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+            .trim()
+            .slice(0, 200),
+        );
         const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), o.now);
-        throw new ProviderHttpError(this.source, `GET ${describePath(url, target)} answered HTTP ${res.status}${text ? `: ${text}` : ''}`, res.status, retryAfterMs);
+        throw new ProviderHttpError(
+          this.source,
+          `GET ${describePath(url, target)} answered HTTP ${res.status}${text ? `: ${text}` : ''}`,
+          res.status,
+          retryAfterMs,
+        );
       }
       const { bytes, truncated } = await this.readBody(res, o.maxBytes, target, signal, o.timeoutMs);
       return { bytes, truncated, contentType: res.headers.get('content-type') ?? '', headers: res.headers };
@@ -104,11 +124,19 @@ export class HttpFetcher {
   }
 
   /** Where a 3xx answer to `current` sends us, or the ProviderRedirectError (not retryable) that says why not. */
-  private redirectTarget(start: URL, current: URL, res: Response, redirects: number, crossOrigin: CrossOriginRedirect): URL {
+  private redirectTarget(
+    start: URL,
+    current: URL,
+    res: Response,
+    redirects: number,
+    crossOrigin: CrossOriginRedirect,
+  ): URL {
     const location = res.headers.get('location');
     const answered = `GET ${describePath(start, current)} answered HTTP ${res.status}`;
-    const refuse = (why: string): ProviderRedirectError => new ProviderRedirectError(this.source, `${answered} ${why}`, res.status);
-    if (location === null) throw refuse(`without a Location; expected the answer itself or a redirect within ${start.origin}`);
+    const refuse = (why: string): ProviderRedirectError =>
+      new ProviderRedirectError(this.source, `${answered} ${why}`, res.status);
+    if (location === null)
+      throw refuse(`without a Location; expected the answer itself or a redirect within ${start.origin}`);
     let next: URL;
     try {
       next = new URL(location, current);
@@ -117,12 +145,18 @@ export class HttpFetcher {
     }
     // protocol//host, not origin: a file: or data: URL has the origin "null".
     const to = `pointing to ${JSON.stringify(this.redact(`${next.protocol}//${next.host}${next.pathname}`.slice(0, 200)))}`;
-    if (redirects >= this.options.maxRedirects) throw refuse(`${to} after ${redirects} redirects; not followed: more than ${this.options.maxRedirects} redirects`);
-    if (current.protocol === 'https:' && next.protocol === 'http:') throw refuse(`${to}: an https request is never redirected to plain http`);
+    if (redirects >= this.options.maxRedirects)
+      throw refuse(
+        `${to} after ${redirects} redirects; not followed: more than ${this.options.maxRedirects} redirects`,
+      );
+    if (current.protocol === 'https:' && next.protocol === 'http:')
+      throw refuse(`${to}: an https request is never redirected to plain http`);
     const transport = plainHttpProblem(next, this.options.allowHttp);
     if (transport) throw refuse(`${to}: not followed: ${transport}`);
     if (next.origin !== start.origin && crossOrigin === 'refuse') {
-      throw refuse(`${to}, another origin than ${start.origin}; not followed: data is read only from the endpoint's origin, and only it receives the credentials`);
+      throw refuse(
+        `${to}, another origin than ${start.origin}; not followed: data is read only from the endpoint's origin, and only it receives the credentials`,
+      );
     }
     return next;
   }
@@ -143,7 +177,13 @@ export class HttpFetcher {
   }
 
   /** At most `max` + 1 bytes of the body (truncated: there was more), without reading the rest. */
-  private async readBody(res: Response, max: number, url: URL, signal: AbortSignal, timeoutMs: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  private async readBody(
+    res: Response,
+    max: number,
+    url: URL,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<{ bytes: Buffer; truncated: boolean }> {
     if (!res.body) return { bytes: Buffer.alloc(0), truncated: false };
     const chunks: Buffer[] = [];
     let total = 0;
@@ -165,11 +205,17 @@ export class HttpFetcher {
     return { bytes: Buffer.concat(chunks), truncated: false };
   }
 
-  private failure(url: URL, err: unknown, timeoutMs: number, when = ''): ProviderTimeoutError | ProviderUnreachableError {
+  private failure(
+    url: URL,
+    err: unknown,
+    timeoutMs: number,
+    when = '',
+  ): ProviderTimeoutError | ProviderUnreachableError {
     const e = err instanceof Error ? err : new Error(String(err));
     const suffix = when ? ` ${when}` : '';
     // No `cause`: the original error's text is not redacted, and hosts print causes with the error.
-    if (e.name === 'TimeoutError') return new ProviderTimeoutError(this.source, `GET ${url.pathname}: no answer within ${timeoutMs} ms${suffix}`);
+    if (e.name === 'TimeoutError')
+      return new ProviderTimeoutError(this.source, `GET ${url.pathname}: no answer within ${timeoutMs} ms${suffix}`);
     const code = (e.cause as { code?: unknown } | undefined)?.code;
     const detail = this.redact(`${e.message}${typeof code === 'string' ? ` (${code})` : ''}`.split('\n')[0] ?? '');
     return new ProviderUnreachableError(this.source, `GET ${url.pathname} failed${suffix}: ${detail}`);

@@ -7,7 +7,10 @@ import { describeValue } from '../../time/parseIsoTime';
 export type Cell = { ok: true; value: unknown } | { ok: false; reason: string };
 
 /** What a row became: an item in our wire shape, a rejection with the reason, or nothing (no value, skipped). */
-export type MappedRow = { kind: 'item'; item: { site: string; observedAt: string; publishedAt?: string; values: Record<string, number> } } | { kind: 'rejected'; reason: string } | { kind: 'skipped' };
+export type MappedRow =
+  | { kind: 'item'; item: { site: string; observedAt: string; publishedAt?: string; values: Record<string, number> } }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'skipped' };
 
 /** How rows become items: the response mapping of one provider block, checked by the configuration already. */
 export interface RowMapping {
@@ -47,7 +50,9 @@ export class RowMapper {
     private readonly siteOf: (providerSiteId: string) => string | undefined,
   ) {
     this.timeParser = new TimestampParser(m.time.timeZone, m.time.format);
-    this.publishedParser = m.publishedAt ? new TimestampParser(m.publishedAt.timeZone, m.publishedAt.format) : undefined;
+    this.publishedParser = m.publishedAt
+      ? new TimestampParser(m.publishedAt.timeZone, m.publishedAt.format)
+      : undefined;
     this.factors = Object.entries(m.values).map(([field, mapping]) => {
       const c = fieldConversion(mapping, m.target?.field === field ? m.target.unit : undefined);
       // The configuration check has refused a conversion that does not exist.
@@ -70,21 +75,32 @@ export class RowMapper {
     let noValue: string | undefined;
     for (const { field, path, factor } of this.factors) {
       const c = cell(path);
-      if (!c.ok) return reject(`${key}.response.values.${field}.path ${JSON.stringify(path)} does not match ${where}: ${c.reason}`);
+      if (!c.ok)
+        return reject(
+          `${key}.response.values.${field}.path ${JSON.stringify(path)} does not match ${where}: ${c.reason}`,
+        );
       const v = c.value;
       if (v === null || v === undefined || (typeof v === 'string' && this.missing.has(v.trim()))) {
         noValue ??= `${key}.response.values.${field}: ${v === undefined ? 'no' : describeValue(v)} value at ${where} (path ${JSON.stringify(path)}) and "nulls" is "quarantine"`;
         continue;
       }
-      const n = typeof v === 'number' ? v : typeof v === 'string' && NUMBER.test(v.trim()) ? Number(v.trim()) : Number.NaN;
-      if (!Number.isFinite(n)) return reject(`${key}.response.values.${field}: ${describeValue(v)} at ${where} (path ${JSON.stringify(path)}) is not a number`);
+      const n =
+        typeof v === 'number' ? v : typeof v === 'string' && NUMBER.test(v.trim()) ? Number(v.trim()) : Number.NaN;
+      if (!Number.isFinite(n))
+        return reject(
+          `${key}.response.values.${field}: ${describeValue(v)} at ${where} (path ${JSON.stringify(path)}) is not a number`,
+        );
       values[field] = factor === 1 ? n : Number((n * factor).toPrecision(12));
     }
     if (typeof time === 'string') return reject(time);
     if (noValue !== undefined) return this.m.nulls === 'skip' ? { kind: 'skipped' } : reject(noValue);
     const site = this.readSite(cell, where);
     if (site.startsWith('!')) return reject(site.slice(1));
-    const item: Extract<MappedRow, { kind: 'item' }>['item'] = { site, observedAt: new Date(time).toISOString(), values };
+    const item: Extract<MappedRow, { kind: 'item' }>['item'] = {
+      site,
+      observedAt: new Date(time).toISOString(),
+      values,
+    };
     if (this.m.publishedAt && this.publishedParser) {
       const published = this.readTime(cell, where, this.m.publishedAt, this.publishedParser, 'publishedAt');
       if (typeof published === 'string') return reject(published);
@@ -93,11 +109,18 @@ export class RowMapper {
     return { kind: 'item', item };
   }
 
-  private readTime(cell: (path: string) => Cell, where: string, spec: { path: string }, parser: TimestampParser, name: string): number | string {
+  private readTime(
+    cell: (path: string) => Cell,
+    where: string,
+    spec: { path: string },
+    parser: TimestampParser,
+    name: string,
+  ): number | string {
     const key = `${this.m.configPath}.response.${name}`;
     const c = cell(spec.path);
     if (!c.ok) return `${key}.path ${JSON.stringify(spec.path)} does not match ${where}: ${c.reason}`;
-    if (typeof c.value !== 'string' && typeof c.value !== 'number') return `${key}: ${describeValue(c.value)} at ${where} (path ${JSON.stringify(spec.path)}) is not a time`;
+    if (typeof c.value !== 'string' && typeof c.value !== 'number')
+      return `${key}: ${describeValue(c.value)} at ${where} (path ${JSON.stringify(spec.path)}) is not a time`;
     const t = parser.parse(String(c.value));
     return t.ok ? t.ms : `${key}: ${t.reason} (at ${where}, path ${JSON.stringify(spec.path)})`;
   }
@@ -110,9 +133,13 @@ export class RowMapper {
     if (path === '') return `!${key}: the response does not say which site a record is for`;
     const c = cell(path);
     if (!c.ok) return `!${key} ${JSON.stringify(path)} does not match ${where}: ${c.reason}`;
-    if (typeof c.value !== 'string' && typeof c.value !== 'number') return `!${key}: ${describeValue(c.value)} at ${where} is not a site id`;
+    if (typeof c.value !== 'string' && typeof c.value !== 'number')
+      return `!${key}: ${describeValue(c.value)} at ${where} is not a site id`;
     const ours = this.siteOf(String(c.value));
-    return ours ?? `!${key}: the provider's site ${JSON.stringify(String(c.value))} at ${where} is none of ours (map it in ${this.m.configPath}.sites)`;
+    return (
+      ours ??
+      `!${key}: the provider's site ${JSON.stringify(String(c.value))} at ${where} is none of ours (map it in ${this.m.configPath}.sites)`
+    );
   }
 }
 

@@ -41,7 +41,9 @@ export class SnapshotAdapter extends HttpAdapterBase<SnapshotProviderConfig, Sna
   }
 
   override image(): Promise<ReceivedImage> {
-    return Promise.reject(new ProviderUrlError(this.ctx.source, 'a snapshot provider delivers its pictures with each answer'));
+    return Promise.reject(
+      new ProviderUrlError(this.ctx.source, 'a snapshot provider delivers its pictures with each answer'),
+    );
   }
 
   private async fetch(site: SiteRef, call: StepCall): Promise<ProviderStep> {
@@ -49,12 +51,30 @@ export class SnapshotAdapter extends HttpAdapterBase<SnapshotProviderConfig, Sna
     const url = requestUrl(this.ctx.source, p.endpoint, p.request, siteValues(site, p.sites), p.auth);
     const request = `GET ${url.pathname} (site ${site.id})`;
     // A camera service may hand the picture to a CDN or a signed storage URL: followed, without any credential.
-    const body = await this.http.get(url, { headers: requestHeaders(p.auth, p.headers, 'image/jpeg, image/png'), credentialQuery: credentialQuery(p.auth), crossOrigin: 'without-credentials', timeoutMs: call.timeoutMs, maxBytes: this.ctx.maxImageBytes, now: call.now });
+    const body = await this.http.get(url, {
+      headers: requestHeaders(p.auth, p.headers, 'image/jpeg, image/png'),
+      credentialQuery: credentialQuery(p.auth),
+      crossOrigin: 'without-credentials',
+      timeoutMs: call.timeoutMs,
+      maxBytes: this.ctx.maxImageBytes,
+      now: call.now,
+    });
     // Bytes decide, not the declared type: an HTML page sent as image/jpeg is no picture either.
-    const notPicture = detectImageType(body.bytes) === undefined && (!/^image\//i.test(body.contentType) || describeBytes(body.bytes) === 'an HTML page');
+    const notPicture =
+      detectImageType(body.bytes) === undefined &&
+      (!/^image\//i.test(body.contentType) || describeBytes(body.bytes) === 'an HTML page');
     if (body.bytes.length === 0 || notPicture) {
-      const why = body.bytes.length === 0 ? 'the body is empty, expected a picture' : `the body is ${describeBytes(body.bytes)} (content-type ${JSON.stringify(body.contentType)}), expected a JPEG or PNG picture`;
-      throw new ProviderPageError(this.ctx.source, `${request} answered no picture: ${why}`, body.bytes, body.contentType, why);
+      const why =
+        body.bytes.length === 0
+          ? 'the body is empty, expected a picture'
+          : `the body is ${describeBytes(body.bytes)} (content-type ${JSON.stringify(body.contentType)}), expected a JPEG or PNG picture`;
+      throw new ProviderPageError(
+        this.ctx.source,
+        `${request} answered no picture: ${why}`,
+        body.bytes,
+        body.contentType,
+        why,
+      );
     }
     const sha256 = createHash('sha256').update(body.bytes).digest('hex');
     const observed = await snapshotObservedAt(p.observedAt, body.headers, body.bytes, call.now);
@@ -62,7 +82,12 @@ export class SnapshotAdapter extends HttpAdapterBase<SnapshotProviderConfig, Sna
     const image = { bytes: body.bytes, contentType: body.contentType, oversized: body.truncated, sha256 };
     const record: AdapterRecord =
       typeof observed === 'string'
-        ? { value: { site: site.id, imageUrl: url.pathname }, raw, image, rejected: `${this.ctx.configPath}.observedAt.from is ${JSON.stringify(p.observedAt.from)}, but ${observed}` }
+        ? {
+            value: { site: site.id, imageUrl: url.pathname },
+            raw,
+            image,
+            rejected: `${this.ctx.configPath}.observedAt.from is ${JSON.stringify(p.observedAt.from)}, but ${observed}`,
+          }
         : { value: { site: site.id, observedAt: observed.toISOString(), imageUrl: url.pathname }, raw, image };
     return { request, records: [record], withoutValue: 0, done: false, bytes: body.bytes.length };
   }

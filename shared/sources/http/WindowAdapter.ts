@@ -57,7 +57,14 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
     return {
       next: async (call: StepCall): Promise<ProviderStep> => {
         const slot = slots[index];
-        if (!slot) return { request: 'nothing to ask: the watermark is at now', records: [], withoutValue: 0, done: true, bytes: 0 };
+        if (!slot)
+          return {
+            request: 'nothing to ask: the watermark is at now',
+            records: [],
+            withoutValue: 0,
+            done: true,
+            bytes: 0,
+          };
         const step = await this.fetch(slot, call);
         index++;
         step.done = index >= slots.length;
@@ -75,13 +82,20 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
     if (plan.lastFailureAt === undefined || plan.watermark === undefined) return false;
     const overlapMs = this.p.window.overlapMinutes * MINUTE_MS;
     const now = plan.now.getTime();
-    return now - plan.lastFailureAt.getTime() < overlapMs && now - Date.parse(plan.watermark) + overlapMs <= this.p.window.maxWindowMinutes * MINUTE_MS;
+    return (
+      now - plan.lastFailureAt.getTime() < overlapMs &&
+      now - Date.parse(plan.watermark) + overlapMs <= this.p.window.maxWindowMinutes * MINUTE_MS
+    );
   }
 
   /** The requests of a run, window by window. */
   private slots(plan: ReadPlan): Slot[] {
     const overlapMs = this.p.window.overlapMinutes * MINUTE_MS;
-    const from = plan.window ? plan.window.from.getTime() : plan.watermark !== undefined ? Date.parse(plan.watermark) - overlapMs : plan.initialSince.getTime();
+    const from = plan.window
+      ? plan.window.from.getTime()
+      : plan.watermark !== undefined
+        ? Date.parse(plan.watermark) - overlapMs
+        : plan.initialSince.getTime();
     const to = plan.window ? plan.window.to.getTime() : plan.now.getTime();
     const sites = this.perSite ? this.ctx.sites.filter((s) => !plan.sites || plan.sites.includes(s.id)) : [undefined];
     const maxMs = this.p.window.maxWindowMinutes * MINUTE_MS;
@@ -95,21 +109,48 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
 
   private async fetch(slot: Slot, call: StepCall): Promise<ProviderStep> {
     const p = this.p;
-    const values = { ...siteValues(slot.site, p.sites), from: formatTime(unambiguousStart(slot.from, p.request.from), p.request.from), to: formatTime(slot.to, p.request.to) };
+    const values = {
+      ...siteValues(slot.site, p.sites),
+      from: formatTime(unambiguousStart(slot.from, p.request.from), p.request.from),
+      to: formatTime(slot.to, p.request.to),
+    };
     const url = requestUrl(this.ctx.source, p.endpoint, p.request, values, p.auth);
     const span = `${new Date(slot.from).toISOString()}..${new Date(slot.to).toISOString()}`;
     const request = `GET ${url.pathname} ${span}${slot.site ? ` (site ${slot.site.id})` : ''}`;
     const accept = p.protocol === 'http-json' ? 'application/json' : 'text/csv, text/plain';
     // Data comes only from the endpoint's origin: a redirect elsewhere is refused (HttpFetcher).
-    const body = await this.http.get(url, { headers: requestHeaders(p.auth, p.headers, accept), credentialQuery: credentialQuery(p.auth), crossOrigin: 'refuse', timeoutMs: call.timeoutMs, maxBytes: p.maxResponseBytes, now: call.now });
+    const body = await this.http.get(url, {
+      headers: requestHeaders(p.auth, p.headers, accept),
+      credentialQuery: credentialQuery(p.auth),
+      crossOrigin: 'refuse',
+      timeoutMs: call.timeoutMs,
+      maxBytes: p.maxResponseBytes,
+      now: call.now,
+    });
     const bad = (reason: string): ProviderPageError => {
       const why = this.http.redact(reason);
-      return new ProviderPageError(this.ctx.source, `${request} answered a body that cannot be read: ${why}`, body.bytes, body.contentType, why);
+      return new ProviderPageError(
+        this.ctx.source,
+        `${request} answered a body that cannot be read: ${why}`,
+        body.bytes,
+        body.contentType,
+        why,
+      );
     };
-    if (body.truncated) throw bad(`the body is larger than maxResponseBytes ${p.maxResponseBytes} (${this.ctx.configPath}.maxResponseBytes)`);
+    if (body.truncated)
+      throw bad(
+        `the body is larger than maxResponseBytes ${p.maxResponseBytes} (${this.ctx.configPath}.maxResponseBytes)`,
+      );
     const mapped = this.map(body.bytes, body.contentType, slot);
     if (!mapped.ok) throw bad(mapped.reason);
-    return { request, records: mapped.records, withoutValue: mapped.skipped, done: false, bytes: body.bytes.length, rereads: true };
+    return {
+      request,
+      records: mapped.records,
+      withoutValue: mapped.skipped,
+      done: false,
+      bytes: body.bytes.length,
+      rereads: true,
+    };
   }
 
   private map(bytes: Buffer, contentType: string, slot: Slot): MappedBody {
@@ -117,11 +158,26 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
     const text = responseTextOf(bytes, contentType, p.protocol === 'http-json' ? 'JSON' : 'CSV');
     if (!text.ok) return text;
     const mapper = new RowMapper(
-      { configPath: this.ctx.configPath, time: p.response.time, publishedAt: p.protocol === 'http-json' ? p.response.publishedAt : undefined, values: p.response.values, site: p.response.site, nulls: p.response.nulls, target: this.ctx.target, ...(p.protocol === 'http-csv' ? { missingValues: p.response.missingValues } : {}) },
+      {
+        configPath: this.ctx.configPath,
+        time: p.response.time,
+        publishedAt: p.protocol === 'http-json' ? p.response.publishedAt : undefined,
+        values: p.response.values,
+        site: p.response.site,
+        nulls: p.response.nulls,
+        target: this.ctx.target,
+        ...(p.protocol === 'http-csv' ? { missingValues: p.response.missingValues } : {}),
+      },
       slot.site?.id ?? this.onlySite,
       (id) => this.siteByProviderId.get(id),
     );
-    if (p.protocol === 'http-json') return mapJsonBody(text.text, { configPath: this.ctx.configPath, records: p.response.records, columns: p.response.columns }, mapper, p.response.time.path);
+    if (p.protocol === 'http-json')
+      return mapJsonBody(
+        text.text,
+        { configPath: this.ctx.configPath, records: p.response.records, columns: p.response.columns },
+        mapper,
+        p.response.time.path,
+      );
     return mapCsvBody(text.text, p.response, this.ctx.configPath, mapper);
   }
 }

@@ -31,17 +31,34 @@ export function mapCsvBody(text: string, csv: CsvResponseConfig, configPath: str
   if (!first) return { ok: true, records: [], skipped: 0 };
   const header = csv.header ? first : first.map((_, i) => String(i + 1));
   const index = new Map(header.map((h, i) => [h, i]));
-  const shownHeader = csv.header ? `its header, line ${rows[0]?.info.lines ?? 1}, has ${header.slice(0, 12).map((h) => JSON.stringify(h)).join(', ')}` : `its first line has ${header.length} columns, named "1" to "${header.length}" without a header`;
-  const wanted = [{ name: 'time.path', path: csv.time.path }, ...(csv.site ? [{ name: 'site', path: csv.site }] : []), ...mapper.valuePaths.map((v) => ({ name: `values.${v.field}.path`, path: v.path }))];
+  const shownHeader = csv.header
+    ? `its header, line ${rows[0]?.info.lines ?? 1}, has ${header
+        .slice(0, 12)
+        .map((h) => JSON.stringify(h))
+        .join(', ')}`
+    : `its first line has ${header.length} columns, named "1" to "${header.length}" without a header`;
+  const wanted = [
+    { name: 'time.path', path: csv.time.path },
+    ...(csv.site ? [{ name: 'site', path: csv.site }] : []),
+    ...mapper.valuePaths.map((v) => ({ name: `values.${v.field}.path`, path: v.path })),
+  ];
   for (const { name, path } of wanted) {
-    if (!index.has(path)) return { ok: false, reason: `${configPath}.response.${name} ${JSON.stringify(path)} is not a column of the response (${shownHeader})` };
+    if (!index.has(path))
+      return {
+        ok: false,
+        reason: `${configPath}.response.${name} ${JSON.stringify(path)} is not a column of the response (${shownHeader})`,
+      };
   }
   const records: MappedBody & { ok: true } = { ok: true, records: [], skipped: 0 };
   for (const { record, info, raw } of csv.header ? rows.slice(1) : rows) {
     const where = `line ${info.lines}`;
     const rawLine = raw.replace(/\r?\n$/, '');
     if (record.length < header.length) {
-      records.records.push({ value: rawLine, raw: rawLine, rejected: `${where} has ${record.length} cells, expected ${header.length}` });
+      records.records.push({
+        value: rawLine,
+        raw: rawLine,
+        rejected: `${where} has ${record.length} cells, expected ${header.length}`,
+      });
       continue;
     }
     const cell = (path: string): Cell => ({ ok: true, value: record[index.get(path) as number] });

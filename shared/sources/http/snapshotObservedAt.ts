@@ -9,7 +9,12 @@ import { timeZoneOf } from '../../time/timeZoneOf';
  * header, the picture's EXIF DateTimeOriginal (or DateTime) read in `observedAt.timeZone` unless EXIF gives its
  * offset, or the fetch time. Returns the time or why there is none.
  */
-export async function snapshotObservedAt(spec: SnapshotProviderConfig['observedAt'], headers: Headers, bytes: Buffer, fetchedAt: Date): Promise<Date | string> {
+export async function snapshotObservedAt(
+  spec: SnapshotProviderConfig['observedAt'],
+  headers: Headers,
+  bytes: Buffer,
+  fetchedAt: Date,
+): Promise<Date | string> {
   switch (spec.from) {
     case 'fetch':
       return fetchedAt;
@@ -19,7 +24,9 @@ export async function snapshotObservedAt(spec: SnapshotProviderConfig['observedA
       const text = headers.get(name);
       if (text === null) return `the answer has no ${name} header`;
       const ms = Date.parse(text);
-      return Number.isNaN(ms) ? `the ${name} header ${JSON.stringify(text.slice(0, 60))} is not an HTTP date` : new Date(ms);
+      return Number.isNaN(ms)
+        ? `the ${name} header ${JSON.stringify(text.slice(0, 60))} is not an HTTP date`
+        : new Date(ms);
     }
     case 'exif':
       return exifTime(bytes, spec.timeZone);
@@ -41,13 +48,23 @@ async function exifTime(bytes: Buffer, zoneSpec: string): Promise<Date | string>
     return `the picture's EXIF data cannot be read: ${(err as Error).message}`;
   }
   const taken = tags.Photo?.DateTimeOriginal ?? tags.Image?.DateTime;
-  if (!(taken instanceof Date) || Number.isNaN(taken.getTime())) return 'the picture\'s EXIF has no DateTimeOriginal or DateTime';
+  if (!(taken instanceof Date) || Number.isNaN(taken.getTime()))
+    return "the picture's EXIF has no DateTimeOriginal or DateTime";
   // exif-reader reads the wall-clock fields as if in UTC; they are in the camera's zone (or its stated offset).
   const offset = tags.Photo?.OffsetTimeOriginal ?? tags.Photo?.OffsetTime;
   const zone = (typeof offset === 'string' ? timeZoneOf(offset) : undefined) ?? timeZoneOf(zoneSpec) ?? 'UTC';
   const wall = DateTime.fromObject(
-    { year: taken.getUTCFullYear(), month: taken.getUTCMonth() + 1, day: taken.getUTCDate(), hour: taken.getUTCHours(), minute: taken.getUTCMinutes(), second: taken.getUTCSeconds() },
+    {
+      year: taken.getUTCFullYear(),
+      month: taken.getUTCMonth() + 1,
+      day: taken.getUTCDate(),
+      hour: taken.getUTCHours(),
+      minute: taken.getUTCMinutes(),
+      second: taken.getUTCSeconds(),
+    },
     { zone },
   );
-  return wall.isValid ? wall.toJSDate() : `the EXIF time ${taken.toISOString().slice(0, 19)} does not exist in ${zoneSpec}`;
+  return wall.isValid
+    ? wall.toJSDate()
+    : `the EXIF time ${taken.toISOString().slice(0, 19)} does not exist in ${zoneSpec}`;
 }

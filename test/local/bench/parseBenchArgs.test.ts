@@ -10,7 +10,31 @@ test('parseBenchArgs: no arguments give the defaults; --help asks for the usage'
 });
 
 test('parseBenchArgs: reads every flag', () => {
-  const args = parseBenchArgs(['--days', '28', '--end', '2026-11-29T10:00:00+01:00', '--seed=-3', '--warm-runs', '500', '--cold-runs', '20', '--cold-starts', '10', '--sites', '10000, 1,100,1000', '--store-sites', '1000', '--runs', '7', '--large-runs', '2', '--recent-hours', '6', '--out', 'x/y.json']);
+  const args = parseBenchArgs([
+    '--days',
+    '28',
+    '--end',
+    '2026-11-29T10:00:00+01:00',
+    '--seed=-3',
+    '--warm-runs',
+    '500',
+    '--cold-runs',
+    '20',
+    '--cold-starts',
+    '10',
+    '--sites',
+    '10000, 1,100,1000',
+    '--store-sites',
+    '1000',
+    '--runs',
+    '7',
+    '--large-runs',
+    '2',
+    '--recent-hours',
+    '6',
+    '--out',
+    'x/y.json',
+  ]);
   assert.ok(!args.help);
   assert.equal(args.out, 'x/y.json');
   assert.deepEqual(args.options, {
@@ -47,7 +71,11 @@ test('parseBenchArgs: a bad value is a BenchArgumentError naming the flag and th
   for (const [argv, flag, message] of cases) {
     assert.throws(
       () => parseBenchArgs(argv),
-      (err: unknown) => err instanceof BenchArgumentError && err.code === 'BENCH_ARGUMENT' && err.flag === flag && message.test(err.message),
+      (err: unknown) =>
+        err instanceof BenchArgumentError &&
+        err.code === 'BENCH_ARGUMENT' &&
+        err.flag === flag &&
+        message.test(err.message),
       argv.join(' '),
     );
   }

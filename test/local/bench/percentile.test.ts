@@ -18,7 +18,8 @@ test('percentile: nearest rank, whatever the input order', () => {
     // Of 20 samples the p99 is the largest: nearest rank never invents a value between two samples.
     [Array.from({ length: 20 }, (_, i) => i + 1), 99, 20],
   ];
-  for (const [values, p, expected] of cases) assert.equal(percentile(values, p), expected, `p${p} of [${values.slice(0, 5).join(', ')}...]`);
+  for (const [values, p, expected] of cases)
+    assert.equal(percentile(values, p), expected, `p${p} of [${values.slice(0, 5).join(', ')}...]`);
 });
 
 test('percentile: leaves its input alone and names bad arguments', () => {

@@ -15,7 +15,12 @@ const PROJECT_ROOT = join(__dirname, '../../../..');
 
 function shippedConfig() {
   const text = readFileSync(join(PROJECT_ROOT, 'config/solar-park.json'), 'utf8');
-  const settings = Object.fromEntries([...text.matchAll(/%([A-Z_]+)%/g)].map(([, name]) => [name as string, (name as string).endsWith('_ENDPOINT') ? 'https://bench.invalid' : 'k']));
+  const settings = Object.fromEntries(
+    [...text.matchAll(/%([A-Z_]+)%/g)].map(([, name]) => [
+      name as string,
+      (name as string).endsWith('_ENDPOINT') ? 'https://bench.invalid' : 'k',
+    ]),
+  );
   return parseConfig(JSON.parse(text), settings);
 }
 
@@ -28,13 +33,20 @@ test('runFallbackBench: 3 days, tiny models: every slot is served, also with eve
   });
   const sources = config.sources.map((s) => s.id);
   const names = [ALL_FRESH, ...sources.map(withoutScenario), FAULT_SCHEDULE];
-  assert.deepEqual(result.scenarios.map((s) => s.scenario), names);
+  assert.deepEqual(
+    result.scenarios.map((s) => s.scenario),
+    names,
+  );
   for (const s of result.scenarios) {
     assert.equal(s.slots, result.heldOutSlots);
     assert.equal(s.servedPct, 100, `${s.scenario}: ${JSON.stringify(s.byModel)}`);
     assert.equal(s.byModel[NO_FORECAST], undefined);
-    assert.deepEqual(s.perLead.map((m) => m.leadMinutes), config.forecast.leadsMinutes);
-    for (const m of s.perLead) assert.ok(Number.isFinite(m.rmse) && m.rmse >= 0, `${s.scenario} +${m.leadMinutes}: rmse ${m.rmse}`);
+    assert.deepEqual(
+      s.perLead.map((m) => m.leadMinutes),
+      config.forecast.leadsMinutes,
+    );
+    for (const m of s.perLead)
+      assert.ok(Number.isFinite(m.rmse) && m.rmse >= 0, `${s.scenario} +${m.leadMinutes}: rmse ${m.rmse}`);
   }
   // A missing source is never an input of the model chosen without it.
   for (const source of sources) {
@@ -49,25 +61,37 @@ test('runFallbackBench: 3 days, tiny models: every slot is served, also with eve
   assert.ok(allDown, 'the default schedule takes every provider down at once');
   assert.ok(allDown.result.slots > 0);
   assert.equal(allDown.result.servedPct, 100);
-  assert.ok((allDown.result.byModel['gbdt-none'] ?? 0) > 0, `the baseline serves while every source is stale: ${JSON.stringify(allDown.result.byModel)}`);
+  assert.ok(
+    (allDown.result.byModel['gbdt-none'] ?? 0) > 0,
+    `the baseline serves while every source is stale: ${JSON.stringify(allDown.result.byModel)}`,
+  );
   assert.deepEqual(Object.keys(result.faults.providerFaults).sort(), [...sources].sort());
 
   const table = fallbackTable(result.scenarios, result.leadsMinutes, result.target.unit);
   const lines = table.split('\n');
   assert.equal(lines.length, 2 + names.length);
-  assert.match(lines[0] ?? '', /^\| scenario \| RMSE \+20 \(kW\) \| RMSE \+40 \(kW\) \| RMSE \+60 \(kW\) \| skill \+20 \| skill \+40 \| skill \+60 \| slots served \|$/);
+  assert.match(
+    lines[0] ?? '',
+    /^\| scenario \| RMSE \+20 \(kW\) \| RMSE \+40 \(kW\) \| RMSE \+60 \(kW\) \| skill \+20 \| skill \+40 \| skill \+60 \| slots served \|$/,
+  );
   names.forEach((name, i) => assert.ok(lines[2 + i]?.startsWith(`| ${name} |`), `row ${i}: ${lines[2 + i]}`));
   assert.ok(lines.slice(2).every((l) => l.endsWith(`| 100.0 % (${result.heldOutSlots}/${result.heldOutSlots}) |`)));
 });
 
 test('withAvailability: an outage delays availability to the first ingest run after it; nothing is lost', () => {
   const world = new World({ seed: 42, sites: [{ id: 'park-1', latitude: 55.68, longitude: 12.57 }] });
-  const observations = Array.from({ length: 36 }, (_, i) => ({ observedAt: Date.parse('2026-06-20T08:00:00Z') + i * 600_000, values: { v: i } }));
+  const observations = Array.from({ length: 36 }, (_, i) => ({
+    observedAt: Date.parse('2026-06-20T08:00:00Z') + i * 600_000,
+    values: { v: i },
+  }));
   const outage = { from: new Date('2026-06-20T09:00:00Z'), to: new Date('2026-06-20T11:02:00Z') };
   const timing = { intervalMinutes: 5, lagMs: 2000, imageLagMs: 6000 };
   const normal = withAvailability(world, 'park-1', 'weather', observations, [], timing);
   const faulted = withAvailability(world, 'park-1', 'weather', observations, [outage], timing);
-  assert.deepEqual(faulted.map((r) => r.observedAt), observations.map((o) => o.observedAt));
+  assert.deepEqual(
+    faulted.map((r) => r.observedAt),
+    observations.map((o) => o.observedAt),
+  );
   let delayed = 0;
   faulted.forEach((r, i) => {
     const scheduled = world.publishedAt('weather', 'park-1', new Date(r.observedAt)).getTime();
@@ -77,7 +101,10 @@ test('withAvailability: an outage delays availability to the first ingest run af
     const run = r.availableAt - 2000;
     assert.ok(!(run >= outage.from.getTime() && run < outage.to.getTime()), 'no ingest succeeds during the outage');
     if (scheduled >= outage.from.getTime() && scheduled < outage.to.getTime()) {
-      assert.ok(run >= Date.parse('2026-06-20T11:05:00Z'), `backlog ${new Date(r.observedAt).toISOString()} at ${new Date(run).toISOString()}`);
+      assert.ok(
+        run >= Date.parse('2026-06-20T11:05:00Z'),
+        `backlog ${new Date(r.observedAt).toISOString()} at ${new Date(run).toISOString()}`,
+      );
       delayed++;
     } else if (n - 2000 < outage.from.getTime() || n - 2000 >= outage.to.getTime()) {
       assert.equal(r.availableAt, n, 'untouched by the outage');
@@ -96,7 +123,11 @@ test('a model whose ONNX export does not compute what was trained is left out wi
     load: async (bytes) => {
       const model = await onnx.load(bytes);
       if (!Buffer.from(bytes).includes('linear-')) return model;
-      return { ...model, predict: async (x, n) => (await model.predict(x, n)).map((v) => v + 1), release: () => model.release() };
+      return {
+        ...model,
+        predict: async (x, n) => (await model.predict(x, n)).map((v) => v + 1),
+        release: () => model.release(),
+      };
     },
   };
   const result = await runFallbackBench(config, {
@@ -105,7 +136,10 @@ test('a model whose ONNX export does not compute what was trained is left out wi
     runtime: skewed,
     train: { kinds: ['gbdt', 'linear'], sourceSets: 'all', gbdt: { nEstimators: 5, maxDepth: 2 }, minTrainingRows: 50 },
   });
-  assert.deepEqual(result.models.map((m) => m.id), ['gbdt-all']);
+  assert.deepEqual(
+    result.models.map((m) => m.id),
+    ['gbdt-all'],
+  );
   assert.equal(result.notes.length, 1);
   assert.match(result.notes[0] ?? '', /exported ONNX of linear-all disagrees with the trained model/);
   assert.ok(result.pruned.some((p) => p.id === 'linear-all' && /not published/.test(p.reason)));

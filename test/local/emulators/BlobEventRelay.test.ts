@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { BlobEventRelay } from '../../../local/emulators/BlobEventRelay';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 
-function host(initial = 202): Promise<{ server: Server; url: string; calls: { path: string; body: unknown }[]; setStatus: (s: number) => void }> {
+function host(
+  initial = 202,
+): Promise<{ server: Server; url: string; calls: { path: string; body: unknown }[]; setStatus: (s: number) => void }> {
   const calls: { path: string; body: unknown }[] = [];
   let status = initial;
   const server = createServer((req, res) => {
@@ -17,7 +19,16 @@ function host(initial = 202): Promise<{ server: Server; url: string; calls: { pa
       res.end();
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, setStatus: (s) => (status = s) })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        calls,
+        setStatus: (s) => (status = s),
+      }),
+    ),
+  );
 }
 
 const pic = (m: number) => `skycam/park-1/2026-06-01/2026-06-01T11:${String(m).padStart(2, '0')}:00.000Z.png`;
@@ -27,7 +38,12 @@ test('new pictures run preprocess-image through the admin endpoint, once each; p
   await blobs.putIfAbsent('images', pic(0), 'x');
   const h = await host();
   try {
-    const relay = new BlobEventRelay(blobs, { container: 'images', functionName: 'preprocess-image', hostUrl: h.url, intervalMs: 10 });
+    const relay = new BlobEventRelay(blobs, {
+      container: 'images',
+      functionName: 'preprocess-image',
+      hostUrl: h.url,
+      intervalMs: 10,
+    });
     assert.deepEqual(await relay.pass(), { delivered: [], pending: 0 }, 'the backfill made features for what is there');
     await blobs.putIfAbsent('images', pic(10), 'x');
     await blobs.putIfAbsent('images', pic(20), 'x');
@@ -46,7 +62,12 @@ test('while func start is not running, pictures wait with a message that says so
   const blobs = new MemoryBlobStore();
   const closed = await host();
   await new Promise((r) => closed.server.close(r));
-  const relay = new BlobEventRelay(blobs, { container: 'images', functionName: 'preprocess-image', hostUrl: closed.url, intervalMs: 10 });
+  const relay = new BlobEventRelay(blobs, {
+    container: 'images',
+    functionName: 'preprocess-image',
+    hostUrl: closed.url,
+    intervalMs: 10,
+  });
   await relay.pass();
   await blobs.putIfAbsent('images', pic(30), 'x');
   const p = await relay.pass();
@@ -58,7 +79,12 @@ test('a picture the host refuses is offered again on the next pass, and goes onc
   const blobs = new MemoryBlobStore();
   const h = await host(500);
   try {
-    const relay = new BlobEventRelay(blobs, { container: 'images', functionName: 'preprocess-image', hostUrl: h.url, intervalMs: 10 });
+    const relay = new BlobEventRelay(blobs, {
+      container: 'images',
+      functionName: 'preprocess-image',
+      hostUrl: h.url,
+      intervalMs: 10,
+    });
     await relay.pass();
     await blobs.putIfAbsent('images', pic(40), 'x');
     const refused = await relay.pass();
@@ -76,7 +102,12 @@ test('run() passes until aborted and reports what it relayed', async () => {
   const blobs = new MemoryBlobStore();
   const h = await host();
   try {
-    const relay = new BlobEventRelay(blobs, { container: 'images', functionName: 'preprocess-image', hostUrl: h.url, intervalMs: 5 });
+    const relay = new BlobEventRelay(blobs, {
+      container: 'images',
+      functionName: 'preprocess-image',
+      hostUrl: h.url,
+      intervalMs: 5,
+    });
     const stop = new AbortController();
     const heard: string[] = [];
     const running = relay.run(stop.signal, (p) => {

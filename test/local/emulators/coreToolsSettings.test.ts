@@ -3,7 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { coreToolsSettings, ForeignSettingsFileError, ownsSettingsFile, writeCoreToolsSettings } from '../../../local/emulators/coreToolsSettings';
+import {
+  coreToolsSettings,
+  ForeignSettingsFileError,
+  ownsSettingsFile,
+  writeCoreToolsSettings,
+} from '../../../local/emulators/coreToolsSettings';
 import { PROJECT_ROOT } from '../../../local/LocalStack';
 import { localSettings } from '../../../local/localSettings';
 import { loadConfig } from '../../../shared/config/loadConfig';
@@ -12,7 +17,8 @@ import { systemClock } from '../../../shared/time/Clock';
 import { clockFromSettings } from '../../../shared/time/clockFromSettings';
 
 const CONFIG = join(PROJECT_ROOT, 'config/solar-park.json');
-const AZURITE = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;';
+const AZURITE =
+  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;';
 
 function generated() {
   const app = localSettings({
@@ -20,7 +26,12 @@ function generated() {
     azuriteConnectionString: AZURITE,
     cosmosEndpoint: 'https://127.0.0.1:8081',
     cosmosKey: 'Y29zbW9z',
-    providerUrls: { 'site-meter': 'http://127.0.0.1:7101', neighbors: 'http://127.0.0.1:7102', weather: 'http://127.0.0.1:7103', skycam: 'http://127.0.0.1:7104' },
+    providerUrls: {
+      'site-meter': 'http://127.0.0.1:7101',
+      neighbors: 'http://127.0.0.1:7102',
+      weather: 'http://127.0.0.1:7103',
+      skycam: 'http://127.0.0.1:7104',
+    },
   });
   return coreToolsSettings(app, 7071);
 }
@@ -28,7 +39,12 @@ function generated() {
 /** Every %SETTING% the configuration file and the function files refer to (what the host resolves at load). */
 function referencedSettings(): Set<string> {
   const names = new Set<string>();
-  const texts = [readFileSync(CONFIG, 'utf8'), ...readdirSync(join(PROJECT_ROOT, 'functions')).map((f) => readFileSync(join(PROJECT_ROOT, 'functions', f), 'utf8'))];
+  const texts = [
+    readFileSync(CONFIG, 'utf8'),
+    ...readdirSync(join(PROJECT_ROOT, 'functions')).map((f) =>
+      readFileSync(join(PROJECT_ROOT, 'functions', f), 'utf8'),
+    ),
+  ];
   for (const text of texts) for (const m of text.matchAll(/%([A-Za-z0-9_]+)%/g)) names.add(m[1] as string);
   return names;
 }
@@ -50,7 +66,10 @@ test("the app's own settings validation accepts it: storage, Cosmos DB, every pr
   assert.equal(app.storageConnectionString, AZURITE);
   assert.equal(app.cosmosEndpoint, 'https://127.0.0.1:8081');
   const config = loadConfig(Values, PROJECT_ROOT);
-  assert.deepEqual(config.sources.map((s) => s.provider.endpoint), ['http://127.0.0.1:7101', 'http://127.0.0.1:7102', 'http://127.0.0.1:7103', 'http://127.0.0.1:7104']);
+  assert.deepEqual(
+    config.sources.map((s) => s.provider.endpoint),
+    ['http://127.0.0.1:7101', 'http://127.0.0.1:7102', 'http://127.0.0.1:7103', 'http://127.0.0.1:7104'],
+  );
   const missing = [...referencedSettings()].filter((name) => !Values[name]);
   assert.deepEqual(missing, [], 'every %SETTING% the app refers to is set');
   // Core Tools fires timers on the wall clock, so the app must not run a virtual one.
@@ -64,7 +83,11 @@ test('a local.settings.json someone else wrote is never replaced; ours is, owner
     const file = join(dir, 'local.settings.json');
     writeFileSync(file, JSON.stringify({ IsEncrypted: false, Values: { MY_OWN: 'secret' } }));
     assert.equal(ownsSettingsFile(file), false);
-    assert.throws(() => writeCoreToolsSettings(file, generated()), (err: unknown) => err instanceof ForeignSettingsFileError && err.message.includes(file) && /move it aside/.test(err.message));
+    assert.throws(
+      () => writeCoreToolsSettings(file, generated()),
+      (err: unknown) =>
+        err instanceof ForeignSettingsFileError && err.message.includes(file) && /move it aside/.test(err.message),
+    );
     assert.match(readFileSync(file, 'utf8'), /MY_OWN/, 'left as it was');
     rmSync(file);
     writeCoreToolsSettings(file, generated());

@@ -27,14 +27,23 @@ describe('SolarEdge Site Power example', () => {
   let retired: RunningExample;
   before(async () => {
     berlin = await startSolarEdgeServer({ apiKey: SE_KEY, clock });
-    newYork = await startSolarEdgeServer({ apiKey: SE_KEY, clock, site: { id: 42, timeZone: 'America/New_York', latitude: 40.7, longitude: -74 } });
+    newYork = await startSolarEdgeServer({
+      apiKey: SE_KEY,
+      clock,
+      site: { id: 42, timeZone: 'America/New_York', latitude: 40.7, longitude: -74 },
+    });
     retired = await startSolarEdgeServer({ apiKey: SE_KEY, clock, retired: true });
   });
   after(async () => {
     await Promise.all([berlin.close(), newYork.close(), retired.close()]);
   });
 
-  const power = (server: RunningExample, start: string, end: string, { site = 1, key = SE_KEY } = {}): Promise<Response> => {
+  const power = (
+    server: RunningExample,
+    start: string,
+    end: string,
+    { site = 1, key = SE_KEY } = {},
+  ): Promise<Response> => {
     const q = new URLSearchParams({ startTime: start, endTime: end, api_key: key });
     return fetch(`${server.url}/site/${site}/power?${q}`);
   };
@@ -61,14 +70,14 @@ describe('SolarEdge Site Power example', () => {
     assert.equal(typeof values.find((v) => v.date === '2026-06-01 06:00:00')?.value, 'number');
   });
 
-  test('accepts the documentation example\'s single-digit day and is a pure function of the request and the clock', async () => {
+  test("accepts the documentation example's single-digit day and is a pure function of the request and the clock", async () => {
     const a = await (await power(berlin, '2026-06-5 11:00:00', '2026-06-05 13:00:00')).text();
     const b = await (await power(berlin, '2026-06-05 11:00:00', '2026-06-05 13:00:00')).text();
     assert.equal(a, b);
     assert.equal((JSON.parse(a) as PowerBody).power.values.length, 9);
   });
 
-  test('quarters not yet complete at the clock\'s now have no data', async () => {
+  test("quarters not yet complete at the clock's now have no data", async () => {
     clock.set('2026-06-01T10:07:00Z'); // 12:07 CEST
     try {
       const body = (await (await power(berlin, '2026-06-01 11:00:00', '2026-06-01 13:00:00')).json()) as PowerBody;
@@ -82,21 +91,30 @@ describe('SolarEdge Site Power example', () => {
   });
 
   test('dates the quarters in the site zone across daylight-saving changes (Europe/Berlin)', async () => {
-    const spring = ((await (await power(berlin, '2026-03-29 00:00:00', '2026-03-29 05:00:00')).json()) as PowerBody).power.values;
+    const spring = ((await (await power(berlin, '2026-03-29 00:00:00', '2026-03-29 05:00:00')).json()) as PowerBody)
+      .power.values;
     assert.equal(spring.length, 17, 'the hour 02:00-03:00 does not exist');
     assert.ok(!spring.some((v) => v.date.startsWith('2026-03-29 02:')));
-    assert.deepEqual(spring.slice(7, 9).map((v) => v.date), ['2026-03-29 01:45:00', '2026-03-29 03:00:00']);
-    const autumn = ((await (await power(berlin, '2026-10-25 00:00:00', '2026-10-25 05:00:00')).json()) as PowerBody).power.values;
+    assert.deepEqual(
+      spring.slice(7, 9).map((v) => v.date),
+      ['2026-03-29 01:45:00', '2026-03-29 03:00:00'],
+    );
+    const autumn = ((await (await power(berlin, '2026-10-25 00:00:00', '2026-10-25 05:00:00')).json()) as PowerBody)
+      .power.values;
     assert.equal(autumn.length, 25, 'the hour 02:00-03:00 happens twice');
     assert.equal(autumn.filter((v) => v.date === '2026-10-25 02:00:00').length, 2);
     assert.equal(autumn.filter((v) => v.date === '2026-10-25 02:45:00').length, 2);
   });
 
   test('the site zone is an option (America/New_York)', async () => {
-    const spring = ((await (await power(newYork, '2026-03-08 00:00:00', '2026-03-08 04:00:00', { site: 42 })).json()) as PowerBody).power.values;
+    const spring = (
+      (await (await power(newYork, '2026-03-08 00:00:00', '2026-03-08 04:00:00', { site: 42 })).json()) as PowerBody
+    ).power.values;
     assert.equal(spring.length, 13);
     assert.ok(!spring.some((v) => v.date.startsWith('2026-03-08 02:')));
-    const autumn = ((await (await power(newYork, '2026-11-01 00:00:00', '2026-11-01 03:00:00', { site: 42 })).json()) as PowerBody).power.values;
+    const autumn = (
+      (await (await power(newYork, '2026-11-01 00:00:00', '2026-11-01 03:00:00', { site: 42 })).json()) as PowerBody
+    ).power.values;
     assert.equal(autumn.filter((v) => v.date === '2026-11-01 01:30:00').length, 2);
   });
 
@@ -147,8 +165,13 @@ describe('Open-Meteo forecast example', () => {
     await Promise.all([open.close(), customer.close()]);
   });
 
-  const forecast = async (query: Record<string, string>, server = open): Promise<{ status: number; body: ForecastBody & { error?: boolean; reason?: string } }> => {
-    const res = await fetch(`${server.url}/v1/forecast?${new URLSearchParams({ latitude: '52.52', longitude: '13.41', ...query })}`);
+  const forecast = async (
+    query: Record<string, string>,
+    server = open,
+  ): Promise<{ status: number; body: ForecastBody & { error?: boolean; reason?: string } }> => {
+    const res = await fetch(
+      `${server.url}/v1/forecast?${new URLSearchParams({ latitude: '52.52', longitude: '13.41', ...query })}`,
+    );
     return { status: res.status, body: (await res.json()) as ForecastBody & { error?: boolean; reason?: string } };
   };
 
@@ -164,7 +187,12 @@ describe('Open-Meteo forecast example', () => {
     assert.equal(body.timezone_abbreviation, 'CEST');
     assert.equal(body.utc_offset_seconds, 7200);
     assert.ok(Math.abs(body.latitude - 52.52) < 0.05 && Math.abs(body.longitude - 13.41) < 0.05);
-    assert.deepEqual(body.minutely_15_units, { time: 'iso8601', temperature_2m: '°C', shortwave_radiation: 'W/m²', wind_speed_10m: 'km/h' });
+    assert.deepEqual(body.minutely_15_units, {
+      time: 'iso8601',
+      temperature_2m: '°C',
+      shortwave_radiation: 'W/m²',
+      wind_speed_10m: 'km/h',
+    });
     const m = body.minutely_15 ?? {};
     assert.deepEqual(Object.keys(m), ['time', 'temperature_2m', 'shortwave_radiation', 'wind_speed_10m']);
     for (const column of Object.values(m)) assert.equal(column.length, 96);
@@ -178,7 +206,12 @@ describe('Open-Meteo forecast example', () => {
   test('writes every time with the one utc_offset_seconds of now, also across a DST change, or as unix seconds', async () => {
     clock.set('2026-10-20T12:00:00Z'); // CEST: +7200 for the whole answer
     try {
-      const window = { minutely_15: 'temperature_2m', start_minutely_15: '2026-10-25T01:00', end_minutely_15: '2026-10-25T04:00', timezone: 'Europe/Berlin' };
+      const window = {
+        minutely_15: 'temperature_2m',
+        start_minutely_15: '2026-10-25T01:00',
+        end_minutely_15: '2026-10-25T04:00',
+        timezone: 'Europe/Berlin',
+      };
       const iso = (await forecast(window)).body;
       const times = iso.minutely_15?.['time'] as string[];
       assert.equal(iso.utc_offset_seconds, 7200);
@@ -187,7 +220,10 @@ describe('Open-Meteo forecast example', () => {
       const unix = (await forecast({ ...window, timeformat: 'unixtime' })).body;
       assert.equal(unix.minutely_15_units?.['time'], 'unixtime');
       const seconds = unix.minutely_15?.['time'] as number[];
-      assert.deepEqual(seconds, times.map((t) => Date.parse(`${t}Z`) / 1000 - 7200));
+      assert.deepEqual(
+        seconds,
+        times.map((t) => Date.parse(`${t}Z`) / 1000 - 7200),
+      );
       assert.deepEqual(unix.minutely_15?.['temperature_2m'], iso.minutely_15?.['temperature_2m']);
     } finally {
       clock.set('2026-06-01T08:00:00Z');
@@ -211,14 +247,35 @@ describe('Open-Meteo forecast example', () => {
   test('errors as documented: HTTP 400 with {"error": true, "reason"}', async () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ latitude: '95', hourly: 'temperature_2m' }, /^Latitude must be in range of -90 to 90°. Given: 95.0.$/],
-      [{ hourly: 'tempeture_2m' }, /^Cannot initialize WeatherVariable from invalid String value tempeture_2m for key hourly$/],
-      [{ hourly: 'temperature_2m', start_date: '2025-01-01', end_date: '2025-01-02' }, /^Parameter 'start_date' is out of allowed range from 2026-03-01 to 2026-06-16$/],
-      [{ hourly: 'temperature_2m', start_date: '2026-06-01' }, /^Both 'start_date' and 'end_date' must be set in the url$/],
-      [{ hourly: 'temperature_2m', start_date: '2026-06-02', end_date: '2026-06-01' }, /^End-date must be larger or equals than start-date$/],
-      [{ hourly: 'temperature_2m', past_days: '1', start_date: '2026-06-01', end_date: '2026-06-01' }, /mutually exclusive/],
-      [{ hourly: 'temperature_2m', forecast_days: '17' }, /^Forecast days is invalid. Allowed range 0 to 16. Given 17.$/],
+      [
+        { hourly: 'tempeture_2m' },
+        /^Cannot initialize WeatherVariable from invalid String value tempeture_2m for key hourly$/,
+      ],
+      [
+        { hourly: 'temperature_2m', start_date: '2025-01-01', end_date: '2025-01-02' },
+        /^Parameter 'start_date' is out of allowed range from 2026-03-01 to 2026-06-16$/,
+      ],
+      [
+        { hourly: 'temperature_2m', start_date: '2026-06-01' },
+        /^Both 'start_date' and 'end_date' must be set in the url$/,
+      ],
+      [
+        { hourly: 'temperature_2m', start_date: '2026-06-02', end_date: '2026-06-01' },
+        /^End-date must be larger or equals than start-date$/,
+      ],
+      [
+        { hourly: 'temperature_2m', past_days: '1', start_date: '2026-06-01', end_date: '2026-06-01' },
+        /mutually exclusive/,
+      ],
+      [
+        { hourly: 'temperature_2m', forecast_days: '17' },
+        /^Forecast days is invalid. Allowed range 0 to 16. Given 17.$/,
+      ],
       [{ hourly: 'temperature_2m', timezone: 'Mars/Olympus' }, /^Invalid timezone$/],
-      [{ minutely_15: 'temperature_2m', start_minutely_15: '2026-06-01 00:00', end_minutely_15: '2026-06-01T01:00' }, /Invalid date format/],
+      [
+        { minutely_15: 'temperature_2m', start_minutely_15: '2026-06-01 00:00', end_minutely_15: '2026-06-01T01:00' },
+        /Invalid date format/,
+      ],
     ];
     for (const [query, reason] of cases) {
       const { status, body } = await forecast(query);
@@ -243,7 +300,11 @@ function exifDateTimeOriginal(exif: Buffer): string | undefined {
   const u16 = (o: number): number => (le ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
   const u32 = (o: number): number => (le ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
   const entries = (ifd: number): Array<{ tag: number; count: number; value: number }> =>
-    Array.from({ length: u16(ifd) }, (_, i) => ({ tag: u16(ifd + 2 + i * 12), count: u32(ifd + 6 + i * 12), value: u32(ifd + 10 + i * 12) }));
+    Array.from({ length: u16(ifd) }, (_, i) => ({
+      tag: u16(ifd + 2 + i * 12),
+      count: u32(ifd + 6 + i * 12),
+      value: u32(ifd + 10 + i * 12),
+    }));
   const exifIfd = entries(u32(4)).find((e) => e.tag === 0x8769)?.value;
   if (exifIfd === undefined) return undefined;
   const original = entries(exifIfd).find((e) => e.tag === 0x9003);
@@ -256,15 +317,27 @@ describe('IP camera (Axis VAPIX) snapshot example', () => {
   let stamped: RunningExample;
   before(async () => {
     plain = await startIpCameraServer({ username: 'viewer', password: 's3cret', clock });
-    stamped = await startIpCameraServer({ username: 'viewer', password: 's3cret', clock, captureIntervalMinutes: 10, lastModified: true, exifTimeZone: 'Europe/Berlin' });
+    stamped = await startIpCameraServer({
+      username: 'viewer',
+      password: 's3cret',
+      clock,
+      captureIntervalMinutes: 10,
+      lastModified: true,
+      exifTimeZone: 'Europe/Berlin',
+    });
   });
   after(async () => {
     await Promise.all([plain.close(), stamped.close()]);
   });
 
-  const basic = (user: string, password: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
-  const snapshot = (server: RunningExample, query = 'resolution=640x480', headers = basic('viewer', 's3cret')): Promise<Response> =>
-    fetch(`${server.url}/axis-cgi/jpg/image.cgi?${query}`, { headers });
+  const basic = (user: string, password: string): Record<string, string> => ({
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  });
+  const snapshot = (
+    server: RunningExample,
+    query = 'resolution=640x480',
+    headers = basic('viewer', 's3cret'),
+  ): Promise<Response> => fetch(`${server.url}/axis-cgi/jpg/image.cgi?${query}`, { headers });
 
   test('asks for Basic credentials with 401 and WWW-Authenticate', async () => {
     for (const headers of [{}, basic('viewer', 'wrong')]) {
@@ -276,7 +349,10 @@ describe('IP camera (Axis VAPIX) snapshot example', () => {
   });
 
   test('answers image/jpeg with Content-Length at the requested resolution', async () => {
-    for (const [resolution, width, height] of [['640x480', 640, 480], ['320x240', 320, 240]] as const) {
+    for (const [resolution, width, height] of [
+      ['640x480', 640, 480],
+      ['320x240', 320, 240],
+    ] as const) {
       const res = await snapshot(plain, `resolution=${resolution}&compression=25`);
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'image/jpeg');

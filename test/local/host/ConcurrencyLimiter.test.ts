@@ -34,7 +34,10 @@ test('at most `limit` tasks run; waiting ones start highest priority first, in a
 
 test('a failing task frees its slot; a bad limit is refused with the value', async () => {
   const limiter = new ConcurrencyLimiter(1);
-  await assert.rejects(limiter.run(() => Promise.reject(new Error('boom'))), /boom/);
+  await assert.rejects(
+    limiter.run(() => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
   assert.equal(await limiter.run(() => Promise.resolve(7)), 7);
   assert.throws(() => new ConcurrencyLimiter(0), /positive integer, got 0/);
 });

@@ -3,10 +3,22 @@ import { after, before, describe, test } from 'node:test';
 import { FunctionsHost } from '../../../local/host/FunctionsHost';
 import { HostError } from '../../../local/host/HostError';
 import { TimerSchedule } from '../../../local/host/TimerSchedule';
-import { eventually, FIXTURE_APP, FIXTURE_SETTINGS, fastClock, type FixtureHost, sleep, startFixtureHost } from './fixtureHost';
+import {
+  eventually,
+  FIXTURE_APP,
+  FIXTURE_SETTINGS,
+  fastClock,
+  type FixtureHost,
+  sleep,
+  startFixtureHost,
+} from './fixtureHost';
 
 interface TickReport {
-  timer: { isPastDue: boolean; schedule: { adjustForDST: boolean }; scheduleStatus: { last: string; next: string; lastUpdated: string } };
+  timer: {
+    isPastDue: boolean;
+    schedule: { adjustForDST: boolean };
+    scheduleStatus: { last: string; next: string; lastUpdated: string };
+  };
   concurrent: number;
 }
 
@@ -26,7 +38,13 @@ describe('FunctionsHost on the fixture app', () => {
     assert.deepEqual(found, [
       { name: 'boom', triggerType: 'httpTrigger', route: 'boom', methods: ['GET'], authLevel: 'anonymous' },
       { name: 'echo', triggerType: 'httpTrigger', route: 'echo', methods: ['POST', 'PUT'], authLevel: 'anonymous' },
-      { name: 'get-item', triggerType: 'httpTrigger', route: 'items/{id}/{view?}', methods: ['GET'], authLevel: 'function' },
+      {
+        name: 'get-item',
+        triggerType: 'httpTrigger',
+        route: 'items/{id}/{view?}',
+        methods: ['GET'],
+        authLevel: 'function',
+      },
       {
         name: 'ingest-image',
         triggerType: 'blobTrigger',
@@ -54,21 +72,35 @@ describe('FunctionsHost on the fixture app', () => {
 
     const withView = await fetch(`${fixture.host.httpUrl}/API/Items/a%20b/full`);
     assert.equal(withView.status, 203);
-    assert.deepEqual(await withView.json(), { id: 'a b', view: 'full', q: null, url: `${fixture.host.httpUrl}/API/Items/a%20b/full` });
+    assert.deepEqual(await withView.json(), {
+      id: 'a b',
+      view: 'full',
+      q: null,
+      url: `${fixture.host.httpUrl}/API/Items/a%20b/full`,
+    });
   });
 
   test('HTTP: a POST body round-trips as bytes, with cookies; unknown routes and methods give 404 JSON', async () => {
     const bytes = Buffer.from([0, 1, 2, 250, 251, 252]);
-    const res = await fetch(`${fixture.host.httpUrl}/api/echo`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/x-test' } });
+    const res = await fetch(`${fixture.host.httpUrl}/api/echo`, {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/x-test' },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/x-test');
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes);
     assert.equal(res.headers.get('set-cookie'), 'seen=yes; Path=/; HttpOnly; SameSite=Lax');
 
-    for (const [method, url] of [['GET', '/api/nowhere'], ['DELETE', '/api/items/1'], ['GET', '/items/1'], ['GET', '/api/echo']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/nowhere'],
+      ['DELETE', '/api/items/1'],
+      ['GET', '/items/1'],
+      ['GET', '/api/echo'],
+    ] as const) {
       const miss = await fetch(`${fixture.host.httpUrl}${url}`, { method });
       assert.equal(miss.status, 404, `${method} ${url}`);
-      assert.equal((await miss.json() as { error: string }).error, 'Not Found');
+      assert.equal(((await miss.json()) as { error: string }).error, 'Not Found');
     }
   });
 
@@ -85,7 +117,9 @@ describe('FunctionsHost on the fixture app', () => {
       error: 'kaboom: secret internal detail',
       triggerType: 'httpTrigger',
     });
-    assert.ok(fixture.logs.some((e) => e.invocationId === body.invocationId && e.level === 'error' && /kaboom/.test(e.message)));
+    assert.ok(
+      fixture.logs.some((e) => e.invocationId === body.invocationId && e.level === 'error' && /kaboom/.test(e.message)),
+    );
 
     const again = await fetch(`${fixture.host.httpUrl}/api/items/7`);
     assert.equal(again.status, 203);
@@ -128,7 +162,10 @@ describe('timers on a virtual clock', () => {
     // Every 2 virtual minutes is 200 ms real at 600x: room for timer latency on a busy machine.
     const schedule = TimerSchedule.parse('0 */2 * * * *', 'test');
     const startedAt = clock.now();
-    const fixture = await startFixtureHost({ clock, settings: { ...FIXTURE_SETTINGS, TICK_SCHEDULE: '0 */2 * * * *' } });
+    const fixture = await startFixtureHost({
+      clock,
+      settings: { ...FIXTURE_SETTINGS, TICK_SCHEDULE: '0 */2 * * * *' },
+    });
     await sleep(1_250);
     const stoppedAt = clock.now();
     await fixture.host.stop();
@@ -137,7 +174,10 @@ describe('timers on a virtual clock', () => {
     for (let t = schedule.nextAfter(startedAt); t <= stoppedAt; t = schedule.nextAfter(t)) expected += 1;
     const reports = fixture.reports<TickReport>('tick');
     assert.ok(expected >= 5, `1.25 s at 600x spans about 12 virtual minutes, got ${expected} occurrences`);
-    assert.ok(reports.length === expected || reports.length === expected - 1, `expected ${expected} runs (or one fewer at the edge), got ${reports.length}`);
+    assert.ok(
+      reports.length === expected || reports.length === expected - 1,
+      `expected ${expected} runs (or one fewer at the edge), got ${reports.length}`,
+    );
     const nexts = reports.map((r) => Date.parse(r.timer.scheduleStatus.next));
     nexts.forEach((t, i) => {
       if (i > 0) assert.equal(t - (nexts[i - 1] ?? 0), 120_000, 'one run per occurrence');
@@ -158,8 +198,14 @@ describe('timers on a virtual clock', () => {
       await fixture.host.stop();
       const reports = fixture.reports<TickReport>('tick');
       assert.ok(reports.length >= 6, `ran ${reports.length} times`);
-      assert.ok(reports.every((r) => r.concurrent === 1), 'no two runs of tick at once');
-      assert.ok(reports.some((r) => r.timer.isPastDue), 'a run after falling behind is past due');
+      assert.ok(
+        reports.every((r) => r.concurrent === 1),
+        'no two runs of tick at once',
+      );
+      assert.ok(
+        reports.some((r) => r.timer.isPastDue),
+        'a run after falling behind is past due',
+      );
     } finally {
       delete process.env['FIXTURE_TICK_WORK_MS'];
     }
@@ -168,15 +214,41 @@ describe('timers on a virtual clock', () => {
 
 describe('start-up validation', () => {
   const cases: { title: string; settings: Record<string, string>; code: string; mentions: string[] }[] = [
-    { title: 'an unset schedule setting', settings: { FIXTURE_STORAGE: 'UseDevelopmentStorage=true' }, code: 'UNRESOLVED_SETTING', mentions: ["'tick'", 'TICK_SCHEDULE'] },
-    { title: 'a schedule out of range', settings: { ...FIXTURE_SETTINGS, TICK_SCHEDULE: '0 61 * * * *' }, code: 'BAD_SCHEDULE', mentions: ["'tick'", '0 61 * * * *'] },
-    { title: 'a five-field schedule', settings: { ...FIXTURE_SETTINGS, TICK_SCHEDULE: '*/5 * * * *' }, code: 'BAD_SCHEDULE', mentions: ["'tick'", '*/5 * * * *', '6 fields'] },
-    { title: 'an unset blob connection', settings: { TICK_SCHEDULE: '0 * * * * *' }, code: 'UNRESOLVED_SETTING', mentions: ["'ingest-image'", 'FIXTURE_STORAGE'] },
+    {
+      title: 'an unset schedule setting',
+      settings: { FIXTURE_STORAGE: 'UseDevelopmentStorage=true' },
+      code: 'UNRESOLVED_SETTING',
+      mentions: ["'tick'", 'TICK_SCHEDULE'],
+    },
+    {
+      title: 'a schedule out of range',
+      settings: { ...FIXTURE_SETTINGS, TICK_SCHEDULE: '0 61 * * * *' },
+      code: 'BAD_SCHEDULE',
+      mentions: ["'tick'", '0 61 * * * *'],
+    },
+    {
+      title: 'a five-field schedule',
+      settings: { ...FIXTURE_SETTINGS, TICK_SCHEDULE: '*/5 * * * *' },
+      code: 'BAD_SCHEDULE',
+      mentions: ["'tick'", '*/5 * * * *', '6 fields'],
+    },
+    {
+      title: 'an unset blob connection',
+      settings: { TICK_SCHEDULE: '0 * * * * *' },
+      code: 'UNRESOLVED_SETTING',
+      mentions: ["'ingest-image'", 'FIXTURE_STORAGE'],
+    },
   ];
   for (const c of cases) {
     test(`fails clearly on ${c.title}`, async () => {
       await assert.rejects(
-        FunctionsHost.start({ appRoot: FIXTURE_APP, clock: fastClock(), httpPort: 0, settings: c.settings, log: () => undefined }),
+        FunctionsHost.start({
+          appRoot: FIXTURE_APP,
+          clock: fastClock(),
+          httpPort: 0,
+          settings: c.settings,
+          log: () => undefined,
+        }),
         (err: unknown) => {
           assert.ok(err instanceof HostError);
           assert.equal(err.code, c.code);
@@ -191,7 +263,10 @@ describe('start-up validation', () => {
     const fixture = await startFixtureHost();
     try {
       assert.equal(fixture.host.functions.length, 5);
-      await eventually(async () => (await fetch(`${fixture.host.httpUrl}/api/items/1`)).status === 203, 'the HTTP route');
+      await eventually(
+        async () => (await fetch(`${fixture.host.httpUrl}/api/items/1`)).status === 203,
+        'the HTTP route',
+      );
     } finally {
       await fixture.host.stop();
     }

@@ -26,8 +26,13 @@ for (const c of cases) {
 }
 
 test('literal segments take precedence over parameters, and catch-alls come last', () => {
-  const templates = ['items/{*rest}', 'items/{id}', 'items/latest', 'items/{id:int}'].map((t) => HttpRouteTemplate.parse(t, 'test'));
-  assert.deepEqual(templates.sort(HttpRouteTemplate.compare).map((t) => t.template), ['items/latest', 'items/{id:int}', 'items/{id}', 'items/{*rest}']);
+  const templates = ['items/{*rest}', 'items/{id}', 'items/latest', 'items/{id:int}'].map((t) =>
+    HttpRouteTemplate.parse(t, 'test'),
+  );
+  assert.deepEqual(
+    templates.sort(HttpRouteTemplate.compare).map((t) => t.template),
+    ['items/latest', 'items/{id:int}', 'items/{id}', 'items/{*rest}'],
+  );
 });
 
 test('bad templates are rejected with the function named', () => {

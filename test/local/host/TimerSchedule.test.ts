@@ -4,16 +4,35 @@ import { HostError } from '../../../local/host/HostError';
 import { TimerSchedule } from '../../../local/host/TimerSchedule';
 
 const valid: { expression: string; after: string; next: string[] }[] = [
-  { expression: '0 */5 * * * *', after: '2024-01-01T00:03:00Z', next: ['2024-01-01T00:05:00.000Z', '2024-01-01T00:10:00.000Z'] },
-  { expression: '*/30 * * * * *', after: '2024-01-01T00:00:00Z', next: ['2024-01-01T00:00:30.000Z', '2024-01-01T00:01:00.000Z'] },
-  { expression: '0 30 9 * * MON-FRI', after: '2024-01-05T10:00:00Z', next: ['2024-01-08T09:30:00.000Z', '2024-01-09T09:30:00.000Z'] },
-  { expression: '0 0 0 1 JAN *', after: '2024-06-01T00:00:00Z', next: ['2025-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'] },
+  {
+    expression: '0 */5 * * * *',
+    after: '2024-01-01T00:03:00Z',
+    next: ['2024-01-01T00:05:00.000Z', '2024-01-01T00:10:00.000Z'],
+  },
+  {
+    expression: '*/30 * * * * *',
+    after: '2024-01-01T00:00:00Z',
+    next: ['2024-01-01T00:00:30.000Z', '2024-01-01T00:01:00.000Z'],
+  },
+  {
+    expression: '0 30 9 * * MON-FRI',
+    after: '2024-01-05T10:00:00Z',
+    next: ['2024-01-08T09:30:00.000Z', '2024-01-09T09:30:00.000Z'],
+  },
+  {
+    expression: '0 0 0 1 JAN *',
+    after: '2024-06-01T00:00:00Z',
+    next: ['2025-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
+  },
 ];
 
 for (const c of valid) {
   test(`"${c.expression}" runs at ${c.next.join(', ')}`, () => {
     const schedule = TimerSchedule.parse(c.expression, 'test');
-    assert.deepEqual(schedule.nextOccurrences(new Date(c.after), 2).map((d) => d.toISOString()), c.next);
+    assert.deepEqual(
+      schedule.nextOccurrences(new Date(c.after), 2).map((d) => d.toISOString()),
+      c.next,
+    );
   });
 }
 
@@ -36,7 +55,12 @@ for (const c of invalid) {
   test(`"${c.expression}" is rejected`, () => {
     assert.throws(
       () => TimerSchedule.parse(c.expression, "function 'predict'"),
-      (err: unknown) => err instanceof HostError && err.code === 'BAD_SCHEDULE' && err.message.includes("function 'predict'") && err.message.includes(`"${c.expression}"`) && c.why.test(err.message),
+      (err: unknown) =>
+        err instanceof HostError &&
+        err.code === 'BAD_SCHEDULE' &&
+        err.message.includes("function 'predict'") &&
+        err.message.includes(`"${c.expression}"`) &&
+        c.why.test(err.message),
     );
   });
 }

@@ -33,7 +33,12 @@ test('the local host discovers exactly the functions the app registers, with the
   };
   // The app reads its configuration from the environment when it registers, as it does in Azure.
   Object.assign(process.env, settings);
-  host = await FunctionsHost.start({ appRoot: PROJECT_ROOT, clock: systemClock, settings: { ...process.env }, httpPort: 0 });
+  host = await FunctionsHost.start({
+    appRoot: PROJECT_ROOT,
+    clock: systemClock,
+    settings: { ...process.env },
+    httpPort: 0,
+  });
 
   const summary = host.functions
     .map((f) => ({
@@ -48,19 +53,75 @@ test('the local host discovers exactly the functions the app registers, with the
     { name: 'actuals', trigger: 'httpTrigger', route: 'actuals', methods: ['GET'], authLevel: 'function' },
     { name: 'cost-watch', trigger: 'timerTrigger', schedule: '%COST_WATCH_SCHEDULE%', resolved: '0 0 6 * * *' },
     { name: 'dashboard', trigger: 'httpTrigger', route: 'dashboard', methods: ['GET'], authLevel: 'anonymous' },
-    { name: 'dashboard-actuals', trigger: 'httpTrigger', route: 'dashboard/actuals', methods: ['GET'], authLevel: 'anonymous' },
-    { name: 'dashboard-assets', trigger: 'httpTrigger', route: 'dashboard/assets/{name}', methods: ['GET'], authLevel: 'anonymous' },
-    { name: 'dashboard-forecast', trigger: 'httpTrigger', route: 'dashboard/forecast', methods: ['GET'], authLevel: 'anonymous' },
-    { name: 'dashboard-health', trigger: 'httpTrigger', route: 'dashboard/health', methods: ['GET'], authLevel: 'anonymous' },
+    {
+      name: 'dashboard-actuals',
+      trigger: 'httpTrigger',
+      route: 'dashboard/actuals',
+      methods: ['GET'],
+      authLevel: 'anonymous',
+    },
+    {
+      name: 'dashboard-assets',
+      trigger: 'httpTrigger',
+      route: 'dashboard/assets/{name}',
+      methods: ['GET'],
+      authLevel: 'anonymous',
+    },
+    {
+      name: 'dashboard-forecast',
+      trigger: 'httpTrigger',
+      route: 'dashboard/forecast',
+      methods: ['GET'],
+      authLevel: 'anonymous',
+    },
+    {
+      name: 'dashboard-health',
+      trigger: 'httpTrigger',
+      route: 'dashboard/health',
+      methods: ['GET'],
+      authLevel: 'anonymous',
+    },
     { name: 'forecast', trigger: 'httpTrigger', route: 'forecast', methods: ['GET'], authLevel: 'function' },
     { name: 'health', trigger: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
-    { name: 'health-details', trigger: 'httpTrigger', route: 'health/details', methods: ['GET'], authLevel: 'function' },
-    { name: 'ingest-neighbors', trigger: 'timerTrigger', schedule: '%INGEST_NEIGHBORS_SCHEDULE%', resolved: '0 */5 * * * *' },
-    { name: 'ingest-site-meter', trigger: 'timerTrigger', schedule: '%INGEST_SITE_METER_SCHEDULE%', resolved: '0 */5 * * * *' },
-    { name: 'ingest-skycam', trigger: 'timerTrigger', schedule: '%INGEST_SKYCAM_SCHEDULE%', resolved: '0 1-59/5 * * * *' },
-    { name: 'ingest-weather', trigger: 'timerTrigger', schedule: '%INGEST_WEATHER_SCHEDULE%', resolved: '0 */5 * * * *' },
+    {
+      name: 'health-details',
+      trigger: 'httpTrigger',
+      route: 'health/details',
+      methods: ['GET'],
+      authLevel: 'function',
+    },
+    {
+      name: 'ingest-neighbors',
+      trigger: 'timerTrigger',
+      schedule: '%INGEST_NEIGHBORS_SCHEDULE%',
+      resolved: '0 */5 * * * *',
+    },
+    {
+      name: 'ingest-site-meter',
+      trigger: 'timerTrigger',
+      schedule: '%INGEST_SITE_METER_SCHEDULE%',
+      resolved: '0 */5 * * * *',
+    },
+    {
+      name: 'ingest-skycam',
+      trigger: 'timerTrigger',
+      schedule: '%INGEST_SKYCAM_SCHEDULE%',
+      resolved: '0 1-59/5 * * * *',
+    },
+    {
+      name: 'ingest-weather',
+      trigger: 'timerTrigger',
+      schedule: '%INGEST_WEATHER_SCHEDULE%',
+      resolved: '0 */5 * * * *',
+    },
     { name: 'predict', trigger: 'timerTrigger', schedule: '%PREDICT_SCHEDULE%', resolved: '0 */10 * * * *' },
-    { name: 'preprocess-image', trigger: 'blobTrigger', path: 'images/{name}', connection: 'AzureWebJobsStorage', source: 'EventGrid' },
+    {
+      name: 'preprocess-image',
+      trigger: 'blobTrigger',
+      path: 'images/{name}',
+      connection: 'AzureWebJobsStorage',
+      source: 'EventGrid',
+    },
   ]);
   const res = await fetch(`${host.httpUrl}/api/forecast`);
   assert.equal(res.status, 400, 'the HTTP route is served');

@@ -36,7 +36,8 @@ describe('blob trigger (source EventGrid) against Azurite', () => {
     });
   const upload = (name: string, bytes: Buffer, metadata?: Record<string, string>): Promise<unknown> =>
     images.getBlockBlobClient(name).uploadData(bytes, { metadata, blobHTTPHeaders: { blobContentType: 'image/png' } });
-  const runsOf = (f: FixtureHost, name: string): ImageReport[] => f.reports<ImageReport>('image').filter((r) => r.name === name);
+  const runsOf = (f: FixtureHost, name: string): ImageReport[] =>
+    f.reports<ImageReport>('image').filter((r) => r.name === name);
 
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'host-azurite-'));
@@ -70,7 +71,9 @@ describe('blob trigger (source EventGrid) against Azurite', () => {
         metadata: { origin: 'test' },
       });
       assert.match(runs[0]?.uri ?? '', /\/devstoreaccount1\/fixture-images\/cats\/tom\.png$/);
-      const receipt = service.getContainerClient(HOSTS_CONTAINER).getBlobClient(`blobreceipts/${HOST_ID}/ingest-image/fixture-images/cats/tom.png`);
+      const receipt = service
+        .getContainerClient(HOSTS_CONTAINER)
+        .getBlobClient(`blobreceipts/${HOST_ID}/ingest-image/fixture-images/cats/tom.png`);
       const { etag } = await images.getBlobClient('cats/tom.png').getProperties();
       assert.equal((await receipt.downloadToBuffer()).toString(), etag);
     } finally {
@@ -90,7 +93,10 @@ describe('blob trigger (source EventGrid) against Azurite', () => {
       await eventually(() => runsOf(second, 'cats/tom.png').length > 0, 'the changed blob');
       await sleep(POLL_MS * 4);
       await second.host.idle();
-      assert.deepEqual(runsOf(second, 'cats/tom.png').map((r) => Buffer.from(r.base64, 'base64').toString()), ['changed']);
+      assert.deepEqual(
+        runsOf(second, 'cats/tom.png').map((r) => Buffer.from(r.base64, 'base64').toString()),
+        ['changed'],
+      );
     } finally {
       await second.host.stop();
     }
@@ -104,7 +110,11 @@ describe('blob trigger (source EventGrid) against Azurite', () => {
       let messages: PoisonMessage[] = [];
       await eventually(async () => {
         if (!(await poisonLog.exists())) return false;
-        messages = (await poisonLog.downloadToBuffer()).toString().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as PoisonMessage);
+        messages = (await poisonLog.downloadToBuffer())
+          .toString()
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as PoisonMessage);
         return messages.length > 0;
       }, 'the poison message');
       await sleep(POLL_MS * 6);
@@ -116,15 +126,17 @@ describe('blob trigger (source EventGrid) against Azurite', () => {
       assert.equal(messages.length, 1);
       assert.deepEqual(
         messages.map(({ ETag: _etag, PoisonedAt: _at, ...m }) => m),
-        [{
-          Type: 'BlobTrigger',
-          FunctionId: 'Host.Functions.ingest-image',
-          BlobType: 'BlockBlob',
-          ContainerName: 'fixture-images',
-          BlobName: 'fail-1.png',
-          Attempts: 5,
-          Error: 'cannot ingest fail-1.png',
-        }],
+        [
+          {
+            Type: 'BlobTrigger',
+            FunctionId: 'Host.Functions.ingest-image',
+            BlobType: 'BlockBlob',
+            ContainerName: 'fixture-images',
+            BlobName: 'fail-1.png',
+            Attempts: 5,
+            Error: 'cannot ingest fail-1.png',
+          },
+        ],
       );
       assert.ok(fixture.logs.some((e) => e.level === 'error' && /fail-1\.png.*poison/.test(e.message)));
     } finally {

@@ -32,7 +32,11 @@ test('one provider setting missing: the app loads, every other function runs, th
   providers = await startProviders({
     world: new World({ seed: 7, sites: [{ id: 'park-1', latitude: 55.68, longitude: 12.57 }] }),
     clock: systemClock,
-    providers: (['site-meter', 'neighbors', 'weather', 'skycam'] as const).map((id) => ({ id, port: 0, apiKey: 'test-key' })),
+    providers: (['site-meter', 'neighbors', 'weather', 'skycam'] as const).map((id) => ({
+      id,
+      port: 0,
+      apiKey: 'test-key',
+    })),
   });
   const settings: Record<string, string> = {
     AzureWebJobsStorage: azurite.connectionString,
@@ -54,12 +58,29 @@ test('one provider setting missing: the app loads, every other function runs, th
   };
   delete process.env['WEATHER_KEY'];
   Object.assign(process.env, settings);
-  host = await FunctionsHost.start({ appRoot: PROJECT_ROOT, clock: systemClock, settings: { ...process.env }, httpPort: 0 });
+  host = await FunctionsHost.start({
+    appRoot: PROJECT_ROOT,
+    clock: systemClock,
+    settings: { ...process.env },
+    httpPort: 0,
+  });
 
   const names = host.functions.map((f) => f.name);
-  for (const name of ['ingest-site-meter', 'ingest-neighbors', 'ingest-weather', 'ingest-skycam', 'predict', 'health', 'health-details']) assert.ok(names.includes(name), `${name} is registered`);
+  for (const name of [
+    'ingest-site-meter',
+    'ingest-neighbors',
+    'ingest-weather',
+    'ingest-skycam',
+    'predict',
+    'health',
+    'health-details',
+  ])
+    assert.ok(names.includes(name), `${name} is registered`);
 
-  await assert.rejects(host.runTimer('ingest-weather'), /'ingest-weather' failed: source "weather" is not configured: sources\[2\]\.provider\.auth\.value refers to the app setting "WEATHER_KEY", which is not set/);
+  await assert.rejects(
+    host.runTimer('ingest-weather'),
+    /'ingest-weather' failed: source "weather" is not configured: sources\[2\]\.provider\.auth\.value refers to the app setting "WEATHER_KEY", which is not set/,
+  );
   for (const name of ['ingest-site-meter', 'ingest-neighbors', 'ingest-skycam']) await host.runTimer(name);
 
   const live = await fetch(`${host.httpUrl}/api/health`);

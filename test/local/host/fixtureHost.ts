@@ -14,7 +14,10 @@ export const UNREACHABLE_STORAGE =
   'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;';
 
 /** Settings under which the fixture app starts: a yearly tick and unreachable storage. */
-export const FIXTURE_SETTINGS: Readonly<Record<string, string>> = { TICK_SCHEDULE: '0 0 0 1 1 *', FIXTURE_STORAGE: UNREACHABLE_STORAGE };
+export const FIXTURE_SETTINGS: Readonly<Record<string, string>> = {
+  TICK_SCHEDULE: '0 0 0 1 1 *',
+  FIXTURE_STORAGE: UNREACHABLE_STORAGE,
+};
 
 /** A host on the fixture app that records its log lines and invocations. */
 export interface FixtureHost {
@@ -52,14 +55,23 @@ export async function startFixtureHost(options: Partial<HostOptions> = {}): Prom
     events,
     reports<T>(tag: string, functionName?: string): T[] {
       return logs
-        .filter((e) => e.category === 'user' && e.message.startsWith(`${tag} `) && (functionName === undefined || e.functionName === functionName))
+        .filter(
+          (e) =>
+            e.category === 'user' &&
+            e.message.startsWith(`${tag} `) &&
+            (functionName === undefined || e.functionName === functionName),
+        )
         .map((e) => JSON.parse(e.message.slice(tag.length + 1)) as T);
     },
   };
 }
 
 /** Polls `check` every 10 ms until it is true; fails after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

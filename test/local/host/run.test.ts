@@ -21,7 +21,10 @@ test('the CLI lists the functions like Core Tools, serves HTTP and stops cleanly
     assert.ok(url, out);
     assert.match(out, /echo: \[POST,PUT\] http:\/\/127\.0\.0\.1:\d+\/api\/echo/);
     assert.match(out, /boom: \[GET\] http:\/\/127\.0\.0\.1:\d+\/api\/boom/);
-    assert.match(out, /ingest-image: blobTrigger path 'fixture-images\/\{name\}' \(connection FIXTURE_STORAGE, source EventGrid\)/);
+    assert.match(
+      out,
+      /ingest-image: blobTrigger path 'fixture-images\/\{name\}' \(connection FIXTURE_STORAGE, source EventGrid\)/,
+    );
     assert.match(out, /tick: timerTrigger schedule '0 0 0 1 1 \*' \(%TICK_SCHEDULE%\)/);
     const res = await fetch(`${url}/api/items/3`);
     assert.equal(res.status, 203);

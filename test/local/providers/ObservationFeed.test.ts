@@ -48,7 +48,10 @@ test('ObservationFeed: pages never split items that share a publishedAt, and los
     pages.forEach((items, i) => {
       for (const it of items) {
         const p = pageOf.get(it.publishedAt);
-        assert.ok(p === undefined || p === i, `limit ${limit}: publishedAt ${it.publishedAt} split over pages ${p} and ${i}`);
+        assert.ok(
+          p === undefined || p === i,
+          `limit ${limit}: publishedAt ${it.publishedAt} split over pages ${p} and ${i}`,
+        );
         pageOf.set(it.publishedAt, i);
       }
       // A page exceeds the limit only when one tie alone is larger than the limit.
@@ -62,18 +65,35 @@ test('ObservationFeed: a behaviour can only delay within its declared bound, or 
     ...RELIABLE_BEHAVIOUR,
     maxExtraDelayMs: 60 * 60_000,
     publishedAt: (site, observedAt, scheduled) =>
-      site === 'a' ? null : site === 'b' ? new Date(observedAt.getTime()) : new Date(scheduled.getTime() + 5 * 3_600_000),
+      site === 'a'
+        ? null
+        : site === 'b'
+          ? new Date(observedAt.getTime())
+          : new Date(scheduled.getTime() + 5 * 3_600_000),
   };
   const feed = new ObservationFeed(world, 'site-meter', wild, 1);
   const t = new Date('2026-05-05T09:00:00Z');
   const scheduled = (site: string): number => world.publishedAt('site-meter', site, t).getTime();
   assert.equal(feed.publishedAt('a', t), null);
   assert.equal(feed.publishedAt('b', t)?.getTime(), scheduled('b'), 'never earlier than scheduled');
-  assert.equal(feed.publishedAt('c', t)?.getTime(), scheduled('c') + 60 * 60_000, 'never later than the declared bound');
+  assert.equal(
+    feed.publishedAt('c', t)?.getTime(),
+    scheduled('c') + 60 * 60_000,
+    'never later than the declared bound',
+  );
   const items = feed.page({ limit: 5000 }, NOW).items;
   assert.ok(items.every((it) => it.site !== 'a'));
   // The late ones are still found: the scan looks back by the declared bound.
-  assert.ok(items.some((it) => it.site === 'c' && Date.parse(it.publishedAt) - Date.parse(it.observedAt) === world.publishedAt('site-meter', 'c', new Date(it.observedAt)).getTime() - Date.parse(it.observedAt) + 3_600_000));
+  assert.ok(
+    items.some(
+      (it) =>
+        it.site === 'c' &&
+        Date.parse(it.publishedAt) - Date.parse(it.observedAt) ===
+          world.publishedAt('site-meter', 'c', new Date(it.observedAt)).getTime() -
+            Date.parse(it.observedAt) +
+            3_600_000,
+    ),
+  );
 });
 
 test('ObservationFeed: retention drops old observations; the image check follows publication', () => {

@@ -28,9 +28,15 @@ test('ProviderBehaviour: an outage answers 503, then its backlog arrives late wi
   let now = new Date('2026-05-05T10:30:00Z');
   const clock: Clock = { now: () => now };
   const world = new World({ seed: 3, sites: [{ id: 'park-1', latitude: 55.68, longitude: 12.57 }] });
-  const running = await startProviders({ world, clock, retentionDays: 1, providers: [{ id: 'weather', port: 0, apiKey: 'k', behaviour: flaky }] });
+  const running = await startProviders({
+    world,
+    clock,
+    retentionDays: 1,
+    providers: [{ id: 'weather', port: 0, apiKey: 'k', behaviour: flaky }],
+  });
   try {
-    const get = (q: string): Promise<Response> => fetch(`${running.urls['weather']}/observations?${q}`, { headers: { 'x-api-key': 'k' } });
+    const get = (q: string): Promise<Response> =>
+      fetch(`${running.urls['weather']}/observations?${q}`, { headers: { 'x-api-key': 'k' } });
     const down = await get('since=2026-05-05T09:30:00.000Z');
     assert.equal(down.status, 503);
     assert.equal(down.headers.get('retry-after'), '600');

@@ -43,7 +43,11 @@ function get(source: string, path: string): Promise<Response> {
 }
 
 /** Pages from `since` until the provider says there is no more (or refuses); returns the items and the watermark. */
-async function drain(source: string, since: string, limit: number): Promise<{ items: ProviderItem[]; watermark: string; status: number }> {
+async function drain(
+  source: string,
+  since: string,
+  limit: number,
+): Promise<{ items: ProviderItem[]; watermark: string; status: number }> {
   const items: ProviderItem[] = [];
   let cursor = since;
   for (let guard = 0; guard < 500; guard++) {
@@ -112,7 +116,8 @@ test('outageBehaviour: nothing is lost; the backlog arrives after the window wit
     for (let t = Date.parse('2026-06-10T08:00:00Z'); t <= now.getTime(); t += 10 * MIN) {
       for (const s of SITES) {
         const scheduled = world.publishedAt('weather', s.id, new Date(t)).getTime();
-        if (scheduled > Date.parse(since) && scheduled <= now.getTime()) expected.push(`${s.id}|${new Date(t).toISOString()}`);
+        if (scheduled > Date.parse(since) && scheduled <= now.getTime())
+          expected.push(`${s.id}|${new Date(t).toISOString()}`);
       }
     }
     assert.deepEqual([...keys].sort(), expected.sort());
@@ -121,7 +126,10 @@ test('outageBehaviour: nothing is lost; the backlog arrives after the window wit
       const scheduled = world.publishedAt('weather', it.site, new Date(it.observedAt)).getTime();
       const published = Date.parse(it.publishedAt);
       if (scheduled >= FROM.getTime() && scheduled < TO.getTime()) {
-        assert.ok(published >= TO.getTime() && published <= TO.getTime() + JITTER, `${it.observedAt} published ${it.publishedAt}`);
+        assert.ok(
+          published >= TO.getTime() && published <= TO.getTime() + JITTER,
+          `${it.observedAt} published ${it.publishedAt}`,
+        );
         backlog.push(published);
       } else {
         assert.equal(published, scheduled, 'outside the window, on schedule');
@@ -146,11 +154,19 @@ test('outageBehaviour: pure hooks; a backlog released into the next window waits
     const published = behaviour.publishedAt('park-1', observedAt, scheduled) as Date;
     assert.deepEqual(behaviour.publishedAt('park-1', observedAt, scheduled), published, 'deterministic');
     const p = published.getTime();
-    assert.ok((p >= a.to.getTime() && p < b.from.getTime()) || (p >= b.to.getTime() && p <= b.to.getTime() + 60_000), published.toISOString());
+    assert.ok(
+      (p >= a.to.getTime() && p < b.from.getTime()) || (p >= b.to.getTime() && p <= b.to.getTime() + 60_000),
+      published.toISOString(),
+    );
     assert.ok(p - scheduled.getTime() <= behaviour.maxExtraDelayMs);
   }
   const outside = new Date('2026-06-10T09:59:59.999Z');
   assert.equal(behaviour.publishedAt('park-1', observedAt, outside), outside);
-  assert.equal(behaviour.intercept({ source: 'x', path: '/observations', now: new Date('2026-06-11T10:29:59.500Z') })?.headers?.['retry-after'], '1');
+  assert.equal(
+    behaviour.intercept({ source: 'x', path: '/observations', now: new Date('2026-06-11T10:29:59.500Z') })?.headers?.[
+      'retry-after'
+    ],
+    '1',
+  );
   assert.throws(() => outageBehaviour([{ from: a.to, to: a.from }]), /must be after/);
 });

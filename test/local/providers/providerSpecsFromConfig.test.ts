@@ -48,7 +48,8 @@ test('providerSpecsFromConfig: unknown source ids are an error naming them', () 
   });
   assert.throws(
     () => providerSpecsFromConfig(parseConfig(cfg, SETTINGS)),
-    (err: unknown) => err instanceof ConfigError && /"radar", "lidar"/.test(err.message) && /"site-meter"/.test(err.message),
+    (err: unknown) =>
+      err instanceof ConfigError && /"radar", "lidar"/.test(err.message) && /"site-meter"/.test(err.message),
   );
 });
 
@@ -58,7 +59,9 @@ test('providerSpecsFromConfig: wrong kind, unknown fields and unusable endpoints
     if (!meter || !nb || !cam) throw new Error('fixture');
     meter.fields.push('power_ac_kw');
     // Mapped, so the configuration is valid: only the simulated world lacks the field.
-    (meter.provider as unknown as { response: { values: Record<string, { path: string }> } }).response.values['power_ac_kw'] = { path: 'power_ac' };
+    (meter.provider as unknown as { response: { values: Record<string, { path: string }> } }).response.values[
+      'power_ac_kw'
+    ] = { path: 'power_ac' };
     cam.kind = 'sensor';
     nb.provider.endpoint = 'https://127.0.0.1:7102';
   });

@@ -42,7 +42,12 @@ async function get(source: keyof typeof KEYS, path: string, key: string | null =
 }
 
 /** Pages through everything published after `since`; returns the items and the watermark to continue from. */
-async function drain(source: keyof typeof KEYS, since: string | null, limit: number, site?: string): Promise<{ items: ProviderItem[]; pages: ProviderPage[] }> {
+async function drain(
+  source: keyof typeof KEYS,
+  since: string | null,
+  limit: number,
+  site?: string,
+): Promise<{ items: ProviderItem[]; pages: ProviderPage[] }> {
   const items: ProviderItem[] = [];
   const pages: ProviderPage[] = [];
   let cursor = since;
@@ -83,7 +88,10 @@ function checkOrderAndTiming(items: readonly ProviderItem[], now: Date): void {
     assert.ok(delay >= 20 * MIN && delay <= 40 * MIN, `delay ${delay / MIN} min`);
     const prev = items[i - 1];
     if (prev) {
-      const order = Date.parse(prev.publishedAt) - published || (prev.site < it.site ? -1 : prev.site > it.site ? 1 : 0) || Date.parse(prev.observedAt) - Date.parse(it.observedAt);
+      const order =
+        Date.parse(prev.publishedAt) - published ||
+        (prev.site < it.site ? -1 : prev.site > it.site ? 1 : 0) ||
+        Date.parse(prev.observedAt) - Date.parse(it.observedAt);
       assert.ok(order < 0, `out of order at ${i}: ${JSON.stringify(prev)} then ${JSON.stringify(it)}`);
     }
   }
@@ -174,7 +182,10 @@ test('providers: 404 for unknown paths, 405 for other methods', async () => {
     assert.equal(res.status, 404, path);
     assert.ok(((await res.json()) as { error: string }).error.includes(path.split('?')[0] ?? ''));
   }
-  const res = await fetch(`${running.urls['site-meter']}/observations`, { method: 'POST', headers: { 'x-api-key': KEYS['site-meter'] } });
+  const res = await fetch(`${running.urls['site-meter']}/observations`, {
+    method: 'POST',
+    headers: { 'x-api-key': KEYS['site-meter'] },
+  });
   assert.equal(res.status, 405);
   await res.arrayBuffer();
 });
@@ -199,7 +210,12 @@ test('providers: images are served once published, as valid PNGs, with the key',
   const early = await get('skycam', '/images/park-1/2026-05-05T11:50:00.000Z.png');
   assert.equal(early.status, 404);
   await early.arrayBuffer();
-  for (const path of ['/images/park-9/2026-05-05T10:00:00.000Z.png', '/images/park-1/2026-05-05T10:05:00.000Z.png', '/images/park-1/garbage.png', '/images/park-1/2026-04-01T10:00:00.000Z.png']) {
+  for (const path of [
+    '/images/park-9/2026-05-05T10:00:00.000Z.png',
+    '/images/park-1/2026-05-05T10:05:00.000Z.png',
+    '/images/park-1/garbage.png',
+    '/images/park-1/2026-04-01T10:00:00.000Z.png',
+  ]) {
     const r = await get('skycam', path);
     assert.equal(r.status, 404, path);
     await r.arrayBuffer();
@@ -217,11 +233,31 @@ test('providers: close() stops every server', async () => {
 });
 
 test('providers: refuses unknown or repeated provider ids, and a taken port, naming them', async () => {
-  await assert.rejects(startProviders({ world, clock, providers: [{ id: 'radar' as 'weather', port: 0, apiKey: 'k' }] }), /"radar"/);
   await assert.rejects(
-    startProviders({ world, clock, providers: [{ id: 'weather', port: 0, apiKey: 'k' }, { id: 'weather', port: 0, apiKey: 'k' }] }),
+    startProviders({ world, clock, providers: [{ id: 'radar' as 'weather', port: 0, apiKey: 'k' }] }),
+    /"radar"/,
+  );
+  await assert.rejects(
+    startProviders({
+      world,
+      clock,
+      providers: [
+        { id: 'weather', port: 0, apiKey: 'k' },
+        { id: 'weather', port: 0, apiKey: 'k' },
+      ],
+    }),
     /"weather" is listed twice/,
   );
   const taken = Number(new URL(running.urls['weather'] ?? '').port);
-  await assert.rejects(startProviders({ world, clock, providers: [{ id: 'site-meter', port: 0, apiKey: 'k' }, { id: 'weather', port: taken, apiKey: 'k' }] }), new RegExp(`:${taken}`));
+  await assert.rejects(
+    startProviders({
+      world,
+      clock,
+      providers: [
+        { id: 'site-meter', port: 0, apiKey: 'k' },
+        { id: 'weather', port: taken, apiKey: 'k' },
+      ],
+    }),
+    new RegExp(`:${taken}`),
+  );
 });

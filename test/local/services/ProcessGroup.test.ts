@@ -78,13 +78,18 @@ describe('ProcessGroup', () => {
       setInterval(() => {}, 1000);
     `;
     const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const grandchildPid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const grandchildPid = await new Promise<number>((resolve) =>
+      parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    );
     assert.ok(isAlive(grandchildPid));
 
     parent.kill('SIGTERM');
     const exit = await waitForExit(parent);
     assert.equal(exit.code, 143);
-    await waitFor(async () => (isAlive(grandchildPid) ? undefined : true), { description: 'the grandchild to exit', timeoutMs: 5_000 });
+    await waitFor(async () => (isAlive(grandchildPid) ? undefined : true), {
+      description: 'the grandchild to exit',
+      timeoutMs: 5_000,
+    });
   });
 
   it('when the script dies of an uncaught error, SIGTERMs the children on the way out', async () => {
@@ -99,9 +104,14 @@ describe('ProcessGroup', () => {
       setTimeout(() => { throw new Error('boom'); }, 200);
     `;
     const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const grandchildPid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const grandchildPid = await new Promise<number>((resolve) =>
+      parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    );
     const exit = await waitForExit(parent);
     assert.equal(exit.code, 1);
-    await waitFor(async () => (isAlive(grandchildPid) ? undefined : true), { description: 'the grandchild to exit', timeoutMs: 5_000 });
+    await waitFor(async () => (isAlive(grandchildPid) ? undefined : true), {
+      description: 'the grandchild to exit',
+      timeoutMs: 5_000,
+    });
   });
 });

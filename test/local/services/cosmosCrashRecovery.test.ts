@@ -35,15 +35,22 @@ describe('startCosmos after a crash', () => {
     const first = group.add(await startCosmos({ dataDir, port: 0, snapshotIntervalMs }));
     const client = new CosmosClient(cosmosClientOptions(first.endpoint, first.key));
     const { database } = await client.databases.createIfNotExists({ id: 'forecasting' });
-    const { container } = await database.containers.createIfNotExists({ id: 'forecasts', partitionKey: { paths: ['/site'] } });
+    const { container } = await database.containers.createIfNotExists({
+      id: 'forecasts',
+      partitionKey: { paths: ['/site'] },
+    });
     await container.items.upsert({ id: 'before-snapshot', site: 'park-1', issueTime: '2024-01-01T00:00:00Z' });
 
     const snapshotPath = join(dataDir, COSMOS_SNAPSHOT_FILE);
-    await waitFor(async () => ((await readFile(snapshotPath, 'utf8').catch(() => '')).includes('before-snapshot') ? true : undefined), {
-      description: 'a snapshot holding the first document',
-      timeoutMs: 5 * snapshotIntervalMs,
-      intervalMs: 20,
-    });
+    await waitFor(
+      async () =>
+        (await readFile(snapshotPath, 'utf8').catch(() => '')).includes('before-snapshot') ? true : undefined,
+      {
+        description: 'a snapshot holding the first document',
+        timeoutMs: 5 * snapshotIntervalMs,
+        intervalMs: 20,
+      },
+    );
     // The next snapshot is about a second away; this write and the kill happen well within it.
     await container.items.upsert({ id: 'after-snapshot', site: 'park-1', issueTime: '2024-01-01T06:00:00Z' });
     await first.kill();
@@ -65,11 +72,20 @@ describe('startCosmos after a crash', () => {
 
   it('holds requests that arrive during the restore, so every answer has every document', async (t) => {
     const dataDir = await tempDir();
-    const documents = Array.from({ length: 10_000 }, (_, i) => ({ id: `f${i}`, site: `park-${i % 20}`, values: [i, i + 1] }));
+    const documents = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `f${i}`,
+      site: `park-${i % 20}`,
+      values: [i, i + 1],
+    }));
     const snapshot = {
       version: 1,
       takenAt: new Date().toISOString(),
-      databases: [{ id: 'forecasting', containers: [{ definition: { id: 'forecasts', partitionKey: { paths: ['/site'] } }, documents }] }],
+      databases: [
+        {
+          id: 'forecasting',
+          containers: [{ definition: { id: 'forecasts', partitionKey: { paths: ['/site'] } }, documents }],
+        },
+      ],
     };
     await writeFile(join(dataDir, COSMOS_SNAPSHOT_FILE), JSON.stringify(snapshot));
     const port = await findFreePort();
@@ -126,7 +142,14 @@ describe('startCosmos after a crash', () => {
 function countDocuments(port: number): Promise<number | string | undefined> {
   return new Promise((resolve) => {
     const path = '/dbs/forecasting/colls/forecasts/docs';
-    const options = { host: '127.0.0.1', port, path, agent: false, rejectUnauthorized: false, headers: { 'x-ms-max-item-count': '-1' } };
+    const options = {
+      host: '127.0.0.1',
+      port,
+      path,
+      agent: false,
+      rejectUnauthorized: false,
+      headers: { 'x-ms-max-item-count': '-1' },
+    };
     const req = request(options, (res) => {
       let body = '';
       res.setEncoding('utf8');

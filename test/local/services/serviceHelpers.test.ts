@@ -27,7 +27,11 @@ describe('waitFor', () => {
 
   it('times out naming what it waited for and the last error', async () => {
     await assert.rejects(
-      waitFor(async () => Promise.reject(new Error('ECONNREFUSED')), { description: 'azurite on 127.0.0.1:1', timeoutMs: 30, intervalMs: 5 }),
+      waitFor(async () => Promise.reject(new Error('ECONNREFUSED')), {
+        description: 'azurite on 127.0.0.1:1',
+        timeoutMs: 30,
+        intervalMs: 5,
+      }),
       (err: unknown) => err instanceof WaitTimeoutError && /azurite on 127\.0\.0\.1:1.*ECONNREFUSED/.test(err.message),
     );
   });
@@ -50,7 +54,12 @@ describe('ports', () => {
     await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
     try {
       await assert.rejects(assertPortFree(port, '127.0.0.1', 'cosmos'), (err: unknown) => {
-        return err instanceof ServiceError && err.code === 'PORT_IN_USE' && err.message.includes(`port ${port}`) && err.message.includes('cosmos');
+        return (
+          err instanceof ServiceError &&
+          err.code === 'PORT_IN_USE' &&
+          err.message.includes(`port ${port}`) &&
+          err.message.includes('cosmos')
+        );
       });
     } finally {
       holder.close();
@@ -67,9 +76,16 @@ describe('cosmosClientOptions', () => {
     assert.equal(process.env.NODE_TLS_REJECT_UNAUTHORIZED, undefined);
   });
 
-  for (const endpoint of ['https://myaccount.documents.azure.com:443/', 'http://127.0.0.1:8081/', 'https://10.0.0.5:8081/']) {
+  for (const endpoint of [
+    'https://myaccount.documents.azure.com:443/',
+    'http://127.0.0.1:8081/',
+    'https://10.0.0.5:8081/',
+  ]) {
     it(`refuses ${endpoint}`, () => {
-      assert.throws(() => cosmosClientOptions(endpoint, 'key'), (err: unknown) => err instanceof ServiceError && err.code === 'NOT_LOCAL_ENDPOINT');
+      assert.throws(
+        () => cosmosClientOptions(endpoint, 'key'),
+        (err: unknown) => err instanceof ServiceError && err.code === 'NOT_LOCAL_ENDPOINT',
+      );
     });
   }
 });
@@ -78,7 +94,14 @@ describe('parseCosmosSnapshot', () => {
   const valid = {
     version: 1,
     takenAt: '2024-01-01T00:00:00.000Z',
-    databases: [{ id: 'forecasting', containers: [{ definition: { id: 'forecasts', partitionKey: { paths: ['/site'] } }, documents: [{ id: 'a', site: 'x' }] }] }],
+    databases: [
+      {
+        id: 'forecasting',
+        containers: [
+          { definition: { id: 'forecasts', partitionKey: { paths: ['/site'] } }, documents: [{ id: 'a', site: 'x' }] },
+        ],
+      },
+    ],
   };
 
   it('reads a valid snapshot', () => {
@@ -90,14 +113,30 @@ describe('parseCosmosSnapshot', () => {
     ['not JSON', '{"version": 1,'],
     ['wrong version', JSON.stringify({ ...valid, version: 2 })],
     ['database without id', JSON.stringify({ version: 1, databases: [{ containers: [] }] })],
-    ['container without definition', JSON.stringify({ version: 1, databases: [{ id: 'd', containers: [{ documents: [] }] }] })],
-    ['document without id', JSON.stringify({ version: 1, databases: [{ id: 'd', containers: [{ definition: { id: 'c' }, documents: [{ site: 'x' }] }] }] })],
+    [
+      'container without definition',
+      JSON.stringify({ version: 1, databases: [{ id: 'd', containers: [{ documents: [] }] }] }),
+    ],
+    [
+      'document without id',
+      JSON.stringify({
+        version: 1,
+        databases: [{ id: 'd', containers: [{ definition: { id: 'c' }, documents: [{ site: 'x' }] }] }],
+      }),
+    ],
   ];
   for (const [what, text] of broken) {
     it(`refuses a snapshot with ${what}, naming the file`, () => {
-      assert.throws(() => parseCosmosSnapshot(text, '/data/cosmos-snapshot.json'), (err: unknown) => {
-        return err instanceof ServiceError && err.code === 'BAD_SNAPSHOT' && err.message.includes('/data/cosmos-snapshot.json');
-      });
+      assert.throws(
+        () => parseCosmosSnapshot(text, '/data/cosmos-snapshot.json'),
+        (err: unknown) => {
+          return (
+            err instanceof ServiceError &&
+            err.code === 'BAD_SNAPSHOT' &&
+            err.message.includes('/data/cosmos-snapshot.json')
+          );
+        },
+      );
     });
   }
 });

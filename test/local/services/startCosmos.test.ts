@@ -54,11 +54,20 @@ describe('startCosmos', () => {
     }));
     for (const forecast of FORECASTS) await forecasts.items.upsert(forecast);
 
-    for (const [site, expectedId] of [['park-1', 'park-1|2024-01-01T06:00Z'], ['park-2', 'park-2|2024-01-01T09:00Z']]) {
+    for (const [site, expectedId] of [
+      ['park-1', 'park-1|2024-01-01T06:00Z'],
+      ['park-2', 'park-2|2024-01-01T09:00Z'],
+    ]) {
       const { resources } = await forecasts.items
-        .query<Forecast>({ query: LATEST_FOR_SITE, parameters: [{ name: '@site', value: site! }] }, { partitionKey: site })
+        .query<Forecast>(
+          { query: LATEST_FOR_SITE, parameters: [{ name: '@site', value: site! }] },
+          { partitionKey: site },
+        )
         .fetchAll();
-      assert.deepEqual(resources.map((r) => r.id), [expectedId]);
+      assert.deepEqual(
+        resources.map((r) => r.id),
+        [expectedId],
+      );
     }
   });
 
@@ -66,7 +75,10 @@ describe('startCosmos', () => {
     const item = forecasts.item('park-1|2024-01-01T06:00Z', 'park-1');
     const { resource, etag } = await item.read<Forecast>();
     assert.ok(resource && etag);
-    const replaced = await item.replace({ ...resource, status: 'published' }, { accessCondition: { type: 'IfMatch', condition: etag } });
+    const replaced = await item.replace(
+      { ...resource, status: 'published' },
+      { accessCondition: { type: 'IfMatch', condition: etag } },
+    );
     assert.equal(replaced.statusCode, 200);
     assert.notEqual(replaced.etag, etag);
 
@@ -99,7 +111,10 @@ describe('startCosmos', () => {
     assert.equal(definition?.defaultTtl, 7 * 24 * 3600);
     assert.deepEqual(await allForecasts(forecasts), before);
     const { resources } = await forecasts.items
-      .query<Forecast>({ query: LATEST_FOR_SITE, parameters: [{ name: '@site', value: 'park-1' }] }, { partitionKey: 'park-1' })
+      .query<Forecast>(
+        { query: LATEST_FOR_SITE, parameters: [{ name: '@site', value: 'park-1' }] },
+        { partitionKey: 'park-1' },
+      )
       .fetchAll();
     assert.equal(resources[0]?.status, 'published');
   });

@@ -20,7 +20,13 @@ test('skycam: the red/blue threshold tells cloud from sky, by day and by night, 
   const world = new World({ seed: 42, sites: [SITE] });
   const step = SKYCAM_SPAN_KM / SKYCAM_SIZE_PX;
   // Noon, dusk and the middle of the night across broken, clear and overcast days.
-  for (const iso of ['2026-05-03T11:00:00Z', '2026-05-03T19:30:00Z', '2026-05-05T23:00:00Z', '2026-05-07T11:00:00Z', '2026-05-02T08:00:00Z']) {
+  for (const iso of [
+    '2026-05-03T11:00:00Z',
+    '2026-05-03T19:30:00Z',
+    '2026-05-05T23:00:00Z',
+    '2026-05-07T11:00:00Z',
+    '2026-05-02T08:00:00Z',
+  ]) {
     const t = new Date(iso);
     const img = PNG.sync.read(world.skycamPng('park-1', t));
     let agree = 0;
@@ -28,7 +34,12 @@ test('skycam: the red/blue threshold tells cloud from sky, by day and by night, 
     for (let row = 0; row < SKYCAM_SIZE_PX; row++) {
       for (let col = 0; col < SKYCAM_SIZE_PX; col++) {
         // Pixel centres: east to the right, north up.
-        const truth = world.cloudOpacity('park-1', -SKYCAM_SPAN_KM / 2 + (col + 0.5) * step, SKYCAM_SPAN_KM / 2 - (row + 0.5) * step, t);
+        const truth = world.cloudOpacity(
+          'park-1',
+          -SKYCAM_SPAN_KM / 2 + (col + 0.5) * step,
+          SKYCAM_SPAN_KM / 2 - (row + 0.5) * step,
+          t,
+        );
         if (truth > 0.25 && truth < 0.65) continue; // the soft edge, where either answer is fair
         const p = (row * SKYCAM_SIZE_PX + col) * 4;
         const cloudy = (img.data[p] ?? 0) > SKYCAM_CLOUD_RED_BLUE_RATIO * Math.max(1, img.data[p + 2] ?? 0);
@@ -45,7 +56,8 @@ test('skycam: bright by day, dim but still coloured at night', () => {
   const mean = (iso: string): number => {
     const img = PNG.sync.read(world.skycamPng('park-1', new Date(iso)));
     let s = 0;
-    for (let i = 0; i < img.data.length; i += 4) s += ((img.data[i] ?? 0) + (img.data[i + 1] ?? 0) + (img.data[i + 2] ?? 0)) / 3;
+    for (let i = 0; i < img.data.length; i += 4)
+      s += ((img.data[i] ?? 0) + (img.data[i + 1] ?? 0) + (img.data[i + 2] ?? 0)) / 3;
     return s / (img.data.length / 4);
   };
   const day = mean('2026-05-03T11:00:00Z');

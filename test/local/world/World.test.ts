@@ -33,7 +33,10 @@ test('World: same seed, same values, whatever the order of the questions', () =>
   const a = new World({ seed: 42, sites: [SITE] });
   const b = new World({ seed: 42, sites: [SITE] });
   const forward = times.map((t) => SOURCES.map((s) => a.sensorValues(s, 'park-1', t)));
-  const backward = [...times].reverse().map((t) => SOURCES.map((s) => b.sensorValues(s, 'park-1', t))).reverse();
+  const backward = [...times]
+    .reverse()
+    .map((t) => SOURCES.map((s) => b.sensorValues(s, 'park-1', t)))
+    .reverse();
   assert.deepEqual(forward, backward);
   const t = new Date('2026-05-01T10:00:00Z');
   assert.ok(a.skycamPng('park-1', t).equals(b.skycamPng('park-1', t)));
@@ -110,7 +113,10 @@ test('World: a cloud over the park cuts its irradiance and power', () => {
   const world = new World({ seed: 42, sites: [SITE] });
   const pairs = slots(10)
     .filter((t) => world.sun('park-1', t).elevationDeg > 30)
-    .map((t) => ({ o: world.cloudOpacity('park-1', 0, 0, t), csi: (world.sensorValues('site-meter', 'park-1', t).ghi_wm2 ?? 0) / world.clearSkyGhi('park-1', t) }));
+    .map((t) => ({
+      o: world.cloudOpacity('park-1', 0, 0, t),
+      csi: (world.sensorValues('site-meter', 'park-1', t).ghi_wm2 ?? 0) / world.clearSkyGhi('park-1', t),
+    }));
   const clear = pairs.filter((p) => p.o === 0);
   const overcast = pairs.filter((p) => p.o === 1);
   assert.ok(clear.length > 20 && overcast.length > 20, `${clear.length} clear, ${overcast.length} overcast slots`);
@@ -128,7 +134,8 @@ test('World: the wind stays a westerly of 3-15 m/s that veers slowly', () => {
     const deviation = Math.abs(w.directionDeg - 270);
     assert.ok(deviation <= 60, `direction ${w.directionDeg}`);
     maxDeviation = Math.max(maxDeviation, deviation);
-    if (previous !== undefined) assert.ok(Math.abs(w.directionDeg - previous) < 10, 'veers by more than 10° in 30 minutes');
+    if (previous !== undefined)
+      assert.ok(Math.abs(w.directionDeg - previous) < 10, 'veers by more than 10° in 30 minutes');
     previous = w.directionDeg;
   }
   assert.ok(maxDeviation > 20, `the wind hardly veers (at most ${maxDeviation}°)`);
@@ -149,7 +156,10 @@ test('World: publication comes 20-40 minutes after observation, spread to the mi
 
 test('World: unknown sites and bad options are refused with a precise message', () => {
   const world = new World({ seed: 1, sites: [SITE] });
-  assert.throws(() => world.sensorValues('weather', 'nope', new Date()), (err: unknown) => err instanceof UnknownSiteError && /"nope".*"park-1"/.test(err.message));
+  assert.throws(
+    () => world.sensorValues('weather', 'nope', new Date()),
+    (err: unknown) => err instanceof UnknownSiteError && /"nope".*"park-1"/.test(err.message),
+  );
   assert.throws(() => new World({ seed: 1, sites: [] }), /at least one site/);
   assert.throws(() => new World({ seed: 1, sites: [SITE, SITE] }), /duplicate site id "park-1"/);
   assert.throws(() => new World({ seed: Number.NaN, sites: [SITE] }), /seed/);

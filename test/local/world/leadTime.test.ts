@@ -45,7 +45,9 @@ async function series(seed: number, start: number): Promise<Series> {
     out.w45.push(day[i] ? (nb.ghi_w45 ?? NaN) / clear : NaN);
   });
   // Pictures are analysed a few at once: sharp decodes on its own threads.
-  const features = await mapLimit(times, 4, async (t, i) => (day[i] ? imageFeatures(world.skycamPng('park-1', t)) : undefined));
+  const features = await mapLimit(times, 4, async (t, i) =>
+    day[i] ? imageFeatures(world.skycamPng('park-1', t)) : undefined,
+  );
   out.cloudWest = features.map((f) => f?.cloud_w ?? NaN);
   out.cloudCentre = features.map((f) => f?.cloud_center ?? NaN);
   return out;
@@ -61,12 +63,22 @@ function june(seed: number): Promise<Series> {
 
 /** Pearson correlation of upstream[i] with park[i + lag] over the pairs where both exist. */
 function correlationAtLag(upstream: readonly number[], park: readonly number[], lag: number): number {
-  let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  let n = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    syy = 0,
+    sxy = 0;
   for (let i = 0; i < upstream.length; i++) {
     const x = upstream[i];
     const y = park[i + lag];
     if (x === undefined || y === undefined || Number.isNaN(x) || Number.isNaN(y)) continue;
-    n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+    n++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
   }
   const cov = sxy / n - (sx / n) * (sy / n);
   return cov / Math.sqrt((sxx / n - (sx / n) ** 2) * (syy / n - (sy / n) ** 2));
@@ -85,7 +97,10 @@ for (const seed of [42, 7]) {
     const w45 = peakLag(s.w45, s.park);
     // At the prevailing 6-11 m/s the air needs 40-70 minutes from 25 km and 70-125 minutes from 45 km.
     assert.ok(w25.lag >= 3 && w25.lag <= 7, `ghi_w25 should lead by 30-70 min: ${w25.profile}`);
-    assert.ok(w45.lag > w25.lag && w45.lag <= 13, `ghi_w45 should lead by more than ghi_w25: w45 ${w45.profile} / w25 ${w25.profile}`);
+    assert.ok(
+      w45.lag > w25.lag && w45.lag <= 13,
+      `ghi_w45 should lead by more than ghi_w25: w45 ${w45.profile} / w25 ${w25.profile}`,
+    );
     // A real lead, not a flat profile: the peak clearly beats the simultaneous value.
     assert.ok(correlationAtLag(s.w25, s.park, w25.lag) > correlationAtLag(s.w25, s.park, 0) + 0.08, w25.profile);
     // Less for the far one: when the wind veers by 30° its track passes 20 km beside the station (the diagonal
@@ -113,6 +128,9 @@ for (const seed of [42, 7]) {
     assert.ok(far > own + 0.05, `ghi_w45 ${far.toFixed(3)} vs the park's own clear-sky index ${own.toFixed(3)}`);
     const west = correlationAtLag(s.cloudWest, s.park, lag);
     const centre = correlationAtLag(s.cloudCentre, s.park, lag);
-    assert.ok(west < centre - 0.04, `cloud_w ${west.toFixed(3)} vs cloud_center ${centre.toFixed(3)} (negative: more cloud, darker park)`);
+    assert.ok(
+      west < centre - 0.04,
+      `cloud_w ${west.toFixed(3)} vs cloud_center ${centre.toFixed(3)} (negative: more cloud, darker park)`,
+    );
   });
 }

@@ -7,10 +7,38 @@ import { solarPosition } from '../../../shared/solar/solarPosition';
 // (e.g. Copenhagen at the June solstice: noon elevation 90 - 55.68 + 23.44 = 57.76°, 11:00 UTC is ~11 min before
 // apparent noon, so 2.8° of hour angle east of the meridian).
 const CASES = [
-  { name: 'Copenhagen, summer solstice, 11:00 UTC', lat: 55.68, lon: 12.57, t: '2026-06-21T11:00:00Z', elevation: 57.7, azimuth: 175.1 },
-  { name: 'Copenhagen, winter solstice, 11:00 UTC', lat: 55.68, lon: 12.57, t: '2026-12-21T11:00:00Z', elevation: 10.9, azimuth: 178.2 },
-  { name: 'Equator, March equinox, 06:00 UTC (sunrise)', lat: 0, lon: 0, t: '2026-03-20T06:00:00Z', elevation: -1.9, azimuth: 90.1 },
-  { name: 'Sydney, 02:00 UTC (noon)', lat: -33.87, lon: 151.21, t: '2026-01-15T02:00:00Z', elevation: 77.3, azimuth: 4.7 },
+  {
+    name: 'Copenhagen, summer solstice, 11:00 UTC',
+    lat: 55.68,
+    lon: 12.57,
+    t: '2026-06-21T11:00:00Z',
+    elevation: 57.7,
+    azimuth: 175.1,
+  },
+  {
+    name: 'Copenhagen, winter solstice, 11:00 UTC',
+    lat: 55.68,
+    lon: 12.57,
+    t: '2026-12-21T11:00:00Z',
+    elevation: 10.9,
+    azimuth: 178.2,
+  },
+  {
+    name: 'Equator, March equinox, 06:00 UTC (sunrise)',
+    lat: 0,
+    lon: 0,
+    t: '2026-03-20T06:00:00Z',
+    elevation: -1.9,
+    azimuth: 90.1,
+  },
+  {
+    name: 'Sydney, 02:00 UTC (noon)',
+    lat: -33.87,
+    lon: 151.21,
+    t: '2026-01-15T02:00:00Z',
+    elevation: 77.3,
+    azimuth: 4.7,
+  },
 ];
 
 for (const c of CASES) {

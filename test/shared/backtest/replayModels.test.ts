@@ -9,7 +9,10 @@ import { seededUnit } from '../../../shared/replay/seededUnit';
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const T0 = Date.parse('2026-06-01T00:00:00Z');
-const observations = Array.from({ length: 2000 }, (_, i) => ({ observedAt: T0 + i * 10 * MINUTE_MS, values: { v: i } }));
+const observations = Array.from({ length: 2000 }, (_, i) => ({
+  observedAt: T0 + i * 10 * MINUTE_MS,
+  values: { v: i },
+}));
 
 const delay = (d: unknown): DelayModelSpec => delayModelSchema.parse(d);
 
@@ -20,9 +23,23 @@ test('delayMinutes: fixed, uniform within its range, a list draws only its value
   assert.equal(delayMinutes(uniform, 0.5), 30);
   assert.ok(delayMinutes(uniform, 0.999999) < 40);
   const list = delay({ kind: 'empirical', minutes: [22, 31, 45] });
-  assert.deepEqual([0, 0.34, 0.67, 0.999].map((u) => delayMinutes(list, u)), [22, 31, 45, 45]);
-  const q = delay({ kind: 'empirical', quantiles: [{ p: 0, minutes: 10 }, { p: 0.5, minutes: 30 }, { p: 0.9, minutes: 40 }, { p: 1, minutes: 100 }] });
-  assert.deepEqual([0, 0.25, 0.5, 0.7, 0.9, 0.95, 1].map((u) => Math.round(delayMinutes(q, u) * 1e9) / 1e9), [10, 20, 30, 35, 40, 70, 100]);
+  assert.deepEqual(
+    [0, 0.34, 0.67, 0.999].map((u) => delayMinutes(list, u)),
+    [22, 31, 45, 45],
+  );
+  const q = delay({
+    kind: 'empirical',
+    quantiles: [
+      { p: 0, minutes: 10 },
+      { p: 0.5, minutes: 30 },
+      { p: 0.9, minutes: 40 },
+      { p: 1, minutes: 100 },
+    ],
+  });
+  assert.deepEqual(
+    [0, 0.25, 0.5, 0.7, 0.9, 0.95, 1].map((u) => Math.round(delayMinutes(q, u) * 1e9) / 1e9),
+    [10, 20, 30, 35, 40, 70, 100],
+  );
 });
 
 test('replayAvailability: seeded, so the same seed gives the same delays, another seed others; every delay within the model bounds', () => {
@@ -31,21 +48,40 @@ test('replayAvailability: seeded, so the same seed gives the same delays, anothe
   const b = replayAvailability(observations, uniform, [], [1, 'meter']);
   const c = replayAvailability(observations, uniform, [], [2, 'meter']);
   assert.deepEqual(a, b);
-  assert.notDeepEqual(a.map((r) => r.availableAt), c.map((r) => r.availableAt));
+  assert.notDeepEqual(
+    a.map((r) => r.availableAt),
+    c.map((r) => r.availableAt),
+  );
   const delays = a.map((r) => (r.availableAt - r.observedAt) / MINUTE_MS);
-  assert.ok(delays.every((d) => d >= 20 && d <= 40), `${Math.min(...delays)}..${Math.max(...delays)}`);
+  assert.ok(
+    delays.every((d) => d >= 20 && d <= 40),
+    `${Math.min(...delays)}..${Math.max(...delays)}`,
+  );
   // Spread over the range, not stuck at one end: the mean of 2000 uniform draws is near the middle.
   const mean = delays.reduce((s, d) => s + d, 0) / delays.length;
   assert.ok(Math.abs(mean - 30) < 1, `mean ${mean}`);
   // Keyed by observation: dropping records does not change the others' delays.
-  const fewer = replayAvailability(observations.filter((_, i) => i % 2 === 0), uniform, [], [1, 'meter']);
-  assert.deepEqual(fewer, a.filter((_, i) => i % 2 === 0));
+  const fewer = replayAvailability(
+    observations.filter((_, i) => i % 2 === 0),
+    uniform,
+    [],
+    [1, 'meter'],
+  );
+  assert.deepEqual(
+    fewer,
+    a.filter((_, i) => i % 2 === 0),
+  );
   const u = Array.from({ length: 1000 }, (_, i) => seededUnit([9, i]));
   assert.ok(u.every((x) => x >= 0 && x < 1));
 });
 
 test('outageWindows: random windows are reproducible, inside the period, apart, within the duration range, and about as many as the rate says', () => {
-  const model = outageModelSchema.parse({ kind: 'random', ratePerDay: 0.5, minDurationMinutes: 60, maxDurationMinutes: 360 });
+  const model = outageModelSchema.parse({
+    kind: 'random',
+    ratePerDay: 0.5,
+    minDurationMinutes: 60,
+    maxDurationMinutes: 360,
+  });
   const to = T0 + 400 * DAY_MS;
   const w = outageWindows(model, T0, to, [1, 'meter', 'outages']);
   assert.deepEqual(outageWindows(model, T0, to, [1, 'meter', 'outages']), w);
@@ -59,8 +95,13 @@ test('outageWindows: random windows are reproducible, inside the period, apart, 
     assert.ok(!prev || x.from >= prev.to, `window ${i} starts after the previous one ends`);
   });
   assert.deepEqual(outageWindows(outageModelSchema.parse({ kind: 'none' }), T0, to, [1]), []);
-  const listed = outageModelSchema.parse({ kind: 'windows', windows: [{ from: '2026-06-02T12:00:00Z', to: '2026-06-02T14:00:00+00:00' }] });
-  assert.deepEqual(outageWindows(listed, T0, to, [1]), [{ from: Date.parse('2026-06-02T12:00:00Z'), to: Date.parse('2026-06-02T14:00:00Z') }]);
+  const listed = outageModelSchema.parse({
+    kind: 'windows',
+    windows: [{ from: '2026-06-02T12:00:00Z', to: '2026-06-02T14:00:00+00:00' }],
+  });
+  assert.deepEqual(outageWindows(listed, T0, to, [1]), [
+    { from: Date.parse('2026-06-02T12:00:00Z'), to: Date.parse('2026-06-02T14:00:00Z') },
+  ]);
 });
 
 test('replayAvailability: a record due during an outage arrives when it ends (backlog delivered) or never (lost); the others are untouched', () => {
@@ -71,6 +112,11 @@ test('replayAvailability: a record due during an outage arrives when it ends (ba
   const lost = replayAvailability(observations.slice(0, 30), fixed, [outage], [1, 's'], 'lost');
   const due = (r: { availableAt: number }): boolean => r.availableAt >= outage.from && r.availableAt < outage.to;
   assert.equal(normal.filter(due).length, 6);
-  delivered.forEach((r, i) => assert.equal(r.availableAt, due(normal[i] as { availableAt: number }) ? outage.to : normal[i]?.availableAt));
-  assert.deepEqual(lost, normal.filter((r) => !due(r)));
+  delivered.forEach((r, i) =>
+    assert.equal(r.availableAt, due(normal[i] as { availableAt: number }) ? outage.to : normal[i]?.availableAt),
+  );
+  assert.deepEqual(
+    lost,
+    normal.filter((r) => !due(r)),
+  );
 });

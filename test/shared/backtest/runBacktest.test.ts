@@ -22,12 +22,16 @@ const TEST_DAY = Date.parse('2026-03-05T00:00:00Z');
 const TEST_SLOTS = 23 * 6 + 1;
 
 let run: Promise<BacktestRun> | undefined;
-const backtest = (): Promise<BacktestRun> => (run ??= runBacktest(loadBacktestConfig(FIXTURE, {}), { now: () => new Date('2026-03-07T00:00:00Z') }));
+const backtest = (): Promise<BacktestRun> =>
+  (run ??= runBacktest(loadBacktestConfig(FIXTURE, {}), { now: () => new Date('2026-03-07T00:00:00Z') }));
 
 test('runBacktest on the ramp: persistence is off by exactly (lead + 30 min) / 10 kW, the meter model beats it, the useless probe is pruned, every slot is served', async () => {
   const { report } = await backtest();
   assert.equal(report.test.slots, TEST_SLOTS);
-  assert.deepEqual(report.scenarios.map((s) => s.scenario), [ALL_SOURCES_FRESH, withoutSource('meter'), withoutSource('probe'), OUTAGE_MODEL]);
+  assert.deepEqual(
+    report.scenarios.map((s) => s.scenario),
+    [ALL_SOURCES_FRESH, withoutSource('meter'), withoutSource('probe'), OUTAGE_MODEL],
+  );
   const fresh = report.scenarios[0];
   assert.ok(fresh);
   assert.deepEqual(fresh.persistence, [
@@ -40,15 +44,33 @@ test('runBacktest on the ramp: persistence is off by exactly (lead + 30 min) / 1
   fresh.perLead.forEach((m, l) => {
     assert.equal(m.n, TEST_SLOTS);
     const p = fresh.persistence[l];
-    assert.ok(p && m.rmse < p.rmse && m.mae <= m.rmse, `+${m.leadMinutes}: rmse ${m.rmse}, mae ${m.mae}, persistence ${p?.rmse}`);
-    assert.ok(p && Math.abs(m.skill - (1 - m.rmse / p.rmse)) < 1e-3 && m.skill > 0.1, `+${m.leadMinutes}: skill ${m.skill}`);
+    assert.ok(
+      p && m.rmse < p.rmse && m.mae <= m.rmse,
+      `+${m.leadMinutes}: rmse ${m.rmse}, mae ${m.mae}, persistence ${p?.rmse}`,
+    );
+    assert.ok(
+      p && Math.abs(m.skill - (1 - m.rmse / p.rmse)) < 1e-3 && m.skill > 0.1,
+      `+${m.leadMinutes}: skill ${m.skill}`,
+    );
   });
   // The ramp's trend is in the time-of-year features too, so the meter is what the models gain from; the probe is noise.
   assert.deepEqual(Object.keys(fresh.byModel), ['linear-meter']);
-  assert.ok(report.pruned.some((p) => p.id === 'linear-probe'), JSON.stringify(report.pruned));
+  assert.ok(
+    report.pruned.some((p) => p.id === 'linear-probe'),
+    JSON.stringify(report.pruned),
+  );
   // The W column became kW, as the target unit asks.
-  assert.deepEqual(report.sources.find((s) => s.id === 'meter')?.stats.units['power_kw'], { from: 'W', to: 'kW', factor: 0.001 });
-  assert.deepEqual(report.sources.find((s) => s.id === 'meter')?.delay.observedMinutes, { min: 30, median: 30, p90: 30, max: 30 });
+  assert.deepEqual(report.sources.find((s) => s.id === 'meter')?.stats.units['power_kw'], {
+    from: 'W',
+    to: 'kW',
+    factor: 0.001,
+  });
+  assert.deepEqual(report.sources.find((s) => s.id === 'meter')?.delay.observedMinutes, {
+    min: 30,
+    median: 30,
+    p90: 30,
+    max: 30,
+  });
   for (const s of report.scenarios) assert.equal(s.servedPct, 100, `${s.scenario}: ${JSON.stringify(s.byModel)}`);
 });
 
@@ -56,11 +78,26 @@ test('runBacktest on the ramp: while the meter is down, exactly the 11 slots 10:
   const { report, served } = await backtest();
   const withoutMeter = new Set(report.models.filter((m) => !m.sources.includes('meter')).map((m) => m.id));
   const slots = served.get(OUTAGE_MODEL) ?? [];
-  const doingWithout = slots.filter((s) => s.model !== null && withoutMeter.has(s.model)).map((s) => new Date(s.issueTime).toISOString().slice(11, 16));
-  assert.deepEqual(doingWithout, ['10:10', '10:20', '10:30', '10:40', '10:50', '11:00', '11:10', '11:20', '11:30', '11:40', '11:50']);
+  const doingWithout = slots
+    .filter((s) => s.model !== null && withoutMeter.has(s.model))
+    .map((s) => new Date(s.issueTime).toISOString().slice(11, 16));
+  assert.deepEqual(doingWithout, [
+    '10:10',
+    '10:20',
+    '10:30',
+    '10:40',
+    '10:50',
+    '11:00',
+    '11:10',
+    '11:20',
+    '11:30',
+    '11:40',
+    '11:50',
+  ]);
   assert.equal(report.sources.find((s) => s.id === 'meter')?.trainingStalenessLimitMinutes, 40);
   // Without the meter at all, no slot is served by a model that reads it.
-  for (const s of served.get(withoutSource('meter')) ?? []) assert.ok(s.model !== null && withoutMeter.has(s.model), `${new Date(s.issueTime).toISOString()}: ${s.model}`);
+  for (const s of served.get(withoutSource('meter')) ?? [])
+    assert.ok(s.model !== null && withoutMeter.has(s.model), `${new Date(s.issueTime).toISOString()}: ${s.model}`);
 });
 
 test('a source with a 30-minute delay (the meter) is never used before its availableAt: every served slot read the observation of exactly 30 minutes before', async () => {
@@ -69,11 +106,25 @@ test('a source with a 30-minute delay (the meter) is never used before its avail
   for (const [scenario, slots] of served) {
     for (const s of slots) {
       for (const input of s.inputs) {
-        assert.ok(input.availableAt <= s.issueTime, `${scenario} ${new Date(s.issueTime).toISOString()}: ${input.source} available ${new Date(input.availableAt).toISOString()}`);
-        assert.ok(input.availableAt - input.observedAt >= 30 * MINUTE_MS, `${scenario}: ${input.source} delay ${(input.availableAt - input.observedAt) / MINUTE_MS} min`);
-        if (scenario !== OUTAGE_MODEL || s.issueTime >= Date.parse('2026-03-05T12:00:00Z') || s.issueTime < Date.parse('2026-03-05T10:00:00Z')) {
+        assert.ok(
+          input.availableAt <= s.issueTime,
+          `${scenario} ${new Date(s.issueTime).toISOString()}: ${input.source} available ${new Date(input.availableAt).toISOString()}`,
+        );
+        assert.ok(
+          input.availableAt - input.observedAt >= 30 * MINUTE_MS,
+          `${scenario}: ${input.source} delay ${(input.availableAt - input.observedAt) / MINUTE_MS} min`,
+        );
+        if (
+          scenario !== OUTAGE_MODEL ||
+          s.issueTime >= Date.parse('2026-03-05T12:00:00Z') ||
+          s.issueTime < Date.parse('2026-03-05T10:00:00Z')
+        ) {
           // The newest one that had arrived: observed 30 minutes before issueTime, never later.
-          assert.equal(input.observedAt, s.issueTime - 30 * MINUTE_MS, `${scenario} ${new Date(s.issueTime).toISOString()}: ${input.source} observed ${new Date(input.observedAt).toISOString()}`);
+          assert.equal(
+            input.observedAt,
+            s.issueTime - 30 * MINUTE_MS,
+            `${scenario} ${new Date(s.issueTime).toISOString()}: ${input.source} observed ${new Date(input.observedAt).toISOString()}`,
+          );
         }
         checked++;
       }
@@ -89,7 +140,10 @@ test('writeBacktestReport: JSON with the same numbers, a Markdown table with the
   const written = await writeBacktestReport(report, dir);
   assert.deepEqual(JSON.parse(readFileSync(written.json, 'utf8')), JSON.parse(JSON.stringify(report)));
   const md = readFileSync(written.markdown, 'utf8');
-  assert.ok(md.includes('| persistence (reference) | 5.0 | 7.0 | 9.0 | 5.0 | 7.0 | 9.0 | 0.000 | 0.000 | 0.000 | - |'), md);
+  assert.ok(
+    md.includes('| persistence (reference) | 5.0 | 7.0 | 9.0 | 5.0 | 7.0 | 9.0 | 0.000 | 0.000 | 0.000 | - |'),
+    md,
+  );
   const fresh = md.split('\n').find((l) => l.startsWith(`| ${ALL_SOURCES_FRESH} |`));
   assert.ok(fresh?.endsWith(`| 100.0 % (${TEST_SLOTS}/${TEST_SLOTS}) |`), fresh);
   assert.match(md, /Units converted: meter\.power_kw W -> kW \(x 0\.001\)/);

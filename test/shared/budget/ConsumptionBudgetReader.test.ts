@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { BudgetAuthError, BudgetConfigError, BudgetError, BudgetNotFoundError, BudgetThrottledError, BudgetUnavailableError } from '../../../shared/budget/BudgetError';
-import { ConsumptionBudgetReader, type ConsumptionBudgetReaderOptions } from '../../../shared/budget/ConsumptionBudgetReader';
+import {
+  BudgetAuthError,
+  BudgetConfigError,
+  BudgetError,
+  BudgetNotFoundError,
+  BudgetThrottledError,
+  BudgetUnavailableError,
+} from '../../../shared/budget/BudgetError';
+import {
+  ConsumptionBudgetReader,
+  type ConsumptionBudgetReaderOptions,
+} from '../../../shared/budget/ConsumptionBudgetReader';
 import { FixedClock } from '../../support/fixedClock';
 import { ConsumptionTestServer, loadFixture } from './ConsumptionTestServer';
 
@@ -32,8 +42,17 @@ after(async () => {
 });
 beforeEach(() => server.reset());
 
-function reader(options: Partial<ConsumptionBudgetReaderOptions> = {}, cred: TokenCredential = credential()): ConsumptionBudgetReader {
-  return new ConsumptionBudgetReader(cred, { endpoint: server.endpoint, agent: server.agent, maxRetries: 0, clock: new FixedClock(READ_AT), ...options });
+function reader(
+  options: Partial<ConsumptionBudgetReaderOptions> = {},
+  cred: TokenCredential = credential(),
+): ConsumptionBudgetReader {
+  return new ConsumptionBudgetReader(cred, {
+    endpoint: server.endpoint,
+    agent: server.agent,
+    maxRetries: 0,
+    clock: new FixedClock(READ_AT),
+    ...options,
+  });
 }
 
 async function failure(p: Promise<unknown>): Promise<BudgetError> {
@@ -98,7 +117,10 @@ test('the scope is accepted with or without leading and trailing slashes, and a 
   server.answer('budget-ok', 'budget-ok');
   await reader().read(SCOPE.slice(1), BUDGET);
   await reader().read(`${SCOPE}/`, BUDGET);
-  assert.deepEqual(server.seen.map((s) => s.path), [loadFixture('budget-ok').request.path, loadFixture('budget-ok').request.path]);
+  assert.deepEqual(
+    server.seen.map((s) => s.path),
+    [loadFixture('budget-ok').request.path, loadFixture('budget-ok').request.path],
+  );
   const err = await failure(reader().read('/subscriptions/x/../../providers', BUDGET));
   assert.ok(err instanceof BudgetConfigError);
   assert.equal(server.seen.length, 2);
@@ -130,7 +152,12 @@ test('403 -> BUDGET_AUTH that says which role is missing', async () => {
   forbidden.response = {
     status: 403,
     headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: { error: { code: 'AuthorizationFailed', message: "The client does not have authorization to perform action 'Microsoft.Consumption/budgets/read'." } },
+    body: {
+      error: {
+        code: 'AuthorizationFailed',
+        message: "The client does not have authorization to perform action 'Microsoft.Consumption/budgets/read'.",
+      },
+    },
   };
   server.answer(forbidden);
   const err = await failure(reader().read(SCOPE, BUDGET));
@@ -174,7 +201,11 @@ test('429 on every attempt -> BUDGET_THROTTLED with the last Retry-After', async
 
 test('a server error -> BUDGET_UNAVAILABLE, retryable; a refused request (400) is not retryable', async () => {
   const outage = loadFixture('budget-not-found');
-  outage.response = { status: 503, headers: { 'content-type': 'application/json' }, body: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } } };
+  outage.response = {
+    status: 503,
+    headers: { 'content-type': 'application/json' },
+    body: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } },
+  };
   server.answer(outage);
   const err = await failure(reader().read(SCOPE, BUDGET));
   assert.ok(err instanceof BudgetUnavailableError);
@@ -192,7 +223,11 @@ test('a server error -> BUDGET_UNAVAILABLE, retryable; a refused request (400) i
   assert.equal(server.seen.length, 2);
 
   const bad = loadFixture('budget-not-found');
-  bad.response = { status: 400, headers: { 'content-type': 'application/json' }, body: { error: { code: 'BadRequest', message: 'Invalid scope.' } } };
+  bad.response = {
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: { error: { code: 'BadRequest', message: 'Invalid scope.' } },
+  };
   server.answer(bad);
   const refused = await failure(reader().read(SCOPE, BUDGET));
   assert.equal(refused.code, 'BUDGET_UNAVAILABLE');
@@ -209,7 +244,9 @@ test('nothing listening -> BUDGET_UNAVAILABLE, retryable', async () => {
 test('a credential that throws (an expired CLI login) -> BUDGET_AUTH before any request, its secrets redacted', async () => {
   const expiredLogin: TokenCredential = {
     async getToken(): Promise<AccessToken> {
-      const e = new Error('AzureCliCredential: ERROR: AADSTS700082: The refresh token has expired. Please run az login. (cached access_token=eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl)');
+      const e = new Error(
+        'AzureCliCredential: ERROR: AADSTS700082: The refresh token has expired. Please run az login. (cached access_token=eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl)',
+      );
       e.name = 'CredentialUnavailableError';
       throw e;
     },

@@ -50,29 +50,54 @@ export class ConsumptionTestServer {
     const certFile = join(certDir, 'cert.pem');
     try {
       // Test-only, one-day certificate for 127.0.0.1; nothing is committed.
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout', keyFile, '-out', certFile,
-      ], { stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1,DNS:localhost',
+          '-keyout',
+          keyFile,
+          '-out',
+          certFile,
+        ],
+        { stdio: 'pipe' },
+      );
     } catch (err) {
       rmSync(certDir, { recursive: true, force: true });
-      throw new Error(`the Consumption API test server needs openssl on the PATH to make its test certificate: ${(err as Error).message}`);
+      throw new Error(
+        `the Consumption API test server needs openssl on the PATH to make its test certificate: ${(err as Error).message}`,
+      );
     }
     const key = readFileSync(keyFile);
     const cert = readFileSync(certFile);
     let self: ConsumptionTestServer | undefined;
     const server = createServer({ key, cert }, (req, res) => {
       const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-      self?.seen.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization });
+      self?.seen.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        authorization: req.headers.authorization,
+      });
       const fixture = self?.queue.shift();
       const problem = !fixture
         ? 'no answer queued for this request'
         : req.method !== fixture.request.method || url.pathname !== fixture.request.path
           ? `expected ${fixture.request.method} ${fixture.request.path}, got ${req.method} ${url.pathname}`
-          : Object.entries(fixture.request.query)
+          : (Object.entries(fixture.request.query)
               .filter(([k, v]) => url.searchParams.get(k) !== v)
-              .map(([k, v]) => `expected query ${k}=${v}, got ${k}=${url.searchParams.get(k) ?? '(none)'}`)[0] ?? null;
+              .map(([k, v]) => `expected query ${k}=${v}, got ${k}=${url.searchParams.get(k) ?? '(none)'}`)[0] ?? null);
       if (!fixture || problem) {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'TestServerMismatch', message: problem ?? 'unexpected request' } }));
@@ -83,7 +108,12 @@ export class ConsumptionTestServer {
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as AddressInfo;
-    self = new ConsumptionTestServer(server, certDir, `https://127.0.0.1:${port}`, new Agent({ ca: cert, keepAlive: false }));
+    self = new ConsumptionTestServer(
+      server,
+      certDir,
+      `https://127.0.0.1:${port}`,
+      new Agent({ ca: cert, keepAlive: false }),
+    );
     return self;
   }
 

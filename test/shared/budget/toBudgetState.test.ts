@@ -6,11 +6,27 @@ import { toBudgetState } from '../../../shared/budget/toBudgetState';
 
 const READ_AT = new Date('2026-11-29T06:00:00Z');
 
-function notification(threshold: number, operator: string, thresholdType: 'Actual' | 'Forecasted' | undefined, enabled = true): Notification {
-  return { enabled, operator, threshold, contactEmails: ['a@example.com'], ...(thresholdType ? { thresholdType } : {}) };
+function notification(
+  threshold: number,
+  operator: string,
+  thresholdType: 'Actual' | 'Forecasted' | undefined,
+  enabled = true,
+): Notification {
+  return {
+    enabled,
+    operator,
+    threshold,
+    contactEmails: ['a@example.com'],
+    ...(thresholdType ? { thresholdType } : {}),
+  };
 }
 
-function budget(current: number | undefined, forecast: number | undefined, notifications: Record<string, Notification>, amount = 200): Budget {
+function budget(
+  current: number | undefined,
+  forecast: number | undefined,
+  notifications: Record<string, Notification>,
+  amount = 200,
+): Budget {
   return {
     name: 'b',
     category: 'Cost',
@@ -53,11 +69,19 @@ test('levels: under, alerting, and over-budget once actual spend reaches the amo
   const over = toBudgetState(budget(200, 260, ns), '/s', 'b', READ_AT);
   assert.equal(over.level, 'over-budget');
   assert.deepEqual(over.crossed, { actual: [80], forecasted: [100] });
-  assert.match(describeBudget(over), /200\.00 of 200\.00 EUR spent \(100%\), forecast 260\.00 EUR \(130%\) in the monthly period from 2026-11-01; OVER BUDGET; alerts crossed: actual > 80%, forecasted > 100%/);
+  assert.match(
+    describeBudget(over),
+    /200\.00 of 200\.00 EUR spent \(100%\), forecast 260\.00 EUR \(130%\) in the monthly period from 2026-11-01; OVER BUDGET; alerts crossed: actual > 80%, forecasted > 100%/,
+  );
 });
 
 test('a budget without spend or forecast yet (or with amount 0) has no percentages and crosses nothing', () => {
-  const s = toBudgetState(budget(undefined, undefined, { a: notification(50, 'GreaterThan', 'Actual') }), '/s', 'b', READ_AT);
+  const s = toBudgetState(
+    budget(undefined, undefined, { a: notification(50, 'GreaterThan', 'Actual') }),
+    '/s',
+    'b',
+    READ_AT,
+  );
   assert.equal(s.currentSpend, null);
   assert.equal(s.forecastSpend, null);
   assert.equal(s.actualPercent, null);

@@ -15,8 +15,20 @@ function minimal(): Record<string, unknown> {
   return {
     sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
     sources: [
-      { id: 'meter', kind: 'sensor', provider: { endpoint: 'https://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['power_kw'] },
-      { id: 'cam', kind: 'image', provider: { endpoint: 'https://y', apiKey: 'k' }, schedule: '%CAM_SCHEDULE%', fields: ['cloud_all'] },
+      {
+        id: 'meter',
+        kind: 'sensor',
+        provider: { endpoint: 'https://x', apiKey: 'k' },
+        schedule: '0 */5 * * * *',
+        fields: ['power_kw'],
+      },
+      {
+        id: 'cam',
+        kind: 'image',
+        provider: { endpoint: 'https://y', apiKey: 'k' },
+        schedule: '%CAM_SCHEDULE%',
+        fields: ['cloud_all'],
+      },
     ],
     target: { source: 'meter', field: 'power_kw' },
   };
@@ -40,10 +52,19 @@ function assertProblem(raw: unknown, path: string, fragment: string, settings: R
 
 test('the shipped configuration loads with its settings and keeps schedules as app-setting references', () => {
   const config = loadConfig(SETTINGS, ROOT);
-  assert.deepEqual(config.sites.map((s) => s.id), ['park-1']);
-  assert.deepEqual(config.sources.map((s) => s.id), ['site-meter', 'neighbors', 'weather', 'skycam']);
+  assert.deepEqual(
+    config.sites.map((s) => s.id),
+    ['park-1'],
+  );
+  assert.deepEqual(
+    config.sources.map((s) => s.id),
+    ['site-meter', 'neighbors', 'weather', 'skycam'],
+  );
   assert.equal(config.sources[0]?.provider.endpoint, 'http://127.0.0.1:7101');
-  assert.deepEqual(config.sources.map((s) => s.provider.protocol), ['http-json', 'http-csv', 'http-json', 'native']);
+  assert.deepEqual(
+    config.sources.map((s) => s.provider.protocol),
+    ['http-json', 'http-csv', 'http-json', 'native'],
+  );
   const meter = config.sources[0]?.provider;
   assert.ok(meter?.protocol === 'http-json');
   assert.deepEqual(meter.auth, { kind: 'query', name: 'api_key', value: 'k1' });
@@ -60,19 +81,51 @@ test('defaults fill what a minimal configuration leaves out', () => {
 });
 
 const broken: [string, (c: Record<string, unknown>) => void, string, string][] = [
-  ['unknown kind', (c) => ((c['sources'] as Record<string, unknown>[])[1]!['kind'] = 'camera'), 'sources[1].kind', '"camera"'],
-  ['latitude out of range', (c) => ((c['sites'] as Record<string, unknown>[])[0]!['latitude'] = 123), 'sites[0].latitude', '123'],
+  [
+    'unknown kind',
+    (c) => ((c['sources'] as Record<string, unknown>[])[1]!['kind'] = 'camera'),
+    'sources[1].kind',
+    '"camera"',
+  ],
+  [
+    'latitude out of range',
+    (c) => ((c['sites'] as Record<string, unknown>[])[0]!['latitude'] = 123),
+    'sites[0].latitude',
+    '123',
+  ],
   ['missing sites', (c) => delete c['sites'], 'sites', 'expected array'],
-  ['bad endpoint', (c) => (((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['endpoint'] = 'ftp://x'), 'sources[0].provider.endpoint', 'ftp://x'],
-  ['bad schedule', (c) => ((c['sources'] as Record<string, unknown>[])[0]!['schedule'] = 'every 5 minutes'), 'sources[0].schedule', 'NCRONTAB'],
+  [
+    'bad endpoint',
+    (c) =>
+      (((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['endpoint'] =
+        'ftp://x'),
+    'sources[0].provider.endpoint',
+    'ftp://x',
+  ],
+  [
+    'bad schedule',
+    (c) => ((c['sources'] as Record<string, unknown>[])[0]!['schedule'] = 'every 5 minutes'),
+    'sources[0].schedule',
+    'NCRONTAB',
+  ],
   ['unknown target source', (c) => (c['target'] = { source: 'nope', field: 'power_kw' }), 'target.source', '"nope"'],
   ['unknown target field', (c) => (c['target'] = { source: 'meter', field: 'nope' }), 'target.field', '"nope"'],
   ['image target', (c) => (c['target'] = { source: 'cam', field: 'cloud_all' }), 'target.source', 'sensor'],
-  ['duplicate source id', (c) => ((c['sources'] as Record<string, unknown>[])[1]!['id'] = 'meter'), 'sources[1].id', 'duplicate'],
+  [
+    'duplicate source id',
+    (c) => ((c['sources'] as Record<string, unknown>[])[1]!['id'] = 'meter'),
+    'sources[1].id',
+    'duplicate',
+  ],
   ['unknown key (typo)', (c) => (c['sitez'] = []), '(root)', 'sitez'],
   ['negative lead', (c) => (c['forecast'] = { leadsMinutes: [20, -5] }), 'forecast.leadsMinutes[1]', '-5'],
   ['duplicate leads', (c) => (c['forecast'] = { leadsMinutes: [20, 20] }), 'forecast.leadsMinutes', 'duplicate'],
-  ['image field it cannot derive', (c) => ((c['sources'] as Record<string, unknown>[])[1]!['fields'] = ['cloud_all', 'rain']), 'sources[1].fields[1]', '"rain"'],
+  [
+    'image field it cannot derive',
+    (c) => ((c['sources'] as Record<string, unknown>[])[1]!['fields'] = ['cloud_all', 'rain']),
+    'sources[1].fields[1]',
+    '"rain"',
+  ],
   ['bad site id', (c) => ((c['sites'] as Record<string, unknown>[])[0]!['id'] = 'Park 1'), 'sites[0].id', '"Park 1"'],
 ];
 for (const [name, mutate, path, fragment] of broken) {
@@ -93,10 +146,16 @@ test('a reference to a missing app setting names the key and the setting', () =>
 
 test('loadConfig reports an unreadable file and invalid JSON with the path', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
-  assert.throws(() => loadConfig({ FORECAST_CONFIG: join(dir, 'missing.json') }), (e: unknown) => e instanceof ConfigError && e.message.includes('missing.json'));
+  assert.throws(
+    () => loadConfig({ FORECAST_CONFIG: join(dir, 'missing.json') }),
+    (e: unknown) => e instanceof ConfigError && e.message.includes('missing.json'),
+  );
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{ "sites": [ }');
-  assert.throws(() => loadConfig({ FORECAST_CONFIG: bad }), (e: unknown) => e instanceof ConfigError && e.message.includes('not valid JSON') && e.message.includes('bad.json'));
+  assert.throws(
+    () => loadConfig({ FORECAST_CONFIG: bad }),
+    (e: unknown) => e instanceof ConfigError && e.message.includes('not valid JSON') && e.message.includes('bad.json'),
+  );
 });
 
 describe('provider endpoints are https outside the local stack', () => {
@@ -107,44 +166,93 @@ describe('provider endpoints are https outside the local stack', () => {
   };
 
   test('plain http to another machine is refused, naming the key path and the value', () => {
-    assertProblem(withEndpoint('http://meter.example:8080/api'), 'sources[0].provider.endpoint', '"http://meter.example:8080/api" is plain http to meter.example:8080, which is not a loopback host; expected https://');
+    assertProblem(
+      withEndpoint('http://meter.example:8080/api'),
+      'sources[0].provider.endpoint',
+      '"http://meter.example:8080/api" is plain http to meter.example:8080, which is not a loopback host; expected https://',
+    );
     assertProblem(withEndpoint('http://127.0.0.1.nip.io'), 'sources[0].provider.endpoint', 'not a loopback host');
   });
 
   test('an endpoint from an app setting names the setting too; a declarative (http-json) provider is held to the same rule', () => {
     const c = minimal();
-    ((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['endpoint'] = '%METER_ENDPOINT%';
-    assertProblem(c, 'sources[0].provider.endpoint', '"http://10.0.0.5" (from the app setting METER_ENDPOINT) is plain http', { METER_ENDPOINT: 'http://10.0.0.5' });
+    ((c['sources'] as Record<string, unknown>[])[0]!['provider'] as Record<string, unknown>)['endpoint'] =
+      '%METER_ENDPOINT%';
+    assertProblem(
+      c,
+      'sources[0].provider.endpoint',
+      '"http://10.0.0.5" (from the app setting METER_ENDPOINT) is plain http',
+      { METER_ENDPOINT: 'http://10.0.0.5' },
+    );
     const raw = JSON.parse(readFileSync(join(ROOT, 'config/solar-park.json'), 'utf8')) as unknown;
-    assertProblem(raw, 'sources[0].provider.endpoint', '"http://meter.example" (from the app setting SITE_METER_ENDPOINT)', { ...SETTINGS, SITE_METER_ENDPOINT: 'http://meter.example' });
+    assertProblem(
+      raw,
+      'sources[0].provider.endpoint',
+      '"http://meter.example" (from the app setting SITE_METER_ENDPOINT)',
+      { ...SETTINGS, SITE_METER_ENDPOINT: 'http://meter.example' },
+    );
   });
 
   test('plain http to a loopback host (the local stack, the examples) is accepted', () => {
-    for (const endpoint of ['http://127.0.0.1:7101', 'http://127.0.0.2', 'http://[::1]:7101', 'http://localhost:7101', 'http://LOCALHOST', 'https://meter.example']) {
+    for (const endpoint of [
+      'http://127.0.0.1:7101',
+      'http://127.0.0.2',
+      'http://[::1]:7101',
+      'http://localhost:7101',
+      'http://LOCALHOST',
+      'https://meter.example',
+    ]) {
       assert.equal(parseConfig(withEndpoint(endpoint), {}).sources[0]?.provider.endpoint, endpoint);
     }
   });
 
   test('ALLOW_HTTP_PROVIDERS=true accepts plain http on a private network; a value that is not true/false is refused, named', () => {
-    assert.equal(parseConfig(withEndpoint('http://10.0.0.5'), { ALLOW_HTTP_PROVIDERS: 'true' }).sources[0]?.provider.endpoint, 'http://10.0.0.5');
-    assertProblem(withEndpoint('http://10.0.0.5'), 'sources[0].provider.endpoint', 'ALLOW_HTTP_PROVIDERS=true', { ALLOW_HTTP_PROVIDERS: 'false' });
+    assert.equal(
+      parseConfig(withEndpoint('http://10.0.0.5'), { ALLOW_HTTP_PROVIDERS: 'true' }).sources[0]?.provider.endpoint,
+      'http://10.0.0.5',
+    );
+    assertProblem(withEndpoint('http://10.0.0.5'), 'sources[0].provider.endpoint', 'ALLOW_HTTP_PROVIDERS=true', {
+      ALLOW_HTTP_PROVIDERS: 'false',
+    });
     assert.throws(
       () => parseConfig(withEndpoint('https://x'), { ALLOW_HTTP_PROVIDERS: 'yes' }),
-      (err: unknown) => err instanceof ConfigError && err.message === 'App setting "ALLOW_HTTP_PROVIDERS" is "yes"; expected "true" or "false" (or unset: false)',
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message === 'App setting "ALLOW_HTTP_PROVIDERS" is "yes"; expected "true" or "false" (or unset: false)',
     );
   });
 
-  const files = ['config/solar-park.json', ...readdirSync(join(ROOT, 'config/examples')).filter((f) => f.endsWith('.json')).map((f) => `config/examples/${f}`)];
+  const files = [
+    'config/solar-park.json',
+    ...readdirSync(join(ROOT, 'config/examples'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `config/examples/${f}`),
+  ];
   for (const file of files) {
     test(`${file} loads with loopback http endpoints (local) and https ones (deployed), and refuses plain http elsewhere`, () => {
-      const names = [...new Set([...readFileSync(join(ROOT, file), 'utf8').matchAll(/%([A-Z0-9_]+)%/g)].map((m) => m[1] as string))];
-      const settings = (endpoint: string): Record<string, string> => ({ FORECAST_CONFIG: file, ...Object.fromEntries(names.map((n) => [n, n.endsWith('_ENDPOINT') ? endpoint : 'k-123456'])) });
+      const names = [
+        ...new Set([...readFileSync(join(ROOT, file), 'utf8').matchAll(/%([A-Z0-9_]+)%/g)].map((m) => m[1] as string)),
+      ];
+      const settings = (endpoint: string): Record<string, string> => ({
+        FORECAST_CONFIG: file,
+        ...Object.fromEntries(names.map((n) => [n, n.endsWith('_ENDPOINT') ? endpoint : 'k-123456'])),
+      });
       for (const endpoint of ['http://127.0.0.1:7101', 'https://provider.example']) {
-        assert.ok(loadConfig(settings(endpoint), ROOT).sources.every((s) => s.provider.endpoint === endpoint), endpoint);
+        assert.ok(
+          loadConfig(settings(endpoint), ROOT).sources.every((s) => s.provider.endpoint === endpoint),
+          endpoint,
+        );
       }
       assert.throws(
         () => loadConfig(settings('http://provider.example'), ROOT),
-        (err: unknown) => err instanceof ConfigError && err.problems.length > 0 && err.problems.every((p) => /^sources\[\d\]\.provider\.endpoint: "http:\/\/provider\.example" \(from the app setting [A-Z_]+_ENDPOINT\) is plain http/.test(p)),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.problems.length > 0 &&
+          err.problems.every((p) =>
+            /^sources\[\d\]\.provider\.endpoint: "http:\/\/provider\.example" \(from the app setting [A-Z_]+_ENDPOINT\) is plain http/.test(
+              p,
+            ),
+          ),
       );
     });
   }

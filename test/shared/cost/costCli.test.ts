@@ -14,7 +14,13 @@ test('npm run cost prints Markdown tables: per service, total, the always-on VM,
   const md = run([]);
   assert.match(md, /^## Expected monthly cost/);
   assert.match(md, /\| Service \| Billed per month \| Before free grants \(USD\) \| Expected \(USD\) \|/);
-  for (const service of ['Functions (Flex Consumption)', 'Blob Storage (hot, LRS)', 'Cosmos DB (serverless)', 'Log Analytics / Application Insights', 'Event Grid (system topic)']) {
+  for (const service of [
+    'Functions (Flex Consumption)',
+    'Blob Storage (hot, LRS)',
+    'Cosmos DB (serverless)',
+    'Log Analytics / Application Insights',
+    'Event Grid (system topic)',
+  ]) {
     assert.match(md, new RegExp(`\\| ${service.replace(/[()/]/g, '\\$&')} \\|`));
   }
   assert.match(md, /\| \*\*Total\*\* \| \| \*\*\d+\.\d\d\*\* \| \*\*\d+\.\d\d\*\* \|/);
@@ -25,7 +31,11 @@ test('npm run cost prints Markdown tables: per service, total, the always-on VM,
 });
 
 test('--json gives the same estimate as data, and --set changes an input', () => {
-  const base = JSON.parse(run(['--json'])) as { inputs: typeof DEFAULT_COST_INPUTS; estimate: CostEstimate; prices: { file: string } };
+  const base = JSON.parse(run(['--json'])) as {
+    inputs: typeof DEFAULT_COST_INPUTS;
+    estimate: CostEstimate;
+    prices: { file: string };
+  };
   assert.equal(base.prices.file, 'config/cost/prices.json');
   assert.equal(base.inputs.sites, 1);
   const total = base.estimate.services.reduce((a, s) => a + s.cost, 0);
@@ -38,7 +48,10 @@ test('--json gives the same estimate as data, and --set changes an input', () =>
 test('bad arguments are refused with what was expected', () => {
   assert.throws(() => run(['--frobnicate']), /unknown argument "--frobnicate"/);
   assert.throws(() => run(['--set']), /--set needs a value/);
-  assert.throws(() => applyOverrides(DEFAULT_COST_INPUTS, ['sites=two']), /--set "sites=two": expected <name>=<number >= 0>/);
+  assert.throws(
+    () => applyOverrides(DEFAULT_COST_INPUTS, ['sites=two']),
+    /--set "sites=two": expected <name>=<number >= 0>/,
+  );
   assert.throws(() => applyOverrides(DEFAULT_COST_INPUTS, ['durationsMs.train=5']), /no function "train"/);
   assert.throws(() => applyOverrides(DEFAULT_COST_INPUTS, ['colour=1']), /--set colour: not a numeric input/);
   assert.equal(applyOverrides(DEFAULT_COST_INPUTS, ['durationsMs.predict=2500']).durationsMs.predict, 2500);

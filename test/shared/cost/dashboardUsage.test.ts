@@ -16,27 +16,42 @@ test('the estimate prices the calls the dashboard script makes: health, the late
   assert.deepEqual(calls, ['health', 'forecast', 'forecast', 'actuals']);
   const e = estimateMonthlyCost(DEFAULT_COST_INPUTS, loadPriceTable());
   const { calls: c, refreshes } = e.dashboard;
-  assert.deepEqual([c.health, c.latestForecast, c.rangeForecast, c.actuals], [refreshes, refreshes, refreshes, refreshes]);
+  assert.deepEqual(
+    [c.health, c.latestForecast, c.rangeForecast, c.actuals],
+    [refreshes, refreshes, refreshes, refreshes],
+  );
 });
 
 test('the default refresh period and window are the ones the page is served with', async () => {
   const services = testServices(new FixedClock(new Date('2026-06-01T12:00:00Z')), testConfig());
-  const res = await makeDashboardHandler(() => services)(new HttpRequest({ method: 'GET', url: 'http://localhost/api/dashboard' }), new InvocationContext());
+  const res = await makeDashboardHandler(() => services)(
+    new HttpRequest({ method: 'GET', url: 'http://localhost/api/dashboard' }),
+    new InvocationContext(),
+  );
   const page = String(res.body);
   const json = /<script id="dashboard-config" type="application\/json">([^<]*)<\/script>/.exec(page)?.[1];
   assert.ok(json, 'the page carries its settings');
   const cfg = JSON.parse(json) as { refreshSeconds: number; hours: number };
-  assert.deepEqual([cfg.refreshSeconds, cfg.hours], [DEFAULT_COST_INPUTS.dashboardRefreshSeconds, DEFAULT_COST_INPUTS.dashboardWindowHours]);
+  assert.deepEqual(
+    [cfg.refreshSeconds, cfg.hours],
+    [DEFAULT_COST_INPUTS.dashboardRefreshSeconds, DEFAULT_COST_INPUTS.dashboardWindowHours],
+  );
 });
 
 test('the reference estimate counts the dashboard: without it the total is lower, and it grows with the open hours', () => {
   const prices = loadPriceTable();
-  const total = (hours: number): number => estimateMonthlyCost({ ...DEFAULT_COST_INPUTS, dashboardOpenHoursPerDay: hours }, prices).total.listCost;
-  assert.ok(total(0) < total(DEFAULT_COST_INPUTS.dashboardOpenHoursPerDay), 'the default deployment has a dashboard open');
+  const total = (hours: number): number =>
+    estimateMonthlyCost({ ...DEFAULT_COST_INPUTS, dashboardOpenHoursPerDay: hours }, prices).total.listCost;
+  assert.ok(
+    total(0) < total(DEFAULT_COST_INPUTS.dashboardOpenHoursPerDay),
+    'the default deployment has a dashboard open',
+  );
   assert.ok(total(8) < total(16) && total(16) < total(24));
   const none = estimateMonthlyCost({ ...DEFAULT_COST_INPUTS, dashboardOpenHoursPerDay: 0 }, prices);
   assert.deepEqual(
-    none.functions.filter((f) => ['actuals', 'dashboard', 'dashboard-assets'].includes(f.name)).map((f) => f.executionsPerMonth),
+    none.functions
+      .filter((f) => ['actuals', 'dashboard', 'dashboard-assets'].includes(f.name))
+      .map((f) => f.executionsPerMonth),
     [0, 0, 0],
   );
 });

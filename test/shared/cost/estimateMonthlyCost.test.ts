@@ -17,13 +17,32 @@ const PRICES: PriceTable = {
   regionNote: '',
   hoursPerMonth: 720,
   sources: { hand: { title: 'hand-made', url: 'about:blank' } },
-  functions: { onDemandPerGbSecond: p(0.00002), onDemandPerMillionExecutions: p(0.5), freeGbSecondsPerMonth: p(1000), freeExecutionsPerMonth: p(1000), minimumBillableMs: p(1000), billingIncrementMs: p(100) },
-  blobStorage: { capacityPerGbMonth: p(0.02), writePer10k: p(0.05), listPer10k: p(0.05), readPer10k: p(0.004), otherPer10k: p(0.004) },
+  functions: {
+    onDemandPerGbSecond: p(0.00002),
+    onDemandPerMillionExecutions: p(0.5),
+    freeGbSecondsPerMonth: p(1000),
+    freeExecutionsPerMonth: p(1000),
+    minimumBillableMs: p(1000),
+    billingIncrementMs: p(100),
+  },
+  blobStorage: {
+    capacityPerGbMonth: p(0.02),
+    writePer10k: p(0.05),
+    listPer10k: p(0.05),
+    readPer10k: p(0.004),
+    otherPer10k: p(0.004),
+  },
   cosmosDb: { perMillionRu: p(0.25), storagePerGbMonth: p(0.25) },
   logAnalytics: { perGbIngested: p(2), freeGbPerMonth: p(1) },
   eventGrid: { perMillionOperations: p(0.5), freeOperationsPerMonth: p(1000) },
   alwaysOn: { vmSize: 'Test_VM', vmPerHour: p(0.05), osDiskPerMonth: p(2), publicIpPerHour: p(0.01) },
-  sla: { functionsFlexConsumption: p(99.95), storageLrsHot: p(99.9), cosmosDbServerlessSingleRegion: p(99.9), eventGrid: p(99.99), singleVmStandardSsd: p(99.5) },
+  sla: {
+    functionsFlexConsumption: p(99.95),
+    storageLrsHot: p(99.9),
+    cosmosDbServerlessSingleRegion: p(99.9),
+    eventGrid: p(99.99),
+    singleVmStandardSsd: p(99.5),
+  },
 };
 
 const INPUTS: CostInputs = {
@@ -57,7 +76,18 @@ const INPUTS: CostInputs = {
   cosmosRuPerQuery: 2,
   cosmosRuPerQueriedKb: 0.5,
   functionMemoryMb: 1024,
-  durationsMs: { 'ingest-sensor': 1450, 'ingest-image': 300, 'preprocess-image': 200, predict: 500, forecast: 100, actuals: 100, health: 100, dashboard: 100, 'dashboard-assets': 100, 'cost-watch': 2000 },
+  durationsMs: {
+    'ingest-sensor': 1450,
+    'ingest-image': 300,
+    'preprocess-image': 200,
+    predict: 500,
+    forecast: 100,
+    actuals: 100,
+    health: 100,
+    dashboard: 100,
+    'dashboard-assets': 100,
+    'cost-watch': 2000,
+  },
   coldStartExtraMs: 1000,
   coldStartsPerDay: 2,
   requestTelemetryBytes: 2_000,
@@ -68,7 +98,10 @@ const INPUTS: CostInputs = {
 };
 
 const close = (actual: number | undefined, expected: number, what: string): void => {
-  assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
+  assert.ok(
+    actual !== undefined && Math.abs(actual - expected) < 1e-9 * Math.max(1, Math.abs(expected)),
+    `${what}: ${actual} != ${expected}`,
+  );
 };
 
 test('a hand-computed month: executions, billed GB-s, storage operations, RUs, log GB and event operations', () => {
@@ -121,22 +154,40 @@ test('a dashboard open 6 h a day adds its hand-computed calls, RUs, listings, re
   const e = estimateMonthlyCost({ ...INPUTS, dashboardOpenHoursPerDay: 6 }, PRICES);
   // 6 h x 30 days = 180 h open, a refresh every 30 s: 21,600 refreshes, each health + 2 forecast + actuals calls.
   // 0.5 page loads an hour: 90 pages, each with its script and stylesheet (180), and uPlot's 2 files once a day (60).
-  const added = (name: string): number => (e.functions.find((f) => f.name === name)?.executionsPerMonth ?? NaN) - (without.functions.find((f) => f.name === name)?.executionsPerMonth ?? NaN);
+  const added = (name: string): number =>
+    (e.functions.find((f) => f.name === name)?.executionsPerMonth ?? NaN) -
+    (without.functions.find((f) => f.name === name)?.executionsPerMonth ?? NaN);
   assert.deepEqual(
     ['forecast', 'actuals', 'health', 'dashboard', 'dashboard-assets', 'predict'].map((n) => [n, added(n)]),
-    [['forecast', 43200], ['actuals', 21600], ['health', 21600], ['dashboard', 90], ['dashboard-assets', 240], ['predict', 0]],
+    [
+      ['forecast', 43200],
+      ['actuals', 21600],
+      ['health', 21600],
+      ['dashboard', 90],
+      ['dashboard-assets', 240],
+      ['predict', 0],
+    ],
   );
   // A 12 h window holds 72 forecasts of 2 KB: 2 + 144 KB x 0.5 = 74 RU a range query; latest and health queries 2 RU each.
   assert.deepEqual([e.dashboard.forecastsPerRange, e.dashboard.ruPerRange, e.dashboard.listsPerActuals], [72, 74, 1.5]);
-  const ru = (x: typeof e): number => x.services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
+  const ru = (x: typeof e): number =>
+    x.services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
   close(ru(e) - ru(without), 21600 * 74 + 2 * 21600 * 2, 'dashboard RUs');
   // Health lists 2 sites x 2 sources x 2 day prefixes and reads 2 + 5 blobs; actuals lists 1.5 day folders.
   close(e.storage.lists - without.storage.lists, 21600 * 8 + 21600 * 1.5, 'dashboard lists');
   close(e.storage.reads - without.storage.reads, 21600 * 7, 'dashboard reads');
   assert.equal(e.storage.writes, without.storage.writes, 'the dashboard writes nothing');
   // 86,730 more executions of 1 GB x 1 s, 10 KB of telemetry each (which takes the logs past their free 1 GB).
-  close(e.total.listCost - without.total.listCost, 86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + 0.8673 * 2, 'added list cost');
-  close(e.total.cost - without.total.cost, 86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + (1.3908 - 1) * 2, 'added cost');
+  close(
+    e.total.listCost - without.total.listCost,
+    86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + 0.8673 * 2,
+    'added list cost',
+  );
+  close(
+    e.total.cost - without.total.cost,
+    86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + (1.3908 - 1) * 2,
+    'added cost',
+  );
 
   const longer = estimateMonthlyCost({ ...INPUTS, dashboardOpenHoursPerDay: 12 }, PRICES);
   assert.ok(longer.total.cost > e.total.cost && e.total.cost > without.total.cost, 'more open hours cost more');
@@ -157,7 +208,10 @@ test('the shipped price table is complete, every figure names a source, and a br
   const prices = loadPriceTable();
   assert.deepEqual(checkPriceTable(prices), []);
   assert.match(prices.compiledOn, /^\d{4}-\d{2}-\d{2}$/);
-  const broken = structuredClone(prices) as unknown as { functions: Record<string, Partial<PriceEntry>>; sla: Record<string, Partial<PriceEntry>> };
+  const broken = structuredClone(prices) as unknown as {
+    functions: Record<string, Partial<PriceEntry>>;
+    sla: Record<string, Partial<PriceEntry>>;
+  };
   delete broken.functions['onDemandPerGbSecond'];
   (broken.sla['eventGrid'] as PriceEntry).value = 101;
   (broken.functions['billingIncrementMs'] as PriceEntry).source = 'nowhere';
@@ -170,7 +224,10 @@ test('the shipped price table is complete, every figure names a source, and a br
 
 test('the reference deployment comes from config/solar-park.json: 1 site, 3 sensor sources and a camera, every 10 minutes', () => {
   const inputs = costInputsFromConfig(testConfig());
-  assert.deepEqual([inputs.sites, inputs.sensorSources, inputs.imageSources, inputs.predictEveryMinutes], [1, 3, 1, 10]);
+  assert.deepEqual(
+    [inputs.sites, inputs.sensorSources, inputs.imageSources, inputs.predictEveryMinutes],
+    [1, 3, 1, 10],
+  );
   assert.equal(inputs.ingestEveryMinutes, DEFAULT_COST_INPUTS.ingestEveryMinutes);
   const e = estimateMonthlyCost(inputs, loadPriceTable());
   assert.ok(e.total.cost > 0 && e.total.cost < e.total.listCost);

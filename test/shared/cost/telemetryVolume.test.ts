@@ -13,7 +13,14 @@ import { loadPriceTable } from '../../../shared/cost/PriceTable';
 interface HostJson {
   logging: {
     logLevel: Record<string, string>;
-    applicationInsights: { samplingSettings: { isEnabled: boolean; maxTelemetryItemsPerSecond?: number; excludedTypes?: string; evaluationInterval?: string } };
+    applicationInsights: {
+      samplingSettings: {
+        isEnabled: boolean;
+        maxTelemetryItemsPerSecond?: number;
+        excludedTypes?: string;
+        evaluationInterval?: string;
+      };
+    };
   };
 }
 
@@ -24,25 +31,43 @@ test('host.json sends a request record for every invocation, successes included,
   const levels = host.logging.logLevel;
   const level = (category: string): string => levels[category] ?? levels['default'] ?? 'Information';
   for (const category of ['Host.Results', 'Host.Aggregator']) {
-    assert.ok(!QUIET.includes(level(category)), `${category} logs at ${level(category)}, which drops successful invocations`);
+    assert.ok(
+      !QUIET.includes(level(category)),
+      `${category} logs at ${level(category)}, which drops successful invocations`,
+    );
   }
 });
 
 test('host.json keeps the volume down with adaptive sampling, and never samples away an exception', () => {
   const s = host.logging.applicationInsights.samplingSettings;
   assert.equal(s.isEnabled, true);
-  assert.ok(typeof s.maxTelemetryItemsPerSecond === 'number' && s.maxTelemetryItemsPerSecond > 0 && s.maxTelemetryItemsPerSecond <= 20, `maxTelemetryItemsPerSecond ${s.maxTelemetryItemsPerSecond}`);
+  assert.ok(
+    typeof s.maxTelemetryItemsPerSecond === 'number' &&
+      s.maxTelemetryItemsPerSecond > 0 &&
+      s.maxTelemetryItemsPerSecond <= 20,
+    `maxTelemetryItemsPerSecond ${s.maxTelemetryItemsPerSecond}`,
+  );
   const excluded = (s.excludedTypes ?? '').split(';').map((t) => t.trim());
   assert.ok(excluded.includes('Exception'), `excludedTypes "${s.excludedTypes}" keeps every exception`);
-  assert.ok(!excluded.includes('Request') || s.maxTelemetryItemsPerSecond <= 20, 'requests are sampled with the rest or kept whole');
+  assert.ok(
+    !excluded.includes('Request') || s.maxTelemetryItemsPerSecond <= 20,
+    'requests are sampled with the rest or kept whole',
+  );
 });
 
-test('the cost model counts a request record and traces for every execution, and sampling keeps them all at this app\'s rate', () => {
+test("the cost model counts a request record and traces for every execution, and sampling keeps them all at this app's rate", () => {
   const with0 = estimateMonthlyCost({ ...DEFAULT_COST_INPUTS, requestTelemetryBytes: 0 }, loadPriceTable());
   const withRequests = estimateMonthlyCost(DEFAULT_COST_INPUTS, loadPriceTable());
   const executions = withRequests.functions.reduce((n, f) => n + f.executionsPerMonth, 0);
-  const logGb = (e: typeof with0): number => e.services.find((s) => s.service === 'Log Analytics / Application Insights')?.lines.find((l) => l.item === 'ingestion')?.quantity ?? NaN;
-  assert.ok(Math.abs(logGb(withRequests) - logGb(with0) - (executions * DEFAULT_COST_INPUTS.requestTelemetryBytes) / 1e9) < 1e-9, 'each execution adds its request record to the ingested GB');
+  const logGb = (e: typeof with0): number =>
+    e.services
+      .find((s) => s.service === 'Log Analytics / Application Insights')
+      ?.lines.find((l) => l.item === 'ingestion')?.quantity ?? NaN;
+  assert.ok(
+    Math.abs(logGb(withRequests) - logGb(with0) - (executions * DEFAULT_COST_INPUTS.requestTelemetryBytes) / 1e9) <
+      1e-9,
+    'each execution adds its request record to the ingested GB',
+  );
 
   // The busiest moment: every ingest timer, predict and each new picture's preprocess in the same 10-minute slot,
   // spread over adaptive sampling's shortest window (it averages the rate over seconds, not per item).
@@ -50,5 +75,8 @@ test('the cost model counts a request record and traces for every execution, and
   const burstExecutions = i.sensorSources + i.imageSources + 1 + i.imageSources * i.sites;
   const itemsPerSecond = (burstExecutions * i.telemetryItemsPerExecution) / 15;
   const max = host.logging.applicationInsights.samplingSettings.maxTelemetryItemsPerSecond ?? 20;
-  assert.ok(itemsPerSecond < max, `${itemsPerSecond.toFixed(1)} items/s at the busiest moment stays under maxTelemetryItemsPerSecond ${max}, so nothing is sampled away and counting every item is honest`);
+  assert.ok(
+    itemsPerSecond < max,
+    `${itemsPerSecond.toFixed(1)} items/s at the busiest moment stays under maxTelemetryItemsPerSecond ${max}, so nothing is sampled away and counting every item is honest`,
+  );
 });

@@ -18,7 +18,10 @@ const SPEC: FeatureSpec = {
 // 2026 has 365 days; July 2 12:00 UTC is 182.5 days in: exactly half a year, and noon.
 const ISSUE = new Date('2026-07-02T12:00:00Z');
 const LATEST = new Map<string, LatestObservation>([
-  ['site-meter', { observedAt: Date.parse('2026-07-02T11:30:00Z'), values: { power_kw: 812.5, ghi_wm2: 901, extra: 1 } }],
+  [
+    'site-meter',
+    { observedAt: Date.parse('2026-07-02T11:30:00Z'), values: { power_kw: 812.5, ghi_wm2: 901, extra: 1 } },
+  ],
   ['neighbors', { observedAt: Date.parse('2026-07-02T11:20:00Z'), values: { ghi_w25: 640 } }],
 ]);
 
@@ -55,7 +58,10 @@ test('featureRow: values of a hand-computed example (equator, July 2, noon UTC)'
   // Declination on July 2 is 23.04° and the equation of time -4 min (hour angle -1°): the sun stands 66.96° high,
   // 2.4° east of north.
   assert.ok(Math.abs(get('sun.elevation') - 66.96) < 0.1, `elevation ${get('sun.elevation')}`);
-  assert.ok(Math.abs(get('sun.azimuth_sin') - Math.sin((2.4 * Math.PI) / 180)) < 0.005, `azimuth_sin ${get('sun.azimuth_sin')}`);
+  assert.ok(
+    Math.abs(get('sun.azimuth_sin') - Math.sin((2.4 * Math.PI) / 180)) < 0.005,
+    `azimuth_sin ${get('sun.azimuth_sin')}`,
+  );
   assert.ok(Math.abs(get('sun.azimuth_cos') - 1) < 0.001);
   // Haurwitz: 1098 * cz * exp(-0.059 / cz) with cz = sin(66.97°) = 0.9203 gives 947.7 W/m².
   assert.ok(Math.abs(get('clearsky.ghi_now') - 947.7) < 0.5, `ghi_now ${get('clearsky.ghi_now')}`);
@@ -74,7 +80,8 @@ test('featureRow: clear sky is zero for every lead at night, and the sun is belo
   assert.ok(Array.isArray(row));
   const names = featureNames(spec);
   assert.ok((row[names.indexOf('sun.elevation')] as number) < -50);
-  for (const name of ['clearsky.ghi_now', 'clearsky.ghi_+20', 'clearsky.ghi_+40']) assert.equal(row[names.indexOf(name)], 0, name);
+  for (const name of ['clearsky.ghi_now', 'clearsky.ghi_+20', 'clearsky.ghi_+40'])
+    assert.equal(row[names.indexOf(name)], 0, name);
   assert.equal(row[names.indexOf('time.hour_sin')], 0);
   assert.equal(row[names.indexOf('time.hour_cos')], 1);
   assert.equal(row[names.indexOf('time.doy_sin')], 0);
@@ -89,9 +96,27 @@ test('featureRow: a missing source or value names the features it could not fill
 });
 
 test('featureRow: the baseline spec (no sources) needs nothing but the clock and the site', () => {
-  const baseline: FeatureSpec = { sources: [], fields: {}, leadsMinutes: [20, 40, 60], latitude: 55.68, longitude: 12.57 };
+  const baseline: FeatureSpec = {
+    sources: [],
+    fields: {},
+    leadsMinutes: [20, 40, 60],
+    latitude: 55.68,
+    longitude: 12.57,
+  };
   const names = featureNames(baseline);
-  assert.deepEqual(names, ['sun.elevation', 'sun.azimuth_sin', 'sun.azimuth_cos', 'clearsky.ghi_now', 'clearsky.ghi_+20', 'clearsky.ghi_+40', 'clearsky.ghi_+60', 'time.hour_sin', 'time.hour_cos', 'time.doy_sin', 'time.doy_cos']);
+  assert.deepEqual(names, [
+    'sun.elevation',
+    'sun.azimuth_sin',
+    'sun.azimuth_cos',
+    'clearsky.ghi_now',
+    'clearsky.ghi_+20',
+    'clearsky.ghi_+40',
+    'clearsky.ghi_+60',
+    'time.hour_sin',
+    'time.hour_cos',
+    'time.doy_sin',
+    'time.doy_cos',
+  ]);
   const row = featureRow(baseline, ISSUE, new Map());
   assert.ok(Array.isArray(row));
   assert.equal(row.length, names.length);
@@ -136,6 +161,12 @@ test('featureSpecFor: configuration order and fields whatever order the sources 
     longitude: 12.57,
   });
   assert.deepEqual(featureSpecFor(config, 'park-1', []).sources, []);
-  assert.throws(() => featureSpecFor(config, 'park-1', ['skycam']), (e: unknown) => e instanceof FeatureSpecError && e.code === 'UNKNOWN_ID' && e.message.includes('"skycam"'));
-  assert.throws(() => featureSpecFor(config, 'park-2', []), (e: unknown) => e instanceof FeatureSpecError && e.code === 'UNKNOWN_ID');
+  assert.throws(
+    () => featureSpecFor(config, 'park-1', ['skycam']),
+    (e: unknown) => e instanceof FeatureSpecError && e.code === 'UNKNOWN_ID' && e.message.includes('"skycam"'),
+  );
+  assert.throws(
+    () => featureSpecFor(config, 'park-2', []),
+    (e: unknown) => e instanceof FeatureSpecError && e.code === 'UNKNOWN_ID',
+  );
 });

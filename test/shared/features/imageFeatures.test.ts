@@ -16,7 +16,9 @@ async function picture(isCloud: (x: number, y: number) => boolean, scale = 1): P
       for (let k = 0; k < 3; k++) data[(y * n + x) * 3 + k] = Math.round((c[k] as number) * scale);
     }
   }
-  return sharp(data, { raw: { width: n, height: n, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width: n, height: n, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 test('clear sky has no cloud anywhere', async () => {
@@ -50,19 +52,30 @@ const broken: [string, () => Promise<Buffer>][] = [
   ['zero bytes', async () => Buffer.alloc(0)],
   ['not an image', async () => Buffer.from('<html>502 Bad Gateway</html>')],
   ['truncated PNG', async () => (await picture((x) => x < 16)).subarray(0, 120)],
-  ['corrupt PNG body', async () => {
-    const png = Buffer.from(await picture((x) => x < 16));
-    for (let i = 60; i < png.length - 20; i += 7) png[i] = 0x5a;
-    return png;
-  }],
+  [
+    'corrupt PNG body',
+    async () => {
+      const png = Buffer.from(await picture((x) => x < 16));
+      for (let i = 60; i < png.length - 20; i += 7) png[i] = 0x5a;
+      return png;
+    },
+  ],
 ];
 for (const [name, make] of broken) {
   test(`an unreadable picture is rejected, not crashed on: ${name}`, async () => {
-    await assert.rejects(imageFeatures(await make()), (err: unknown) => err instanceof ImageRejectedError && err.canRetry() === false && err.message.length > 10);
+    await assert.rejects(
+      imageFeatures(await make()),
+      (err: unknown) => err instanceof ImageRejectedError && err.canRetry() === false && err.message.length > 10,
+    );
   });
 }
 
 test('a decompression bomb is refused by its pixel count', async () => {
-  const big = await sharp({ create: { width: 5000, height: 5000, channels: 3, background: '#4682d2' } }).png().toBuffer();
-  await assert.rejects(imageFeatures(big), (err: unknown) => err instanceof ImageRejectedError && /pixel/i.test(err.message));
+  const big = await sharp({ create: { width: 5000, height: 5000, channels: 3, background: '#4682d2' } })
+    .png()
+    .toBuffer();
+  await assert.rejects(
+    imageFeatures(big),
+    (err: unknown) => err instanceof ImageRejectedError && /pixel/i.test(err.message),
+  );
 });

@@ -4,7 +4,8 @@ import { learnStalenessLimit } from '../../../shared/features/learnStalenessLimi
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 /** Live records every 10 minutes with the given delays (minutes). */
-const records = (delays: number[]) => delays.map((d, i) => ({ observedAt: T0 + i * 600_000, availableAt: T0 + i * 600_000 + d * 60_000 }));
+const records = (delays: number[]) =>
+  delays.map((d, i) => ({ observedAt: T0 + i * 600_000, availableAt: T0 + i * 600_000 + d * 60_000 }));
 
 test('a configured limit wins over anything learned', () => {
   assert.deepEqual(learnStalenessLimit(records([30, 30, 30]), 45), { minutes: 45, basis: 'configured', samples: 0 });

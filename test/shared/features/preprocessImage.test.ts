@@ -17,7 +17,8 @@ function setup() {
   skycam.maxImageBytes = MAX_BYTES;
   const blobs = new MemoryBlobStore();
   const deps = { blobs, clock: new FixedClock(new Date('2026-06-01T12:00:07Z')), config };
-  const state = () => [...blobs.blobs.entries()].map(([k, v]) => [k, v.body.toString('base64'), JSON.stringify(v.metadata)]).sort();
+  const state = () =>
+    [...blobs.blobs.entries()].map(([k, v]) => [k, v.body.toString('base64'), JSON.stringify(v.metadata)]).sort();
   return { blobs, deps, state };
 }
 
@@ -29,12 +30,17 @@ test('corrupt, truncated, zero-byte, wrong-type and oversized pictures go to qua
     assert.match('reason' in outcome ? outcome.reason : '', b.reason, b.name);
     assert.deepEqual(t.blobs.names(CONTAINERS.features), [], `${b.name}: no features`);
     const names = t.blobs.names(CONTAINERS.quarantine);
-    const entry = JSON.parse((await t.blobs.get(CONTAINERS.quarantine, names.find((n) => n.endsWith('.json')) ?? ''))?.body.toString() ?? '{}');
+    const entry = JSON.parse(
+      (await t.blobs.get(CONTAINERS.quarantine, names.find((n) => n.endsWith('.json')) ?? ''))?.body.toString() ?? '{}',
+    );
     assert.match(entry.reason, b.reason, b.name);
     assert.deepEqual(entry.record, { blob: `images/${NAME}`, bytes: b.bytes.length });
     if (b.bytes.length > 0) {
       const kept = await t.blobs.get(CONTAINERS.quarantine, entry.bytes);
-      assert.ok(kept?.body.equals(b.bytes.subarray(0, MAX_BYTES + 1)), `${b.name}: its bytes are kept (up to the limit)`);
+      assert.ok(
+        kept?.body.equals(b.bytes.subarray(0, MAX_BYTES + 1)),
+        `${b.name}: its bytes are kept (up to the limit)`,
+      );
     }
   }
 });
@@ -91,9 +97,19 @@ test("features carry the picture's publishedAt or backfill marker, so a backlog 
   for (const c of cases) {
     const t = setup();
     const png = await skyPng();
-    await t.blobs.putIfAbsent(CONTAINERS.images, NAME, png, { metadata: { source: 'skycam', site: 'park-1', observedat: '2026-06-01T11:30:00.000Z', availableat: '2026-06-01T11:59:00.000Z', ...c.metadata } });
+    await t.blobs.putIfAbsent(CONTAINERS.images, NAME, png, {
+      metadata: {
+        source: 'skycam',
+        site: 'park-1',
+        observedat: '2026-06-01T11:30:00.000Z',
+        availableat: '2026-06-01T11:59:00.000Z',
+        ...c.metadata,
+      },
+    });
     assert.equal((await preprocessImage(NAME, png, t.deps)).status, 'stored');
-    const stored = JSON.parse((await t.blobs.get(CONTAINERS.features, NAME.replace('.png', '.json')))?.body.toString() ?? '{}');
+    const stored = JSON.parse(
+      (await t.blobs.get(CONTAINERS.features, NAME.replace('.png', '.json')))?.body.toString() ?? '{}',
+    );
     assert.equal(stored.availableAt, '2026-06-01T12:00:07.000Z', 'available when the features were computed');
     assert.equal(stored.publishedAt, c.expect.publishedAt, JSON.stringify(c.metadata));
     assert.equal(stored.backfilled, c.expect.backfilled, JSON.stringify(c.metadata));

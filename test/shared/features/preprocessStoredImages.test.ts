@@ -8,14 +8,18 @@ import { skyJpeg, skyPng } from '../../support/images';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { testConfig } from '../../support/testServices';
 
-const picture = (minute: number, ext = 'png'): string => `skycam/park-1/2026-06-01/2026-06-01T11:${String(minute).padStart(2, '0')}:00.000Z.${ext}`;
+const picture = (minute: number, ext = 'png'): string =>
+  `skycam/park-1/2026-06-01/2026-06-01T11:${String(minute).padStart(2, '0')}:00.000Z.${ext}`;
 
 test('every stored picture without features gets them with the trigger code; done ones are skipped; a second run finds nothing', async () => {
   const config = testConfig();
   const blobs = new MemoryBlobStore();
   const deps = { blobs, clock: new FixedClock(new Date('2026-06-01T12:00:00Z')), config };
   const png = await skyPng();
-  for (const m of [0, 10, 20]) await blobs.putIfAbsent(CONTAINERS.images, picture(m), png, { metadata: { publishedat: `2026-06-01T11:${m + 25}:00.000Z` } });
+  for (const m of [0, 10, 20])
+    await blobs.putIfAbsent(CONTAINERS.images, picture(m), png, {
+      metadata: { publishedat: `2026-06-01T11:${m + 25}:00.000Z` },
+    });
   await blobs.putIfAbsent(CONTAINERS.images, picture(30, 'jpeg'), await skyJpeg());
   await blobs.putIfAbsent(CONTAINERS.images, picture(40), Buffer.from('<html>502 Bad Gateway</html>'));
   // One was done by the trigger already.
@@ -26,8 +30,13 @@ test('every stored picture without features gets them with the trigger code; don
   assert.deepEqual(first, { pending: 4, stored: 3, quarantined: 1, ignored: 0 });
   assert.deepEqual(progress.at(0), [0, 4]);
   assert.deepEqual(progress.at(-1), [4, 4]);
-  assert.deepEqual(blobs.names(CONTAINERS.features), [0, 10, 20, 30].map((m) => picture(m).replace(/\.png$/, '.json')));
-  const f10 = JSON.parse((await blobs.get(CONTAINERS.features, picture(10).replace('.png', '.json')))?.body.toString() ?? '{}');
+  assert.deepEqual(
+    blobs.names(CONTAINERS.features),
+    [0, 10, 20, 30].map((m) => picture(m).replace(/\.png$/, '.json')),
+  );
+  const f10 = JSON.parse(
+    (await blobs.get(CONTAINERS.features, picture(10).replace('.png', '.json')))?.body.toString() ?? '{}',
+  );
   assert.equal(f10.publishedAt, '2026-06-01T11:35:00.000Z');
 
   // The broken picture stays pending (in quarantine, without features); nothing else is redone.
@@ -42,6 +51,16 @@ test('only the named image sources, and nothing to do when there are no pictures
   const blobs = new MemoryBlobStore();
   const deps = { blobs, clock: new FixedClock(new Date('2026-06-01T12:00:00Z')), config };
   await blobs.putIfAbsent(CONTAINERS.images, picture(0), await skyPng());
-  assert.deepEqual(await preprocessStoredImages(deps, { sources: ['another-camera'] }), { pending: 0, stored: 0, quarantined: 0, ignored: 0 });
-  assert.deepEqual(await preprocessStoredImages(deps, { sources: ['skycam'] }), { pending: 1, stored: 1, quarantined: 0, ignored: 0 });
+  assert.deepEqual(await preprocessStoredImages(deps, { sources: ['another-camera'] }), {
+    pending: 0,
+    stored: 0,
+    quarantined: 0,
+    ignored: 0,
+  });
+  assert.deepEqual(await preprocessStoredImages(deps, { sources: ['skycam'] }), {
+    pending: 1,
+    stored: 1,
+    quarantined: 0,
+    ignored: 0,
+  });
 });

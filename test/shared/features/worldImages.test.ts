@@ -28,7 +28,8 @@ test("the preprocessor reads the simulated camera's clouds: its centre cloud fra
     const f = await imageFeatures(world.skycamPng('park-1', t));
     measured.push(f.cloud_center);
     let sum = 0;
-    for (let dx = -3; dx <= 3; dx += 1) for (let dy = -3; dy <= 3; dy += 1) sum += world.cloudOpacity('park-1', dx, dy, t) > 0.3 ? 1 : 0;
+    for (let dx = -3; dx <= 3; dx += 1)
+      for (let dy = -3; dy <= 3; dy += 1) sum += world.cloudOpacity('park-1', dx, dy, t) > 0.3 ? 1 : 0;
     truth.push(sum / 49);
   }
   const r = correlation(measured, truth);

@@ -6,7 +6,11 @@ import { FixedClock } from '../../support/fixedClock';
 test('a kept report is served while younger than maxAgeMs; a clock moved backwards makes it stale, not eternal', async () => {
   const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
   let runs = 0;
-  const cache = new CachedReport(async () => ++runs, () => clock, 30_000);
+  const cache = new CachedReport(
+    async () => ++runs,
+    () => clock,
+    30_000,
+  );
   assert.equal(await cache.get(), 1);
   clock.set('2026-06-01T12:00:29.999Z');
   assert.equal(await cache.get(), 1);
@@ -31,7 +35,10 @@ test('concurrent callers share one run, and a failed run is not kept', async () 
     30_000,
   );
   const failed = await Promise.allSettled([cache.get(), cache.get(), cache.get()]);
-  assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+  assert.deepEqual(
+    failed.map((r) => r.status),
+    ['rejected', 'rejected', 'rejected'],
+  );
   assert.equal(runs, 1);
   fail = false;
   assert.deepEqual(await Promise.all([cache.get(), cache.get()]), [2, 2]);

@@ -14,16 +14,26 @@ test('two runs creating the same watermark: the second stops with a retryable Wa
   await assert.rejects(store.write('weather', mark('2026-06-01T12:10:00.000Z'), undefined), (err: unknown) => {
     assert.ok(err instanceof WatermarkConflictError);
     assert.equal(err.source, 'weather');
-    assert.equal(err.message, 'watermark of "weather" was created by a concurrent run; this run stops without advancing it');
+    assert.equal(
+      err.message,
+      'watermark of "weather" was created by a concurrent run; this run stops without advancing it',
+    );
     assert.deepEqual(retryDecisionOf(err), { retryable: true, code: 'WATERMARK_CONFLICT' });
     return true;
   });
-  assert.equal((await store.read('weather'))?.watermark.since, '2026-06-01T12:00:00.000Z', 'the first run keeps its watermark');
+  assert.equal(
+    (await store.read('weather'))?.watermark.since,
+    '2026-06-01T12:00:00.000Z',
+    'the first run keeps its watermark',
+  );
 });
 
 test('two runs advancing the same watermark: the one with the stale ETag gets a retryable BlobConflictError', async () => {
   const store = new WatermarkStore(new MemoryBlobStore());
   const etag = await store.write('weather', mark('2026-06-01T12:00:00.000Z'), undefined);
   await store.write('weather', mark('2026-06-01T12:10:00.000Z'), etag);
-  await assert.rejects(store.write('weather', mark('2026-06-01T12:20:00.000Z'), etag), (err: unknown) => err instanceof BlobConflictError && retryDecisionOf(err).retryable);
+  await assert.rejects(
+    store.write('weather', mark('2026-06-01T12:20:00.000Z'), etag),
+    (err: unknown) => err instanceof BlobConflictError && retryDecisionOf(err).retryable,
+  );
 });

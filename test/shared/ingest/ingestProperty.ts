@@ -14,7 +14,16 @@ import { noisyPng } from '../../support/images';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { scriptedFetch } from '../../support/scriptedFetch';
 import { testConfig } from '../../support/testServices';
-import { type Gen, type ImageSpec, NOW, type PageSpec, pageSpec, Raw, type RecordSpec, toText } from './payloadArbitraries';
+import {
+  type Gen,
+  type ImageSpec,
+  NOW,
+  type PageSpec,
+  pageSpec,
+  Raw,
+  type RecordSpec,
+  toText,
+} from './payloadArbitraries';
 
 /** Runs of the property per source kind (INGEST_PROPERTY_RUNS overrides): 100 runs of 100 payloads = 10,000. */
 export const RUNS = Number(process.env['INGEST_PROPERTY_RUNS'] ?? 100);
@@ -29,7 +38,14 @@ async function pool(): Promise<Buffer[]> {
   if (pictures.length === 0) {
     const png = await noisyPng(16, 7);
     const sharp = (await import('sharp')).default;
-    pictures = [png, await noisyPng(8, 3), await sharp(await noisyPng(24, 5)).jpeg().toBuffer(), await sharp(png).png({ compressionLevel: 0 }).toBuffer()];
+    pictures = [
+      png,
+      await noisyPng(8, 3),
+      await sharp(await noisyPng(24, 5))
+        .jpeg()
+        .toBuffer(),
+      await sharp(png).png({ compressionLevel: 0 }).toBuffer(),
+    ];
   }
   return pictures;
 }
@@ -109,7 +125,9 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
         return new Response(page.broken.body);
       }
       served[i] = (served[i] ?? 0) + 1;
-      return new Response(`{"items":[${(texts[i] as string[]).join(',')}],"next":${i + 1 < pages.length ? JSON.stringify(cursor(i + 1)) : 'null'}}`);
+      return new Response(
+        `{"items":[${(texts[i] as string[]).join(',')}],"next":${i + 1 < pages.length ? JSON.stringify(cursor(i + 1)) : 'null'}}`,
+      );
     }
     const path = safeDecode(url.pathname);
     const spec = specByUrl.get(path);
@@ -117,7 +135,9 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
     imageAttempts.set(path, (imageAttempts.get(path) ?? 0) + 1);
     return imageAnswer(spec, pics, imageAttempts.get(path) as number);
   });
-  const provider = new NativeAdapter(new ProviderClient(source.id, { ...nativeProvider(source.provider), endpoint: 'http://provider.test' }, f, clock));
+  const provider = new NativeAdapter(
+    new ProviderClient(source.id, { ...nativeProvider(source.provider), endpoint: 'http://provider.test' }, f, clock),
+  );
 
   // What each run committed: its last progress report (a run that fails later keeps the pages it stored before).
   const results: IngestResult[] = [];
@@ -125,13 +145,18 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
   for (let run = 0; run < 200 && !caughtUp; run++) {
     let progress: IngestResult | undefined;
     try {
-      const r = await ingestSource(source, new Set(['park-1']), { blobs, clock, provider, timer, random: () => 0.5 }, {
-        initialSince: new Date(T0),
-        breaker: { failureThreshold: 1_000_000 },
-        onPage: (p) => {
-          progress = { ...p };
+      const r = await ingestSource(
+        source,
+        new Set(['park-1']),
+        { blobs, clock, provider, timer, random: () => 0.5 },
+        {
+          initialSince: new Date(T0),
+          breaker: { failureThreshold: 1_000_000 },
+          onPage: (p) => {
+            progress = { ...p };
+          },
         },
-      });
+      );
       assert.deepEqual(r, progress ?? r, 'the result is the last progress report');
       caughtUp = r.caughtUp;
     } catch (err) {
@@ -144,22 +169,39 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
 
   // Counts add up, in every run and overall; every page was read exactly once; each stored record is one blob.
   for (const r of results) assert.equal(r.received, r.stored + r.duplicates + r.quarantined, JSON.stringify(r));
-  assert.deepEqual(served, pages.map(() => 1), 'no page skipped, none read twice');
+  assert.deepEqual(
+    served,
+    pages.map(() => 1),
+    'no page skipped, none read twice',
+  );
   const total = (k: 'received' | 'stored' | 'duplicates' | 'quarantined') => results.reduce((s, r) => s + r[k], 0);
-  assert.equal(total('received'), texts.reduce((s, t) => s + t.length, 0), 'every record received');
+  assert.equal(
+    total('received'),
+    texts.reduce((s, t) => s + t.length, 0),
+    'every record received',
+  );
   const container = kind === 'sensor' ? CONTAINERS.raw : CONTAINERS.images;
-  assert.equal(blobs.names(container).length, total('stored'), `one blob per stored record: ${JSON.stringify(results.map((r) => [r.received, r.stored, r.duplicates, r.quarantined]))}`);
+  assert.equal(
+    blobs.names(container).length,
+    total('stored'),
+    `one blob per stored record: ${JSON.stringify(results.map((r) => [r.received, r.stored, r.duplicates, r.quarantined]))}`,
+  );
 
   // Quarantine: every entry has a reason and its bytes; every broken body served is there whole.
   const kept = new Set<string>();
   for (const name of blobs.names(CONTAINERS.quarantine).filter((n) => n.endsWith('.json'))) {
-    const entry = JSON.parse((await blobs.get(CONTAINERS.quarantine, name))?.body.toString() ?? '{}') as { reason?: unknown; bytes?: string; recordText?: string };
+    const entry = JSON.parse((await blobs.get(CONTAINERS.quarantine, name))?.body.toString() ?? '{}') as {
+      reason?: unknown;
+      bytes?: string;
+      recordText?: string;
+    };
     assert.ok(typeof entry.reason === 'string' && entry.reason.length > 0, `${name} has a reason`);
     if (entry.recordText !== undefined) kept.add(entry.recordText);
     const bin = entry.bytes ? await blobs.get(CONTAINERS.quarantine, entry.bytes) : undefined;
     if (bin) kept.add(bin.body.toString('latin1'));
   }
-  for (const body of brokenServed) assert.ok(kept.has(body.toString('latin1')), `broken page kept: ${body.toString('latin1').slice(0, 80)}`);
+  for (const body of brokenServed)
+    assert.ok(kept.has(body.toString('latin1')), `broken page kept: ${body.toString('latin1').slice(0, 80)}`);
 
   // Every record is stored (with exactly its values) or quarantined byte for byte.
   const stored = new Set(blobs.names(container));
@@ -168,18 +210,27 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
       const text = (texts[i] as string[])[j] as string;
       if (kept.has(Buffer.from(text, 'utf8').toString('latin1')) || kept.has(text)) return;
       const rec = r.record;
-      assert.ok(isObject(rec) && typeof rec['site'] === 'string' && typeof rec['observedAt'] === 'string', `neither stored nor quarantined: ${text.slice(0, 200)}`);
+      assert.ok(
+        isObject(rec) && typeof rec['site'] === 'string' && typeof rec['observedAt'] === 'string',
+        `neither stored nor quarantined: ${text.slice(0, 200)}`,
+      );
       const observedAt = new Date(rec['observedAt'] as string).toISOString();
       const name = (ext: string) => observationBlobName(source.id, rec['site'] as string, observedAt, ext);
       if (kind === 'image') {
-        assert.ok(stored.has(name('png')) || stored.has(name('jpeg')), `image record neither stored nor quarantined: ${text}`);
+        assert.ok(
+          stored.has(name('png')) || stored.has(name('jpeg')),
+          `image record neither stored nor quarantined: ${text}`,
+        );
         return;
       }
       assert.ok(stored.has(name('json')), `record neither stored nor quarantined: ${text.slice(0, 200)}`);
-      const body = JSON.parse(blobs.blobs.get(`${container}/${name('json')}`)?.body.toString() ?? '{}') as { values: Record<string, number> };
+      const body = JSON.parse(blobs.blobs.get(`${container}/${name('json')}`)?.body.toString() ?? '{}') as {
+        values: Record<string, number>;
+      };
       const values = rec['values'] as Record<string, Gen>;
       // === on purpose: -0 is written as 0.
-      for (const field of source.fields) assert.ok(body.values[field] === values[field], `stored values of ${text}: ${JSON.stringify(body)}`);
+      for (const field of source.fields)
+        assert.ok(body.values[field] === values[field], `stored values of ${text}: ${JSON.stringify(body)}`);
     }),
   );
 
@@ -209,14 +260,17 @@ export async function checkIngestProperty(kind: 'sensor' | 'image'): Promise<num
   let runs = 0;
   const failures: string[] = [];
   const result = await fc.check(
-    fc.asyncProperty(fc.array(pageSpec(kind), { minLength: PAGES_PER_RUN, maxLength: PAGES_PER_RUN }), async (pages) => {
-      try {
-        runs += await scenario(kind, pages);
-      } catch (err) {
-        failures.push(err instanceof Error ? err.message : String(err));
-        throw err;
-      }
-    }),
+    fc.asyncProperty(
+      fc.array(pageSpec(kind), { minLength: PAGES_PER_RUN, maxLength: PAGES_PER_RUN }),
+      async (pages) => {
+        try {
+          runs += await scenario(kind, pages);
+        } catch (err) {
+          failures.push(err instanceof Error ? err.message : String(err));
+          throw err;
+        }
+      },
+    ),
     { numRuns: RUNS },
   );
   // The shrunk counterexample and the message of its failure (fast-check's own report omits the latter).

@@ -3,7 +3,19 @@ import { describe, test } from 'node:test';
 import { ProviderPageError, ProviderRedirectError, ProviderUrlError } from '../../../shared/sources/ProviderError';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { skyJpeg } from '../../support/images';
-import { CAMERA, camera, configOf, csvLogger, LOGGER, rejection, rig, SOLAREDGE, SOLAREDGE_KEY, solarEdge, type SourceSpec } from './httpProviderRig';
+import {
+  CAMERA,
+  camera,
+  configOf,
+  csvLogger,
+  LOGGER,
+  rejection,
+  rig,
+  SOLAREDGE,
+  SOLAREDGE_KEY,
+  solarEdge,
+  type SourceSpec,
+} from './httpProviderRig';
 
 /** A fetch that records each call with its options and answers from `answer`. */
 function recordingFetch(answer: (url: URL) => Response) {
@@ -17,9 +29,17 @@ function recordingFetch(answer: (url: URL) => Response) {
 }
 
 const sources: { name: string; spec: SourceSpec; origin: string }[] = [
-  { name: 'http-json', spec: { fields: ['power_kw'], provider: solarEdge(), target: { field: 'power_kw', unit: 'kW' } }, origin: SOLAREDGE },
+  {
+    name: 'http-json',
+    spec: { fields: ['power_kw'], provider: solarEdge(), target: { field: 'power_kw', unit: 'kW' } },
+    origin: SOLAREDGE,
+  },
   { name: 'http-csv', spec: { fields: ['power_kw', 'ghi_wm2'], provider: csvLogger() }, origin: LOGGER },
-  { name: 'snapshot', spec: { kind: 'image', fields: ['brightness'], provider: camera({ from: 'fetch' }) }, origin: CAMERA },
+  {
+    name: 'snapshot',
+    spec: { kind: 'image', fields: ['brightness'], provider: camera({ from: 'fetch' }) },
+    origin: CAMERA,
+  },
 ];
 
 /** Every secret of the three providers: none may appear in a message or reach another origin. */
@@ -29,7 +49,13 @@ describe('a redirect to another origin: data refused, pictures fetched without c
   for (const { name, spec, origin } of sources) {
     for (const status of [301, 302, 303, 307, 308]) {
       test(`${name}: ${status} from https to plain http on another host: one call, redirect "manual"; a non-retryable ProviderRedirectError`, async () => {
-        const fetchImpl = recordingFetch(() => new Response('<a href="http://evil.example/collect">moved</a>', { status, headers: { location: 'http://evil.example/collect?token=stolen-123', 'content-type': 'text/html' } }));
+        const fetchImpl = recordingFetch(
+          () =>
+            new Response('<a href="http://evil.example/collect">moved</a>', {
+              status,
+              headers: { location: 'http://evil.example/collect?token=stolen-123', 'content-type': 'text/html' },
+            }),
+        );
         const t = rig(spec, { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl });
         // Retries are on (4): a redirect must not be retried either.
         const err = await rejection(t.run({ retry: { maxRetries: 4 } }));
@@ -41,22 +67,37 @@ describe('a redirect to another origin: data refused, pictures fetched without c
         const [call] = fetchImpl.calls;
         assert.equal(call?.url.origin, origin);
         assert.equal(call?.init?.redirect, 'manual');
-        assert.match(err.message, new RegExp(`answered HTTP ${status} pointing to "http://evil\\.example/collect": an https request is never redirected to plain http`));
-        assert.doesNotMatch(err.message, SECRETS, 'neither the redirect\'s query nor our secrets');
-        assert.deepEqual([t.blobs.names(CONTAINERS.raw), t.blobs.names(CONTAINERS.images), await t.watermark()], [[], [], undefined]);
+        assert.match(
+          err.message,
+          new RegExp(
+            `answered HTTP ${status} pointing to "http://evil\\.example/collect": an https request is never redirected to plain http`,
+          ),
+        );
+        assert.doesNotMatch(err.message, SECRETS, "neither the redirect's query nor our secrets");
+        assert.deepEqual(
+          [t.blobs.names(CONTAINERS.raw), t.blobs.names(CONTAINERS.images), await t.watermark()],
+          [[], [], undefined],
+        );
       });
     }
   }
 
   for (const { name, spec, origin } of sources.filter((s) => s.name !== 'snapshot')) {
     test(`${name}: 302 to another https origin: refused, naming both origins; the other origin is never asked`, async () => {
-      const fetchImpl = recordingFetch(() => new Response('', { status: 302, headers: { location: 'https://evil.example/collect?token=stolen-123' } }));
+      const fetchImpl = recordingFetch(
+        () => new Response('', { status: 302, headers: { location: 'https://evil.example/collect?token=stolen-123' } }),
+      );
       const t = rig(spec, { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl });
       const err = await rejection(t.run({ retry: { maxRetries: 4 } }));
       assert.ok(err instanceof ProviderRedirectError, String(err));
       assert.equal(err.canRetry(), false);
       assert.equal(fetchImpl.calls.length, 1);
-      assert.match(err.message, new RegExp(`pointing to "https://evil\\.example/collect", another origin than ${origin.replace(/\./g, '\\.')}; not followed`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `pointing to "https://evil\\.example/collect", another origin than ${origin.replace(/\./g, '\\.')}; not followed`,
+        ),
+      );
       assert.doesNotMatch(err.message, SECRETS);
       assert.deepEqual([t.blobs.names(CONTAINERS.raw), await t.watermark()], [[], undefined]);
     });
@@ -65,9 +106,18 @@ describe('a redirect to another origin: data refused, pictures fetched without c
   test('snapshot: 302 to a CDN on another https origin: the picture is stored; the CDN gets no Authorization and no configured header', async () => {
     const jpeg = await skyJpeg();
     const fetchImpl = recordingFetch((url) =>
-      url.origin === CAMERA ? new Response('', { status: 302, headers: { location: 'https://cdn.example/snap/1.jpg?sig=abc' } }) : new Response(jpeg, { headers: { 'content-type': 'image/jpeg' } }),
+      url.origin === CAMERA
+        ? new Response('', { status: 302, headers: { location: 'https://cdn.example/snap/1.jpg?sig=abc' } })
+        : new Response(jpeg, { headers: { 'content-type': 'image/jpeg' } }),
     );
-    const t = rig({ kind: 'image', fields: ['brightness'], provider: { ...camera({ from: 'fetch' }), headers: { 'x-camera-tenant': 'tenant-7' } } }, { now: '2026-06-01T12:00:00Z', fetchImpl });
+    const t = rig(
+      {
+        kind: 'image',
+        fields: ['brightness'],
+        provider: { ...camera({ from: 'fetch' }), headers: { 'x-camera-tenant': 'tenant-7' } },
+      },
+      { now: '2026-06-01T12:00:00Z', fetchImpl },
+    );
     await t.run();
     assert.equal(t.blobs.names(CONTAINERS.images).length, 1);
     assert.deepEqual(
@@ -86,18 +136,29 @@ describe('the request cannot leave the endpoint', () => {
   test('a provider site id that is a ".." segment is refused before any request (ProviderUrlError, not retryable)', async () => {
     const provider = { ...solarEdge(), endpoint: `${SOLAREDGE}/v2`, sites: { 'park-1': '..' } };
     const fetchImpl = recordingFetch(() => assert.fail('no request may be made'));
-    const t = rig({ fields: ['power_kw'], provider, target: { field: 'power_kw', unit: 'kW' } }, { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl });
+    const t = rig(
+      { fields: ['power_kw'], provider, target: { field: 'power_kw', unit: 'kW' } },
+      { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl },
+    );
     const err = await rejection(t.run({ retry: { maxRetries: 4 } }));
     assert.ok(err instanceof ProviderUrlError, String(err));
     assert.equal(err.canRetry(), false);
-    assert.match(err.message, /the request path "\/site\/\.\.\/power" has a "\." or "\.\." segment: it would leave the endpoint https:\/\/monitoringapi\.solaredge\.example\/v2/);
+    assert.match(
+      err.message,
+      /the request path "\/site\/\.\.\/power" has a "\." or "\.\." segment: it would leave the endpoint https:\/\/monitoringapi\.solaredge\.example\/v2/,
+    );
     assert.equal(fetchImpl.calls.length, 0);
   });
 
   test('a provider site id with "/" or "?" stays one encoded path segment under the endpoint', async () => {
     const provider = { ...solarEdge(), endpoint: `${SOLAREDGE}/v2`, sites: { 'park-1': '../x?y=1#z/evil.example' } };
-    const fetchImpl = recordingFetch(() => new Response('{"power":{"values":[]}}', { headers: { 'content-type': 'application/json' } }));
-    const t = rig({ fields: ['power_kw'], provider, target: { field: 'power_kw', unit: 'kW' } }, { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl });
+    const fetchImpl = recordingFetch(
+      () => new Response('{"power":{"values":[]}}', { headers: { 'content-type': 'application/json' } }),
+    );
+    const t = rig(
+      { fields: ['power_kw'], provider, target: { field: 'power_kw', unit: 'kW' } },
+      { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl },
+    );
     await t.run();
     const url = fetchImpl.calls[0]?.url;
     assert.equal(url?.origin, SOLAREDGE);
@@ -106,10 +167,20 @@ describe('the request cannot leave the endpoint', () => {
   });
 
   test('the endpoint is no template: a placeholder in it is refused by the configuration', () => {
-    assert.throws(() => configOf({ fields: ['power_kw'], provider: { ...solarEdge(), endpoint: 'https://{providerSiteId}.solaredge.example' } }), (err: Error) => {
-      assert.match(err.message, /sources\[0\]\.provider\.endpoint: "https:\/\/\{providerSiteId\}\.solaredge\.example" holds a placeholder/);
-      return true;
-    });
+    assert.throws(
+      () =>
+        configOf({
+          fields: ['power_kw'],
+          provider: { ...solarEdge(), endpoint: 'https://{providerSiteId}.solaredge.example' },
+        }),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          /sources\[0\]\.provider\.endpoint: "https:\/\/\{providerSiteId\}\.solaredge\.example" holds a placeholder/,
+        );
+        return true;
+      },
+    );
   });
 });
 
@@ -133,22 +204,40 @@ describe('an oversized response is refused without reading it to the end', () =>
   const MiB = 1024 * 1024;
   const jsonChunk = Buffer.from('{"date":"2026-06-01 12:00:00","value":1234.5},'.repeat(1400).slice(0, 64 * 1024));
   const cases = [
-    { name: 'http-json', provider: solarEdge({ maxResponseBytes: MiB }), fields: ['power_kw'], head: '{"power":{"values":[' },
-    { name: 'http-csv', provider: csvLogger({ maxResponseBytes: MiB }), fields: ['power_kw', 'ghi_wm2'], head: 'Zeitstempel;Leistung [W];Einstrahlung [W/m2]\n' },
+    {
+      name: 'http-json',
+      provider: solarEdge({ maxResponseBytes: MiB }),
+      fields: ['power_kw'],
+      head: '{"power":{"values":[',
+    },
+    {
+      name: 'http-csv',
+      provider: csvLogger({ maxResponseBytes: MiB }),
+      fields: ['power_kw', 'ghi_wm2'],
+      head: 'Zeitstempel;Leistung [W];Einstrahlung [W/m2]\n',
+    },
   ];
   for (const c of cases) {
     test(`${c.name}: a 100 MB body against maxResponseBytes 1 MiB`, async () => {
       let body: ReturnType<typeof hugeBody> | undefined;
       const fetchImpl = recordingFetch(() => {
         body = hugeBody(100 * 1000 * 1000, Buffer.concat([Buffer.from(c.head), jsonChunk]).subarray(0, 64 * 1024));
-        return new Response(body.stream, { headers: { 'content-type': c.name === 'http-json' ? 'application/json' : 'text/csv' } });
+        return new Response(body.stream, {
+          headers: { 'content-type': c.name === 'http-json' ? 'application/json' : 'text/csv' },
+        });
       });
-      const t = rig({ fields: c.fields, provider: c.provider }, { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl });
+      const t = rig(
+        { fields: c.fields, provider: c.provider },
+        { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', fetchImpl },
+      );
       const started = performance.now();
       const err = await rejection(t.run());
       const elapsed = performance.now() - started;
       assert.ok(err instanceof ProviderPageError, String(err));
-      assert.equal(err.reason, `the body is larger than maxResponseBytes ${MiB} (sources[0].provider.maxResponseBytes)`);
+      assert.equal(
+        err.reason,
+        `the body is larger than maxResponseBytes ${MiB} (sources[0].provider.maxResponseBytes)`,
+      );
       assert.ok(body);
       assert.ok(body.state.pulled < 4 * MiB, `reading stopped: ${body.state.pulled} bytes pulled of 100 MB`);
       assert.equal(body.state.cancelled, true, 'the stream was cancelled');
@@ -163,7 +252,10 @@ describe('an oversized response is refused without reading it to the end', () =>
     const picture = await skyJpeg(64);
     const padded = Buffer.concat([picture, Buffer.alloc(3 * 1024 * 1024)]);
     const fetchImpl = recordingFetch(() => new Response(padded, { headers: { 'content-type': 'image/jpeg' } }));
-    const t = rig({ kind: 'image', fields: ['brightness'], provider: camera({ from: 'fetch' }), maxImageBytes: 100_000 }, { now: '2026-06-01T12:00:00Z', fetchImpl });
+    const t = rig(
+      { kind: 'image', fields: ['brightness'], provider: camera({ from: 'fetch' }), maxImageBytes: 100_000 },
+      { now: '2026-06-01T12:00:00Z', fetchImpl },
+    );
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [0, 1]);
     const [entry] = await t.quarantined();

@@ -10,9 +10,15 @@ import { answer, CAMERA, camera, fixture, rejection, rig, type SourceSpec } from
 
 type From = 'last-modified' | 'date' | 'exif' | 'fetch';
 
-const spec = (from: From, timeZone?: string): SourceSpec => ({ kind: 'image', fields: ['brightness', 'contrast'], provider: camera({ from, ...(timeZone ? { timeZone } : {}) }), maxImageBytes: 200_000 });
+const spec = (from: From, timeZone?: string): SourceSpec => ({
+  kind: 'image',
+  fields: ['brightness', 'contrast'],
+  provider: camera({ from, ...(timeZone ? { timeZone } : {}) }),
+  maxImageBytes: 200_000,
+});
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-const imageName = (observedAt: string, ext: 'jpeg' | 'png'): string => `pv/park-1/${observedAt.slice(0, 10)}/${observedAt}.${ext}`;
+const imageName = (observedAt: string, ext: 'jpeg' | 'png'): string =>
+  `pv/park-1/${observedAt.slice(0, 10)}/${observedAt}.${ext}`;
 
 /** A small JPEG or PNG carrying EXIF DateTimeOriginal (and its offset, when given). */
 async function withExif(format: 'jpeg' | 'png', taken: string, offset?: string): Promise<Buffer> {
@@ -29,7 +35,10 @@ test('a camera answering the same picture again (observedAt from the fetch time)
 
   const r1 = await t.run();
   assert.deepEqual([r1.received, r1.stored, r1.duplicates, r1.quarantined, r1.caughtUp], [1, 1, 0, 0, true]);
-  assert.ok(await t.blobs.get(CONTAINERS.state, `snapshots/pv/park-1/${sha256(first)}.json`), 'the content marker is written');
+  assert.ok(
+    await t.blobs.get(CONTAINERS.state, `snapshots/pv/park-1/${sha256(first)}.json`),
+    'the content marker is written',
+  );
   assert.equal(await t.watermark(), '2026-06-01T12:00:00.000Z');
 
   t.clock.advanceMinutes(5);
@@ -41,7 +50,10 @@ test('a camera answering the same picture again (observedAt from the fetch time)
   current = second;
   const r3 = await t.run();
   assert.deepEqual([r3.stored, r3.duplicates], [1, 0]);
-  assert.deepEqual(t.blobs.names(CONTAINERS.images), [imageName('2026-06-01T12:00:00.000Z', 'jpeg'), imageName('2026-06-01T12:10:00.000Z', 'png')]);
+  assert.deepEqual(t.blobs.names(CONTAINERS.images), [
+    imageName('2026-06-01T12:00:00.000Z', 'jpeg'),
+    imageName('2026-06-01T12:10:00.000Z', 'png'),
+  ]);
   const stored = await t.blobs.get(CONTAINERS.images, imageName('2026-06-01T12:10:00.000Z', 'png'));
   assert.ok(stored?.body.equals(second), 'the picture is stored byte for byte');
   assert.equal(stored?.metadata?.['sha256'], sha256(second));
@@ -54,9 +66,16 @@ test('a camera answering the same picture again (observedAt from the fetch time)
 });
 
 describe('observedAt from a header', () => {
-  test('last-modified: the time is the header\'s; the same picture with the same header is a duplicate', async () => {
+  test("last-modified: the time is the header's; the same picture with the same header is a duplicate", async () => {
     const picture = await skyJpeg();
-    const t = rig(spec('last-modified'), { now: '2026-06-01T12:00:00Z', script: () => answer(picture, 'image/jpeg', { 'last-modified': 'Mon, 01 Jun 2026 11:58:30 GMT', date: 'Mon, 01 Jun 2026 12:00:01 GMT' }) });
+    const t = rig(spec('last-modified'), {
+      now: '2026-06-01T12:00:00Z',
+      script: () =>
+        answer(picture, 'image/jpeg', {
+          'last-modified': 'Mon, 01 Jun 2026 11:58:30 GMT',
+          date: 'Mon, 01 Jun 2026 12:00:01 GMT',
+        }),
+    });
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [1, 0]);
     assert.deepEqual(t.blobs.names(CONTAINERS.images), [imageName('2026-06-01T11:58:30.000Z', 'jpeg')]);
@@ -65,8 +84,15 @@ describe('observedAt from a header', () => {
     assert.deepEqual([again.stored, again.duplicates], [0, 1]);
   });
 
-  test('date: the time is the Date header\'s', async () => {
-    const t = rig(spec('date'), { now: '2026-06-01T12:00:00Z', script: async () => answer(await skyPng(), 'image/png', { 'last-modified': 'Mon, 01 Jun 2026 11:00:00 GMT', date: 'Mon, 01 Jun 2026 11:59:59 GMT' }) });
+  test("date: the time is the Date header's", async () => {
+    const t = rig(spec('date'), {
+      now: '2026-06-01T12:00:00Z',
+      script: async () =>
+        answer(await skyPng(), 'image/png', {
+          'last-modified': 'Mon, 01 Jun 2026 11:00:00 GMT',
+          date: 'Mon, 01 Jun 2026 11:59:59 GMT',
+        }),
+    });
     await t.run();
     assert.deepEqual(t.blobs.names(CONTAINERS.images), [imageName('2026-06-01T11:59:59.000Z', 'png')]);
   });
@@ -77,7 +103,10 @@ describe('observedAt from a header', () => {
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [0, 1]);
     const [entry] = await t.quarantined();
-    assert.equal(entry?.reason, 'sources[0].provider.observedAt.from is "last-modified", but the answer has no Last-Modified header');
+    assert.equal(
+      entry?.reason,
+      'sources[0].provider.observedAt.from is "last-modified", but the answer has no Last-Modified header',
+    );
     assert.ok(entry?.bin?.equals(picture), 'the picture is kept');
     assert.deepEqual(t.blobs.names(CONTAINERS.images), []);
   });
@@ -85,9 +114,30 @@ describe('observedAt from a header', () => {
 
 describe('observedAt from EXIF DateTimeOriginal', () => {
   const cases = [
-    { name: 'JPEG, camera in Berlin (summer time)', format: 'jpeg', taken: '2026:06:01 13:58:00', offset: undefined, zone: 'Europe/Berlin', observedAt: '2026-06-01T11:58:00.000Z' },
-    { name: 'JPEG, camera in UTC (the default zone)', format: 'jpeg', taken: '2026:06:01 11:40:10', offset: undefined, zone: undefined, observedAt: '2026-06-01T11:40:10.000Z' },
-    { name: 'PNG with OffsetTimeOriginal: the offset wins over the configured zone', format: 'png', taken: '2026:06:01 14:30:00', offset: '+03:00', zone: 'Europe/Berlin', observedAt: '2026-06-01T11:30:00.000Z' },
+    {
+      name: 'JPEG, camera in Berlin (summer time)',
+      format: 'jpeg',
+      taken: '2026:06:01 13:58:00',
+      offset: undefined,
+      zone: 'Europe/Berlin',
+      observedAt: '2026-06-01T11:58:00.000Z',
+    },
+    {
+      name: 'JPEG, camera in UTC (the default zone)',
+      format: 'jpeg',
+      taken: '2026:06:01 11:40:10',
+      offset: undefined,
+      zone: undefined,
+      observedAt: '2026-06-01T11:40:10.000Z',
+    },
+    {
+      name: 'PNG with OffsetTimeOriginal: the offset wins over the configured zone',
+      format: 'png',
+      taken: '2026:06:01 14:30:00',
+      offset: '+03:00',
+      zone: 'Europe/Berlin',
+      observedAt: '2026-06-01T11:30:00.000Z',
+    },
   ] as const;
   for (const c of cases) {
     test(c.name, async () => {
@@ -96,10 +146,16 @@ describe('observedAt from EXIF DateTimeOriginal', () => {
       const exif = (await sharp(picture).metadata()).exif;
       assert.ok(exif);
       const tags = exifReader(exif);
-      assert.equal(tags.Photo?.DateTimeOriginal?.toISOString(), `${c.taken.slice(0, 10).replace(/:/g, '-')}T${c.taken.slice(11)}.000Z`);
+      assert.equal(
+        tags.Photo?.DateTimeOriginal?.toISOString(),
+        `${c.taken.slice(0, 10).replace(/:/g, '-')}T${c.taken.slice(11)}.000Z`,
+      );
       assert.equal(tags.Photo?.OffsetTimeOriginal, c.offset);
 
-      const t = rig(spec('exif', c.zone), { now: '2026-06-01T12:00:00Z', script: () => answer(picture, `image/${c.format}`, { 'last-modified': 'Mon, 01 Jun 2026 10:00:00 GMT' }) });
+      const t = rig(spec('exif', c.zone), {
+        now: '2026-06-01T12:00:00Z',
+        script: () => answer(picture, `image/${c.format}`, { 'last-modified': 'Mon, 01 Jun 2026 10:00:00 GMT' }),
+      });
       const r = await t.run();
       assert.deepEqual([r.stored, r.quarantined], [1, 0]);
       assert.deepEqual(t.blobs.names(CONTAINERS.images), [imageName(c.observedAt, c.format)]);
@@ -111,22 +167,43 @@ describe('observedAt from EXIF DateTimeOriginal', () => {
     const t = rig(spec('exif'), { now: '2026-06-01T12:00:00Z', script: () => answer(picture, 'image/jpeg') });
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [0, 1]);
-    assert.equal((await t.quarantined())[0]?.reason, 'sources[0].provider.observedAt.from is "exif", but the picture carries no EXIF data');
+    assert.equal(
+      (await t.quarantined())[0]?.reason,
+      'sources[0].provider.observedAt.from is "exif", but the picture carries no EXIF data',
+    );
   });
 });
 
 describe('a 200 from the camera that is no picture', () => {
   const html = fixture('login-page.html');
   const cases = [
-    { name: 'an HTML login page (text/html)', body: Buffer.from(html), type: 'text/html', reason: /^the body is an HTML page \(content-type "text\/html"\), expected a JPEG or PNG picture$/ },
-    { name: 'an HTML page sent as image/jpeg', body: Buffer.from(html), type: 'image/jpeg', reason: /^the body is an HTML page \(content-type "image\/jpeg"\), expected a JPEG or PNG picture$/ },
-    { name: 'an empty body', body: Buffer.alloc(0), type: 'image/jpeg', reason: /^the body is empty, expected a picture$/ },
+    {
+      name: 'an HTML login page (text/html)',
+      body: Buffer.from(html),
+      type: 'text/html',
+      reason: /^the body is an HTML page \(content-type "text\/html"\), expected a JPEG or PNG picture$/,
+    },
+    {
+      name: 'an HTML page sent as image/jpeg',
+      body: Buffer.from(html),
+      type: 'image/jpeg',
+      reason: /^the body is an HTML page \(content-type "image\/jpeg"\), expected a JPEG or PNG picture$/,
+    },
+    {
+      name: 'an empty body',
+      body: Buffer.alloc(0),
+      type: 'image/jpeg',
+      reason: /^the body is empty, expected a picture$/,
+    },
   ];
   for (const c of cases) {
     test(`${c.name}: a failed fetch; nothing stored, the body kept in quarantine, the watermark stays`, async () => {
       const good = await skyJpeg();
       let broken = false;
-      const t = rig(spec('fetch'), { now: '2026-06-01T11:50:00Z', script: () => (broken ? answer(c.body, c.type) : answer(good, 'image/jpeg')) });
+      const t = rig(spec('fetch'), {
+        now: '2026-06-01T11:50:00Z',
+        script: () => (broken ? answer(c.body, c.type) : answer(good, 'image/jpeg')),
+      });
       await t.run();
       const images = t.blobs.names(CONTAINERS.images);
       broken = true;

@@ -6,16 +6,41 @@ import { ProviderHttpError, ProviderPageError } from '../../../shared/sources/Pr
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { FixedClock } from '../../support/fixedClock';
 import { type FetchScript, json, type SeenRequest } from '../../support/scriptedFetch';
-import { answer, csvLogger, fixture, LOGGER, OPEN_METEO, openMeteo, rejection, rig, SOLAREDGE, SOLAREDGE_KEY, solarEdge, type SourceSpec, valuesByTime } from './httpProviderRig';
+import {
+  answer,
+  csvLogger,
+  fixture,
+  LOGGER,
+  OPEN_METEO,
+  openMeteo,
+  rejection,
+  rig,
+  SOLAREDGE,
+  SOLAREDGE_KEY,
+  solarEdge,
+  type SourceSpec,
+  valuesByTime,
+} from './httpProviderRig';
 
 const MINUTE = 60_000;
 const QUARTER = 15 * MINUTE;
 const BERLIN = 'Europe/Berlin';
 const SE_FORMAT = 'yyyy-MM-dd HH:mm:ss';
 
-const meterSpec = (provider: Record<string, unknown>): SourceSpec => ({ fields: ['power_kw'], provider, target: { field: 'power_kw', unit: 'kW' } });
-const loggerSpec = (provider: Record<string, unknown>): SourceSpec => ({ fields: ['power_kw', 'ghi_wm2'], provider, target: { field: 'power_kw', unit: 'kW' } });
-const weatherSpec = (provider: Record<string, unknown>): SourceSpec => ({ fields: ['temp_c', 'wind_speed_ms'], provider });
+const meterSpec = (provider: Record<string, unknown>): SourceSpec => ({
+  fields: ['power_kw'],
+  provider,
+  target: { field: 'power_kw', unit: 'kW' },
+});
+const loggerSpec = (provider: Record<string, unknown>): SourceSpec => ({
+  fields: ['power_kw', 'ghi_wm2'],
+  provider,
+  target: { field: 'power_kw', unit: 'kW' },
+});
+const weatherSpec = (provider: Record<string, unknown>): SourceSpec => ({
+  fields: ['temp_c', 'wind_speed_ms'],
+  provider,
+});
 
 /** ISO times of `count` quarter-hours from `first`. */
 function quarters(first: string, count: number): string[] {
@@ -32,7 +57,11 @@ describe('local time across daylight-saving changes', () => {
       now: '2026-10-25T03:05:00Z',
       since: '2026-10-24T22:00:00Z',
       // 00:00 CEST is 22:00Z; 21 quarters (the repeated hour included) run on without a gap to 04:00 CET = 03:00Z.
-      expected: Object.fromEntries(quarters('2026-10-24T22:00:00.000Z', 21).map((t, i) => [t, (180 + 10 * i) / 1000]).filter((_, i) => i !== 2 && i !== 14)),
+      expected: Object.fromEntries(
+        quarters('2026-10-24T22:00:00.000Z', 21)
+          .map((t, i) => [t, (180 + 10 * i) / 1000])
+          .filter((_, i) => i !== 2 && i !== 14),
+      ),
       withoutValue: 2,
     },
     {
@@ -70,20 +99,33 @@ describe('local time across daylight-saving changes', () => {
     test(c.name, async () => {
       const t = rig(c.spec, { now: c.now, initialSince: c.since, script: c.body });
       const r = await t.run();
-      assert.deepEqual([r.quarantined, r.quarantinedPages, r.withoutValue, r.duplicates], [0, 0, c.withoutValue, 0], JSON.stringify(r));
+      assert.deepEqual(
+        [r.quarantined, r.quarantinedPages, r.withoutValue, r.duplicates],
+        [0, 0, c.withoutValue, 0],
+        JSON.stringify(r),
+      );
       assert.equal(r.stored, Object.keys(c.expected).length);
       assert.deepEqual(valuesByTime(await t.observations(), 'power_kw'), c.expected);
     });
   }
 
   test('a wall-clock time inside the skipped spring hour is quarantined with the reason; the other rows are stored', async () => {
-    const doc = JSON.parse(fixture('solaredge-power-spring-dst.json')) as { power: { values: { date: string; value: number | null }[] } };
+    const doc = JSON.parse(fixture('solaredge-power-spring-dst.json')) as {
+      power: { values: { date: string; value: number | null }[] };
+    };
     doc.power.values.splice(8, 0, { date: '2026-03-29 02:30:00', value: 55 });
-    const t = rig(meterSpec(solarEdge()), { now: '2026-03-29T02:05:00Z', initialSince: '2026-03-28T22:00:00Z', script: () => json(doc) });
+    const t = rig(meterSpec(solarEdge()), {
+      now: '2026-03-29T02:05:00Z',
+      initialSince: '2026-03-28T22:00:00Z',
+      script: () => json(doc),
+    });
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [13, 1]);
     const [entry] = await t.quarantined();
-    assert.match(entry?.reason ?? '', /^sources\[0\]\.provider\.response\.time: "2026-03-29 02:30:00" does not exist in Europe\/Berlin .*\(at power\.values\[8\], path "date"\)$/);
+    assert.match(
+      entry?.reason ?? '',
+      /^sources\[0\]\.provider\.response\.time: "2026-03-29 02:30:00" does not exist in Europe\/Berlin .*\(at power\.values\[8\], path "date"\)$/,
+    );
     assert.equal(entry?.bin?.toString('utf8'), '{"date":"2026-03-29 02:30:00","value":55}');
   });
 });
@@ -93,45 +135,96 @@ describe('null values', () => {
     'http-json (SolarEdge)': {
       spec: (nulls: 'skip' | 'quarantine') => meterSpec(solarEdge({ nulls })),
       body: () =>
-        json({ power: { timeUnit: 'QUARTER_OF_AN_HOUR', unit: 'W', measuredBy: 'INVERTER', values: [{ date: '2026-06-01 04:30:00', value: null }, { date: '2026-06-01 04:45:00', value: null }, { date: '2026-06-01 05:00:00', value: 12.0 }, { date: '2026-06-01 05:15:00', value: 85.3 }] } }),
-      reason: /^sources\[0\]\.provider\.response\.values\.power_kw: null value at power\.values\[0\] \(path "value"\) and "nulls" is "quarantine"$/,
+        json({
+          power: {
+            timeUnit: 'QUARTER_OF_AN_HOUR',
+            unit: 'W',
+            measuredBy: 'INVERTER',
+            values: [
+              { date: '2026-06-01 04:30:00', value: null },
+              { date: '2026-06-01 04:45:00', value: null },
+              { date: '2026-06-01 05:00:00', value: 12.0 },
+              { date: '2026-06-01 05:15:00', value: 85.3 },
+            ],
+          },
+        }),
+      reason:
+        /^sources\[0\]\.provider\.response\.values\.power_kw: null value at power\.values\[0\] \(path "value"\) and "nulls" is "quarantine"$/,
       raw: '{"date":"2026-06-01 04:30:00","value":null}',
     },
     'http-csv (logger)': {
       spec: (nulls: 'skip' | 'quarantine') => loggerSpec(csvLogger({ nulls })),
-      body: () => answer('# export\nZeitstempel;Leistung [W];Einstrahlung [W/m2]\n01.06.2026 04:30;;0\n01.06.2026 04:45;NA;1\n01.06.2026 05:00;12;8\n01.06.2026 05:15;85.3;40\n', 'text/csv'),
-      reason: /^sources\[0\]\.provider\.response\.values\.power_kw: "" value at line 3 \(path "Leistung \[W\]"\) and "nulls" is "quarantine"$/,
+      body: () =>
+        answer(
+          '# export\nZeitstempel;Leistung [W];Einstrahlung [W/m2]\n01.06.2026 04:30;;0\n01.06.2026 04:45;NA;1\n01.06.2026 05:00;12;8\n01.06.2026 05:15;85.3;40\n',
+          'text/csv',
+        ),
+      reason:
+        /^sources\[0\]\.provider\.response\.values\.power_kw: "" value at line 3 \(path "Leistung \[W\]"\) and "nulls" is "quarantine"$/,
       raw: '01.06.2026 04:30;;0',
     },
     'http-json columns (Open-Meteo)': {
       spec: (nulls: 'skip' | 'quarantine') => weatherSpec(openMeteo({ nulls })),
-      body: () => json({ utc_offset_seconds: 0, timezone: 'GMT', minutely_15_units: { time: 'iso8601', temperature_2m: '°C', wind_speed_10m: 'km/h' }, minutely_15: { time: ['2026-06-01T02:30', '2026-06-01T02:45', '2026-06-01T03:00', '2026-06-01T03:15'], temperature_2m: [null, 11.0, 11.2, 11.5], wind_speed_10m: [7.2, null, 3.6, 0] } }),
-      reason: /^sources\[0\]\.provider\.response\.values\.temp_c: null value at minutely_15 row 0 \(path "temperature_2m"\) and "nulls" is "quarantine"$/,
+      body: () =>
+        json({
+          utc_offset_seconds: 0,
+          timezone: 'GMT',
+          minutely_15_units: { time: 'iso8601', temperature_2m: '°C', wind_speed_10m: 'km/h' },
+          minutely_15: {
+            time: ['2026-06-01T02:30', '2026-06-01T02:45', '2026-06-01T03:00', '2026-06-01T03:15'],
+            temperature_2m: [null, 11.0, 11.2, 11.5],
+            wind_speed_10m: [7.2, null, 3.6, 0],
+          },
+        }),
+      reason:
+        /^sources\[0\]\.provider\.response\.values\.temp_c: null value at minutely_15 row 0 \(path "temperature_2m"\) and "nulls" is "quarantine"$/,
       raw: '{"time":"2026-06-01T02:30","temperature_2m":null,"wind_speed_10m":7.2}',
     },
   };
   for (const [name, c] of Object.entries(night)) {
     test(`${name}, nulls "skip": not stored, counted in withoutValue, nothing quarantined`, async () => {
-      const t = rig(c.spec('skip'), { now: '2026-06-01T03:20:00Z', initialSince: '2026-06-01T02:00:00Z', script: c.body });
+      const t = rig(c.spec('skip'), {
+        now: '2026-06-01T03:20:00Z',
+        initialSince: '2026-06-01T02:00:00Z',
+        script: c.body,
+      });
       const r = await t.run();
       assert.deepEqual([r.received, r.stored, r.withoutValue, r.quarantined], [2, 2, 2, 0]);
       assert.equal(t.blobs.names(CONTAINERS.quarantine).length, 0);
-      assert.deepEqual((await t.observations()).map((o) => o.observedAt), ['2026-06-01T03:00:00.000Z', '2026-06-01T03:15:00.000Z']);
+      assert.deepEqual(
+        (await t.observations()).map((o) => o.observedAt),
+        ['2026-06-01T03:00:00.000Z', '2026-06-01T03:15:00.000Z'],
+      );
     });
     test(`${name}, nulls "quarantine": quarantined with the configuration key and the place in the response`, async () => {
-      const t = rig(c.spec('quarantine'), { now: '2026-06-01T03:20:00Z', initialSince: '2026-06-01T02:00:00Z', script: c.body });
+      const t = rig(c.spec('quarantine'), {
+        now: '2026-06-01T03:20:00Z',
+        initialSince: '2026-06-01T02:00:00Z',
+        script: c.body,
+      });
       const r = await t.run();
       assert.deepEqual([r.received, r.stored, r.withoutValue, r.quarantined], [4, 2, 0, 2]);
       const entries = await t.quarantined();
       const first = entries.find((e) => e.bin?.toString('utf8') === c.raw);
-      assert.ok(first, `the row is kept as the provider sent it: ${entries.map((e) => e.bin?.toString('utf8')).join(' | ')}`);
+      assert.ok(
+        first,
+        `the row is kept as the provider sent it: ${entries.map((e) => e.bin?.toString('utf8')).join(' | ')}`,
+      );
       assert.match(first.reason, c.reason);
     });
   }
 });
 
 describe('unit conversion', () => {
-  const se = (values: unknown[]) => json({ power: { timeUnit: 'QUARTER_OF_AN_HOUR', unit: 'W', measuredBy: 'INVERTER', values: values.map((value, i) => ({ date: `2026-06-01 1${i}:00:00`, value })) } });
+  const se = (values: unknown[]) =>
+    json({
+      power: {
+        timeUnit: 'QUARTER_OF_AN_HOUR',
+        unit: 'W',
+        measuredBy: 'INVERTER',
+        values: values.map((value, i) => ({ date: `2026-06-01 1${i}:00:00`, value })),
+      },
+    });
   const cases: { name: string; targetUnit: string; sent: unknown; stored: number }[] = [
     { name: 'W to the target unit kW', targetUnit: 'kW', sent: 1234.5, stored: 1.2345 },
     { name: 'a numeric string, W to kW', targetUnit: 'kW', sent: '2345.5', stored: 2.3455 },
@@ -141,7 +234,10 @@ describe('unit conversion', () => {
   ];
   for (const c of cases) {
     test(`http-json: ${c.name}`, async () => {
-      const t = rig({ fields: ['power_kw'], provider: solarEdge(), target: { field: 'power_kw', unit: c.targetUnit } }, { now: '2026-06-01T09:00:00Z', initialSince: '2026-06-01T07:00:00Z', script: () => se([c.sent]) });
+      const t = rig(
+        { fields: ['power_kw'], provider: solarEdge(), target: { field: 'power_kw', unit: c.targetUnit } },
+        { now: '2026-06-01T09:00:00Z', initialSince: '2026-06-01T07:00:00Z', script: () => se([c.sent]) },
+      );
       const r = await t.run();
       assert.deepEqual([r.stored, r.quarantined], [1, 0]);
       assert.deepEqual(valuesByTime(await t.observations(), 'power_kw'), { '2026-06-01T08:00:00.000Z': c.stored });
@@ -149,39 +245,65 @@ describe('unit conversion', () => {
   }
 
   test('http-json: a string that is not a number is quarantined with the field, value and place', async () => {
-    const t = rig(meterSpec(solarEdge()), { now: '2026-06-01T09:00:00Z', initialSince: '2026-06-01T07:00:00Z', script: () => se(['n/a', 100]) });
+    const t = rig(meterSpec(solarEdge()), {
+      now: '2026-06-01T09:00:00Z',
+      initialSince: '2026-06-01T07:00:00Z',
+      script: () => se(['n/a', 100]),
+    });
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [1, 1]);
-    assert.match((await t.quarantined())[0]?.reason ?? '', /^sources\[0\]\.provider\.response\.values\.power_kw: "n\/a" at power\.values\[0\] \(path "value"\) is not a number$/);
+    assert.match(
+      (await t.quarantined())[0]?.reason ?? '',
+      /^sources\[0\]\.provider\.response\.values\.power_kw: "n\/a" at power\.values\[0\] \(path "value"\) is not a number$/,
+    );
   });
 
   test('http-json columns: km/h to m/s by convertTo; °C kept as sent', async () => {
-    const t = rig(weatherSpec(openMeteo()), { now: '2026-06-01T03:05:00Z', initialSince: '2026-06-01T00:00:00Z', script: () => answer(fixture('open-meteo-minutely15.json'), 'application/json; charset=utf-8') });
+    const t = rig(weatherSpec(openMeteo()), {
+      now: '2026-06-01T03:05:00Z',
+      initialSince: '2026-06-01T00:00:00Z',
+      script: () => answer(fixture('open-meteo-minutely15.json'), 'application/json; charset=utf-8'),
+    });
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [13, 0]);
     const obs = await t.observations();
-    assert.deepEqual(obs.slice(0, 5).map((o) => o.values), [
-      { temp_c: 14.2, wind_speed_ms: 10 },
-      { temp_c: 14.1, wind_speed_ms: 5 },
-      { temp_c: 14, wind_speed_ms: 2 },
-      { temp_c: 13.9, wind_speed_ms: 3 },
-      { temp_c: 13.8, wind_speed_ms: 0 },
-    ]);
+    assert.deepEqual(
+      obs.slice(0, 5).map((o) => o.values),
+      [
+        { temp_c: 14.2, wind_speed_ms: 10 },
+        { temp_c: 14.1, wind_speed_ms: 5 },
+        { temp_c: 14, wind_speed_ms: 2 },
+        { temp_c: 13.9, wind_speed_ms: 3 },
+        { temp_c: 13.8, wind_speed_ms: 0 },
+      ],
+    );
     assert.equal(obs.at(-1)?.observedAt, '2026-06-01T03:00:00.000Z');
     assert.equal(obs.at(-1)?.values['wind_speed_ms'], 11);
   });
 
   test('http-csv: numeric cells W to kW (target), W/m2 kept', async () => {
-    const t = rig(loggerSpec(csvLogger()), { now: '2026-06-01T10:05:00Z', initialSince: '2026-06-01T09:00:00Z', script: () => answer('# export\nZeitstempel;Leistung [W];Einstrahlung [W/m2]\n01.06.2026 12:00;4321.5;812.4\n', 'text/csv') });
+    const t = rig(loggerSpec(csvLogger()), {
+      now: '2026-06-01T10:05:00Z',
+      initialSince: '2026-06-01T09:00:00Z',
+      script: () =>
+        answer('# export\nZeitstempel;Leistung [W];Einstrahlung [W/m2]\n01.06.2026 12:00;4321.5;812.4\n', 'text/csv'),
+    });
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [1, 0]);
-    assert.deepEqual((await t.observations()).map((o) => [o.observedAt, o.values]), [['2026-06-01T10:00:00.000Z', { power_kw: 4.3215, ghi_wm2: 812.4 }]]);
+    assert.deepEqual(
+      (await t.observations()).map((o) => [o.observedAt, o.values]),
+      [['2026-06-01T10:00:00.000Z', { power_kw: 4.3215, ghi_wm2: 812.4 }]],
+    );
   });
 });
 
 test('column arrays of unequal length: the response is refused with both lengths, quarantined whole; nothing stored, the watermark stays', async () => {
   let body = fixture('open-meteo-minutely15.json');
-  const t = rig(weatherSpec(openMeteo()), { now: '2026-06-01T03:05:00Z', initialSince: '2026-06-01T00:00:00Z', script: () => answer(body, 'application/json') });
+  const t = rig(weatherSpec(openMeteo()), {
+    now: '2026-06-01T03:05:00Z',
+    initialSince: '2026-06-01T00:00:00Z',
+    script: () => answer(body, 'application/json'),
+  });
   const first = await t.run();
   assert.equal(first.stored, 13);
   const stored = t.blobs.names(CONTAINERS.raw);
@@ -192,7 +314,10 @@ test('column arrays of unequal length: the response is refused with both lengths
   const err = await rejection(t.run());
   assert.ok(err instanceof ProviderPageError, String(err));
   assert.equal(err.canRetry(), true);
-  assert.equal(err.reason, 'columns of unequal length at minutely_15: "temperature_2m" has 12 values, the time column "time" has 13; they cannot be lined up');
+  assert.equal(
+    err.reason,
+    'columns of unequal length at minutely_15: "temperature_2m" has 12 values, the time column "time" has 13; they cannot be lined up',
+  );
   assert.deepEqual(t.blobs.names(CONTAINERS.raw), stored, 'nothing more stored');
   assert.equal(await t.watermark(), '2026-06-01T03:05:00.000Z');
   const entries = await t.quarantined();
@@ -212,7 +337,10 @@ function berlinMs(text: string | null): number {
  * SolarEdge's site power API over a simulated meter: every quarter-hour in startTime..endTime (inclusive), in Berlin
  * time; a quarter not yet published at the clock's now is sent as null, as SolarEdge does. `down` answers 503.
  */
-function solarEdgeApi(clock: FixedClock, o: { value: (ms: number) => number; publishedAt?: (ms: number) => number; down?: () => boolean }): FetchScript {
+function solarEdgeApi(
+  clock: FixedClock,
+  o: { value: (ms: number) => number; publishedAt?: (ms: number) => number; down?: () => boolean },
+): FetchScript {
   return (url) => {
     assert.equal(url.origin, SOLAREDGE);
     assert.equal(url.pathname, '/site/1234567/power');
@@ -223,7 +351,10 @@ function solarEdgeApi(clock: FixedClock, o: { value: (ms: number) => number; pub
     const values: { date: string; value: number | null }[] = [];
     for (let t = Math.ceil(start / QUARTER) * QUARTER; t <= end; t += QUARTER) {
       const published = (o.publishedAt ?? ((ms) => ms + 5 * MINUTE))(t) <= clock.now().getTime();
-      values.push({ date: DateTime.fromMillis(t, { zone: BERLIN }).toFormat(SE_FORMAT), value: published ? o.value(t) : null });
+      values.push({
+        date: DateTime.fromMillis(t, { zone: BERLIN }).toFormat(SE_FORMAT),
+        value: published ? o.value(t) : null,
+      });
     }
     return json({ power: { timeUnit: 'QUARTER_OF_AN_HOUR', unit: 'W', measuredBy: 'INVERTER', values } });
   };
@@ -231,7 +362,10 @@ function solarEdgeApi(clock: FixedClock, o: { value: (ms: number) => number; pub
 
 /** The windows the requests asked for, as ISO from..to. */
 function windowsOf(seen: readonly SeenRequest[]): { from: string; to: string }[] {
-  return seen.map((r) => ({ from: new Date(berlinMs(r.url.searchParams.get('startTime'))).toISOString(), to: new Date(berlinMs(r.url.searchParams.get('endTime'))).toISOString() }));
+  return seen.map((r) => ({
+    from: new Date(berlinMs(r.url.searchParams.get('startTime'))).toISOString(),
+    to: new Date(berlinMs(r.url.searchParams.get('endTime'))).toISOString(),
+  }));
 }
 
 test('a value published late is picked up by the overlap of the next run: stored once, available when seen; the rest are duplicates', async () => {
@@ -240,7 +374,10 @@ test('a value published late is picked up by the overlap of the next run: stored
   const t = rig(meterSpec(solarEdge()), {
     now: clock,
     initialSince: '2026-06-01T10:00:00Z',
-    script: solarEdgeApi(clock, { value: (ms) => 1000 + (ms % 3_600_000) / MINUTE, publishedAt: (ms) => (ms === late ? Date.parse('2026-06-01T12:10:00Z') : ms + 5 * MINUTE) }),
+    script: solarEdgeApi(clock, {
+      value: (ms) => 1000 + (ms % 3_600_000) / MINUTE,
+      publishedAt: (ms) => (ms === late ? Date.parse('2026-06-01T12:10:00Z') : ms + 5 * MINUTE),
+    }),
   });
   const first = await t.run();
   // 10:00..12:00: 11:15 is not published yet, 12:00 neither (it is sent as null).
@@ -253,12 +390,24 @@ test('a value published late is picked up by the overlap of the next run: stored
   // Asked again from the watermark minus the 60-minute overlap: 11:00..12:15 (Berlin 13:00..14:15).
   assert.deepEqual(windowsOf(t.seen.slice(1)), [{ from: '2026-06-01T11:00:00.000Z', to: '2026-06-01T12:15:00.000Z' }]);
   assert.equal(t.seen[1]?.url.searchParams.get('startTime'), '2026-06-01 13:00:00');
-  assert.deepEqual([second.received, second.stored, second.duplicates, second.withoutValue, second.quarantined], [5, 2, 3, 1, 0]);
+  assert.deepEqual(
+    [second.received, second.stored, second.duplicates, second.withoutValue, second.quarantined],
+    [5, 2, 3, 1, 0],
+  );
   const byTime = new Map((await t.observations()).map((o) => [o.observedAt, o]));
-  assert.equal(byTime.get('2026-06-01T11:15:00.000Z')?.availableAt, '2026-06-01T12:15:00.000Z', 'available when ingestion first saw it');
+  assert.equal(
+    byTime.get('2026-06-01T11:15:00.000Z')?.availableAt,
+    '2026-06-01T12:15:00.000Z',
+    'available when ingestion first saw it',
+  );
   assert.equal(byTime.get('2026-06-01T11:15:00.000Z')?.values['power_kw'], 1.015);
   assert.equal(byTime.get('2026-06-01T12:00:00.000Z')?.availableAt, '2026-06-01T12:15:00.000Z');
-  for (const at of ['11:00', '11:30', '11:45']) assert.equal(byTime.get(`2026-06-01T${at}:00.000Z`)?.availableAt, '2026-06-01T12:00:00.000Z', `${at} keeps its first availableAt`);
+  for (const at of ['11:00', '11:30', '11:45'])
+    assert.equal(
+      byTime.get(`2026-06-01T${at}:00.000Z`)?.availableAt,
+      '2026-06-01T12:00:00.000Z',
+      `${at} keeps its first availableAt`,
+    );
   assert.equal(byTime.size, 9);
 });
 
@@ -323,35 +472,79 @@ test('catch-up after a 12-hour outage: bounded, contiguous windows from the wate
     { from: '2026-06-01T18:00:00.000Z', to: '2026-06-01T18:30:00.000Z' },
   ]);
   // The same, as properties of any such run: bounded, contiguous, from watermark - overlap to now.
-  for (const [run, start, end] of [[runA, '2026-06-01T05:00:00.000Z', undefined], [runB, '2026-06-01T12:00:00.000Z', '2026-06-01T18:30:00.000Z']] as const) {
+  for (const [run, start, end] of [
+    [runA, '2026-06-01T05:00:00.000Z', undefined],
+    [runB, '2026-06-01T12:00:00.000Z', '2026-06-01T18:30:00.000Z'],
+  ] as const) {
     assert.ok(run.length <= maxRequestsPerRun);
     assert.equal(run[0]?.from, start);
     if (end) assert.equal(run.at(-1)?.to, end);
     run.forEach((w, i) => {
-      assert.ok(Date.parse(w.to) - Date.parse(w.from) <= maxWindowMinutes * MINUTE, `${w.from}..${w.to} is at most ${maxWindowMinutes} minutes`);
+      assert.ok(
+        Date.parse(w.to) - Date.parse(w.from) <= maxWindowMinutes * MINUTE,
+        `${w.from}..${w.to} is at most ${maxWindowMinutes} minutes`,
+      );
       if (i > 0) assert.equal(w.from, run[i - 1]?.to, 'contiguous');
     });
   }
   // Every quarter-hour from the first run's start to now is stored, once (18:30 is not published yet at 18:30).
   const expected = quarters('2026-06-01T05:00:00.000Z', 54);
   assert.equal(b.withoutValue, 1);
-  assert.deepEqual((await t.observations()).map((o) => o.observedAt), expected);
+  assert.deepEqual(
+    (await t.observations()).map((o) => o.observedAt),
+    expected,
+  );
   assert.equal(a.stored + b.stored, expected.length - storedBefore);
 });
 
 describe('a 200 that is no answer: an HTML page or an empty body', () => {
   const html = fixture('login-page.html');
   const cases = [
-    { name: 'http-json, HTML sent as text/html', spec: meterSpec(solarEdge()), body: html, type: 'text/html; charset=utf-8', reason: /^the body is an HTML page titled "Sign in - Monitoring Portal" \(content-type "text\/html; charset=utf-8"\), expected JSON: an error page sent with status 200$/ },
-    { name: 'http-json, HTML sent as application/json', spec: meterSpec(solarEdge()), body: html, type: 'application/json', reason: /HTML page titled "Sign in - Monitoring Portal" .*expected JSON/ },
-    { name: 'http-csv, HTML sent as text/csv', spec: loggerSpec(csvLogger()), body: html, type: 'text/csv', reason: /HTML page titled "Sign in - Monitoring Portal" \(content-type "text\/csv"\), expected CSV/ },
-    { name: 'http-json, empty body', spec: meterSpec(solarEdge()), body: '', type: 'application/json', reason: /^the body is empty, expected JSON$/ },
-    { name: 'http-csv, blank body', spec: loggerSpec(csvLogger()), body: ' \r\n', type: 'text/csv', reason: /^the body is blank, expected CSV$/ },
+    {
+      name: 'http-json, HTML sent as text/html',
+      spec: meterSpec(solarEdge()),
+      body: html,
+      type: 'text/html; charset=utf-8',
+      reason:
+        /^the body is an HTML page titled "Sign in - Monitoring Portal" \(content-type "text\/html; charset=utf-8"\), expected JSON: an error page sent with status 200$/,
+    },
+    {
+      name: 'http-json, HTML sent as application/json',
+      spec: meterSpec(solarEdge()),
+      body: html,
+      type: 'application/json',
+      reason: /HTML page titled "Sign in - Monitoring Portal" .*expected JSON/,
+    },
+    {
+      name: 'http-csv, HTML sent as text/csv',
+      spec: loggerSpec(csvLogger()),
+      body: html,
+      type: 'text/csv',
+      reason: /HTML page titled "Sign in - Monitoring Portal" \(content-type "text\/csv"\), expected CSV/,
+    },
+    {
+      name: 'http-json, empty body',
+      spec: meterSpec(solarEdge()),
+      body: '',
+      type: 'application/json',
+      reason: /^the body is empty, expected JSON$/,
+    },
+    {
+      name: 'http-csv, blank body',
+      spec: loggerSpec(csvLogger()),
+      body: ' \r\n',
+      type: 'text/csv',
+      reason: /^the body is blank, expected CSV$/,
+    },
   ];
   for (const c of cases) {
     test(`${c.name}: a failed fetch, retried; nothing stored, the body kept in quarantine, the watermark stays`, async () => {
       const t = rig(c.spec, { now: '2026-06-01T12:00:00Z', script: () => answer(c.body, c.type) });
-      await new WatermarkStore(t.blobs).write('pv', { since: '2026-06-01T11:30:00.000Z', updatedAt: '2026-06-01T11:30:00.000Z' }, undefined);
+      await new WatermarkStore(t.blobs).write(
+        'pv',
+        { since: '2026-06-01T11:30:00.000Z', updatedAt: '2026-06-01T11:30:00.000Z' },
+        undefined,
+      );
       const err = await rejection(t.run({ retry: { maxRetries: 2 } }));
       assert.ok(err instanceof ProviderPageError, String(err));
       assert.equal(err.canRetry(), true);
@@ -370,12 +563,44 @@ describe('a 200 that is no answer: an HTML page or an empty body', () => {
 
 test('the requests of each protocol go to the configured endpoint with the credentials, and ask for the window', async () => {
   const cases = [
-    { spec: meterSpec(solarEdge()), origin: SOLAREDGE, path: '/site/1234567/power', query: { startTime: '2026-06-01 13:00:00', endTime: '2026-06-01 14:00:00', api_key: SOLAREDGE_KEY }, headers: { accept: 'application/json' } },
-    { spec: loggerSpec(csvLogger()), origin: LOGGER, path: '/export.csv', query: { from: String(Date.parse('2026-06-01T11:00:00Z') / 1000), to: String(Date.parse('2026-06-01T12:00:00Z') / 1000) }, headers: { accept: 'text/csv, text/plain', authorization: 'Bearer logger-token-123' } },
-    { spec: weatherSpec(openMeteo()), origin: OPEN_METEO, path: '/v1/forecast', query: { latitude: '52.52', longitude: '13.41', minutely_15: 'temperature_2m,wind_speed_10m', start_minutely_15: '2026-06-01T11:00', end_minutely_15: '2026-06-01T12:00', timezone: 'GMT' }, headers: { accept: 'application/json' } },
+    {
+      spec: meterSpec(solarEdge()),
+      origin: SOLAREDGE,
+      path: '/site/1234567/power',
+      query: { startTime: '2026-06-01 13:00:00', endTime: '2026-06-01 14:00:00', api_key: SOLAREDGE_KEY },
+      headers: { accept: 'application/json' },
+    },
+    {
+      spec: loggerSpec(csvLogger()),
+      origin: LOGGER,
+      path: '/export.csv',
+      query: {
+        from: String(Date.parse('2026-06-01T11:00:00Z') / 1000),
+        to: String(Date.parse('2026-06-01T12:00:00Z') / 1000),
+      },
+      headers: { accept: 'text/csv, text/plain', authorization: 'Bearer logger-token-123' },
+    },
+    {
+      spec: weatherSpec(openMeteo()),
+      origin: OPEN_METEO,
+      path: '/v1/forecast',
+      query: {
+        latitude: '52.52',
+        longitude: '13.41',
+        minutely_15: 'temperature_2m,wind_speed_10m',
+        start_minutely_15: '2026-06-01T11:00',
+        end_minutely_15: '2026-06-01T12:00',
+        timezone: 'GMT',
+      },
+      headers: { accept: 'application/json' },
+    },
   ];
   for (const c of cases) {
-    const t = rig(c.spec, { now: '2026-06-01T12:00:00Z', initialSince: '2026-06-01T11:00:00Z', script: () => answer('', 'text/plain') });
+    const t = rig(c.spec, {
+      now: '2026-06-01T12:00:00Z',
+      initialSince: '2026-06-01T11:00:00Z',
+      script: () => answer('', 'text/plain'),
+    });
     await t.run().catch(() => undefined);
     const [seen] = t.seen;
     assert.ok(seen);
@@ -391,11 +616,16 @@ test('a backlog a recovering provider releases over minutes is read in full: the
   const clock = new FixedClock(new Date('2026-06-01T08:30:00Z'));
   const downFrom = Date.parse('2026-06-01T09:00:00Z');
   const upAt = Date.parse('2026-06-01T10:00:00Z');
-  const released = (ms: number): number => (ms >= downFrom && ms < upAt ? upAt + 2 * MINUTE + ((ms - downFrom) / QUARTER) * MINUTE : ms + 5 * MINUTE);
+  const released = (ms: number): number =>
+    ms >= downFrom && ms < upAt ? upAt + 2 * MINUTE + ((ms - downFrom) / QUARTER) * MINUTE : ms + 5 * MINUTE;
   const t = rig(meterSpec(solarEdge({ window: { overlapMinutes: 30, maxWindowMinutes: 360 } })), {
     now: clock,
     initialSince: '2026-06-01T07:00:00Z',
-    script: solarEdgeApi(clock, { value: () => 2000, publishedAt: released, down: () => clock.now().getTime() >= downFrom && clock.now().getTime() < upAt }),
+    script: solarEdgeApi(clock, {
+      value: () => 2000,
+      publishedAt: released,
+      down: () => clock.now().getTime() >= downFrom && clock.now().getTime() < upAt,
+    }),
   });
   await t.run({ breaker: { failureThreshold: 1000 } });
   for (let at = downFrom; at < upAt; at += 5 * MINUTE) {
@@ -409,20 +639,26 @@ test('a backlog a recovering provider releases over minutes is read in full: the
     await t.run({ breaker: { failureThreshold: 1000 } });
   }
   const stored = new Set((await t.observations()).map((o) => o.observedAt));
-  for (let ms = downFrom; ms < upAt; ms += QUARTER) assert.ok(stored.has(new Date(ms).toISOString()), `${new Date(ms).toISOString()} read after the outage`);
+  for (let ms = downFrom; ms < upAt; ms += QUARTER)
+    assert.ok(stored.has(new Date(ms).toISOString()), `${new Date(ms).toISOString()} read after the outage`);
   // The last failure was at 09:55: the watermark moves again once the overlap (30 min) has passed since.
   assert.equal(await t.watermark(), '2026-06-01T10:36:00.000Z');
 });
 
 test('values stored by the first read of a source are marked backfilled; later ones are live', async () => {
   const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
-  const t = rig(meterSpec(solarEdge()), { now: clock, initialSince: '2026-06-01T09:00:00Z', script: solarEdgeApi(clock, { value: () => 1500 }) });
+  const t = rig(meterSpec(solarEdge()), {
+    now: clock,
+    initialSince: '2026-06-01T09:00:00Z',
+    script: solarEdgeApi(clock, { value: () => 1500 }),
+  });
   await t.run();
   clock.set('2026-06-01T12:30:00Z');
   await t.run();
   const byTime = new Map((await t.observations()).map((o) => [o.observedAt, o]));
   assert.equal(byTime.get('2026-06-01T11:45:00.000Z')?.backfilled, true);
   assert.equal(byTime.get('2026-06-01T12:15:00.000Z')?.backfilled, undefined);
-  const meta = (await t.blobs.get(CONTAINERS.raw, 'pv/park-1/2026-06-01/2026-06-01T11:45:00.000Z.json'))?.metadata ?? {};
+  const meta =
+    (await t.blobs.get(CONTAINERS.raw, 'pv/park-1/2026-06-01/2026-06-01T11:45:00.000Z.json'))?.metadata ?? {};
   assert.equal(meta['backfilled'], 'true');
 });

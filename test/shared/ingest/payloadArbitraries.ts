@@ -39,7 +39,14 @@ const zoneArb = fc.constantFrom(0, 0, 60, -300, 330);
 
 /** A valid sensor record of the test configuration's site-meter (power_kw, ghi_wm2). */
 export const validSensor: fc.Arbitrary<Record<string, Gen>> = fc
-  .record({ t: slotArb, zone: zoneArb, power: fc.constantFrom(100, 100, 250.5, 0, -0.5), ghi: fc.constantFrom(500, 612.25), delay: fc.integer({ min: 20, max: 40 }), extra: fc.boolean() })
+  .record({
+    t: slotArb,
+    zone: zoneArb,
+    power: fc.constantFrom(100, 100, 250.5, 0, -0.5),
+    ghi: fc.constantFrom(500, 612.25),
+    delay: fc.integer({ min: 20, max: 40 }),
+    extra: fc.boolean(),
+  })
   .map(({ t, zone, power, ghi, delay, extra }) => ({
     site: 'park-1',
     observedAt: inZone(t, zone),
@@ -50,7 +57,12 @@ export const validSensor: fc.Arbitrary<Record<string, Gen>> = fc
 /** A valid image record; its imageUrl is filled in per record when the page is built. */
 export const validImage: fc.Arbitrary<Record<string, Gen>> = fc
   .record({ t: slotArb, zone: zoneArb, delay: fc.integer({ min: 20, max: 40 }) })
-  .map(({ t, zone, delay }) => ({ site: 'park-1', observedAt: inZone(t, zone), publishedAt: new Date(t.getTime() + delay * 60_000).toISOString(), imageUrl: '' }));
+  .map(({ t, zone, delay }) => ({
+    site: 'park-1',
+    observedAt: inZone(t, zone),
+    publishedAt: new Date(t.getTime() + delay * 60_000).toISOString(),
+    imageUrl: '',
+  }));
 
 /** Values a field may be replaced with: mistyped, non-finite, absurd, hostile. */
 export const weirdValue: fc.Arbitrary<Gen> = fc.oneof(
@@ -92,13 +104,26 @@ export const weirdValue: fc.Arbitrary<Gen> = fc.oneof(
   fc.double(),
 );
 
-const SENSOR_PATHS = [['site'], ['observedAt'], ['publishedAt'], ['values'], ['values', 'power_kw'], ['values', 'ghi_wm2'], ['__proto__'], ['constructor']];
+const SENSOR_PATHS = [
+  ['site'],
+  ['observedAt'],
+  ['publishedAt'],
+  ['values'],
+  ['values', 'power_kw'],
+  ['values', 'ghi_wm2'],
+  ['__proto__'],
+  ['constructor'],
+];
 const IMAGE_PATHS = [['site'], ['observedAt'], ['publishedAt'], ['imageUrl'], ['__proto__']];
 
 /** A valid record with one or two fields removed or replaced by a weird value. */
 export function mutated(valid: fc.Arbitrary<Record<string, Gen>>, kind: 'sensor' | 'image'): fc.Arbitrary<Gen> {
   const paths = kind === 'sensor' ? SENSOR_PATHS : IMAGE_PATHS;
-  const change = fc.record({ path: fc.constantFrom(...paths), op: fc.constantFrom('delete', 'replace', 'replace'), value: weirdValue });
+  const change = fc.record({
+    path: fc.constantFrom(...paths),
+    op: fc.constantFrom('delete', 'replace', 'replace'),
+    value: weirdValue,
+  });
   return fc.tuple(valid, fc.array(change, { minLength: 1, maxLength: 2 })).map(([record, changes]) => {
     const out = structuredClone(record) as Record<string, Gen>;
     for (const { path, op, value } of changes) {
@@ -127,11 +152,42 @@ export type ImageSpec =
 
 export const imageSpec: fc.Arbitrary<ImageSpec> = fc.oneof(
   { weight: 6, arbitrary: fc.nat(3).map((pool) => ({ kind: 'good' as const, pool })) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncated' as const), pool: fc.nat(3), keep: fc.double({ min: 0, max: 0.99, noNaN: true }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('flipped' as const), pool: fc.nat(3), at: fc.double({ min: 0.1, max: 0.95, noNaN: true }) }) },
-  { weight: 2, arbitrary: fc.constantFrom<ImageSpec>({ kind: 'empty' }, { kind: 'html' }, { kind: 'gif' }, { kind: 'text' }, { kind: 'oversized' }, { kind: 'not-found' }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('truncated' as const),
+      pool: fc.nat(3),
+      keep: fc.double({ min: 0, max: 0.99, noNaN: true }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('flipped' as const),
+      pool: fc.nat(3),
+      at: fc.double({ min: 0.1, max: 0.95, noNaN: true }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<ImageSpec>(
+      { kind: 'empty' },
+      { kind: 'html' },
+      { kind: 'gif' },
+      { kind: 'text' },
+      { kind: 'oversized' },
+      { kind: 'not-found' },
+    ),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ kind: 'random' as const, bytes })) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('flaky' as const), pool: fc.nat(3), failures: fc.integer({ min: 1, max: 2 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('flaky' as const),
+      pool: fc.nat(3),
+      failures: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
 );
 
 /** One generated record: its value tree and, for image sources, its picture. */
@@ -147,10 +203,24 @@ export const brokenBody: fc.Arbitrary<BrokenBody> = fc.record({
   body: fc.oneof(
     fc.string({ unit: 'binary', maxLength: 120 }).map((s) => Buffer.from(`<${s}`)),
     fc.string({ maxLength: 200 }).map((s) => Buffer.from(`{"items":[${JSON.stringify(s)}`)),
-    fc.jsonValue().map((v) => Buffer.from(JSON.stringify({ items: v === null || Array.isArray(v) ? 1 : v, next: null }))),
+    fc
+      .jsonValue()
+      .map((v) => Buffer.from(JSON.stringify({ items: v === null || Array.isArray(v) ? 1 : v, next: null }))),
     fc.jsonValue().map((v) => Buffer.from(JSON.stringify([v]))),
-    fc.constantFrom('{"items":[],"next":"soon"}', '{"items":[],"next":17}', '{"items":[],"next":"1970-01-01T00:00:00Z"}', '{"data":[]}', '', 'null', `{"items":[${'['.repeat(100)}]}`).map((s) => Buffer.from(s)),
-    fc.uint8Array({ minLength: 1, maxLength: 80 }).map((b) => Buffer.concat([Buffer.from('{"items":["'), Buffer.from([0xff, 0xfe]), Buffer.from(b)])),
+    fc
+      .constantFrom(
+        '{"items":[],"next":"soon"}',
+        '{"items":[],"next":17}',
+        '{"items":[],"next":"1970-01-01T00:00:00Z"}',
+        '{"data":[]}',
+        '',
+        'null',
+        `{"items":[${'['.repeat(100)}]}`,
+      )
+      .map((s) => Buffer.from(s)),
+    fc
+      .uint8Array({ minLength: 1, maxLength: 80 })
+      .map((b) => Buffer.concat([Buffer.from('{"items":["'), Buffer.from([0xff, 0xfe]), Buffer.from(b)])),
   ),
   // Up to the retries of one run (repaired within it), or more (the run fails and the next one gets it).
   failures: fc.integer({ min: 1, max: 8 }),
@@ -179,7 +249,8 @@ export function pageSpec(kind: 'sensor' | 'image'): fc.Arbitrary<PageSpec> {
       broken: fc.oneof({ weight: 7, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: brokenBody }),
     })
     .map(({ records, repeats, broken }) => ({
-      records: records.length === 0 ? records : [...records, ...repeats.map((i) => records[i % records.length] as RecordSpec)],
+      records:
+        records.length === 0 ? records : [...records, ...repeats.map((i) => records[i % records.length] as RecordSpec)],
       ...(broken ? { broken } : {}),
     }));
 }

@@ -6,8 +6,20 @@ import { validateItem } from '../../../shared/ingest/validateItem';
 const config = parseConfig({
   sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
   sources: [
-    { id: 'meter', kind: 'sensor', provider: { endpoint: 'https://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['power_kw', 'ghi_wm2'] },
-    { id: 'cam', kind: 'image', provider: { endpoint: 'https://y', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['cloud_all'] },
+    {
+      id: 'meter',
+      kind: 'sensor',
+      provider: { endpoint: 'https://x', apiKey: 'k' },
+      schedule: '0 */5 * * * *',
+      fields: ['power_kw', 'ghi_wm2'],
+    },
+    {
+      id: 'cam',
+      kind: 'image',
+      provider: { endpoint: 'https://y', apiKey: 'k' },
+      schedule: '0 */5 * * * *',
+      fields: ['cloud_all'],
+    },
   ],
   target: { source: 'meter', field: 'power_kw' },
 });
@@ -15,16 +27,31 @@ const meter = config.sources[0]!;
 const cam = config.sources[1]!;
 const sites = new Set(['park-1']);
 const now = new Date('2026-06-01T12:00:00Z');
-const good = { site: 'park-1', observedAt: '2026-06-01T11:30:00Z', publishedAt: '2026-06-01T11:55:00.123Z', values: { power_kw: 1200.5, ghi_wm2: 640, extra: 1 } };
+const good = {
+  site: 'park-1',
+  observedAt: '2026-06-01T11:30:00Z',
+  publishedAt: '2026-06-01T11:55:00.123Z',
+  values: { power_kw: 1200.5, ghi_wm2: 640, extra: 1 },
+};
 
 test('a good sensor record is normalised', () => {
   const r = validateItem(good, meter, sites, now);
   assert.ok(r.ok);
-  assert.deepEqual(r.item, { site: 'park-1', observedAt: '2026-06-01T11:30:00.000Z', publishedAt: '2026-06-01T11:55:00.123Z', values: { power_kw: 1200.5, ghi_wm2: 640 } });
+  assert.deepEqual(r.item, {
+    site: 'park-1',
+    observedAt: '2026-06-01T11:30:00.000Z',
+    publishedAt: '2026-06-01T11:55:00.123Z',
+    values: { power_kw: 1200.5, ghi_wm2: 640 },
+  });
 });
 
 test('a good image record keeps its path', () => {
-  const r = validateItem({ site: 'park-1', observedAt: '2026-06-01T11:30:00+02:00', imageUrl: '/images/park-1/x.png' }, cam, sites, now);
+  const r = validateItem(
+    { site: 'park-1', observedAt: '2026-06-01T11:30:00+02:00', imageUrl: '/images/park-1/x.png' },
+    cam,
+    sites,
+    now,
+  );
   assert.ok(r.ok);
   assert.equal(r.item.observedAt, '2026-06-01T09:30:00.000Z');
 });
@@ -71,7 +98,15 @@ test('a publishedAt in the future or before the measurement is rejected: availab
 });
 
 test('image paths that a URL parser could read as another place are rejected', () => {
-  for (const imageUrl of ['//evil.test/x.png', '/images/%2e%2e/%2E%2E/admin', '/images\\..\\x.png', '/images/a\u0000.png', 'javascript:alert(1)', 'x'.repeat(1025), '']) {
+  for (const imageUrl of [
+    '//evil.test/x.png',
+    '/images/%2e%2e/%2E%2E/admin',
+    '/images\\..\\x.png',
+    '/images/a\u0000.png',
+    'javascript:alert(1)',
+    'x'.repeat(1025),
+    '',
+  ]) {
     const r = validateItem({ site: 'park-1', observedAt: '2026-06-01T11:30:00Z', imageUrl }, cam, sites, now);
     assert.equal(r.ok, false, JSON.stringify(imageUrl.slice(0, 40)));
   }
@@ -80,9 +115,22 @@ test('image paths that a URL parser could read as another place are rejected', (
 test('a field inherited from Object.prototype is not a value', () => {
   const withConstructor = parseConfig({
     sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
-    sources: [{ id: 'meter', kind: 'sensor', provider: { endpoint: 'https://x', apiKey: 'k' }, schedule: '0 */5 * * * *', fields: ['constructor'] }],
+    sources: [
+      {
+        id: 'meter',
+        kind: 'sensor',
+        provider: { endpoint: 'https://x', apiKey: 'k' },
+        schedule: '0 */5 * * * *',
+        fields: ['constructor'],
+      },
+    ],
     target: { source: 'meter', field: 'constructor' },
   }).sources[0]!;
-  const r = validateItem({ site: 'park-1', observedAt: '2026-06-01T11:30:00Z', values: {} }, withConstructor, sites, now);
+  const r = validateItem(
+    { site: 'park-1', observedAt: '2026-06-01T11:30:00Z', values: {} },
+    withConstructor,
+    sites,
+    now,
+  );
   assert.ok(!r.ok && r.reason.includes('"values.constructor" is missing'));
 });

@@ -42,7 +42,10 @@ for (const source of sources) {
         const actual = await model.predict(goldenFloat32(c.inputs.features), rows ?? -1);
         // Persistence only copies values, so float32 results must match bit for bit (NaN included).
         assert.deepEqual(Array.from(actual), Array.from(goldenFloat32(c.outputs.forecast)));
-        assert.equal(actual.length, c.outputs.forecast.dims.reduce((a, b) => a * b, 1));
+        assert.equal(
+          actual.length,
+          c.outputs.forecast.dims.reduce((a, b) => a * b, 1),
+        );
       });
     }
   });

@@ -15,8 +15,14 @@ const VALID: PersistenceModelOptions = {
 describe('buildPersistenceModel', () => {
   it('declares features [N, F] -> forecast [N, L] and its metadata', () => {
     const model = describeOnnxModel(buildPersistenceModel(VALID));
-    assert.deepEqual(model.inputs.map((v) => [v.name, v.dims]), [['features', ['N', 2]]]);
-    assert.deepEqual(model.outputs.map((v) => [v.name, v.dims]), [['forecast', ['N', 3]]]);
+    assert.deepEqual(
+      model.inputs.map((v) => [v.name, v.dims]),
+      [['features', ['N', 2]]],
+    );
+    assert.deepEqual(
+      model.outputs.map((v) => [v.name, v.dims]),
+      [['forecast', ['N', 3]]],
+    );
     assert.equal(model.metadata['model_id'], 'persistence-site_power_kw');
     assert.equal(model.metadata['kind'], 'persistence');
     assert.equal(model.metadata['feature_names'], '["site_power_kw","ghi"]');

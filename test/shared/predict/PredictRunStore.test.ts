@@ -46,7 +46,12 @@ test('no record: no cursor, and a failure is recorded without one', async () => 
   const { blobs, runs } = setup();
   assert.equal(await runs.lastIssueTime(), undefined);
   await runs.recordFailure(new Error('model registry unreadable'), AT);
-  assert.deepEqual(await stored(blobs), { at: '2026-06-01T12:00:05.000Z', ok: false, summary: 'model registry unreadable', details: {} });
+  assert.deepEqual(await stored(blobs), {
+    at: '2026-06-01T12:00:05.000Z',
+    ok: false,
+    summary: 'model registry unreadable',
+    details: {},
+  });
   assert.equal(await runs.lastIssueTime(), undefined);
 });
 
@@ -67,7 +72,12 @@ test('a success is stored as the record health shows and the next run reads as i
 
 test('a run that skipped a site is recorded as not ok, and still moves the cursor', async () => {
   const { blobs, runs } = setup();
-  await runs.recordSuccess(result('2026-06-01T12:10:00.000Z', [{ site: 'park-2', issueTime: '2026-06-01T12:10:00.000Z', reason: 'no model can run' }]), AT);
+  await runs.recordSuccess(
+    result('2026-06-01T12:10:00.000Z', [
+      { site: 'park-2', issueTime: '2026-06-01T12:10:00.000Z', reason: 'no model can run' },
+    ]),
+    AT,
+  );
   const record = (await stored(blobs)) as { ok: boolean; summary: string };
   assert.equal(record.ok, false);
   assert.equal(record.summary, 'issue 2026-06-01T12:10:00.000Z: 1 forecast(s), 1 site(s) skipped');
@@ -79,17 +89,31 @@ test('failures carry the last good issue time over, run after run', async () => 
   await runs.recordSuccess(result('2026-06-01T12:00:00.000Z'), AT);
   await runs.recordFailure(new Error('first'), new Date('2026-06-01T12:10:05Z'));
   await runs.recordFailure('second', new Date('2026-06-01T12:20:05Z'));
-  assert.deepEqual(await stored(blobs), { at: '2026-06-01T12:20:05.000Z', ok: false, summary: 'second', details: { lastGoodIssueTime: '2026-06-01T12:00:00.000Z' } });
+  assert.deepEqual(await stored(blobs), {
+    at: '2026-06-01T12:20:05.000Z',
+    ok: false,
+    summary: 'second',
+    details: { lastGoodIssueTime: '2026-06-01T12:00:00.000Z' },
+  });
   assert.equal(await runs.lastIssueTime(), '2026-06-01T12:00:00.000Z');
 });
 
 test('records written before the store existed are read as they were', async () => {
   const cases: [string, string | undefined][] = [
-    ['{"at":"x","ok":true,"summary":"s","details":{"issueTime":"2026-06-01T11:30:00.000Z"}}', '2026-06-01T11:30:00.000Z'],
-    ['{"at":"x","ok":false,"summary":"s","details":{"lastGoodIssueTime":"2026-06-01T11:20:00.000Z"}}', '2026-06-01T11:20:00.000Z'],
+    [
+      '{"at":"x","ok":true,"summary":"s","details":{"issueTime":"2026-06-01T11:30:00.000Z"}}',
+      '2026-06-01T11:30:00.000Z',
+    ],
+    [
+      '{"at":"x","ok":false,"summary":"s","details":{"lastGoodIssueTime":"2026-06-01T11:20:00.000Z"}}',
+      '2026-06-01T11:20:00.000Z',
+    ],
     ['{"at":"x","ok":false,"summary":"s","details":{}}', undefined],
     ['{"at":"x","ok":false,"summary":"s"}', undefined],
-    ['{"at":"x","ok":true,"summary":"s","details":{"issueTime":null,"lastGoodIssueTime":"2026-06-01T11:20:00.000Z"}}', '2026-06-01T11:20:00.000Z'],
+    [
+      '{"at":"x","ok":true,"summary":"s","details":{"issueTime":null,"lastGoodIssueTime":"2026-06-01T11:20:00.000Z"}}',
+      '2026-06-01T11:20:00.000Z',
+    ],
     ['{"at":"x","ok":true,"summary":"s","details":{"issueTime":1780000000000}}', undefined],
     ['not json', undefined],
     ['[1,2]', undefined],
@@ -105,7 +129,9 @@ test('while Blob Storage is down the cursor is not read as "none": the read fail
   const { blobs, runs } = setup();
   await runs.recordSuccess(result('2026-06-01T12:00:00.000Z'), AT);
   const before = await stored(blobs);
-  const down = new StorageUnavailableError('Blob Storage could not read state/status/predict.json: connect ECONNREFUSED');
+  const down = new StorageUnavailableError(
+    'Blob Storage could not read state/status/predict.json: connect ECONNREFUSED',
+  );
   const get = blobs.get.bind(blobs);
   blobs.get = async () => {
     throw down;

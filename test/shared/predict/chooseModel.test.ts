@@ -13,7 +13,11 @@ const issue = new Date('2026-06-01T12:00:00Z');
 const ALL = ['site-meter', 'neighbors', 'weather', 'skycam'];
 
 /** A candidate on `sources`, with the columns featureRow builds for them. */
-const model = (id: string, sources: string[]) => ({ id, sources, featureNames: featureNames(featureSpecFor(config, 'park-1', sources)) });
+const model = (id: string, sources: string[]) => ({
+  id,
+  sources,
+  featureNames: featureNames(featureSpecFor(config, 'park-1', sources)),
+});
 // Best first, as the registry orders them: full, three subsets, a baseline, then persistence's shape.
 const candidates = [
   model('all', ALL),
@@ -26,7 +30,13 @@ const candidates = [
 function obs(source: string, ageMinutes: number): Observation {
   const observedAt = new Date(issue.getTime() - ageMinutes * 60_000).toISOString();
   const fields = config.sources.find((s) => s.id === source)?.fields ?? [];
-  return { source, site: 'park-1', observedAt, availableAt: observedAt, values: Object.fromEntries(fields.map((f) => [f, 1])) };
+  return {
+    source,
+    site: 'park-1',
+    observedAt,
+    availableAt: observedAt,
+    values: Object.fromEntries(fields.map((f) => [f, 1])),
+  };
 }
 
 const limit = (minutes: number): StalenessLimit => ({ minutes, basis: 'configured', samples: 0 });
@@ -35,11 +45,26 @@ const limits = new Map(ALL.map((s) => [s, limit(60)]));
 // [freshness pattern: source -> age in minutes (absent = never seen)], expected model, expected missing reasons
 const table: [string, Record<string, number>, string, Record<string, RegExp>][] = [
   ['all fresh', { 'site-meter': 30, neighbors: 30, weather: 40, skycam: 30 }, 'all', {}],
-  ['camera stale', { 'site-meter': 30, neighbors: 30, weather: 40, skycam: 200 }, 'no-cam', { skycam: /^stale since .*200 min old, limit 60 min/ }],
+  [
+    'camera stale',
+    { 'site-meter': 30, neighbors: 30, weather: 40, skycam: 200 },
+    'no-cam',
+    { skycam: /^stale since .*200 min old, limit 60 min/ },
+  ],
   ['camera never seen', { 'site-meter': 30, neighbors: 30, weather: 40 }, 'no-cam', { skycam: /^never seen/ }],
-  ['neighbors and weather down', { 'site-meter': 30, skycam: 30, neighbors: 500, weather: 500 }, 'meter+cam', { neighbors: /^stale/, weather: /^stale/ }],
+  [
+    'neighbors and weather down',
+    { 'site-meter': 30, skycam: 30, neighbors: 500, weather: 500 },
+    'meter+cam',
+    { neighbors: /^stale/, weather: /^stale/ },
+  ],
   ['only weather', { weather: 20, 'site-meter': 61 }, 'weather', { 'site-meter': /^stale/, neighbors: /^never seen/ }],
-  ['nothing fresh', { 'site-meter': 300, neighbors: 300, weather: 300, skycam: 300 }, 'baseline', { 'site-meter': /^stale/ }],
+  [
+    'nothing fresh',
+    { 'site-meter': 300, neighbors: 300, weather: 300, skycam: 300 },
+    'baseline',
+    { 'site-meter': /^stale/ },
+  ],
   ['exactly at the limit is fresh', { 'site-meter': 60, neighbors: 60, weather: 60, skycam: 60 }, 'all', {}],
 ];
 
@@ -65,7 +90,10 @@ test('with no baseline and nothing fresh, no model can run', () => {
 test('a model whose columns no longer match the configuration is passed over', () => {
   const stale = { ...model('all', ALL), featureNames: ['x', 'y'] };
   const latest = new Map(ALL.map((s) => [s, obs(s, 30)]));
-  assert.equal(chooseModel(config, 'park-1', issue, [stale, ...candidates.slice(1)], latest, limits)?.model.id, 'no-cam');
+  assert.equal(
+    chooseModel(config, 'park-1', issue, [stale, ...candidates.slice(1)], latest, limits)?.model.id,
+    'no-cam',
+  );
 });
 
 test('per-source limits apply: a learned 45-minute limit makes a 50-minute-old camera stale', () => {

@@ -18,7 +18,17 @@ function card(version: string, bytes: Uint8Array): ModelCard {
     sites: ['park-1'],
     trainingWindow: { from: '2026-05-01T00:00:00.000Z', to: '2026-05-20T00:00:00.000Z', rows: 100 },
     heldOutWindow: { from: '2026-05-20T00:00:00.000Z', to: '2026-05-25T00:00:00.000Z', rows: 20 },
-    models: [{ id: 'm', kind: 'linear', file: 'm.onnx', sources: [], inputs: ['x'], heldOut: { perLead: [], meanRmse: 1 }, sha256: ModelRegistry.sha256(bytes) }],
+    models: [
+      {
+        id: 'm',
+        kind: 'linear',
+        file: 'm.onnx',
+        sources: [],
+        inputs: ['x'],
+        heldOut: { perLead: [], meanRmse: 1 },
+        sha256: ModelRegistry.sha256(bytes),
+      },
+    ],
     serving: 'm',
     pruned: [],
   };
@@ -31,7 +41,10 @@ test('publish, list, promote and roll back move only the pointer', async () => {
   const bytes = new Uint8Array([1, 2, 3]);
   await registry.publish(card('v1', bytes), new Map([['m.onnx', bytes]]));
   await registry.publish(card('v2', bytes), new Map([['m.onnx', bytes]]));
-  assert.deepEqual((await registry.versions()).map((c) => c.version), ['v1', 'v2']);
+  assert.deepEqual(
+    (await registry.versions()).map((c) => c.version),
+    ['v1', 'v2'],
+  );
   assert.equal(await registry.champion(), undefined);
 
   await registry.promote('v1', 'first');
@@ -41,7 +54,10 @@ test('publish, list, promote and roll back move only the pointer', async () => {
   const back = await registry.rollback();
   assert.equal(back.version, 'v1');
   assert.match(back.reason, /rollback from v2/);
-  await assert.rejects(registry.rollback(), (e: unknown) => e instanceof RegistryError && e.code === 'NO_PREVIOUS_CHAMPION');
+  await assert.rejects(
+    registry.rollback(),
+    (e: unknown) => e instanceof RegistryError && e.code === 'NO_PREVIOUS_CHAMPION',
+  );
   assert.deepEqual(await registry.modelBytes((await registry.card('v1')) as ModelCard, 'm'), Buffer.from(bytes));
 });
 
@@ -50,10 +66,19 @@ test('versions are immutable, unknown versions are refused, corrupt files are de
   const registry = new ModelRegistry(blobs, new FixedClock(new Date('2026-06-01T00:00:00Z')));
   const bytes = new Uint8Array([1, 2, 3]);
   await registry.publish(card('v1', bytes), new Map([['m.onnx', bytes]]));
-  await assert.rejects(registry.publish(card('v1', bytes), new Map([['m.onnx', bytes]])), (e: unknown) => e instanceof RegistryError && e.code === 'VERSION_EXISTS');
-  await assert.rejects(registry.promote('v9', 'x'), (e: unknown) => e instanceof RegistryError && e.code === 'UNKNOWN_VERSION' && /v9/.test(e.message));
+  await assert.rejects(
+    registry.publish(card('v1', bytes), new Map([['m.onnx', bytes]])),
+    (e: unknown) => e instanceof RegistryError && e.code === 'VERSION_EXISTS',
+  );
+  await assert.rejects(
+    registry.promote('v9', 'x'),
+    (e: unknown) => e instanceof RegistryError && e.code === 'UNKNOWN_VERSION' && /v9/.test(e.message),
+  );
   await blobs.put('models', 'versions/v1/m.onnx', Buffer.from([9, 9, 9]));
-  await assert.rejects(registry.modelBytes((await registry.card('v1')) as ModelCard, 'm'), (e: unknown) => e instanceof RegistryError && e.code === 'CORRUPT_MODEL');
+  await assert.rejects(
+    registry.modelBytes((await registry.card('v1')) as ModelCard, 'm'),
+    (e: unknown) => e instanceof RegistryError && e.code === 'CORRUPT_MODEL',
+  );
 });
 
 test('version ids sort by time', () => {

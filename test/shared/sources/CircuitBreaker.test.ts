@@ -16,7 +16,8 @@ function setup() {
   const store = new BreakerStore(blobs);
   // A new breaker per run, as every function invocation (on any instance) builds its own.
   const run = () => new CircuitBreaker('weather', store, clock, OPTIONS);
-  const stored = () => JSON.parse(blobs.blobs.get(`${CONTAINERS.state}/breakers/weather.json`)?.body.toString() ?? 'null');
+  const stored = () =>
+    JSON.parse(blobs.blobs.get(`${CONTAINERS.state}/breakers/weather.json`)?.body.toString() ?? 'null');
   return { blobs, clock, store, run, stored };
 }
 
@@ -37,14 +38,20 @@ test('closed -> open after failureThreshold failed runs in a row; a success in b
   assert.equal(t.stored().lastError.code, 'PROVIDER_HTTP', 'the last error stays visible after a recovery');
   for (let i = 0; i < 2; i++) await t.run().recordFailure(outage());
   t.clock.advanceMinutes(5);
-  const opened = await t.run().recordFailure(new ProviderUnreachableError('weather', 'GET /observations failed: fetch failed (ECONNREFUSED)'));
+  const opened = await t
+    .run()
+    .recordFailure(new ProviderUnreachableError('weather', 'GET /observations failed: fetch failed (ECONNREFUSED)'));
   assert.deepEqual(t.stored(), opened);
   assert.deepEqual(opened, {
     source: 'weather',
     state: 'open',
     since: '2026-06-01T12:05:00.000Z',
     consecutiveFailures: 3,
-    lastError: { code: 'PROVIDER_UNREACHABLE', message: 'provider "weather": GET /observations failed: fetch failed (ECONNREFUSED)', at: '2026-06-01T12:05:00.000Z' },
+    lastError: {
+      code: 'PROVIDER_UNREACHABLE',
+      message: 'provider "weather": GET /observations failed: fetch failed (ECONNREFUSED)',
+      at: '2026-06-01T12:05:00.000Z',
+    },
     retryAt: '2026-06-01T12:15:00.000Z',
   });
 });
@@ -73,7 +80,10 @@ test('half-open -> closed when the trial succeeds', async () => {
   assert.equal((await trial.acquire()).kind, 'trial');
   t.clock.advanceMinutes(1);
   await trial.recordSuccess();
-  assert.deepEqual([t.stored().state, t.stored().since, t.stored().consecutiveFailures], ['closed', '2026-06-01T12:11:00.000Z', 0]);
+  assert.deepEqual(
+    [t.stored().state, t.stored().since, t.stored().consecutiveFailures],
+    ['closed', '2026-06-01T12:11:00.000Z', 0],
+  );
   assert.deepEqual(await t.run().acquire(), { kind: 'closed' });
 });
 
@@ -84,7 +94,10 @@ test('half-open -> open again when the trial fails, with a new cool-down', async
   const trial = t.run();
   await trial.acquire();
   await trial.recordFailure(outage());
-  assert.deepEqual([t.stored().state, t.stored().since, t.stored().retryAt, t.stored().consecutiveFailures], ['open', '2026-06-01T12:10:00.000Z', '2026-06-01T12:20:00.000Z', 4]);
+  assert.deepEqual(
+    [t.stored().state, t.stored().since, t.stored().retryAt, t.stored().consecutiveFailures],
+    ['open', '2026-06-01T12:10:00.000Z', '2026-06-01T12:20:00.000Z', 4],
+  );
 });
 
 test('a trial whose instance died (half-open for a whole cool-down) is taken over by the next run', async () => {

@@ -5,7 +5,9 @@ import { ScaledClock } from '../../../shared/time/ScaledClock';
 import { systemClock } from '../../../shared/time/Clock';
 
 test('waits pass on the app clock: a virtual clock 1000x faster waits a thousandth of the time', async () => {
-  const fast = clockPacedTimer(new ScaledClock({ virtualStart: new Date('2026-06-01T12:00:00Z'), realStartMs: Date.now(), speed: 1000 }));
+  const fast = clockPacedTimer(
+    new ScaledClock({ virtualStart: new Date('2026-06-01T12:00:00Z'), realStartMs: Date.now(), speed: 1000 }),
+  );
   let started = performance.now();
   await fast.sleep(5_000);
   const virtualWait = performance.now() - started;

@@ -1,11 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { callWithRetry, type RetryContext } from '../../../shared/sources/callWithRetry';
-import { ProviderError, ProviderHttpError, ProviderPageError, ProviderTimeoutError, ProviderUnreachableError } from '../../../shared/sources/ProviderError';
+import {
+  ProviderError,
+  ProviderHttpError,
+  ProviderPageError,
+  ProviderTimeoutError,
+  ProviderUnreachableError,
+} from '../../../shared/sources/ProviderError';
 import { backoffBoundMs, DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../../../shared/sources/RetryOptions';
 import { FakeTimer } from '../../support/FakeTimer';
 
-const OPTIONS: RetryOptions = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 4_000, maxRetryAfterMs: 60_000, minTimeoutMs: 1_000 };
+const OPTIONS: RetryOptions = {
+  maxRetries: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 60_000,
+  minTimeoutMs: 1_000,
+};
 
 /** A call that fails with the given errors in turn, then answers 'ok'; records the timeouts it was given. */
 function flaky(...errors: Error[]) {
@@ -23,7 +35,8 @@ function context(timer: FakeTimer, overrides: Partial<RetryContext> = {}): Retry
   return { timer, random: () => 0.5, deadlineMs: 240_000, timeoutMs: 10_000, ...overrides };
 }
 
-const http = (status: number, retryAfterMs?: number) => new ProviderHttpError('meter', `GET /observations answered HTTP ${status}`, status, retryAfterMs);
+const http = (status: number, retryAfterMs?: number) =>
+  new ProviderHttpError('meter', `GET /observations answered HTTP ${status}`, status, retryAfterMs);
 const down = () => new ProviderUnreachableError('meter', 'GET /observations failed: fetch failed (ECONNREFUSED)');
 
 test('retryable failures (network, timeout, 5xx, 408, 429, a bad page) are retried until the call succeeds', async () => {
@@ -55,7 +68,11 @@ test('refusals (400, 401, 403, 404) are not retried', async () => {
   for (const status of [400, 401, 403, 404, 410, 422]) {
     const timer = new FakeTimer();
     const f = flaky(http(status));
-    await assert.rejects(callWithRetry(f.call, OPTIONS, context(timer)), (err: unknown) => err instanceof ProviderHttpError && err.status === status && !err.canRetry() && err.attempts === 1);
+    await assert.rejects(
+      callWithRetry(f.call, OPTIONS, context(timer)),
+      (err: unknown) =>
+        err instanceof ProviderHttpError && err.status === status && !err.canRetry() && err.attempts === 1,
+    );
     assert.equal(f.calls(), 1, `HTTP ${status}`);
     assert.deepEqual(timer.sleeps, []);
   }
@@ -68,11 +85,21 @@ test('errors that are not provider errors (storage, bugs) pass through on the fi
 });
 
 test('backoff is exponential with full jitter: each delay lies in [0, min(max, base * 2^(n-1))]', async () => {
-  assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffBoundMs(OPTIONS, n)), [500, 1000, 2000, 4000, 4000, 4000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6].map((n) => backoffBoundMs(OPTIONS, n)),
+    [500, 1000, 2000, 4000, 4000, 4000],
+  );
   // The extremes of the jitter: random() = 0 waits nothing, random() -> 1 waits (almost) the bound.
-  for (const [r, expected] of [[0, [0, 0, 0, 0]], [0.999999, [499, 999, 1999, 3999]]] as const) {
+  for (const [r, expected] of [
+    [0, [0, 0, 0, 0]],
+    [0.999999, [499, 999, 1999, 3999]],
+  ] as const) {
     const timer = new FakeTimer();
-    await callWithRetry(flaky(http(502), http(502), http(502), http(502)).call, OPTIONS, context(timer, { random: () => r }));
+    await callWithRetry(
+      flaky(http(502), http(502), http(502), http(502)).call,
+      OPTIONS,
+      context(timer, { random: () => r }),
+    );
     assert.deepEqual(timer.sleeps, expected);
   }
   // Random jitter stays inside the bounds, and is not constant.
@@ -116,12 +143,15 @@ test('the time budget: no retry starts that cannot finish before the deadline', 
     timer.advance(Math.min(3_000, timeoutMs));
     throw http(503, 1_000);
   };
-  await assert.rejects(callWithRetry(call, { ...OPTIONS, maxRetries: 10 }, context(timer, { deadlineMs: 10_000 })), (err: unknown) => {
-    assert.ok(err instanceof ProviderError);
-    assert.match(err.message, /time budget leaves no room/);
-    assert.equal(err.attempts, 3);
-    return true;
-  });
+  await assert.rejects(
+    callWithRetry(call, { ...OPTIONS, maxRetries: 10 }, context(timer, { deadlineMs: 10_000 })),
+    (err: unknown) => {
+      assert.ok(err instanceof ProviderError);
+      assert.match(err.message, /time budget leaves no room/);
+      assert.equal(err.attempts, 3);
+      return true;
+    },
+  );
   assert.ok(timer.nowMs() <= 10_000, `stopped at ${timer.nowMs()} ms`);
 });
 
@@ -140,7 +170,17 @@ test('the per-request timeout shrinks to what is left of the budget, but never b
 
 test('onFailure sees every failed attempt; the defaults are documented values', async () => {
   const attempts: number[] = [];
-  await callWithRetry(flaky(down(), down()).call, OPTIONS, context(new FakeTimer(), { onFailure: async (_e, n) => void attempts.push(n) }));
+  await callWithRetry(
+    flaky(down(), down()).call,
+    OPTIONS,
+    context(new FakeTimer(), { onFailure: async (_e, n) => void attempts.push(n) }),
+  );
   assert.deepEqual(attempts, [1, 2]);
-  assert.deepEqual(DEFAULT_RETRY_OPTIONS, { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 15_000, maxRetryAfterMs: 60_000, minTimeoutMs: 1_000 });
+  assert.deepEqual(DEFAULT_RETRY_OPTIONS, {
+    maxRetries: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000,
+    maxRetryAfterMs: 60_000,
+    minTimeoutMs: 1_000,
+  });
 });

@@ -4,18 +4,28 @@ import fc from 'fast-check';
 import { MAX_PAGE_DEPTH, parsePageBody } from '../../../shared/sources/parsePageBody';
 
 test('each item keeps its exact text beside its value', () => {
-  const text = '{ "items": [ {"site":"park-1", "v": 1.50}, [1,2] ,"x\\u0041",\n null ], "next": "2026-06-01T10:00:00Z" }';
+  const text =
+    '{ "items": [ {"site":"park-1", "v": 1.50}, [1,2] ,"x\\u0041",\n null ], "next": "2026-06-01T10:00:00Z" }';
   const r = parsePageBody(text);
   assert.ok(r.ok);
-  assert.deepEqual(r.items.map((i) => i.raw), ['{"site":"park-1", "v": 1.50}', '[1,2]', '"x\\u0041"', 'null']);
-  assert.deepEqual(r.items.map((i) => i.value), [{ site: 'park-1', v: 1.5 }, [1, 2], 'xA', null]);
+  assert.deepEqual(
+    r.items.map((i) => i.raw),
+    ['{"site":"park-1", "v": 1.50}', '[1,2]', '"x\\u0041"', 'null'],
+  );
+  assert.deepEqual(
+    r.items.map((i) => i.value),
+    [{ site: 'park-1', v: 1.5 }, [1, 2], 'xA', null],
+  );
   assert.equal(r.next, '2026-06-01T10:00:00Z');
 });
 
 test('NaN, Infinity and -Infinity (as Python writes them) parse, so only their record is rejected later', () => {
   const r = parsePageBody('{"items":[{"v":NaN},{"v":Infinity},{"v":-Infinity},{"v":1e999}],"next":null}');
   assert.ok(r.ok);
-  assert.deepEqual(r.items.map((i) => (i.value as { v: number }).v), [Number.NaN, Infinity, -Infinity, Infinity]);
+  assert.deepEqual(
+    r.items.map((i) => (i.value as { v: number }).v),
+    [Number.NaN, Infinity, -Infinity, Infinity],
+  );
 });
 
 test('it agrees with JSON.parse on any JSON (property)', () => {
@@ -24,8 +34,14 @@ test('it agrees with JSON.parse on any JSON (property)', () => {
       const text = JSON.stringify({ items, next });
       const r = parsePageBody(text);
       assert.ok(r.ok);
-      assert.deepEqual(r.items.map((i) => i.value), JSON.parse(text).items);
-      assert.deepEqual(r.items.map((i) => JSON.parse(i.raw)), JSON.parse(text).items);
+      assert.deepEqual(
+        r.items.map((i) => i.value),
+        JSON.parse(text).items,
+      );
+      assert.deepEqual(
+        r.items.map((i) => JSON.parse(i.raw)),
+        JSON.parse(text).items,
+      );
     }),
     { numRuns: 300 },
   );
@@ -55,7 +71,11 @@ const broken: [string, string, RegExp][] = [
   ['an array body', '[{"site":"park-1"}]', /body is an array/],
   ['a string body', '"hello"', /body is a string/],
   ['null body', 'null', /body is null/],
-  ['nested too deep', `{"items":[${'['.repeat(MAX_PAGE_DEPTH + 5)}${']'.repeat(MAX_PAGE_DEPTH + 5)}]}`, /nested deeper than 64/],
+  [
+    'nested too deep',
+    `{"items":[${'['.repeat(MAX_PAGE_DEPTH + 5)}${']'.repeat(MAX_PAGE_DEPTH + 5)}]}`,
+    /nested deeper than 64/,
+  ],
 ];
 for (const [name, text, reason] of broken) {
   test(`a body that is not a page is refused with the reason: ${name}`, () => {

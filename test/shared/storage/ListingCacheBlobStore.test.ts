@@ -21,7 +21,10 @@ test('a folder is listed once and then served from memory; reads and writes go t
     return list(container, prefix);
   };
   const cached = new ListingCacheBlobStore(inner);
-  assert.deepEqual(await Promise.all([names(cached.list('raw', 'a/')), names(cached.list('raw', 'a/'))]), [['a/2026-06-01/1.json'], ['a/2026-06-01/1.json']]);
+  assert.deepEqual(await Promise.all([names(cached.list('raw', 'a/')), names(cached.list('raw', 'a/'))]), [
+    ['a/2026-06-01/1.json'],
+    ['a/2026-06-01/1.json'],
+  ]);
   await cached.put('raw', 'a/2026-06-01/2.json', '2');
   assert.deepEqual(await names(cached.list('raw', 'a/')), ['a/2026-06-01/1.json'], 'the view of the first listing');
   assert.equal(listings, 1);

@@ -11,13 +11,24 @@ const SOURCES = ['meter', 'cam', 'wind'];
 
 /** A source's history: a random subset of a 10-minute grid, each readable 0-300 min later (so often out of order). */
 const sourceHistory = fc
-  .array(fc.record({ slot: fc.integer({ min: 0, max: 60 }), delayMin: fc.oneof(fc.integer({ min: 0, max: 45 }), fc.integer({ min: 0, max: 300 })), value: fc.integer({ min: -1000, max: 1000 }) }), { maxLength: 50 })
+  .array(
+    fc.record({
+      slot: fc.integer({ min: 0, max: 60 }),
+      delayMin: fc.oneof(fc.integer({ min: 0, max: 45 }), fc.integer({ min: 0, max: 300 })),
+      value: fc.integer({ min: -1000, max: 1000 }),
+    }),
+    { maxLength: 50 },
+  )
   .map((items) => {
     const bySlot = new Map<number, HistoryRecord>();
     for (const it of items) {
       const observedAt = T0 + it.slot * 10 * MIN;
       // A few seconds off the minute, so ties between availableAt and issueTime are not the only case.
-      bySlot.set(it.slot, { observedAt, availableAt: observedAt + it.delayMin * MIN + (it.value % 3) * 1000, values: { v: it.value } });
+      bySlot.set(it.slot, {
+        observedAt,
+        availableAt: observedAt + it.delayMin * MIN + (it.value % 3) * 1000,
+        values: { v: it.value },
+      });
     }
     return [...bySlot.values()];
   });
@@ -34,7 +45,8 @@ const scenario = fc.record({
 /** Straight from the definition, no sweep: among records with availableAt <= t (and observedAt <= t), the newest by observedAt. */
 function newestAvailable(records: readonly HistoryRecord[], t: number): HistoryRecord | undefined {
   let best: HistoryRecord | undefined;
-  for (const r of records) if (r.availableAt <= t && r.observedAt <= t && (!best || r.observedAt > best.observedAt)) best = r;
+  for (const r of records)
+    if (r.availableAt <= t && r.observedAt <= t && (!best || r.observedAt > best.observedAt)) best = r;
   return best;
 }
 
@@ -43,9 +55,22 @@ test('property: every input used has availableAt <= issueTime and is the newest-
     fc.property(scenario, (s) => {
       const sources = SOURCES.slice(0, s.sourceCount);
       const history = new Map(SOURCES.map((id, i) => [id, s.histories[i] as HistoryRecord[]]));
-      const spec: FeatureSpec = { sources, fields: Object.fromEntries(sources.map((id) => [id, ['v']])), leadsMinutes: s.leadsMinutes, latitude: 55.68, longitude: 12.57 };
+      const spec: FeatureSpec = {
+        sources,
+        fields: Object.fromEntries(sources.map((id) => [id, ['v']])),
+        leadsMinutes: s.leadsMinutes,
+        latitude: 55.68,
+        longitude: 12.57,
+      };
       const from = T0 + s.fromMin * MIN;
-      const d = buildDataset({ spec, target: { source: 'meter', field: 'v' }, history, from: new Date(from), to: new Date(from + s.spanMin * MIN), cadenceMinutes: s.cadenceMinutes });
+      const d = buildDataset({
+        spec,
+        target: { source: 'meter', field: 'v' },
+        history,
+        from: new Date(from),
+        to: new Date(from + s.spanMin * MIN),
+        cadenceMinutes: s.cadenceMinutes,
+      });
       const F = d.featureNames.length;
       const meter = history.get('meter') as HistoryRecord[];
 
@@ -66,11 +91,21 @@ test('property: every input used has availableAt <= issueTime and is the newest-
           assert.ok(used, `no audit for ${id}`);
           const availableAt = used.availableAt[r] as number;
           const observedAt = used.observedAt[r] as number;
-          assert.ok(availableAt <= t, `row ${new Date(t).toISOString()} used ${id} available at ${new Date(availableAt).toISOString()}`);
+          assert.ok(
+            availableAt <= t,
+            `row ${new Date(t).toISOString()} used ${id} available at ${new Date(availableAt).toISOString()}`,
+          );
           const expected = newestAvailable(history.get(id) as HistoryRecord[], t);
-          assert.equal(observedAt, expected?.observedAt, `row ${new Date(t).toISOString()}: ${id} is not the newest available`);
+          assert.equal(
+            observedAt,
+            expected?.observedAt,
+            `row ${new Date(t).toISOString()}: ${id} is not the newest available`,
+          );
           assert.equal(availableAt, expected?.availableAt);
-          assert.equal(d.X[r * F + d.featureNames.indexOf(`${id}.v`)], Math.fround(expected?.values['v'] ?? Number.NaN));
+          assert.equal(
+            d.X[r * F + d.featureNames.indexOf(`${id}.v`)],
+            Math.fround(expected?.values['v'] ?? Number.NaN),
+          );
           assert.equal(d.X[r * F + d.featureNames.indexOf(`${id}.age_min`)], Math.fround((t - observedAt) / MIN));
         }
         const p = d.persistenceUsed.availableAt[r] as number;
@@ -96,9 +131,26 @@ function newestObserved(records: readonly HistoryRecord[], t: number): HistoryRe
 
 test('joining on observedAt instead would have used inputs that were not yet available, on the same data', () => {
   // Every 10 minutes, readable 20-40 minutes later: the provider behaviour of the running example.
-  const records: HistoryRecord[] = Array.from({ length: 6 * 48 }, (_, i) => ({ observedAt: T0 + i * 10 * MIN, availableAt: T0 + i * 10 * MIN + (20 + ((i * 7) % 21)) * MIN, values: { v: i } }));
-  const spec: FeatureSpec = { sources: ['meter'], fields: { meter: ['v'] }, leadsMinutes: [20], latitude: 55.68, longitude: 12.57 };
-  const d = buildDataset({ spec, target: { source: 'meter', field: 'v' }, history: new Map([['meter', records]]), from: new Date(T0), to: new Date(T0 + 40 * 3_600_000), cadenceMinutes: 10 });
+  const records: HistoryRecord[] = Array.from({ length: 6 * 48 }, (_, i) => ({
+    observedAt: T0 + i * 10 * MIN,
+    availableAt: T0 + i * 10 * MIN + (20 + ((i * 7) % 21)) * MIN,
+    values: { v: i },
+  }));
+  const spec: FeatureSpec = {
+    sources: ['meter'],
+    fields: { meter: ['v'] },
+    leadsMinutes: [20],
+    latitude: 55.68,
+    longitude: 12.57,
+  };
+  const d = buildDataset({
+    spec,
+    target: { source: 'meter', field: 'v' },
+    history: new Map([['meter', records]]),
+    from: new Date(T0),
+    to: new Date(T0 + 40 * 3_600_000),
+    cadenceMinutes: 10,
+  });
 
   let wrongLeaks = 0;
   d.issueTimes.forEach((t, r) => {

@@ -10,12 +10,42 @@ const T0 = Date.parse('2026-05-01T10:00:00Z');
 const at = (minutes: number): number => T0 + minutes * MIN;
 
 // meter: every 10 min but 60, each readable 25 min after it was observed; p = minutes since T0.
-const METER: HistoryRecord[] = [0, 10, 20, 30, 40, 50, 70, 80, 90, 100, 110, 120].map((m) => ({ observedAt: at(m), availableAt: at(m + 25), values: { p: m } }));
+const METER: HistoryRecord[] = [0, 10, 20, 30, 40, 50, 70, 80, 90, 100, 110, 120].map((m) => ({
+  observedAt: at(m),
+  availableAt: at(m + 25),
+  values: { p: m },
+}));
 // cam: the 30-minute picture arrives late, at 90, after the 40-minute one (at 55).
-const CAM_ARRIVALS: [number, number][] = [[0, 20], [10, 30], [20, 45], [30, 90], [40, 55]];
-const CAM: HistoryRecord[] = CAM_ARRIVALS.map(([o, a]) => ({ observedAt: at(o), availableAt: at(a), values: { c: 1000 + o } }));
-const SPEC: FeatureSpec = { sources: ['meter', 'cam'], fields: { meter: ['p'], cam: ['c'] }, leadsMinutes: [10, 20], latitude: 55.68, longitude: 12.57 };
-const OPTIONS = { spec: SPEC, target: { source: 'meter', field: 'p' }, history: new Map([['meter', METER], ['cam', CAM]]), from: new Date(at(0)), to: new Date(at(100)), cadenceMinutes: 10 };
+const CAM_ARRIVALS: [number, number][] = [
+  [0, 20],
+  [10, 30],
+  [20, 45],
+  [30, 90],
+  [40, 55],
+];
+const CAM: HistoryRecord[] = CAM_ARRIVALS.map(([o, a]) => ({
+  observedAt: at(o),
+  availableAt: at(a),
+  values: { c: 1000 + o },
+}));
+const SPEC: FeatureSpec = {
+  sources: ['meter', 'cam'],
+  fields: { meter: ['p'], cam: ['c'] },
+  leadsMinutes: [10, 20],
+  latitude: 55.68,
+  longitude: 12.57,
+};
+const OPTIONS = {
+  spec: SPEC,
+  target: { source: 'meter', field: 'p' },
+  history: new Map([
+    ['meter', METER],
+    ['cam', CAM],
+  ]),
+  from: new Date(at(0)),
+  to: new Date(at(100)),
+  cadenceMinutes: 10,
+};
 
 test('buildDataset: rows, targets, persistence and inputs of a hand-worked example', () => {
   const d = buildDataset(OPTIONS);
@@ -30,7 +60,8 @@ test('buildDataset: rows, targets, persistence and inputs of a hand-worked examp
   assert.deepEqual([...d.used['cam']!.observedAt], [10, 40, 40, 40, 40, 40].map(at));
   assert.deepEqual([...d.used['cam']!.availableAt], [30, 55, 55, 55, 55, 55].map(at));
   const F = d.featureNames.length;
-  const col = (name: string): number[] => d.issueTimes.map((_, r) => d.X[r * F + d.featureNames.indexOf(name)] as number);
+  const col = (name: string): number[] =>
+    d.issueTimes.map((_, r) => d.X[r * F + d.featureNames.indexOf(name)] as number);
   assert.deepEqual(col('meter.p'), [0, 30, 40, 50, 50, 70]);
   assert.deepEqual(col('meter.age_min'), [30, 30, 30, 30, 40, 30]);
   assert.deepEqual(col('cam.c'), [1010, 1040, 1040, 1040, 1040, 1040]);
@@ -40,9 +71,20 @@ test('buildDataset: rows, targets, persistence and inputs of a hand-worked examp
 
 test('buildDataset: the newest available record decides, even when it lacks a value (as live prediction does)', () => {
   const cam = CAM.map((r) => (r.observedAt === at(40) ? { ...r, values: {} } : r));
-  const d = buildDataset({ ...OPTIONS, history: new Map([['meter', METER], ['cam', cam]]) });
+  const d = buildDataset({
+    ...OPTIONS,
+    history: new Map([
+      ['meter', METER],
+      ['cam', cam],
+    ]),
+  });
   assert.deepEqual(d.issueTimes, [at(30)]);
-  assert.deepEqual(d.dropped, { 'missing-input:meter': 3, 'missing-target:+20': 1, 'missing-target:+10': 1, 'missing-value:cam.c': 5 });
+  assert.deepEqual(d.dropped, {
+    'missing-input:meter': 3,
+    'missing-target:+20': 1,
+    'missing-target:+10': 1,
+    'missing-value:cam.c': 5,
+  });
   assert.equal(Object.values(d.dropped).reduce((a, b) => a + b, 0) + d.issueTimes.length, d.slots);
 });
 
@@ -50,11 +92,20 @@ test('buildDataset: with staleness limits, a row whose input is too old is dropp
   const d = buildDataset({ ...OPTIONS, stalenessLimitMinutes: { cam: 45 } });
   // cam is 50 and 60 minutes old at 90 and 100 (nothing newer than the 40-minute picture arrived).
   assert.deepEqual(d.issueTimes, [30, 60, 70, 80].map(at));
-  assert.deepEqual(d.dropped, { 'missing-input:meter': 3, 'missing-target:+20': 1, 'missing-target:+10': 1, 'stale-input:cam': 2 });
+  assert.deepEqual(d.dropped, {
+    'missing-input:meter': 3,
+    'missing-target:+20': 1,
+    'missing-target:+10': 1,
+    'stale-input:cam': 2,
+  });
 });
 
 test('buildDataset: a baseline spec needs no source; persistence is NaN where no target value was available yet', () => {
-  const d = buildDataset({ ...OPTIONS, spec: { ...SPEC, sources: [], fields: {} }, history: new Map([['meter', METER]]) });
+  const d = buildDataset({
+    ...OPTIONS,
+    spec: { ...SPEC, sources: [], fields: {} },
+    history: new Map([['meter', METER]]),
+  });
   // Every slot whose two targets exist is a row, available inputs or not.
   assert.deepEqual(d.issueTimes, [0, 10, 20, 30, 60, 70, 80, 90, 100].map(at));
   assert.deepEqual(d.dropped, { 'missing-target:+20': 1, 'missing-target:+10': 1 });
@@ -75,11 +126,21 @@ test('buildDataset: issue slots are aligned to the cadence, from and to inclusiv
 });
 
 test('buildDataset: a missing history or a bad window is a typed error naming it', () => {
-  const isError = (code: string, text: string) => (e: unknown) => e instanceof TrainingDataError && e.code === code && e.message.includes(text);
-  assert.throws(() => buildDataset({ ...OPTIONS, history: new Map([['meter', METER]]) }), isError('MISSING_HISTORY', '"cam"'));
-  assert.throws(() => buildDataset({ ...OPTIONS, target: { source: 'power', field: 'p' } }), isError('MISSING_HISTORY', '"power"'));
+  const isError = (code: string, text: string) => (e: unknown) =>
+    e instanceof TrainingDataError && e.code === code && e.message.includes(text);
+  assert.throws(
+    () => buildDataset({ ...OPTIONS, history: new Map([['meter', METER]]) }),
+    isError('MISSING_HISTORY', '"cam"'),
+  );
+  assert.throws(
+    () => buildDataset({ ...OPTIONS, target: { source: 'power', field: 'p' } }),
+    isError('MISSING_HISTORY', '"power"'),
+  );
   assert.throws(() => buildDataset({ ...OPTIONS, cadenceMinutes: 0 }), isError('INVALID_OPTIONS', 'cadenceMinutes 0'));
-  assert.throws(() => buildDataset({ ...OPTIONS, from: new Date(at(10)), to: new Date(at(0)) }), isError('INVALID_OPTIONS', 'after'));
+  assert.throws(
+    () => buildDataset({ ...OPTIONS, from: new Date(at(10)), to: new Date(at(0)) }),
+    isError('INVALID_OPTIONS', 'after'),
+  );
 });
 
 test('buildDataset: 30 days x 144 slots x 4 sources in well under a second', (t) => {
@@ -103,12 +164,29 @@ test('buildDataset: 30 days x 144 slots x 4 sources in well under a second', (t)
       const observedAt = start - 60 * MIN + i * 10 * MIN;
       // 20-40 minutes late, now and then a batch hours late.
       const delay = (random() < 0.02 ? 120 + 240 * random() : 20 + 20 * random()) * MIN;
-      records.push({ observedAt, availableAt: observedAt + delay, values: Object.fromEntries(names.map((n) => [n, random() * 1000])) });
+      records.push({
+        observedAt,
+        availableAt: observedAt + delay,
+        values: Object.fromEntries(names.map((n) => [n, random() * 1000])),
+      });
     }
     history.set(source, records);
   }
-  const spec: FeatureSpec = { sources: Object.keys(fields), fields, leadsMinutes: [20, 40, 60], latitude: 55.68, longitude: 12.57 };
-  const options = { spec, target: { source: 'site-meter', field: 'power_kw' }, history, from: new Date(start), to: new Date(start + days * 86_400_000 - 10 * MIN), cadenceMinutes: 10 };
+  const spec: FeatureSpec = {
+    sources: Object.keys(fields),
+    fields,
+    leadsMinutes: [20, 40, 60],
+    latitude: 55.68,
+    longitude: 12.57,
+  };
+  const options = {
+    spec,
+    target: { source: 'site-meter', field: 'power_kw' },
+    history,
+    from: new Date(start),
+    to: new Date(start + days * 86_400_000 - 10 * MIN),
+    cadenceMinutes: 10,
+  };
   const cold = performance.now();
   buildDataset(options);
   const coldMs = performance.now() - cold;
@@ -118,5 +196,7 @@ test('buildDataset: 30 days x 144 slots x 4 sources in well under a second', (t)
   assert.equal(d.slots, days * 144);
   assert.ok(d.issueTimes.length > d.slots * 0.9, `${d.issueTimes.length} rows`);
   assert.ok(coldMs < 1000 && ms < 1000, `took ${coldMs.toFixed(0)} ms cold, ${ms.toFixed(0)} ms warm`);
-  t.diagnostic(`${days} days, ${d.slots} slots, 4 sources, ${d.featureNames.length} features -> ${d.issueTimes.length} rows: ${coldMs.toFixed(1)} ms cold, ${ms.toFixed(1)} ms warm`);
+  t.diagnostic(
+    `${days} days, ${d.slots} slots, 4 sources, ${d.featureNames.length} features -> ${d.issueTimes.length} rows: ${coldMs.toFixed(1)} ms cold, ${ms.toFixed(1)} ms warm`,
+  );
 });

@@ -14,18 +14,66 @@ const BACKFILL_RAN = T + 3 * 86_400_000;
 const MODEL = { backfillDelayMs: 38 * MIN, ingestLagMs: 3 * MIN };
 
 const CASES: { name: string; record: AvailabilityInput; expected: EffectiveAvailability }[] = [
-  { name: 'live, with publishedAt: the recorded time', record: { observedAt: T, publishedAt: T + 25 * MIN, availableAt: T + 28 * MIN }, expected: { availableAt: T + 28 * MIN, basis: 'recorded' } },
-  { name: 'live, no publishedAt, plausible delay: the recorded time', record: { observedAt: T, availableAt: T + 31 * MIN }, expected: { availableAt: T + 31 * MIN, basis: 'recorded' } },
-  { name: 'live late batch after an outage (published 5 h late, read at once): the recorded time', record: { observedAt: T, publishedAt: T + 300 * MIN, availableAt: T + 302 * MIN }, expected: { availableAt: T + 302 * MIN, basis: 'recorded' } },
-  { name: 'ingest lag exactly at the 15 min limit still counts as live', record: { observedAt: T, publishedAt: T + 20 * MIN, availableAt: T + 35 * MIN }, expected: { availableAt: T + 35 * MIN, basis: 'recorded' } },
-  { name: 'ingest lag just over 15 min: backfilled, publishedAt + live lag', record: { observedAt: T, publishedAt: T + 20 * MIN, availableAt: T + 35 * MIN + 1 }, expected: { availableAt: T + 23 * MIN, basis: 'published' } },
-  { name: 'stored a little before the provider says it published (clock skew): live', record: { observedAt: T, publishedAt: T + 30 * MIN, availableAt: T + 29 * MIN }, expected: { availableAt: T + 29 * MIN, basis: 'recorded' } },
-  { name: 'backfilled with publishedAt: publishedAt + live lag, not the backfill time', record: { observedAt: T, publishedAt: T + 24 * MIN, availableAt: BACKFILL_RAN }, expected: { availableAt: T + 27 * MIN, basis: 'published' } },
-  { name: 'backfilled without publishedAt: observedAt + delay quantile, not observedAt', record: { observedAt: T, availableAt: BACKFILL_RAN }, expected: { availableAt: T + 38 * MIN, basis: 'delay-model' } },
-  { name: 'no usable availableAt, no publishedAt: observedAt + delay quantile', record: { observedAt: T, availableAt: Number.NaN }, expected: { availableAt: T + 38 * MIN, basis: 'delay-model' } },
-  { name: 'no usable availableAt, with publishedAt: publishedAt + live lag', record: { observedAt: T, publishedAt: T + 33 * MIN, availableAt: Number.NaN }, expected: { availableAt: T + 36 * MIN, basis: 'published' } },
-  { name: 'backfilled, but we had it before the model says: capped at the recorded time', record: { observedAt: T, availableAt: T + 181 * MIN }, expected: { availableAt: T + 181 * MIN, basis: 'recorded' } },
-  { name: 'publishedAt before observedAt (bogus), backfilled: never before observedAt', record: { observedAt: T, publishedAt: T - 60 * MIN, availableAt: BACKFILL_RAN }, expected: { availableAt: T, basis: 'published' } },
+  {
+    name: 'live, with publishedAt: the recorded time',
+    record: { observedAt: T, publishedAt: T + 25 * MIN, availableAt: T + 28 * MIN },
+    expected: { availableAt: T + 28 * MIN, basis: 'recorded' },
+  },
+  {
+    name: 'live, no publishedAt, plausible delay: the recorded time',
+    record: { observedAt: T, availableAt: T + 31 * MIN },
+    expected: { availableAt: T + 31 * MIN, basis: 'recorded' },
+  },
+  {
+    name: 'live late batch after an outage (published 5 h late, read at once): the recorded time',
+    record: { observedAt: T, publishedAt: T + 300 * MIN, availableAt: T + 302 * MIN },
+    expected: { availableAt: T + 302 * MIN, basis: 'recorded' },
+  },
+  {
+    name: 'ingest lag exactly at the 15 min limit still counts as live',
+    record: { observedAt: T, publishedAt: T + 20 * MIN, availableAt: T + 35 * MIN },
+    expected: { availableAt: T + 35 * MIN, basis: 'recorded' },
+  },
+  {
+    name: 'ingest lag just over 15 min: backfilled, publishedAt + live lag',
+    record: { observedAt: T, publishedAt: T + 20 * MIN, availableAt: T + 35 * MIN + 1 },
+    expected: { availableAt: T + 23 * MIN, basis: 'published' },
+  },
+  {
+    name: 'stored a little before the provider says it published (clock skew): live',
+    record: { observedAt: T, publishedAt: T + 30 * MIN, availableAt: T + 29 * MIN },
+    expected: { availableAt: T + 29 * MIN, basis: 'recorded' },
+  },
+  {
+    name: 'backfilled with publishedAt: publishedAt + live lag, not the backfill time',
+    record: { observedAt: T, publishedAt: T + 24 * MIN, availableAt: BACKFILL_RAN },
+    expected: { availableAt: T + 27 * MIN, basis: 'published' },
+  },
+  {
+    name: 'backfilled without publishedAt: observedAt + delay quantile, not observedAt',
+    record: { observedAt: T, availableAt: BACKFILL_RAN },
+    expected: { availableAt: T + 38 * MIN, basis: 'delay-model' },
+  },
+  {
+    name: 'no usable availableAt, no publishedAt: observedAt + delay quantile',
+    record: { observedAt: T, availableAt: Number.NaN },
+    expected: { availableAt: T + 38 * MIN, basis: 'delay-model' },
+  },
+  {
+    name: 'no usable availableAt, with publishedAt: publishedAt + live lag',
+    record: { observedAt: T, publishedAt: T + 33 * MIN, availableAt: Number.NaN },
+    expected: { availableAt: T + 36 * MIN, basis: 'published' },
+  },
+  {
+    name: 'backfilled, but we had it before the model says: capped at the recorded time',
+    record: { observedAt: T, availableAt: T + 181 * MIN },
+    expected: { availableAt: T + 181 * MIN, basis: 'recorded' },
+  },
+  {
+    name: 'publishedAt before observedAt (bogus), backfilled: never before observedAt',
+    record: { observedAt: T, publishedAt: T - 60 * MIN, availableAt: BACKFILL_RAN },
+    expected: { availableAt: T, basis: 'published' },
+  },
 ];
 
 for (const c of CASES) {
@@ -47,7 +95,9 @@ function live(n: number, delaysMin: number[], lagsMin?: number[]): AvailabilityI
   return Array.from({ length: n }, (_, i) => {
     const observedAt = T + i * 10 * MIN;
     const availableAt = observedAt + (delaysMin[i % delaysMin.length] as number) * MIN;
-    return lagsMin ? { observedAt, availableAt, publishedAt: availableAt - (lagsMin[i % lagsMin.length] as number) * MIN } : { observedAt, availableAt };
+    return lagsMin
+      ? { observedAt, availableAt, publishedAt: availableAt - (lagsMin[i % lagsMin.length] as number) * MIN }
+      : { observedAt, availableAt };
   });
 }
 
@@ -65,7 +115,11 @@ test('learnDelayModel: the 0.9 quantile (rounded up to an observed delay) and th
 });
 
 test('learnDelayModel: backfilled records say nothing about delays and are left out', () => {
-  const backfilled = Array.from({ length: 500 }, (_, i) => ({ observedAt: T - i * 10 * MIN, availableAt: BACKFILL_RAN, publishedAt: T - i * 10 * MIN + 25 * MIN }));
+  const backfilled = Array.from({ length: 500 }, (_, i) => ({
+    observedAt: T - i * 10 * MIN,
+    availableAt: BACKFILL_RAN,
+    publishedAt: T - i * 10 * MIN + 25 * MIN,
+  }));
   const model = learnDelayModel('weather', [...live(30, [25], [2]), ...backfilled]);
   assert.equal(model.liveRecords, 30);
   assert.equal(model.backfillDelayMs, 25 * MIN);
@@ -87,7 +141,10 @@ test('learnDelayModel: without enough live records, the conservative defaults (4
 
 test('learnDelayModel: a quantile outside (0, 1] is an INVALID_OPTIONS error', () => {
   for (const q of [0, 1.5, Number.NaN]) {
-    assert.throws(() => learnDelayModel('x', [], { backfillQuantile: q }), (e: unknown) => e instanceof TrainingDataError && e.code === 'INVALID_OPTIONS' && e.message.includes(String(q)));
+    assert.throws(
+      () => learnDelayModel('x', [], { backfillQuantile: q }),
+      (e: unknown) => e instanceof TrainingDataError && e.code === 'INVALID_OPTIONS' && e.message.includes(String(q)),
+    );
   }
 });
 
@@ -98,7 +155,10 @@ test('a record marked backfilled is never live, however close to its observation
   assert.equal(isLiveRecord({ ...stored, backfilled: true }, DEFAULT_DELAY_MODEL_OPTIONS), false);
   const model = { backfillDelayMs: 40 * 60_000, ingestLagMs: 5 * 60_000 };
   // Capped at the recorded time: the backfill demonstrably had it 5 minutes after observation.
-  assert.deepEqual(effectiveAvailableAt({ ...stored, backfilled: true }, model), { availableAt: observedAt + 5 * 60_000, basis: 'recorded' });
+  assert.deepEqual(effectiveAvailableAt({ ...stored, backfilled: true }, model), {
+    availableAt: observedAt + 5 * 60_000,
+    basis: 'recorded',
+  });
   const late = { observedAt, availableAt: observedAt + 170 * 60_000, backfilled: true };
   assert.deepEqual(effectiveAvailableAt(late, model), { availableAt: observedAt + 40 * 60_000, basis: 'delay-model' });
 });

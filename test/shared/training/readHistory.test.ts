@@ -14,7 +14,13 @@ const BACKFILL_RAN = '2026-05-04T00:00:00.000Z';
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function source(id: string, kind: 'sensor' | 'image', fields: string[]): SourceConfig {
-  return sourceSchema.parse({ id, kind, provider: { endpoint: 'http://localhost:1/', apiKey: 'k' }, schedule: '%S%', fields });
+  return sourceSchema.parse({
+    id,
+    kind,
+    provider: { endpoint: 'http://localhost:1/', apiKey: 'k' },
+    schedule: '%S%',
+    fields,
+  });
 }
 const METER = source('site-meter', 'sensor', ['power_kw']);
 const SKYCAM = source('skycam', 'image', ['cloud_all']);
@@ -28,7 +34,14 @@ class CountingBlobStore extends MemoryBlobStore {
   }
 }
 
-function observation(src: string, site: string, observedMs: number, availableAt: string, publishedMs: number | undefined, value: number): Observation {
+function observation(
+  src: string,
+  site: string,
+  observedMs: number,
+  availableAt: string,
+  publishedMs: number | undefined,
+  value: number,
+): Observation {
   return {
     source: src,
     site,
@@ -47,34 +60,71 @@ async function storedMeterHistory(): Promise<CountingBlobStore> {
   // Backfilled on May 4: half with the provider's publishedAt, half without.
   for (let i = 0; i < 20; i++) {
     const o = day1 + i * 10 * MIN;
-    await store.putIfAbsent(CONTAINERS.raw, observation('site-meter', 'park-1', o, BACKFILL_RAN, i % 2 === 0 ? o + 30 * MIN : undefined, i));
+    await store.putIfAbsent(
+      CONTAINERS.raw,
+      observation('site-meter', 'park-1', o, BACKFILL_RAN, i % 2 === 0 ? o + 30 * MIN : undefined, i),
+    );
   }
   // Ingested live: published 22 min after observation, read 3 min later.
   for (let i = 0; i < 30; i++) {
     const o = day2 + i * 10 * MIN;
-    await store.putIfAbsent(CONTAINERS.raw, observation('site-meter', 'park-1', o, iso(o + 25 * MIN), o + 22 * MIN, 100 + i));
+    await store.putIfAbsent(
+      CONTAINERS.raw,
+      observation('site-meter', 'park-1', o, iso(o + 25 * MIN), o + 22 * MIN, 100 + i),
+    );
   }
   // Outside the window (the afternoon of May 2, and April 30), and another site: never downloaded.
   for (const o of [day2 + 13 * 60 * MIN, day2 + 14 * 60 * MIN, day1 - 10 * MIN]) {
-    await store.putIfAbsent(CONTAINERS.raw, observation('site-meter', 'park-1', o, iso(o + 25 * MIN), o + 22 * MIN, -1));
+    await store.putIfAbsent(
+      CONTAINERS.raw,
+      observation('site-meter', 'park-1', o, iso(o + 25 * MIN), o + 22 * MIN, -1),
+    );
   }
-  await store.putIfAbsent(CONTAINERS.raw, observation('site-meter', 'park-2', day2, iso(day2 + 25 * MIN), day2 + 22 * MIN, -2));
+  await store.putIfAbsent(
+    CONTAINERS.raw,
+    observation('site-meter', 'park-2', day2, iso(day2 + 25 * MIN), day2 + 22 * MIN, -2),
+  );
   // A blob that is not an observation: skipped with the reason, not a crash.
   const broken = { source: 'site-meter', site: 'park-1', observedAt: iso(day1 + 5 * MIN), availableAt: BACKFILL_RAN };
-  await blobs.put(CONTAINERS.raw, observationBlobName('site-meter', 'park-1', broken.observedAt), '{"values": ', { metadata: observationMetadata(broken) });
+  await blobs.put(CONTAINERS.raw, observationBlobName('site-meter', 'park-1', broken.observedAt), '{"values": ', {
+    metadata: observationMetadata(broken),
+  });
   blobs.gets = 0;
   return blobs;
 }
 
 test('readHistory: live records keep their availableAt, backfilled ones get the delay model, sorted by observedAt', async () => {
   const blobs = await storedMeterHistory();
-  const h = await readHistory(blobs, METER, 'park-1', new Date('2026-05-01T00:00:00Z'), new Date('2026-05-02T12:00:00Z'), { concurrency: 4 });
+  const h = await readHistory(
+    blobs,
+    METER,
+    'park-1',
+    new Date('2026-05-01T00:00:00Z'),
+    new Date('2026-05-02T12:00:00Z'),
+    { concurrency: 4 },
+  );
   assert.equal(h.records.length, 50);
-  assert.equal(blobs.gets, 1, 'observations carry their values in the listed metadata: only the broken blob, which does not, is downloaded');
-  assert.deepEqual(h.skipped, [{ name: `raw/site-meter/park-1/2026-05-01/2026-05-01T00:05:00.000Z.json`, reason: 'body is not JSON' }]);
-  assert.deepEqual(h.delayModel, { source: 'site-meter', liveRecords: 30, liveRecordsWithPublishedAt: 30, backfillDelayMs: 25 * MIN, backfillQuantile: 0.9, ingestLagMs: 3 * MIN });
+  assert.equal(
+    blobs.gets,
+    1,
+    'observations carry their values in the listed metadata: only the broken blob, which does not, is downloaded',
+  );
+  assert.deepEqual(h.skipped, [
+    { name: `raw/site-meter/park-1/2026-05-01/2026-05-01T00:05:00.000Z.json`, reason: 'body is not JSON' },
+  ]);
+  assert.deepEqual(h.delayModel, {
+    source: 'site-meter',
+    liveRecords: 30,
+    liveRecordsWithPublishedAt: 30,
+    backfillDelayMs: 25 * MIN,
+    backfillQuantile: 0.9,
+    ingestLagMs: 3 * MIN,
+  });
   const observed = h.records.map((r) => r.observedAt);
-  assert.deepEqual(observed, [...observed].sort((a, b) => a - b));
+  assert.deepEqual(
+    observed,
+    [...observed].sort((a, b) => a - b),
+  );
 
   const [withPublished, withoutPublished] = h.records;
   assert.ok(withPublished && withoutPublished);
@@ -92,18 +142,38 @@ test('readHistory: live records keep their availableAt, backfilled ones get the 
   assert.equal(withoutPublished.availability, 'delay-model');
   const live = h.records.filter((r) => r.observedAt >= Date.parse('2026-05-02T00:00:00Z'));
   assert.equal(live.length, 30);
-  assert.ok(live.every((r) => r.availability === 'recorded' && r.availableAt === r.recordedAvailableAt && r.availableAt - r.observedAt === 25 * MIN));
+  assert.ok(
+    live.every(
+      (r) =>
+        r.availability === 'recorded' &&
+        r.availableAt === r.recordedAvailableAt &&
+        r.availableAt - r.observedAt === 25 * MIN,
+    ),
+  );
 });
 
 test('readHistory: with no live records to learn from, the conservative defaults (40 min delay, 5 min lag)', async () => {
   const blobs = await storedMeterHistory();
-  const h = await readHistory(blobs, METER, 'park-1', new Date('2026-05-01T00:00:00Z'), new Date('2026-05-01T23:59:59Z'));
+  const h = await readHistory(
+    blobs,
+    METER,
+    'park-1',
+    new Date('2026-05-01T00:00:00Z'),
+    new Date('2026-05-01T23:59:59Z'),
+  );
   assert.equal(h.delayModel.liveRecords, 0);
   assert.equal(h.records[0]?.availableAt, Date.parse('2026-05-01T00:35:00Z')); // published 00:30 + 5 min
   assert.equal(h.records[1]?.availableAt, Date.parse('2026-05-01T00:50:00Z')); // observed 00:10 + 40 min
   // A model learned elsewhere (e.g. over a longer range) can be passed in instead.
   const given = { ...h.delayModel, backfillDelayMs: 30 * MIN, ingestLagMs: 1 * MIN };
-  const withGiven = await readHistory(blobs, METER, 'park-1', new Date('2026-05-01T00:00:00Z'), new Date('2026-05-01T23:59:59Z'), { delayModel: given });
+  const withGiven = await readHistory(
+    blobs,
+    METER,
+    'park-1',
+    new Date('2026-05-01T00:00:00Z'),
+    new Date('2026-05-01T23:59:59Z'),
+    { delayModel: given },
+  );
   assert.equal(withGiven.records[0]?.availableAt, Date.parse('2026-05-01T00:31:00Z'));
   assert.equal(withGiven.records[1]?.availableAt, Date.parse('2026-05-01T00:40:00Z'));
 });
@@ -117,28 +187,67 @@ test('readHistory: image features take publishedAt from the picture they were co
     const backfilled = i < 6;
     const published = o + 21 * MIN;
     await blobs.put(CONTAINERS.images, observationBlobName('skycam', 'park-1', iso(o), 'png'), Buffer.from([137, 80]), {
-      metadata: observationMetadata({ source: 'skycam', site: 'park-1', observedAt: iso(o), availableAt: backfilled ? BACKFILL_RAN : iso(published + 2 * MIN), publishedAt: iso(published) }),
+      metadata: observationMetadata({
+        source: 'skycam',
+        site: 'park-1',
+        observedAt: iso(o),
+        availableAt: backfilled ? BACKFILL_RAN : iso(published + 2 * MIN),
+        publishedAt: iso(published),
+      }),
     });
     // The preprocessor stores features without publishedAt, available when computed (a minute after the picture).
-    await store.putIfAbsent(CONTAINERS.features, observation('skycam', 'park-1', o, backfilled ? BACKFILL_RAN : iso(published + 3 * MIN), undefined, i));
+    await store.putIfAbsent(
+      CONTAINERS.features,
+      observation('skycam', 'park-1', o, backfilled ? BACKFILL_RAN : iso(published + 3 * MIN), undefined, i),
+    );
   }
   const h = await readHistory(blobs, SKYCAM, 'park-1', new Date(day), new Date(day + 86_399_999));
   assert.equal(h.records.length, 30);
   assert.equal(h.delayModel.ingestLagMs, 3 * MIN);
   assert.equal(h.records[0]?.availability, 'published');
   assert.equal(h.records[0]?.availableAt, day + 24 * MIN);
-  assert.ok(h.records.every((r) => r.publishedAt === r.observedAt + 21 * MIN && r.availableAt === r.observedAt + 24 * MIN));
+  assert.ok(
+    h.records.every((r) => r.publishedAt === r.observedAt + 21 * MIN && r.availableAt === r.observedAt + 24 * MIN),
+  );
 });
 
 test('readHistory: its records feed buildDataset directly', async () => {
   const blobs = await storedMeterHistory();
-  const h = await readHistory(blobs, METER, 'park-1', new Date('2026-05-01T00:00:00Z'), new Date('2026-05-02T12:00:00Z'));
-  const spec = { sources: ['site-meter'], fields: { 'site-meter': ['power_kw'] }, leadsMinutes: [20], latitude: 55.68, longitude: 12.57 };
-  const d = buildDataset({ spec, target: { source: 'site-meter', field: 'power_kw' }, history: new Map([['site-meter', h.records]]), from: new Date('2026-05-02T00:30:00Z'), to: new Date('2026-05-02T04:00:00Z'), cadenceMinutes: 10 });
+  const h = await readHistory(
+    blobs,
+    METER,
+    'park-1',
+    new Date('2026-05-01T00:00:00Z'),
+    new Date('2026-05-02T12:00:00Z'),
+  );
+  const spec = {
+    sources: ['site-meter'],
+    fields: { 'site-meter': ['power_kw'] },
+    leadsMinutes: [20],
+    latitude: 55.68,
+    longitude: 12.57,
+  };
+  const d = buildDataset({
+    spec,
+    target: { source: 'site-meter', field: 'power_kw' },
+    history: new Map([['site-meter', h.records]]),
+    from: new Date('2026-05-02T00:30:00Z'),
+    to: new Date('2026-05-02T04:00:00Z'),
+    cadenceMinutes: 10,
+  });
   assert.ok(d.issueTimes.length > 10);
   d.issueTimes.forEach((t, r) => assert.ok((d.used['site-meter']?.availableAt[r] as number) <= t));
 });
 
 test('readHistory: a window that ends before it starts is an INVALID_OPTIONS error', async () => {
-  await assert.rejects(readHistory(new MemoryBlobStore(), METER, 'park-1', new Date('2026-05-02T00:00:00Z'), new Date('2026-05-01T00:00:00Z')), (e: unknown) => e instanceof TrainingDataError && e.code === 'INVALID_OPTIONS');
+  await assert.rejects(
+    readHistory(
+      new MemoryBlobStore(),
+      METER,
+      'park-1',
+      new Date('2026-05-02T00:00:00Z'),
+      new Date('2026-05-01T00:00:00Z'),
+    ),
+    (e: unknown) => e instanceof TrainingDataError && e.code === 'INVALID_OPTIONS',
+  );
 });

@@ -7,7 +7,13 @@ import { HostError } from '../../../local/host/HostError';
 import { ServiceError } from '../../../local/services/ServiceError';
 import { BicepToolError } from '../../../local/tools/BicepToolError';
 import { UnknownSiteError } from '../../../local/world/UnknownSiteError';
-import { BudgetAuthError, BudgetConfigError, BudgetNotFoundError, BudgetThrottledError, BudgetUnavailableError } from '../../../shared/budget/BudgetError';
+import {
+  BudgetAuthError,
+  BudgetConfigError,
+  BudgetNotFoundError,
+  BudgetThrottledError,
+  BudgetUnavailableError,
+} from '../../../shared/budget/BudgetError';
 import { ConfigError } from '../../../shared/config/ConfigError';
 import { SourceNotConfiguredError } from '../../../shared/config/SourceNotConfiguredError';
 import { FeatureSpecError } from '../../../shared/features/FeatureSpecError';
@@ -38,18 +44,30 @@ import { retryDecisionOf, type RetryVerdict } from '../../../shared/util/retryDe
 /** Every error class of the app, one instance each, and what the retry contract says about it. */
 const TABLE: [Error, RetryVerdict][] = [
   [new ConfigError('bad'), { retryable: false, code: 'CONFIG_INVALID' }],
-  [new SourceNotConfiguredError('weather', [{ setting: 'WEATHER_KEY', path: 'sources[2].provider.apiKey' }]), { retryable: false, code: 'SOURCE_NOT_CONFIGURED' }],
+  [
+    new SourceNotConfiguredError('weather', [{ setting: 'WEATHER_KEY', path: 'sources[2].provider.apiKey' }]),
+    { retryable: false, code: 'SOURCE_NOT_CONFIGURED' },
+  ],
   [new BudgetAuthError('no token'), { retryable: false, code: 'BUDGET_AUTH' }],
   [new BudgetNotFoundError('/subscriptions/x', 'b', ''), { retryable: false, code: 'BUDGET_NOT_FOUND' }],
-  [new BudgetThrottledError('slow down', 120_000), { retryable: true, code: 'BUDGET_THROTTLED', retryAfterMs: 120_000 }],
+  [
+    new BudgetThrottledError('slow down', 120_000),
+    { retryable: true, code: 'BUDGET_THROTTLED', retryAfterMs: 120_000 },
+  ],
   [new BudgetUnavailableError('down', 503), { retryable: true, code: 'BUDGET_UNAVAILABLE' }],
   [new BudgetUnavailableError('refused', 400), { retryable: false, code: 'BUDGET_UNAVAILABLE' }],
   [new BudgetConfigError('no scope'), { retryable: false, code: 'BUDGET_CONFIG' }],
   [new FeatureSpecError('UNKNOWN_ID', 'x'), { retryable: false, code: 'UNKNOWN_ID' }],
   [new ImageRejectedError('empty'), { retryable: false, code: 'IMAGE_REJECTED' }],
   [new ForecastStoreUnavailableError('down'), { retryable: true, code: 'FORECAST_STORE_UNAVAILABLE' }],
-  [new ForecastStoreUnavailableError('throttled', undefined, 1000), { retryable: true, code: 'FORECAST_STORE_UNAVAILABLE', retryAfterMs: 1000 }],
-  [new ForecastStoreRefusedError('write a forecast', 403, 'refused'), { retryable: false, code: 'FORECAST_STORE_REFUSED' }],
+  [
+    new ForecastStoreUnavailableError('throttled', undefined, 1000),
+    { retryable: true, code: 'FORECAST_STORE_UNAVAILABLE', retryAfterMs: 1000 },
+  ],
+  [
+    new ForecastStoreRefusedError('write a forecast', 403, 'refused'),
+    { retryable: false, code: 'FORECAST_STORE_REFUSED' },
+  ],
   [new WatermarkConflictError('weather'), { retryable: true, code: 'WATERMARK_CONFLICT' }],
   [new ExportError('NO_LEADS', 'x'), { retryable: false, code: 'NO_LEADS' }],
   [new TrainingError('INVALID_SHAPE', 'x'), { retryable: false, code: 'INVALID_SHAPE' }],
@@ -61,14 +79,23 @@ const TABLE: [Error, RetryVerdict][] = [
   [new ReplayError('BAD_ROW', 'x'), { retryable: false, code: 'BAD_ROW' }],
   [new ProviderUnreachableError('weather', 'refused'), { retryable: true, code: 'PROVIDER_UNREACHABLE' }],
   [new ProviderTimeoutError('weather', 'no answer'), { retryable: true, code: 'PROVIDER_TIMEOUT' }],
-  [new ProviderHttpError('weather', 'HTTP 429', 429, 30_000), { retryable: true, code: 'PROVIDER_HTTP', retryAfterMs: 30_000 }],
+  [
+    new ProviderHttpError('weather', 'HTTP 429', 429, 30_000),
+    { retryable: true, code: 'PROVIDER_HTTP', retryAfterMs: 30_000 },
+  ],
   [new ProviderHttpError('weather', 'HTTP 401', 401), { retryable: false, code: 'PROVIDER_HTTP' }],
-  [new ProviderPageError('weather', 'not a page', Buffer.from('x'), 'text/plain', 'not JSON'), { retryable: true, code: 'PROVIDER_BAD_PAGE' }],
+  [
+    new ProviderPageError('weather', 'not a page', Buffer.from('x'), 'text/plain', 'not JSON'),
+    { retryable: true, code: 'PROVIDER_BAD_PAGE' },
+  ],
   [new ProviderUrlError('weather', 'outside'), { retryable: false, code: 'PROVIDER_BAD_URL' }],
   [new ProviderRedirectError('weather', 'elsewhere'), { retryable: false, code: 'PROVIDER_REDIRECT' }],
   [new BlobConflictError('state', 'x.json'), { retryable: true, code: 'BLOB_CONFLICT' }],
   [new StorageUnavailableError('down'), { retryable: true, code: 'STORAGE_UNAVAILABLE' }],
-  [new StorageRefusedError('read raw/x', 403, 'AuthorizationPermissionMismatch', 'refused'), { retryable: false, code: 'STORAGE_REFUSED' }],
+  [
+    new StorageRefusedError('read raw/x', 403, 'AuthorizationPermissionMismatch', 'refused'),
+    { retryable: false, code: 'STORAGE_REFUSED' },
+  ],
   [new TrainingDataError('MISSING_HISTORY', 'x'), { retryable: false, code: 'MISSING_HISTORY' }],
   [new FaultScheduleError('bad', []), { retryable: false, code: 'INVALID_FAULT_SCHEDULE' }],
   [new ProviderRequestError(401, 'UNAUTHORIZED', 'no key'), { retryable: false, code: 'UNAUTHORIZED' }],

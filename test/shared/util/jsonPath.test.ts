@@ -59,7 +59,16 @@ describe('formatJsonPath writes a path back', () => {
 });
 
 describe('resolveJsonPath', () => {
-  const doc = { power: { unit: 'W', values: [{ date: '2026-06-01 12:00:00', value: 10 }, { date: '2026-06-01 12:15:00', value: null }] }, 'a.b': 1 };
+  const doc = {
+    power: {
+      unit: 'W',
+      values: [
+        { date: '2026-06-01 12:00:00', value: 10 },
+        { date: '2026-06-01 12:15:00', value: null },
+      ],
+    },
+    'a.b': 1,
+  };
   const found: [PathPart[], unknown][] = [
     [[], doc],
     [['power', 'unit'], 'W'],
@@ -68,7 +77,8 @@ describe('resolveJsonPath', () => {
     [['a.b'], 1],
   ];
   for (const [parts, value] of found) {
-    test(`finds ${formatJsonPath(parts) || '(the document)'}`, () => assert.deepEqual(resolveJsonPath(doc, parts), { ok: true, value }));
+    test(`finds ${formatJsonPath(parts) || '(the document)'}`, () =>
+      assert.deepEqual(resolveJsonPath(doc, parts), { ok: true, value }));
   }
   const missing: [PathPart[], boolean, string][] = [
     [['power', 'vals'], false, 'power has no member "vals" (it has "unit", "values")'],
@@ -76,7 +86,11 @@ describe('resolveJsonPath', () => {
     [['power', 'values', 2], false, 'power.values has 2 element(s), no [2]'],
     [['power', 'unit', 'x'], false, 'power.unit is a string, expected an object with a member "x"'],
     [['power', 0], false, 'power is an object, expected an array to take [0] of'],
-    [['power', 'values', 1, 'value', 'x'], false, 'power.values[1].value is null, expected an object with a member "x"'],
+    [
+      ['power', 'values', 1, 'value', 'x'],
+      false,
+      'power.values[1].value is null, expected an object with a member "x"',
+    ],
     [['power', 'values', 'x'], false, 'power.values is an array, expected an object with a member "x"'],
     [['power', 'vals', 'x'], true, 'power has no member "vals" (it has "unit", "values")'],
   ];
@@ -91,8 +105,14 @@ describe('resolveJsonPath', () => {
   });
   test('an object with many members lists the first eight', () => {
     const wide = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]));
-    assert.deepEqual(resolveJsonPath(wide, ['x']), { ok: false, reason: '(the document) has no member "x" (it has "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", ...)' });
-    assert.deepEqual(resolveJsonPath({}, ['x']), { ok: false, reason: '(the document) has no member "x" (it has none)' });
+    assert.deepEqual(resolveJsonPath(wide, ['x']), {
+      ok: false,
+      reason: '(the document) has no member "x" (it has "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", ...)',
+    });
+    assert.deepEqual(resolveJsonPath({}, ['x']), {
+      ok: false,
+      reason: '(the document) has no member "x" (it has none)',
+    });
   });
   test('inherited members are not members', () => {
     assert.equal(resolveJsonPath({}, ['constructor']).ok, false);

@@ -18,18 +18,34 @@ test('an error that implements RetryDecision answers for itself, with its wait o
       return 1000;
     }
   }
-  assert.deepEqual(retryDecisionOf(new Throttled('slow down')), { retryable: true, code: 'THROTTLED', retryAfterMs: 1000 });
+  assert.deepEqual(retryDecisionOf(new Throttled('slow down')), {
+    retryable: true,
+    code: 'THROTTLED',
+    retryAfterMs: 1000,
+  });
   assert.deepEqual(retryDecisionOf(decision('DOWN', true)), { retryable: true, code: 'DOWN' });
   assert.deepEqual(retryDecisionOf(decision('DOWN', true, () => undefined)), { retryable: true, code: 'DOWN' });
   assert.deepEqual(retryDecisionOf(decision('REFUSED', false)), { retryable: false, code: 'REFUSED' });
-  assert.deepEqual(retryDecisionOf(decision('REFUSED', false, () => 5000)), { retryable: false, code: 'REFUSED' }, 'waiting does not help a refusal');
+  assert.deepEqual(
+    retryDecisionOf(decision('REFUSED', false, () => 5000)),
+    { retryable: false, code: 'REFUSED' },
+    'waiting does not help a refusal',
+  );
 });
 
 test('a wait that is not a finite, non-negative number of milliseconds is left out', () => {
   for (const wait of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
-    assert.deepEqual(retryDecisionOf(decision('DOWN', true, () => wait)), { retryable: true, code: 'DOWN' }, String(wait));
+    assert.deepEqual(
+      retryDecisionOf(decision('DOWN', true, () => wait)),
+      { retryable: true, code: 'DOWN' },
+      String(wait),
+    );
   }
-  assert.deepEqual(retryDecisionOf(decision('DOWN', true, () => 0)), { retryable: true, code: 'DOWN', retryAfterMs: 0 });
+  assert.deepEqual(retryDecisionOf(decision('DOWN', true, () => 0)), {
+    retryable: true,
+    code: 'DOWN',
+    retryAfterMs: 0,
+  });
 });
 
 test('anything else is not retryable, code UNCLASSIFIED: a plain Error, a bug, a foreign SDK error, a non-Error throw', () => {
@@ -37,7 +53,10 @@ test('anything else is not retryable, code UNCLASSIFIED: a plain Error, a bug, a
     ['a plain Error', new Error('boom')],
     ['a TypeError from a bug', new TypeError("Cannot read properties of undefined (reading 'site')")],
     ['a Cosmos DB ErrorResponse (numeric code, no canRetry)', Object.assign(new Error('Forbidden'), { code: 403 })],
-    ['a Node system error (string code, no canRetry)', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+    [
+      'a Node system error (string code, no canRetry)',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ],
     ['a canRetry without a code', Object.assign(new Error('half'), { canRetry: () => true })],
     ['a retryAfter that is not a method', { code: 'X', canRetry: () => true, retryAfter: 1000 }],
     ['a string', 'it broke'],

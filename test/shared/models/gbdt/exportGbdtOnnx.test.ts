@@ -215,25 +215,33 @@ describe('exportGbdtOnnx: refuses what it cannot write faithfully', () => {
     },
     {
       name: 'a child pointing backwards',
-      perLead: broken((m) => { m.trees[0]!.left[0] = 0; }),
+      perLead: broken((m) => {
+        m.trees[0]!.left[0] = 0;
+      }),
       code: 'INVALID_MODEL',
       message: /node 0: children 0, 2/,
     },
     {
       name: 'a threshold that is not a float32',
-      perLead: broken((m) => { m.trees[0]!.threshold[0] = 0.1; }),
+      perLead: broken((m) => {
+        m.trees[0]!.threshold[0] = 0.1;
+      }),
       code: 'INVALID_MODEL',
       message: /threshold 0.1 is not a finite float32/,
     },
     {
       name: 'a feature out of range',
-      perLead: broken((m) => { m.trees[0]!.feature[0] = 2; }),
+      perLead: broken((m) => {
+        m.trees[0]!.feature[0] = 2;
+      }),
       code: 'INVALID_MODEL',
       message: /feature 2 is not in \[0, 2\)/,
     },
     {
       name: 'a NaN leaf',
-      perLead: broken((m) => { m.trees[0]!.value[2] = Number.NaN; }),
+      perLead: broken((m) => {
+        m.trees[0]!.value[2] = Number.NaN;
+      }),
       code: 'INVALID_MODEL',
       message: /value NaN/,
     },

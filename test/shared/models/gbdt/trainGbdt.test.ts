@@ -33,7 +33,10 @@ describe('trainGbdt: learning', () => {
   it('splits only on the features that matter most', () => {
     const model = trainGbdt(train.X, train.y, train.rows, train.cols, { nEstimators: 20 });
     const roots = new Set(model.trees.map((t) => t.feature[0]));
-    assert.ok([...roots].every((f) => f === 0 || f === 1), `root features ${[...roots]}`);
+    assert.ok(
+      [...roots].every((f) => f === 0 || f === 1),
+      `root features ${[...roots]}`,
+    );
   });
 
   it('is deterministic for a seed and changes with the seed', () => {
@@ -75,7 +78,10 @@ describe('trainGbdt: learning', () => {
       }
       counts.set(node, (counts.get(node) ?? 0) + 1);
     }
-    assert.ok([...counts.values()].every((n) => n >= 50), `leaf sizes ${[...counts.values()]}`);
+    assert.ok(
+      [...counts.values()].every((n) => n >= 50),
+      `leaf sizes ${[...counts.values()]}`,
+    );
   });
 
   it('learns with column subsampling', () => {
@@ -283,7 +289,10 @@ describe('trainGbdt: edge cases', () => {
       options: { minSamplesLeaf: 1, subsample: 1 },
       check: (model, p) => {
         assert.equal(leafCount(model), model.trees.length);
-        assert.ok(p.every((v) => Math.abs(v - 14.5) < 1e-4), `predictions ${p[0]}`);
+        assert.ok(
+          p.every((v) => Math.abs(v - 14.5) < 1e-4),
+          `predictions ${p[0]}`,
+        );
       },
     },
     {

@@ -53,8 +53,9 @@ describe('exportLinearOnnx: parity with predictLinearMulti in onnxruntime', () =
   const perLead = [0, 1, 2].map((lead) => {
     const random = seededRandom(100 + lead);
     const truth = Array.from({ length: F }, () => random() * 2 - 1);
-    const y = Float32Array.from({ length: trainRows }, (_, r) =>
-      truth.reduce((s, w, c) => s + w * (X[r * F + c] as number), 3 * lead) + random() - 0.5,
+    const y = Float32Array.from(
+      { length: trainRows },
+      (_, r) => truth.reduce((s, w, c) => s + w * (X[r * F + c] as number), 3 * lead) + random() - 0.5,
     );
     return trainRidge(X, y, trainRows, F, { alpha: 1 });
   });
@@ -131,8 +132,7 @@ describe('exportLinearOnnx: refuses what it cannot write faithfully', () => {
     },
     {
       name: 'a width mismatch',
-      perLead: [{ weights: [1],
-      bias: 0 }],
+      perLead: [{ weights: [1], bias: 0 }],
       code: 'FEATURE_COUNT_MISMATCH',
       message: /1 weights, meta names 2/,
     },
@@ -152,22 +152,19 @@ describe('exportLinearOnnx: refuses what it cannot write faithfully', () => {
     },
     {
       name: 'a NaN weight',
-      perLead: [{ weights: [1, Number.NaN],
-      bias: 0 }],
+      perLead: [{ weights: [1, Number.NaN], bias: 0 }],
       code: 'INVALID_MODEL',
       message: /weight 1 \(NaN\)/,
     },
     {
       name: 'a weight beyond float32',
-      perLead: [{ weights: [1e39, 1],
-      bias: 0 }],
+      perLead: [{ weights: [1e39, 1], bias: 0 }],
       code: 'INVALID_MODEL',
       message: /weight 0/,
     },
     {
       name: 'an infinite bias',
-      perLead: [{ weights: [1, 1],
-      bias: Infinity }],
+      perLead: [{ weights: [1, 1], bias: Infinity }],
       code: 'INVALID_MODEL',
       message: /bias Infinity/,
     },

@@ -52,14 +52,20 @@ describe('OnnxModelBuilder.toBytes', () => {
     assert.equal(decoded['fs']?.type, AttributeType.FLOATS);
     assert.deepEqual(decoded['fs']?.floats, [0.5, -1]);
     assert.equal(decoded['ss']?.type, AttributeType.STRINGS);
-    assert.deepEqual(decoded['ss']?.strings?.map((s) => new TextDecoder().decode(s)), ['a', 'ü']);
+    assert.deepEqual(
+      decoded['ss']?.strings?.map((s) => new TextDecoder().decode(s)),
+      ['a', 'ü'],
+    );
   });
 
   it('reads back metadata and a symbolic batch dimension', () => {
     const described = describeOnnxModel(bytes);
     assert.deepEqual(described.metadata, { model_id: 'm1', kind: 'test' });
     assert.deepEqual(described.inputs, [{ name: 'x', elemType: onnx.TensorProto.DataType.FLOAT, dims: ['N', 2] }]);
-    assert.deepEqual(described.outputs.map((o) => o.dims), [['N', 2]]);
+    assert.deepEqual(
+      described.outputs.map((o) => o.dims),
+      [['N', 2]],
+    );
   });
 });
 

@@ -40,7 +40,10 @@ describe('OnnxModelBuilder: linear models in onnxruntime-node', () => {
       .node('Add', ['xw', 'b'], ['forecast'])
       .output('forecast', 'float', ['N', 2])
       .toBytes();
-    assertClose(await run(bytes, X), X.flatMap((x) => linear(x)));
+    assertClose(
+      await run(bytes, X),
+      X.flatMap((x) => linear(x)),
+    );
   });
 
   it('computes Gemm with float alpha/beta and int transB attributes', async () => {
@@ -56,7 +59,10 @@ describe('OnnxModelBuilder: linear models in onnxruntime-node', () => {
       })
       .output('forecast', 'float', ['N', 2])
       .toBytes();
-    assertClose(await run(bytes, X), X.flatMap((x) => linear(x, 2, 0.25)));
+    assertClose(
+      await run(bytes, X),
+      X.flatMap((x) => linear(x, 2, 0.25)),
+    );
   });
 
   it('writes int64 initializers exactly, including INT64_MAX as a Slice end', async () => {
@@ -68,6 +74,9 @@ describe('OnnxModelBuilder: linear models in onnxruntime-node', () => {
       .node('Slice', ['features', 'starts', 'ends', 'axes'], ['forecast'])
       .output('forecast', 'float', ['N', 2])
       .toBytes();
-    assertClose(await run(bytes, X), X.flatMap((x) => x.slice(1)));
+    assertClose(
+      await run(bytes, X),
+      X.flatMap((x) => x.slice(1)),
+    );
   });
 });

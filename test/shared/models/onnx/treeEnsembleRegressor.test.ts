@@ -56,7 +56,10 @@ describe('OnnxModelBuilder: TreeEnsembleRegressor (ai.onnx.ml) in onnxruntime-no
     it(`computes two depth-1 trees with aggregate_function=${aggregate}`, async () => {
       const model = await new OnnxModelRuntime().load(treeModel(aggregate));
       const forecast = await model.predict(Float32Array.from(ROWS.flatMap((r) => r.x)), ROWS.length);
-      assertClose(forecast, ROWS.map((r) => combine(...r.leaves)));
+      assertClose(
+        forecast,
+        ROWS.map((r) => combine(...r.leaves)),
+      );
       await model.release();
     });
   }

@@ -10,7 +10,9 @@ const NOW = new Date('2026-06-01T12:00:00Z');
 const MiB = 1024 * 1024;
 
 /** Starts a server on a free local port; `hits` counts its requests. */
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string; hits: string[] }> {
+async function serve(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ server: Server; url: string; hits: string[] }> {
   const hits: string[] = [];
   const server = createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -45,7 +47,9 @@ describe('HttpFetcher over real HTTP (undici fetch)', () => {
         res.on('close', () => (sent.closed = true));
         write();
       } else if (req.url === '/unavailable') {
-        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '30' }).end('down for maintenance, key=secret-key-1');
+        res
+          .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '30' })
+          .end('down for maintenance, key=secret-key-1');
       } else {
         res.end('ok');
       }
@@ -64,14 +68,21 @@ describe('HttpFetcher over real HTTP (undici fetch)', () => {
   for (const status of [301, 302, 303, 307, 308]) {
     test(`${status} to another origin: not followed (the default for data), the other host never hears of it`, async () => {
       const before = elsewhere.hits.length;
-      const err = await fetcher().get(new URL(`${provider.url}/moved/${status}?api_key=secret-key-1`), options).then(
-        () => assert.fail('expected a ProviderRedirectError'),
-        (e: unknown) => e,
-      );
+      const err = await fetcher()
+        .get(new URL(`${provider.url}/moved/${status}?api_key=secret-key-1`), options)
+        .then(
+          () => assert.fail('expected a ProviderRedirectError'),
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof ProviderRedirectError, String(err));
       assert.equal(err.canRetry(), false);
       assert.equal(err.status, status);
-      assert.match(err.message, new RegExp(`GET /moved/${status} answered HTTP ${status} pointing to "${elsewhere.url}/collect", another origin than ${provider.url}; not followed`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `GET /moved/${status} answered HTTP ${status} pointing to "${elsewhere.url}/collect", another origin than ${provider.url}; not followed`,
+        ),
+      );
       assert.doesNotMatch(err.message, /stolen-123|secret-key-1/);
       assert.equal(elsewhere.hits.length, before);
     });
@@ -89,10 +100,12 @@ describe('HttpFetcher over real HTTP (undici fetch)', () => {
   });
 
   test('an error answer: retryable 503 with Retry-After, its text shown with the secret redacted', async () => {
-    const err = await fetcher().get(new URL(`${provider.url}/unavailable`), options).then(
-      () => assert.fail('expected a ProviderHttpError'),
-      (e: unknown) => e,
-    );
+    const err = await fetcher()
+      .get(new URL(`${provider.url}/unavailable`), options)
+      .then(
+        () => assert.fail('expected a ProviderHttpError'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof ProviderHttpError, String(err));
     assert.equal(err.canRetry(), true);
     assert.equal(err.retryAfter(), 30_000);
@@ -110,8 +123,20 @@ describe('HttpFetcher redirect rules (each hop decided by HttpFetcher, never by 
   const KEY = 'secret-key-1';
   const redirect = (location: string, status = 302) => new Response(null, { status, headers: { location } });
   const ok = () => new Response('ok', { headers: { 'content-type': 'text/plain' } });
-  const get = (f: typeof fetch, url: string, o: Partial<GetOptions> = {}, fetcherOptions: Partial<HttpFetcherOptions> = {}) =>
-    new HttpFetcher('pv', [KEY], f, fetcherOptions).get(new URL(url), { headers: { accept: 'image/*', 'x-api-key': KEY }, credentialQuery: { api_key: KEY }, timeoutMs: 5_000, maxBytes: MiB, now: NOW, ...o });
+  const get = (
+    f: typeof fetch,
+    url: string,
+    o: Partial<GetOptions> = {},
+    fetcherOptions: Partial<HttpFetcherOptions> = {},
+  ) =>
+    new HttpFetcher('pv', [KEY], f, fetcherOptions).get(new URL(url), {
+      headers: { accept: 'image/*', 'x-api-key': KEY },
+      credentialQuery: { api_key: KEY },
+      timeoutMs: 5_000,
+      maxBytes: MiB,
+      now: NOW,
+      ...o,
+    });
   const refused = async (p: Promise<unknown>): Promise<ProviderRedirectError> => {
     const err = await p.then(
       () => assert.fail('expected a ProviderRedirectError'),
@@ -143,7 +168,12 @@ describe('HttpFetcher redirect rules (each hop decided by HttpFetcher, never by 
     ] as const) {
       const f = scriptedFetch(() => redirect(to));
       const err = await refused(get(f, from, { crossOrigin: 'without-credentials' }, { allowHttp: true }));
-      assert.match(err.message, new RegExp(`GET /a answered HTTP 302 pointing to "${to.replace(/\./g, '\\.')}": an https request is never redirected to plain http`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `GET /a answered HTTP 302 pointing to "${to.replace(/\./g, '\\.')}": an https request is never redirected to plain http`,
+        ),
+      );
       assert.equal(f.seen.length, 1);
     }
   });
@@ -152,7 +182,10 @@ describe('HttpFetcher redirect rules (each hop decided by HttpFetcher, never by 
     const script = (url: URL) => (url.hostname === '10.0.0.5' ? redirect('http://10.0.0.9/pic.jpg') : ok());
     const f = scriptedFetch(script);
     const err = await refused(get(f, 'http://10.0.0.5/snap.jpg', { crossOrigin: 'without-credentials' }));
-    assert.match(err.message, /pointing to "http:\/\/10\.0\.0\.9\/pic\.jpg": not followed: plain http to 10\.0\.0\.9, which is not a loopback host; expected https:\/\/ .*ALLOW_HTTP_PROVIDERS=true/);
+    assert.match(
+      err.message,
+      /pointing to "http:\/\/10\.0\.0\.9\/pic\.jpg": not followed: plain http to 10\.0\.0\.9, which is not a loopback host; expected https:\/\/ .*ALLOW_HTTP_PROVIDERS=true/,
+    );
     assert.equal(f.seen.length, 1);
     const allowed = scriptedFetch(script);
     await get(allowed, 'http://10.0.0.5/snap.jpg', { crossOrigin: 'without-credentials' }, { allowHttp: true });
@@ -160,17 +193,38 @@ describe('HttpFetcher redirect rules (each hop decided by HttpFetcher, never by 
   });
 
   test('a picture redirected to another https origin: fetched with accept only, without the credential query or any parameter holding the key', async () => {
-    const f = scriptedFetch((url) => (url.hostname === 'p.example' ? redirect(`https://cdn.example/pic.jpg?sig=abc&api_key=${KEY}&echo=x${KEY}x`) : ok()));
+    const f = scriptedFetch((url) =>
+      url.hostname === 'p.example'
+        ? redirect(`https://cdn.example/pic.jpg?sig=abc&api_key=${KEY}&echo=x${KEY}x`)
+        : ok(),
+    );
     await get(f, `https://p.example/img?api_key=${KEY}`, { crossOrigin: 'without-credentials' });
     assert.equal(f.seen[1]?.url.toString(), 'https://cdn.example/pic.jpg?sig=abc');
     assert.deepEqual(f.seen[1]?.headers, { accept: 'image/*' });
   });
 
   test('a redirect back to the endpoint origin gets the credentials again; a CDN error names the CDN without its query', async () => {
-    const f = scriptedFetch((url) => (url.hostname === 'p.example' && url.pathname === '/img' ? redirect('https://cdn.example/hop?sig=1') : url.hostname === 'cdn.example' ? redirect('https://p.example/final') : ok()));
+    const f = scriptedFetch((url) =>
+      url.hostname === 'p.example' && url.pathname === '/img'
+        ? redirect('https://cdn.example/hop?sig=1')
+        : url.hostname === 'cdn.example'
+          ? redirect('https://p.example/final')
+          : ok(),
+    );
     await get(f, 'https://p.example/img', { crossOrigin: 'without-credentials' });
-    assert.deepEqual(f.seen.map((s) => [s.url.origin, s.headers['x-api-key'] ?? null]), [['https://p.example', KEY], ['https://cdn.example', null], ['https://p.example', KEY]]);
-    const failing = scriptedFetch((url) => (url.hostname === 'p.example' ? redirect('https://cdn.example/gone?sig=1') : new Response('not here', { status: 404 })));
+    assert.deepEqual(
+      f.seen.map((s) => [s.url.origin, s.headers['x-api-key'] ?? null]),
+      [
+        ['https://p.example', KEY],
+        ['https://cdn.example', null],
+        ['https://p.example', KEY],
+      ],
+    );
+    const failing = scriptedFetch((url) =>
+      url.hostname === 'p.example'
+        ? redirect('https://cdn.example/gone?sig=1')
+        : new Response('not here', { status: 404 }),
+    );
     const err = await get(failing, 'https://p.example/img', { crossOrigin: 'without-credentials' }).then(
       () => assert.fail('expected a ProviderHttpError'),
       (e: unknown) => e,
@@ -181,12 +235,24 @@ describe('HttpFetcher redirect rules (each hop decided by HttpFetcher, never by 
 
   test('no Location, a Location that is no URL, and a scheme that is not http(s): refused, saying which', async () => {
     const cases: [Response, RegExp][] = [
-      [new Response(null, { status: 302 }), /answered HTTP 302 without a Location; expected the answer itself or a redirect within https:\/\/p\.example/],
+      [
+        new Response(null, { status: 302 }),
+        /answered HTTP 302 without a Location; expected the answer itself or a redirect within https:\/\/p\.example/,
+      ],
       [redirect('http://[bad'), /pointing to "http:\/\/\[bad", which is no URL/],
-      [redirect('file:///etc/passwd'), /pointing to "file:\/\/\/etc\/passwd": not followed: file: is not an http\(s\) scheme/],
+      [
+        redirect('file:///etc/passwd'),
+        /pointing to "file:\/\/\/etc\/passwd": not followed: file: is not an http\(s\) scheme/,
+      ],
     ];
     for (const [answer, message] of cases) {
-      const err = await refused(get(scriptedFetch(() => answer.clone()), 'https://p.example/a', { crossOrigin: 'without-credentials' }));
+      const err = await refused(
+        get(
+          scriptedFetch(() => answer.clone()),
+          'https://p.example/a',
+          { crossOrigin: 'without-credentials' },
+        ),
+      );
       assert.match(err.message, message);
     }
   });

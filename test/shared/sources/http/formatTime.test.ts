@@ -12,12 +12,32 @@ const cases: { at: string; format: string; timeZone: string; expected: string }[
   { at: '2026-06-01T10:00:00Z', format: 'epoch-seconds', timeZone: 'UTC', expected: '1780308000' },
   { at: '2026-06-01T10:00:00.999Z', format: 'epoch-seconds', timeZone: 'Europe/Berlin', expected: '1780308000' },
   { at: '2026-06-01T10:00:00.250Z', format: 'epoch-millis', timeZone: 'UTC', expected: '1780308000250' },
-  { at: '2026-06-01T10:00:00Z', format: 'yyyy-MM-dd HH:mm:ss', timeZone: 'Europe/Berlin', expected: '2026-06-01 12:00:00' },
+  {
+    at: '2026-06-01T10:00:00Z',
+    format: 'yyyy-MM-dd HH:mm:ss',
+    timeZone: 'Europe/Berlin',
+    expected: '2026-06-01 12:00:00',
+  },
   { at: '2026-06-01T10:00:00Z', format: "yyyy-MM-dd'T'HH:mm", timeZone: 'UTC', expected: '2026-06-01T10:00' },
-  { at: '2026-06-01T10:00:00Z', format: 'dd.MM.yyyy HH:mm', timeZone: 'Europe/Copenhagen', expected: '01.06.2026 12:00' },
+  {
+    at: '2026-06-01T10:00:00Z',
+    format: 'dd.MM.yyyy HH:mm',
+    timeZone: 'Europe/Copenhagen',
+    expected: '01.06.2026 12:00',
+  },
   // Around the autumn change the same wall-clock text names two instants; the zone's offset tells them apart in ISO.
-  { at: '2026-10-25T00:30:00Z', format: 'yyyy-MM-dd HH:mm:ss', timeZone: 'Europe/Berlin', expected: '2026-10-25 02:30:00' },
-  { at: '2026-10-25T01:30:00Z', format: 'yyyy-MM-dd HH:mm:ss', timeZone: 'Europe/Berlin', expected: '2026-10-25 02:30:00' },
+  {
+    at: '2026-10-25T00:30:00Z',
+    format: 'yyyy-MM-dd HH:mm:ss',
+    timeZone: 'Europe/Berlin',
+    expected: '2026-10-25 02:30:00',
+  },
+  {
+    at: '2026-10-25T01:30:00Z',
+    format: 'yyyy-MM-dd HH:mm:ss',
+    timeZone: 'Europe/Berlin',
+    expected: '2026-10-25 02:30:00',
+  },
   { at: '2026-10-25T00:30:00Z', format: 'iso', timeZone: 'Europe/Berlin', expected: '2026-10-25T02:30:00+02:00' },
   { at: '2026-10-25T01:30:00Z', format: 'iso', timeZone: 'Europe/Berlin', expected: '2026-10-25T02:30:00+01:00' },
   // Spring: 01:00Z is 03:00 CEST, right after 01:59 CET.
@@ -44,6 +64,10 @@ test('a window start inside the repeated autumn hour moves back to before it; ot
     ['2026-10-25T01:15:00Z', '2026-10-25T01:15:00.000Z', { format: 'iso', timeZone: 'Europe/Berlin' }],
   ];
   for (const [from, expected, spec] of cases) {
-    assert.equal(new Date(unambiguousStart(Date.parse(from), spec)).toISOString(), expected, `${from} as ${spec.format} in ${spec.timeZone}`);
+    assert.equal(
+      new Date(unambiguousStart(Date.parse(from), spec)).toISOString(),
+      expected,
+      `${from} as ${spec.format} in ${spec.timeZone}`,
+    );
   }
 });

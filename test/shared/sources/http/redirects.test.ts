@@ -29,7 +29,9 @@ interface Seen {
 }
 
 /** A server on a free loopback port that records every request (its URL and headers). */
-async function serve(handler: (req: IncomingMessage, res: ServerResponse, self: string) => void): Promise<{ server: Server; url: string; seen: Seen[] }> {
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse, self: string) => void,
+): Promise<{ server: Server; url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   let url = '';
   const server = createServer((req, res) => {
@@ -47,7 +49,10 @@ const AUTHS: Record<AuthKind, { auth: Record<string, string>; secrets: string[] 
   header: { auth: { kind: 'header', name: 'x-vendor-key', value: 'hdr-secret-111' }, secrets: ['hdr-secret-111'] },
   query: { auth: { kind: 'query', name: 'api_key', value: 'qry-secret-222' }, secrets: ['qry-secret-222'] },
   bearer: { auth: { kind: 'bearer', token: 'bearer-secret-333' }, secrets: ['bearer-secret-333'] },
-  basic: { auth: { kind: 'basic', username: 'viewer', password: 'basic-secret-444' }, secrets: ['basic-secret-444', Buffer.from('viewer:basic-secret-444').toString('base64')] },
+  basic: {
+    auth: { kind: 'basic', username: 'viewer', password: 'basic-secret-444' },
+    secrets: ['basic-secret-444', Buffer.from('viewer:basic-secret-444').toString('base64')],
+  },
 };
 const NATIVE_KEY = 'native-secret-555';
 /** A configured extra header that is a secret too: configured headers stay with the provider. */
@@ -78,7 +83,8 @@ function received(seen: readonly Seen[]): string {
 
 function assertNoSecretReached(seen: readonly Seen[]): void {
   const text = received(seen);
-  for (const secret of ALL_SECRETS) assert.ok(!text.includes(secret), `the other origin received ${JSON.stringify(secret)}: ${text}`);
+  for (const secret of ALL_SECRETS)
+    assert.ok(!text.includes(secret), `the other origin received ${JSON.stringify(secret)}: ${text}`);
   for (const s of seen) {
     assert.equal(s.headers.authorization, undefined);
     assert.equal(s.headers['x-api-key'], undefined);
@@ -157,8 +163,27 @@ describe('redirects over real HTTP: credentials stay with the endpoint origin', 
     const raw = {
       sites: [{ id: 'park-1', latitude: 52.52, longitude: 13.41 }],
       sources: [
-        { id: 'cam', kind: 'image', fields: ['brightness'], schedule: '0 */10 * * * *', provider: { protocol: 'snapshot', endpoint: provider.url, auth: AUTHS[kind].auth, headers: CONFIGURED, request: { path: `/${kind}/${path}` }, observedAt: { from: 'fetch' } } },
-        { id: 'meter', kind: 'sensor', fields: ['power_kw'], schedule: '0 */10 * * * *', provider: { endpoint: provider.url, apiKey: NATIVE_KEY } },
+        {
+          id: 'cam',
+          kind: 'image',
+          fields: ['brightness'],
+          schedule: '0 */10 * * * *',
+          provider: {
+            protocol: 'snapshot',
+            endpoint: provider.url,
+            auth: AUTHS[kind].auth,
+            headers: CONFIGURED,
+            request: { path: `/${kind}/${path}` },
+            observedAt: { from: 'fetch' },
+          },
+        },
+        {
+          id: 'meter',
+          kind: 'sensor',
+          fields: ['power_kw'],
+          schedule: '0 */10 * * * *',
+          provider: { endpoint: provider.url, apiKey: NATIVE_KEY },
+        },
       ],
       target: { source: 'meter', field: 'power_kw' },
     };
@@ -166,15 +191,41 @@ describe('redirects over real HTTP: credentials stay with the endpoint origin', 
     return createProviderAdapter(config.sources[0]!, config, fetch, new FixedClock(NOW));
   }
 
-  const native = () => new ProviderClient('meter', nativeProvider(parseConfig({ sites: [{ id: 'park-1', latitude: 1, longitude: 1 }], sources: [{ id: 'meter', kind: 'sensor', fields: ['p'], schedule: '0 */10 * * * *', provider: { endpoint: `${provider.url}/native`, apiKey: NATIVE_KEY } }], target: { source: 'meter', field: 'p' } }, {}).sources[0]!.provider), fetch, new FixedClock(NOW));
+  const native = () =>
+    new ProviderClient(
+      'meter',
+      nativeProvider(
+        parseConfig(
+          {
+            sites: [{ id: 'park-1', latitude: 1, longitude: 1 }],
+            sources: [
+              {
+                id: 'meter',
+                kind: 'sensor',
+                fields: ['p'],
+                schedule: '0 */10 * * * *',
+                provider: { endpoint: `${provider.url}/native`, apiKey: NATIVE_KEY },
+              },
+            ],
+            target: { source: 'meter', field: 'p' },
+          },
+          {},
+        ).sources[0]!.provider,
+      ),
+      fetch,
+      new FixedClock(NOW),
+    );
 
   for (const kind of Object.keys(AUTHS) as AuthKind[]) {
     test(`${kind} auth, data: a 302 to another origin is refused (non-retryable, naming both origins); the other server never sees the key`, async () => {
       const before = cdn.seen.length;
-      const err = await httpJson(kind, 'away').reader(plan).next(call).then(
-        () => assert.fail('expected a ProviderRedirectError'),
-        (e: unknown) => e,
-      );
+      const err = await httpJson(kind, 'away')
+        .reader(plan)
+        .next(call)
+        .then(
+          () => assert.fail('expected a ProviderRedirectError'),
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof ProviderRedirectError, String(err));
       assert.equal(err.code, 'PROVIDER_REDIRECT');
       assert.equal(err.canRetry(), false);
@@ -192,27 +243,39 @@ describe('redirects over real HTTP: credentials stay with the endpoint origin', 
         assert.equal(step.records.length, 1, path);
         const last = provider.seen.at(-1);
         assert.equal(new URL(last?.url ?? '/', 'http://x').pathname, `/${kind}/data`);
-        assert.equal(last?.headers['x-tenant'], CONFIGURED['x-tenant'], 'configured headers go along within the origin');
+        assert.equal(
+          last?.headers['x-tenant'],
+          CONFIGURED['x-tenant'],
+          'configured headers go along within the origin',
+        );
       }
     });
 
     test(`${kind} auth, snapshot picture: a 302 to a CDN is followed without any credential; the CDN never sees the key`, async () => {
       const before = cdn.seen.length;
-      const step = await snapshot(kind, 'to-cdn').reader({ ...plan }).next(call);
+      const step = await snapshot(kind, 'to-cdn')
+        .reader({ ...plan })
+        .next(call);
       assert.equal(step.records[0]?.image?.bytes.length, picture.length);
       assert.equal(cdn.seen.length, before + 1);
       const hit = cdn.seen.at(-1);
-      assert.equal(new URL(hit?.url ?? '/', 'http://x').searchParams.get('sig'), 'cdn-sig', 'the CDN keeps its own parameters');
+      assert.equal(
+        new URL(hit?.url ?? '/', 'http://x').searchParams.get('sig'),
+        'cdn-sig',
+        'the CDN keeps its own parameters',
+      );
       assertNoSecretReached(cdn.seen);
     });
   }
 
   test('native: a page redirected to another origin is refused; the other server never sees x-api-key', async () => {
     const before = cdn.seen.length;
-    const err = await native().page(plan.initialSince, call).then(
-      () => assert.fail('expected a ProviderRedirectError'),
-      (e: unknown) => e,
-    );
+    const err = await native()
+      .page(plan.initialSince, call)
+      .then(
+        () => assert.fail('expected a ProviderRedirectError'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof ProviderRedirectError, String(err));
     assert.equal(err.canRetry(), false);
     assert.ok(err.message.includes(provider.url) && err.message.includes(cdn.url), err.message);
@@ -229,10 +292,13 @@ describe('redirects over real HTTP: credentials stay with the endpoint origin', 
 
   test('a same-origin redirect loop stops after a few hops with a non-retryable error', async () => {
     const before = provider.seen.length;
-    const err = await httpJson('header', 'loop').reader(plan).next(call).then(
-      () => assert.fail('expected a ProviderRedirectError'),
-      (e: unknown) => e,
-    );
+    const err = await httpJson('header', 'loop')
+      .reader(plan)
+      .next(call)
+      .then(
+        () => assert.fail('expected a ProviderRedirectError'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof ProviderRedirectError, String(err));
     assert.equal(err.canRetry(), false);
     assert.match(err.message, /more than 3 redirects/);
@@ -244,8 +310,25 @@ describe('ALLOW_HTTP_PROVIDERS reaches the fetch: a private-network camera redir
   const raw = {
     sites: [{ id: 'park-1', latitude: 52.52, longitude: 13.41 }],
     sources: [
-      { id: 'cam', kind: 'image', fields: ['brightness'], schedule: '0 */10 * * * *', provider: { protocol: 'snapshot', endpoint: 'http://10.0.0.5', auth: AUTHS.basic.auth, observedAt: { from: 'fetch' } } },
-      { id: 'meter', kind: 'sensor', fields: ['power_kw'], schedule: '0 */10 * * * *', provider: { endpoint: 'https://meter.example', apiKey: NATIVE_KEY } },
+      {
+        id: 'cam',
+        kind: 'image',
+        fields: ['brightness'],
+        schedule: '0 */10 * * * *',
+        provider: {
+          protocol: 'snapshot',
+          endpoint: 'http://10.0.0.5',
+          auth: AUTHS.basic.auth,
+          observedAt: { from: 'fetch' },
+        },
+      },
+      {
+        id: 'meter',
+        kind: 'sensor',
+        fields: ['power_kw'],
+        schedule: '0 */10 * * * *',
+        provider: { endpoint: 'https://meter.example', apiKey: NATIVE_KEY },
+      },
     ],
     target: { source: 'meter', field: 'power_kw' },
   };
@@ -254,9 +337,16 @@ describe('ALLOW_HTTP_PROVIDERS reaches the fetch: a private-network camera redir
     assert.throws(() => parseConfig(raw, {}), /sources\[0\]\.provider\.endpoint: "http:\/\/10\.0\.0\.5" is plain http/);
     const config = parseConfig(raw, { ALLOW_HTTP_PROVIDERS: 'true' });
     const jpeg = await skyJpeg();
-    const f = scriptedFetch((url) => (url.hostname === '10.0.0.5' ? new Response(null, { status: 302, headers: { location: 'http://10.0.0.9/pic.jpg' } }) : new Response(jpeg, { headers: { 'content-type': 'image/jpeg' } })));
+    const f = scriptedFetch((url) =>
+      url.hostname === '10.0.0.5'
+        ? new Response(null, { status: 302, headers: { location: 'http://10.0.0.9/pic.jpg' } })
+        : new Response(jpeg, { headers: { 'content-type': 'image/jpeg' } }),
+    );
     const refused = createProviderAdapter(config.sources[0]!, config, f, new FixedClock(NOW));
-    await assert.rejects(refused.reader(plan).next(call), (err: unknown) => err instanceof ProviderRedirectError && /plain http to 10\.0\.0\.9/.test(err.message));
+    await assert.rejects(
+      refused.reader(plan).next(call),
+      (err: unknown) => err instanceof ProviderRedirectError && /plain http to 10\.0\.0\.9/.test(err.message),
+    );
     const allowed = createProviderAdapter(config.sources[0]!, config, f, new FixedClock(NOW), { allowHttp: true });
     const step = await allowed.reader(plan).next(call);
     assert.equal(step.records[0]?.image?.bytes.length, jpeg.length);
