@@ -1,3 +1,4 @@
+import type { LimitCounts } from '../models/limits/OutputLimits';
 import type { LeadMetrics } from '../registry/ModelCard';
 import type { DelayModelSpec, OutageModelSpec } from '../replay/ReplaySpec';
 import type { ReplayStats } from '../replay/ReplayStats';
@@ -35,6 +36,8 @@ export interface BacktestModel {
   /** On the train period's held-out rows, as the model card has it. */
   heldOut: LeadMetrics[];
   meanRmse: number;
+  /** What the target's physical limits changed on those rows (below min, above max, at night). */
+  limited?: LimitCounts;
 }
 
 /** One scenario's outcome over the test period. */

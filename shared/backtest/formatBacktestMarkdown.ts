@@ -1,5 +1,5 @@
 import type { LeadMetrics } from '../registry/ModelCard';
-import type { BacktestReport } from './BacktestReport';
+import type { BacktestModel, BacktestReport } from './BacktestReport';
 import { ALL_SOURCES_FRESH } from './scenarioNames';
 
 /** File names of the charts, relative to the Markdown file. */
@@ -109,22 +109,36 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
   lines.push('## Models');
   lines.push('');
   lines.push(
-    `Trained on the train period; metrics on its held-out part where every source is fresh, as in the model card (* = a candidate of the chooser). ${r.pruned.length} pruned or skipped.`,
+    `Trained on the train period; metrics on its held-out part where every source is fresh, as in the model card (* = a candidate of the chooser). ${r.pruned.length} pruned or skipped. ` +
+      `"Held to limits": the forecasts the target's physical limits changed there (below min, above max, nonzero at night).`,
   );
   lines.push('');
-  lines.push(row(['model', ...L.map((l) => `RMSE +${l}`), ...L.map((l) => `skill +${l}`)]));
-  lines.push(row(['---', ...L.map(() => '---:'), ...L.map(() => '---:')]));
+  lines.push(row(['model', ...L.map((l) => `RMSE +${l}`), ...L.map((l) => `skill +${l}`), 'held to limits']));
+  lines.push(row(['---', ...L.map(() => '---:'), ...L.map(() => '---:'), '---:']));
   for (const m of r.models)
     lines.push(
       row([
         `${m.kept ? '*' : ''}${m.id}`,
         ...L.map((l) => fixed(at(m.heldOut, l)?.rmse, 1)),
         ...L.map((l) => fixed(at(m.heldOut, l)?.skill, 3)),
+        limitedText(m.limited),
       ]),
     );
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `**Note:** ${n}`));
   lines.push('');
   return lines.join('\n');
+}
+
+function limitedText(c: BacktestModel['limited']): string {
+  if (!c) return '-';
+  const changed = c.belowMin + c.aboveMax + c.night;
+  const parts = [
+    ...(c.belowMin > 0 ? [`${c.belowMin} below min`] : []),
+    ...(c.aboveMax > 0 ? [`${c.aboveMax} above max`] : []),
+    ...(c.night > 0 ? [`${c.night} at night`] : []),
+  ];
+  const share = c.forecasts > 0 ? ` (${((100 * changed) / c.forecasts).toFixed(1)} %)` : '';
+  return `${changed} of ${c.forecasts}${share}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
 function delayText(d: BacktestReport['sources'][number]['delay']['model']): string {

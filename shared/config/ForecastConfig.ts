@@ -68,6 +68,12 @@ export const forecastConfigSchema = z
       field: fieldName,
       /** Unit shown with forecasts. */
       unit: z.string().min(1).default(''),
+      /** No forecast below this, held in every model's graph (e.g. 0 for power or irradiance). */
+      min: z.number().finite().optional(),
+      /** No forecast above this, held in every model's graph (e.g. the park's capacity). */
+      max: z.number().finite().optional(),
+      /** A solar target (irradiance or PV power): forecast zero when the sun is below the horizon at the validTime. */
+      solar: z.boolean().default(false),
     }),
     forecast: z
       .strictObject({
@@ -141,6 +147,10 @@ export const forecastConfigSchema = z
       for (const p of checkProvider(source, cfg))
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'provider', ...p.path], message: p.message });
     });
+    const { min, max } = cfg.target;
+    if (min !== undefined && max !== undefined && !(min < max)) {
+      ctx.addIssue({ code: 'custom', path: ['target', 'max'], message: `max ${max} must be above min ${min}` });
+    }
     const leads = cfg.forecast.leadsMinutes;
     if (new Set(leads).size !== leads.length) {
       ctx.addIssue({

@@ -13,7 +13,12 @@ export function featureNames(spec: FeatureSpec): string[] {
     names.push(`${source}.age_min`);
   }
   names.push('sun.elevation', 'sun.azimuth_sin', 'sun.azimuth_cos', 'clearsky.ghi_now');
-  for (const lead of spec.leadsMinutes) names.push(`clearsky.ghi_+${lead}`);
+  for (const lead of spec.leadsMinutes) names.push(clearSkyAtLeadName(lead));
   names.push('time.hour_sin', 'time.hour_cos', 'time.doy_sin', 'time.doy_cos');
   return names;
+}
+
+/** The column of the clear-sky irradiance at the validTime of `lead` (zero when the sun is below the horizon then). */
+export function clearSkyAtLeadName(lead: number): string {
+  return `clearsky.ghi_+${lead}`;
 }

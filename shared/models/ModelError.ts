@@ -12,6 +12,8 @@ export type ModelErrorCode =
   | 'NO_LEADS'
   /** Model spec: a lead is not a positive integer, or the leads are not strictly increasing. */
   | 'INVALID_LEAD'
+  /** Model spec: output limits with min not below max, a bound that is not finite, or a daylight column missing. */
+  | 'INVALID_LIMITS'
   /** The bytes are not an ONNX model that onnxruntime can load. */
   | 'INVALID_MODEL_BYTES'
   /** A valid ONNX model, but not of the shape the port serves (one float [N, F] input, one float output). */

@@ -1,3 +1,5 @@
+import { appendOutputLimits, unlimitedName } from './limits/appendOutputLimits';
+import type { OutputLimits } from './limits/OutputLimits';
 import { ModelError } from './ModelError';
 import { OnnxModelBuilder } from './onnx/OnnxModelBuilder';
 import { attr } from './onnx/attr';
@@ -10,6 +12,8 @@ export interface PersistenceModelOptions {
   targetFeature: string;
   /** Lead times in minutes, strictly increasing: one output column each. */
   leadsMinutes: number[];
+  /** The physical limits the graph holds every forecast to; unset: none. */
+  limits?: OutputLimits;
   /** Stored as metadata `model_id`; defaults to `persistence-<targetFeature>` so the bytes are reproducible. */
   modelId?: string;
 }
@@ -24,22 +28,26 @@ export function buildPersistenceModel(opts: PersistenceModelOptions): Uint8Array
   const targetIndex = checkFeatures(featureNames, targetFeature);
   checkLeads(leadsMinutes);
   const modelId = opts.modelId ?? `persistence-${targetFeature}`;
-  return (
-    new OnnxModelBuilder({ docString: `Persistence of ${targetFeature} at leads ${leadsMinutes.join(', ')} min` })
-      .input('features', 'float', ['N', featureNames.length])
-      // A 1-element index (not a scalar) keeps the column as [N, 1], ready to tile.
-      .int64Initializer('target_index', [1], [targetIndex])
-      .int64Initializer('lead_repeats', [2], [1, leadsMinutes.length])
-      .node('Gather', ['features', 'target_index'], ['target'], { axis: attr.int(1) }, { name: 'gather_target' })
-      .node('Tile', ['target', 'lead_repeats'], ['forecast'], {}, { name: 'repeat_per_lead' })
-      .output('forecast', 'float', ['N', leadsMinutes.length])
-      .meta('model_id', modelId)
-      .meta('kind', 'persistence')
-      .meta('feature_names', JSON.stringify(featureNames))
-      .meta('leads_minutes', JSON.stringify(leadsMinutes))
-      .meta('target_feature', targetFeature)
-      .toBytes()
-  );
+  const raw = unlimitedName(opts.limits, 'forecast');
+  const builder = new OnnxModelBuilder({
+    docString: `Persistence of ${targetFeature} at leads ${leadsMinutes.join(', ')} min`,
+  })
+    .input('features', 'float', ['N', featureNames.length])
+    // A 1-element index (not a scalar) keeps the column as [N, 1], ready to tile.
+    .int64Initializer('target_index', [1], [targetIndex])
+    .int64Initializer('lead_repeats', [2], [1, leadsMinutes.length])
+    .node('Gather', ['features', 'target_index'], ['target'], { axis: attr.int(1) }, { name: 'gather_target' })
+    .node('Tile', ['target', 'lead_repeats'], [raw], {}, { name: 'repeat_per_lead' });
+  const wiring = { features: 'features', raw, output: 'forecast', featureNames, leads: leadsMinutes.length };
+  appendOutputLimits(builder, wiring, opts.limits);
+  return builder
+    .output('forecast', 'float', ['N', leadsMinutes.length])
+    .meta('model_id', modelId)
+    .meta('kind', 'persistence')
+    .meta('feature_names', JSON.stringify(featureNames))
+    .meta('leads_minutes', JSON.stringify(leadsMinutes))
+    .meta('target_feature', targetFeature)
+    .toBytes();
 }
 
 function checkFeatures(featureNames: readonly string[], targetFeature: string): number {

@@ -3,6 +3,7 @@ import type { ModelRuntime } from '../models/ModelRuntime';
 import { buildPersistenceModel } from '../models/persistenceModel';
 import { featureNames } from '../features/featureNames';
 import { featureSpecFor } from '../features/featureSpecFor';
+import { outputLimitsFor } from '../features/outputLimitsFor';
 import type { ModelSource, ServingModel } from './ServingModel';
 
 /** Serves persistence of the newest available target value, as an ONNX graph built by our own code. */
@@ -31,6 +32,7 @@ export class PersistenceModelSource implements ModelSource {
       targetFeature: `${target.source}.${target.field}`,
       leadsMinutes: [...d.leadsMinutes],
       modelId: d.id,
+      limits: outputLimitsFor(target, d.leadsMinutes),
     });
     return { ...d, model: await this.runtime.load(bytes) };
   }

@@ -1,3 +1,5 @@
+import type { LimitCounts } from '../models/limits/OutputLimits';
+
 /** Held-out metrics of one model at one lead. */
 export interface LeadMetrics {
   leadMinutes: number;
@@ -22,6 +24,8 @@ export interface CardModel {
   inputs: string[];
   /** Metrics on the held-out window. */
   heldOut: { perLead: LeadMetrics[]; meanRmse: number };
+  /** What the physical limits changed on the held-out window (cards of older versions have none). */
+  limited?: LimitCounts;
   /** Sha-256 of the ONNX bytes, checked when the model is loaded. */
   sha256: string;
 }

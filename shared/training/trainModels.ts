@@ -1,3 +1,5 @@
+import { outputLimitsFor } from '../features/outputLimitsFor';
+import { applyOutputLimits } from '../models/limits/applyOutputLimits';
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { exportGbdtOnnx } from '../models/gbdt/exportGbdtOnnx';
 import type { GbdtOptions } from '../models/gbdt/GbdtOptions';
@@ -149,6 +151,7 @@ export async function trainModels(
         kind,
         featureNames,
         leadsMinutes: [...leads],
+        limits: outputLimitsFor(config.target, leads),
         extra: { sources: JSON.stringify(set) },
       };
       let bytes: Uint8Array;
@@ -166,6 +169,8 @@ export async function trainModels(
         bytes = exportLinearOnnx(perLead, meta);
         predictions = predictLinearMulti(perLead, heldOut.X, heldOut.keys.length);
       }
+      // The graph holds every forecast to the target's physical limits; the TypeScript predictions get the same.
+      const limited = applyOutputLimits(predictions, heldOut.X, featureNames, leads.length, meta.limits);
       // An export that does not compute what was trained is never published; the other models still are.
       const disagreement = await checkParity(runtime, id, bytes, heldOut, predictions);
       if (disagreement) {
@@ -180,6 +185,7 @@ export async function trainModels(
         sources: set,
         inputs: featureNames,
         heldOut: { perLead: [], meanRmse: Number.NaN },
+        limited,
         sha256: ModelRegistry.sha256(bytes),
       };
       trained.push({ card, bytes, heldOut, predictions, trainingRows: rows });

@@ -9,6 +9,6 @@ export interface ExporterInfo {
 /** The exporters in this project: producer name of every file, and the opsets they import. */
 export const EXPORTER_INFO: ExporterInfo = {
   name: 'stay-up-forecasting',
-  version: '1.0.0',
+  version: '1.1.0',
   opset: { 'ai.onnx': 17, 'ai.onnx.ml': 3 },
 };

@@ -1,3 +1,5 @@
+import type { OutputLimits } from '../limits/OutputLimits';
+
 /** What an exported model file says about itself, written as ONNX metadata_props. */
 export interface ModelMeta {
   /** Registry id of the model version; metadata `model_id`. */
@@ -8,6 +10,8 @@ export interface ModelMeta {
   featureNames: string[];
   /** One output column per lead, strictly increasing minutes; metadata `leads_minutes` (JSON array). */
   leadsMinutes: number[];
+  /** The physical limits the graph holds every forecast to (metadata `output_limits`); unset: none. */
+  limits?: OutputLimits;
   /** Further string metadata (training range, code version, ...); may not reuse the keys above. */
   extra?: Record<string, string>;
 }

@@ -1,3 +1,4 @@
+import { appendOutputLimits, unlimitedName } from '../limits/appendOutputLimits';
 import { OnnxModelBuilder } from '../onnx/OnnxModelBuilder';
 import { ML_DOMAIN } from '../onnx/OnnxModelOptions';
 import { attr } from '../onnx/attr';
@@ -59,33 +60,39 @@ export function exportGbdtOnnx(perLead: readonly GbdtModel[], meta: ModelMeta): 
     docString: `Gradient-boosted trees for leads ${meta.leadsMinutes.join(', ')} min`,
   });
   writeModelMeta(builder, meta, { kind: 'gbdt', leadCount: perLead.length });
-  return builder
-    .input('features', 'float', ['N', featureCount])
-    .node(
-      'TreeEnsembleRegressor',
-      ['features'],
-      ['forecast'],
-      {
-        nodes_treeids: attr.ints(a.treeIds),
-        nodes_nodeids: attr.ints(a.nodeIds),
-        nodes_featureids: attr.ints(a.featureIds),
-        nodes_modes: attr.strings(a.modes),
-        nodes_values: attr.floats(a.values),
-        nodes_truenodeids: attr.ints(a.trueIds),
-        nodes_falsenodeids: attr.ints(a.falseIds),
-        target_treeids: attr.ints(a.targetTreeIds),
-        target_nodeids: attr.ints(a.targetNodeIds),
-        target_ids: attr.ints(a.targetIds),
-        target_weights: attr.floats(a.targetWeights),
-        n_targets: attr.int(perLead.length),
-        aggregate_function: attr.string('SUM'),
-        post_transform: attr.string('NONE'),
-        base_values: attr.floats(perLead.map((m) => m.baseScore)),
-      },
-      { domain: ML_DOMAIN, name: 'gbdt_per_lead' },
-    )
-    .output('forecast', 'float', ['N', perLead.length])
-    .toBytes();
+  const raw = unlimitedName(meta.limits, 'forecast');
+  builder.input('features', 'float', ['N', featureCount]).node(
+    'TreeEnsembleRegressor',
+    ['features'],
+    [raw],
+    {
+      nodes_treeids: attr.ints(a.treeIds),
+      nodes_nodeids: attr.ints(a.nodeIds),
+      nodes_featureids: attr.ints(a.featureIds),
+      nodes_modes: attr.strings(a.modes),
+      nodes_values: attr.floats(a.values),
+      nodes_truenodeids: attr.ints(a.trueIds),
+      nodes_falsenodeids: attr.ints(a.falseIds),
+      target_treeids: attr.ints(a.targetTreeIds),
+      target_nodeids: attr.ints(a.targetNodeIds),
+      target_ids: attr.ints(a.targetIds),
+      target_weights: attr.floats(a.targetWeights),
+      n_targets: attr.int(perLead.length),
+      aggregate_function: attr.string('SUM'),
+      post_transform: attr.string('NONE'),
+      base_values: attr.floats(perLead.map((m) => m.baseScore)),
+    },
+    { domain: ML_DOMAIN, name: 'gbdt_per_lead' },
+  );
+  const wiring = {
+    features: 'features',
+    raw,
+    output: 'forecast',
+    featureNames: meta.featureNames,
+    leads: perLead.length,
+  };
+  appendOutputLimits(builder, wiring, meta.limits);
+  return builder.output('forecast', 'float', ['N', perLead.length]).toBytes();
 }
 
 // Tree ids run across leads in order (lead 0's trees first), which keeps onnxruntime's per-target summation

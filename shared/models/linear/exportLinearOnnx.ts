@@ -1,3 +1,4 @@
+import { appendOutputLimits, unlimitedName } from '../limits/appendOutputLimits';
 import { EXPORTER_INFO } from '../gbdt/EXPORTER_INFO';
 import { ExportError } from '../gbdt/ExportError';
 import type { ModelMeta } from '../gbdt/ModelMeta';
@@ -55,14 +56,16 @@ export function exportLinearOnnx(perLead: readonly LinearModel[], meta: ModelMet
     docString: `Linear model for leads ${meta.leadsMinutes.join(', ')} min`,
   });
   writeModelMeta(builder, meta, { kind: 'linear', leadCount: leads });
-  return builder
+  const raw = unlimitedName(meta.limits, 'forecast');
+  builder
     .input('features', 'float', ['N', features])
     .floatInitializer('center', [features], center)
     .floatInitializer('W', [features, leads], W)
     .floatInitializer('b', [leads], b)
     .node('Sub', ['features', 'center'], ['centred'], {}, { name: 'centre' })
     .node('MatMul', ['centred', 'W'], ['xw'], {}, { name: 'weights' })
-    .node('Add', ['xw', 'b'], ['forecast'], {}, { name: 'bias' })
-    .output('forecast', 'float', ['N', leads])
-    .toBytes();
+    .node('Add', ['xw', 'b'], [raw], {}, { name: 'bias' });
+  const wiring = { features: 'features', raw, output: 'forecast', featureNames: meta.featureNames, leads };
+  appendOutputLimits(builder, wiring, meta.limits);
+  return builder.output('forecast', 'float', ['N', leads]).toBytes();
 }

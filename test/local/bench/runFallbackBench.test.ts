@@ -145,3 +145,51 @@ test('a model whose ONNX export does not compute what was trained is left out wi
   assert.ok(result.pruned.some((p) => p.id === 'linear-all' && /not published/.test(p.reason)));
   assert.equal(result.scenarios[0]?.servedPct, 100);
 });
+
+test('every forecast served in the bench, by every model, is at least the target min (0 kW) and exactly zero when the sun is below the horizon at its validTime', async () => {
+  const config = shippedConfig();
+  assert.equal(config.target.min, 0);
+  assert.equal(config.target.solar, true);
+  const onnx = new OnnxModelRuntime();
+  const seen = { forecasts: 0, night: 0, models: new Set<string>() };
+  const problems: string[] = [];
+  // Watches what onnxruntime-node answers: the limits must come from the graph itself.
+  const watching: ModelRuntime = {
+    load: async (bytes) => {
+      const model = await onnx.load(bytes);
+      const names = JSON.parse(model.metadata['feature_names'] ?? '[]') as string[];
+      const leads = JSON.parse(model.metadata['leads_minutes'] ?? '[]') as number[];
+      const id = model.metadata['model_id'] ?? '?';
+      return {
+        ...model,
+        predict: async (x, n) => {
+          const out = await model.predict(x, n);
+          seen.models.add(id);
+          for (let r = 0; r < n; r++) {
+            leads.forEach((lead, l) => {
+              const v = out[r * leads.length + l] as number;
+              const clearSky = x[r * names.length + names.indexOf(`clearsky.ghi_+${lead}`)] as number;
+              seen.forecasts++;
+              if (!(v >= 0)) problems.push(`${id}: ${v} kW at +${lead}`);
+              if (!(clearSky > 0)) {
+                seen.night++;
+                if (v !== 0) problems.push(`${id}: ${v} kW at +${lead} with the sun below the horizon`);
+              }
+            });
+          }
+          return out;
+        },
+        release: () => model.release(),
+      };
+    },
+  };
+  await runFallbackBench(config, {
+    days: 3,
+    end: new Date('2026-06-20T00:00:00Z'),
+    runtime: watching,
+    train: { kinds: ['gbdt', 'linear'], gbdt: { nEstimators: 5, maxDepth: 2 }, minTrainingRows: 50 },
+  });
+  assert.deepEqual(problems.slice(0, 5), []);
+  assert.ok(seen.forecasts > 1000 && seen.night > 100, JSON.stringify({ ...seen, models: [...seen.models] }));
+  assert.ok(seen.models.size >= 3, `several models ran: ${[...seen.models].join(', ')}`);
+});

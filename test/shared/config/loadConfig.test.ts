@@ -70,7 +70,7 @@ test('the shipped configuration loads with its settings and keeps schedules as a
   assert.deepEqual(meter.auth, { kind: 'query', name: 'api_key', value: 'k1' });
   assert.equal(config.sources[0]?.schedule, '%INGEST_SITE_METER_SCHEDULE%');
   assert.deepEqual(config.forecast.leadsMinutes, [20, 40, 60]);
-  assert.deepEqual(config.target, { source: 'site-meter', field: 'power_kw', unit: 'kW' });
+  assert.deepEqual(config.target, { source: 'site-meter', field: 'power_kw', unit: 'kW', min: 0, solar: true });
 });
 
 test('defaults fill what a minimal configuration leaves out', () => {
@@ -256,4 +256,27 @@ describe('provider endpoints are https outside the local stack', () => {
       );
     });
   }
+});
+
+test('the target may declare its physical limits; a generic target has none', () => {
+  assert.deepEqual(parseConfig(minimal(), {}).target, { source: 'meter', field: 'power_kw', unit: '', solar: false });
+  const solar = { ...minimal(), target: { source: 'meter', field: 'power_kw', min: 0, max: 2.4, solar: true } };
+  assert.deepEqual(parseConfig(solar, {}).target, {
+    source: 'meter',
+    field: 'power_kw',
+    unit: '',
+    min: 0,
+    max: 2.4,
+    solar: true,
+  });
+  assertProblem(
+    { ...minimal(), target: { source: 'meter', field: 'power_kw', min: 5, max: 5 } },
+    'target.max',
+    'max 5 must be above min 5',
+  );
+  assertProblem(
+    { ...minimal(), target: { source: 'meter', field: 'power_kw', solar: 'yes' } },
+    'target.solar',
+    'boolean',
+  );
 });
