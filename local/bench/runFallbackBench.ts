@@ -234,6 +234,7 @@ export async function runFallbackBench(
           kept: keptIds.has(t.card.id),
           heldOut: t.card.heldOut.perLead,
           meanRmse: t.card.heldOut.meanRmse,
+          ...(t.card.learns ? { learns: t.card.learns } : {}),
         })),
       pruned: models.pruned,
       scenarios,

@@ -36,6 +36,8 @@ export interface BacktestModel {
   /** On the train period's held-out rows, as the model card has it. */
   heldOut: LeadMetrics[];
   meanRmse: number;
+  /** What the model learned: the value, or the clear-sky index (solar targets; the held-out rows chose). */
+  learns?: 'value' | 'clear-sky index';
   /** What the target's physical limits changed on those rows (below min, above max, at night). */
   limited?: LimitCounts;
 }

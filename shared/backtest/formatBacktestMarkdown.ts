@@ -118,7 +118,7 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
   for (const m of r.models)
     lines.push(
       row([
-        `${m.kept ? '*' : ''}${m.id}`,
+        `${m.kept ? '*' : ''}${m.id}${m.learns === 'clear-sky index' ? ' (clear-sky index)' : ''}`,
         ...L.map((l) => fixed(at(m.heldOut, l)?.rmse, 1)),
         ...L.map((l) => fixed(at(m.heldOut, l)?.skill, 3)),
         limitedText(m.limited),

@@ -220,6 +220,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
           kept: keptIds.has(m.card.id),
           heldOut: m.card.heldOut.perLead,
           meanRmse: m.card.heldOut.meanRmse,
+          ...(m.card.learns ? { learns: m.card.learns } : {}),
           ...(m.card.limited ? { limited: m.card.limited } : {}),
         })),
       pruned: models.pruned,

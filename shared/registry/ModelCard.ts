@@ -24,6 +24,8 @@ export interface CardModel {
   inputs: string[];
   /** Metrics on the held-out window. */
   heldOut: { perLead: LeadMetrics[]; meanRmse: number };
+  /** What the model learned: the target's value, or its ratio to the clear-sky irradiance (solar targets). */
+  learns?: 'value' | 'clear-sky index';
   /** What the physical limits changed on the held-out window (cards of older versions have none). */
   limited?: LimitCounts;
   /** Sha-256 of the ONNX bytes, checked when the model is loaded. */

@@ -1,5 +1,7 @@
 import { outputLimitsFor } from '../features/outputLimitsFor';
-import { applyOutputLimits } from '../models/limits/applyOutputLimits';
+import { applyOutputLimits, applyOutputScale } from '../models/limits/applyOutputLimits';
+import { type OutputScale, toScaledTarget } from '../models/limits/OutputScale';
+import { clearSkyAtLeadName } from '../features/featureNames';
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { exportGbdtOnnx } from '../models/gbdt/exportGbdtOnnx';
 import type { GbdtOptions } from '../models/gbdt/GbdtOptions';
@@ -116,6 +118,7 @@ export async function trainModels(
   const sources = config.sources.map((s) => s.id);
   const sets = o.sourceSets === 'all' ? [sources] : sourceSets(sources);
   const limits = stalenessLimitsFor(config, history);
+  const scale = config.target.solar ? clearSkyIndexScale(leads) : undefined;
 
   const trained: TrainedModel[] = [];
   const skipped: { id: string; reason: string }[] = [];
@@ -146,31 +149,41 @@ export async function trainModels(
         skipped.push({ id, reason: `only ${rows} training and ${heldOut.keys.length} held-out rows` });
         continue;
       }
-      const meta = {
-        modelId: id,
-        kind,
-        featureNames,
-        leadsMinutes: [...leads],
-        limits: outputLimitsFor(config.target, leads),
-        extra: { sources: JSON.stringify(set) },
-      };
-      let bytes: Uint8Array;
-      let predictions: Float32Array;
-      if (kind === 'gbdt') {
-        const perLead = leads.map((_, l) =>
-          trainGbdt(training.X, column(training.Y, leads.length, l), rows, training.cols, o.gbdt),
-        );
-        bytes = exportGbdtOnnx(perLead, meta);
-        predictions = predictGbdtMulti(perLead, heldOut.X, heldOut.keys.length);
-      } else {
-        const perLead = leads.map((_, l) =>
-          trainRidge(training.X, column(training.Y, leads.length, l), rows, training.cols, o.ridge),
-        );
-        bytes = exportLinearOnnx(perLead, meta);
-        predictions = predictLinearMulti(perLead, heldOut.X, heldOut.keys.length);
-      }
-      // The graph holds every forecast to the target's physical limits; the TypeScript predictions get the same.
-      const limited = applyOutputLimits(predictions, heldOut.X, featureNames, leads.length, meta.limits);
+      // A solar target is learned both as its value and as the clear-sky index; the held-out rows pick one.
+      const fits = [undefined, ...(scale ? [scale] : [])].map((variant) => {
+        const meta = {
+          modelId: id,
+          kind,
+          featureNames,
+          leadsMinutes: [...leads],
+          limits: outputLimitsFor(config.target, leads),
+          ...(variant ? { scale: variant } : {}),
+          extra: { sources: JSON.stringify(set) },
+        };
+        const Y = variant ? scaledTargets(training, featureNames, variant) : training.Y;
+        let bytes: Uint8Array;
+        let predictions: Float32Array;
+        if (kind === 'gbdt') {
+          const perLead = leads.map((_, l) =>
+            trainGbdt(training.X, column(Y, leads.length, l), rows, training.cols, o.gbdt),
+          );
+          bytes = exportGbdtOnnx(perLead, meta);
+          predictions = predictGbdtMulti(perLead, heldOut.X, heldOut.keys.length);
+        } else {
+          const perLead = leads.map((_, l) =>
+            trainRidge(training.X, column(Y, leads.length, l), rows, training.cols, o.ridge),
+          );
+          bytes = exportLinearOnnx(perLead, meta);
+          predictions = predictLinearMulti(perLead, heldOut.X, heldOut.keys.length);
+        }
+        // The graph scales the index back and holds every forecast to the target's physical limits; so does this.
+        applyOutputScale(predictions, heldOut.X, featureNames, leads.length, meta.scale);
+        const limited = applyOutputLimits(predictions, heldOut.X, featureNames, leads.length, meta.limits);
+        return { bytes, predictions, limited, learns: variant ? ('clear-sky index' as const) : ('value' as const) };
+      });
+      const { bytes, predictions, limited, learns } = fits.reduce((a, b) =>
+        squaredError(b.predictions, heldOut.Y) < squaredError(a.predictions, heldOut.Y) ? b : a,
+      );
       // An export that does not compute what was trained is never published; the other models still are.
       const disagreement = await checkParity(runtime, id, bytes, heldOut, predictions);
       if (disagreement) {
@@ -185,6 +198,7 @@ export async function trainModels(
         sources: set,
         inputs: featureNames,
         heldOut: { perLead: [], meanRmse: Number.NaN },
+        learns,
         limited,
         sha256: ModelRegistry.sha256(bytes),
       };
@@ -259,6 +273,39 @@ function historyOf(
  * Relative to the scale of the model's outputs (their RMS): float32 inference cannot match a double computation to
  * 1e-4 of a value near zero when the target runs to thousands (a night-time 0.98 kW next to a 5,000 kW capacity).
  */
+/** Below this clear-sky irradiance (W/m²) the index is taken against it, so dawn and dusk keep it bounded. */
+const CLEAR_SKY_INDEX_FLOOR = 50;
+
+/** The clear-sky index of a solar target: its ratio to the clear-sky irradiance at each lead's validTime. */
+function clearSkyIndexScale(leads: readonly number[]): OutputScale {
+  return { features: leads.map(clearSkyAtLeadName), floor: CLEAR_SKY_INDEX_FLOOR };
+}
+
+/** Rows' targets as the ratio a scaled model learns, row-major N×L like `rows.Y`. */
+function scaledTargets(rows: Rows, featureNames: readonly string[], scale: OutputScale): Float32Array {
+  const columns = scale.features.map((f) => featureNames.indexOf(f));
+  const Y = new Float32Array(rows.Y.length);
+  for (let i = 0; i < Y.length; i++) {
+    const row = Math.floor(i / rows.leads);
+    Y[i] = toScaledTarget(
+      rows.Y[i] as number,
+      rows.X[row * rows.cols + (columns[i % rows.leads] as number)] as number,
+      scale,
+    );
+  }
+  return Y;
+}
+
+/** Sum of squared errors over the finite targets. */
+function squaredError(predictions: Float32Array, targets: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i] as number;
+    if (Number.isFinite(t)) sum += ((predictions[i] as number) - t) ** 2;
+  }
+  return sum;
+}
+
 async function checkParity(
   runtime: ModelRuntime,
   id: string,

@@ -1,4 +1,5 @@
 import type { OutputLimits } from '../limits/OutputLimits';
+import type { OutputScale } from '../limits/OutputScale';
 
 /** What an exported model file says about itself, written as ONNX metadata_props. */
 export interface ModelMeta {
@@ -12,6 +13,8 @@ export interface ModelMeta {
   leadsMinutes: number[];
   /** The physical limits the graph holds every forecast to (metadata `output_limits`); unset: none. */
   limits?: OutputLimits;
+  /** The model learns a ratio to an input column (e.g. the clear-sky index); metadata `output_scale`. */
+  scale?: OutputScale;
   /** Further string metadata (training range, code version, ...); may not reuse the keys above. */
   extra?: Record<string, string>;
 }

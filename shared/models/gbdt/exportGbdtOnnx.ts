@@ -60,7 +60,7 @@ export function exportGbdtOnnx(perLead: readonly GbdtModel[], meta: ModelMeta): 
     docString: `Gradient-boosted trees for leads ${meta.leadsMinutes.join(', ')} min`,
   });
   writeModelMeta(builder, meta, { kind: 'gbdt', leadCount: perLead.length });
-  const raw = unlimitedName(meta.limits, 'forecast');
+  const raw = unlimitedName(meta.limits, 'forecast', meta.scale);
   builder.input('features', 'float', ['N', featureCount]).node(
     'TreeEnsembleRegressor',
     ['features'],
@@ -91,7 +91,7 @@ export function exportGbdtOnnx(perLead: readonly GbdtModel[], meta: ModelMeta): 
     featureNames: meta.featureNames,
     leads: perLead.length,
   };
-  appendOutputLimits(builder, wiring, meta.limits);
+  appendOutputLimits(builder, wiring, meta.limits, meta.scale);
   return builder.output('forecast', 'float', ['N', perLead.length]).toBytes();
 }
 

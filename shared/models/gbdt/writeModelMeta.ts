@@ -2,7 +2,7 @@ import type { OnnxModelBuilder } from '../onnx/OnnxModelBuilder';
 import { ExportError } from './ExportError';
 import type { ModelMeta } from './ModelMeta';
 
-const RESERVED_KEYS = new Set(['model_id', 'kind', 'feature_names', 'leads_minutes', 'output_limits']);
+const RESERVED_KEYS = new Set(['model_id', 'kind', 'feature_names', 'leads_minutes', 'output_limits', 'output_scale']);
 
 /**
  * Checks `meta` against the models being exported and writes it as metadata_props. The prediction side

@@ -1,7 +1,8 @@
 import type { OnnxModelBuilder } from '../onnx/OnnxModelBuilder';
 import { attr } from '../onnx/attr';
-import { limitColumns } from './limitColumns';
+import { limitColumns, scaleColumns } from './limitColumns';
 import { hasOutputLimits, type OutputLimits } from './OutputLimits';
+import type { OutputScale } from './OutputScale';
 
 /** Where the limits sit in a graph: the features input, the unlimited forecast, and the name of the limited one. */
 export interface LimitWiring {
@@ -13,8 +14,8 @@ export interface LimitWiring {
 }
 
 /** What the model's own nodes should name their forecast: `output` itself when there are no limits to add. */
-export function unlimitedName(limits: OutputLimits | undefined, output: string): string {
-  return hasOutputLimits(limits) ? `${output}_unlimited` : output;
+export function unlimitedName(limits: OutputLimits | undefined, output: string, scale?: OutputScale): string {
+  return hasOutputLimits(limits) || scale !== undefined ? `${output}_unlimited` : output;
 }
 
 /**
@@ -26,8 +27,22 @@ export function appendOutputLimits(
   builder: OnnxModelBuilder,
   wiring: LimitWiring,
   limits: OutputLimits | undefined,
+  scale?: OutputScale,
 ): void {
-  const { features, raw, output, featureNames, leads } = wiring;
+  const { features, output, featureNames, leads } = wiring;
+  let raw = wiring.raw;
+  if (scale !== undefined) {
+    const columns = scaleColumns(scale, featureNames, leads);
+    const scaled = hasOutputLimits(limits) ? `${output}_scaled` : output;
+    builder
+      .int64Initializer('scale_columns', [columns.length], columns)
+      .floatInitializer('scale_floor', [1], [scale.floor])
+      .node('Gather', [features, 'scale_columns'], ['scale_values'], { axis: attr.int(1) }, { name: 'gather_scale' })
+      .node('Max', ['scale_values', 'scale_floor'], ['scale_at_least_floor'], {}, { name: 'scale_floor' })
+      .node('Mul', [raw, 'scale_at_least_floor'], [scaled], {}, { name: 'scale_back' })
+      .meta('output_scale', JSON.stringify(scale));
+    raw = scaled;
+  }
   if (!hasOutputLimits(limits)) return;
   if (raw === output) throw new Error(`appendOutputLimits: the unlimited forecast needs a name other than "${output}"`);
   const columns = limitColumns(limits, featureNames, leads);

@@ -1,5 +1,6 @@
-import { limitColumns } from './limitColumns';
+import { limitColumns, scaleColumns } from './limitColumns';
 import { hasOutputLimits, type LimitCounts, type OutputLimits } from './OutputLimits';
+import type { OutputScale } from './OutputScale';
 
 /**
  * The limits of appendOutputLimits in JavaScript, in place on `forecasts` [rows, leads] (row-major) computed from
@@ -39,4 +40,23 @@ export function applyOutputLimits(
     forecasts[i] = v;
   }
   return counts;
+}
+
+/** The scale stage of appendOutputLimits in JavaScript, in place: each forecast times max(its column, floor), float32. */
+export function applyOutputScale(
+  forecasts: Float32Array,
+  features: Float32Array,
+  featureNames: readonly string[],
+  leads: number,
+  scale: OutputScale | undefined,
+): void {
+  if (scale === undefined) return;
+  const columns = scaleColumns(scale, featureNames, leads);
+  const width = featureNames.length;
+  const floor = Math.fround(scale.floor);
+  for (let i = 0; i < forecasts.length; i++) {
+    const row = Math.floor(i / leads);
+    const column = columns[i % leads] as number;
+    forecasts[i] = Math.fround((forecasts[i] as number) * Math.max(features[row * width + column] as number, floor));
+  }
 }

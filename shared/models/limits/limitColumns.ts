@@ -1,5 +1,6 @@
 import { ModelError } from '../ModelError';
 import type { OutputLimits } from './OutputLimits';
+import type { OutputScale } from './OutputScale';
 
 /** The input columns of `limits.daylightFeatures` in `featureNames`, checked: one per lead, each present once. */
 export function limitColumns(
@@ -30,6 +31,23 @@ export function limitColumns(
         'INVALID_LIMITS',
         `output limits: daylight feature "${name}" is not among the model's inputs`,
       );
+    }
+    return index;
+  });
+}
+
+/** The input columns of `scale.features` in `featureNames`, checked like the daylight columns; the floor positive. */
+export function scaleColumns(scale: OutputScale, featureNames: readonly string[], leads: number): number[] {
+  if (!(scale.floor > 0) || !Number.isFinite(Math.fround(scale.floor))) {
+    throw new ModelError('INVALID_LIMITS', `output scale: floor ${scale.floor} must be a positive finite float32`);
+  }
+  if (scale.features.length !== leads) {
+    throw new ModelError('INVALID_LIMITS', `output scale: ${scale.features.length} scale features for ${leads} leads`);
+  }
+  return scale.features.map((name) => {
+    const index = featureNames.indexOf(name);
+    if (index < 0) {
+      throw new ModelError('INVALID_LIMITS', `output scale: feature "${name}" is not among the model's inputs`);
     }
     return index;
   });

@@ -56,7 +56,7 @@ export function exportLinearOnnx(perLead: readonly LinearModel[], meta: ModelMet
     docString: `Linear model for leads ${meta.leadsMinutes.join(', ')} min`,
   });
   writeModelMeta(builder, meta, { kind: 'linear', leadCount: leads });
-  const raw = unlimitedName(meta.limits, 'forecast');
+  const raw = unlimitedName(meta.limits, 'forecast', meta.scale);
   builder
     .input('features', 'float', ['N', features])
     .floatInitializer('center', [features], center)
@@ -66,6 +66,6 @@ export function exportLinearOnnx(perLead: readonly LinearModel[], meta: ModelMet
     .node('MatMul', ['centred', 'W'], ['xw'], {}, { name: 'weights' })
     .node('Add', ['xw', 'b'], [raw], {}, { name: 'bias' });
   const wiring = { features: 'features', raw, output: 'forecast', featureNames: meta.featureNames, leads };
-  appendOutputLimits(builder, wiring, meta.limits);
+  appendOutputLimits(builder, wiring, meta.limits, meta.scale);
   return builder.output('forecast', 'float', ['N', leads]).toBytes();
 }

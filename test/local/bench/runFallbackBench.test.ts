@@ -183,7 +183,7 @@ test('every forecast served in the bench, by every model, is at least the target
       };
     },
   };
-  await runFallbackBench(config, {
+  const result = await runFallbackBench(config, {
     days: 3,
     end: new Date('2026-06-20T00:00:00Z'),
     runtime: watching,
@@ -192,4 +192,7 @@ test('every forecast served in the bench, by every model, is at least the target
   assert.deepEqual(problems.slice(0, 5), []);
   assert.ok(seen.forecasts > 1000 && seen.night > 100, JSON.stringify({ ...seen, models: [...seen.models] }));
   assert.ok(seen.models.size >= 3, `several models ran: ${[...seen.models].join(', ')}`);
+  // A solar target is learned as its value and as the clear-sky index; the card says which the held-out rows chose.
+  for (const m of result.models)
+    assert.ok(m.learns === 'value' || m.learns === 'clear-sky index', `${m.id}: ${m.learns}`);
 });

@@ -4,7 +4,8 @@ import * as fc from 'fast-check';
 import { exportGbdtOnnx } from '../../../../shared/models/gbdt/exportGbdtOnnx';
 import { predictGbdtMulti } from '../../../../shared/models/gbdt/predictGbdtMulti';
 import { trainGbdt } from '../../../../shared/models/gbdt/trainGbdt';
-import { applyOutputLimits } from '../../../../shared/models/limits/applyOutputLimits';
+import { applyOutputLimits, applyOutputScale } from '../../../../shared/models/limits/applyOutputLimits';
+import { toScaledTarget } from '../../../../shared/models/limits/OutputScale';
 import type { OutputLimits } from '../../../../shared/models/limits/OutputLimits';
 import { exportLinearOnnx } from '../../../../shared/models/linear/exportLinearOnnx';
 import { ModelError } from '../../../../shared/models/ModelError';
@@ -115,6 +116,35 @@ describe('output limits in the ONNX graph (run in onnxruntime-node)', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('a model of the clear-sky index: the graph multiplies it by max(clear sky at the validTime, floor), then limits', async () => {
+    // index(+20) = 0.5, index(+40) = 0.1 * cloud (cloud is 0 in every row: index 0)
+    const perLead = [
+      { weights: [0, 0, 0, 0], bias: 0.5 },
+      { weights: [0, 0.1, 0, 0], bias: 0 },
+    ];
+    const scale = { features: ['cs_20', 'cs_40'], floor: 50 };
+    const meta = {
+      modelId: 'linear-k',
+      kind: 'linear' as const,
+      featureNames: NAMES,
+      leadsMinutes: [20, 40],
+      limits: SOLAR,
+      scale,
+    };
+    const onnx = await run(exportLinearOnnx(perLead, meta), X, ROWS);
+    // 0.5 x 500 = 250 -> max 100; 0.5 x max(10, 50) = 25 at dawn; zero where the sun is down.
+    assert.deepEqual(onnx, [100, 0, 100, 0, 100, 0, 25, 0, 0, 0]);
+    const js = new Float32Array(ROWS * 2).map((_, i) => (i % 2 === 0 ? 0.5 : 0));
+    applyOutputScale(js, X, NAMES, 2, scale);
+    applyOutputLimits(js, X, NAMES, 2, SOLAR);
+    assert.deepEqual(Array.from(js), onnx);
+    assert.deepEqual(
+      JSON.parse(describeOnnxModel(exportLinearOnnx(perLead, meta)).metadata['output_scale'] ?? 'null'),
+      scale,
+    );
+    assert.equal(toScaledTarget(40, 10, scale), 0.8, 'training divides by the same floor');
   });
 
   it('without limits the graph is what it was: one output straight from the model', async () => {
