@@ -2,6 +2,7 @@ import type { LimitCounts } from '../models/limits/OutputLimits';
 import type { LeadMetrics } from '../registry/ModelCard';
 import type { DelayModelSpec, OutageModelSpec } from '../replay/ReplaySpec';
 import type { ReplayStats } from '../replay/ReplayStats';
+import type { IntervalMetrics } from './scoreIntervals';
 import type { ScenarioResult } from './scoreServed';
 
 /** How one source was replayed, and what its history looked like. */
@@ -46,6 +47,8 @@ export interface BacktestModel {
 export interface BacktestScenario extends ScenarioResult {
   /** Persistence (the newest target value available at issueTime) on the same served slots. */
   persistence: LeadMetrics[];
+  /** Per lead, the 10-90 % coverage and pinball loss of the served quantiles (slots whose model had intervals). */
+  intervals: IntervalMetrics[];
 }
 
 /** Forecast against actual over the first days of the test period (scenario ALL_SOURCES_FRESH). */

@@ -1,5 +1,6 @@
 import type { LeadMetrics } from '../registry/ModelCard';
 import type { BacktestModel, BacktestReport } from './BacktestReport';
+import { formatIntervalsMarkdown } from './formatIntervalsMarkdown';
 import { ALL_SOURCES_FRESH } from './scenarioNames';
 
 /** File names of the charts, relative to the Markdown file. */
@@ -10,7 +11,8 @@ export interface BacktestChartFiles {
 
 /**
  * The report as Markdown: what was trained and tested, the per-lead table of every scenario (RMSE, MAE, skill
- * against persistence, share of slots served), the charts, the models chosen, each source's replay, and the models.
+ * against persistence, share of slots served), the charts, the models chosen, the forecast intervals (coverage and
+ * pinball per lead), each source's replay, and the models.
  */
 export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartFiles): string {
   const u = r.target.unit ? ` (${r.target.unit})` : '';
@@ -72,6 +74,7 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
         .join(', ')}`,
     );
   lines.push('');
+  lines.push(...formatIntervalsMarkdown(r));
   lines.push('## Sources as replayed');
   lines.push('');
   lines.push(

@@ -4,6 +4,7 @@ import { PredictionInvariantError } from '../predict/PredictionError';
 import { outageWindows } from '../replay/outageWindows';
 import { replayAvailability } from '../replay/replayAvailability';
 import type { HistoryRecord } from '../features/HistoryRecord';
+import { sunAtValidTime } from '../features/elevationBand';
 import { sourceSets } from '../training/sourceSets';
 import { stalenessLimitsFor } from '../training/stalenessLimitsFor';
 import { TrainingDataError } from '../training/TrainingDataError';
@@ -15,6 +16,7 @@ import { forecastSample } from './forecastSample';
 import { readReplays } from './readReplays';
 import { RollingStalenessLimits } from './RollingStalenessLimits';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from './scenarioNames';
+import { scoreIntervals } from './scoreIntervals';
 import { scoreServed } from './scoreServed';
 import { type ServedSlot, serveSlots } from './serveSlots';
 import { servingCandidates } from './servingCandidates';
@@ -164,6 +166,9 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
     ];
     const served = new Map<string, ServedSlot[]>();
     const scenarios: BacktestScenario[] = [];
+    const siteConfig = config.sites.find((s) => s.id === site);
+    const sunUp =
+      target.solar && siteConfig ? (t: number) => !sunAtValidTime(siteConfig, new Date(t), []).down : undefined;
     o.onProgress('serve', 0, plans.length);
     for (const [i, p] of plans.entries()) {
       const limits = new RollingStalenessLimits(config, p.history);
@@ -177,6 +182,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
       scenarios.push({
         ...scoreServed(p.name, slots, leads, truth, reference),
         persistence: scoreServed(p.name, persisted, leads, truth, reference).perLead,
+        intervals: scoreIntervals(slots, leads, truth, sunUp),
       });
       o.onProgress('serve', i + 1, plans.length);
     }

@@ -1,4 +1,6 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
+import { forecastQuantiles } from '../features/forecastQuantiles';
+import type { LeadQuantiles } from '../forecast/Forecast';
 import { chooseModel, type ModelChoice } from '../predict/chooseModel';
 import type { StalenessLimit } from '../features/learnStalenessLimit';
 import type { ServingModel } from '../predict/ServingModel';
@@ -22,6 +24,8 @@ export interface ServedSlot {
   model: string | null;
   /** Its forecast per lead (empty without a model). */
   values: number[];
+  /** Per lead, the quantiles live prediction would store with the forecast (absent when the model has no intervals). */
+  quantiles?: (LeadQuantiles | undefined)[];
   /** The newest available observation of each source the chosen model reads (empty without a model). */
   inputs: ServedInput[];
 }
@@ -69,6 +73,7 @@ export async function serveSlots(
     if (choice) chosen.push({ slot, choice });
     return slot;
   });
+  const at = config.sites.find((s) => s.id === site);
   const byModel = new Map<ServingModel, typeof chosen>();
   for (const c of chosen) byModel.set(c.choice.model, [...(byModel.get(c.choice.model) ?? []), c]);
   for (const [model, rows] of byModel) {
@@ -76,6 +81,15 @@ export async function serveSlots(
     const L = model.leadsMinutes.length;
     rows.forEach((r, i) => {
       r.slot.values = Array.from(out.subarray(i * L, (i + 1) * L));
+      if (model.intervals && at)
+        r.slot.quantiles = forecastQuantiles(
+          model.intervals,
+          config.target,
+          at,
+          new Date(r.slot.issueTime),
+          model.leadsMinutes,
+          r.slot.values,
+        );
     });
   }
   return slots;

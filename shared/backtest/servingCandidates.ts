@@ -26,6 +26,7 @@ export async function servingCandidates(
         featureNames: k.card.inputs,
         leadsMinutes: [...config.forecast.leadsMinutes],
         score: k.card.heldOut.meanRmse,
+        ...(k.card.intervals ? { intervals: k.card.intervals } : {}),
         model,
       });
     }

@@ -111,19 +111,29 @@ function renderLeadCharts(d) {
     const score = fig.querySelector('.score');
     const color = fig.dataset.color;
     const points = [];
+    // The 10 and 90 % quantiles, when the forecasts carry them: drawn as a band around the forecast.
+    const lows = [];
+    const highs = [];
     // Persistence, the reference of skill: the newest target value available at issueTime (the forecast names it).
     const references = [];
     for (const f of d.forecasts || []) {
       const l = f.leads.find((x) => x.leadMinutes === lead);
       if (!l || !Number.isFinite(l.value)) continue;
       points.push([Date.parse(l.validTime) / 1000, l.value]);
+      if (l.quantiles && Number.isFinite(l.quantiles.p10) && Number.isFinite(l.quantiles.p90)) {
+        lows.push([Date.parse(l.validTime) / 1000, l.quantiles.p10]);
+        highs.push([Date.parse(l.validTime) / 1000, l.quantiles.p90]);
+      }
       const input = (f.inputs || []).find((x) => x.source === cfg.target.source);
       // A gap of 0: only a value observed exactly then.
       const reference = input ? actualAt(allActual, Date.parse(input.observedAt) / 1000, 0) : null;
       if (reference !== null) references.push([Date.parse(l.validTime) / 1000, l.value, reference]);
     }
     points.sort((a, b) => a[0] - b[0]);
+    lows.sort((a, b) => a[0] - b[0]);
+    highs.sort((a, b) => a[0] - b[0]);
     fig.dataset.forecastPoints = String(points.length);
+    fig.dataset.bandPoints = String(lows.length);
     fig.dataset.actualPoints = String(actual.length);
     const errors = [];
     for (const p of points) {
@@ -160,9 +170,11 @@ function renderLeadCharts(d) {
     }
     const yLabel = cfg.target.field + (unit ? ' (' + unit + ')' : '');
     fig.dataset.axes = 'valid time (UTC) | ' + yLabel;
-    const data = align([withGaps(actual, actualGap), withGaps(points, 2.5 * cfg.cadenceMinutes * 60)]);
+    const forecastGap = 2.5 * cfg.cadenceMinutes * 60;
+    const band = lows.length > 0;
+    const data = align([withGaps(actual, actualGap), withGaps(points, forecastGap)].concat(band ? [withGaps(lows, forecastGap), withGaps(highs, forecastGap)] : []));
     const ctx = { xMin: d.from / 1000, xMax: Math.max(d.now / 1000 + maxLead * 60, data[0][data[0].length - 1] || 0), now: d.now };
-    chart(holder, 'lead', (box, width) => ({
+    chart(holder, band ? 'lead-band' : 'lead', (box, width) => ({
       width: width,
       height: 260,
       tzDate: utc,
@@ -173,7 +185,12 @@ function renderLeadCharts(d) {
         { label: 'UTC', value: (u, v) => (v === null || v === undefined ? '-' : fmtDateTime(v * 1000)) },
         { label: 'actual', stroke: ACTUAL_COLOR, width: 1.5, points: { show: false }, value: (u, v) => withUnit(v) },
         { label: 'forecast', stroke: color, width: 2, points: { size: 5, fill: '#ffffff', stroke: color }, value: (u, v) => withUnit(v) },
-      ],
+      ].concat(band ? [
+        { label: '10 %', stroke: color + '66', width: 1, points: { show: false }, value: (u, v) => withUnit(v) },
+        { label: '90 %', stroke: color + '66', width: 1, points: { show: false }, value: (u, v) => withUnit(v) },
+      ] : []),
+      // The 10-90 % interval: filled between the 90 % (upper) and the 10 % (lower) series.
+      bands: band ? [{ series: [4, 3], fill: color + '22' }] : [],
       legend: { live: true },
       hooks: { draw: [(u) => drawNow(u, box.ctx.now)] },
     }), data, ctx);

@@ -3,6 +3,15 @@ export interface ForecastLead {
   leadMinutes: number;
   validTime: string;
   value: number;
+  /** The 10, 50 and 90 % quantiles of the actual, from the model's calibrated intervals (absent when it has none). */
+  quantiles?: LeadQuantiles;
+}
+
+/** Quantiles of one lead's actual, held to the target's physical limits; p10 <= p50 <= p90. */
+export interface LeadQuantiles {
+  p10: number;
+  p50: number;
+  p90: number;
 }
 
 /** The newest observation of a source that was available at issueTime. */

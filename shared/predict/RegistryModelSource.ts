@@ -52,6 +52,7 @@ export class RegistryModelSource implements ModelSource {
           featureNames: m.inputs,
           leadsMinutes: card.leadsMinutes,
           score: m.heldOut.meanRmse,
+          ...(m.intervals ? { intervals: m.intervals } : {}),
           model: loaded,
         });
       }

@@ -1,4 +1,5 @@
 import type { LoadedModel } from '../models/ModelRuntime';
+import type { ForecastIntervals } from '../registry/ForecastIntervals';
 
 /** A model ready to serve: its session plus what it reads and predicts. */
 export interface ServingModel {
@@ -13,6 +14,8 @@ export interface ServingModel {
   leadsMinutes: readonly number[];
   /** Held-out mean RMSE (lower is better); Infinity when unknown. */
   score: number;
+  /** Its calibrated intervals, from its card; none for persistence and for cards of older versions. */
+  intervals?: ForecastIntervals;
   model: LoadedModel;
 }
 

@@ -1,5 +1,6 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
-import { type Forecast, forecastId } from '../forecast/Forecast';
+import { type Forecast, forecastId, type LeadQuantiles } from '../forecast/Forecast';
+import { forecastQuantiles } from '../features/forecastQuantiles';
 import { ForecastBlobCopy } from '../forecast/ForecastBlobCopy';
 import { type ForecastStore, ForecastStoreUnavailableError } from '../forecast/ForecastStore';
 import type { Observation } from '../sources/Observation';
@@ -128,6 +129,16 @@ async function predictSlot(
   for (const [model, rows] of byModel) {
     const out = await model.model.predict(Float32Array.from(rows.flatMap((r) => r.choice.row)), rows.length);
     const leads = model.leadsMinutes;
+    const quantiles = rows.map((row, r) =>
+      forecastQuantiles(
+        model.intervals,
+        config.target,
+        siteOf(config, row.site),
+        issueTime,
+        leads,
+        out.subarray(r * leads.length, (r + 1) * leads.length),
+      ),
+    );
     rows.forEach((row, r) => {
       const inputs = describeInputs(row.latest, issueTime, new Set(model.sources));
       for (const input of inputs) {
@@ -148,6 +159,7 @@ async function predictSlot(
           leadMinutes: lead,
           validTime: addMinutes(issueTime, lead).toISOString(),
           value: round(out[r * leads.length + l] as number),
+          ...withQuantiles(quantiles[r]?.[l]),
         })),
         inputs,
         missing: row.choice.missing,
@@ -198,6 +210,17 @@ function describeMissing(config: ForecastConfig, latest: ReadonlyMap<string, Obs
   return absent.length > 0
     ? `no observation available at issueTime from ${absent.join(', ')}`
     : 'every source is stale';
+}
+
+function siteOf(config: ForecastConfig, id: string): ForecastConfig['sites'][number] {
+  const site = config.sites.find((s) => s.id === id);
+  if (!site) throw new PredictionInvariantError(`site ${id} is not configured`);
+  return site;
+}
+
+/** The lead's quantiles when the model has calibrated intervals; nothing otherwise (the field stays absent). */
+function withQuantiles(q: LeadQuantiles | undefined): { quantiles?: LeadQuantiles } {
+  return q ? { quantiles: q } : {};
 }
 
 function round(v: number): number {

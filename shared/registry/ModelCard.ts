@@ -1,4 +1,5 @@
 import type { LimitCounts } from '../models/limits/OutputLimits';
+import type { ForecastIntervals } from './ForecastIntervals';
 
 /** Held-out metrics of one model at one lead. */
 export interface LeadMetrics {
@@ -28,6 +29,8 @@ export interface CardModel {
   learns?: 'value' | 'clear-sky index';
   /** What the physical limits changed on the held-out window (cards of older versions have none). */
   limited?: LimitCounts;
+  /** Calibrated forecast intervals from the held-out residuals (cards of older versions have none: no quantiles). */
+  intervals?: ForecastIntervals;
   /** Sha-256 of the ONNX bytes, checked when the model is loaded. */
   sha256: string;
 }

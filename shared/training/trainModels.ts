@@ -15,6 +15,7 @@ import type { ModelRuntime } from '../models/ModelRuntime';
 import type { CardModel, ModelCard } from '../registry/ModelCard';
 import { ModelRegistry } from '../registry/ModelRegistry';
 import { buildDataset } from './buildDataset';
+import { heldOutIntervals } from './heldOutIntervals';
 import type { Dataset } from './Dataset';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import { featureSpecFor } from '../features/featureSpecFor';
@@ -202,6 +203,9 @@ export async function trainModels(
         limited,
         sha256: ModelRegistry.sha256(bytes),
       };
+      // Calibrated on the forecasts as served (held to the limits), on the model's own held-out rows.
+      const intervals = heldOutIntervals(config, heldOut, predictions);
+      if (intervals) card.intervals = intervals;
       trained.push({ card, bytes, heldOut, predictions, trainingRows: rows });
     }
   }

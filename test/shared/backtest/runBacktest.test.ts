@@ -158,3 +158,50 @@ test('writeBacktestReport: JSON with the same numbers, a Markdown table with the
   const k0 = (TEST_DAY - Date.parse('2026-02-28T21:00:00Z')) / (10 * MINUTE_MS);
   assert.deepEqual(report.sample.actual.slice(0, 3), [k0, k0 + 1, k0 + 2]);
 });
+
+test('runBacktest on the ramp: served forecasts carry ordered quantiles, scored per scenario and lead (10-90 % coverage, pinball) in report.json and report.md', async () => {
+  const { report, served } = await backtest();
+  const base = Date.parse('2026-02-28T21:00:00Z');
+  const actual = (t: number): number => (t - base) / (10 * MINUTE_MS); // the ramp, in kW
+  for (const s of report.scenarios) {
+    assert.deepEqual(
+      s.intervals.map((m) => m.leadMinutes),
+      [20, 40, 60],
+      s.scenario,
+    );
+    for (const m of s.intervals) {
+      assert.ok(m.n > 0 && m.n <= s.served, `${s.scenario} +${m.leadMinutes}: n ${m.n}`);
+      assert.ok(m.coverage >= 0 && m.coverage <= 1, `${s.scenario} +${m.leadMinutes}: coverage ${m.coverage}`);
+      assert.ok(Number.isFinite(m.pinball) && m.pinball >= 0, `${s.scenario} +${m.leadMinutes}: pinball ${m.pinball}`);
+      // Not a solar target: no sun-up share.
+      assert.equal(m.nSunUp, undefined);
+    }
+  }
+  // Every slot of the fresh scenario is served by a trained model, whose card has intervals: all carry quantiles.
+  const fresh = report.scenarios[0];
+  const slots = served.get(ALL_SOURCES_FRESH) ?? [];
+  assert.ok(fresh);
+  for (const m of fresh.intervals) assert.equal(m.n, TEST_SLOTS);
+  let covered = 0;
+  for (const s of slots) {
+    assert.equal(s.quantiles?.length, 3);
+    for (const q of s.quantiles ?? []) assert.ok(q && q.p10 <= q.p50 && q.p50 <= q.p90, JSON.stringify(q));
+    const q20 = s.quantiles?.[0];
+    const y = actual(s.issueTime + 20 * MINUTE_MS);
+    if (q20 && q20.p10 <= y && y <= q20.p90) covered++;
+  }
+  assert.equal(fresh.intervals[0]?.coverage, Math.round((10_000 * covered) / TEST_SLOTS) / 10_000);
+
+  const dir = mkdtempSync(join(tmpdir(), 'backtest-intervals-'));
+  const written = await writeBacktestReport(report, dir);
+  assert.deepEqual(JSON.parse(readFileSync(written.json, 'utf8')).scenarios[0].intervals, fresh.intervals);
+  const md = readFileSync(written.markdown, 'utf8');
+  const section = md.slice(md.indexOf('## Forecast intervals'));
+  assert.ok(md.includes('## Forecast intervals'), md);
+  const row = section.split('\n').find((l) => l.startsWith(`| ${ALL_SOURCES_FRESH} |`));
+  const pct = (v: number | undefined): string => `${(100 * (v ?? Number.NaN)).toFixed(1)} %`;
+  assert.equal(
+    row,
+    `| ${ALL_SOURCES_FRESH} | ${fresh.intervals.map((m) => pct(m.coverage)).join(' | ')} | ${fresh.intervals.map((m) => m.pinball.toFixed(2)).join(' | ')} | ${TEST_SLOTS}/${TEST_SLOTS} |`,
+  );
+});
