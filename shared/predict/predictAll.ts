@@ -1,4 +1,4 @@
-import type { ForecastConfig } from '../config/ForecastConfig';
+import type { ForecastConfig, SiteConfig } from '../config/ForecastConfig';
 import { type Forecast, forecastId, type LeadQuantiles } from '../forecast/Forecast';
 import { forecastQuantiles } from '../features/forecastQuantiles';
 import { ForecastBlobCopy } from '../forecast/ForecastBlobCopy';
@@ -123,22 +123,26 @@ async function predictSlot(
   });
 
   const createdAt = deps.clock.now().toISOString();
+  const sites = new Map(config.sites.map((s) => [s.id, s]));
   const forecasts: Forecast[] = [];
   const byModel = new Map<ServingModel, typeof chosen>();
   for (const c of chosen) byModel.set(c.choice.model, [...(byModel.get(c.choice.model) ?? []), c]);
   for (const [model, rows] of byModel) {
     const out = await model.model.predict(Float32Array.from(rows.flatMap((r) => r.choice.row)), rows.length);
     const leads = model.leadsMinutes;
-    const quantiles = rows.map((row, r) =>
-      forecastQuantiles(
-        model.intervals,
-        config.target,
-        siteOf(config, row.site),
-        issueTime,
-        leads,
-        out.subarray(r * leads.length, (r + 1) * leads.length),
-      ),
-    );
+    // Quantiles only for a model with calibrated intervals (persistence and older cards have none).
+    const quantiles = model.intervals
+      ? rows.map((row, r) =>
+          forecastQuantiles(
+            model.intervals,
+            config.target,
+            siteOf(sites, row.site),
+            issueTime,
+            leads,
+            out.subarray(r * leads.length, (r + 1) * leads.length),
+          ),
+        )
+      : [];
     rows.forEach((row, r) => {
       const inputs = describeInputs(row.latest, issueTime, new Set(model.sources));
       for (const input of inputs) {
@@ -212,8 +216,8 @@ function describeMissing(config: ForecastConfig, latest: ReadonlyMap<string, Obs
     : 'every source is stale';
 }
 
-function siteOf(config: ForecastConfig, id: string): ForecastConfig['sites'][number] {
-  const site = config.sites.find((s) => s.id === id);
+function siteOf(sites: ReadonlyMap<string, SiteConfig>, id: string): SiteConfig {
+  const site = sites.get(id);
   if (!site) throw new PredictionInvariantError(`site ${id} is not configured`);
   return site;
 }
