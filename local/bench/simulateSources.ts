@@ -1,4 +1,5 @@
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
+import { imageFeatureOptionsFor } from '../../shared/features/imageFeatureOptionsFor';
 import { imageFeatures } from '../../shared/features/imageFeatures';
 import { mapLimit } from '../../shared/util/mapLimit';
 import { OBSERVATION_INTERVAL_MS } from '../world/observationInterval';
@@ -59,8 +60,9 @@ export async function simulateSources(
     if (id !== 'skycam')
       throw new RangeError(`source "${id}" is a sensor source in the simulated world, configured as an image source`);
     let done = 0;
+    const options = imageFeatureOptionsFor(source.camera);
     const observations = await mapLimit(times, o.imageConcurrency, async (t) => {
-      const features = await imageFeatures(world.skycamPng(site, new Date(t)));
+      const features = await imageFeatures(world.skycamPng(site, new Date(t)), options);
       if (++done % 250 === 0 || done === times.length) o.onImages?.(done, times.length);
       return { observedAt: t, values: pick(features, source.fields) };
     });

@@ -14,7 +14,8 @@ export const SKYCAM_SIZE_PX = 64;
 export const SKYCAM_SPAN_KM = 120;
 /**
  * Red/blue ratio above which a pixel shows cloud: clear sky renders near 0.3, cloud near 1, by day and by night
- * (the classic sky-imager test the preprocessor applies).
+ * (the classic sky-imager test). The preprocessor's test, (B - R) / (B + R) below 0.1 (red/blue above 0.82, for
+ * real cameras whose clear sky is near 0.7), reads sky and cloud alike; only the soft cloud edges count less.
  */
 export const SKYCAM_CLOUD_RED_BLUE_RATIO = 0.6;
 

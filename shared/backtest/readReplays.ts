@@ -23,7 +23,7 @@ export async function readReplays(
         : await readImageFolderReplay(
             r,
             s.path,
-            { ...info, maxImageBytes: source.maxImageBytes },
+            { ...info, maxImageBytes: source.maxImageBytes, ...(source.camera ? { camera: source.camera } : {}) },
             (done, total) => onProgress?.(s.id, done, total),
             s.shownAs,
           );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cameraSchema } from './cameraSchema';
 import { IMAGE_FEATURES } from './imageFeatureNames';
 import { checkProvider } from './checkProvider';
 import { providerSchema } from './providerSchemas';
@@ -55,6 +56,8 @@ export const sourceSchema = z.strictObject({
     .default(6),
   /** Largest accepted image, in bytes (image sources). */
   maxImageBytes: z.number().int().positive().max(50_000_000).default(2_000_000),
+  /** How the camera's pictures are read (image sources): which pixels show the sky, and the cloud threshold. */
+  camera: cameraSchema.optional(),
 });
 
 export const forecastConfigSchema = z
@@ -112,7 +115,15 @@ export const forecastConfigSchema = z
     dup(cfg.sites, 'sites');
     dup(cfg.sources, 'sources');
     cfg.sources.forEach((source, i) => {
-      if (source.kind !== 'image') return;
+      if (source.kind !== 'image') {
+        if (source.camera)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', i, 'camera'],
+            message: `sensor source "${source.id}" has no camera; only image sources take "camera"`,
+          });
+        return;
+      }
       source.fields.forEach((field, j) => {
         if (!(IMAGE_FEATURES as readonly string[]).includes(field)) {
           ctx.addIssue({

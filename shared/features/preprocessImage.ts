@@ -3,8 +3,10 @@ import { Quarantine } from '../storage/Quarantine';
 import { ObservationStore, observationBlobName, storedObservationValues } from '../sources/ObservationStore';
 import { type BlobItem, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
+import { imageFeatureOptionsFor } from './imageFeatureOptionsFor';
 import { inspectImage } from './inspectImage';
 import { quote } from '../time/parseIsoTime';
+import { IMAGE_TYPES } from '../util/detectImageType';
 import {
   DEFAULT_IMAGE_FEATURE_OPTIONS,
   type ImageFeatureOptions,
@@ -28,18 +30,21 @@ export type PreprocessOutcome =
     }
   | { status: 'quarantined' | 'ignored'; reason: string };
 
-/** `<source>/<site>/<yyyy-mm-dd>/<observedAt>.<png|jpeg>` inside the images container. */
-const IMAGE_NAME =
-  /^([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\.(png|jpeg)$/;
+/** `<source>/<site>/<yyyy-mm-dd>/<observedAt>.<png|jpeg|gif|webp|tiff>` inside the images container. */
+const IMAGE_NAME = new RegExp(
+  `^([a-z][a-z0-9-]*)/([a-z][a-z0-9-]*)/(\\d{4}-\\d{2}-\\d{2})/(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z)\\.(${IMAGE_TYPES.join('|')})$`,
+);
 
 /**
- * Turns one stored picture into a feature observation in features/ (same key as the picture). availableAt is when
- * the features were computed: that is when a forecast can first use them. The picture's publishedAt and backfill
- * marker carry over, so features computed late (a backlog) never teach the delay model that late is normal. A
- * picture whose features are already stored is not decoded again (the trigger after a backfill). A picture that is
- * empty, oversized, not PNG or JPEG, truncated, corrupt or undecodable goes to quarantine with the reason instead of
- * failing the trigger forever; a blob name that is not one of ours is ignored with the reason. Only storage failures are thrown
- * (retryable). Running it twice on the same blob leaves the same state (putIfAbsent everywhere).
+ * Turns one stored picture into a feature observation in features/ (same key as the picture), read the way the
+ * source's camera says (its mask and cloud threshold, over `options`). availableAt is when the features were
+ * computed: that is when a forecast can first use them. The picture's publishedAt and backfill marker carry over,
+ * so features computed late (a backlog) never teach the delay model that late is normal. A picture whose features
+ * are already stored is not decoded again (the trigger after a backfill). A picture that is empty, oversized, not
+ * of a format we decode (PNG, JPEG, GIF, WebP, TIFF), truncated, corrupt or undecodable goes to quarantine with the
+ * reason instead of failing the trigger forever; a blob name that is not one of ours is ignored with the reason.
+ * Only storage failures are thrown (retryable). Running it twice on the same blob leaves the same state
+ * (putIfAbsent everywhere).
  */
 export async function preprocessImage(
   name: string,
@@ -93,7 +98,7 @@ function pictureOf(name: string, config: ForecastConfig): Picture | { status: 'i
   if (!match || !source) {
     return {
       status: 'ignored',
-      reason: `blob ${quote(name)} is not <image source>/<site>/<date>/<observedAt>.png of a configured image source`,
+      reason: `blob ${quote(name)} is not <image source>/<site>/<date>/<observedAt>.<${IMAGE_TYPES.join('|')}> of a configured image source`,
     };
   }
   const site = match[2] as string;
@@ -134,7 +139,8 @@ async function computeFeatures(
   if (!inspected.ok) return reject(inspected.reason);
   let features: Record<string, number>;
   try {
-    features = await imageFeatures(bytes, options);
+    // The source's camera (its mask, its cloud threshold) over the caller's options.
+    features = await imageFeatures(bytes, imageFeatureOptionsFor(source.camera, options));
   } catch (err) {
     if (!(err instanceof ImageRejectedError)) throw err;
     return reject(err.message);

@@ -1,6 +1,9 @@
+import { IMAGE_TYPES } from '../util/detectImageType';
 import { mapLimit } from '../util/mapLimit';
 import { type BlobItem, CONTAINERS } from '../storage/BlobStore';
 import { type PreprocessDeps, type PreprocessOutcome, preprocessListedImage } from './preprocessImage';
+
+const PICTURE_EXTENSION = new RegExp(`\\.(${IMAGE_TYPES.join('|')})$`);
 
 /** What preprocessStoredImages did, by outcome. */
 export interface StoredImagesResult {
@@ -39,7 +42,7 @@ export async function preprocessStoredImages(
       const done = new Set<string>();
       for await (const f of deps.blobs.list(CONTAINERS.features, prefix)) done.add(f.name.replace(/\.json$/, ''));
       for await (const image of deps.blobs.list(CONTAINERS.images, prefix)) {
-        if (!done.has(image.name.replace(/\.(png|jpeg)$/, ''))) pending.push(image);
+        if (!done.has(image.name.replace(PICTURE_EXTENSION, ''))) pending.push(image);
       }
     }
   }

@@ -12,6 +12,7 @@ import type { AdapterRecord } from '../sources/ProviderAdapter';
 import type { ReceivedRecord } from '../sources/parsePageBody';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
+import { IMAGE_TYPES } from '../util/detectImageType';
 import { mapLimit } from '../util/mapLimit';
 import { inspectImage } from '../features/inspectImage';
 import type { Quarantine } from '../storage/Quarantine';
@@ -235,10 +236,11 @@ async function storeSensor(
 
 async function storeImage(ctx: PageContext, item: ValidItem, record: AdapterRecord): Promise<Stored> {
   const { source } = ctx;
-  // Already stored (as PNG or JPEG): a duplicate, and no need to download it again.
+  // Already stored (in any accepted format): a duplicate, and no need to download it again.
   const prefix = `${observationBlobName(source.id, item.site, item.observedAt, '')}`;
   for await (const existing of ctx.blobs.list(CONTAINERS.images, prefix)) {
-    if (existing.name === `${prefix}png` || existing.name === `${prefix}jpeg`) return { outcome: 'duplicates' };
+    if ((IMAGE_TYPES as readonly string[]).includes(existing.name.slice(prefix.length)))
+      return { outcome: 'duplicates' };
   }
   // A camera answers the same picture until it takes the next one: by content, it is stored once.
   const seen = record.image ? snapshotMarkerName(source.id, item.site, record.image.sha256) : undefined;

@@ -14,7 +14,7 @@ export interface ReplayStats {
   missingCells: number;
   /** Files whose names do not match the pattern (image folders). */
   ignored: number;
-  /** Files or rows left out, with the reason (pictures that are corrupt, truncated, not PNG or JPEG...). */
+  /** Files or rows left out, with the reason (pictures that are corrupt, truncated, not of a format we decode...). */
   rejected: { item: string; reason: string }[];
   /** Per field: the unit in the file, the unit used, and the factor applied. */
   units: Record<string, { from: string; to: string; factor: number }>;

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { CameraConfig } from '../config/cameraSchema';
+import { imageFeatureOptionsFor } from '../features/imageFeatureOptionsFor';
 import { DEFAULT_IMAGE_FEATURE_OPTIONS, imageFeatures, ImageRejectedError } from '../features/imageFeatures';
 import { inspectImage } from '../features/inspectImage';
 import { mapLimit } from '../util/mapLimit';
@@ -15,13 +17,16 @@ import { TimestampParser } from '../time/TimestampParser';
 export interface ReplayedImageSource extends ReplayedSource {
   /** Largest accepted picture (the source's maxImageBytes). */
   maxImageBytes: number;
+  /** The source's camera (mask, cloud threshold); unset: the preprocessor's defaults. */
+  camera?: CameraConfig;
 }
 
 /**
  * Reads an image source's history from a folder of pictures named by their time: each picture goes through the
- * checks and the feature extraction of preprocess-image (inspectImage, then imageFeatures), so a replayed camera
- * gives the features live operation would have stored. A picture that is corrupt, truncated, oversized or not PNG
- * or JPEG is left out with the reason, as quarantine would keep it; files whose names do not match are ignored.
+ * checks and the feature extraction of preprocess-image (inspectImage, then imageFeatures with the source's
+ * camera), so a replayed camera gives the features live operation would have stored. A picture that is corrupt,
+ * truncated, oversized or of a format we do not decode is left out with the reason, as quarantine would keep it;
+ * files whose names do not match are ignored.
  */
 export async function readImageFolderReplay(
   spec: ImageFolderReplaySpec,
@@ -48,7 +53,7 @@ export async function readImageFolderReplay(
   for (const name of names) {
     const m = pattern.regex.exec(basename(name));
     if (!m) {
-      if (/\.(png|jpe?g)$/i.test(name)) ignored++;
+      if (/\.(png|jpe?g|gif|webp|tiff?)$/i.test(name)) ignored++;
       continue;
     }
     const time = parser.parse(m[1] as string);
@@ -63,6 +68,7 @@ export async function readImageFolderReplay(
     );
   }
   const limits = { maxBytes: source.maxImageBytes, maxPixels: DEFAULT_IMAGE_FEATURE_OPTIONS.maxPixels };
+  const options = imageFeatureOptionsFor(source.camera);
   let done = 0;
   const read = await mapLimit(pictures, spec.concurrency, async (p): Promise<ReplayObservation | undefined> => {
     try {
@@ -72,7 +78,7 @@ export async function readImageFolderReplay(
         rejected.push({ item: p.name, reason: inspected.reason });
         return undefined;
       }
-      const features: Readonly<Record<string, number>> = await imageFeatures(bytes);
+      const features: Readonly<Record<string, number>> = await imageFeatures(bytes, options);
       const values: Record<string, number> = {};
       for (const f of source.fields) {
         const v = features[f];

@@ -39,7 +39,8 @@ export async function brokenImages(
   // Flip bytes inside the image data: the chunk CRC no longer matches.
   const idat = corrupt.indexOf('IDAT') + 4;
   for (let i = idat + 10; i < idat + 200; i += 7) corrupt[i] = (corrupt[i] as number) ^ 0x5a;
-  const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+  // A BMP header: a picture format the decoder (sharp) does not read.
+  const bmp = Buffer.concat([Buffer.from('BM', 'latin1'), Buffer.alloc(52)]);
   const oversized = Buffer.concat([png, Buffer.alloc(maxBytes)]);
   return [
     { name: 'zero bytes', bytes: Buffer.alloc(0), contentType: 'image/png', reason: /empty \(0 bytes\)/ },
@@ -62,7 +63,7 @@ export async function brokenImages(
       contentType: 'text/html',
       reason: /an HTML page/,
     },
-    { name: 'GIF', bytes: gif, contentType: 'image/gif', reason: /a GIF image/ },
+    { name: 'BMP', bytes: bmp, contentType: 'image/bmp', reason: /its bytes are a BMP image/ },
     {
       name: 'plain text',
       bytes: Buffer.from('Service temporarily unavailable, try later\n'),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SnapshotProviderConfig } from '../../config/providerSchemas';
-import { describeBytes, detectImageType } from '../../util/detectImageType';
+import { ACCEPTED_IMAGE_TYPES, describeBytes, detectImageType } from '../../util/detectImageType';
 import type { AdapterRecord, ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
 import type { ReceivedImage } from '../ProviderClient';
 import { ProviderPageError, ProviderUrlError } from '../ProviderError';
@@ -67,7 +67,7 @@ export class SnapshotAdapter extends HttpAdapterBase<SnapshotProviderConfig, Sna
       const why =
         body.bytes.length === 0
           ? 'the body is empty, expected a picture'
-          : `the body is ${describeBytes(body.bytes)} (content-type ${JSON.stringify(body.contentType)}), expected a JPEG or PNG picture`;
+          : `the body is ${describeBytes(body.bytes)} (content-type ${JSON.stringify(body.contentType)}), expected a picture (${ACCEPTED_IMAGE_TYPES})`;
       throw new ProviderPageError(
         this.ctx.source,
         `${request} answered no picture: ${why}`,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import sharp from 'sharp';
-import { inspectImage } from '../../../shared/features/inspectImage';
+import { describe, test } from 'node:test';
+import sharp, { type Sharp } from 'sharp';
+import { decodableImageTypes, inspectImage } from '../../../shared/features/inspectImage';
 import { brokenImages, noisyPng, skyJpeg, skyPng } from '../../support/images';
 
 const LIMITS = { maxBytes: 50_000, maxPixels: 4096 * 4096 };
@@ -56,4 +56,76 @@ test('a JPEG cut anywhere is refused (no end-of-image marker or a cut header)', 
     .toBuffer();
   for (let n = 0; n < jpeg.length - 2; n++)
     assert.equal(inspectImage(jpeg.subarray(0, n), LIMITS).ok, false, `first ${n} bytes`);
+});
+
+describe('GIF, WebP and TIFF: recognised by their bytes, checked whole, handed to the decoder', () => {
+  const encodings: [string, (s: Sharp) => Sharp, 'gif' | 'webp' | 'tiff'][] = [
+    ['GIF', (s) => s.gif(), 'gif'],
+    ['WebP, lossy', (s) => s.webp({ quality: 80 }), 'webp'],
+    ['WebP, lossless', (s) => s.webp({ lossless: true }), 'webp'],
+    ['WebP with alpha (extended header)', (s) => s.ensureAlpha(0.5).webp(), 'webp'],
+    ['TIFF, LZW', (s) => s.tiff({ compression: 'lzw' }), 'tiff'],
+    ['TIFF, tiled', (s) => s.tiff({ tile: true, tileWidth: 16, tileHeight: 16 }), 'tiff'],
+    ['TIFF, uncompressed', (s) => s.tiff({ compression: 'none' }), 'tiff'],
+  ];
+  const picture = async (encode: (s: Sharp) => Sharp): Promise<Buffer> =>
+    encode(sharp(await noisyPng(48)).resize(48, 32, { fit: 'fill' })).toBuffer();
+
+  for (const [name, encode, type] of encodings) {
+    test(`${name} passes with its type and size; every truncation is refused`, async () => {
+      const bytes = await picture(encode);
+      assert.deepEqual(inspectImage(bytes, LIMITS), { ok: true, type, width: 48, height: 32 });
+      for (let n = 0; n < bytes.length; n++) {
+        const r = inspectImage(bytes.subarray(0, n), LIMITS);
+        assert.equal(r.ok, false, `first ${n} of ${bytes.length} bytes`);
+      }
+    });
+  }
+
+  test('this build of sharp decodes every accepted format', () => {
+    assert.deepEqual(decodableImageTypes(), ['png', 'jpeg', 'gif', 'webp', 'tiff']);
+  });
+
+  test('a format the decoder does not read is refused with its name, before decoding', async () => {
+    const gif = await picture((s) => s.gif());
+    const r = inspectImage(gif, { ...LIMITS, decodable: ['png', 'jpeg'] }, 'image/gif');
+    assert.match(
+      !r.ok ? r.reason : '',
+      /^image cannot be decoded: it is a GIF image, which .* does not read \(content-type "image\/gif"\)$/,
+    );
+  });
+
+  test('a GIF whose header declares a huge screen (a decompression bomb) is refused from its header alone', async () => {
+    const gif = Buffer.from(await picture((s) => s.gif()));
+    gif.writeUInt16LE(60_000, 6);
+    gif.writeUInt16LE(60_000, 8);
+    assert.match(((r) => (!r.ok ? r.reason : ''))(inspectImage(gif, LIMITS)), /GIF image is 60000x60000 pixels/);
+  });
+
+  const refused: [string, Buffer, RegExp][] = [
+    ['BMP', Buffer.concat([Buffer.from('BM', 'latin1'), Buffer.alloc(60)]), /its bytes are a BMP image/],
+    [
+      'AVIF',
+      Buffer.concat([Buffer.from([0, 0, 0, 0x1c]), Buffer.from('ftypavif', 'latin1'), Buffer.alloc(40)]),
+      /its bytes are an AVIF image/,
+    ],
+    [
+      'HEIC',
+      Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic', 'latin1'), Buffer.alloc(40)]),
+      /its bytes are a HEIF image/,
+    ],
+    ['BigTIFF', Buffer.concat([Buffer.from('II+\u0000', 'latin1'), Buffer.alloc(40)]), /its bytes are a BigTIFF image/],
+    [
+      'SVG',
+      Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>'),
+      /its bytes are an SVG drawing/,
+    ],
+  ];
+  for (const [name, bytes, reason] of refused) {
+    test(`${name} is refused, naming what it is and what is accepted`, () => {
+      const r = inspectImage(bytes, LIMITS);
+      assert.match(!r.ok ? r.reason : '', reason);
+      assert.match(!r.ok ? r.reason : '', /cannot be decoded as PNG, JPEG, GIF, WebP or TIFF/);
+    });
+  }
 });

@@ -63,7 +63,7 @@ test('blob names that are not ours are ignored with the reason, never thrown on'
     'skycam/park-1/2026-06-02/2026-06-01T11:30:00.000Z.png',
     'skycam/park-9/2026-06-01/2026-06-01T11:30:00.000Z.png',
     'site-meter/park-1/2026-06-01/2026-06-01T11:30:00.000Z.png',
-    'skycam/park-1/2026-06-01/2026-06-01T11:30:00.000Z.gif',
+    'skycam/park-1/2026-06-01/2026-06-01T11:30:00.000Z.bmp',
     '../skycam/park-1/2026-06-01/2026-06-01T11:30:00.000Z.png',
     `skycam/${'x'.repeat(5000)}`,
     '',

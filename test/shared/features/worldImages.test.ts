@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { imageFeatures } from '../../../shared/features/imageFeatures';
+import sharp from 'sharp';
+import { DEFAULT_IMAGE_FEATURE_OPTIONS, imageFeatures } from '../../../shared/features/imageFeatures';
+import { skyView } from '../../../shared/features/skyView';
 import { World } from '../../../local/world/World';
 
 function correlation(a: number[], b: number[]): number {
@@ -34,4 +36,17 @@ test("the preprocessor reads the simulated camera's clouds: its centre cloud fra
   }
   const r = correlation(measured, truth);
   assert.ok(r > 0.8, `correlation ${r.toFixed(3)}`);
+});
+
+test('the simulated camera has no fisheye rim: by day and by night its sky is the whole frame', async () => {
+  const world = new World({ seed: 42, sites: [{ id: 'park-1', latitude: 55.68, longitude: 12.57 }] });
+  for (const hour of [0, 3, 8, 12, 20]) {
+    const png = world.skycamPng('park-1', new Date(Date.UTC(2026, 4, 10, hour, 0)));
+    const grid = { data: await sharp(png).removeAlpha().resize(32, 32).raw().toBuffer(), n: 32, channels: 3 };
+    const view = skyView({ ...grid, width: 64, height: 64 }, 'auto', DEFAULT_IMAGE_FEATURE_OPTIONS);
+    assert.equal(view.kind, 'frame', `${hour}:00`);
+    // The masks agree: auto is "none" here.
+    const auto = await imageFeatures(png);
+    assert.deepEqual(await imageFeatures(png, { ...DEFAULT_IMAGE_FEATURE_OPTIONS, mask: 'none' }), auto);
+  }
 });

@@ -5,6 +5,7 @@ import { NativeAdapter } from '../../../shared/sources/NativeAdapter';
 import fc from 'fast-check';
 import { type IngestResult, ingestSource } from '../../../shared/ingest/ingestSource';
 import { observationBlobName } from '../../../shared/sources/ObservationStore';
+import { IMAGE_TYPES } from '../../../shared/util/detectImageType';
 import { ProviderClient } from '../../../shared/sources/ProviderClient';
 import { ProviderError } from '../../../shared/sources/ProviderError';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
@@ -45,6 +46,8 @@ async function pool(): Promise<Buffer[]> {
         .jpeg()
         .toBuffer(),
       await sharp(png).png({ compressionLevel: 0 }).toBuffer(),
+      await sharp(png).gif().toBuffer(),
+      await sharp(png).webp({ lossless: true }).toBuffer(),
     ];
   }
   return pictures;
@@ -69,8 +72,9 @@ function imageAnswer(spec: ImageSpec, pics: Buffer[], attempt: number): Response
       return bytes(Buffer.alloc(0));
     case 'html':
       return bytes(Buffer.from('<!doctype html><title>502</title>'), 'text/html');
-    case 'gif':
-      return bytes(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'), 'image/gif');
+    case 'bmp':
+      // A picture format the decoder does not read.
+      return bytes(Buffer.concat([Buffer.from('BM', 'latin1'), Buffer.alloc(52)]), 'image/bmp');
     case 'text':
       return bytes(Buffer.from('temporarily unavailable'), 'text/plain');
     case 'oversized':
@@ -218,7 +222,7 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
       const name = (ext: string) => observationBlobName(source.id, rec['site'] as string, observedAt, ext);
       if (kind === 'image') {
         assert.ok(
-          stored.has(name('png')) || stored.has(name('jpeg')),
+          IMAGE_TYPES.some((t) => stored.has(name(t))),
           `image record neither stored nor quarantined: ${text}`,
         );
         return;
@@ -235,7 +239,7 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
   );
 
   // Nothing stored twice: one blob per (site, observedAt), whatever its spelling or picture type.
-  const keys = blobs.names(container).map((n) => n.replace(/\.(json|png|jpeg)$/, ''));
+  const keys = blobs.names(container).map((n) => n.replace(/\.(json|png|jpeg|gif|webp|tiff)$/, ''));
   assert.equal(new Set(keys).size, keys.length);
   return results.length;
 }

@@ -181,13 +181,15 @@ describe('a 200 from the camera that is no picture', () => {
       name: 'an HTML login page (text/html)',
       body: Buffer.from(html),
       type: 'text/html',
-      reason: /^the body is an HTML page \(content-type "text\/html"\), expected a JPEG or PNG picture$/,
+      reason:
+        /^the body is an HTML page \(content-type "text\/html"\), expected a picture \(PNG, JPEG, GIF, WebP or TIFF\)$/,
     },
     {
       name: 'an HTML page sent as image/jpeg',
       body: Buffer.from(html),
       type: 'image/jpeg',
-      reason: /^the body is an HTML page \(content-type "image\/jpeg"\), expected a JPEG or PNG picture$/,
+      reason:
+        /^the body is an HTML page \(content-type "image\/jpeg"\), expected a picture \(PNG, JPEG, GIF, WebP or TIFF\)$/,
     },
     {
       name: 'an empty body',

@@ -146,7 +146,7 @@ export type ImageSpec =
   | { kind: 'good'; pool: number }
   | { kind: 'truncated'; pool: number; keep: number }
   | { kind: 'flipped'; pool: number; at: number }
-  | { kind: 'empty' | 'html' | 'gif' | 'text' | 'oversized' | 'not-found' }
+  | { kind: 'empty' | 'html' | 'bmp' | 'text' | 'oversized' | 'not-found' }
   | { kind: 'random'; bytes: Uint8Array }
   | { kind: 'flaky'; pool: number; failures: number };
 
@@ -173,7 +173,7 @@ export const imageSpec: fc.Arbitrary<ImageSpec> = fc.oneof(
     arbitrary: fc.constantFrom<ImageSpec>(
       { kind: 'empty' },
       { kind: 'html' },
-      { kind: 'gif' },
+      { kind: 'bmp' },
       { kind: 'text' },
       { kind: 'oversized' },
       { kind: 'not-found' },
