@@ -68,6 +68,8 @@ export const forecastConfigSchema = z
       field: fieldName,
       /** Unit shown with forecasts. */
       unit: z.string().min(1).default(''),
+      /** A solar quantity (PV power, irradiance): scored against smart persistence too, which also serves as a fallback. */
+      solar: z.boolean().optional(),
     }),
     forecast: z
       .strictObject({

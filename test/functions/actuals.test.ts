@@ -26,7 +26,7 @@ const call = (query: string) =>
 
 type Body = {
   site: string;
-  target: { source: string; field: string; unit: string };
+  target: { source: string; field: string; unit: string; solar?: boolean };
   from: string;
   to: string;
   actuals: { observedAt: string; availableAt: string; value: number }[];
@@ -61,7 +61,7 @@ test('the target observed in the range, oldest first, as {observedAt, availableA
   assert.equal(res.status, 200);
   assert.equal((res.headers as Record<string, string>)['cache-control'], 'no-store');
   const body = res.jsonBody as Body;
-  assert.deepEqual(body.target, { source: 'site-meter', field: 'power_kw', unit: 'kW' });
+  assert.deepEqual(body.target, { source: 'site-meter', field: 'power_kw', unit: 'kW', solar: true });
   assert.deepEqual([body.site, body.from, body.to], ['park-1', '2026-06-01T00:00:00.000Z', '2026-06-01T11:50:00.000Z']);
   assert.deepEqual(body.actuals, [
     { observedAt: '2026-06-01T00:00:00.000Z', availableAt: '2026-06-01T00:25:00.000Z', value: 20 },

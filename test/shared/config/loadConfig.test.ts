@@ -70,7 +70,7 @@ test('the shipped configuration loads with its settings and keeps schedules as a
   assert.deepEqual(meter.auth, { kind: 'query', name: 'api_key', value: 'k1' });
   assert.equal(config.sources[0]?.schedule, '%INGEST_SITE_METER_SCHEDULE%');
   assert.deepEqual(config.forecast.leadsMinutes, [20, 40, 60]);
-  assert.deepEqual(config.target, { source: 'site-meter', field: 'power_kw', unit: 'kW' });
+  assert.deepEqual(config.target, { source: 'site-meter', field: 'power_kw', unit: 'kW', solar: true });
 });
 
 test('defaults fill what a minimal configuration leaves out', () => {
