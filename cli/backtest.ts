@@ -14,8 +14,9 @@ const USAGE = `npm run backtest -- --config <file> [--out DIR] [--no-progress]
 Runs your history through the operational pipeline: every source replayed from its CSV file or image folder with
 its delay and outage models, models trained on the train period as \`npm run train\` does, and every issue slot
 of the test period served as live prediction does (availability as-of joins, learned staleness limits, the live
-model chooser, ONNX inference, persistence last), with all sources, without each one, and under the outage model.
-Writes report.json, report.md and PNG charts.
+model chooser, ONNX inference, smart persistence and persistence last), with all sources, without each one, and
+under the outage model. Skill against persistence and, for a solar target, smart persistence. Writes report.json,
+report.md and PNG charts.
 
   --config FILE   the backtest configuration (e.g. backtest/simulated-world.json)
   --out DIR       where the report goes (default: outputDir of the configuration)
@@ -115,10 +116,22 @@ function summary(r: BacktestReport): string {
       `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)} / ${m.skill.toFixed(3).padStart(6)}`).join('   ')}   served ${s.servedPct.toFixed(1)} %`,
     );
   }
-  const p = r.scenarios[0]?.persistence ?? [];
+  const first = r.scenarios[0];
+  const p = first?.persistence ?? [];
   lines.push(
     `  ${'persistence'.padEnd(24)} ${p.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)}`).join('   ')}`,
   );
+  const smart = first?.smartPersistence;
+  if (smart) {
+    lines.push(
+      `  ${'smart persistence'.padEnd(24)} ${smart.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)} / ${m.skill.toFixed(3).padStart(6)}`).join('   ')}`,
+    );
+    lines.push('  skill against smart persistence per lead:');
+    for (const s of r.scenarios)
+      lines.push(
+        `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${(m.smartSkill ?? Number.NaN).toFixed(3).padStart(6)}`).join('   ')}`,
+      );
+  }
   return lines.join('\n');
 }
 

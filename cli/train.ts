@@ -87,15 +87,21 @@ export async function runTrain(
   out(
     `version ${card.version}: trained ${card.trainingWindow.from} .. ${card.trainingWindow.to}, held out ${card.heldOutWindow.from} .. ${card.heldOutWindow.to} (${card.heldOutWindow.rows} rows)`,
   );
+  // Skill against smart persistence too, for a solar target (every model is scored on the same held-out rows).
+  const smart = card.models[0]?.heldOut.perLead.every((l) => l.smartPersistenceRmse !== undefined) === true;
   out(
-    `  ${'model'.padEnd(44)} ${card.leadsMinutes.map((l) => `RMSE +${l}m`.padStart(11)).join(' ')} ${card.leadsMinutes.map((l) => `skill +${l}m`.padStart(12)).join(' ')}`,
+    `  ${'model'.padEnd(44)} ${card.leadsMinutes.map((l) => `RMSE +${l}m`.padStart(11)).join(' ')} ${card.leadsMinutes.map((l) => `skill +${l}m`.padStart(12)).join(' ')}${smart ? ` ${card.leadsMinutes.map((l) => `vs smart +${l}m`.padStart(15)).join(' ')}` : ''}`,
   );
   for (const m of card.models) {
     const mark = m.id === card.serving ? '*' : ' ';
     out(
-      `${mark} ${m.id.padEnd(44)} ${m.heldOut.perLead.map((l) => l.rmse.toFixed(1).padStart(11)).join(' ')} ${m.heldOut.perLead.map((l) => l.skill.toFixed(3).padStart(12)).join(' ')}`,
+      `${mark} ${m.id.padEnd(44)} ${m.heldOut.perLead.map((l) => l.rmse.toFixed(1).padStart(11)).join(' ')} ${m.heldOut.perLead.map((l) => l.skill.toFixed(3).padStart(12)).join(' ')}${smart ? ` ${m.heldOut.perLead.map((l) => (l.smartSkill ?? Number.NaN).toFixed(3).padStart(15)).join(' ')}` : ''}`,
     );
   }
+  if (smart)
+    out(
+      `  ${'smart persistence (reference)'.padEnd(44)} ${(card.models[0]?.heldOut.perLead ?? []).map((l) => (l.smartPersistenceRmse ?? Number.NaN).toFixed(1).padStart(11)).join(' ')}`,
+    );
   if (card.pruned.length > 0) out(`  pruned: ${card.pruned.map((p) => p.id).join(', ')}`);
   out(`${report.promoted ? 'promoted' : 'published, not promoted'}: ${report.reason}`);
   return report;

@@ -139,7 +139,8 @@ New forecasts appear below as the virtual clock issues them. Ctrl-C stops every 
 
 /** Trains the first registry version from the backfill, so a new user sees a trained model and not only persistence. */
 async function firstModel(stack: LocalStack, elapsed: () => string): Promise<void> {
-  console.log(`[${elapsed()}] training a first model on the backfilled history (persistence serves meanwhile)`);
+  const baseline = stack.services.config.target.solar === true ? 'smart persistence' : 'persistence';
+  console.log(`[${elapsed()}] training a first model on the backfilled history (${baseline} serves meanwhile)`);
   const bar = progressBar('  training [{bar}] {value}/{total} {step}');
   try {
     const report = await trainFirstModel(stack.services, (step, done, total) => {
@@ -151,7 +152,7 @@ async function firstModel(stack: LocalStack, elapsed: () => string): Promise<voi
   } catch (err) {
     bar.stop();
     console.log(
-      `[${elapsed()}] no first model yet (${(err as Error).message}); persistence keeps serving. Try \`npm run train\` later.`,
+      `[${elapsed()}] no first model yet (${(err as Error).message}); ${baseline} keeps serving. Try \`npm run train\` later.`,
     );
   }
 }

@@ -24,15 +24,23 @@ export function trainFirstModel(
   );
 }
 
-/** One line on what the first training did: the serving model, its held-out skill per lead, and the decision. */
+/**
+ * One line on what the first training did: the serving model, its held-out skill per lead against persistence (and
+ * smart persistence, for a solar target), and the decision.
+ */
 export function describeFirstModel(report: TrainReport): string {
   const serving = report.card.models.find((m) => m.id === report.card.serving);
-  const skill = serving?.heldOut.perLead.map((l) => `+${l.leadMinutes}m ${l.skill.toFixed(2)}`).join(', ');
+  const perLead = serving?.heldOut.perLead ?? [];
+  const skill = perLead.map((l) => `+${l.leadMinutes}m ${l.skill.toFixed(2)}`).join(', ');
+  const smart =
+    perLead.length > 0 && perLead.every((l) => l.smartSkill !== undefined)
+      ? `; vs smart persistence ${perLead.map((l) => `+${l.leadMinutes}m ${(l.smartSkill as number).toFixed(2)}`).join(', ')}`
+      : '';
   return (
     `model version ${report.card.version}: ${report.card.models.length} models kept, serving ${report.card.serving} ` +
-    `(held-out skill vs persistence ${skill}); ` +
+    `(held-out skill vs persistence ${skill}${smart}); ` +
     (report.promoted
       ? 'promoted: predict uses it from its next run'
-      : `not promoted: ${report.reason}; persistence keeps serving`)
+      : `not promoted: ${report.reason}; ${smart ? 'smart persistence' : 'persistence'} keeps serving`)
   );
 }

@@ -76,7 +76,7 @@ export interface WarmFigures {
 export interface ColdFigures {
   /** In a warm process: a new OnnxModelRuntime, ModelRegistry, RegistryModelSource and clients, then predictAll. */
   inProcess: { total: LatencySummary; modelLoad: LatencySummary };
-  /** Sessions created per cold run (the version's models plus persistence). */
+  /** Sessions created per cold run (the version's models plus the built-in baselines: smart persistence, persistence). */
   models: number;
   /** A new Node process each time, as a newly started Functions worker: from process start to its first forecast. */
   processStart: {

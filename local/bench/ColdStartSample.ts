@@ -19,7 +19,7 @@ export interface ColdStartSample {
   firstForecastMs: number;
   /** A second predictAll in the same process: warm. */
   secondPredictMs: number;
-  /** Models the source served (the version's and persistence). */
+  /** Models the source served (the version's and the built-in baselines). */
   models: number;
   memory: PhaseMemory;
 }

@@ -13,9 +13,10 @@ const USAGE = `npm run bench:fallback -- [--days N] [--end ISO] [--seed N] [--ou
 
 Service without a source, measured on the simulated world: simulates N days of all four sources at park-1 (camera
 features computed from the world's pictures), trains every-subset gbdt + linear models as \`npm run train\` does on
-the first 75 %, and serves every held-out slot as live prediction does (chooseModel over the ONNX models, the
-persistence fallback last): with all sources fresh, with each source missing, and under a fault schedule (each
-provider down in turn, two at once, all four; backlogs delivered late). Prints Markdown tables; writes JSON.
+the first 75 %, and serves every held-out slot as live prediction does (chooseModel over the ONNX models, smart
+persistence and persistence last): with all sources fresh, with each source missing, and under a fault schedule
+(each provider down in turn, two at once, all four; backlogs delivered late). Prints Markdown tables, skill against
+persistence and smart persistence; writes JSON.
 
   --days N     days of history (default ${DEFAULT_FALLBACK_BENCH_OPTIONS.days})
   --end ISO    when the history ends (default ${DEFAULT_FALLBACK_BENCH_OPTIONS.end.toISOString()}; e.g. 2026-11-29T00:00:00Z for November)
@@ -85,11 +86,14 @@ function report(r: FallbackBenchResult): string {
   lines.push('');
   lines.push(
     `Trained on ${r.window.from} .. ${r.window.heldOutFrom} (${r.trainingRows} rows), held out ${r.window.heldOutFrom} .. ${r.window.to} (${r.heldOutSlots} issue slots, day and night). ` +
-      `Skill is 1 - RMSE / RMSE of persistence (the newest ${r.target.source} ${r.target.field} available at issueTime in normal operation) on the same slots. ` +
+      `Skill is 1 - RMSE / RMSE of persistence (the newest ${r.target.source} ${r.target.field} available at issueTime in normal operation) on the same slots` +
+      (r.references.smartPersistence
+        ? "; skill vs smart is the same against smart persistence (that value's clear-sky index carried forward). "
+        : '. ') +
       `Times: simulate ${r.seconds.simulate.toFixed(0)} s, train ${r.seconds.train.toFixed(0)} s, evaluate ${r.seconds.evaluate.toFixed(0)} s.`,
   );
   lines.push('');
-  lines.push(fallbackTable(r.scenarios, r.leadsMinutes, unit));
+  lines.push(fallbackTable(r.scenarios, r.leadsMinutes, unit, r.references));
   lines.push('');
   for (const n of r.notes) lines.push(`**Note:** ${n}`, '');
   lines.push('Models chosen per scenario:');
@@ -125,15 +129,15 @@ function report(r: FallbackBenchResult): string {
     'Trained models (held-out rows where every source is fresh, as in the model card; * = kept as a candidate):',
   );
   lines.push('');
+  const smart = r.references.smartPersistence !== undefined;
+  const leads = r.leadsMinutes;
   lines.push(
-    `| model | ${r.leadsMinutes.map((l) => `RMSE +${l}`).join(' | ')} | ${r.leadsMinutes.map((l) => `skill +${l}`).join(' | ')} |`,
+    `| model | ${leads.map((l) => `RMSE +${l}`).join(' | ')} | ${leads.map((l) => `skill +${l}`).join(' | ')} |${smart ? ` ${leads.map((l) => `skill vs smart +${l}`).join(' | ')} |` : ''}`,
   );
-  lines.push(
-    `| --- | ${r.leadsMinutes.map(() => '---:').join(' | ')} | ${r.leadsMinutes.map(() => '---:').join(' | ')} |`,
-  );
+  lines.push(`| --- |${' ---: |'.repeat(leads.length * (smart ? 3 : 2))}`);
   for (const m of r.models) {
     lines.push(
-      `| ${m.kept ? '*' : ''}${m.id} | ${m.heldOut.map((x) => x.rmse.toFixed(1)).join(' | ')} | ${m.heldOut.map((x) => x.skill.toFixed(3)).join(' | ')} |`,
+      `| ${m.kept ? '*' : ''}${m.id} | ${m.heldOut.map((x) => x.rmse.toFixed(1)).join(' | ')} | ${m.heldOut.map((x) => x.skill.toFixed(3)).join(' | ')} |${smart ? ` ${m.heldOut.map((x) => (x.smartSkill ?? Number.NaN).toFixed(3)).join(' | ')} |` : ''}`,
     );
   }
   return lines.join('\n');

@@ -24,7 +24,7 @@ export interface ColdInProcess {
 /**
  * Cold predict inside one process, `coldRuns` times: new store clients, a new OnnxModelRuntime, ModelRegistry and
  * RegistryModelSource, as a newly started worker builds them; the model source's first call loads every model of
- * the champion version (and persistence), then predictAll runs. One untimed run first, so the figures are of
+ * the champion version (and the built-in baselines), then predictAll runs. One untimed run first, so the figures are of
  * loading models, not of Node loading modules (the process-start figures cover that).
  */
 export async function benchPredictCold(

@@ -14,7 +14,7 @@ export function benchTable(r: BenchReport): string {
   );
   lines.push('');
   lines.push(
-    `**Predict latency, one site** (park-1, the champion version's ${r.cold.models - 1} models + persistence; warm runs cycle through the last ${r.warm.slots} issue slots). ` +
+    `**Predict latency, one site** (park-1, ${r.cold.models} ONNX sessions: the champion version's ${t.modelsKept} models + the built-in baselines; warm runs cycle through the last ${r.warm.slots} issue slots). ` +
       'Real stores: Azurite and the Cosmos DB server on this machine; compute only: the same observations held in memory.',
   );
   lines.push('');

@@ -13,8 +13,13 @@ import {
 } from '../../shared/training/trainModels';
 import { World } from '../world/World';
 import { defaultFaultEpisodes, type FaultEpisode, faultScheduleOf } from './faultEpisodes';
-import { type ScenarioResult, scoreServed } from '../../shared/backtest/scoreServed';
-import { AsOf } from '../../shared/backtest/AsOf';
+import { referenceForecasts } from '../../shared/backtest/referenceForecasts';
+import {
+  type ReferenceScores,
+  type ScenarioResult,
+  scoreReferences,
+  scoreServed,
+} from '../../shared/backtest/scoreServed';
 import { serveSlots } from '../../shared/backtest/serveSlots';
 import { simulateSources } from './simulateSources';
 import { DEFAULT_INGEST_TIMING, type IngestTiming, withAvailability } from './withAvailability';
@@ -75,6 +80,8 @@ export interface FallbackBenchResult {
   pruned: { id: string; reason: string }[];
   /** `all sources fresh`, `without <source>` per source, `fault schedule`. */
   scenarios: ScenarioResult[];
+  /** Persistence and (solar target) smart persistence, scored on the slots `all sources fresh` served. */
+  references: ReferenceScores;
   faults: {
     /** The schedule as the providers' PROVIDER_FAULTS setting. */
     providerFaults: Record<string, { from: string; to: string }[]>;
@@ -186,8 +193,7 @@ export async function runFallbackBench(
       t += cadence * 60_000
     )
       issueTimes.push(t);
-    const targetAsOf = new AsOf(normal.get(config.target.source) ?? []);
-    const reference = new Map(issueTimes.map((t) => [t, targetAsOf.at(t)?.values[config.target.field] ?? Number.NaN]));
+    const references = referenceForecasts(bench, site, issueTimes, normal.get(config.target.source) ?? []);
     const run = async (
       name: string,
       history: ReadonlyMap<string, readonly HistoryRecord[]>,
@@ -195,10 +201,11 @@ export async function runFallbackBench(
     ): Promise<{ result: ScenarioResult; slots: Awaited<ReturnType<typeof serveSlots>> }> => {
       o.log(`serving ${issueTimes.length} held-out slots: ${name}`);
       const slots = await serveSlots(bench, site, issueTimes, history, candidates, drop);
-      return { result: scoreServed(name, slots, leads, truth, reference), slots };
+      return { result: scoreServed(name, slots, leads, truth, references), slots };
     };
 
-    const scenarios: ScenarioResult[] = [(await run(ALL_FRESH, normal)).result];
+    const fresh = await run(ALL_FRESH, normal);
+    const scenarios: ScenarioResult[] = [fresh.result];
     for (const s of sources) scenarios.push((await run(withoutScenario(s), normal, [s])).result);
     const episodes = (o.episodes ?? defaultFaultEpisodes)(sources, { from: heldOutFrom, to });
     const { json, schedule } = faultScheduleOf(episodes, sources);
@@ -212,7 +219,7 @@ export async function runFallbackBench(
         sources: e.sources,
         from: e.from.toISOString(),
         to: e.to.toISOString(),
-        result: scoreServed(e.label, slots, leads, truth, reference),
+        result: scoreServed(e.label, slots, leads, truth, references),
       };
     });
 
@@ -238,6 +245,7 @@ export async function runFallbackBench(
         })),
       pruned: models.pruned,
       scenarios,
+      references: scoreReferences(fresh.slots, leads, truth, references),
       faults: { providerFaults: json, episodes: episodeResults },
       notes,
       seconds: {

@@ -3,7 +3,7 @@ import type { LeadMetrics } from '../registry/ModelCard';
 import type { DelayModelSpec, OutageModelSpec } from '../replay/ReplaySpec';
 import type { ReplayStats } from '../replay/ReplayStats';
 import type { IntervalMetrics } from './scoreIntervals';
-import type { ScenarioResult } from './scoreServed';
+import type { ReferenceScores, ScenarioResult } from './scoreServed';
 
 /** How one source was replayed, and what its history looked like. */
 export interface BacktestSourceSummary {
@@ -43,10 +43,11 @@ export interface BacktestModel {
   limited?: LimitCounts;
 }
 
-/** One scenario's outcome over the test period. */
-export interface BacktestScenario extends ScenarioResult {
-  /** Persistence (the newest target value available at issueTime) on the same served slots. */
-  persistence: LeadMetrics[];
+/**
+ * One scenario's outcome over the test period, with the references on the same served slots: persistence (the
+ * newest target value available at issueTime) and, for a solar target, smart persistence (its clear-sky index).
+ */
+export interface BacktestScenario extends ScenarioResult, ReferenceScores {
   /** Per lead, the 10-90 % coverage and pinball loss of the served quantiles (slots whose model had intervals). */
   intervals: IntervalMetrics[];
 }
@@ -60,6 +61,8 @@ export interface ForecastSample {
   forecasts: { leadMinutes: number; values: (number | null)[] }[];
   /** Persistence valid at each time for the first lead. */
   persistence: (number | null)[];
+  /** Smart persistence valid at each time for the first lead (solar targets only). */
+  smartPersistence?: (number | null)[];
 }
 
 /** Everything a backtest measured; written as report.json. */
@@ -68,7 +71,7 @@ export interface BacktestReport {
   createdAt: string;
   seed: number;
   site: string;
-  target: { source: string; field: string; unit: string };
+  target: { source: string; field: string; unit: string; solar?: boolean };
   leadsMinutes: number[];
   cadenceMinutes: number;
   train: { from: string; heldOutFrom: string; to: string; rows: number };

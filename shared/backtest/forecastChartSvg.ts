@@ -35,6 +35,16 @@ export function forecastChartSvg(report: BacktestReport): string {
           values: f.values,
         })),
         { name: `persistence +${firstLead} min`, color: '#7f7f7f', dashed: true, values: s.persistence },
+        ...(s.smartPersistence
+          ? [
+              {
+                name: `smart persistence +${firstLead} min`,
+                color: '#bcbd22',
+                dashed: true,
+                values: s.smartPersistence,
+              },
+            ]
+          : []),
       ],
     }),
     '</svg>',

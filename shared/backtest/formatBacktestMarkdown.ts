@@ -11,12 +11,16 @@ export interface BacktestChartFiles {
 
 /**
  * The report as Markdown: what was trained and tested, the per-lead table of every scenario (RMSE, MAE, skill
- * against persistence, share of slots served), the charts, the models chosen, the forecast intervals (coverage and
- * pinball per lead), each source's replay, and the models.
+ * against persistence and, for a solar target, against smart persistence, share of slots served), the charts, the
+ * models chosen, the forecast intervals (coverage and pinball per lead), each source's replay, and the models.
  */
 export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartFiles): string {
   const u = r.target.unit ? ` (${r.target.unit})` : '';
   const L = r.leadsMinutes;
+  const reference = r.scenarios.find((s) => s.scenario === ALL_SOURCES_FRESH) ?? r.scenarios[0];
+  const smart = reference?.smartPersistence;
+  const smartCells = (metrics: readonly LeadMetrics[]): string[] =>
+    smart ? L.map((l) => fixed(at(metrics, l)?.smartSkill, 3)) : [];
   const lines: string[] = [];
   lines.push(`# Backtest "${r.name}": ${r.site}, ${r.target.source} ${r.target.field}`);
   lines.push('');
@@ -25,6 +29,9 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
       `tested on ${r.test.slots} issue slots ${day(r.test.from)} .. ${day(r.test.to)}, every ${r.cadenceMinutes} minutes, day and night. ` +
       `Every input is the newest observation available at issueTime under its source's delay model; models are chosen by the live chooser and run in onnxruntime-node. ` +
       `Skill is 1 - RMSE / RMSE of persistence (the newest ${r.target.field} available at issueTime) on the same slots. ` +
+      (smart
+        ? `Skill vs smart is 1 - RMSE / RMSE of smart persistence on the same slots: that value's clear-sky index (value / clear-sky GHI at its observedAt) carried forward, times the clear-sky GHI at validTime. `
+        : '') +
       `Seed ${r.seed}. Read ${r.seconds.read.toFixed(1)} s, train ${r.seconds.train.toFixed(1)} s, evaluate ${r.seconds.evaluate.toFixed(1)} s.`,
   );
   lines.push('');
@@ -35,16 +42,28 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
     ...L.map((l) => `RMSE +${l}${u}`),
     ...L.map((l) => `MAE +${l}`),
     ...L.map((l) => `skill +${l}`),
+    ...(smart ? L.map((l) => `skill vs smart +${l}`) : []),
     'slots served',
   ];
   lines.push(row(header), row(header.map((_, i) => (i === 0 ? '---' : '---:'))));
-  const reference = r.scenarios.find((s) => s.scenario === ALL_SOURCES_FRESH) ?? r.scenarios[0];
   if (reference)
     lines.push(
       row([
         'persistence (reference)',
         ...L.map((l) => fixed(at(reference.persistence, l)?.rmse, 1)),
         ...L.map((l) => fixed(at(reference.persistence, l)?.mae, 1)),
+        ...L.map(() => '0.000'),
+        ...smartCells(reference.persistence),
+        '-',
+      ]),
+    );
+  if (smart)
+    lines.push(
+      row([
+        'smart persistence (reference)',
+        ...L.map((l) => fixed(at(smart, l)?.rmse, 1)),
+        ...L.map((l) => fixed(at(smart, l)?.mae, 1)),
+        ...L.map((l) => fixed(at(smart, l)?.skill, 3)),
         ...L.map(() => '0.000'),
         '-',
       ]),
@@ -56,6 +75,7 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
         ...L.map((l) => fixed(at(s.perLead, l)?.rmse, 1)),
         ...L.map((l) => fixed(at(s.perLead, l)?.mae, 1)),
         ...L.map((l) => fixed(at(s.perLead, l)?.skill, 3)),
+        ...smartCells(s.perLead),
         `${s.servedPct.toFixed(1)} % (${s.served}/${s.slots})`,
       ]),
     );
@@ -116,14 +136,21 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
       `"Held to limits": the forecasts the target's physical limits changed there (below min, above max, nonzero at night).`,
   );
   lines.push('');
-  lines.push(row(['model', ...L.map((l) => `RMSE +${l}`), ...L.map((l) => `skill +${l}`), 'held to limits']));
-  lines.push(row(['---', ...L.map(() => '---:'), ...L.map(() => '---:'), '---:']));
+  const modelHeader = [
+    'model',
+    ...L.map((l) => `RMSE +${l}`),
+    ...L.map((l) => `skill +${l}`),
+    ...(smart ? L.map((l) => `skill vs smart +${l}`) : []),
+    'held to limits',
+  ];
+  lines.push(row(modelHeader), row(modelHeader.map((_, i) => (i === 0 ? '---' : '---:'))));
   for (const m of r.models)
     lines.push(
       row([
         `${m.kept ? '*' : ''}${m.id}${m.learns === 'clear-sky index' ? ' (clear-sky index)' : ''}`,
         ...L.map((l) => fixed(at(m.heldOut, l)?.rmse, 1)),
         ...L.map((l) => fixed(at(m.heldOut, l)?.skill, 3)),
+        ...smartCells(m.heldOut),
         limitedText(m.limited),
       ]),
     );

@@ -2,7 +2,10 @@ import type { BacktestReport } from './BacktestReport';
 import { ALL_SOURCES_FRESH } from './scenarioNames';
 import { PALETTE, svgLinePanel } from './svgLinePanel';
 
-/** RMSE and skill against persistence per lead, one line per scenario (persistence dashed): a 1000×480 SVG. */
+/**
+ * RMSE and skill against persistence per lead, one line per scenario (persistence dashed, smart persistence of a
+ * solar target dashed grey, in both panels): a 1000×480 SVG.
+ */
 export function leadMetricsChartSvg(report: BacktestReport): string {
   const leads = report.leadsMinutes;
   const unit = report.target.unit ? ` (${report.target.unit})` : '';
@@ -20,6 +23,19 @@ export function leadMetricsChartSvg(report: BacktestReport): string {
     markers: true,
     values: leads.map((l) => reference?.persistence.find((m) => m.leadMinutes === l)?.rmse ?? null),
   };
+  const smart = reference?.smartPersistence;
+  const smartLine = (metric: 'rmse' | 'skill'): (typeof persistence)[] =>
+    smart
+      ? [
+          {
+            name: 'smart persistence',
+            color: '#777777',
+            dashed: true,
+            markers: true,
+            values: leads.map((l) => smart.find((m) => m.leadMinutes === l)?.[metric] ?? null),
+          },
+        ]
+      : [];
   const skill = report.scenarios.map((s, i) => ({
     name: s.scenario,
     color: PALETTE[i % PALETTE.length] as string,
@@ -35,14 +51,14 @@ export function leadMetricsChartSvg(report: BacktestReport): string {
       x: 0,
       title: `RMSE per lead${unit}`,
       yLabel: `RMSE${unit}`,
-      series: [...series, persistence],
+      series: [...series, persistence, ...smartLine('rmse')],
     }),
     svgLinePanel({
       ...common,
       x: 500,
       title: 'Skill against persistence per lead',
       yLabel: '1 - RMSE / RMSE(persistence)',
-      series: skill,
+      series: [...skill, ...smartLine('skill')],
       zeroLine: true,
     }),
     '</svg>',

@@ -9,15 +9,15 @@ import { sourceSets } from '../training/sourceSets';
 import { stalenessLimitsFor } from '../training/stalenessLimitsFor';
 import { TrainingDataError } from '../training/TrainingDataError';
 import { DEFAULT_TRAIN_OPTIONS, isParityFailure, type TrainOptions, trainModels } from '../training/trainModels';
-import { AsOf } from './AsOf';
 import type { BacktestPlan } from './BacktestPlan';
 import type { BacktestReport, BacktestScenario } from './BacktestReport';
 import { forecastSample } from './forecastSample';
 import { readReplays } from './readReplays';
 import { RollingStalenessLimits } from './RollingStalenessLimits';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from './scenarioNames';
+import { referenceForecasts } from './referenceForecasts';
 import { scoreIntervals } from './scoreIntervals';
-import { scoreServed } from './scoreServed';
+import { scoreReferences, scoreServed } from './scoreServed';
 import { type ServedSlot, serveSlots } from './serveSlots';
 import { servingCandidates } from './servingCandidates';
 import { summarizeSource } from './summarizeSource';
@@ -53,8 +53,9 @@ const DAY_MS = 86_400_000;
  * `npm run train` would (as-of joins on availability, staleness limits, held-out ranking and pruning, ONNX export
  * checked for parity), then serves every issue slot of the test period as live prediction does: the newest
  * observation available at issueTime, limits learned as gatherInputs learns them, chooseModel over the ONNX
- * models with persistence last. Scored per lead against what was observed, and against persistence of the newest
- * target value available at issueTime, with all sources, without each one, and under the outage model.
+ * models with the baselines last. Scored per lead against what was observed, and against persistence of the newest
+ * target value available at issueTime (and, for a solar target, smart persistence of it), with all sources, without
+ * each one, and under the outage model.
  */
 export async function runBacktest(plan: BacktestPlan, options: Partial<RunBacktestOptions> = {}): Promise<BacktestRun> {
   const o = { ...DEFAULT_RUN_BACKTEST_OPTIONS, ...options };
@@ -157,8 +158,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
     const truth = new Map(
       observationsOf(target.source).map((x) => [x.observedAt, x.values[target.field] ?? Number.NaN]),
     );
-    const targetAsOf = new AsOf(normal.get(target.source) ?? []);
-    const reference = new Map(issueTimes.map((t) => [t, targetAsOf.at(t)?.values[target.field] ?? Number.NaN]));
+    const references = referenceForecasts(config, site, issueTimes, normal.get(target.source) ?? []);
     const plans: { name: string; history: ReadonlyMap<string, readonly HistoryRecord[]>; drop: string[] }[] = [
       { name: ALL_SOURCES_FRESH, history: normal, drop: [] },
       ...config.sources.map((s) => ({ name: withoutSource(s.id), history: normal, drop: [s.id] })),
@@ -175,13 +175,9 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
       const slots = await serveSlots(config, site, issueTimes, p.history, candidates, p.drop, (at) => limits.at(at));
       assertOnlyAvailableInputs(p.name, slots);
       served.set(p.name, slots);
-      const persisted = slots.map((s) => ({
-        ...s,
-        values: s.model === null ? [] : leads.map(() => reference.get(s.issueTime) ?? Number.NaN),
-      }));
       scenarios.push({
-        ...scoreServed(p.name, slots, leads, truth, reference),
-        persistence: scoreServed(p.name, persisted, leads, truth, reference).perLead,
+        ...scoreServed(p.name, slots, leads, truth, references),
+        ...scoreReferences(slots, leads, truth, references),
         intervals: scoreIntervals(slots, leads, truth, sunUp),
       });
       o.onProgress('serve', i + 1, plans.length);
@@ -195,7 +191,12 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
       createdAt: o.now().toISOString(),
       seed: plan.seed,
       site,
-      target: { source: target.source, field: target.field, unit: target.unit },
+      target: {
+        source: target.source,
+        field: target.field,
+        unit: target.unit,
+        ...(target.solar === true ? { solar: true } : {}),
+      },
       leadsMinutes: [...leads],
       cadenceMinutes: cadence,
       train: {
@@ -235,7 +236,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
         served.get(ALL_SOURCES_FRESH) ?? [],
         leads,
         truth,
-        reference,
+        references,
         testFrom,
         Math.min(testFrom + plan.report.sampleDays * DAY_MS, plan.test.to.getTime()),
         cadence,

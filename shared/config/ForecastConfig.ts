@@ -75,7 +75,7 @@ export const forecastConfigSchema = z
       min: z.number().finite().optional(),
       /** No forecast above this, held in every model's graph (e.g. the park's capacity). */
       max: z.number().finite().optional(),
-      /** A solar target (irradiance or PV power): forecast zero when the sun is below the horizon at the validTime. */
+      /** A solar target (irradiance or PV power): zero when the sun is below the horizon at the validTime, and scored against smart persistence, which also serves as a fallback. */
       solar: z.boolean().default(false),
     }),
     forecast: z

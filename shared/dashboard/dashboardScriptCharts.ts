@@ -114,8 +114,10 @@ function renderLeadCharts(d) {
     // The 10 and 90 % quantiles, when the forecasts carry them: drawn as a band around the forecast.
     const lows = [];
     const highs = [];
-    // Persistence, the reference of skill: the newest target value available at issueTime (the forecast names it).
+    // Persistence, the reference of skill: the newest target value available at issueTime (the forecast names it);
+    // for a solar target the forecast also carries smart persistence, that value's clear-sky index carried forward.
     const references = [];
+    const smartReferences = [];
     for (const f of d.forecasts || []) {
       const l = f.leads.find((x) => x.leadMinutes === lead);
       if (!l || !Number.isFinite(l.value)) continue;
@@ -128,6 +130,7 @@ function renderLeadCharts(d) {
       // A gap of 0: only a value observed exactly then.
       const reference = input ? actualAt(allActual, Date.parse(input.observedAt) / 1000, 0) : null;
       if (reference !== null) references.push([Date.parse(l.validTime) / 1000, l.value, reference]);
+      if (Number.isFinite(l.smartPersistence)) smartReferences.push([Date.parse(l.validTime) / 1000, l.value, l.smartPersistence]);
     }
     points.sort((a, b) => a[0] - b[0]);
     lows.sort((a, b) => a[0] - b[0]);
@@ -151,12 +154,24 @@ function renderLeadCharts(d) {
     }
     const skill = paired > 0 && sePersistence > 0 ? 1 - Math.sqrt(se / sePersistence) : null;
     fig.dataset.skill = skill === null ? '' : skill.toFixed(3);
+    let seOnSmart = 0, seSmart = 0, pairedSmart = 0;
+    for (const r of smartReferences) {
+      const a = actualAt(actual, r[0], actualGap);
+      if (a === null) continue;
+      seOnSmart += (r[1] - a) * (r[1] - a);
+      seSmart += (r[2] - a) * (r[2] - a);
+      pairedSmart++;
+    }
+    const smartSkill = pairedSmart > 0 && seSmart > 0 ? 1 - Math.sqrt(seOnSmart / seSmart) : null;
+    fig.dataset.smartSkill = smartSkill === null ? '' : smartSkill.toFixed(3);
     if (errors.length) {
       const mae = errors.reduce((s, e) => s + Math.abs(e), 0) / errors.length;
       const rmse = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length);
       score.textContent = 'MAE ' + withUnit(mae) + ' \u00b7 RMSE ' + withUnit(rmse) +
-        (skill === null ? '' : ' \u00b7 skill ' + skill.toFixed(2) + ' vs persistence') + ' \u00b7 n = ' + errors.length;
-      score.title = 'skill = 1 - RMSE / RMSE of persistence (the newest ' + cfg.target.field + ' available at issue time), over ' + paired + ' forecasts';
+        (skill === null ? '' : ' \u00b7 skill ' + skill.toFixed(2) + ' vs persistence') +
+        (smartSkill === null ? '' : ', ' + smartSkill.toFixed(2) + ' vs smart persistence') + ' \u00b7 n = ' + errors.length;
+      score.title = 'skill = 1 - RMSE / RMSE of persistence (the newest ' + cfg.target.field + ' available at issue time), over ' + paired + ' forecasts' +
+        (smartSkill === null ? '' : '; vs smart persistence (its clear-sky index carried forward to the valid time), over ' + pairedSmart + ' forecasts');
     } else {
       score.textContent = points.length ? 'no actual yet at the valid times' : '';
     }

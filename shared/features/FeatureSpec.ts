@@ -13,4 +13,9 @@ export interface FeatureSpec {
   latitude: number;
   /** Site longitude, degrees east. */
   longitude: number;
+  /**
+   * Sources whose row block ends with `<source>.clearsky_obs` too: clear-sky GHI at the observedAt of their newest
+   * observation (smart persistence divides by it). Opt-in, so the trained models' columns never change.
+   */
+  clearSkyAtObservation?: readonly string[];
 }

@@ -1,8 +1,9 @@
 import type { FeatureSpec } from './FeatureSpec';
-import { validateFeatureSpec } from './validateFeatureSpec';
+import { CLEAR_SKY_AT_OBSERVATION, validateFeatureSpec } from './validateFeatureSpec';
 
 /**
- * The model's input columns, in order: per source its fields then `<source>.age_min`; then the sun at issueTime,
+ * The model's input columns, in order: per source its fields then `<source>.age_min` (and `<source>.clearsky_obs`
+ * when the spec asks for it); then the sun at issueTime,
  * clear-sky GHI now and at each validTime, and the time of day and year. featureRow fills exactly these.
  */
 export function featureNames(spec: FeatureSpec): string[] {
@@ -11,6 +12,7 @@ export function featureNames(spec: FeatureSpec): string[] {
   for (const source of spec.sources) {
     for (const field of spec.fields[source] ?? []) names.push(`${source}.${field}`);
     names.push(`${source}.age_min`);
+    if (spec.clearSkyAtObservation?.includes(source)) names.push(`${source}.${CLEAR_SKY_AT_OBSERVATION}`);
   }
   names.push('sun.elevation', 'sun.azimuth_sin', 'sun.azimuth_cos', 'clearsky.ghi_now');
   for (const lead of spec.leadsMinutes) names.push(clearSkyAtLeadName(lead));

@@ -1,4 +1,5 @@
 import { clearSkyGhi } from '../solar/clearSkyGhi';
+import { clearSkyAt } from '../solar/smartPersistence';
 import { solarPosition } from '../solar/solarPosition';
 import type { FeatureSpec } from './FeatureSpec';
 import type { LatestObservation } from './LatestObservation';
@@ -39,6 +40,8 @@ export function featureRow(
     const age = (t - obs.observedAt) / MINUTE_MS;
     if (Number.isFinite(age)) row.push(age);
     else missing.push(`${source}.age_min`);
+    if (spec.clearSkyAtObservation?.includes(source) && Number.isFinite(age))
+      row.push(clearSkyAt(spec, obs.observedAt));
   }
   if (missing.length > 0) return { missing };
 

@@ -5,6 +5,8 @@ import { FeatureSpecError } from './FeatureSpecError';
 const DERIVED_GROUPS = new Set(['sun', 'clearsky', 'time']);
 /** The per-source feature added next to the fields; a field of that name would collide. */
 const AGE_FIELD = 'age_min';
+/** The per-source feature a spec may ask for: clear-sky GHI at the newest observation's observedAt. */
+export const CLEAR_SKY_AT_OBSERVATION = 'clearsky_obs';
 
 /** Throws INVALID_FEATURE_SPEC naming the bad value, so a broken spec fails before any row is built. */
 export function validateFeatureSpec(spec: FeatureSpec): void {
@@ -26,10 +28,14 @@ export function validateFeatureSpec(spec: FeatureSpec): void {
       if (field.length === 0 || field.includes('.'))
         fail(`field ${JSON.stringify(field)} of "${source}" must be non-empty and contain no "."`);
       if (field === AGE_FIELD) fail(`field "${AGE_FIELD}" of "${source}" collides with the derived age feature`);
+      if (field === CLEAR_SKY_AT_OBSERVATION && spec.clearSkyAtObservation?.includes(source))
+        fail(`field "${field}" of "${source}" collides with the derived clear-sky feature`);
       if (seenFields.has(field)) fail(`field "${field}" of "${source}" is listed twice`);
       seenFields.add(field);
     }
   }
+  for (const source of spec.clearSkyAtObservation ?? [])
+    if (!seen.has(source)) fail(`clearSkyAtObservation names "${source}", which is not among the sources`);
   if (new Set(spec.leadsMinutes).size !== spec.leadsMinutes.length)
     fail(`duplicate lead times in [${spec.leadsMinutes.join(', ')}]`);
   for (const lead of spec.leadsMinutes) {

@@ -3,6 +3,11 @@ export interface ForecastLead {
   leadMinutes: number;
   validTime: string;
   value: number;
+  /**
+   * Smart persistence at this validTime (solar targets only): the clear-sky index of the newest target value
+   * available at issueTime, carried forward; the reference skill is also judged against.
+   */
+  smartPersistence?: number;
   /** The 10, 50 and 90 % quantiles of the actual, from the model's calibrated intervals (absent when it has none). */
   quantiles?: LeadQuantiles;
 }

@@ -3,7 +3,7 @@ import type { ForecastStore } from '../forecast/ForecastStore';
 import { ingestStatusName } from '../ingest/IngestRunStore';
 import { chooseModel, freshness } from '../predict/chooseModel';
 import { gatherInputs } from '../predict/gatherInputs';
-import { persistenceDescriptor } from '../predict/PersistenceModelSource';
+import { baselineDescriptors } from '../predict/PersistenceModelSource';
 import { PREDICT_STATUS } from '../predict/PredictRunStore';
 import type { ModelRegistry } from '../registry/ModelRegistry';
 import type { BreakerState } from '../sources/BreakerState';
@@ -122,7 +122,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
           score: m.heldOut.meanRmse,
         }))
         .sort((a, b) => a.score - b.score),
-      persistenceDescriptor(config),
+      ...baselineDescriptors(config),
     ];
     for (const site of config.sites) {
       const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);

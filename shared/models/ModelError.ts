@@ -8,12 +8,16 @@ export type ModelErrorCode =
   | 'DUPLICATE_FEATURE'
   /** Model spec: the target is not one of the features. */
   | 'UNKNOWN_TARGET'
+  /** Model spec: a column the model reads (other than the target) is not one of the features. */
+  | 'UNKNOWN_FEATURE'
   /** Model spec: no lead times were given. */
   | 'NO_LEADS'
   /** Model spec: a lead is not a positive integer, or the leads are not strictly increasing. */
   | 'INVALID_LEAD'
   /** Model spec: output limits with min not below max, a bound that is not finite, or a daylight column missing. */
   | 'INVALID_LIMITS'
+  /** Model spec: a parameter of a built-in model is out of its range. */
+  | 'INVALID_PARAMETER'
   /** The bytes are not an ONNX model that onnxruntime can load. */
   | 'INVALID_MODEL_BYTES'
   /** A valid ONNX model, but not of the shape the port serves (one float [N, F] input, one float output). */

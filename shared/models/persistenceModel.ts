@@ -50,7 +50,8 @@ export function buildPersistenceModel(opts: PersistenceModelOptions): Uint8Array
     .toBytes();
 }
 
-function checkFeatures(featureNames: readonly string[], targetFeature: string): number {
+/** Checks the columns (some, none twice) and returns the target's index; shared by the baselines built here. */
+export function checkFeatures(featureNames: readonly string[], targetFeature: string): number {
   if (featureNames.length === 0) throw new ModelError('NO_FEATURES', 'featureNames is empty');
   const seen = new Set<string>();
   for (const name of featureNames) {
@@ -67,7 +68,8 @@ function checkFeatures(featureNames: readonly string[], targetFeature: string): 
   return index;
 }
 
-function checkLeads(leadsMinutes: readonly number[]): void {
+/** Checks that the leads are positive whole minutes, strictly increasing. */
+export function checkLeads(leadsMinutes: readonly number[]): void {
   if (leadsMinutes.length === 0) throw new ModelError('NO_LEADS', 'leadsMinutes is empty');
   let previous = 0;
   for (const lead of leadsMinutes) {

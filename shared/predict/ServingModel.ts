@@ -5,12 +5,14 @@ import type { ForecastIntervals } from '../registry/ForecastIntervals';
 export interface ServingModel {
   id: string;
   kind: string;
-  /** Registry version it belongs to; null for the built-in persistence model. */
+  /** Registry version it belongs to; null for the built-in persistence models. */
   version: string | null;
   /** Sources whose fresh data it needs (its feature spec: featureSpecFor(config, site, sources)). */
   sources: readonly string[];
   /** Input columns, in order; checked against the live feature row before every use. */
   featureNames: readonly string[];
+  /** Sources whose row also carries the clear sky at their newest observedAt (smart persistence; FeatureSpec). */
+  clearSkyAtObservation?: readonly string[];
   leadsMinutes: readonly number[];
   /** Held-out mean RMSE (lower is better); Infinity when unknown. */
   score: number;

@@ -8,7 +8,7 @@ import { DEFAULT_STALENESS_OPTIONS, type StalenessLimit } from '../features/lear
 import type { ServingModel } from './ServingModel';
 
 /** What choosing needs to know of a model (a loaded ServingModel, or a model card's entry). */
-export type ChoosableModel = Pick<ServingModel, 'id' | 'sources' | 'featureNames'>;
+export type ChoosableModel = Pick<ServingModel, 'id' | 'sources' | 'featureNames' | 'clearSkyAtObservation'>;
 
 export interface ModelChoice<M extends ChoosableModel = ServingModel> {
   model: M;
@@ -66,7 +66,9 @@ export function chooseModel<M extends ChoosableModel>(
   );
   for (const model of candidates) {
     if (!model.sources.every((s) => fresh.get(s) === null)) continue;
-    const row = featureRow(featureSpecFor(config, site, model.sources), issueTime, asFeatures);
+    const spec = featureSpecFor(config, site, model.sources);
+    const extra = model.clearSkyAtObservation;
+    const row = featureRow(extra ? { ...spec, clearSkyAtObservation: extra } : spec, issueTime, asFeatures);
     if (!Array.isArray(row)) continue;
     // A model trained on other columns (the configuration changed since) must not be fed misaligned inputs.
     if (model.featureNames.length !== row.length) continue;

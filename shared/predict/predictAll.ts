@@ -8,6 +8,7 @@ import type { ObservationStore } from '../sources/ObservationStore';
 import type { BlobStore } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { addMinutes, floorToSlot } from '../time/slots';
+import { smartPersistence } from '../solar/smartPersistence';
 import { mapLimit } from '../util/mapLimit';
 import { chooseModel, type ModelChoice } from './chooseModel';
 import { describeInputs, gatherInputs } from './gatherInputs';
@@ -159,12 +160,17 @@ async function predictSlot(
         createdAt,
         target: { source: config.target.source, field: config.target.field, unit: config.target.unit },
         model: { id: model.id, kind: model.kind, version: model.version, sources: [...model.sources] },
-        leads: leads.map((lead, l) => ({
-          leadMinutes: lead,
-          validTime: addMinutes(issueTime, lead).toISOString(),
-          value: round(out[r * leads.length + l] as number),
-          ...withQuantiles(quantiles[r]?.[l]),
-        })),
+        leads: leads.map((lead, l) => {
+          const validTime = addMinutes(issueTime, lead);
+          const smart = smartReference(config, row.site, row.latest, validTime);
+          return {
+            leadMinutes: lead,
+            validTime: validTime.toISOString(),
+            value: round(out[r * leads.length + l] as number),
+            ...(smart === undefined ? {} : { smartPersistence: round(smart) }),
+            ...withQuantiles(quantiles[r]?.[l]),
+          };
+        }),
         inputs,
         missing: row.choice.missing,
       });
@@ -225,6 +231,21 @@ function siteOf(sites: ReadonlyMap<string, SiteConfig>, id: string): SiteConfig 
 /** The lead's quantiles when the model has calibrated intervals; nothing otherwise (the field stays absent). */
 function withQuantiles(q: LeadQuantiles | undefined): { quantiles?: LeadQuantiles } {
   return q ? { quantiles: q } : {};
+}
+
+/** Smart persistence of the newest target value available at issueTime (used or not), for a solar target. */
+function smartReference(
+  config: ForecastConfig,
+  site: string,
+  latest: ReadonlyMap<string, Observation>,
+  validTime: Date,
+): number | undefined {
+  const { target } = config;
+  const newest = latest.get(target.source);
+  const value = newest?.values[target.field];
+  const location = config.sites.find((s) => s.id === site);
+  if (target.solar !== true || !newest || value === undefined || !Number.isFinite(value) || !location) return undefined;
+  return smartPersistence({ value, observedAt: Date.parse(newest.observedAt) }, location, validTime.getTime());
 }
 
 function round(v: number): number {

@@ -10,6 +10,10 @@ export interface LeadMetrics {
   skill: number;
   /** Rows scored. */
   n: number;
+  /** RMSE of smart persistence on the rows it has a value for (solar targets only; absent in older cards). */
+  smartPersistenceRmse?: number;
+  /** 1 - rmse / smartPersistenceRmse on those same rows (solar targets only). */
+  smartSkill?: number;
 }
 
 /** One ONNX model of a registry version. */

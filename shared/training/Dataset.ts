@@ -19,6 +19,11 @@ export interface Dataset {
   Y: Float32Array;
   /** Per row, the newest target value available at issueTime (the persistence forecast); NaN when none was. */
   persistence: Float32Array;
+  /**
+   * For a solar target, per row and lead (N×L like Y), smart persistence of that same newest value (the clear-sky
+   * index carried forward, shared/solar/smartPersistence); NaN when there was none. Absent for other targets.
+   */
+  smartPersistence?: Float32Array;
   /** Per source of the spec, the input each row used. */
   used: Record<string, InputAudit>;
   /** The target observation each row's persistence value came from. */

@@ -4,6 +4,7 @@ import { featureNames } from '../features/featureNames';
 import { featureRow } from '../features/featureRow';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import type { LatestObservation } from '../features/LatestObservation';
+import { smartPersistence } from '../solar/smartPersistence';
 import { TrainingDataError } from './TrainingDataError';
 
 const MINUTE_MS = 60_000;
@@ -11,8 +12,11 @@ const MINUTE_MS = 60_000;
 export interface BuildDatasetOptions {
   /** The model's inputs. */
   spec: FeatureSpec;
-  /** What Y holds; its source's history is also where persistence comes from. */
-  target: { source: string; field: string };
+  /**
+   * What Y holds; its source's history is also where persistence comes from. A solar target also gets smart
+   * persistence per row and lead (the clear-sky index of the same newest value, at the spec's site).
+   */
+  target: { source: string; field: string; solar?: boolean | undefined };
   /** Per source (every spec source and the target source), the records of one site, any order. */
   history: ReadonlyMap<string, readonly HistoryRecord[]>;
   /** First and last issueTime considered (inclusive); issue slots are multiples of cadenceMinutes since the epoch. */
@@ -104,6 +108,7 @@ export function buildDataset(opts: BuildDatasetOptions): Dataset {
   const X = new Float32Array(slots * F);
   const Y = new Float32Array(slots * L);
   const persistence = new Float32Array(slots);
+  const smart = target.solar === true ? new Float32Array(slots * L) : undefined;
   const used = Object.fromEntries(spec.sources.map((s) => [s, audit(slots)]));
   const persistenceUsed = audit(slots);
   const issueTimes: number[] = [];
@@ -168,6 +173,12 @@ export function buildDataset(opts: BuildDatasetOptions): Dataset {
     persistence[r] = p?.values[target.field] ?? Number.NaN;
     persistenceUsed.observedAt[r] = p?.observedAt ?? Number.NaN;
     persistenceUsed.availableAt[r] = p?.availableAt ?? Number.NaN;
+    for (let l = 0; l < L && smart; l++) {
+      const validTime = t + (spec.leadsMinutes[l] as number) * MINUTE_MS;
+      smart[r * L + l] = p
+        ? smartPersistence({ value: p.values[target.field] ?? Number.NaN, observedAt: p.observedAt }, spec, validTime)
+        : Number.NaN;
+    }
   }
 
   const rows = issueTimes.length;
@@ -183,6 +194,7 @@ export function buildDataset(opts: BuildDatasetOptions): Dataset {
     X: X.slice(0, rows * F),
     Y: Y.slice(0, rows * L),
     persistence: persistence.slice(0, rows),
+    ...(smart ? { smartPersistence: smart.slice(0, rows * L) } : {}),
     used: Object.fromEntries(Object.entries(used).map(([s, a]) => [s, trim(a)])),
     persistenceUsed: trim(persistenceUsed),
     dropped,

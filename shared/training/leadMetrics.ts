@@ -3,7 +3,10 @@ import { rmse } from '../models/metrics/rmse';
 import type { LeadMetrics } from '../registry/ModelCard';
 import { column, type Rows } from './rowsWhere';
 
-/** Per-lead RMSE, MAE and skill against persistence (on the rows where persistence had a value). */
+/**
+ * Per-lead RMSE, MAE and skill against persistence (on the rows where persistence had a value); when the rows carry
+ * smart persistence (a solar target), also its RMSE and the skill against it (on the rows where it had a value).
+ */
 export function leadMetrics(predictions: Float32Array, rows: Rows, leadsMinutes: readonly number[]): LeadMetrics[] {
   const hasPersistence = [...rows.persistence].map((p) => Number.isFinite(p));
   return leadsMinutes.map((leadMinutes, l) => {
@@ -13,12 +16,23 @@ export function leadMetrics(predictions: Float32Array, rows: Rows, leadsMinutes:
     const r = rmse(pred, obs);
     const modelOnPersistenceRows = rmse(both(pred), both(obs)).value;
     const reference = rmse(rows.persistence, obs).value;
-    return {
+    const metrics: LeadMetrics = {
       leadMinutes,
       rmse: round(r.value),
       mae: round(mae(pred, obs).value),
       skill: reference > 0 ? round(1 - modelOnPersistenceRows / reference) : 0,
       n: r.count,
+    };
+    if (!rows.smartPersistence) return metrics;
+    const smart = column(rows.smartPersistence, rows.leads, l);
+    const onSmartRows = (a: Float32Array): Float32Array =>
+      a.map((v, i) => (Number.isFinite(smart[i]) ? v : Number.NaN));
+    const smartRmse = rmse(smart, obs).value;
+    const modelOnSmartRows = rmse(onSmartRows(pred), onSmartRows(obs)).value;
+    return {
+      ...metrics,
+      smartPersistenceRmse: round(smartRmse),
+      smartSkill: smartRmse > 0 ? round(1 - modelOnSmartRows / smartRmse) : 0,
     };
   });
 }

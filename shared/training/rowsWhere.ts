@@ -6,6 +6,8 @@ export interface Rows {
   X: Float32Array;
   Y: Float32Array;
   persistence: Float32Array;
+  /** Smart persistence per row and lead (row-major, like Y), for a solar target. */
+  smartPersistence?: Float32Array;
   cols: number;
   leads: number;
 }
@@ -27,12 +29,23 @@ export function rowsWhere(
   const X = new Float32Array(picked.length * cols);
   const Y = new Float32Array(picked.length * leads);
   const persistence = new Float32Array(picked.length);
+  // Every site's dataset comes from the same configuration: all have smart persistence, or none has.
+  const smart = first?.smartPersistence ? new Float32Array(picked.length * leads) : undefined;
   picked.forEach(({ ds, r }, i) => {
     X.set(ds.X.subarray(r * cols, (r + 1) * cols), i * cols);
     Y.set(ds.Y.subarray(r * leads, (r + 1) * leads), i * leads);
     persistence[i] = ds.persistence[r] as number;
+    if (smart) smart.set(smartOf(ds).subarray(r * leads, (r + 1) * leads), i * leads);
   });
-  return { keys: picked.map((p) => p.key), X, Y, persistence, cols, leads };
+  return {
+    keys: picked.map((p) => p.key),
+    X,
+    Y,
+    persistence,
+    ...(smart ? { smartPersistence: smart } : {}),
+    cols,
+    leads,
+  };
 }
 
 /** Column `c` of a row-major matrix with `width` columns. */
@@ -49,12 +62,28 @@ export function rowsByKeys(rows: Rows, keys: readonly string[]): Rows {
   const X = new Float32Array(keys.length * rows.cols);
   const Y = new Float32Array(keys.length * rows.leads);
   const persistence = new Float32Array(keys.length);
+  const smart = rows.smartPersistence ? new Float32Array(keys.length * rows.leads) : undefined;
   keys.forEach((k, i) => {
     const r = index.get(k);
     if (r === undefined) throw new Error(`row ${k} is not in the set`);
     X.set(rows.X.subarray(r * rows.cols, (r + 1) * rows.cols), i * rows.cols);
     Y.set(rows.Y.subarray(r * rows.leads, (r + 1) * rows.leads), i * rows.leads);
     persistence[i] = rows.persistence[r] as number;
+    smart?.set((rows.smartPersistence as Float32Array).subarray(r * rows.leads, (r + 1) * rows.leads), i * rows.leads);
   });
-  return { keys: [...keys], X, Y, persistence, cols: rows.cols, leads: rows.leads };
+  return {
+    keys: [...keys],
+    X,
+    Y,
+    persistence,
+    ...(smart ? { smartPersistence: smart } : {}),
+    cols: rows.cols,
+    leads: rows.leads,
+  };
+}
+
+function smartOf(ds: Dataset): Float32Array {
+  if (!ds.smartPersistence)
+    throw new Error('datasets of one configuration disagree: some have smart persistence and some do not');
+  return ds.smartPersistence;
 }

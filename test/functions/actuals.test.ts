@@ -26,7 +26,7 @@ const call = (query: string) =>
 
 type Body = {
   site: string;
-  target: { source: string; field: string; unit: string };
+  target: { source: string; field: string; unit: string; solar?: boolean };
   from: string;
   to: string;
   actuals: { observedAt: string; availableAt: string; value: number }[];

@@ -48,7 +48,7 @@ test('health is 200 and degraded while forecasting without a source, naming what
   assert.equal(h.sources.find((x) => x.id === 'weather')?.lastIngest?.ok, false);
   assert.ok(h.reasons.some((r) => /last ingest of weather failed/.test(r)));
   assert.deepEqual(h.model.serving, [
-    { site: 'park-1', model: 'persistence-site-meter-power_kw', version: null, sources: ['site-meter'] },
+    { site: 'park-1', model: 'smart-persistence-site-meter-power_kw', version: null, sources: ['site-meter'] },
   ]);
 });
 

@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import { InvocationContext, type Timer } from '@azure/functions';
 import { makePredictHandler } from '../../functions/predict';
 import type { Forecast } from '../../shared/forecast/Forecast';
+import { smartPersistence } from '../../shared/solar/smartPersistence';
 import { CONTAINERS, StorageUnavailableError } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
-import { testServices } from '../support/testServices';
+import { testConfig, testServices } from '../support/testServices';
 
 const timer: Timer = {
   isPastDue: false,
@@ -52,16 +53,32 @@ test('predict uses the newest observation available at issueTime, never a newer 
   assert.equal(result.issueTime, '2026-06-01T12:00:00.000Z');
   const f = result.forecasts[0] as Forecast;
   assert.equal(f.site, 'park-1');
+  // The shipped target is solar: smart persistence of the 11:30 value (1700 kW) serves, and each lead carries it.
+  const smart = (validTime: string): number =>
+    Math.round(
+      smartPersistence(
+        { value: 1700, observedAt: Date.parse('2026-06-01T11:30:00Z') },
+        s.config.sites[0] as { latitude: number; longitude: number },
+        Date.parse(validTime),
+      ) * 1000,
+    ) / 1000;
   assert.deepEqual(
-    f.leads.map((l) => [l.leadMinutes, l.validTime, l.value]),
+    f.leads.map((l) => [l.leadMinutes, l.validTime]),
     [
-      [20, '2026-06-01T12:20:00.000Z', 1700],
-      [40, '2026-06-01T12:40:00.000Z', 1700],
-      [60, '2026-06-01T13:00:00.000Z', 1700],
+      [20, '2026-06-01T12:20:00.000Z'],
+      [40, '2026-06-01T12:40:00.000Z'],
+      [60, '2026-06-01T13:00:00.000Z'],
     ],
   );
-  for (const l of f.leads) assert.ok(l.validTime > f.issueTime);
-  assert.equal(f.model.kind, 'persistence');
+  for (const l of f.leads) {
+    assert.ok(l.validTime > f.issueTime);
+    assert.equal(l.smartPersistence, smart(l.validTime));
+    // The ONNX graph computes in float32.
+    assert.ok(Math.abs(l.value - smart(l.validTime)) < 0.01, `${l.value} vs ${smart(l.validTime)}`);
+    // Early afternoon: the sun sinks, so less than plain persistence of 1700.
+    assert.ok(l.value < 1700);
+  }
+  assert.equal(f.model.kind, 'smart-persistence');
   const meter = f.inputs.find((i) => i.source === 'site-meter');
   assert.deepEqual(meter, {
     source: 'site-meter',
@@ -76,7 +93,7 @@ test('predict uses the newest observation available at issueTime, never a newer 
     f.missing.map((m) => [m.source, m.reason.split(':')[0]]),
     [
       ['neighbors', 'never seen'],
-      ['weather', 'fresh, but not an input of persistence-site-meter-power_kw'],
+      ['weather', 'fresh, but not an input of smart-persistence-site-meter-power_kw'],
       ['skycam', 'never seen'],
     ],
   );
@@ -84,6 +101,27 @@ test('predict uses the newest observation available at issueTime, never a newer 
   assert.deepEqual(await s.forecasts.latest('park-1'), f);
   const copy = await s.blobs.get(CONTAINERS.forecasts, 'park-1/latest.json');
   assert.deepEqual(JSON.parse(copy?.body.toString() ?? '{}'), f);
+});
+
+test('a target that is not solar: plain persistence serves and the forecast carries no smart persistence', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const config = testConfig();
+  const s = testServices(clock, { ...config, target: { ...config.target, solar: false } });
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', {
+    power_kw: 1700,
+    ghi_wm2: 650,
+  });
+  const result = await makePredictHandler(() => s)(timer, new InvocationContext());
+  const f = result.forecasts[0] as Forecast;
+  assert.equal(f.model.id, 'persistence-site-meter-power_kw');
+  assert.deepEqual(
+    f.leads.map((l) => Object.keys(l)),
+    f.leads.map(() => ['leadMinutes', 'validTime', 'value']),
+  );
+  assert.deepEqual(
+    f.leads.map((l) => l.value),
+    [1700, 1700, 1700],
+  );
 });
 
 test('running predict twice for the same slot leaves one forecast', async () => {
@@ -166,11 +204,11 @@ test('slots a late or failed run missed are made by the next run, each as of its
   assert.deepEqual(result.caughtUp, ['2026-06-01T11:40:00.000Z', '2026-06-01T11:50:00.000Z']);
   const made = [...s.forecasts.docs.values()].sort((a, b) => a.issueTime.localeCompare(b.issueTime));
   assert.deepEqual(
-    made.map((f) => [f.issueTime, f.leads[0]?.value]),
+    made.map((f) => [f.issueTime, f.inputs.find((i) => i.source === 'site-meter')?.observedAt]),
     [
-      ['2026-06-01T11:40:00.000Z', 1000],
-      ['2026-06-01T11:50:00.000Z', 1000],
-      ['2026-06-01T12:00:00.000Z', 1200],
+      ['2026-06-01T11:40:00.000Z', '2026-06-01T11:00:00.000Z'],
+      ['2026-06-01T11:50:00.000Z', '2026-06-01T11:00:00.000Z'],
+      ['2026-06-01T12:00:00.000Z', '2026-06-01T11:20:00.000Z'],
     ],
   );
   for (const f of made) for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);

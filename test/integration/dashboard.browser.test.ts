@@ -96,7 +96,7 @@ test(
     const { page, problems, requests } = await openPage(`?site=park-1&hours=6&code=${KEY}`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
     const latest = (await (await fetch(`${stack.httpUrl}/api/forecast?site=park-1`)).json()) as Forecast;
-    assert.equal(latest.model.kind, 'persistence', 'no model is trained in this run');
+    assert.equal(latest.model.kind, 'smart-persistence', 'no model is trained in this run (the target is solar)');
 
     // One chart per lead, each with forecasts and actuals, drawn.
     const leads = page.locator('figure[data-chart="lead"]');
@@ -112,14 +112,15 @@ test(
       assert.ok(actualPoints >= 30, `lead ${await fig.getAttribute('data-lead')}: ${actualPoints} actuals`);
       assert.match(
         (await fig.locator('.score').textContent()) ?? '',
-        /MAE [\d,.]+ kW . RMSE [\d,.]+ kW . skill -?[\d.]+ vs persistence . n = \d+/,
+        /MAE [\d,.]+ kW . RMSE [\d,.]+ kW . skill -?[\d.]+ vs persistence, -?[\d.]+ vs smart persistence . n = \d+/,
       );
-      // Persistence serves this run, so it is its own reference: a skill of exactly zero.
-      const skill = await fig.getAttribute('data-skill');
+      // Smart persistence serves this run, so it is its own reference: a skill against it of exactly zero.
+      const skill = await fig.getAttribute('data-smart-skill');
       assert.ok(
         skill !== null && skill !== '' && Math.abs(Number(skill)) < 0.001,
-        `lead ${await fig.getAttribute('data-lead')}: skill ${skill}`,
+        `lead ${await fig.getAttribute('data-lead')}: skill vs smart persistence ${skill}`,
       );
+      assert.notEqual(await fig.getAttribute('data-skill'), '', 'and a skill against plain persistence');
     }
     const leadInk = await inkedPixels(page, '#lead-charts');
     assert.ok(

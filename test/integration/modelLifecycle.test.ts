@@ -79,14 +79,14 @@ test('a first training whose held-out set is too small to judge is published, no
     'but the version is published',
   );
   const f = await nextForecast(s.clock.now());
-  assert.equal(f.model.kind, 'persistence', 'persistence keeps serving');
+  assert.equal(f.model.kind, 'smart-persistence', 'smart persistence (the target is solar) keeps serving');
   assert.equal(f.model.version, null);
 });
 
 test('train, publish and promote; predict switches without a restart; a worse challenger is not promoted; rollback works', async () => {
   const s = stack.services;
   const before = await nextForecast(new Date(0));
-  assert.equal(before.model.kind, 'persistence', 'persistence serves before any model is trained');
+  assert.equal(before.model.kind, 'smart-persistence', 'smart persistence serves before any model is trained');
 
   const v1 = await train(PROPER);
   assert.equal(v1.promoted, true, v1.reason);

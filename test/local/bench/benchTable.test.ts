@@ -117,7 +117,7 @@ test('benchTable: names the machine and has a row per measurement, throughput si
     /\| warm, real stores \| predictAll: 10 blob lists \+ 2 gets \+ 1 puts, choose, ONNX, 1 Cosmos upsert \| 50 \| 40\.0 \| 90\.0 \|/,
   );
   assert.match(text, /\| cold, new process \| process start to first forecast stored \| 5 \| 1500 \| 1800 \|/);
-  assert.match(text, /the champion version's 9 models \+ persistence/);
+  assert.match(text, /10 ONNX sessions: the champion version's 9 models \+ the built-in baselines/);
   assert.match(text, /\| 100 \| stores \| 3 \| 2\.500 \| 40 \| 5 \| - \| - \|/);
   assert.match(text, /\| 10,000 \| memory \| 1 \| 20\.000 \| 500 \| 5 \| 15000\.0 \/ 300\.0 \/ 40\.3 \| 652 \|/);
   assert.match(text, /\| 700 \/ 250 \| 9 \/ 32 \| 2 KiB \| 4\.0 \| 25\.0 \| 1\.0 \| 30\.0 \|/);

@@ -67,15 +67,37 @@ test('runFallbackBench: 3 days, tiny models: every slot is served, also with eve
   );
   assert.deepEqual(Object.keys(result.faults.providerFaults).sort(), [...sources].sort());
 
-  const table = fallbackTable(result.scenarios, result.leadsMinutes, result.target.unit);
+  // The shipped target is solar: both references, and every scenario's skill against both.
+  const { persistence, smartPersistence } = result.references;
+  assert.ok(smartPersistence, 'smart persistence is scored for a solar target');
+  result.leadsMinutes.forEach((lead, l) => {
+    const p = persistence[l];
+    const smart = smartPersistence[l];
+    assert.ok(p && smart && Number.isFinite(smart.rmse) && Number.isFinite(smart.skill), `+${lead}`);
+    const fresh = result.scenarios[0]?.perLead[l];
+    assert.equal(fresh?.smartPersistenceRmse, smart.rmse);
+    assert.ok(Number.isFinite(fresh?.smartSkill), `+${lead}: ${JSON.stringify(fresh)}`);
+  });
+  for (const m of result.models)
+    assert.ok(
+      m.heldOut.every((h) => Number.isFinite(h.smartSkill)),
+      m.id,
+    );
+
+  const table = fallbackTable(result.scenarios, result.leadsMinutes, result.target.unit, result.references);
   const lines = table.split('\n');
-  assert.equal(lines.length, 2 + names.length);
+  assert.equal(lines.length, 4 + names.length);
   assert.match(
     lines[0] ?? '',
-    /^\| scenario \| RMSE \+20 \(kW\) \| RMSE \+40 \(kW\) \| RMSE \+60 \(kW\) \| skill \+20 \| skill \+40 \| skill \+60 \| slots served \|$/,
+    /^\| scenario \| RMSE \+20 \(kW\) \| RMSE \+40 \(kW\) \| RMSE \+60 \(kW\) \| skill \+20 \| skill \+40 \| skill \+60 \| skill vs smart \+20 \| skill vs smart \+40 \| skill vs smart \+60 \| slots served \|$/,
   );
-  names.forEach((name, i) => assert.ok(lines[2 + i]?.startsWith(`| ${name} |`), `row ${i}: ${lines[2 + i]}`));
-  assert.ok(lines.slice(2).every((l) => l.endsWith(`| 100.0 % (${result.heldOutSlots}/${result.heldOutSlots}) |`)));
+  assert.match(
+    lines[2] ?? '',
+    /^\| persistence \(reference\) \|.* 0\.000 \| 0\.000 \| 0\.000 \|( -?\d\.\d{3} \|){3} - \|$/,
+  );
+  assert.match(lines[3] ?? '', /^\| smart persistence \(reference\) \|.* 0\.000 \| 0\.000 \| 0\.000 \| - \|$/);
+  names.forEach((name, i) => assert.ok(lines[4 + i]?.startsWith(`| ${name} |`), `row ${i}: ${lines[4 + i]}`));
+  assert.ok(lines.slice(4).every((l) => l.endsWith(`| 100.0 % (${result.heldOutSlots}/${result.heldOutSlots}) |`)));
 });
 
 test('withAvailability: an outage delays availability to the first ingest run after it; nothing is lost', () => {

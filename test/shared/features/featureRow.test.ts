@@ -7,6 +7,7 @@ import { featureRow } from '../../../shared/features/featureRow';
 import { featureSpecFor } from '../../../shared/features/featureSpecFor';
 import type { LatestObservation } from '../../../shared/features/LatestObservation';
 import { FeatureSpecError } from '../../../shared/features/FeatureSpecError';
+import { clearSkyAt } from '../../../shared/solar/smartPersistence';
 
 const SPEC: FeatureSpec = {
   sources: ['site-meter', 'neighbors'],
@@ -168,5 +169,29 @@ test('featureSpecFor: configuration order and fields whatever order the sources 
   assert.throws(
     () => featureSpecFor(config, 'park-2', []),
     (e: unknown) => e instanceof FeatureSpecError && e.code === 'UNKNOWN_ID',
+  );
+});
+
+test('clearSkyAtObservation: an opt-in column after the source age, the clear sky at its observedAt; other columns unchanged', () => {
+  const spec: FeatureSpec = { ...SPEC, clearSkyAtObservation: ['site-meter'] };
+  const names = featureNames(spec);
+  assert.deepEqual(
+    names.filter((n) => !featureNames(SPEC).includes(n)),
+    ['site-meter.clearsky_obs'],
+  );
+  assert.equal(names.indexOf('site-meter.clearsky_obs'), names.indexOf('site-meter.age_min') + 1);
+  const row = featureRow(spec, ISSUE, LATEST);
+  const plain = featureRow(SPEC, ISSUE, LATEST);
+  assert.ok(Array.isArray(row) && Array.isArray(plain));
+  assert.deepEqual(
+    row.filter((_, i) => names[i] !== 'site-meter.clearsky_obs'),
+    plain,
+  );
+  const csObs = clearSkyAt(spec, Date.parse('2026-07-02T11:30:00Z'));
+  assert.ok(csObs > 800, `${csObs}`);
+  assert.equal(row[names.indexOf('site-meter.clearsky_obs')], csObs);
+  assert.throws(
+    () => featureNames({ ...SPEC, clearSkyAtObservation: ['skycam'] }),
+    /clearSkyAtObservation names "skycam", which is not among the sources/,
   );
 });

@@ -4,6 +4,7 @@ import { buildDataset } from '../../../shared/training/buildDataset';
 import type { FeatureSpec } from '../../../shared/features/FeatureSpec';
 import type { HistoryRecord } from '../../../shared/features/HistoryRecord';
 import { TrainingDataError } from '../../../shared/training/TrainingDataError';
+import { smartPersistence } from '../../../shared/solar/smartPersistence';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-05-01T10:00:00Z');
@@ -199,4 +200,25 @@ test('buildDataset: 30 days x 144 slots x 4 sources in well under a second', (t)
   t.diagnostic(
     `${days} days, ${d.slots} slots, 4 sources, ${d.featureNames.length} features -> ${d.issueTimes.length} rows: ${coldMs.toFixed(1)} ms cold, ${ms.toFixed(1)} ms warm`,
   );
+});
+
+test('buildDataset: a solar target gets smart persistence per row and lead, of the same newest value persistence uses', () => {
+  const plain = buildDataset(OPTIONS);
+  assert.equal(plain.smartPersistence, undefined, 'not for a target that is not solar');
+  const d = buildDataset({ ...OPTIONS, target: { ...OPTIONS.target, solar: true } });
+  const L = SPEC.leadsMinutes.length;
+  assert.equal(d.smartPersistence?.length, d.issueTimes.length * L);
+  d.issueTimes.forEach((t, r) => {
+    SPEC.leadsMinutes.forEach((lead, l) => {
+      const expected = smartPersistence(
+        { value: d.persistence[r] as number, observedAt: d.persistenceUsed.observedAt[r] as number },
+        SPEC,
+        t + lead * MIN,
+      );
+      assert.ok(Math.abs((d.smartPersistence?.[r * L + l] as number) - expected) <= 1e-4 * Math.abs(expected));
+    });
+  });
+  // A May morning in Copenhagen: the sun climbs, so smart persistence forecasts more than persistence.
+  assert.ok((d.smartPersistence?.[L + 1] as number) > (d.persistence[1] as number));
+  assert.deepEqual([...d.X], [...plain.X], 'the model inputs are the same');
 });
