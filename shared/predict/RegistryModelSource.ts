@@ -2,6 +2,7 @@ import type { ModelRuntime } from '../models/ModelRuntime';
 import type { ModelRegistry } from '../registry/ModelRegistry';
 import { RegistryError } from '../registry/RegistryError';
 import type { ModelSource, ServingModel } from './ServingModel';
+import { beatsSmartPersistence, orderCandidates } from './orderCandidates';
 
 /**
  * The champion's models, reloaded only when the champion pointer moves (checked on every run: one small read),
@@ -33,7 +34,7 @@ export class RegistryModelSource implements ModelSource {
         this.lastError = `could not load champion ${champion.pointer.version}: ${(err as Error).message}`;
       }
     }
-    return [...(this.loaded?.models ?? []), ...(await this.fallback.current())];
+    return orderCandidates(this.loaded?.models ?? [], await this.fallback.current());
   }
 
   private async load(version: string): Promise<ServingModel[]> {
@@ -52,6 +53,7 @@ export class RegistryModelSource implements ModelSource {
           featureNames: m.inputs,
           leadsMinutes: card.leadsMinutes,
           score: m.heldOut.meanRmse,
+          ...withSmartPersistenceVerdict(m.heldOut.perLead),
           ...(m.intervals ? { intervals: m.intervals } : {}),
           model: loaded,
         });
@@ -68,4 +70,11 @@ export class RegistryModelSource implements ModelSource {
     this.loaded = undefined;
     await Promise.all(old?.models.map((m) => m.model.release()) ?? []);
   }
+}
+
+function withSmartPersistenceVerdict(perLead: Parameters<typeof beatsSmartPersistence>[0]): {
+  beatsSmartPersistence?: boolean;
+} {
+  const verdict = beatsSmartPersistence(perLead);
+  return verdict === undefined ? {} : { beatsSmartPersistence: verdict };
 }
