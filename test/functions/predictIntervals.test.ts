@@ -22,7 +22,7 @@ const timer: Timer = {
   schedule: { adjustForDST: false },
   scheduleStatus: { last: '', next: '', lastUpdated: '' },
 };
-const MODEL = 'linear-site-meter';
+const MODEL = 'linear-site-meter+weather';
 
 /** Band b of lead l: offsets -(b + 1) * 100, b + l and (b + 1) * 100 + l (so the band and lead show in the quantiles). */
 const INTERVALS: ForecastIntervals = {
@@ -34,7 +34,7 @@ const INTERVALS: ForecastIntervals = {
 };
 
 /**
- * A champion version whose one model reads the meter (a repeat of its newest power in a registry card, so its
+ * A champion version whose one model reads the meter and the weather (a repeat of its newest power in a registry card, so its
  * forecast is known) with `intervals` in its card entry, or none as in cards of older versions.
  */
 async function championWith(
@@ -42,7 +42,7 @@ async function championWith(
   intervals: ForecastIntervals | undefined,
 ): Promise<void> {
   const { config } = s;
-  const inputs = featureNames(featureSpecFor(config, 'park-1', ['site-meter']));
+  const inputs = featureNames(featureSpecFor(config, 'park-1', ['site-meter', 'weather']));
   const leads = config.forecast.leadsMinutes;
   const bytes = buildPersistenceModel({
     featureNames: inputs,
@@ -67,7 +67,7 @@ async function championWith(
         id: MODEL,
         kind: 'linear',
         file: `${MODEL}.onnx`,
-        sources: ['site-meter'],
+        sources: ['site-meter', 'weather'],
         inputs,
         heldOut: { perLead: [], meanRmse: 1 },
         ...(intervals ? { intervals } : {}),
@@ -81,7 +81,7 @@ async function championWith(
   await s.registry.promote('v1', 'test');
 }
 
-/** Predicts the slot of `now` with the meter's power (observed 30 minutes before the slot) as the only input. */
+/** Predicts the slot of `now` with the meter's power and the weather (observed 30 minutes before the slot) as inputs. */
 async function predictAt(now: string, power: number, intervals: ForecastIntervals | undefined): Promise<Forecast> {
   const s = testServices(new FixedClock(new Date(now)));
   await championWith(s, intervals);
@@ -92,6 +92,14 @@ async function predictAt(now: string, power: number, intervals: ForecastInterval
     observedAt: new Date(slot - 30 * 60_000).toISOString(),
     availableAt: new Date(slot - 60_000).toISOString(),
     values: { power_kw: power, ghi_wm2: 600 },
+  });
+  // A second fresh source: a model on the target alone would come after smart persistence (orderCandidates).
+  await s.observations.putIfAbsent(CONTAINERS.raw, {
+    source: 'weather',
+    site: 'park-1',
+    observedAt: new Date(slot - 30 * 60_000).toISOString(),
+    availableAt: new Date(slot - 60_000).toISOString(),
+    values: { temp_c: 18, wind_speed_ms: 4, wind_dir_deg: 250, humidity_pct: 60, pressure_hpa: 1013 },
   });
   const result = await makePredictHandler(() => s)(timer, new InvocationContext({ functionName: 'predict' }));
   const forecast = result.forecasts[0] as Forecast;

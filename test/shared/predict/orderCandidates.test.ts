@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import { beatsSmartPersistence, orderCandidates } from '../../../shared/predict/orderCandidates';
 import type { ServingModel } from '../../../shared/predict/ServingModel';
 
-const model = (id: string, kind: string, score: number, beats?: boolean): ServingModel => ({
+const model = (id: string, kind: string, score: number, beats?: boolean, sources = ['camera']): ServingModel => ({
   id,
   kind,
   version: kind === 'gbdt' ? 'v1' : null,
-  sources: [],
+  sources,
   featureNames: [],
   leadsMinutes: [20],
   score,
@@ -15,8 +15,8 @@ const model = (id: string, kind: string, score: number, beats?: boolean): Servin
   model: {} as ServingModel['model'],
 });
 
-const smart = model('smart-persistence', 'smart-persistence', Infinity);
-const plain = model('persistence', 'persistence', Infinity);
+const smart = model('smart-persistence', 'smart-persistence', Infinity, undefined, ['meter']);
+const plain = model('persistence', 'persistence', Infinity, undefined, ['meter']);
 
 test('smart persistence goes ahead of the trained models that did not beat it; plain persistence stays last', () => {
   const trained = [model('b', 'gbdt', 2, false), model('a', 'gbdt', 1, true), model('c', 'gbdt', 3)];
@@ -28,6 +28,18 @@ test('smart persistence goes ahead of the trained models that did not beat it; p
   assert.deepEqual(
     orderCandidates(trained, [plain]).map((m) => m.id),
     ['a', 'b', 'c', 'persistence'],
+  );
+});
+
+test('with every source but the target stale, smart persistence serves: trained models on the target alone (or none) come after it', () => {
+  const trained = [
+    model('meter-only', 'gbdt', 1, true, ['meter']),
+    model('none', 'linear', 5, true, []),
+    model('meter+camera', 'gbdt', 2, true, ['meter', 'camera']),
+  ];
+  assert.deepEqual(
+    orderCandidates(trained, [smart, plain]).map((m) => m.id),
+    ['meter+camera', 'smart-persistence', 'meter-only', 'none', 'persistence'],
   );
 });
 
