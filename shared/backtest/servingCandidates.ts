@@ -1,13 +1,13 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { ModelRuntime } from '../models/ModelRuntime';
 import { PersistenceModelSource } from '../predict/PersistenceModelSource';
-import { beatsSmartPersistence, orderCandidates } from '../predict/orderCandidates';
+import { orderCandidates } from '../predict/orderCandidates';
 import type { ServingModel } from '../predict/ServingModel';
 import type { TrainedModels } from '../training/trainModels';
 
 /**
  * What RegistryModelSource would serve from a version made of these models: the kept ones loaded in the runtime,
- * best first, then the built-in baselines (orderCandidates: smart persistence ahead of any model no better than it). The
+ * best first, then the built-in baselines (orderCandidates: smart persistence ahead of models on the target alone). The
  * caller releases them; nothing stays loaded if one fails to load.
  */
 export async function servingCandidates(
@@ -28,7 +28,6 @@ export async function servingCandidates(
         featureNames: k.card.inputs,
         leadsMinutes: [...config.forecast.leadsMinutes],
         score: k.card.heldOut.meanRmse,
-        ...(beatsSmartPersistence(k.card.heldOut.perLead) === false ? { beatsSmartPersistence: false } : {}),
         ...(k.card.intervals ? { intervals: k.card.intervals } : {}),
         model,
       });

@@ -2,7 +2,7 @@ import type { ModelRuntime } from '../models/ModelRuntime';
 import type { ModelRegistry } from '../registry/ModelRegistry';
 import { RegistryError } from '../registry/RegistryError';
 import type { ModelSource, ServingModel } from './ServingModel';
-import { beatsSmartPersistence, orderCandidates } from './orderCandidates';
+import { orderCandidates } from './orderCandidates';
 
 /**
  * The champion's models, reloaded only when the champion pointer moves (checked on every run: one small read),
@@ -53,7 +53,6 @@ export class RegistryModelSource implements ModelSource {
           featureNames: m.inputs,
           leadsMinutes: card.leadsMinutes,
           score: m.heldOut.meanRmse,
-          ...withSmartPersistenceVerdict(m.heldOut.perLead),
           ...(m.intervals ? { intervals: m.intervals } : {}),
           model: loaded,
         });
@@ -70,11 +69,4 @@ export class RegistryModelSource implements ModelSource {
     this.loaded = undefined;
     await Promise.all(old?.models.map((m) => m.model.release()) ?? []);
   }
-}
-
-function withSmartPersistenceVerdict(perLead: Parameters<typeof beatsSmartPersistence>[0]): {
-  beatsSmartPersistence?: boolean;
-} {
-  const verdict = beatsSmartPersistence(perLead);
-  return verdict === undefined ? {} : { beatsSmartPersistence: verdict };
 }

@@ -16,8 +16,6 @@ export interface ServingModel {
   leadsMinutes: readonly number[];
   /** Held-out mean RMSE (lower is better); Infinity when unknown. */
   score: number;
-  /** Whether it beat smart persistence on its held-out rows; undefined when its card does not say (not solar, older). */
-  beatsSmartPersistence?: boolean;
   /** Its calibrated intervals, from its card; none for persistence and for cards of older versions. */
   intervals?: ForecastIntervals;
   model: LoadedModel;
