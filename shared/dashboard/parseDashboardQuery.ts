@@ -1,5 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import { checkQueryParameters, type QueryError } from '../http/checkQueryParameters';
+import { checkSite, expectedSites } from '../http/checkSite';
 import { echoQueryText } from '../http/echoQueryText';
 
 /** The windows the dashboard offers, hours back from now; the first-listed default is {@link DEFAULT_DASHBOARD_HOURS}. */
@@ -23,19 +24,10 @@ const PARAMETERS = ['site', 'hours'] as const;
 export function parseDashboardQuery(request: HttpRequest, sites: readonly string[]): DashboardQuery | QueryError {
   const params = checkQueryParameters(request, PARAMETERS, 'expected "site" and "hours", both optional');
   if (!(params instanceof URLSearchParams)) return params;
-  const expected = `expected one of ${sites.map((id) => `"${id}"`).join(', ')}`;
   const site = params.get('site') ?? sites[0] ?? '';
-  if (site === '') return { error: `query parameter "site" is empty; ${expected}`, parameter: 'site' };
-  if (site.length > 40)
-    return {
-      error: `query parameter "site" is ${site.length} characters long, not a configured site; ${expected}`,
-      parameter: 'site',
-    };
-  if (!sites.includes(site))
-    return {
-      error: `query parameter "site" is ${echoQueryText(site)}, not a configured site; ${expected}`,
-      parameter: 'site',
-    };
+  if (site === '') return { error: `query parameter "site" is empty; ${expectedSites(sites)}`, parameter: 'site' };
+  const badSite = checkSite(site, sites);
+  if (badSite) return badSite;
   const hoursText = params.get('hours');
   if (hoursText === null) return { site, hours: DEFAULT_DASHBOARD_HOURS };
   const hours = /^[1-9][0-9]{0,2}$/.test(hoursText) ? Number(hoursText) : NaN;

@@ -1,12 +1,12 @@
 import type { HttpRequest } from '@azure/functions';
 import { parseIsoTime } from '../time/parseIsoTime';
 import { checkQueryParameters, type QueryError } from './checkQueryParameters';
-import { echoQueryText } from './echoQueryText';
+import { checkSite, expectedSites, MAX_SITE_LENGTH } from './checkSite';
 
 /** Limits of a `site` + optional `from`/`to` query (/api/forecast, /api/actuals: the dashboard asks both for one window). */
 export const SITE_RANGE_QUERY_LIMITS = {
   /** Longest site id (the configuration allows 40). */
-  maxSiteLength: 40,
+  maxSiteLength: MAX_SITE_LENGTH,
   /** Longest `from` / `to` (an ISO time with nanoseconds and an offset has 35). */
   maxTimeLength: 40,
   /** Widest `from`..`to` range, days. */
@@ -39,20 +39,11 @@ export function parseSiteRangeQuery(
   const params = checkQueryParameters(request, PARAMETERS, 'expected "site", and optionally "from" and "to"');
   if (!(params instanceof URLSearchParams)) return params;
 
-  const expected = `expected one of ${sites.map((id) => `"${id}"`).join(', ')}`;
   const site = params.get('site');
   if (site === null || site === '')
-    return { error: `query parameter "site" is required; ${expected}`, parameter: 'site' };
-  if (site.length > L.maxSiteLength)
-    return {
-      error: `query parameter "site" is ${site.length} characters long, not a configured site; ${expected}`,
-      parameter: 'site',
-    };
-  if (!sites.includes(site))
-    return {
-      error: `query parameter "site" is ${echoQueryText(site)}, not a configured site; ${expected}`,
-      parameter: 'site',
-    };
+    return { error: `query parameter "site" is required; ${expectedSites(sites)}`, parameter: 'site' };
+  const badSite = checkSite(site, sites);
+  if (badSite) return badSite;
 
   const fromText = params.get('from');
   const toText = params.get('to');
