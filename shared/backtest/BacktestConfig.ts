@@ -44,6 +44,16 @@ export const backtestTrainingSchema = z.strictObject({
   minTrainingRows: z.number().int().min(1).default(200),
 });
 
+export const backtestEvaluateSchema = z.strictObject({
+  /**
+   * Also score daylight valid times only (sun above minSunElevationDeg at the site), beside all slots: `auto` does
+   * for a solar target; a target that is not solar keeps all slots (true is then an error).
+   */
+  daylight: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+  /** Sun elevation (degrees) above which a valid time counts as daylight. */
+  minSunElevationDeg: z.number().min(-18).max(60).default(5),
+});
+
 export const backtestConfigSchema = z
   .strictObject({
     /** Shown in the report's title and file names. */
@@ -64,6 +74,8 @@ export const backtestConfigSchema = z
     /** Issue slots evaluated, after the train period. */
     test: period,
     training: backtestTrainingSchema.prefault({}),
+    /** Which valid times the metrics cover. */
+    evaluate: backtestEvaluateSchema.prefault({}),
     /** Where the report goes (relative to this file). */
     outputDir: z.string().min(1).default('backtest-results'),
     report: z
@@ -96,3 +108,4 @@ export const backtestConfigSchema = z
 /** The backtest configuration as validated (paths still relative to its file). */
 export type BacktestConfig = z.infer<typeof backtestConfigSchema>;
 export type BacktestTrainingOptions = z.infer<typeof backtestTrainingSchema>;
+export type BacktestEvaluateOptions = z.infer<typeof backtestEvaluateSchema>;

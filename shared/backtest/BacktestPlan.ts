@@ -25,6 +25,8 @@ export interface BacktestPlan {
   train: { from: Date; to: Date };
   test: { from: Date; to: Date };
   training: BacktestTrainingOptions;
+  /** Daylight scoring, resolved: the minimum sun elevation (degrees) of a daylight valid time, or null (all slots only). */
+  daylight: { minSunElevationDeg: number } | null;
   /** Absolute. */
   outputDir: string;
   report: BacktestConfig['report'];

@@ -2,6 +2,7 @@ import type { LimitCounts } from '../models/limits/OutputLimits';
 import type { LeadMetrics } from '../registry/ModelCard';
 import type { DelayModelSpec, OutageModelSpec } from '../replay/ReplaySpec';
 import type { ReplayStats } from '../replay/ReplayStats';
+import type { PromiseGap } from './promiseGap';
 import type { IntervalMetrics } from './scoreIntervals';
 import type { ReferenceScores, ScenarioResult } from './scoreServed';
 
@@ -50,6 +51,11 @@ export interface BacktestModel {
 export interface BacktestScenario extends ScenarioResult, ReferenceScores {
   /** Per lead, the 10-90 % coverage and pinball loss of the served quantiles (slots whose model had intervals). */
   intervals: IntervalMetrics[];
+  /**
+   * The same metrics over daylight valid times only (sun above the configured elevation at the site), when the
+   * backtest evaluates daylight (a solar target): night slots, where a solar forecast is trivially zero, left out.
+   */
+  daylight?: { perLead: LeadMetrics[] } & ReferenceScores;
 }
 
 /** Forecast against actual over the first days of the test period (scenario ALL_SOURCES_FRESH). */
@@ -80,6 +86,13 @@ export interface BacktestReport {
   models: BacktestModel[];
   pruned: { id: string; reason: string }[];
   scenarios: BacktestScenario[];
+  /** Daylight scoring: the sun elevation (degrees) above which a valid time counts, or null (all slots only). */
+  daylight: { minSunElevationDeg: number } | null;
+  /**
+   * The naive research model's offline estimate beside what it delivers operated, and its availability-aware twin
+   * (absent when no model on every source could be trained; the notes say why).
+   */
+  promiseGap?: PromiseGap;
   sample: ForecastSample;
   seconds: { read: number; train: number; evaluate: number };
   /** What did not go as asked, e.g. a model family left out because its ONNX export failed the parity check. */

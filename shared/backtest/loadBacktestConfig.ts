@@ -96,6 +96,10 @@ export function parseBacktestConfig(
     const shownAs = r.kind === 'csv' ? r.file : r.folder;
     sources.push({ id: source.id, kind: source.kind, spec, path: at(shownAs), shownAs });
   }
+  if (c.evaluate.daylight === true && forecast.target.solar !== true)
+    problems.push(
+      `evaluate.daylight: true needs a solar target (target.solar in the forecast configuration); a target that is not solar is scored on all slots (use "auto" or false)`,
+    );
   if (problems.length > 0 || !site) throw new ConfigError(`Invalid ${origin}:\n  ${problems.join('\n  ')}`, problems);
   return {
     name: c.name,
@@ -106,6 +110,10 @@ export function parseBacktestConfig(
     train: { from: new Date(c.train.from), to: new Date(c.train.to) },
     test: { from: new Date(c.test.from), to: new Date(c.test.to) },
     training: c.training,
+    daylight:
+      c.evaluate.daylight !== false && forecast.target.solar === true
+        ? { minSunElevationDeg: c.evaluate.minSunElevationDeg }
+        : null,
     outputDir: at(c.outputDir),
     report: c.report,
     generate: c.generate && { ...c.generate, dir: at(c.generate.dir) },

@@ -21,6 +21,8 @@ import { scoreReferences, scoreServed } from './scoreServed';
 import { type ServedSlot, serveSlots } from './serveSlots';
 import { servingCandidates } from './servingCandidates';
 import { summarizeSource } from './summarizeSource';
+import { promiseGap } from './promiseGap';
+import { solarPosition } from '../solar/solarPosition';
 
 /** Options of runBacktest. */
 export interface RunBacktestOptions {
@@ -42,6 +44,8 @@ export const DEFAULT_RUN_BACKTEST_OPTIONS: RunBacktestOptions = {
 export interface BacktestRun {
   report: BacktestReport;
   served: Map<string, ServedSlot[]>;
+  /** The promise gap's slots: the naive model offline and operated, its aware twin operated (empty without one). */
+  research: Map<string, ServedSlot[]>;
 }
 
 const MINUTE_MS = 60_000;
@@ -167,6 +171,18 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
     const served = new Map<string, ServedSlot[]>();
     const scenarios: BacktestScenario[] = [];
     const siteConfig = config.sites.find((s) => s.id === site);
+    const daylight = plan.daylight;
+    // The target at daylight valid times only: metrics on it leave the night out (NaN pairs are not scored).
+    const daylightTruth =
+      daylight && siteConfig
+        ? new Map(
+            [...truth].filter(
+              ([at]) =>
+                solarPosition(siteConfig.latitude, siteConfig.longitude, new Date(at)).elevationDeg >
+                daylight.minSunElevationDeg,
+            ),
+          )
+        : undefined;
     const sunUp =
       target.solar && siteConfig ? (t: number) => !sunAtValidTime(siteConfig, new Date(t), []).down : undefined;
     o.onProgress('serve', 0, plans.length);
@@ -179,9 +195,35 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
         ...scoreServed(p.name, slots, leads, truth, references),
         ...scoreReferences(slots, leads, truth, references),
         intervals: scoreIntervals(slots, leads, truth, sunUp),
+        ...(daylightTruth
+          ? {
+              daylight: {
+                perLead: scoreServed(p.name, slots, leads, daylightTruth, references).perLead,
+                ...scoreReferences(slots, leads, daylightTruth, references),
+              },
+            }
+          : {}),
       });
       o.onProgress('serve', i + 1, plans.length);
     }
+
+    o.onProgress('promise gap', 0, 1);
+    const liveLimits = new RollingStalenessLimits(config, normal);
+    const gap = await promiseGap({
+      config,
+      site,
+      issueTimes,
+      operated: normal,
+      trained: models.trained,
+      window: { from: new Date(trainFrom), to: new Date(trainTo), heldOutFrom: new Date(heldOutFrom) },
+      train,
+      runtime,
+      truth,
+      ...(daylightTruth ? { daylightTruth } : {}),
+      limitsAt: (at) => liveLimits.at(at),
+    });
+    if ('note' in gap) notes.push(gap.note);
+    o.onProgress('promise gap', 1, 1);
 
     const limits = stalenessLimitsFor(config, trainingHistory);
     const keptIds = new Set(models.kept.map((k) => k.card.id));
@@ -232,6 +274,8 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
         })),
       pruned: models.pruned,
       scenarios,
+      daylight,
+      ...('gap' in gap ? { promiseGap: gap.gap } : {}),
       sample: forecastSample(
         served.get(ALL_SOURCES_FRESH) ?? [],
         leads,
@@ -253,7 +297,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
         `no ${target.source} observation falls on the ${cadence}-minute issue grid in the test period: targets are matched at exact validTimes, so nothing could be scored`,
       );
     }
-    return { report, served };
+    return { report, served, research: 'served' in gap ? gap.served : new Map() };
   } finally {
     await Promise.all(candidates.map((c) => c.model.release()));
   }

@@ -150,6 +150,13 @@ test('parseBacktestConfig: replay specs are checked against the forecast configu
   );
   assertProblem(edited('sources.meter.replay.columns', []), 'sources.meter.replay.columns', '(got [])');
   assertProblem(edited('site', 'site-b'), 'site', 'unknown site "site-b"', '"site-a"');
+  // The ramp's target is not solar: daylight scoring cannot be asked for, and "auto" leaves it out.
+  assertProblem(edited('evaluate', { daylight: true }), 'evaluate.daylight', 'needs a solar target');
+  assertProblem(edited('evaluate', { minSunElevationDeg: 90 }), 'evaluate.minSunElevationDeg', '60');
+  assert.equal(
+    parseBacktestConfig(edited('evaluate', { daylight: 'auto' }), resolve(ROOT, 'test/fixtures/backtest'), {}).daylight,
+    null,
+  );
   assert.throws(
     () => parseBacktestConfig(edited('forecastConfig', 'missing.json'), resolve(ROOT, 'test/fixtures/backtest'), {}),
     /forecastConfig: cannot read the forecast configuration/,

@@ -8,6 +8,7 @@ import { type BacktestRun, runBacktest } from '../../../shared/backtest/runBackt
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from '../../../shared/backtest/scenarioNames';
 import { writeBacktestReport } from '../../../shared/backtest/writeBacktestReport';
 import { smartPersistence } from '../../../shared/solar/smartPersistence';
+import { solarPosition } from '../../../shared/solar/solarPosition';
 
 /**
  * The fixture: a 5 MW park near Copenhagen in early June, power = 5000 kW x k(t) x clear-sky GHI / 1000 (-0.3 kW at
@@ -122,4 +123,30 @@ test('solar fixture: the Markdown shows both references and a skill-vs-smart col
     'utf8',
   );
   assert.doesNotMatch(rampMd, /smart/);
+});
+
+test('solar fixture: daylight metrics leave out exactly the valid times with the sun at or below 5°, beside the all-slot figures; the promise gap has them too', async () => {
+  const { report } = await backtest();
+  assert.deepEqual(report.daylight, { minSunElevationDeg: 5 });
+  const fresh = report.scenarios[0];
+  assert.ok(fresh?.daylight);
+  report.leadsMinutes.forEach((lead, l) => {
+    // Daylight valid times of the test slots, counted here from the sun's position alone.
+    let expected = 0;
+    for (let i = 0; i < TEST_SLOTS; i++) {
+      const valid = new Date(Date.parse(report.test.from) + i * 10 * MINUTE_MS + lead * MINUTE_MS);
+      if (solarPosition(PARK.latitude, PARK.longitude, valid).elevationDeg > 5) expected++;
+    }
+    const day = fresh.daylight?.perLead[l];
+    const all = fresh.perLead[l];
+    assert.ok(day && all);
+    assert.equal(day.n, expected, `+${lead}`);
+    assert.ok(day.n < all.n && day.n > all.n / 2, `+${lead}: ${day.n} of ${all.n}`);
+    // The night is easy for every forecaster (zero): leaving it out raises each RMSE.
+    assert.ok(day.rmse > all.rmse, `+${lead}: daylight ${day.rmse}, all ${all.rmse}`);
+    assert.ok((fresh.daylight?.persistence[l]?.rmse ?? 0) > (fresh.persistence[l]?.rmse ?? 0));
+    assert.equal(fresh.daylight?.smartPersistence?.[l]?.n, expected);
+  });
+  assert.ok(report.promiseGap?.daylight, JSON.stringify(report.notes));
+  assert.equal(report.promiseGap?.daylight?.naive.operated[0]?.n, fresh.daylight?.perLead[0]?.n);
 });
