@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { progressBar } from '../local/progressBar';
-import type { BacktestPlan } from '../shared/backtest/BacktestPlan';
 import type { BacktestReport } from '../shared/backtest/BacktestReport';
 import { loadBacktestConfig } from '../shared/backtest/loadBacktestConfig';
 import { runBacktest } from '../shared/backtest/runBacktest';
 import { writeBacktestReport } from '../shared/backtest/writeBacktestReport';
 import { parseCliArgs } from './parseCliArgs';
-import { simulatedWorldReplayIsCurrent, writeSimulatedWorldReplay } from '../local/backtest/writeSimulatedWorldReplay';
+import { generateWhenMissing } from '../local/backtest/generateWhenMissing';
+import { formatPromiseGapText, promiseGapTable } from '../shared/backtest/formatPromiseGap';
 
 const USAGE = `npm run backtest -- --config <file> [--out DIR] [--no-progress]
 
@@ -22,8 +21,6 @@ report.md and PNG charts.
   --out DIR       where the report goes (default: outputDir of the configuration)
   --no-progress   no progress bar (it is drawn on stderr)
   -h, --help      this text`;
-
-const HOUR_MS = 3_600_000;
 
 /** Runs a backtest from the command line; returns the report. */
 export async function runBacktestCli(
@@ -72,6 +69,7 @@ export async function runBacktestCli(
     const dir = values.out === undefined ? plan.outputDir : resolve(values.out);
     const written = await writeBacktestReport(report, dir);
     out(summary(report));
+    for (const line of promiseGapSummary(report)) out(line);
     out('');
     out(
       `report: ${[written.markdown, written.json, ...written.charts].map((f) => relative(process.cwd(), f)).join(', ')}`,
@@ -81,29 +79,6 @@ export async function runBacktestCli(
   } finally {
     bar?.stop();
   }
-}
-
-/** The shipped example's files are generated from the simulated world the first time (and when its options change). */
-function generateWhenMissing(
-  plan: BacktestPlan,
-  onProgress: (step: string, done: number, total: number) => void,
-): void {
-  const g = plan.generate;
-  if (!g) return;
-  const options = {
-    dir: g.dir,
-    seed: g.seed,
-    site: {
-      id: plan.site,
-      latitude: plan.config.sites[0]?.latitude ?? 0,
-      longitude: plan.config.sites[0]?.longitude ?? 0,
-    },
-    // Hours before the train period for the first inputs, and the test period's last targets.
-    from: new Date(plan.train.from.getTime() - 6 * HOUR_MS),
-    to: plan.test.to,
-  };
-  if (simulatedWorldReplayIsCurrent(options) && plan.sources.every((s) => existsSync(s.path))) return;
-  writeSimulatedWorldReplay({ ...options, onProgress: (done, total) => onProgress('generate', done, total) });
 }
 
 function summary(r: BacktestReport): string {
@@ -133,6 +108,23 @@ function summary(r: BacktestReport): string {
       );
   }
   return lines.join('\n');
+}
+
+/** The promise gap per lead (and over daylight valid times), as the report's table has it. */
+export function promiseGapSummary(r: BacktestReport): string[] {
+  const gap = r.promiseGap;
+  if (!gap) return [];
+  const lines = [
+    '',
+    `promise gap: the naive ${gap.model.kind} model (inputs joined on observedAt) offline and operated, and its availability-aware twin, on ${gap.slots} slots`,
+    ...formatPromiseGapText(promiseGapTable(gap, r.leadsMinutes, r.target.unit)),
+  ];
+  if (gap.daylight)
+    lines.push(
+      `  daylight valid times only (sun above ${r.daylight?.minSunElevationDeg ?? 0}°):`,
+      ...formatPromiseGapText(promiseGapTable(gap.daylight, r.leadsMinutes, r.target.unit)),
+    );
+  return lines;
 }
 
 if (require.main === module) {

@@ -1,6 +1,8 @@
 import type { LeadMetrics } from '../registry/ModelCard';
 import type { BacktestModel, BacktestReport } from './BacktestReport';
+import { formatDaylightMarkdown } from './formatDaylightMarkdown';
 import { formatIntervalsMarkdown } from './formatIntervalsMarkdown';
+import { formatPromiseGapMarkdown } from './formatPromiseGap';
 import { ALL_SOURCES_FRESH } from './scenarioNames';
 
 /** File names of the charts, relative to the Markdown file. */
@@ -81,6 +83,8 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
     );
   }
   lines.push('');
+  lines.push(...formatDaylightMarkdown(r));
+  if (r.promiseGap) lines.push(...formatPromiseGapMarkdown(r.promiseGap, L, r.target.unit), '');
   lines.push(`![RMSE and skill per lead and scenario](${charts.leadMetrics})`);
   lines.push('');
   lines.push(`![Forecast against actual over the first days of the test period](${charts.forecast})`);
