@@ -6,6 +6,7 @@ import type { BacktestReport } from '../shared/backtest/BacktestReport';
 import { loadBacktestConfig } from '../shared/backtest/loadBacktestConfig';
 import { runBacktest } from '../shared/backtest/runBacktest';
 import { writeBacktestReport } from '../shared/backtest/writeBacktestReport';
+import { significant } from '../shared/util/significant';
 import { parseCliArgs } from './parseCliArgs';
 import { simulatedWorldReplayIsCurrent, writeSimulatedWorldReplay } from '../local/backtest/writeSimulatedWorldReplay';
 
@@ -113,23 +114,23 @@ function summary(r: BacktestReport): string {
   ];
   for (const s of r.scenarios) {
     lines.push(
-      `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)} / ${m.skill.toFixed(3).padStart(6)}`).join('   ')}   served ${s.servedPct.toFixed(1)} %`,
+      `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${significant(m.rmse).padStart(7)} / ${significant(m.skill).padStart(7)}`).join('   ')}   served ${s.servedPct.toFixed(1)} %`,
     );
   }
   const first = r.scenarios[0];
   const p = first?.persistence ?? [];
   lines.push(
-    `  ${'persistence'.padEnd(24)} ${p.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)}`).join('   ')}`,
+    `  ${'persistence'.padEnd(24)} ${p.map((m) => `+${m.leadMinutes}: ${significant(m.rmse).padStart(7)}`).join('   ')}`,
   );
   const smart = first?.smartPersistence;
   if (smart) {
     lines.push(
-      `  ${'smart persistence'.padEnd(24)} ${smart.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)} / ${m.skill.toFixed(3).padStart(6)}`).join('   ')}`,
+      `  ${'smart persistence'.padEnd(24)} ${smart.map((m) => `+${m.leadMinutes}: ${significant(m.rmse).padStart(7)} / ${significant(m.skill).padStart(7)}`).join('   ')}`,
     );
     lines.push('  skill against smart persistence per lead:');
     for (const s of r.scenarios)
       lines.push(
-        `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${(m.smartSkill ?? Number.NaN).toFixed(3).padStart(6)}`).join('   ')}`,
+        `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${significant(m.smartSkill ?? Number.NaN).padStart(7)}`).join('   ')}`,
       );
   }
   return lines.join('\n');

@@ -8,6 +8,7 @@ import { loadBacktestConfig } from '../../../shared/backtest/loadBacktestConfig'
 import { type BacktestRun, runBacktest } from '../../../shared/backtest/runBacktest';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from '../../../shared/backtest/scenarioNames';
 import { writeBacktestReport } from '../../../shared/backtest/writeBacktestReport';
+import { significant } from '../../../shared/util/significant';
 
 /**
  * The fixture: meter.power_kw is a ramp (+1 kW every 10 minutes, written in W), every record available exactly
@@ -140,10 +141,7 @@ test('writeBacktestReport: JSON with the same numbers, a Markdown table with the
   const written = await writeBacktestReport(report, dir);
   assert.deepEqual(JSON.parse(readFileSync(written.json, 'utf8')), JSON.parse(JSON.stringify(report)));
   const md = readFileSync(written.markdown, 'utf8');
-  assert.ok(
-    md.includes('| persistence (reference) | 5.0 | 7.0 | 9.0 | 5.0 | 7.0 | 9.0 | 0.000 | 0.000 | 0.000 | - |'),
-    md,
-  );
+  assert.ok(md.includes('| persistence (reference) | 5.00 | 7.00 | 9.00 | 5.00 | 7.00 | 9.00 | 0 | 0 | 0 | - |'), md);
   const fresh = md.split('\n').find((l) => l.startsWith(`| ${ALL_SOURCES_FRESH} |`));
   assert.ok(fresh?.endsWith(`| 100.0 % (${TEST_SLOTS}/${TEST_SLOTS}) |`), fresh);
   assert.match(md, /Units converted: meter\.power_kw W -> kW \(x 0\.001\)/);
@@ -202,6 +200,6 @@ test('runBacktest on the ramp: served forecasts carry ordered quantiles, scored 
   const pct = (v: number | undefined): string => `${(100 * (v ?? Number.NaN)).toFixed(1)} %`;
   assert.equal(
     row,
-    `| ${ALL_SOURCES_FRESH} | ${fresh.intervals.map((m) => pct(m.coverage)).join(' | ')} | ${fresh.intervals.map((m) => m.pinball.toFixed(2)).join(' | ')} | ${TEST_SLOTS}/${TEST_SLOTS} |`,
+    `| ${ALL_SOURCES_FRESH} | ${fresh.intervals.map((m) => pct(m.coverage)).join(' | ')} | ${fresh.intervals.map((m) => significant(m.pinball)).join(' | ')} | ${TEST_SLOTS}/${TEST_SLOTS} |`,
   );
 });
