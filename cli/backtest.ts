@@ -17,7 +17,7 @@ its delay and outage models, models trained on the train period as \`npm run tra
 of the test period served as live prediction does (availability as-of joins, learned staleness limits, the live
 model chooser, ONNX inference, smart persistence and persistence last), with all sources, without each one, and
 under the outage model. Skill against persistence and, for a solar target, smart persistence. Writes report.json,
-report.md and PNG charts.
+report.md, PNG charts and forecasts.csv (every test slot and lead of every scenario, for your own analysis).
 
   --config FILE   the backtest configuration (e.g. backtest/simulated-world.json)
   --out DIR       where the report goes (default: outputDir of the configuration)
@@ -68,15 +68,18 @@ export async function runBacktestCli(
   };
   try {
     generateWhenMissing(plan, onProgress);
-    const { report } = await runBacktest(plan, { onProgress });
+    const run = await runBacktest(plan, { onProgress });
+    const { report } = run;
     bar?.stop();
     const dir = values.out === undefined ? plan.outputDir : resolve(values.out);
-    const written = await writeBacktestReport(report, dir);
+    const written = await writeBacktestReport(report, dir, run);
     out(summary(report));
     out('');
     out(
       `report: ${[written.markdown, written.json, ...written.charts].map((f) => relative(process.cwd(), f)).join(', ')}`,
     );
+    if (written.csv)
+      out(`forecasts: ${relative(process.cwd(), written.csv)} (every test slot and lead of every scenario)`);
     out(`wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return report;
   } finally {

@@ -8,6 +8,8 @@ import { ALL_SOURCES_FRESH } from './scenarioNames';
 export interface BacktestChartFiles {
   leadMetrics: string;
   forecast: string;
+  /** forecasts.csv, when it was written beside the report. */
+  forecasts?: string;
 }
 
 /**
@@ -86,6 +88,12 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
   lines.push('');
   lines.push(`![Forecast against actual over the first days of the test period](${charts.forecast})`);
   lines.push('');
+  if (charts.forecasts) {
+    lines.push(
+      `Every forecast of the test period, per scenario, issue slot and lead, with the actual and the references: [${charts.forecasts}](${charts.forecasts}).`,
+    );
+    lines.push('');
+  }
   lines.push('Models chosen per scenario (issue slots):');
   lines.push('');
   for (const s of r.scenarios)

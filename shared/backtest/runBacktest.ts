@@ -15,7 +15,7 @@ import { forecastSample } from './forecastSample';
 import { readReplays } from './readReplays';
 import { RollingStalenessLimits } from './RollingStalenessLimits';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from './scenarioNames';
-import { referenceForecasts } from './referenceForecasts';
+import { type ReferenceForecasts, referenceForecasts } from './referenceForecasts';
 import { scoreIntervals } from './scoreIntervals';
 import { scoreReferences, scoreServed } from './scoreServed';
 import { type ServedSlot, serveSlots } from './serveSlots';
@@ -42,6 +42,10 @@ export const DEFAULT_RUN_BACKTEST_OPTIONS: RunBacktestOptions = {
 export interface BacktestRun {
   report: BacktestReport;
   served: Map<string, ServedSlot[]>;
+  /** The target as observed, by observedAt (epoch ms): the actual of every validTime. */
+  truth: ReadonlyMap<number, number>;
+  /** Persistence (and smart persistence) per test issue slot, as every scenario was scored against. */
+  references: ReferenceForecasts;
 }
 
 const MINUTE_MS = 60_000;
@@ -253,7 +257,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
         `no ${target.source} observation falls on the ${cadence}-minute issue grid in the test period: targets are matched at exact validTimes, so nothing could be scored`,
       );
     }
-    return { report, served };
+    return { report, served, truth, references };
   } finally {
     await Promise.all(candidates.map((c) => c.model.release()));
   }

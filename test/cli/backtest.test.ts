@@ -37,6 +37,10 @@ test('npm run backtest on a solar fixture prints plain and smart persistence and
 test('npm run backtest on a target that is not solar prints plain persistence only', async () => {
   const { lines, markdown } = await cli('ramp-backtest.json');
   assert.ok(lines.some((l) => l.trimStart().startsWith('persistence ')));
+  assert.ok(
+    lines.some((l) => /^forecasts: .*forecasts\.csv \(every test slot and lead of every scenario\)$/.test(l)),
+    lines.join('\n'),
+  );
   assert.ok(!lines.some((l) => /smart/.test(l)), lines.join('\n'));
   assert.doesNotMatch(markdown, /smart/);
 });
