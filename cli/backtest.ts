@@ -4,6 +4,8 @@ import type { BacktestReport } from '../shared/backtest/BacktestReport';
 import { loadBacktestConfig } from '../shared/backtest/loadBacktestConfig';
 import { runBacktest } from '../shared/backtest/runBacktest';
 import { writeBacktestReport } from '../shared/backtest/writeBacktestReport';
+import { forecastsCsvDataOf } from '../shared/backtest/forecastsCsv';
+import { significant } from '../shared/util/significant';
 import { parseCliArgs } from './parseCliArgs';
 import { generateWhenMissing } from '../local/backtest/generateWhenMissing';
 import { formatPromiseGapText, promiseGapTable } from '../shared/backtest/formatPromiseGap';
@@ -15,7 +17,7 @@ its delay and outage models, models trained on the train period as \`npm run tra
 of the test period served as live prediction does (availability as-of joins, learned staleness limits, the live
 model chooser, ONNX inference, smart persistence and persistence last), with all sources, without each one, and
 under the outage model. Skill against persistence and, for a solar target, smart persistence. Writes report.json,
-report.md and PNG charts.
+report.md, PNG charts and forecasts.csv (every test slot and lead of every scenario, for your own analysis).
 
   --config FILE   the backtest configuration (e.g. backtest/simulated-world.json)
   --out DIR       where the report goes (default: outputDir of the configuration)
@@ -64,16 +66,19 @@ export async function runBacktestCli(
   };
   try {
     generateWhenMissing(plan, onProgress);
-    const { report } = await runBacktest(plan, { onProgress });
+    const run = await runBacktest(plan, { onProgress });
+    const { report } = run;
     bar?.stop();
     const dir = values.out === undefined ? plan.outputDir : resolve(values.out);
-    const written = await writeBacktestReport(report, dir);
+    const written = await writeBacktestReport(report, dir, forecastsCsvDataOf(run));
     out(summary(report));
     for (const line of promiseGapSummary(report)) out(line);
     out('');
     out(
       `report: ${[written.markdown, written.json, ...written.charts].map((f) => relative(process.cwd(), f)).join(', ')}`,
     );
+    if (written.csv)
+      out(`forecasts: ${relative(process.cwd(), written.csv)} (every test slot and lead of every scenario)`);
     out(`wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return report;
   } finally {
@@ -88,23 +93,23 @@ function summary(r: BacktestReport): string {
   ];
   for (const s of r.scenarios) {
     lines.push(
-      `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)} / ${m.skill.toFixed(3).padStart(6)}`).join('   ')}   served ${s.servedPct.toFixed(1)} %`,
+      `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${significant(m.rmse).padStart(7)} / ${significant(m.skill).padStart(7)}`).join('   ')}   served ${s.servedPct.toFixed(1)} %`,
     );
   }
   const first = r.scenarios[0];
   const p = first?.persistence ?? [];
   lines.push(
-    `  ${'persistence'.padEnd(24)} ${p.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)}`).join('   ')}`,
+    `  ${'persistence'.padEnd(24)} ${p.map((m) => `+${m.leadMinutes}: ${significant(m.rmse).padStart(7)}`).join('   ')}`,
   );
   const smart = first?.smartPersistence;
   if (smart) {
     lines.push(
-      `  ${'smart persistence'.padEnd(24)} ${smart.map((m) => `+${m.leadMinutes}: ${m.rmse.toFixed(1).padStart(7)} / ${m.skill.toFixed(3).padStart(6)}`).join('   ')}`,
+      `  ${'smart persistence'.padEnd(24)} ${smart.map((m) => `+${m.leadMinutes}: ${significant(m.rmse).padStart(7)} / ${significant(m.skill).padStart(7)}`).join('   ')}`,
     );
     lines.push('  skill against smart persistence per lead:');
     for (const s of r.scenarios)
       lines.push(
-        `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${(m.smartSkill ?? Number.NaN).toFixed(3).padStart(6)}`).join('   ')}`,
+        `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${significant(m.smartSkill ?? Number.NaN).padStart(7)}`).join('   ')}`,
       );
   }
   return lines.join('\n');

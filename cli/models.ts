@@ -1,6 +1,7 @@
 import { ModelRegistry } from '../shared/registry/ModelRegistry';
 import { RegistryError } from '../shared/registry/RegistryError';
 import { clockFromSettings } from '../shared/time/clockFromSettings';
+import { significant } from '../shared/util/significant';
 import { blobStoreFromSettings } from './blobStoreFromSettings';
 import { cliSettings, requireStorage } from './cliSettings';
 
@@ -33,7 +34,7 @@ export async function runModels(
       if (cards.length === 0) return out('no model versions yet; run `npm run train`');
       for (const card of cards) {
         const serving = card.models.find((m) => m.id === card.serving);
-        const rmse = serving?.heldOut.perLead.map((l) => `+${l.leadMinutes}m ${l.rmse.toFixed(1)}`).join(' ') ?? '';
+        const rmse = serving?.heldOut.perLead.map((l) => `+${l.leadMinutes}m ${significant(l.rmse)}`).join(' ') ?? '';
         const mark = champion?.version === card.version ? '*' : ' ';
         out(
           `${mark} ${card.version}  ${card.models.length} model(s), serving ${card.serving}  held-out RMSE ${rmse}  trained on ${card.trainingWindow.from.slice(0, 10)}..${card.trainingWindow.to.slice(0, 10)}`,

@@ -6,6 +6,7 @@ import { DEFAULT_TRAIN_OPTIONS, trainAndPublish, type TrainReport } from '../sha
 import { parseCliArgs } from './parseCliArgs';
 import { cliSettings, PROJECT_ROOT, requireStorage } from './cliSettings';
 import { codeVersion } from './codeVersion';
+import { significant } from '../shared/util/significant';
 import { blobStoreFromSettings } from './blobStoreFromSettings';
 import { ModelRegistry } from '../shared/registry/ModelRegistry';
 
@@ -95,12 +96,12 @@ export async function runTrain(
   for (const m of card.models) {
     const mark = m.id === card.serving ? '*' : ' ';
     out(
-      `${mark} ${m.id.padEnd(44)} ${m.heldOut.perLead.map((l) => l.rmse.toFixed(1).padStart(11)).join(' ')} ${m.heldOut.perLead.map((l) => l.skill.toFixed(3).padStart(12)).join(' ')}${smart ? ` ${m.heldOut.perLead.map((l) => (l.smartSkill ?? Number.NaN).toFixed(3).padStart(15)).join(' ')}` : ''}`,
+      `${mark} ${m.id.padEnd(44)} ${m.heldOut.perLead.map((l) => significant(l.rmse).padStart(11)).join(' ')} ${m.heldOut.perLead.map((l) => significant(l.skill).padStart(12)).join(' ')}${smart ? ` ${m.heldOut.perLead.map((l) => significant(l.smartSkill ?? Number.NaN).padStart(15)).join(' ')}` : ''}`,
     );
   }
   if (smart)
     out(
-      `  ${'smart persistence (reference)'.padEnd(44)} ${(card.models[0]?.heldOut.perLead ?? []).map((l) => (l.smartPersistenceRmse ?? Number.NaN).toFixed(1).padStart(11)).join(' ')}`,
+      `  ${'smart persistence (reference)'.padEnd(44)} ${(card.models[0]?.heldOut.perLead ?? []).map((l) => significant(l.smartPersistenceRmse ?? Number.NaN).padStart(11)).join(' ')}`,
     );
   if (card.pruned.length > 0) out(`  pruned: ${card.pruned.map((p) => p.id).join(', ')}`);
   out(`${report.promoted ? 'promoted' : 'published, not promoted'}: ${report.reason}`);

@@ -1,6 +1,7 @@
 import { OnnxModelRuntime } from '../shared/models/OnnxModelRuntime';
 import type { Services } from '../shared/runtime/createServices';
 import { type TrainReport, trainAndPublish } from '../shared/training/trainAndPublish';
+import { significant } from '../shared/util/significant';
 
 /**
  * Trains the first registry version from the backfilled history with the default options and the same promotion
@@ -31,10 +32,10 @@ export function trainFirstModel(
 export function describeFirstModel(report: TrainReport): string {
   const serving = report.card.models.find((m) => m.id === report.card.serving);
   const perLead = serving?.heldOut.perLead ?? [];
-  const skill = perLead.map((l) => `+${l.leadMinutes}m ${l.skill.toFixed(2)}`).join(', ');
+  const skill = perLead.map((l) => `+${l.leadMinutes}m ${significant(l.skill)}`).join(', ');
   const smart =
     perLead.length > 0 && perLead.every((l) => l.smartSkill !== undefined)
-      ? `; vs smart persistence ${perLead.map((l) => `+${l.leadMinutes}m ${(l.smartSkill as number).toFixed(2)}`).join(', ')}`
+      ? `; vs smart persistence ${perLead.map((l) => `+${l.leadMinutes}m ${significant(l.smartSkill as number)}`).join(', ')}`
       : '';
   return (
     `model version ${report.card.version}: ${report.card.models.length} models kept, serving ${report.card.serving} ` +

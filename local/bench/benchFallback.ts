@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { parseConfig } from '../../shared/config/loadConfig';
+import { significant } from '../../shared/util/significant';
 import { fallbackTable } from './fallbackTable';
 import { parseCliArgs } from '../../cli/parseCliArgs';
 import { DEFAULT_FALLBACK_BENCH_OPTIONS, type FallbackBenchResult, runFallbackBench } from './runFallbackBench';
@@ -137,7 +138,7 @@ function report(r: FallbackBenchResult): string {
   lines.push(`| --- |${' ---: |'.repeat(leads.length * (smart ? 3 : 2))}`);
   for (const m of r.models) {
     lines.push(
-      `| ${m.kept ? '*' : ''}${m.id} | ${m.heldOut.map((x) => x.rmse.toFixed(1)).join(' | ')} | ${m.heldOut.map((x) => x.skill.toFixed(3)).join(' | ')} |${smart ? ` ${m.heldOut.map((x) => (x.smartSkill ?? Number.NaN).toFixed(3)).join(' | ')} |` : ''}`,
+      `| ${m.kept ? '*' : ''}${m.id} | ${m.heldOut.map((x) => significant(x.rmse)).join(' | ')} | ${m.heldOut.map((x) => significant(x.skill)).join(' | ')} |${smart ? ` ${m.heldOut.map((x) => significant(x.smartSkill ?? Number.NaN)).join(' | ')} |` : ''}`,
     );
   }
   return lines.join('\n');

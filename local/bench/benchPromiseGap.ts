@@ -5,6 +5,7 @@ import { formatPromiseGapText, promiseGapTable } from '../../shared/backtest/for
 import { loadBacktestConfig } from '../../shared/backtest/loadBacktestConfig';
 import { runBacktest } from '../../shared/backtest/runBacktest';
 import { writeBacktestReport } from '../../shared/backtest/writeBacktestReport';
+import { forecastsCsvDataOf } from '../../shared/backtest/forecastsCsv';
 import { significant } from '../../shared/util/significant';
 import { generateWhenMissing } from '../backtest/generateWhenMissing';
 import { machineInfo } from './machineInfo';
@@ -86,8 +87,9 @@ async function main(argv: string[]): Promise<void> {
   const generated = Date.now();
   generateWhenMissing(plan, progress);
   const generateSeconds = (Date.now() - generated) / 1000;
-  const { report } = await runBacktest(plan, { onProgress: progress });
-  await writeBacktestReport(report, plan.outputDir);
+  const run = await runBacktest(plan, { onProgress: progress });
+  const { report } = run;
+  await writeBacktestReport(report, plan.outputDir, forecastsCsvDataOf(run));
 
   const figures: TrainBenchFigures = {
     machine: machineInfo(),

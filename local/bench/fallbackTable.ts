@@ -1,5 +1,6 @@
 import type { ReferenceScores, ScenarioResult } from '../../shared/backtest/scoreServed';
 import type { LeadMetrics } from '../../shared/registry/ModelCard';
+import { NOT_A_NUMBER, significant } from '../../shared/util/significant';
 
 /**
  * The README table of the fallback benchmark: one row per scenario, RMSE and skill against persistence per lead
@@ -26,9 +27,9 @@ export function fallbackTable(
     const at = (lead: number): LeadMetrics | undefined => perLead.find((m) => m.leadMinutes === lead);
     return row([
       name,
-      ...leadsMinutes.map((l) => fixed(at(l)?.rmse, 1)),
-      ...leadsMinutes.map((l) => fixed(at(l)?.skill, 3)),
-      ...(smart ? leadsMinutes.map((l) => fixed(at(l)?.smartSkill, 3)) : []),
+      ...leadsMinutes.map((l) => metric(at(l)?.rmse)),
+      ...leadsMinutes.map((l) => metric(at(l)?.skill)),
+      ...(smart ? leadsMinutes.map((l) => metric(at(l)?.smartSkill)) : []),
       served,
     ]);
   };
@@ -46,6 +47,7 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function fixed(v: number | undefined, digits: number): string {
-  return v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+/** A metric for the reader: three significant digits whatever the target's magnitude. */
+function metric(v: number | undefined): string {
+  return v === undefined ? NOT_A_NUMBER : significant(v);
 }

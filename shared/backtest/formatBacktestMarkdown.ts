@@ -1,4 +1,5 @@
 import type { LeadMetrics } from '../registry/ModelCard';
+import { NOT_A_NUMBER, significant } from '../util/significant';
 import type { BacktestModel, BacktestReport } from './BacktestReport';
 import { formatDaylightMarkdown } from './formatDaylightMarkdown';
 import { formatIntervalsMarkdown } from './formatIntervalsMarkdown';
@@ -9,6 +10,8 @@ import { ALL_SOURCES_FRESH } from './scenarioNames';
 export interface BacktestChartFiles {
   leadMetrics: string;
   forecast: string;
+  /** forecasts.csv, when it was written beside the report. */
+  forecasts?: string;
 }
 
 /**
@@ -22,7 +25,7 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
   const reference = r.scenarios.find((s) => s.scenario === ALL_SOURCES_FRESH) ?? r.scenarios[0];
   const smart = reference?.smartPersistence;
   const smartCells = (metrics: readonly LeadMetrics[]): string[] =>
-    smart ? L.map((l) => fixed(at(metrics, l)?.smartSkill, 3)) : [];
+    smart ? L.map((l) => metric(at(metrics, l)?.smartSkill)) : [];
   const lines: string[] = [];
   lines.push(`# Backtest "${r.name}": ${r.site}, ${r.target.source} ${r.target.field}`);
   lines.push('');
@@ -52,9 +55,9 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
     lines.push(
       row([
         'persistence (reference)',
-        ...L.map((l) => fixed(at(reference.persistence, l)?.rmse, 1)),
-        ...L.map((l) => fixed(at(reference.persistence, l)?.mae, 1)),
-        ...L.map(() => '0.000'),
+        ...L.map((l) => metric(at(reference.persistence, l)?.rmse)),
+        ...L.map((l) => metric(at(reference.persistence, l)?.mae)),
+        ...L.map(() => '0'),
         ...smartCells(reference.persistence),
         '-',
       ]),
@@ -63,10 +66,10 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
     lines.push(
       row([
         'smart persistence (reference)',
-        ...L.map((l) => fixed(at(smart, l)?.rmse, 1)),
-        ...L.map((l) => fixed(at(smart, l)?.mae, 1)),
-        ...L.map((l) => fixed(at(smart, l)?.skill, 3)),
-        ...L.map(() => '0.000'),
+        ...L.map((l) => metric(at(smart, l)?.rmse)),
+        ...L.map((l) => metric(at(smart, l)?.mae)),
+        ...L.map((l) => metric(at(smart, l)?.skill)),
+        ...L.map(() => '0'),
         '-',
       ]),
     );
@@ -74,9 +77,9 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
     lines.push(
       row([
         s.scenario,
-        ...L.map((l) => fixed(at(s.perLead, l)?.rmse, 1)),
-        ...L.map((l) => fixed(at(s.perLead, l)?.mae, 1)),
-        ...L.map((l) => fixed(at(s.perLead, l)?.skill, 3)),
+        ...L.map((l) => metric(at(s.perLead, l)?.rmse)),
+        ...L.map((l) => metric(at(s.perLead, l)?.mae)),
+        ...L.map((l) => metric(at(s.perLead, l)?.skill)),
         ...smartCells(s.perLead),
         `${s.servedPct.toFixed(1)} % (${s.served}/${s.slots})`,
       ]),
@@ -89,6 +92,12 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
   lines.push('');
   lines.push(`![Forecast against actual over the first days of the test period](${charts.forecast})`);
   lines.push('');
+  if (charts.forecasts) {
+    lines.push(
+      `Every forecast of the test period, per scenario, issue slot and lead, with the actual and the references: [${charts.forecasts}](${charts.forecasts}).`,
+    );
+    lines.push('');
+  }
   lines.push('Models chosen per scenario (issue slots):');
   lines.push('');
   for (const s of r.scenarios)
@@ -152,8 +161,8 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
     lines.push(
       row([
         `${m.kept ? '*' : ''}${m.id}${m.learns === 'clear-sky index' ? ' (clear-sky index)' : ''}`,
-        ...L.map((l) => fixed(at(m.heldOut, l)?.rmse, 1)),
-        ...L.map((l) => fixed(at(m.heldOut, l)?.skill, 3)),
+        ...L.map((l) => metric(at(m.heldOut, l)?.rmse)),
+        ...L.map((l) => metric(at(m.heldOut, l)?.skill)),
         ...smartCells(m.heldOut),
         limitedText(m.limited),
       ]),
@@ -193,6 +202,11 @@ function row(cells: readonly string[]): string {
 
 function fixed(v: number | undefined, digits: number): string {
   return v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+}
+
+/** A metric for the reader: three significant digits whatever the target's magnitude. */
+function metric(v: number | undefined): string {
+  return v === undefined ? NOT_A_NUMBER : significant(v);
 }
 
 function day(iso: string): string {

@@ -1,3 +1,4 @@
+import { NOT_A_NUMBER, significant } from '../util/significant';
 import type { BacktestReport } from './BacktestReport';
 import type { IntervalMetrics } from './scoreIntervals';
 
@@ -32,7 +33,7 @@ export function formatIntervalsMarkdown(r: BacktestReport): string[] {
       row([
         s.scenario,
         ...L.map((l) => coverageText(m(l), solar)),
-        ...L.map((l) => fixed(m(l)?.pinball, 2)),
+        ...L.map((l) => metric(m(l)?.pinball)),
         `${m(L[0] as number)?.n ?? 0}/${s.served}`,
       ]),
     );
@@ -50,8 +51,9 @@ function percent(v: number): string {
   return Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : '-';
 }
 
-function fixed(v: number | undefined, digits: number): string {
-  return v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+/** A metric for the reader: three significant digits whatever the target's magnitude. */
+function metric(v: number | undefined): string {
+  return v === undefined ? NOT_A_NUMBER : significant(v);
 }
 
 function row(cells: readonly string[]): string {

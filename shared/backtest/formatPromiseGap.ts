@@ -42,7 +42,7 @@ export function promiseGapTable(
 /** The gap as a reader sees it: `+15.8 %`, or `–`. */
 function percent(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return '–';
-  return `${p >= 0 ? '+' : ''}${significant(p)} %`;
+  return `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`;
 }
 
 /** The promise gap as Markdown: what it is, the table, and the daylight table when there is one. */

@@ -15,7 +15,7 @@ import { forecastSample } from './forecastSample';
 import { readReplays } from './readReplays';
 import { RollingStalenessLimits } from './RollingStalenessLimits';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from './scenarioNames';
-import { referenceForecasts } from './referenceForecasts';
+import { type ReferenceForecasts, referenceForecasts } from './referenceForecasts';
 import { scoreIntervals } from './scoreIntervals';
 import { scoreReferences, scoreServed } from './scoreServed';
 import { type ServedSlot, serveSlots } from './serveSlots';
@@ -46,6 +46,10 @@ export interface BacktestRun {
   served: Map<string, ServedSlot[]>;
   /** The promise gap's slots: the naive model offline and operated, its aware twin operated (empty without one). */
   research: Map<string, ServedSlot[]>;
+  /** The target as observed, by observedAt (epoch ms): the actual of every validTime. */
+  truth: ReadonlyMap<number, number>;
+  /** Persistence (and smart persistence) per test issue slot, as every scenario was scored against. */
+  references: ReferenceForecasts;
 }
 
 const MINUTE_MS = 60_000;
@@ -297,7 +301,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
         `no ${target.source} observation falls on the ${cadence}-minute issue grid in the test period: targets are matched at exact validTimes, so nothing could be scored`,
       );
     }
-    return { report, served, research: 'served' in gap ? gap.served : new Map() };
+    return { report, served, research: 'served' in gap ? gap.served : new Map(), truth, references };
   } finally {
     await Promise.all(candidates.map((c) => c.model.release()));
   }

@@ -1,3 +1,4 @@
+import { roundSignificant } from '../util/significant';
 import type { ServedSlot } from './serveSlots';
 
 /** How the served quantiles of one lead held up over a scenario's slots. */
@@ -55,7 +56,7 @@ export function scoreIntervals(
       n,
       coverage: share(covered, n),
       ...(sunUp ? { nSunUp, coverageSunUp: share(coveredSunUp, nSunUp) } : {}),
-      pinball: n === 0 ? Number.NaN : round(loss / n),
+      pinball: n === 0 ? Number.NaN : roundSignificant(loss / n, 6),
     };
   });
 }

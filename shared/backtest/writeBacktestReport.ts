@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { BacktestReport } from './BacktestReport';
 import { forecastChartSvg } from './forecastChartSvg';
+import { type ForecastsCsvData, writeForecastsCsv } from './forecastsCsv';
 import { formatBacktestMarkdown } from './formatBacktestMarkdown';
 import { leadMetricsChartSvg } from './leadMetricsChartSvg';
 
@@ -11,12 +12,25 @@ export interface WrittenReport {
   json: string;
   markdown: string;
   charts: string[];
+  /** forecasts.csv: every test slot and lead of every scenario (written when the run's data was given). */
+  csv?: string;
 }
 
-/** Writes report.json, report.md and its two PNG charts (SVG we draw, rendered by sharp) into `dir`. */
-export async function writeBacktestReport(report: BacktestReport, dir: string): Promise<WrittenReport> {
+/**
+ * Writes report.json, report.md and its two PNG charts (SVG we draw, rendered by sharp) into `dir`; with the run's
+ * served slots, truth and references (a BacktestRun has them), also forecasts.csv.
+ */
+export async function writeBacktestReport(
+  report: BacktestReport,
+  dir: string,
+  forecasts?: ForecastsCsvData,
+): Promise<WrittenReport> {
   mkdirSync(dir, { recursive: true });
-  const files = { leadMetrics: 'lead-metrics.png', forecast: 'forecast-sample.png' };
+  const files = {
+    leadMetrics: 'lead-metrics.png',
+    forecast: 'forecast-sample.png',
+    ...(forecasts ? { forecasts: 'forecasts.csv' } : {}),
+  };
   const json = join(dir, 'report.json');
   const markdown = join(dir, 'report.md');
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
@@ -29,5 +43,8 @@ export async function writeBacktestReport(report: BacktestReport, dir: string): 
   await sharp(Buffer.from(forecastChartSvg(report)))
     .png({ palette: true })
     .toFile(charts[1] as string);
-  return { json, markdown, charts };
+  if (!forecasts) return { json, markdown, charts };
+  const csv = join(dir, files.forecasts ?? 'forecasts.csv');
+  await writeForecastsCsv(csv, forecasts, report.leadsMinutes);
+  return { json, markdown, charts, csv };
 }

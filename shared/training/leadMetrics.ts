@@ -1,6 +1,7 @@
 import { mae } from '../models/metrics/mae';
 import { rmse } from '../models/metrics/rmse';
 import type { LeadMetrics } from '../registry/ModelCard';
+import { roundSignificant } from '../util/significant';
 import { column, type Rows } from './rowsWhere';
 
 /**
@@ -41,6 +42,7 @@ export function meanRmse(metrics: readonly LeadMetrics[]): number {
   return round(metrics.reduce((s, m) => s + m.rmse, 0) / Math.max(1, metrics.length));
 }
 
+/** Stored with six significant digits: a target of 0.00123 units keeps its digits as well as one of 522 kW. */
 function round(v: number): number {
-  return Math.round(v * 10_000) / 10_000;
+  return roundSignificant(v, 6);
 }

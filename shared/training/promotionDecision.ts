@@ -1,4 +1,5 @@
 import type { CardModel, ModelCard } from '../registry/ModelCard';
+import { significant } from '../util/significant';
 import type { Rows } from './rowsWhere';
 
 /**
@@ -29,7 +30,7 @@ export function promotionDecision(
     };
   }
   const perLead = serving.card.heldOut.perLead;
-  const skills = perLead.map((l) => `+${l.leadMinutes}m ${l.skill.toFixed(3)}`).join(', ');
+  const skills = perLead.map((l) => `+${l.leadMinutes}m ${significant(l.skill)}`).join(', ');
   if (perLead.length === 0 || perLead.some((l) => !(l.skill > 0))) {
     return {
       promoted: false,

@@ -24,6 +24,7 @@ import { leadMetrics, meanRmse } from './leadMetrics';
 import { column, type Rows, rowsByKeys, rowsWhere } from './rowsWhere';
 import { sourceSetName, sourceSets } from './sourceSets';
 import { TrainingDataError } from './TrainingDataError';
+import { roundSignificant } from '../util/significant';
 
 /** Options of a training run. */
 export interface TrainOptions {
@@ -235,10 +236,11 @@ export async function trainModels(
     t.card.heldOut.meanRmse = meanRmse(t.card.heldOut.perLead);
   }
 
-  // A model that does no better than one on a subset of its own sources is never chosen: leave it out.
-  const ranked = [...trained].sort(
-    (a, b) => a.card.heldOut.meanRmse - b.card.heldOut.meanRmse || a.card.sources.length - b.card.sources.length,
-  );
+  // A model that does no better than one on a subset of its own sources is never chosen: leave it out. Mean RMSEs
+  // equal to RANKING_DIGITS significant digits tie (a smaller difference is noise, whatever the target's magnitude),
+  // and the model with fewer sources ranks first.
+  const rank = (t: TrainedModel): number => roundSignificant(t.card.heldOut.meanRmse, RANKING_DIGITS);
+  const ranked = [...trained].sort((a, b) => rank(a) - rank(b) || a.card.sources.length - b.card.sources.length);
   const kept: TrainedModel[] = [];
   const pruned: ModelCard['pruned'] = [...skipped];
   for (const t of ranked) {
@@ -246,12 +248,15 @@ export async function trainModels(
     if (better)
       pruned.push({
         id: t.card.id,
-        reason: `${better.card.id} needs a subset of its sources and scores as well or better (mean RMSE ${better.card.heldOut.meanRmse} <= ${t.card.heldOut.meanRmse})`,
+        reason: `${better.card.id} needs a subset of its sources and scores as well or better (mean RMSE ${rank(better)} <= ${rank(t)} to ${RANKING_DIGITS} significant digits)`,
       });
     else kept.push(t);
   }
   return { trained, kept, serving: kept[0] as TrainedModel, pruned, common };
 }
+
+/** Significant digits of the mean held-out RMSE that rank models; closer ones tie (fewer sources first). */
+const RANKING_DIGITS = 5;
 
 const PARITY_FAILURE = 'disagrees with the trained model';
 

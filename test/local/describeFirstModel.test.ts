@@ -25,12 +25,12 @@ const lead = (leadMinutes: number, skill: number, smartSkill?: number): LeadMetr
 test('describeFirstModel (npm start): the held-out skill against persistence and, for a solar target, smart persistence', () => {
   assert.equal(
     describeFirstModel(report([lead(20, 0.214, 0.052), lead(40, 0.3, -0.011)], true)),
-    'model version v1: 1 models kept, serving gbdt-all (held-out skill vs persistence +20m 0.21, +40m 0.30; ' +
-      'vs smart persistence +20m 0.05, +40m -0.01); promoted: predict uses it from its next run',
+    'model version v1: 1 models kept, serving gbdt-all (held-out skill vs persistence +20m 0.214, +40m 0.300; ' +
+      'vs smart persistence +20m 0.0520, +40m -0.0110); promoted: predict uses it from its next run',
   );
   assert.equal(
     describeFirstModel(report([lead(20, 0.214)], false)),
-    'model version v1: 1 models kept, serving gbdt-all (held-out skill vs persistence +20m 0.21); ' +
+    'model version v1: 1 models kept, serving gbdt-all (held-out skill vs persistence +20m 0.214); ' +
       'not promoted: too few rows; persistence keeps serving',
   );
   assert.match(describeFirstModel(report([lead(20, 0.2, 0.1)], false)), /; smart persistence keeps serving$/);

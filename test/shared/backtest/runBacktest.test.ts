@@ -7,7 +7,9 @@ import sharp from 'sharp';
 import { loadBacktestConfig } from '../../../shared/backtest/loadBacktestConfig';
 import { type BacktestRun, runBacktest } from '../../../shared/backtest/runBacktest';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from '../../../shared/backtest/scenarioNames';
+import { numberCell } from '../../../shared/backtest/forecastsCsv';
 import { writeBacktestReport } from '../../../shared/backtest/writeBacktestReport';
+import { significant } from '../../../shared/util/significant';
 
 /**
  * The fixture: meter.power_kw is a ramp (+1 kW every 10 minutes, written in W), every record available exactly
@@ -140,10 +142,7 @@ test('writeBacktestReport: JSON with the same numbers, a Markdown table with the
   const written = await writeBacktestReport(report, dir);
   assert.deepEqual(JSON.parse(readFileSync(written.json, 'utf8')), JSON.parse(JSON.stringify(report)));
   const md = readFileSync(written.markdown, 'utf8');
-  assert.ok(
-    md.includes('| persistence (reference) | 5.0 | 7.0 | 9.0 | 5.0 | 7.0 | 9.0 | 0.000 | 0.000 | 0.000 | - |'),
-    md,
-  );
+  assert.ok(md.includes('| persistence (reference) | 5.00 | 7.00 | 9.00 | 5.00 | 7.00 | 9.00 | 0 | 0 | 0 | - |'), md);
   const fresh = md.split('\n').find((l) => l.startsWith(`| ${ALL_SOURCES_FRESH} |`));
   assert.ok(fresh?.endsWith(`| 100.0 % (${TEST_SLOTS}/${TEST_SLOTS}) |`), fresh);
   assert.match(md, /Units converted: meter\.power_kw W -> kW \(x 0\.001\)/);
@@ -157,6 +156,46 @@ test('writeBacktestReport: JSON with the same numbers, a Markdown table with the
   assert.equal(report.sample.times[0], TEST_DAY);
   const k0 = (TEST_DAY - Date.parse('2026-02-28T21:00:00Z')) / (10 * MINUTE_MS);
   assert.deepEqual(report.sample.actual.slice(0, 3), [k0, k0 + 1, k0 + 2]);
+});
+
+test('writeBacktestReport with the run: forecasts.csv has a row per scenario, test slot and lead, and the ramp exactly', async () => {
+  const run = await backtest();
+  const { report, served } = run;
+  const dir = mkdtempSync(join(tmpdir(), 'backtest-csv-'));
+  const written = await writeBacktestReport(report, dir, run);
+  assert.equal(written.csv, join(dir, 'forecasts.csv'));
+  const lines = readFileSync(written.csv ?? '', 'utf8')
+    .trimEnd()
+    .split('\n');
+  assert.equal(lines[0], 'scenario,issueTime,leadMinutes,validTime,model,value,actual,persistence,p10,p50,p90');
+  assert.equal(lines.length - 1, report.scenarios.length * TEST_SLOTS * 3);
+  assert.deepEqual(
+    [...new Set(lines.slice(1).map((l) => l.split(',')[0]))],
+    report.scenarios.map((s) => s.scenario),
+  );
+  // The first slot at +20: the ramp observed at 00:20 (k0 + 2 kW, written in W), persistence the value of 23:30.
+  const k0 = (TEST_DAY - Date.parse('2026-02-28T21:00:00Z')) / (10 * MINUTE_MS);
+  const slot = served.get(ALL_SOURCES_FRESH)?.[0];
+  assert.ok(slot?.model && slot.quantiles?.[0]);
+  const q = slot.quantiles[0];
+  assert.equal(
+    lines[1],
+    [
+      ALL_SOURCES_FRESH,
+      '2026-03-05T00:00:00.000Z',
+      '20',
+      '2026-03-05T00:20:00.000Z',
+      slot.model,
+      numberCell(slot.values[0]),
+      String(k0 + 2),
+      String(k0 - 3),
+      numberCell(q.p10),
+      numberCell(q.p50),
+      numberCell(q.p90),
+    ].join(','),
+  );
+  assert.ok(Math.abs(Number(numberCell(slot.values[0])) - (slot.values[0] ?? Number.NaN)) < 1e-4);
+  assert.match(readFileSync(written.markdown, 'utf8'), /\[forecasts\.csv\]\(forecasts\.csv\)/);
 });
 
 test('runBacktest on the ramp: served forecasts carry ordered quantiles, scored per scenario and lead (10-90 % coverage, pinball) in report.json and report.md', async () => {
@@ -202,6 +241,6 @@ test('runBacktest on the ramp: served forecasts carry ordered quantiles, scored 
   const pct = (v: number | undefined): string => `${(100 * (v ?? Number.NaN)).toFixed(1)} %`;
   assert.equal(
     row,
-    `| ${ALL_SOURCES_FRESH} | ${fresh.intervals.map((m) => pct(m.coverage)).join(' | ')} | ${fresh.intervals.map((m) => m.pinball.toFixed(2)).join(' | ')} | ${TEST_SLOTS}/${TEST_SLOTS} |`,
+    `| ${ALL_SOURCES_FRESH} | ${fresh.intervals.map((m) => pct(m.coverage)).join(' | ')} | ${fresh.intervals.map((m) => significant(m.pinball)).join(' | ')} | ${TEST_SLOTS}/${TEST_SLOTS} |`,
   );
 });

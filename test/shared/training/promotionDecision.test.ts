@@ -68,7 +68,7 @@ test('a first version is promoted only with enough informative held-out rows and
       rows: heldOut(144, 80),
       promoted: false,
       reason:
-        /gbdt-all does not beat persistence on every lead \(held-out skill \+20m 0\.100, \+40m 0\.050, \+60m -3\.220\)/,
+        /gbdt-all does not beat persistence on every lead \(held-out skill \+20m 0\.100, \+40m 0\.0500, \+60m -3\.22\)/,
     },
     {
       name: 'no better than persistence',
