@@ -5,7 +5,7 @@ import type { BacktestConfig, BacktestTrainingOptions } from './BacktestConfig';
 /** One source's replay, with its file or folder resolved. */
 export interface PlannedSource {
   id: string;
-  kind: 'sensor' | 'image';
+  kind: 'sensor' | 'image' | 'forecast';
   spec: ReplaySourceSpec;
   /** Absolute path of the CSV file or the image folder. */
   path: string;

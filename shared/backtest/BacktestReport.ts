@@ -9,7 +9,7 @@ import type { ReferenceScores, ScenarioResult } from './scoreServed';
 /** How one source was replayed, and what its history looked like. */
 export interface BacktestSourceSummary {
   id: string;
-  kind: 'sensor' | 'image';
+  kind: 'sensor' | 'image' | 'forecast';
   replay: 'csv' | 'images';
   /** The file or folder, as the configuration names it. */
   path: string;

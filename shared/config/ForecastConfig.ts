@@ -35,8 +35,12 @@ export const siteSchema = z.strictObject({
 export const sourceSchema = z.strictObject({
   /** Stable id, also the function name suffix (`ingest-<id>`). */
   id: idSchema,
-  /** `sensor` sources deliver JSON values; `image` sources deliver pictures that are turned into features. */
-  kind: z.enum(['sensor', 'image']),
+  /**
+   * `sensor` sources deliver JSON values; `image` sources deliver pictures that are turned into features; `forecast`
+   * sources deliver runs of someone else's forecast (a weather service): values per validTime, each run usable once
+   * it is available, read at each lead's validTime.
+   */
+  kind: z.enum(['sensor', 'image', 'forecast']),
   provider: providerSchema,
   /** When `ingest-<id>` runs. */
   schedule: scheduleSchema,
@@ -120,7 +124,7 @@ export const forecastConfigSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['sources', i, 'camera'],
-            message: `sensor source "${source.id}" has no camera; only image sources take "camera"`,
+            message: `${source.kind} source "${source.id}" has no camera; only image sources take "camera"`,
           });
         return;
       }

@@ -11,7 +11,7 @@ export interface ProviderProblem {
 
 interface SourceLike {
   id: string;
-  kind: 'sensor' | 'image';
+  kind: 'sensor' | 'image' | 'forecast';
   fields: string[];
   provider: ProviderConfig;
 }
@@ -36,9 +36,9 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
   if (p.protocol === 'snapshot' && source.kind !== 'image')
     add(
       ['protocol'],
-      `"snapshot" reads pictures; source "${source.id}" is a sensor source (use "http-json" or "http-csv")`,
+      `"snapshot" reads pictures; source "${source.id}" is a ${source.kind} source (use "http-json" or "http-csv")`,
     );
-  if (p.protocol !== 'snapshot' && source.kind !== 'sensor')
+  if (p.protocol !== 'snapshot' && source.kind === 'image')
     add(
       ['protocol'],
       `"${p.protocol}" reads values; source "${source.id}" is an image source (use "snapshot" or "native")`,

@@ -18,4 +18,10 @@ export interface FeatureSpec {
    * observation (smart persistence divides by it). Opt-in, so the trained models' columns never change.
    */
   clearSkyAtObservation?: readonly string[];
+  /**
+   * Sources whose records are forecast runs (kind `forecast`): their block holds each field at each lead's
+   * validTime, `<source>.<field>@+<lead>` (interpolated between the newest available run's steps), then the run's
+   * age. Absent for a spec without them, so the columns of every other model never change.
+   */
+  forecastSources?: readonly string[];
 }

@@ -4,6 +4,8 @@ import { solarPosition } from '../solar/solarPosition';
 import type { FeatureSpec } from './FeatureSpec';
 import type { LatestObservation } from './LatestObservation';
 import { validateFeatureSpec } from './validateFeatureSpec';
+import { forecastAtLeadName } from './featureNames';
+import { runSteps, runValueAt } from '../sources/forecastRun';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -32,7 +34,18 @@ export function featureRow(
       missing.push(`${source}.age_min`);
       continue;
     }
+    const run = spec.forecastSources?.includes(source) === true;
     for (const field of fields) {
+      if (run) {
+        // The newest available run's value at each validTime: never a run issued after issueTime (promise 1).
+        const steps = runSteps(obs.values, field);
+        for (const lead of spec.leadsMinutes) {
+          const v = runValueAt(steps, (t + lead * MINUTE_MS - obs.observedAt) / MINUTE_MS);
+          if (v === undefined) missing.push(forecastAtLeadName(source, field, lead));
+          else row.push(v);
+        }
+        continue;
+      }
       const v = obs.values[field];
       if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}`);
       else row.push(v);

@@ -30,5 +30,8 @@ export function featureSpecFor(config: ForecastConfig, siteId: string, sources: 
     leadsMinutes: [...config.forecast.leadsMinutes],
     latitude: site.latitude,
     longitude: site.longitude,
+    ...(chosen.some((s) => s.kind === 'forecast')
+      ? { forecastSources: chosen.filter((s) => s.kind === 'forecast').map((s) => s.id) }
+      : {}),
   };
 }

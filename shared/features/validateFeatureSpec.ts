@@ -36,6 +36,11 @@ export function validateFeatureSpec(spec: FeatureSpec): void {
   }
   for (const source of spec.clearSkyAtObservation ?? [])
     if (!seen.has(source)) fail(`clearSkyAtObservation names "${source}", which is not among the sources`);
+  for (const source of spec.forecastSources ?? []) {
+    if (!seen.has(source)) fail(`forecastSources names "${source}", which is not among the sources`);
+    if (spec.clearSkyAtObservation?.includes(source))
+      fail(`"${source}" is a forecast source: its runs have no clear-sky feature at observedAt`);
+  }
   if (new Set(spec.leadsMinutes).size !== spec.leadsMinutes.length)
     fail(`duplicate lead times in [${spec.leadsMinutes.join(', ')}]`);
   for (const lead of spec.leadsMinutes) {
