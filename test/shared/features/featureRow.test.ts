@@ -195,3 +195,81 @@ test('clearSkyAtObservation: an opt-in column after the source age, the clear sk
     /clearSkyAtObservation names "skycam", which is not among the sources/,
   );
 });
+
+test('a forecast source: each field at each lead validTime from the run (interpolated), then the run age; outside the run the row says what is missing', () => {
+  const spec: FeatureSpec = {
+    sources: ['site-meter', 'nwp'],
+    fields: { 'site-meter': ['power_kw'], nwp: ['ghi_wm2', 'cloud_cover'] },
+    leadsMinutes: [20, 40],
+    latitude: 0,
+    longitude: 0,
+    forecastSources: ['nwp'],
+  };
+  assert.deepEqual(featureNames(spec).slice(0, 8), [
+    'site-meter.power_kw',
+    'site-meter.age_min',
+    'nwp.ghi_wm2@+20',
+    'nwp.ghi_wm2@+40',
+    'nwp.cloud_cover@+20',
+    'nwp.cloud_cover@+40',
+    'nwp.age_min',
+    'sun.elevation',
+  ]);
+  // The run started at 10:00 (two hours before the issue), steps every 60 minutes: +20 is 140 min after runAt.
+  const run = {
+    observedAt: Date.parse('2026-07-02T10:00:00Z'),
+    values: {
+      'ghi_wm2@+120': 600,
+      'ghi_wm2@+180': 900,
+      'cloud_cover@+120': 0.5,
+      'cloud_cover@+180': 0.2,
+      'ghi_wm2@+60': 1,
+    },
+  };
+  const latest = new Map<string, LatestObservation>([
+    ['site-meter', { observedAt: Date.parse('2026-07-02T11:50:00Z'), values: { power_kw: 10 } }],
+    ['nwp', run],
+  ]);
+  const row = featureRow(spec, ISSUE, latest);
+  assert.ok(Array.isArray(row), JSON.stringify(row));
+  assert.deepEqual(
+    row.slice(0, 7).map((v) => Math.round(v * 1e6) / 1e6),
+    [10, 10, 700, 800, 0.4, 0.3, 120],
+  );
+  assert.equal(row.length, featureNames(spec).length);
+  // A lead past the run's last step is missing, not extrapolated: the model is not chosen.
+  const late = featureRow({ ...spec, leadsMinutes: [20, 70] }, ISSUE, latest);
+  assert.deepEqual(late, { missing: ['nwp.ghi_wm2@+70', 'nwp.cloud_cover@+70'] });
+});
+
+test('featureSpecFor: forecast sources are named in the spec (and only then), so sensor-only models keep their columns', () => {
+  const base = {
+    sites: [{ id: 'p', latitude: 1, longitude: 2 }],
+    sources: [
+      {
+        id: 'm',
+        kind: 'sensor',
+        provider: { endpoint: 'http://127.0.0.1:1', apiKey: 'k' },
+        schedule: '0 */5 * * * *',
+        fields: ['p'],
+      },
+      {
+        id: 'w',
+        kind: 'forecast',
+        provider: { endpoint: 'http://127.0.0.1:2', apiKey: 'k' },
+        schedule: '0 */15 * * * *',
+        fields: ['g'],
+      },
+    ],
+    target: { source: 'm', field: 'p' },
+    forecast: { leadsMinutes: [30], cadenceMinutes: 10 },
+  };
+  const config = forecastConfigSchema.parse(base);
+  assert.deepEqual(featureSpecFor(config, 'p', ['m', 'w']).forecastSources, ['w']);
+  assert.equal('forecastSources' in featureSpecFor(config, 'p', ['m']), false);
+  assert.deepEqual(featureNames(featureSpecFor(config, 'p', ['w'])).slice(0, 2), ['w.g@+30', 'w.age_min']);
+  assert.throws(
+    () => featureNames({ ...featureSpecFor(config, 'p', ['m']), forecastSources: ['w'] }),
+    (err: unknown) => err instanceof FeatureSpecError && /forecastSources names "w"/.test(err.message),
+  );
+});
