@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HistoryRecord } from '../../shared/features/HistoryRecord';
 import { API_KEY_HEADER, type ProviderItem, type ProviderPage } from '../../shared/sources/ProviderApi';
+import type { OutageWindow } from '../../shared/replay/OutageWindow';
 import type { Clock } from '../../shared/time/Clock';
 import { DEFAULT_LIMIT, parseObservationsQuery } from '../providers/parseObservationsQuery';
 import { ProviderRequestError } from '../providers/ProviderRequestError';
@@ -21,6 +22,8 @@ export interface ReplayProviderOptions {
   apiKey: string;
   /** The provider's now: a record is served once its availableAt is at or before it. */
   clock: Clock;
+  /** When the provider is down (the backtest's outage windows): every request answers 503 then. */
+  outages?: readonly OutageWindow[];
 }
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -28,7 +31,9 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 /**
  * A provider that serves a replayed history as it became available: at its clock's now, exactly the records whose
  * availableAt (the backtest's seeded delay and outage model) is at or before now. So the live stack reads, run by
- * run, what the backtest says the system could have read. Two wire shapes, both with the key in `x-api-key`:
+ * run, what the backtest says the system could have read. During an outage window every request answers 503, as a
+ * provider that is down does; its backlog (availableAt = the window's end) is served after it. Two wire shapes, both
+ * with the key in `x-api-key`:
  *
  *   GET /observations?since=<ISO>&limit=<n>[&site=<id>]   our native format (shared/sources/ProviderApi.ts),
  *       publishedAt = the record's availableAt
@@ -52,6 +57,11 @@ export function replayProviderHandler(o: ReplayProviderOptions): (req: IncomingM
       if (req.method !== 'GET') {
         res.setHeader('allow', 'GET');
         throw new ProviderRequestError(405, 'METHOD_NOT_ALLOWED', `method ${req.method ?? '?'} not allowed; use GET`);
+      }
+      const down = o.outages?.find((w) => now >= w.from && now < w.to);
+      if (down) {
+        send(res, 503, { error: `the provider of "${o.source}" is down until ${new Date(down.to).toISOString()}` });
+        return;
       }
       const key = Buffer.from(String(req.headers[API_KEY_HEADER] ?? ''), 'utf8');
       if (key.length !== expectedKey.length || !timingSafeEqual(key, expectedKey))

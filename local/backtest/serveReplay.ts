@@ -12,7 +12,7 @@ import { REPLAY_CONFIG_SETTING, replayProviderHandler } from './replayProviderHa
  * Serves a backtest configuration's history as live providers: one HTTP server per source, on the port of that
  * source's endpoint in the forecast configuration (`%SETTING%` references from the environment), each serving at
  * the shared clock's now (CLOCK_* settings) exactly the records the backtest says were available then (the same
- * seed, delays and outages: replayedAvailability). The local stack runs it instead of the simulated world
+ * seed, delays and outages: replayedAvailability), answering 503 during the source's outage windows. The local stack runs it instead of the simulated world
  * (`LocalStack.start({ providerScript })`), so live ingestion and predict can be compared with the backtest slot by
  * slot. Sensor sources only; stops cleanly on SIGINT/SIGTERM.
  */
@@ -25,7 +25,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     throw new ConfigError(`the replay provider serves sensor sources only; ${images.join(', ')} replay pictures`);
   const replays = await readReplays(plan);
   // Delays and outages: what a provider with that history would have delivered (without outages, the delays alone).
-  const { faulted } = replayedAvailability(plan, replays);
+  const { faulted, windows } = replayedAvailability(plan, replays);
   const clock = clockFromSettings(env);
   const servers: Server[] = [];
   for (const source of plan.config.sources) {
@@ -37,6 +37,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         records: faulted.get(source.id) ?? [],
         apiKey: providerKeyOf(source.provider),
         clock,
+        outages: windows.get(source.id) ?? [],
       }),
     );
     servers.push(server);

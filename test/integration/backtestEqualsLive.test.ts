@@ -14,10 +14,13 @@ import { readReplays } from '../../shared/backtest/readReplays';
 import { replayedAvailability } from '../../shared/backtest/replayedAvailability';
 import { RollingStalenessLimits } from '../../shared/backtest/RollingStalenessLimits';
 import { type BacktestRun, runBacktest } from '../../shared/backtest/runBacktest';
-import { ALL_SOURCES_FRESH } from '../../shared/backtest/scenarioNames';
+import { OUTAGE_MODEL } from '../../shared/backtest/scenarioNames';
+import { AsOf } from '../../shared/backtest/AsOf';
 import { type ServedSlot, serveSlots } from '../../shared/backtest/serveSlots';
 import { servingCandidates } from '../../shared/backtest/servingCandidates';
 import type { HistoryRecord } from '../../shared/features/HistoryRecord';
+import type { StalenessLimit } from '../../shared/features/learnStalenessLimit';
+import { gatherInputs } from '../../shared/predict/gatherInputs';
 import type { Forecast } from '../../shared/forecast/Forecast';
 import { EXPORTER_INFO } from '../../shared/models/gbdt/EXPORTER_INFO';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
@@ -62,6 +65,11 @@ const DELAYS: Record<string, unknown> = {
   },
   weather: { kind: 'uniform', minMinutes: 25, maxMinutes: 35 },
 };
+
+/** The neighbours' provider is down from W0 + 2 h 20 min for 95 minutes (long enough to go stale), then delivers its backlog. */
+const OUTAGE = { source: 'neighbors', from: W0 + 140 * MINUTE, to: W0 + 235 * MINUTE };
+/** With an outage, the backtest scenario that serves the history as the system stored it (delays and outages). */
+const SCENARIO = OUTAGE_MODEL;
 
 let dataDir: string;
 let stack: LocalStack | undefined;
@@ -113,6 +121,19 @@ before(async () => {
     if (forecasts.some((f) => Date.parse(f.issueTime) === W1)) break;
     await sleep(200);
   }
+  // What predict had at each slot: the same listing as of the issue time, so the same newest inputs and limits.
+  for (let at = W0; at <= W1; at += SLOT) {
+    const g = await gatherInputs(s.config, SITE.id, new Date(at), s.observations);
+    gathered.set(
+      at,
+      new Map(
+        [...g.limits].map(([source, limit]) => [
+          source,
+          { observedAt: Date.parse(g.latest.get(source)?.observedAt ?? 'never'), limit },
+        ]),
+      ),
+    );
+  }
   for (const source of s.config.sources) {
     const listed = await s.observations.availableIn(
       source,
@@ -130,12 +151,12 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** One slot of the comparison: the backtest's and live's forecast, and how their inputs differ. */
+/** One slot of the comparison: the backtest's forecast and live's, and every way their inputs differ. */
 interface Compared {
   issueTime: number;
   backtest: ServedSlot;
   live: Forecast;
-  /** Inputs of the chosen model that live read at another observedAt than the backtest, and why. */
+  /** Sources whose newest input, or whose freshness, differs between the two, and why. */
   differing: { source: string; why: string; explained: boolean }[];
   /** Largest |live - backtest rounded as live stores it| over the leads. */
   maxDiff: number;
@@ -143,32 +164,62 @@ interface Compared {
   maxRawDiff: number;
 }
 
-function compare(): Compared[] {
-  const served = run.served.get(ALL_SOURCES_FRESH) ?? [];
+/** Per issue time: what live predict had (gatherInputs on the stack's store as of that time), per source. */
+const gathered = new Map<number, Map<string, { observedAt: number; limit: StalenessLimit }>>();
+let faultedHistory = new Map<string, HistoryRecord[]>();
+
+function compare(served: readonly ServedSlot[]): Compared[] {
   const live = new Map(forecasts.map((f) => [Date.parse(f.issueTime), f]));
-  const replayed = replayAvailableAt();
+  const asOf = new Map([...faultedHistory].map(([source, records]) => [source, new AsOf(records)]));
+  const limits = new RollingStalenessLimits(plan.config, faultedHistory);
   const out: Compared[] = [];
   for (const b of served) {
     if (b.issueTime < W0 || b.issueTime > W1) continue;
     const f = live.get(b.issueTime);
     assert.ok(f, `live has no forecast for ${iso(b.issueTime)} (backtest: ${b.model})`);
+    const had = gathered.get(b.issueTime);
+    const backtestLimits = limits.at(b.issueTime);
     const differing: Compared['differing'] = [];
-    for (const input of b.inputs) {
-      const l = f.inputs.find((i) => i.source === input.source);
-      const liveObserved = l ? Date.parse(l.observedAt) : Number.NaN;
-      if (liveObserved === input.observedAt) continue;
-      // The backtest's input: when the replay made it available, when live ingestion stored it.
-      const storedAt = stored.get(input.source)?.get(input.observedAt);
-      const replayAt = replayed.get(input.source)?.get(input.observedAt) ?? input.availableAt;
-      // Ingest timing: published at or before the issue time, stored by an ingest run after it.
-      const late = storedAt !== undefined && storedAt > b.issueTime && replayAt <= b.issueTime;
-      differing.push({
-        source: input.source,
-        explained: late,
-        why: `${input.source} observed ${iso(input.observedAt)} was published at ${iso(replayAt)} and ingested at ${
-          storedAt === undefined ? 'never' : iso(storedAt)
-        }, ${late ? 'after' : 'not after'} the issue time: live read the one observed ${l ? l.observedAt : 'never'}`,
-      });
+    for (const source of plan.config.sources.map((c) => c.id)) {
+      const mine = asOf.get(source)?.at(b.issueTime);
+      const theirs = had?.get(source);
+      const bLimit = backtestLimits.get(source) as StalenessLimit;
+      const ageOf = (observedAt: number | undefined): number =>
+        observedAt === undefined ? Number.POSITIVE_INFINITY : (b.issueTime - observedAt) / MINUTE;
+      const bAge = ageOf(mine?.observedAt);
+      const lAge = ageOf(theirs?.observedAt);
+      const bFresh = bAge <= bLimit.minutes;
+      const lFresh = theirs !== undefined && lAge <= theirs.limit.minutes;
+      // Only what the choice or the forecast reads: the chosen models' inputs, and whether each source is fresh.
+      const matters =
+        bFresh !== lFresh || b.inputs.some((i) => i.source === source) || f.model.sources.includes(source);
+      if (!matters) continue;
+      if (mine?.observedAt !== theirs?.observedAt && mine) {
+        // The backtest's input: when the replay made it available, when live ingestion stored it.
+        const storedAt = stored.get(source)?.get(mine.observedAt);
+        // Ingest timing: published at or before the issue time, stored by an ingest run after it.
+        const late = storedAt !== undefined && storedAt > b.issueTime && mine.availableAt <= b.issueTime;
+        differing.push({
+          source,
+          explained: late,
+          why: `${source} observed ${iso(mine.observedAt)} was published at ${iso(mine.availableAt)} and ingested at ${
+            storedAt === undefined ? 'never' : `${iso(storedAt)} (${(storedAt - mine.availableAt) / 1000} s later)`
+          }, ${late ? 'after' : 'not after'} the issue time: live's newest was observed ${
+            theirs ? iso(theirs.observedAt) : 'never'
+          }`,
+        });
+      } else if (theirs && bFresh !== lFresh) {
+        // The same observation, fresh to one and stale to the other: their staleness limits differ.
+        differing.push({
+          source,
+          explained: true,
+          why: `${source} observed ${iso(theirs.observedAt)} (${lAge} min old) is ${
+            lAge <= theirs.limit.minutes ? 'fresh' : 'stale'
+          } live (limit ${theirs.limit.minutes} min, ${theirs.limit.basis} from ${theirs.limit.samples} live values) and ${
+            bAge <= bLimit.minutes ? 'fresh' : 'stale'
+          } in the backtest (limit ${bLimit.minutes} min, ${bLimit.basis} from ${bLimit.samples})`,
+        });
+      }
     }
     const diffs = f.leads.map((lead, i) => Math.abs(lead.value - round3(b.values[i] ?? Number.NaN)));
     const raw = f.leads.map((lead, i) => Math.abs(lead.value - (b.values[i] ?? Number.NaN)));
@@ -184,43 +235,32 @@ function compare(): Compared[] {
   return out;
 }
 
-/** The replay's availableAt of every observation (what the replay providers serve by). */
-function replayAvailableAt(): Map<string, Map<number, number>> {
-  return new Map(
-    [...faultedHistory.entries()].map(([source, records]) => [
-      source,
-      new Map(records.map((r) => [r.observedAt, r.availableAt])),
-    ]),
-  );
-}
-let faultedHistory = new Map<string, HistoryRecord[]>();
-
 test('live ingestion and predict on the virtual clock serve every slot as the backtest of the same hours does', async (t) => {
   faultedHistory = replayedAvailability(plan, await readReplays(plan)).faulted;
-  const slots = compare();
+  const slots = compare(run.served.get(SCENARIO) ?? []);
   const expected = (W1 - W0) / SLOT + 1;
   assert.equal(slots.length, expected, `every slot of ${iso(W0)}..${iso(W1)} compared`);
-
-  // The same model in every slot, from the version the backtest trained.
-  for (const c of slots) {
-    assert.equal(c.live.model.id, c.backtest.model, `${iso(c.issueTime)}: live chose ${c.live.model.id}`);
+  for (const c of slots)
     if (c.live.model.kind === 'gbdt' || c.live.model.kind === 'linear') assert.equal(c.live.model.version, version);
-  }
-  // Where every input is the same observation, the same forecast (live stores values rounded to 0.001).
+
+  // Where live had the same newest observation of every source, and judged each as fresh or stale as the backtest
+  // did: the same model and the same forecast (live stores values rounded to 0.001).
   const same = slots.filter((c) => c.differing.length === 0);
-  for (const c of same)
+  for (const c of same) {
+    assert.equal(c.live.model.id, c.backtest.model, `${iso(c.issueTime)}: live chose ${c.live.model.id}`);
     assert.ok(
       c.maxDiff <= 1e-6,
       `${iso(c.issueTime)}: live ${c.live.leads.map((l) => l.value).join('/')} vs backtest ${c.backtest.values.join('/')}`,
     );
+  }
 
-  // Where they differ, ingest timing alone explains it, and the backtest's code fed live's availability times gives
-  // live's forecast exactly.
+  // Where they differ, ingest timing (or a staleness limit learned from other values) explains it, and the
+  // backtest's serving code fed what live had (its stored availableAt and its limits) makes live's forecast exactly.
   const differ = slots.filter((c) => c.differing.length > 0);
   const unexplained = differ.flatMap((c) =>
     c.differing.filter((d) => !d.explained).map((d) => `${iso(c.issueTime)}: ${d.why}`),
   );
-  assert.deepEqual(unexplained, [], 'every differing input is an ingest run just after the issue time');
+  assert.deepEqual(unexplained, [], 'every difference is an ingest run just after the issue time, or a limit');
   const liveHistory = new Map(
     [...faultedHistory].map(([source, records]) => [
       source,
@@ -231,17 +271,16 @@ test('live ingestion and predict on the virtual clock serve every slot as the ba
   const candidates = await servingCandidates(plan.config, run.models, runtime, 'backtest');
   let closureMax = 0;
   try {
-    const limits = new RollingStalenessLimits(plan.config, faultedHistory);
     const reserved = await serveSlots(
       plan.config,
       plan.site,
-      differ.map((c) => c.issueTime),
+      slots.map((c) => c.issueTime),
       liveHistory,
       candidates,
       [],
-      (at) => limits.at(at),
+      (at) => new Map([...(gathered.get(at) ?? [])].map(([source, g]) => [source, g.limit])),
     );
-    for (const [i, c] of differ.entries()) {
+    for (const [i, c] of slots.entries()) {
       const r = reserved[i] as ServedSlot;
       assert.equal(r.model, c.live.model.id, `${iso(c.issueTime)}: as live had it, the backtest chooses ${r.model}`);
       const d = Math.max(...c.live.leads.map((l, j) => Math.abs(l.value - round3(r.values[j] ?? Number.NaN))));
@@ -260,13 +299,33 @@ test('live ingestion and predict on the virtual clock serve every slot as the ba
   );
   assert.ok(lags.length > 0 && lags.every((l) => l >= 0), 'every value of the window stored, never before publication');
   lags.sort((a, b) => a - b);
+  // The staleness limits each side judged freshness by (live: learned from what ingestion stored, backfill excluded).
+  const backtestLimits = new RollingStalenessLimits(plan.config, faultedHistory);
+  const limitLines = plan.config.sources.map((source) => {
+    const range = (values: StalenessLimit[]): string => {
+      const minutes = values.map((l) => l.minutes);
+      const bases = [...new Set(values.map((l) => l.basis))].join('/');
+      return `${Math.min(...minutes)}-${Math.max(...minutes)} min (${bases})`;
+    };
+    const live = slots.map((c) => gathered.get(c.issueTime)?.get(source.id)?.limit as StalenessLimit);
+    const mine = slots.map((c) => backtestLimits.at(c.issueTime).get(source.id) as StalenessLimit);
+    return `    ${source.id}: live ${range(live)}, backtest ${range(mine)}`;
+  });
+  const sameModel = slots.filter((c) => c.live.model.id === c.backtest.model);
+  const models = (pick: (c: Compared) => string | null): string =>
+    [...new Set(slots.map(pick))].map((m) => `${m} ${slots.filter((c) => pick(c) === m).length}`).join(', ');
   const lines = [
-    `backtest equals live: ${slots.length} slots ${iso(W0)}..${iso(W1)} at ${SPEED}x, ingest every ${INGEST_INTERVAL_MS / 1000} s (virtual)`,
+    `backtest equals live: ${slots.length} slots ${iso(W0)}..${iso(W1)} at ${SPEED}x, ingest every ${INGEST_INTERVAL_MS / 1000} s (virtual), ${SCENARIO}`,
     `  live availableAt (the ingest run's time) after the replay's: median ${(lags[lags.length >> 1] as number) / 1000} s, max ${(lags[lags.length - 1] as number) / 1000} s over ${lags.length} values`,
-    `  same model in ${slots.filter((c) => c.live.model.id === c.backtest.model).length} of ${slots.length} slots (${[...new Set(slots.map((c) => c.live.model.id))].join(', ')})`,
+    `  models live: ${models((c) => c.live.model.id)}; backtest: ${models((c) => c.backtest.model)}`,
+    `  staleness limits over the window:`,
+    ...limitLines,
+    `  same model in ${sameModel.length} of ${slots.length} slots`,
     `  same inputs in ${same.length} slots: max |live - backtest| ${fmt(Math.max(0, ...same.map((c) => c.maxDiff)))} after rounding to 0.001 kW, ${fmt(Math.max(0, ...same.map((c) => c.maxRawDiff)))} before`,
-    `  other inputs in ${differ.length} slots, each an ingest run just after the issue time; the backtest fed live's availability matches live to ${fmt(closureMax)}; max |live - backtest| there ${fmt(Math.max(0, ...differ.map((c) => c.maxRawDiff)))} kW`,
-    ...differ.flatMap((c) => c.differing.map((d) => `    ${iso(c.issueTime)}: ${d.why}`)),
+    `  other inputs in ${differ.length} slots (max |live - backtest| ${fmt(Math.max(0, ...differ.map((c) => c.maxRawDiff)))} kW); the backtest's code fed live's availability and limits matches live in all ${slots.length} to ${fmt(closureMax)}`,
+    ...differ.flatMap((c) =>
+      c.differing.map((d) => `    ${iso(c.issueTime)} (${c.live.model.id} / ${String(c.backtest.model)}): ${d.why}`),
+    ),
   ];
   for (const line of lines) t.diagnostic(line);
   console.log(lines.join('\n'));
@@ -306,17 +365,6 @@ function writeHistory(dir: string): { forecastConfig: string; backtestConfig: st
   mkdirSync(dir, { recursive: true });
   const world = new World({ seed: 42, sites: [SITE] });
   for (const s of SOURCES) {
-    // How long after publication live ingestion stored each value of the window (its availableAt).
-    const lags = [...faultedHistory].flatMap(([source, records]) =>
-      records
-        .filter((r) => r.availableAt >= W0 && r.availableAt <= W1)
-        .map((r) => (stored.get(source)?.get(r.observedAt) ?? Number.NaN) - r.availableAt),
-    );
-    assert.ok(
-      lags.length > 0 && lags.every((l) => l >= 0),
-      'every value of the window stored, never before publication',
-    );
-    lags.sort((a, b) => a - b);
     const lines = [['time', ...s.fields].join(',')];
     for (let t = DATA_FROM; t <= DATA_TO; t += SLOT) {
       const v = world.sensorValues(s.id, SITE.id, new Date(t));
@@ -366,6 +414,9 @@ function writeHistory(dir: string): { forecastConfig: string; backtestConfig: st
             columns: s.fields.map((f) => ({ column: f, field: f, ...(f === 'power_kw' ? { unit: 'kW' } : {}) })),
           },
           delay: DELAYS[s.id],
+          ...(s.id === OUTAGE.source
+            ? { outages: { kind: 'windows', windows: [{ from: iso(OUTAGE.from), to: iso(OUTAGE.to) }] } }
+            : {}),
         },
       ]),
     ),

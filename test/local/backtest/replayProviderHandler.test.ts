@@ -84,3 +84,32 @@ test('a wrong key, a bad time and an unknown path are refused with the reason', 
   assert.match(String(bad.body['error']), /"from".*"yesterday"/);
   assert.equal((await get('/images/x.png')).status, 404);
 });
+
+test('during an outage window every request answers 503, and the backlog is served after it', async () => {
+  const outage = { from: T0 + 30 * MIN, to: T0 + 60 * MIN };
+  const records = RECORDS.map((r) => ({ ...r, availableAt: Math.max(r.availableAt, outage.to) }));
+  const down = createServer(
+    replayProviderHandler({
+      source: 'pv',
+      site: 'park-1',
+      records,
+      apiKey: KEY,
+      clock: { now: () => new Date(now) },
+      outages: [outage],
+    }),
+  );
+  await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(down.address() as AddressInfo).port}/records?from=2026-06-15T09:00:00Z&to=2026-06-15T12:00:00Z`;
+    now = T0 + 45 * MIN;
+    const during = await fetch(url, { headers: { 'x-api-key': KEY } });
+    assert.equal(during.status, 503);
+    assert.match(((await during.json()) as { error: string }).error, /down until 2026-06-15T11:00:00.000Z/);
+    now = T0 + 60 * MIN;
+    const afterwards = await fetch(url, { headers: { 'x-api-key': KEY } });
+    // The two due during the outage come with the one before it; the fourth is published at 11:10.
+    assert.equal(((await afterwards.json()) as { records: unknown[] }).records.length, 3);
+  } finally {
+    await new Promise<void>((resolve) => down.close(() => resolve()));
+  }
+});
