@@ -30,7 +30,8 @@ import { ScaledClock } from '../../shared/time/ScaledClock';
 
 // A week and a bit of CSV history of three sensor sources; the backtest trains on the days before W0 and serves
 // W0..W1, the live stack serves the same hours on the virtual clock from providers that replay the same CSV files
-// with the same seeded delays. About four real minutes.
+// with the same seeded delays and the same outage (the neighbours', in the middle of the window), ingested every 30
+// virtual seconds and predicted every slot by the local host. About three and a half real minutes.
 const SPEED = 120;
 const SITE = { id: 'park-1', latitude: 55.68, longitude: 12.57 };
 const DATA_FROM = Date.parse('2026-06-07T00:00:00Z');
