@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServices, type Services } from '../shared/runtime/createServices';
 import { API_KEY_HEADER } from '../shared/sources/ProviderApi';
@@ -31,6 +31,12 @@ export interface LocalStackOptions {
   ports: { http: number; azurite: number; cosmos: number; providers: number[] };
   configPath?: string;
   worldSeed?: number;
+  /**
+   * The program that serves the configuration's providers (a built .js file), started with every app setting and
+   * answering `GET {endpoint}/observations` with the source's key when ready; default the simulated world
+   * (`dist/local/providers/serve.js`), e.g. `dist/local/backtest/serveReplay.js` to serve a backtest's history.
+   */
+  providerScript?: string;
   /** Copy the host's and providers' output to stderr as well as the log files. */
   echoLogs?: boolean;
   /** Stop everything on Ctrl-C/SIGTERM (npm start) rather than leaving it to the caller (tests). */
@@ -88,7 +94,8 @@ export class LocalStack {
         cosmosKey: cosmos.key,
       });
 
-      const sourceIds = ['site-meter', 'neighbors', 'weather', 'skycam'];
+      // One provider port per configured source, in the configuration's order (ports.providers[i] is the i-th).
+      const sourceIds = configuredSourceIds(configPath);
       const providerPorts = await Promise.all(
         sourceIds.map((_, i) => (o.ports.providers[i] ? o.ports.providers[i] : findFreePort())),
       );
@@ -120,7 +127,7 @@ export class LocalStack {
       ): Promise<{ child: ChildProcess; service: { stop(): Promise<void> } }> => {
         const child = spawnNodeService({
           name: 'providers',
-          script: join(PROJECT_ROOT, 'dist/local/providers/serve.js'),
+          script: o.providerScript ?? join(PROJECT_ROOT, 'dist/local/providers/serve.js'),
           env: { ...env, ...extra },
           logFile: join(logs, 'providers.log'),
           echo: o.echoLogs ?? false,
@@ -251,4 +258,10 @@ export class LocalStack {
   stop(): Promise<void> {
     return this.group.stopAll();
   }
+}
+
+/** The source ids of a configuration file, in its order (settings and ports are made for them before it is validated). */
+function configuredSourceIds(configPath: string): string[] {
+  const raw = JSON.parse(readFileSync(configPath, 'utf8')) as { sources?: { id?: unknown }[] };
+  return (raw.sources ?? []).flatMap((s) => (typeof s.id === 'string' ? [s.id] : []));
 }

@@ -1,18 +1,23 @@
 import type { ModelRuntime } from '../models/ModelRuntime';
 import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
 import { PredictionInvariantError } from '../predict/PredictionError';
-import { outageWindows } from '../replay/outageWindows';
-import { replayAvailability } from '../replay/replayAvailability';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import { sunAtValidTime } from '../features/elevationBand';
 import { sourceSets } from '../training/sourceSets';
 import { stalenessLimitsFor } from '../training/stalenessLimitsFor';
 import { TrainingDataError } from '../training/TrainingDataError';
-import { DEFAULT_TRAIN_OPTIONS, isParityFailure, type TrainOptions, trainModels } from '../training/trainModels';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  isParityFailure,
+  type TrainedModels,
+  type TrainOptions,
+  trainModels,
+} from '../training/trainModels';
 import type { BacktestPlan } from './BacktestPlan';
 import type { BacktestReport, BacktestScenario } from './BacktestReport';
 import { forecastSample } from './forecastSample';
 import { readReplays } from './readReplays';
+import { replayedAvailability } from './replayedAvailability';
 import { RollingStalenessLimits } from './RollingStalenessLimits';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from './scenarioNames';
 import { type ReferenceForecasts, referenceForecasts } from './referenceForecasts';
@@ -40,7 +45,7 @@ export const DEFAULT_RUN_BACKTEST_OPTIONS: RunBacktestOptions = {
   now: () => new Date(),
 };
 
-/** A backtest's report, and every served slot per scenario (for audits: which inputs each forecast read). */
+/** A backtest's report, every served slot per scenario (for audits: which inputs each forecast read), and the models. */
 export interface BacktestRun {
   report: BacktestReport;
   served: Map<string, ServedSlot[]>;
@@ -50,6 +55,8 @@ export interface BacktestRun {
   truth: ReadonlyMap<number, number>;
   /** Persistence (and smart persistence) per test issue slot, as every scenario was scored against. */
   references: ReferenceForecasts;
+  /** The models trained on the train period (their ONNX bytes and card entries): what a registry version would hold. */
+  models: TrainedModels;
 }
 
 const MINUTE_MS = 60_000;
@@ -95,37 +102,9 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
 
   const began = Date.now();
   const replays = await readReplays(plan, (source, done, total) => o.onProgress(`read ${source}`, done, total));
-  const span = { from: Number.POSITIVE_INFINITY, to: Number.NEGATIVE_INFINITY };
-  for (const h of replays.values()) {
-    // Sorted by time: the first and last observation bound each source.
-    span.from = Math.min(span.from, h.observations[0]?.observedAt ?? Number.POSITIVE_INFINITY);
-    span.to = Math.max(
-      span.to,
-      (h.observations[h.observations.length - 1]?.observedAt ?? Number.NEGATIVE_INFINITY) + MINUTE_MS,
-    );
-  }
-  const windows = new Map(
-    plan.sources.map((s) => [s.id, outageWindows(s.spec.outages, span.from, span.to, [plan.seed, s.id, 'outages'])]),
-  );
+  const { normal, faulted, windows } = replayedAvailability(plan, replays);
   const observationsOf = (id: string): NonNullable<ReturnType<typeof replays.get>>['observations'] =>
     replays.get(id)?.observations ?? [];
-  // Delays only (gaps in the files stay): the "all sources fresh" world and the persistence reference.
-  const normal = new Map(
-    plan.sources.map((s) => [s.id, replayAvailability(observationsOf(s.id), s.spec.delay, [], [plan.seed, s.id])]),
-  );
-  // What the system would have stored: delays and outages. Models train on it, as they would in operation.
-  const faulted = new Map(
-    plan.sources.map((s) => [
-      s.id,
-      replayAvailability(
-        observationsOf(s.id),
-        s.spec.delay,
-        windows.get(s.id) ?? [],
-        [plan.seed, s.id],
-        s.spec.backlog,
-      ),
-    ]),
-  );
   const hasOutages = plan.sources.some((s) => s.spec.outages.kind !== 'none');
   const readAt = Date.now();
 
@@ -301,7 +280,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
         `no ${target.source} observation falls on the ${cadence}-minute issue grid in the test period: targets are matched at exact validTimes, so nothing could be scored`,
       );
     }
-    return { report, served, research: 'served' in gap ? gap.served : new Map(), truth, references };
+    return { report, served, research: 'served' in gap ? gap.served : new Map(), truth, references, models };
   } finally {
     await Promise.all(candidates.map((c) => c.model.release()));
   }
