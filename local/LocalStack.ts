@@ -45,7 +45,12 @@ export interface LocalStackOptions {
 /** The stores the local stack runs as processes of their own. */
 export type StorageService = 'azurite' | 'cosmos';
 
-export const DEFAULT_LOCAL_PORTS = { http: 7071, azurite: 10000, cosmos: 8081, providers: [7101, 7102, 7103, 7104] };
+export const DEFAULT_LOCAL_PORTS = {
+  http: 7071,
+  azurite: 10000,
+  cosmos: 8081,
+  providers: [7101, 7102, 7103, 7104, 7105],
+};
 
 /** Azurite, the Cosmos server, the simulated providers and the local Functions host, started together. */
 export class LocalStack {
@@ -88,7 +93,7 @@ export class LocalStack {
         cosmosKey: cosmos.key,
       });
 
-      const sourceIds = ['site-meter', 'neighbors', 'weather', 'skycam'];
+      const sourceIds = ['site-meter', 'neighbors', 'weather', 'skycam', 'nwp'];
       const providerPorts = await Promise.all(
         sourceIds.map((_, i) => (o.ports.providers[i] ? o.ports.providers[i] : findFreePort())),
       );
