@@ -129,7 +129,7 @@ export class World {
    * One run of the simulated weather model for a site, started at `runAt` (on the hour): its irradiance `ghi_wm2`
    * and cloud cover `cloud_cover` (0..1) every 15 minutes from +0 to +12 h, keyed `<field>@+<minutes>` as a
    * forecast source stores them. It knows the cloud field at runAt but is wrong the ways weather models are: it
-   * sees the clouds only as a ~20 km average (coarse grid), moves them with a wind whose speed and direction are off
+   * sees the clouds only as a ~16 km average (coarse grid), moves them with a wind whose speed and direction are off
    * and which drifts further with lead (clouds displaced), runs their life cycle early or late (mistimed), and
    * over- or underestimates the cover more the further it looks; so its error grows with lead.
    */

@@ -8,12 +8,12 @@ export const NWP_HORIZON_MINUTES = 12 * 60;
 export const NWP_FIELDS = ['ghi_wm2', 'cloud_cover'] as const;
 
 /**
- * The model's grid: a run sees the cloud field only as an average over about 20 km around a point (the centre, six
- * points 5 km out and six 10 km out), so cells of a few km are smeared into a cover fraction.
+ * The model's grid: a run sees the cloud field only as an average over about 16 km around a point (the centre, six
+ * points 4 km out and six 8 km out), so cells of a few km are smeared into a cover fraction.
  */
 export const NWP_FOOTPRINT_KM: readonly (readonly [number, number])[] = [
   [0, 0],
-  ...[5, 10].flatMap((r, ring) =>
+  ...[4, 8].flatMap((r, ring) =>
     Array.from({ length: 6 }, (_, i): [number, number] => {
       const a = ((i + ring / 2) * Math.PI) / 3;
       return [r * Math.cos(a), r * Math.sin(a)];
@@ -41,11 +41,11 @@ export interface NwpRunErrors {
 export function nwpRunErrors(seed: number, runAtMs: number): NwpRunErrors {
   const n = (channel: string): number => normalFromHash([seed, 'nwp', runAtMs, channel]);
   return {
-    speed: 0.15 * n('speed'),
-    turnRad: ((10 * Math.PI) / 180) * n('turn'),
-    driftEastMs: 2 * n('drift-east'),
-    driftNorthMs: 2 * n('drift-north'),
-    timingMin: 10 * n('timing'),
+    speed: 0.1 * n('speed'),
+    turnRad: ((7 * Math.PI) / 180) * n('turn'),
+    driftEastMs: 1.2 * n('drift-east'),
+    driftNorthMs: 1.2 * n('drift-north'),
+    timingMin: 8 * n('timing'),
     timingPerHourMin: 6 * n('timing-growth'),
     threshold: 0.6 * n('threshold'),
   };
