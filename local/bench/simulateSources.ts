@@ -28,7 +28,8 @@ export const DEFAULT_SIMULATE_SOURCES_OPTIONS: SimulateSourcesOptions = {
 /**
  * Every configured source's observations of one site, observed in [from, to] on the ten-minute grid, with the
  * configured fields only: sensor values straight from the world, image sources as the features imageFeatures
- * computes from the world's PNG (what preprocess-image stores). When they are published is not decided here.
+ * computes from the world's PNG (what preprocess-image stores), the forecast source (`nwp`) as the weather model's
+ * hourly runs (observedAt = runAt, values keyed `<field>@+<minutes>`). When they are published is not decided here.
  */
 export async function simulateSources(
   world: World,

@@ -80,7 +80,8 @@ before(async () => {
   const s = stack.services;
   const trained = await trainAndPublish(
     { config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry },
-    { historyDays: 4, kinds: ['gbdt'], gbdt: { nEstimators: 40 }, codeVersion: 'test' },
+    // 20 trees: five sources make 32 source sets, twice the four sources' 16 (40 trees each then).
+    { historyDays: 4, kinds: ['gbdt'], gbdt: { nEstimators: 20 }, codeVersion: 'test' },
   );
   normalModel = trained.card.serving;
   // This test is about outages, not promotion: its model serves whatever four days taught it.

@@ -85,7 +85,7 @@ before(async () => {
   const s = stack.services;
   const first = await trainAndPublish(
     { config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry },
-    { historyDays: 2, kinds: ['gbdt'], gbdt: { nEstimators: 30 }, codeVersion: 'test' },
+    { historyDays: 2, kinds: ['gbdt'], gbdt: { nEstimators: 15 }, codeVersion: 'test' },
   );
   // This test is about the stores, not promotion: its first model serves whatever two days taught it.
   if (!first.promoted) await s.registry.promote(first.card.version, `promoted by the test (${first.reason})`);
