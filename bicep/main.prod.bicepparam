@@ -6,7 +6,7 @@ using 'main.bicep'
 param environmentName = 'prod'
 
 // The providers of config/solar-park.json: site-meter (http-json, key as a query parameter), neighbors (http-csv,
-// key as a bearer token), weather (http-json, key as a query parameter), skycam (native). Replace the endpoints with
+// key as a bearer token), weather (http-json, key as a query parameter), skycam and nwp (native). Replace the endpoints with
 // their real base URLs. Other non-secret values a provider block refers to as %NAME% (its own site id, a user name)
 // go in that source's `settings`, each named <PREFIX>_..., e.g. settings: { SITE_METER_PROVIDER_SITE_ID: '123456' }.
 param sources = [
@@ -14,6 +14,7 @@ param sources = [
   { id: 'neighbors', endpoint: 'https://neighbors.provider.example.com/' }
   { id: 'weather', endpoint: 'https://weather.provider.example.com/' }
   { id: 'skycam', endpoint: 'https://skycam.provider.example.com/' }
+  { id: 'nwp', endpoint: 'https://nwp.provider.example.com/' }
 ]
 
 param providerKeys = {
@@ -21,6 +22,7 @@ param providerKeys = {
   neighbors: readEnvironmentVariable('NEIGHBORS_KEY')
   weather: readEnvironmentVariable('WEATHER_KEY')
   skycam: readEnvironmentVariable('SKYCAM_KEY')
+  nwp: readEnvironmentVariable('NWP_KEY')
 }
 
 // Provider secrets besides the keys, by app-setting name (<PREFIX>_..., e.g. SKYCAM_PASSWORD for a configuration that

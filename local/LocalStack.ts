@@ -51,7 +51,12 @@ export interface LocalStackOptions {
 /** The stores the local stack runs as processes of their own. */
 export type StorageService = 'azurite' | 'cosmos';
 
-export const DEFAULT_LOCAL_PORTS = { http: 7071, azurite: 10000, cosmos: 8081, providers: [7101, 7102, 7103, 7104] };
+export const DEFAULT_LOCAL_PORTS = {
+  http: 7071,
+  azurite: 10000,
+  cosmos: 8081,
+  providers: [7101, 7102, 7103, 7104, 7105],
+};
 
 /** Azurite, the Cosmos server, the simulated providers and the local Functions host, started together. */
 export class LocalStack {

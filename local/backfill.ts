@@ -6,7 +6,7 @@ import type { Services } from '../shared/runtime/createServices';
 export interface BackfillProgress {
   /** Items received so far, over all sources. */
   received: number;
-  /** Items expected (one per source, site and 10 minutes of history). */
+  /** Items expected (one per source, site and 10 minutes of history; a forecast source's: one run per hour). */
   expected: number;
 }
 
@@ -45,7 +45,9 @@ export async function backfill(
     if (!(await watermarks.read(source.id))) fresh.push(source);
   }
   listener.onPlan?.(fresh.map((s) => s.id));
-  const expected = Math.round(fresh.length * sites.size * days * 144);
+  // A forecast source delivers a run an hour (the simulated weather model's), the others a record every 10 minutes.
+  const perDay = (kind: string): number => (kind === 'forecast' ? 24 : 144);
+  const expected = Math.round(fresh.reduce((n, s) => n + perDay(s.kind), 0) * sites.size * days);
   const received = new Map<string, number>();
   const report = (): void =>
     listener.onProgress?.({ received: [...received.values()].reduce((a, b) => a + b, 0), expected });

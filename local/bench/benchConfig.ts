@@ -15,7 +15,7 @@ export interface BenchConfig {
   settings: Record<string, string>;
 }
 
-/** The shipped configuration (one simulated park, four sources), with placeholder provider settings. */
+/** The shipped configuration (one simulated park, five sources), with placeholder provider settings. */
 export function benchConfig(): BenchConfig {
   const path = resolve(PROJECT_ROOT, CONFIG_FILE);
   const text = readFileSync(path, 'utf8');

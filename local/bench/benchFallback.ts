@@ -12,11 +12,11 @@ const DEFAULT_OUT = 'bench-results/fallback.json';
 
 const USAGE = `npm run bench:fallback -- [--days N] [--end ISO] [--seed N] [--out FILE]
 
-Service without a source, measured on the simulated world: simulates N days of all four sources at park-1 (camera
+Service without a source, measured on the simulated world: simulates N days of all five sources at park-1 (camera
 features computed from the world's pictures), trains every-subset gbdt + linear models as \`npm run train\` does on
 the first 75 %, and serves every held-out slot as live prediction does (chooseModel over the ONNX models, smart
 persistence and persistence last): with all sources fresh, with each source missing, and under a fault schedule
-(each provider down in turn, two at once, all four; backlogs delivered late). Prints Markdown tables, skill against
+(each provider down in turn, two at once, all five; backlogs delivered late). Prints Markdown tables, skill against
 persistence and smart persistence; writes JSON.
 
   --days N     days of history (default ${DEFAULT_FALLBACK_BENCH_OPTIONS.days})

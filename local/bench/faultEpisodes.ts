@@ -2,7 +2,7 @@ import { type FaultSchedule, parseFaultSchedule } from '../providers/parseFaultS
 
 /** Some providers down together for a while. */
 export interface FaultEpisode {
-  /** e.g. `site-meter down`, `all four down`. */
+  /** e.g. `site-meter down`, `all five down`. */
   label: string;
   sources: string[];
   from: Date;

@@ -2,7 +2,8 @@ import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { imageFeatureOptionsFor } from '../../shared/features/imageFeatureOptionsFor';
 import { imageFeatures } from '../../shared/features/imageFeatures';
 import { mapLimit } from '../../shared/util/mapLimit';
-import { OBSERVATION_INTERVAL_MS } from '../world/observationInterval';
+import { parseRunValueKey } from '../../shared/sources/forecastRun';
+import { NWP_RUN_INTERVAL_MS, OBSERVATION_INTERVAL_MS } from '../world/observationInterval';
 import type { World } from '../world/World';
 import { WORLD_SOURCE_IDS, type WorldSourceId } from '../world/WorldSource';
 
@@ -27,7 +28,8 @@ export const DEFAULT_SIMULATE_SOURCES_OPTIONS: SimulateSourcesOptions = {
 /**
  * Every configured source's observations of one site, observed in [from, to] on the ten-minute grid, with the
  * configured fields only: sensor values straight from the world, image sources as the features imageFeatures
- * computes from the world's PNG (what preprocess-image stores). When they are published is not decided here.
+ * computes from the world's PNG (what preprocess-image stores), the forecast source (`nwp`) as the weather model's
+ * hourly runs (observedAt = runAt, values keyed `<field>@+<minutes>`). When they are published is not decided here.
  */
 export async function simulateSources(
   world: World,
@@ -48,6 +50,22 @@ export async function simulateSources(
   const out = new Map<string, SimulatedObservation[]>();
   for (const source of config.sources) {
     const id = worldSource(source.id);
+    if (source.kind === 'forecast' || id === 'nwp') {
+      if (source.kind !== 'forecast' || id !== 'nwp')
+        throw new RangeError(
+          `source "${id}" is ${id === 'nwp' ? 'a forecast' : `a ${source.kind}`} source in the simulated world, configured as ${source.kind === 'forecast' ? 'a forecast' : `a ${source.kind}`} source`,
+        );
+      // One run every hour, on the hour: its values keyed <field>@+<minutes>, of the configured fields.
+      const runs: SimulatedObservation[] = [];
+      for (
+        let t = Math.ceil(from.getTime() / NWP_RUN_INTERVAL_MS) * NWP_RUN_INTERVAL_MS;
+        t <= to.getTime();
+        t += NWP_RUN_INTERVAL_MS
+      )
+        runs.push({ observedAt: t, values: pickRun(world.nwpRun(site, new Date(t)), source.fields) });
+      out.set(id, runs);
+      continue;
+    }
     if (source.kind === 'sensor') {
       if (id === 'skycam')
         throw new RangeError(`source "${id}" is an image source in the simulated world, configured as a sensor`);
@@ -79,6 +97,15 @@ export function worldSource(id: string): WorldSourceId {
     );
   }
   return id as WorldSourceId;
+}
+
+function pickRun(values: Readonly<Record<string, number>>, fields: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, v] of Object.entries(values)) {
+    const field = parseRunValueKey(key)?.field;
+    if (field !== undefined && fields.includes(field)) out[key] = v;
+  }
+  return out;
 }
 
 function pick(values: Readonly<Record<string, number>>, fields: readonly string[]): Record<string, number> {

@@ -1,6 +1,6 @@
 import type { ProviderItem, ProviderPage } from '../../shared/sources/ProviderApi';
-import { OBSERVATION_INTERVAL_MS } from '../world/observationInterval';
-import { MAX_PUBLISH_DELAY_MS, MIN_PUBLISH_DELAY_MS } from '../world/publishDelayMs';
+import { recordIntervalMs } from '../world/observationInterval';
+import { publishDelayRangeMs } from '../world/publishDelayMs';
 import type { World } from '../world/World';
 import type { WorldSourceId } from '../world/WorldSource';
 import type { ProviderBehaviour } from './ProviderBehaviour';
@@ -27,12 +27,23 @@ export interface WindowObservation {
  * request, never stored, so the feed is the same whichever process asks and however often.
  */
 export class ObservationFeed {
+  /** Time between two records: ten minutes, an hour for the weather model's runs. */
+  private readonly intervalMs: number;
+  /** The shortest and longest delay from a record's observedAt (a run's runAt) to its scheduled publication. */
+  private readonly minDelayMs: number;
+  private readonly maxDelayMs: number;
+
   constructor(
     private readonly world: World,
     readonly source: WorldSourceId,
     private readonly behaviour: ProviderBehaviour,
     private readonly retentionDays: number,
-  ) {}
+  ) {
+    this.intervalMs = recordIntervalMs(source);
+    const delays = publishDelayRangeMs(source);
+    this.minDelayMs = delays.minMs;
+    this.maxDelayMs = delays.maxMs;
+  }
 
   /**
    * One page of the items published after `since`, no later than `now`, ordered by publishedAt, site, observedAt:
@@ -61,7 +72,7 @@ export class ObservationFeed {
   /** Whether the observation exists, is retained and has been published at `now` (what an image fetch needs). */
   isReadable(site: string, observedAt: Date, now: Date): boolean {
     const ms = observedAt.getTime();
-    if (ms % OBSERVATION_INTERVAL_MS !== 0 || ms < this.retentionStartMs(now)) return false;
+    if (ms % this.intervalMs !== 0 || ms < this.retentionStartMs(now)) return false;
     const published = this.publishedAt(site, observedAt);
     return published !== null && published.getTime() <= now.getTime();
   }
@@ -73,6 +84,7 @@ export class ObservationFeed {
   window(site: string, fromMs: number, toMs: number, now: Date): WindowObservation[] {
     const source = this.source;
     if (source === 'skycam') throw new RangeError('the skycam source has pictures, not values; use latestPublished');
+    if (source === 'nwp') throw new RangeError('the nwp source has runs, not a time series; use page');
     return this.publishedIn(site, fromMs, toMs, now).map((observedMs) => {
       const observedAt = new Date(observedMs);
       return { observedAt, values: this.world.sensorValues(source, site, observedAt) };
@@ -81,9 +93,9 @@ export class ObservationFeed {
 
   /** When the newest observation of `site` published at `now` (and retained) was observed; null when none is. */
   latestPublished(site: string, now: Date): Date | null {
-    const firstMs = ceilToSlot(this.retentionStartMs(now));
+    const firstMs = this.ceilToSlot(this.retentionStartMs(now));
     // A late backlog may leave a gap, so walk back from the newest observation that could be published already.
-    for (let ms = floorToSlot(now.getTime() - MIN_PUBLISH_DELAY_MS); ms >= firstMs; ms -= OBSERVATION_INTERVAL_MS) {
+    for (let ms = this.floorToSlot(now.getTime() - this.minDelayMs); ms >= firstMs; ms -= this.intervalMs) {
       const published = this.publishedAt(site, new Date(ms));
       if (published !== null && published.getTime() <= now.getTime()) return new Date(ms);
     }
@@ -92,11 +104,11 @@ export class ObservationFeed {
 
   private publishedIn(site: string, fromMs: number, toMs: number, now: Date): number[] {
     const nowMs = now.getTime();
-    const firstMs = ceilToSlot(Math.max(fromMs, this.retentionStartMs(now)));
+    const firstMs = this.ceilToSlot(Math.max(fromMs, this.retentionStartMs(now)));
     // Nothing observed later can have been published yet.
-    const lastMs = Math.min(toMs, nowMs - MIN_PUBLISH_DELAY_MS);
+    const lastMs = Math.min(toMs, nowMs - this.minDelayMs);
     const observed: number[] = [];
-    for (let ms = firstMs; ms <= lastMs; ms += OBSERVATION_INTERVAL_MS) {
+    for (let ms = firstMs; ms <= lastMs; ms += this.intervalMs) {
       const published = this.publishedAt(site, new Date(ms));
       if (published !== null && published.getTime() <= nowMs) observed.push(ms);
     }
@@ -107,12 +119,12 @@ export class ObservationFeed {
     const nowMs = now.getTime();
     const sinceMs = query.since?.getTime() ?? Number.NEGATIVE_INFINITY;
     // Nothing observed before this can have been published after `since`.
-    const lookbackMs = MAX_PUBLISH_DELAY_MS + this.behaviour.maxExtraDelayMs;
-    const fromMs = ceilToSlot(Math.max(this.retentionStartMs(now), sinceMs - lookbackMs));
-    const toMs = nowMs - MIN_PUBLISH_DELAY_MS;
+    const lookbackMs = this.maxDelayMs + this.behaviour.maxExtraDelayMs;
+    const fromMs = this.ceilToSlot(Math.max(this.retentionStartMs(now), sinceMs - lookbackMs));
+    const toMs = nowMs - this.minDelayMs;
     const sites = query.site === undefined ? this.world.sites.map((s) => s.id) : [query.site];
     const entries: Entry[] = [];
-    for (let observedMs = fromMs; observedMs <= toMs; observedMs += OBSERVATION_INTERVAL_MS) {
+    for (let observedMs = fromMs; observedMs <= toMs; observedMs += this.intervalMs) {
       for (const site of sites) {
         const published = this.publishedAt(site, new Date(observedMs));
         if (published === null) continue;
@@ -138,11 +150,20 @@ export class ObservationFeed {
     if (this.source === 'skycam') {
       return { ...base, imageUrl: `/images/${encodeURIComponent(e.site)}/${observedAt.toISOString()}.png` };
     }
+    if (this.source === 'nwp') return { ...base, values: this.world.nwpRun(e.site, observedAt) };
     return { ...base, values: this.world.sensorValues(this.source, e.site, observedAt) };
   }
 
   private retentionStartMs(now: Date): number {
     return now.getTime() - this.retentionDays * DAY_MS;
+  }
+
+  private ceilToSlot(ms: number): number {
+    return Math.ceil(ms / this.intervalMs) * this.intervalMs;
+  }
+
+  private floorToSlot(ms: number): number {
+    return Math.floor(ms / this.intervalMs) * this.intervalMs;
   }
 }
 
@@ -158,12 +179,4 @@ function cutBefore(entries: readonly Entry[], limit: number): number {
   end = limit;
   while (end < entries.length && at(end) === at(end - 1)) end++;
   return end;
-}
-
-function ceilToSlot(ms: number): number {
-  return Math.ceil(ms / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS;
-}
-
-function floorToSlot(ms: number): number {
-  return Math.floor(ms / OBSERVATION_INTERVAL_MS) * OBSERVATION_INTERVAL_MS;
 }

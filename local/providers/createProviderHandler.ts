@@ -105,6 +105,7 @@ function routesOf(o: ProviderHandlerOptions): ProviderRoute[] {
       routes.push(neighborsRoute(o.feed, o.sites));
       break;
     case 'skycam':
+    case 'nwp':
       break;
   }
   return routes;

@@ -1,16 +1,20 @@
 import { ConfigError } from '../../shared/config/ConfigError';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
-import type { SensorSourceId, WorldSourceId } from '../world/WorldSource';
-import { WORLD_SOURCE_IDS } from '../world/WorldSource';
+import { NWP_FIELDS } from '../world/nwpErrors';
+import type { WorldSourceId } from '../world/WorldSource';
+import { WORLD_SOURCE_IDS, worldSourceKind } from '../world/WorldSource';
 import { providerKeyOf } from './providerKeyOf';
 import type { ProviderSpec } from './ProviderSpec';
 
-/** Fields the world produces per sensor source (image fields are derived downstream, so not checked). */
-const SENSOR_FIELDS: Record<SensorSourceId, readonly string[]> = {
+/** Fields the world produces per value source (image fields are derived downstream, so not checked). */
+const SENSOR_FIELDS: Record<Exclude<WorldSourceId, 'skycam'>, readonly string[]> = {
   'site-meter': ['power_kw', 'ghi_wm2'],
   neighbors: ['ghi_w25', 'ghi_w45', 'ghi_nw35', 'ghi_sw35'],
   weather: ['temp_c', 'wind_speed_ms', 'wind_dir_deg', 'humidity_pct', 'pressure_hpa'],
+  nwp: NWP_FIELDS,
 };
+
+const A_KIND = { sensor: 'a sensor', image: 'an image', forecast: 'a forecast' } as const;
 
 /**
  * The simulated providers a (resolved) configuration asks for: port and key from each source's provider block.
@@ -30,11 +34,9 @@ export function providerSpecsFromConfig(config: ForecastConfig): ProviderSpec[] 
     const id = source.id;
     if (!isWorldSource(id)) return;
     const at = `sources[${i}] ("${id}")`;
-    const expectedKind = id === 'skycam' ? 'image' : 'sensor';
+    const expectedKind = worldSourceKind(id);
     if (source.kind !== expectedKind)
-      problems.push(
-        `${at}.kind: the simulated "${id}" is ${expectedKind === 'image' ? 'an image' : 'a sensor'} source, got "${source.kind}"`,
-      );
+      problems.push(`${at}.kind: the simulated "${id}" is ${A_KIND[expectedKind]} source, got "${source.kind}"`);
     if (id !== 'skycam') {
       const missing = source.fields.filter((f) => !SENSOR_FIELDS[id].includes(f));
       if (missing.length > 0) {

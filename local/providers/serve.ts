@@ -7,8 +7,8 @@ import { providerSpecsFromConfig } from './providerSpecsFromConfig';
 import { DEFAULT_PROVIDER_OPTIONS, startProviders } from './startProviders';
 
 /**
- * Runs the four simulated providers for the configuration (FORECAST_CONFIG, %SETTING% references from the
- * environment) on the shared clock (CLOCK_* settings). WORLD_SEED picks the world (default 42); PROVIDERS_HOST the
+ * Runs the simulated providers the configuration names (site-meter, neighbors, weather, skycam, nwp; FORECAST_CONFIG,
+ * %SETTING% references from the environment) on the shared clock (CLOCK_* settings). WORLD_SEED picks the world (default 42); PROVIDERS_HOST the
  * interface (default: the endpoints' host when they share one, else 127.0.0.1); PROVIDERS_RETENTION_DAYS how much
  * history is served (default 30); PROVIDER_FAULTS a fault schedule, `{ "<source id>": [{ "from": "<ISO>", "to": "<ISO>" }] }`
  * (see parseFaultSchedule: during a window the provider answers 503 and delivers its backlog after it; sources

@@ -4,6 +4,8 @@ import { cloudAttenuation } from './cloudAttenuation';
 import { hash32 } from '../../shared/util/hash32';
 import { NEIGHBOR_STATIONS } from './NEIGHBOR_STATIONS';
 import { normalFromHash } from './normalFromHash';
+import { NWP_FOOTPRINT_KM, NWP_HORIZON_MINUTES, NWP_STEP_MINUTES, nwpRunErrors } from './nwpErrors';
+import { runValueKey } from '../../shared/sources/forecastRun';
 import { parkPowerKw } from './parkPowerKw';
 import { publishDelayMs } from './publishDelayMs';
 import { SkyCamera } from './SkyCamera';
@@ -123,6 +125,48 @@ export class World {
     }
   }
 
+  /**
+   * One run of the simulated weather model for a site, started at `runAt` (on the hour): its irradiance `ghi_wm2`
+   * and cloud cover `cloud_cover` (0..1) every 15 minutes from +0 to +12 h, keyed `<field>@+<minutes>` as a
+   * forecast source stores them. It knows the cloud field at runAt but is wrong the ways weather models are: it
+   * sees the clouds only as a ~16 km average (coarse grid), moves them with a wind whose speed and direction are off
+   * and which drifts further with lead (clouds displaced), runs their life cycle early or late (mistimed), and
+   * over- or underestimates the cover more the further it looks; so its error grows with lead.
+   */
+  nwpRun(site: string, runAt: Date): Record<string, number> {
+    const s = this.site(site);
+    const runMs = runAt.getTime();
+    const e = nwpRunErrors(this.seed, runMs);
+    const d0 = this.windField.displacementKm(tau(runAt));
+    const cos = Math.cos(e.turnRad);
+    const sin = Math.sin(e.turnRad);
+    const values: Record<string, number> = {};
+    for (let m = 0; m <= NWP_HORIZON_MINUTES; m += NWP_STEP_MINUTES) {
+      const valid = new Date(runMs + m * 60_000);
+      const leadS = m * 60;
+      const d = this.windField.displacementKm(tau(valid));
+      // The forecast advection: the true one turned, stretched and drifting.
+      const ax = (d.dxKm - d0.dxKm) * (1 + e.speed);
+      const ay = (d.dyKm - d0.dyKm) * (1 + e.speed);
+      const dx = d0.dxKm + ax * cos - ay * sin + (e.driftEastMs * leadS) / 1000;
+      const dy = d0.dyKm + ax * sin + ay * cos + (e.driftNorthMs * leadS) / 1000;
+      const lifeS = tau(valid) + (e.timingMin + (e.timingPerHourMin * m) / 60) * 60;
+      const threshold = this.clouds.threshold(tau(valid)) + e.threshold * Math.sqrt(m / NWP_HORIZON_MINUTES);
+      let opacity = 0;
+      let attenuation = 0;
+      for (const [ox, oy] of NWP_FOOTPRINT_KM) {
+        const o = this.clouds.opacity(s.xKm + ox - dx, s.yKm + oy - dy, lifeS, threshold);
+        opacity += o;
+        attenuation += cloudAttenuation(o);
+      }
+      const n = NWP_FOOTPRINT_KM.length;
+      const clear = clearSkyGhi(solarPosition(s.latitude, s.longitude, valid).cosZenith);
+      values[runValueKey('ghi_wm2', m)] = clear === 0 ? 0 : round((clear * attenuation) / n, 1);
+      values[runValueKey('cloud_cover', m)] = round(clamp(opacity / n, 0, 1), 3);
+    }
+    return values;
+  }
+
   /** The sky-camera picture over a site: a 64×64 RGB PNG of the 120 km × 120 km around it, north up. */
   skycamPng(site: string, observedAt: Date): Buffer {
     const s = this.site(site);
@@ -143,6 +187,11 @@ export class World {
     return this.opacityAt(this.site(site), xKm, yKm, t);
   }
 
+  /** Ground truth for tests: the irradiance that reaches the park at time t, W/m² (before any sensor's error). */
+  trueGhi(site: string, t: Date): number {
+    return this.groundGhi(this.site(site), 0, 0, t);
+  }
+
   /** The wind that moves the clouds (the same everywhere). */
   wind(t: Date): { speedMs: number; directionDeg: number } {
     const w = this.windField.at(tau(t));
@@ -160,7 +209,10 @@ export class World {
     return clearSkyGhi(this.sun(site, t).cosZenith);
   }
 
-  /** When the provider of `source` publishes the observation of `site` at `observedAt` (20-40 minutes later). */
+  /**
+   * When the provider of `source` publishes the observation of `site` at `observedAt` (20-40 minutes later; a run of
+   * the weather model 60-120 minutes after its runAt).
+   */
   publishedAt(source: WorldSourceId, site: string, observedAt: Date): Date {
     this.site(site);
     return new Date(observedAt.getTime() + publishDelayMs(this.seed, source, site, observedAt));

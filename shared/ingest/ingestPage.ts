@@ -100,7 +100,7 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
     );
   });
   const known =
-    ctx.expectDuplicates && ctx.source.kind === 'sensor'
+    ctx.expectDuplicates && ctx.source.kind !== 'image'
       ? await storedValues(
           ctx,
           [...first.values()].map((f) => f.item),
@@ -109,7 +109,7 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
   await settleAll([...first.values()], ctx.concurrency, async ({ item, index, repeats }) => {
     const record = records[index] as AdapterRecord;
     const stored =
-      ctx.source.kind === 'sensor' ? await storeSensor(ctx, item, record, known) : await storeImage(ctx, item, record);
+      ctx.source.kind === 'image' ? await storeImage(ctx, item, record) : await storeValues(ctx, item, record, known);
     outcomes[index] = stored.outcome;
     // A repeat shares the fate of the record it repeats: a duplicate when that one is stored (or was before),
     // quarantined with it when it is rejected (a conflict, a broken picture), so no repeat is silently dropped.
@@ -202,7 +202,8 @@ function parseMetadataValues(text: string | undefined): Record<string, number> |
   }
 }
 
-async function storeSensor(
+/** Stores a sensor observation or a forecast run: values, one blob per (site, observedAt). */
+async function storeValues(
   ctx: PageContext,
   item: ValidItem,
   record: ReceivedRecord,

@@ -23,9 +23,17 @@ export function observationMetadata(
   if (o.publishedAt) meta['publishedat'] = o.publishedAt;
   if (o.backfilled) meta['backfilled'] = 'true';
   // The values too (a few hundred bytes of ASCII JSON): a listing then reads history without a download per blob.
-  if (o.values) meta['values'] = JSON.stringify(o.values);
+  // Azure allows 8 KB of metadata per blob in all, so a large record (a long forecast run) keeps them only in its
+  // body; every reader of listed values falls back to downloading the blob when the metadata has none.
+  if (o.values) {
+    const json = JSON.stringify(o.values);
+    if (Buffer.byteLength(json, 'utf8') <= MAX_METADATA_VALUES_BYTES) meta['values'] = json;
+  }
   return meta;
 }
+
+/** Largest values JSON copied into a blob's metadata (Azure: 8 KB for all of a blob's metadata, names included). */
+export const MAX_METADATA_VALUES_BYTES = 4096;
 
 /** The values of a stored observation blob, or undefined when the blob is not one. */
 export function storedObservationValues(body: Buffer): Record<string, number> | undefined {

@@ -115,7 +115,7 @@ describe('parameter files', () => {
     async () => {
       const file = join(root, 'bicep', 'main.dev.bicepparam');
       const required = Object.keys(paramFileEnv(file, {}));
-      assert.deepEqual(required.sort(), ['NEIGHBORS_KEY', 'SITE_METER_KEY', 'SKYCAM_KEY', 'WEATHER_KEY']);
+      assert.deepEqual(required.sort(), ['NEIGHBORS_KEY', 'NWP_KEY', 'SITE_METER_KEY', 'SKYCAM_KEY', 'WEATHER_KEY']);
       const withoutKeys = Object.fromEntries(Object.entries(process.env).filter(([k]) => !required.includes(k)));
       const saved = { ...process.env };
       process.env = withoutKeys;

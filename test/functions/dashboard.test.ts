@@ -70,7 +70,7 @@ test('the page: 200 HTML with a strict CSP, no inline code, the sites to choose 
   assert.deepEqual(client.target, { source: 'site-meter', field: 'power_kw', unit: 'kW' });
   assert.deepEqual(
     client.sources.map((s) => s.id),
-    ['site-meter', 'neighbors', 'weather', 'skycam'],
+    ['site-meter', 'neighbors', 'weather', 'skycam', 'nwp'],
   );
   assert.equal(client.sites[1]?.name, 'North <field> & "co"', 'the JSON block round-trips');
   assert.doesNotMatch(html, /"North <field>/, 'no raw markup in the JSON block');

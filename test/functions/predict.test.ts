@@ -95,6 +95,7 @@ test('predict uses the newest observation available at issueTime, never a newer 
       ['neighbors', 'never seen'],
       ['weather', 'fresh, but not an input of smart-persistence-site-meter-power_kw'],
       ['skycam', 'never seen'],
+      ['nwp', 'never seen'],
     ],
   );
 

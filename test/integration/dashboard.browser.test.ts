@@ -133,7 +133,7 @@ test(
     const freshness = JSON.parse(
       (await page.locator('#freshness-chart').getAttribute('data-series-points')) ?? '{}',
     ) as Record<string, number>;
-    for (const source of ['site-meter', 'neighbors', 'weather', 'skycam'])
+    for (const source of ['site-meter', 'neighbors', 'weather', 'skycam', 'nwp'])
       assert.ok((freshness[source] ?? 0) >= MIN_FORECASTS - 2, `${source}: ${freshness[source]} ages`);
     assert.ok(
       (await inkedPixels(page, '#freshness-chart')).some((n) => n > 2_000),
@@ -154,7 +154,7 @@ test(
     assert.equal((await page.locator('[data-testid="model-id"]').textContent())?.trim(), latest.model.id);
     const used = (await page.locator('[data-testid="sources-used"] li').allTextContents()).map((t) => t.trim());
     assert.deepEqual(used, latest.model.sources);
-    for (const source of ['site-meter', 'neighbors', 'weather', 'skycam'])
+    for (const source of ['site-meter', 'neighbors', 'weather', 'skycam', 'nwp'])
       assert.equal(await page.locator(`#sources-table tr[data-source="${source}"]`).count(), 1, source);
     assert.ok((await page.locator(`#model-timeline li[data-model="${latest.model.id}"]`).count()) === 1);
     assert.match((await page.locator('#card-budget').textContent()) ?? '', /not-configured|unknown|ok|alerting/);

@@ -85,7 +85,7 @@ before(async () => {
   const s = stack.services;
   const first = await trainAndPublish(
     { config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry },
-    { historyDays: 2, kinds: ['gbdt'], gbdt: { nEstimators: 30 }, codeVersion: 'test' },
+    { historyDays: 2, kinds: ['gbdt'], gbdt: { nEstimators: 15 }, codeVersion: 'test' },
   );
   // This test is about the stores, not promotion: its first model serves whatever two days taught it.
   if (!first.promoted) await s.registry.promote(first.card.version, `promoted by the test (${first.reason})`);
@@ -198,6 +198,13 @@ test('ingestion caught up from its watermark: every observation stored once, non
         );
     }
   }
+  // The weather model's hourly runs too: every run published by the end (60-120 minutes after its runAt), once.
+  const runs = (await stored(CONTAINERS.raw, 'nwp')).map((b) => b.metadata['observedat'] as string);
+  assert.equal(new Set(runs).size, runs.length, 'nwp: a run stored twice');
+  const missingRuns: string[] = [];
+  for (let t = floorToSlot(from, 60); t < addMinutes(end, -120); t = addMinutes(t, 60))
+    if (!runs.includes(t.toISOString())) missingRuns.push(t.toISOString());
+  assert.deepEqual(missingRuns, [], 'nwp: runs never stored');
   const images = await stored(CONTAINERS.images, 'skycam');
   const features = await stored(CONTAINERS.features, 'skycam');
   assert.ok(images.length >= 100, `${images.length} sky images`);

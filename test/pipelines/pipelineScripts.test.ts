@@ -553,10 +553,11 @@ describe('retrain.sh', () => {
     NEIGHBORS_KEY: 'nb-key-4d5e6f',
     WEATHER_KEY: 'wx-key-7a8b9c',
     SKYCAM_KEY: 'sc-key-0d1e2f',
+    NWP_KEY: 'nwp-key-3a4b5c',
   };
   const settings = [
     { name: 'FORECAST_CONFIG', value: 'config/solar-park.json', slotSetting: false },
-    ...['SITE_METER', 'NEIGHBORS', 'WEATHER', 'SKYCAM'].map((p) => ({
+    ...['SITE_METER', 'NEIGHBORS', 'WEATHER', 'SKYCAM', 'NWP'].map((p) => ({
       name: `${p}_ENDPOINT`,
       value: `https://${p.toLowerCase()}.provider.example.com/`,
       slotSetting: false,

@@ -8,4 +8,6 @@ export const SHIPPED_CONFIG_SETTINGS: Readonly<Record<string, string>> = {
   WEATHER_KEY: 'k3',
   SKYCAM_ENDPOINT: 'http://127.0.0.1:7104',
   SKYCAM_KEY: 'k4',
+  NWP_ENDPOINT: 'http://127.0.0.1:7105',
+  NWP_KEY: 'k5',
 };

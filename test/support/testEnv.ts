@@ -8,6 +8,8 @@ const defaults: Record<string, string> = {
   WEATHER_KEY: 'test-key',
   SKYCAM_ENDPOINT: 'http://127.0.0.1:9/skycam',
   SKYCAM_KEY: 'test-key',
+  NWP_ENDPOINT: 'http://127.0.0.1:9/nwp',
+  NWP_KEY: 'test-key',
 };
 for (const [k, v] of Object.entries(defaults)) process.env[k] ??= v;
 export const TEST_SETTINGS = { ...defaults };

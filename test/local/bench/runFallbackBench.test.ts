@@ -26,10 +26,27 @@ function shippedConfig() {
 
 test('runFallbackBench: 3 days, tiny models: every slot is served, also with every provider down; the table has every scenario', async () => {
   const config = shippedConfig();
+  const HOUR = 3_600_000;
   const result = await runFallbackBench(config, {
     days: 3,
     end: new Date('2026-06-20T00:00:00Z'),
     train: { kinds: ['gbdt'], gbdt: { nEstimators: 5, maxDepth: 2 }, minTrainingRows: 50 },
+    // Each provider down for an hour in turn, then all of them for the last six hours of the held-out window: long
+    // enough for the weather model's hourly runs (limit 240 minutes) to go stale too.
+    episodes: (sources, heldOut) => [
+      ...sources.map((s, i) => ({
+        label: `${s} down`,
+        sources: [s],
+        from: new Date(heldOut.from.getTime() + (1 + 1.5 * i) * HOUR),
+        to: new Date(heldOut.from.getTime() + (2 + 1.5 * i) * HOUR),
+      })),
+      {
+        label: `all ${sources.length} down`,
+        sources: [...sources],
+        from: new Date(heldOut.to.getTime() - 6 * HOUR),
+        to: heldOut.to,
+      },
+    ],
   });
   const sources = config.sources.map((s) => s.id);
   const names = [ALL_FRESH, ...sources.map(withoutScenario), FAULT_SCHEDULE];
@@ -58,7 +75,7 @@ test('runFallbackBench: 3 days, tiny models: every slot is served, also with eve
   }
 
   const allDown = result.faults.episodes.find((e) => e.sources.length === sources.length);
-  assert.ok(allDown, 'the default schedule takes every provider down at once');
+  assert.ok(allDown, 'the schedule takes every provider down at once');
   assert.ok(allDown.result.slots > 0);
   assert.equal(allDown.result.servedPct, 100);
   assert.ok(

@@ -31,6 +31,7 @@ function generated() {
       neighbors: 'http://127.0.0.1:7102',
       weather: 'http://127.0.0.1:7103',
       skycam: 'http://127.0.0.1:7104',
+      nwp: 'http://127.0.0.1:7105',
     },
   });
   return coreToolsSettings(app, 7071);
@@ -68,7 +69,13 @@ test("the app's own settings validation accepts it: storage, Cosmos DB, every pr
   const config = loadConfig(Values, PROJECT_ROOT);
   assert.deepEqual(
     config.sources.map((s) => s.provider.endpoint),
-    ['http://127.0.0.1:7101', 'http://127.0.0.1:7102', 'http://127.0.0.1:7103', 'http://127.0.0.1:7104'],
+    [
+      'http://127.0.0.1:7101',
+      'http://127.0.0.1:7102',
+      'http://127.0.0.1:7103',
+      'http://127.0.0.1:7104',
+      'http://127.0.0.1:7105',
+    ],
   );
   const missing = [...referencedSettings()].filter((name) => !Values[name]);
   assert.deepEqual(missing, [], 'every %SETTING% the app refers to is set');

@@ -28,6 +28,7 @@ test('the local host discovers exactly the functions the app registers, with the
     INGEST_NEIGHBORS_SCHEDULE: '0 */5 * * * *',
     INGEST_WEATHER_SCHEDULE: '0 */5 * * * *',
     INGEST_SKYCAM_SCHEDULE: '0 1-59/5 * * * *',
+    INGEST_NWP_SCHEDULE: '0 2-59/15 * * * *',
     PREDICT_SCHEDULE: '0 */10 * * * *',
     COST_WATCH_SCHEDULE: '0 0 6 * * *',
   };
@@ -95,6 +96,12 @@ test('the local host discovers exactly the functions the app registers, with the
       trigger: 'timerTrigger',
       schedule: '%INGEST_NEIGHBORS_SCHEDULE%',
       resolved: '0 */5 * * * *',
+    },
+    {
+      name: 'ingest-nwp',
+      trigger: 'timerTrigger',
+      schedule: '%INGEST_NWP_SCHEDULE%',
+      resolved: '0 2-59/15 * * * *',
     },
     {
       name: 'ingest-site-meter',

@@ -32,7 +32,7 @@ test('one provider setting missing: the app loads, every other function runs, th
   providers = await startProviders({
     world: new World({ seed: 7, sites: [{ id: 'park-1', latitude: 55.68, longitude: 12.57 }] }),
     clock: systemClock,
-    providers: (['site-meter', 'neighbors', 'weather', 'skycam'] as const).map((id) => ({
+    providers: (['site-meter', 'neighbors', 'weather', 'skycam', 'nwp'] as const).map((id) => ({
       id,
       port: 0,
       apiKey: 'test-key',
@@ -49,10 +49,13 @@ test('one provider setting missing: the app loads, every other function runs, th
     WEATHER_ENDPOINT: providers.urls['weather'] ?? '',
     SKYCAM_ENDPOINT: providers.urls['skycam'] ?? '',
     SKYCAM_KEY: 'test-key',
+    NWP_ENDPOINT: providers.urls['nwp'] ?? '',
+    NWP_KEY: 'test-key',
     INGEST_SITE_METER_SCHEDULE: '0 0 0 1 1 *',
     INGEST_NEIGHBORS_SCHEDULE: '0 0 0 1 1 *',
     INGEST_WEATHER_SCHEDULE: '0 0 0 1 1 *',
     INGEST_SKYCAM_SCHEDULE: '0 0 0 1 1 *',
+    INGEST_NWP_SCHEDULE: '0 0 0 1 1 *',
     PREDICT_SCHEDULE: '0 0 0 1 1 *',
     COST_WATCH_SCHEDULE: '0 0 0 1 1 *',
   };
@@ -71,6 +74,7 @@ test('one provider setting missing: the app loads, every other function runs, th
     'ingest-neighbors',
     'ingest-weather',
     'ingest-skycam',
+    'ingest-nwp',
     'predict',
     'health',
     'health-details',
@@ -81,7 +85,8 @@ test('one provider setting missing: the app loads, every other function runs, th
     host.runTimer('ingest-weather'),
     /'ingest-weather' failed: source "weather" is not configured: sources\[2\]\.provider\.auth\.value refers to the app setting "WEATHER_KEY", which is not set/,
   );
-  for (const name of ['ingest-site-meter', 'ingest-neighbors', 'ingest-skycam']) await host.runTimer(name);
+  for (const name of ['ingest-site-meter', 'ingest-neighbors', 'ingest-skycam', 'ingest-nwp'])
+    await host.runTimer(name);
 
   const live = await fetch(`${host.httpUrl}/api/health`);
   assert.equal(live.status, 200);
@@ -93,7 +98,7 @@ test('one provider setting missing: the app loads, every other function runs, th
   assert.match(weather?.notConfigured ?? '', /"WEATHER_KEY", which is not set/);
   assert.ok(details.reasons.some((r) => r.includes('WEATHER_KEY')));
   assert.match(weather?.lastIngest?.summary ?? '', /WEATHER_KEY/, 'the failed run is recorded with the reason');
-  for (const id of ['site-meter', 'neighbors', 'skycam']) {
+  for (const id of ['site-meter', 'neighbors', 'skycam', 'nwp']) {
     const source = details.sources.find((s) => s.id === id);
     assert.equal(source?.notConfigured, undefined, id);
     assert.equal(source?.lastIngest?.ok, true, `${id} ingested: ${source?.lastIngest?.summary}`);

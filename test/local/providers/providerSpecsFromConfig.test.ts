@@ -15,10 +15,12 @@ const SETTINGS = {
   NEIGHBORS_ENDPOINT: 'http://127.0.0.1:7102',
   WEATHER_ENDPOINT: 'http://127.0.0.1:7103',
   SKYCAM_ENDPOINT: 'http://127.0.0.1:7104',
+  NWP_ENDPOINT: 'http://127.0.0.1:7105',
   SITE_METER_KEY: 'k-meter',
   NEIGHBORS_KEY: 'k-nb',
   WEATHER_KEY: 'k-wx',
   SKYCAM_KEY: 'k-cam',
+  NWP_KEY: 'k-nwp',
 };
 
 function edited(edit: (cfg: typeof raw) => void): unknown {
@@ -34,6 +36,7 @@ test('providerSpecsFromConfig: ports from the endpoints, keys from the resolved 
     { id: 'neighbors', port: 7102, apiKey: 'k-nb' },
     { id: 'weather', port: 7103, apiKey: 'k-wx' },
     { id: 'skycam', port: 7104, apiKey: 'k-cam' },
+    { id: 'nwp', port: 7105, apiKey: 'k-nwp' },
   ]);
 });
 
@@ -55,8 +58,9 @@ test('providerSpecsFromConfig: unknown source ids are an error naming them', () 
 
 test('providerSpecsFromConfig: wrong kind, unknown fields and unusable endpoints are named', () => {
   const cfg = edited((c) => {
-    const [meter, nb, , cam] = c.sources;
-    if (!meter || !nb || !cam) throw new Error('fixture');
+    const [meter, nb, , cam, nwp] = c.sources;
+    if (!meter || !nb || !cam || !nwp) throw new Error('fixture');
+    nwp.fields.push('temp_c');
     meter.fields.push('power_ac_kw');
     // Mapped, so the configuration is valid: only the simulated world lacks the field.
     (meter.provider as unknown as { response: { values: Record<string, { path: string }> } }).response.values[
@@ -69,8 +73,9 @@ test('providerSpecsFromConfig: wrong kind, unknown fields and unusable endpoints
     () => providerSpecsFromConfig(parseConfig(cfg, SETTINGS)),
     (err: unknown) =>
       err instanceof ConfigError &&
-      err.problems.length === 3 &&
+      err.problems.length === 4 &&
       /"power_ac_kw"/.test(err.message) &&
+      /the simulated "nwp" does not produce "temp_c"/.test(err.message) &&
       /"skycam" is an image source, got "sensor"/.test(err.message) &&
       /plain http/.test(err.message),
   );

@@ -10,7 +10,13 @@ const SITES = [
   { id: 'park-1', latitude: 55.68, longitude: 12.57 },
   { id: 'park-2', latitude: 55.7, longitude: 12.4 },
 ];
-const KEYS = { 'site-meter': 'meter-key', neighbors: 'nb-key', weather: 'wx-key', skycam: 'cam-key' } as const;
+const KEYS = {
+  'site-meter': 'meter-key',
+  neighbors: 'nb-key',
+  weather: 'wx-key',
+  skycam: 'cam-key',
+  nwp: 'nwp-key',
+} as const;
 const RETENTION_DAYS = 3;
 const MIN = 60_000;
 
@@ -69,8 +75,10 @@ async function drain(
 /** Every (site, observedAt) the provider must have published by `now`, from the world itself. */
 function expected(source: keyof typeof KEYS, now: Date, sinceMs = Number.NEGATIVE_INFINITY): Set<string> {
   const keys = new Set<string>();
-  const from = Math.ceil((now.getTime() - RETENTION_DAYS * 86_400_000) / (10 * MIN)) * 10 * MIN;
-  for (let t = from; t <= now.getTime(); t += 10 * MIN) {
+  // The weather model runs every hour, the others observe every 10 minutes.
+  const step = (source === 'nwp' ? 60 : 10) * MIN;
+  const from = Math.ceil((now.getTime() - RETENTION_DAYS * 86_400_000) / step) * step;
+  for (let t = from; t <= now.getTime(); t += step) {
     for (const s of SITES) {
       const published = world.publishedAt(source, s.id, new Date(t)).getTime();
       if (published <= now.getTime() && published > sinceMs) keys.add(`${s.id}@${new Date(t).toISOString()}`);
@@ -79,13 +87,17 @@ function expected(source: keyof typeof KEYS, now: Date, sinceMs = Number.NEGATIV
   return keys;
 }
 
-function checkOrderAndTiming(items: readonly ProviderItem[], now: Date): void {
+function checkOrderAndTiming(
+  items: readonly ProviderItem[],
+  now: Date,
+  delayMinutes: [number, number] = [20, 40],
+): void {
   for (let i = 0; i < items.length; i++) {
     const it = items[i] as ProviderItem;
     const published = Date.parse(it.publishedAt);
     const delay = published - Date.parse(it.observedAt);
     assert.ok(published <= now.getTime(), `${it.site}@${it.observedAt} published in the future (${it.publishedAt})`);
-    assert.ok(delay >= 20 * MIN && delay <= 40 * MIN, `delay ${delay / MIN} min`);
+    assert.ok(delay >= delayMinutes[0] * MIN && delay <= delayMinutes[1] * MIN, `delay ${delay / MIN} min`);
     const prev = items[i - 1];
     if (prev) {
       const order =
@@ -136,6 +148,36 @@ test('providers: as the clock moves, continuing from the watermark delivers exac
   // No gaps: everything observed in the retained window and published by now has arrived.
   const now = clock.now();
   for (const key of expected('neighbors', now)) assert.ok(seen.has(key), `${key} never delivered`);
+});
+
+test('providers: the nwp provider pages hourly runs like any native feed: each once, in order, published 60-120 min after runAt, none early; continuing from the watermark delivers exactly the new ones', async () => {
+  setClock('2026-05-05T12:03:00Z');
+  const now = clock.now();
+  const { items, pages } = await drain('nwp', null, 11);
+  assert.ok(pages.length > 5, `${pages.length} pages`);
+  const keys = items.map((it) => `${it.site}@${it.observedAt}`);
+  assert.equal(new Set(keys).size, keys.length, 'duplicates');
+  assert.deepEqual(new Set(keys), expected('nwp', now));
+  checkOrderAndTiming(items, now, [60, 120]);
+  for (const it of items) {
+    assert.equal(new Date(it.observedAt).getUTCMinutes(), 0, 'runs start on the hour');
+    assert.deepEqual(it.values, world.nwpRun(it.site, new Date(it.observedAt)));
+  }
+  const seen = new Set(keys);
+  let cursor = items[items.length - 1]?.publishedAt as string;
+  for (let poll = 1; poll <= 8; poll++) {
+    setClock(new Date(Date.parse('2026-05-05T12:03:00Z') + poll * 15 * MIN).toISOString());
+    const next = await drain('nwp', cursor, 2);
+    checkOrderAndTiming(next.items, clock.now(), [60, 120]);
+    for (const it of next.items) {
+      const key = `${it.site}@${it.observedAt}`;
+      assert.ok(!seen.has(key), `${key} delivered twice`);
+      seen.add(key);
+    }
+    cursor = next.items[next.items.length - 1]?.publishedAt ?? cursor;
+  }
+  for (const key of expected('nwp', clock.now())) assert.ok(seen.has(key), `${key} never delivered`);
+  assert.ok(seen.size > keys.length, 'new runs arrived');
 });
 
 test('providers: site filter', async () => {

@@ -58,12 +58,12 @@ test('the shipped configuration loads with its settings and keeps schedules as a
   );
   assert.deepEqual(
     config.sources.map((s) => s.id),
-    ['site-meter', 'neighbors', 'weather', 'skycam'],
+    ['site-meter', 'neighbors', 'weather', 'skycam', 'nwp'],
   );
   assert.equal(config.sources[0]?.provider.endpoint, 'http://127.0.0.1:7101');
   assert.deepEqual(
     config.sources.map((s) => s.provider.protocol),
-    ['http-json', 'http-csv', 'http-json', 'native'],
+    ['http-json', 'http-csv', 'http-json', 'native', 'native'],
   );
   const meter = config.sources[0]?.provider;
   assert.ok(meter?.protocol === 'http-json');

@@ -22,6 +22,7 @@ test('the function plan of the shipped configuration needs no provider setting a
       { id: 'neighbors', schedule: '%INGEST_NEIGHBORS_SCHEDULE%' },
       { id: 'weather', schedule: '%INGEST_WEATHER_SCHEDULE%' },
       { id: 'skycam', schedule: '%INGEST_SKYCAM_SCHEDULE%' },
+      { id: 'nwp', schedule: '%INGEST_NWP_SCHEDULE%' },
     ],
     predictSchedule: '%PREDICT_SCHEDULE%',
   });
@@ -55,7 +56,7 @@ test('a missing provider setting breaks only its source: the configuration loads
   const { config, broken } = loadConfigBySource(without('WEATHER_KEY', 'WEATHER_ENDPOINT'), ROOT);
   assert.deepEqual(
     config.sources.map((s) => s.id),
-    ['site-meter', 'neighbors', 'weather', 'skycam'],
+    ['site-meter', 'neighbors', 'weather', 'skycam', 'nwp'],
   );
   assert.equal(broken.length, 1);
   const [weather] = broken;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfig } from '../../../shared/config/loadConfig';
-import { validateItem } from '../../../shared/ingest/validateItem';
+import { MAX_RUN_KEYS, validateItem } from '../../../shared/ingest/validateItem';
 
 const config = parseConfig({
   sites: [{ id: 'park-1', latitude: 55.7, longitude: 12.6 }],
@@ -20,11 +20,19 @@ const config = parseConfig({
       schedule: '0 */5 * * * *',
       fields: ['cloud_all'],
     },
+    {
+      id: 'nwp',
+      kind: 'forecast',
+      provider: { endpoint: 'https://z', apiKey: 'k' },
+      schedule: '0 */15 * * * *',
+      fields: ['ghi_wm2', 'cloud_cover'],
+    },
   ],
   target: { source: 'meter', field: 'power_kw' },
 });
 const meter = config.sources[0]!;
 const cam = config.sources[1]!;
+const nwp = config.sources[2]!;
 const sites = new Set(['park-1']);
 const now = new Date('2026-06-01T12:00:00Z');
 const good = {
@@ -133,4 +141,77 @@ test('a field inherited from Object.prototype is not a value', () => {
     now,
   );
   assert.ok(!r.ok && r.reason.includes('"values.constructor" is missing'));
+});
+
+const run = {
+  site: 'park-1',
+  observedAt: '2026-06-01T10:00:00Z',
+  publishedAt: '2026-06-01T11:31:00Z',
+  values: { 'ghi_wm2@+0': 410, 'ghi_wm2@+60': 520.5, 'cloud_cover@+0': 0.4, 'cloud_cover@+60': 0.25 },
+};
+
+test('a good forecast run keeps its values keyed <field>@+<minutes after runAt>', () => {
+  const r = validateItem(run, nwp, sites, now);
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.item, {
+    site: 'park-1',
+    observedAt: '2026-06-01T10:00:00.000Z',
+    publishedAt: '2026-06-01T11:31:00.000Z',
+    values: run.values,
+  });
+});
+
+test('a bad forecast run is rejected with a reason naming the bad key or value', () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ ...run.values, ghi_wm2: 1 }, /"values" key "ghi_wm2" is not "<field>@\+<minutes after runAt>"/],
+    [{ ...run.values, 'ghi_wm2@+1.5': 1 }, /key "ghi_wm2@\+1.5" is not/],
+    [{ ...run.values, 'ghi_wm2@+-15': 1 }, /key "ghi_wm2@\+-15" is not/],
+    [{ ...run.values, 'ghi_wm2@+99999999': 1 }, /key "ghi_wm2@\+99999999" is not .*0\.\.23040/],
+    [
+      { ...run.values, 'temp_c@+60': 1 },
+      /key "temp_c@\+60" names the field "temp_c", expected one of "ghi_wm2", "cloud_cover"/,
+    ],
+    [{ ...run.values, 'ghi_wm2@+60': Number.NaN }, /"values.ghi_wm2@\+60" is NaN, expected a finite number/],
+    [{ ...run.values, 'ghi_wm2@+60': Number.POSITIVE_INFINITY }, /"values.ghi_wm2@\+60" is Infinity/],
+    [{ ...run.values, 'cloud_cover@+60': '0.3' }, /"values.cloud_cover@\+60" is "0.3"/],
+    [{ 'ghi_wm2@+0': 1 }, /"values" has no step of "cloud_cover"/],
+    [{}, /"values" has no step of "ghi_wm2", "cloud_cover"/],
+  ];
+  for (const [values, reason] of cases) {
+    const r = validateItem({ ...run, values }, nwp, sites, now);
+    assert.ok(!r.ok, JSON.stringify(values));
+    assert.match(r.reason, reason);
+  }
+  for (const values of [null, [1, 2], 'x', undefined]) {
+    const r = validateItem({ ...run, values }, nwp, sites, now);
+    assert.ok(!r.ok);
+    assert.match(r.reason, /"values" is .*expected an object of numbers keyed "<field>@\+<minutes>"/);
+  }
+});
+
+test('a forecast run has at most MAX_RUN_KEYS values: a longer one is rejected, saying how many', () => {
+  const values = (steps: number): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (let i = 0; i < steps; i++) {
+      out[`ghi_wm2@+${i * 5}`] = 100;
+      out[`cloud_cover@+${i * 5}`] = 0.5;
+    }
+    return out;
+  };
+  assert.ok(validateItem({ ...run, values: values(MAX_RUN_KEYS / 2) }, nwp, sites, now).ok);
+  const r = validateItem({ ...run, values: values(MAX_RUN_KEYS / 2 + 1) }, nwp, sites, now);
+  assert.ok(!r.ok);
+  assert.match(
+    r.reason,
+    new RegExp(`"values" has ${MAX_RUN_KEYS + 2} keys, more than the ${MAX_RUN_KEYS} a run may carry`),
+  );
+});
+
+test('a forecast run follows the same rules of time as any record: runAt not in the future, published after it', () => {
+  const future = validateItem({ ...run, observedAt: '2026-06-01T13:00:00Z', publishedAt: undefined }, nwp, sites, now);
+  assert.ok(!future.ok);
+  assert.match(future.reason, /in the future/);
+  const early = validateItem({ ...run, publishedAt: '2026-06-01T09:00:00Z' }, nwp, sites, now);
+  assert.ok(!early.ok);
+  assert.match(early.reason, /before "observedAt"/);
 });

@@ -21,6 +21,7 @@ const KEYS = {
   neighbors: 'neighbors-key-123',
   weather: 'weather-key-123',
   skycam: 'skycam-key-123',
+  nwp: 'nwp-key-123',
 } as const;
 const clock = new FixedClock(new Date('2026-06-21T12:03:00Z'));
 const world = new World({ seed: 42, sites: [{ id: 'park-1', latitude: 55.68, longitude: 12.57 }] });
@@ -81,6 +82,43 @@ for (const sourceId of ['site-meter', 'neighbors', 'weather'] as const) {
     clock.advanceMinutes(-5);
   });
 }
+
+test('nwp: the native provider serves hourly runs published 60-120 minutes after runAt, each stored once as the world computed it; a second run writes nothing new', async () => {
+  const source = config.sources.find((s) => s.id === 'nwp');
+  assert.ok(source);
+  assert.equal(source.kind, 'forecast');
+  const blobs = new MemoryBlobStore();
+  const provider = createProviderAdapter(source, config, fetch, clock);
+  const run = () =>
+    ingestSource(
+      source,
+      new Set(['park-1']),
+      { blobs, clock, provider, timer: new FakeTimer() },
+      { initialSince: new Date('2026-06-21T00:00:00Z') },
+    );
+  const first = await run();
+  assert.equal(first.quarantined, 0, JSON.stringify(first));
+  // Published after midnight: runs from 22:00 the day before (at most two hours late) to 11:00 (at least one hour).
+  assert.ok(first.stored >= 10 && first.stored <= 14, `${first.stored} stored`);
+  const names = blobs.names(CONTAINERS.raw);
+  assert.ok(
+    names.every((n) => /^nwp\/park-1\/2026-06-2[01]\/2026-06-2[01]T\d\d:00:00\.000Z\.json$/.test(n)),
+    names.join(),
+  );
+  assert.ok(names.includes(observationBlobName('nwp', 'park-1', '2026-06-21T09:00:00.000Z')), 'a run published by now');
+  const stored = JSON.parse(
+    (await blobs.get(CONTAINERS.raw, observationBlobName('nwp', 'park-1', '2026-06-21T08:00:00.000Z')))?.body.toString(
+      'utf8',
+    ) ?? '{}',
+  ) as { values: Record<string, number>; publishedAt: string };
+  assert.deepEqual(stored.values, world.nwpRun('park-1', new Date('2026-06-21T08:00:00Z')));
+  const delay = Date.parse(stored.publishedAt) - Date.parse('2026-06-21T08:00:00Z');
+  assert.ok(delay >= 60 * 60_000 && delay <= 120 * 60_000, `published ${delay / 60_000} min after runAt`);
+  const second = await run();
+  assert.equal(second.stored, 0);
+  assert.equal(second.quarantined, 0);
+  assert.equal(blobs.names(CONTAINERS.raw).length, names.length);
+});
 
 test('site-meter: a window that starts inside the repeated autumn hour (Copenhagen local time) reads both occurrences right', async () => {
   const source = config.sources.find((s) => s.id === 'site-meter');
