@@ -82,7 +82,7 @@ export async function dryRun(
         }
         const item = checked.item;
         if (onlySites && !onlySites.has(item.site)) continue;
-        if (source.kind === 'sensor') {
+        if (source.kind !== 'image') {
           summary.observations++;
           onEvent({
             kind: 'observation',
