@@ -91,6 +91,12 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
     }
   }
   const perSite = requestNamesSite(p.request);
+  // A forecast run asks every site again from the first: sites beyond the request limit would never be read.
+  if (forecast && perSite && config.sites.length > p.maxRequestsPerRun)
+    add(
+      ['maxRequestsPerRun'],
+      `forecast source "${source.id}" asks once per site each run, but ${config.sites.length} sites are configured and maxRequestsPerRun is ${p.maxRequestsPerRun}: raise it to at least ${config.sites.length}`,
+    );
   const siteMapped = p.protocol !== 'snapshot' && p.response.site !== undefined;
   if (!perSite && !siteMapped && config.sites.length > 1) {
     add(

@@ -401,6 +401,21 @@ describe('forecast configuration', () => {
     });
   }
 
+  test('refused: more sites than requests a run may make', () => {
+    const raw = rawConfig(forecastSource({ ...openMeteoForecast(), maxRequestsPerRun: 1 }, fields));
+    (raw['sites'] as unknown[]).push({ id: 'park-2', latitude: 48.1, longitude: 11.6 });
+    assert.throws(
+      () => parseConfig(raw, {}),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems.some((p) =>
+          /^sources\[0\]\.provider\.maxRequestsPerRun: forecast source "pv" asks once per site each run, but 2 sites are configured and maxRequestsPerRun is 1: raise it to at least 2$/.test(
+            p,
+          ),
+        ),
+    );
+  });
+
   test('a forecast request needs no {from} or {to}', () => {
     assert.doesNotThrow(() => configOf(forecastSource(openMeteoForecast(), fields)));
   });
