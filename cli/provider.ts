@@ -106,6 +106,11 @@ export async function runProviderTry(
     );
   if ((values.from === undefined) !== (values.to === undefined))
     return usage(io, 'give both --from and --to, or neither');
+  if (source.kind === 'forecast' && values.from !== undefined)
+    return usage(
+      io,
+      `--from and --to do not apply to forecast source "${source.id}": it asks for the forecast now, and its run's runAt comes from provider.response.run`,
+    );
   const clock = clockFromSettings(settings);
   const now = clock.now();
   const plan: ReadPlan = {

@@ -140,6 +140,24 @@ test('open-meteo example, forecast source: one run, runAt from the 3-hourly sche
   );
 });
 
+test('a forecast source takes no --from/--to: it asks for the forecast now', async () => {
+  const r = await tryIt([
+    '--config',
+    join(ROOT, 'config/examples/open-meteo.json'),
+    '--source',
+    'weather-forecast',
+    '--from',
+    '2026-06-15T06:00:00Z',
+    '--to',
+    '2026-06-15T12:00:00Z',
+  ]);
+  assert.equal(r.status, 2);
+  assert.match(
+    r.err[0] ?? '',
+    /^--from and --to do not apply to forecast source "weather-forecast": it asks for the forecast now/,
+  );
+});
+
 test('ip-camera example: one JPEG snapshot per site, with its size and content hash', async () => {
   const r = await tryIt(['--config', join(ROOT, 'config/examples/ip-camera.json'), '--source', 'skycam']);
   assert.equal(r.status, 0, r.err.join('\n'));
