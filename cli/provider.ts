@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { allowHttpProviders } from '../shared/config/allowHttpProviders';
 import { ConfigError } from '../shared/config/ConfigError';
 import { loadConfig } from '../shared/config/loadConfig';
+import type { SourceConfig } from '../shared/config/ForecastConfig';
 import { type DryRunEvent, dryRun, type DryRunSummary } from '../shared/ingest/dryRun';
 import { createProviderAdapter } from '../shared/sources/createProviderAdapter';
+import { parseRunValueKey } from '../shared/sources/forecastRun';
 import type { ReadPlan } from '../shared/sources/ProviderAdapter';
 import { clockFromSettings } from '../shared/time/clockFromSettings';
 import { EXAMPLE_NAMES, parseServeArgs, startExample } from '../local/examples/serveExample';
@@ -104,6 +106,11 @@ export async function runProviderTry(
     );
   if ((values.from === undefined) !== (values.to === undefined))
     return usage(io, 'give both --from and --to, or neither');
+  if (source.kind === 'forecast' && values.from !== undefined)
+    return usage(
+      io,
+      `--from and --to do not apply to forecast source "${source.id}": it asks for the forecast now, and its run's runAt comes from provider.response.run`,
+    );
   const clock = clockFromSettings(settings);
   const now = clock.now();
   const plan: ReadPlan = {
@@ -129,12 +136,12 @@ export async function runProviderTry(
     plan.window = { from, to };
   }
   const adapter = createProviderAdapter(source, config, fetch, clock, { allowHttp: allowHttpProviders(settings) });
-  const summary = await dryRun(source, config, adapter, plan, (e) => print(e, io));
+  const summary = await dryRun(source, config, adapter, plan, (e) => print(e, io, source.kind));
   io.err(describe(summary));
   return summary.failure || summary.rejected > 0 ? 1 : 0;
 }
 
-function print(e: DryRunEvent, io: ProviderCliOutput): void {
+function print(e: DryRunEvent, io: ProviderCliOutput, kind: SourceConfig['kind']): void {
   switch (e.kind) {
     case 'request':
       io.err(
@@ -142,7 +149,13 @@ function print(e: DryRunEvent, io: ProviderCliOutput): void {
       );
       return;
     case 'observation':
-      io.out(JSON.stringify({ source: e.source, site: e.site, observedAt: e.observedAt, values: e.values }));
+      io.out(
+        JSON.stringify(
+          kind === 'forecast'
+            ? { source: e.source, site: e.site, ...describeRun(e.observedAt, e.values), values: e.values }
+            : { source: e.source, site: e.site, observedAt: e.observedAt, values: e.values },
+        ),
+      );
       return;
     case 'picture':
       io.out(JSON.stringify({ source: e.source, site: e.site, observedAt: e.observedAt, image: e.image }));
@@ -151,6 +164,23 @@ function print(e: DryRunEvent, io: ProviderCliOutput): void {
       io.err(`rejected: ${e.reason}\n  record: ${e.record}`);
       return;
   }
+}
+
+/** A forecast run at a glance: its runAt, how many steps, and the validTimes they span. */
+function describeRun(
+  runAt: string,
+  values: Readonly<Record<string, number>>,
+): { runAt: string; steps: number; validFrom: string | null; validTo: string | null } {
+  const offsets = [
+    ...new Set(
+      Object.keys(values)
+        .map((k) => parseRunValueKey(k)?.offsetMinutes)
+        .filter((o) => o !== undefined),
+    ),
+  ].sort((a, b) => a - b);
+  const at = (o: number | undefined): string | null =>
+    o === undefined ? null : new Date(Date.parse(runAt) + o * 60_000).toISOString();
+  return { runAt, steps: offsets.length, validFrom: at(offsets[0]), validTo: at(offsets[offsets.length - 1]) };
 }
 
 function describe(s: DryRunSummary): string {

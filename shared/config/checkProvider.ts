@@ -56,12 +56,19 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
       ['endpoint'],
       `${JSON.stringify(p.endpoint)} holds a placeholder; the endpoint is used as written (put placeholders in "request.path" or "request.query")`,
     );
-  const allowed: readonly string[] = p.protocol === 'snapshot' ? SITE_PLACEHOLDERS : PLACEHOLDERS;
+  // A forecast source asks for the forecast now: one request per site (or one for all) each run, no time window.
+  const forecast = source.kind === 'forecast';
+  const allowed: readonly string[] = p.protocol === 'snapshot' || forecast ? SITE_PLACEHOLDERS : PLACEHOLDERS;
   const used = new Set<string>();
   const checkTemplate = (path: (string | number)[], text: string): void => {
     for (const name of placeholdersIn(text)) {
       used.add(name);
-      if (!allowed.includes(name))
+      if (forecast && (name === 'from' || name === 'to'))
+        add(
+          path,
+          `{${name}} is a time window's placeholder; forecast source "${source.id}" asks for the forecast now, once per run (use the provider's horizon parameter, e.g. Open-Meteo's "forecast_hours")`,
+        );
+      else if (!allowed.includes(name))
         add(path, `unknown placeholder {${name}}; expected ${allowed.map((a) => `{${a}}`).join(', ')}`);
     }
   };
@@ -74,7 +81,7 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
     );
   }
   for (const [name, value] of Object.entries(query)) checkTemplate(['request', 'query', name], value);
-  if (p.protocol !== 'snapshot') {
+  if (p.protocol !== 'snapshot' && !forecast) {
     for (const t of ['from', 'to'] as const) {
       if (!used.has(t))
         add(
@@ -84,6 +91,12 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
     }
   }
   const perSite = requestNamesSite(p.request);
+  // A forecast run asks every site again from the first: sites beyond the request limit would never be read.
+  if (forecast && perSite && config.sites.length > p.maxRequestsPerRun)
+    add(
+      ['maxRequestsPerRun'],
+      `forecast source "${source.id}" asks once per site each run, but ${config.sites.length} sites are configured and maxRequestsPerRun is ${p.maxRequestsPerRun}: raise it to at least ${config.sites.length}`,
+    );
   const siteMapped = p.protocol !== 'snapshot' && p.response.site !== undefined;
   if (!perSite && !siteMapped && config.sites.length > 1) {
     add(
@@ -94,6 +107,25 @@ export function checkProvider(source: SourceLike, config: ConfigLike): ProviderP
   if (p.protocol === 'snapshot') return problems;
 
   const r = p.response;
+  if (forecast && r.run === undefined)
+    add(
+      ['response', 'run'],
+      `forecast source "${source.id}" needs "run": where each fetched run's runAt comes from, { "from": "response", "path": "<JSON path>", "format": "iso" } or { "from": "fetch", "everyHours": <hours>, "availableAfterMinutes": <minutes> }`,
+    );
+  if (!forecast && r.run !== undefined)
+    add(
+      ['response', 'run'],
+      `"run" is for forecast sources; source "${source.id}" is a ${source.kind} source (remove "run", or make the source "kind": "forecast")`,
+    );
+  if (forecast && p.protocol === 'http-json' && p.response.publishedAt !== undefined)
+    add(
+      ['response', 'publishedAt'],
+      `forecast source "${source.id}" takes no "publishedAt": a run is available when ingestion first stores it, and its runAt comes from "run"`,
+    );
+  if (p.protocol === 'http-json' && p.response.run?.from === 'response') {
+    const parsed = parseJsonOrColumn(p.protocol, p.response.run.path);
+    if (parsed) add(['response', 'run', 'path'], parsed);
+  }
   if (p.protocol === 'http-json') {
     for (const [key, value] of [
       ['records', p.response.records],

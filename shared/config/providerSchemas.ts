@@ -126,6 +126,40 @@ export const valueMappingSchema = z.strictObject({
 
 const nulls = z.enum(['skip', 'quarantine']).default('skip');
 
+/**
+ * Forecast sources: where the run's runAt (when the weather model started) comes from. Each fetch is one run per
+ * site; its rows (time = validTime) become the run's steps, keyed by minutes after runAt; rows before runAt are left
+ * out. `fetch`: the API does not say (Open-Meteo), so runAt is the newest multiple of `everyHours` (UTC, from
+ * midnight) at or before the fetch time minus `availableAfterMinutes` - the newest run that should be out by then.
+ */
+export const fetchRunSchema = z.strictObject({
+  from: z.literal('fetch'),
+  /** The provider's run cycle, in hours: 1, 3, 6, 12, 24, or a fraction such as 0.25 (15 minutes). */
+  everyHours: z
+    .number()
+    .positive()
+    .max(24)
+    .refine((h) => Number.isInteger(h * 60) && (24 * 60) % (h * 60) === 0, {
+      message: 'expected a whole number of minutes that divides a day (1, 3, 6, 12, 24, 0.25, ...)',
+    }),
+  /** How long after it starts a run is published (minutes): the fetch time minus this picks the run. */
+  availableAfterMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(0),
+});
+
+/** `response`: a JSON path to the run's time in the document (met.no's `properties.meta.updated_at`), its format and zone. */
+export const responseRunSchema = timeSpecSchema.extend({
+  from: z.literal('response'),
+  path: jsonPath.min(1),
+});
+
+/** Where a forecast run's runAt comes from (JSON: the response or the fetch schedule). */
+export const jsonRunSchema = z.discriminatedUnion('from', [fetchRunSchema, responseRunSchema]);
+
 export const jsonResponseSchema = z
   .strictObject({
     /** Path to an array of records (`[{ "date": ..., "value": ... }]`): record-oriented. */
@@ -142,6 +176,8 @@ export const jsonResponseSchema = z
     values: z.record(z.string(), valueMappingSchema),
     /** A record with a null or missing value: `skip` it (no value is not a measurement), or `quarantine` it. */
     nulls,
+    /** Forecast sources only (and required there): where each fetched run's runAt comes from. */
+    run: jsonRunSchema.optional(),
   })
   .refine((r) => (r.records === undefined) !== (r.columns === undefined), {
     message: 'give either "records" (an array of records) or "columns" (an object of arrays), not both or neither',
@@ -166,6 +202,8 @@ export const csvResponseSchema = z.strictObject({
   /** Cells that mean "no value". */
   missingValues: z.array(z.string()).default(['', 'NA', 'NaN', 'null']),
   nulls,
+  /** Forecast sources only (and required there): each fetch is one run, runAt from the fetch schedule. */
+  run: fetchRunSchema.optional(),
 });
 
 export const nativeProviderSchema = z.strictObject({
@@ -223,6 +261,8 @@ export const providerSchema = z.preprocess(
 );
 
 export type TimeSpec = z.infer<typeof timeSpecSchema>;
+export type RunSpec = z.infer<typeof jsonRunSchema>;
+export type FetchRunSpec = z.infer<typeof fetchRunSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type ValueMapping = z.infer<typeof valueMappingSchema>;
 export type JsonResponseConfig = z.infer<typeof jsonResponseSchema>;

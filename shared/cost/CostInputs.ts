@@ -1,10 +1,12 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
+import { requestNamesSite } from '../config/providerSchemas';
 import { DEFAULT_DASHBOARD_HOURS } from '../dashboard/parseDashboardQuery';
 
 /** The functions of the app, as the estimate prices them. */
 export type CostedFunction =
   | 'ingest-sensor'
   | 'ingest-image'
+  | 'ingest-forecast'
   | 'preprocess-image'
   | 'predict'
   | 'forecast'
@@ -22,6 +24,21 @@ export interface CostInputs {
   sensorSources: number;
   /** Image sources (config `sources` of kind `image`); each image is preprocessed through Event Grid. */
   imageSources: number;
+  /**
+   * Forecast sources (config `sources` of kind `forecast`): every ingest run asks for the forecast now and stores a
+   * run once per site when the provider has a new one; the re-fetches in between are duplicates, settled from one
+   * listing of the run's day folder per site.
+   */
+  forecastSources: number;
+  /** Provider requests a forecast source makes per ingest run: one per site when its request names the site, else one. */
+  forecastRequestsPerRun: number;
+  /** How often a forecast source has a new run (hours): `run.everyHours`, the shortest configured; 1 when the configuration does not say. */
+  forecastRunEveryHours: number;
+  /**
+   * One run's values as JSON, bytes (about 22 per step and field: 48 quarter-hour steps of 2 fields is about 2,100).
+   * Up to 4,096 they are also copied into the blob's metadata; a larger run is downloaded by every reader.
+   */
+  forecastRunValuesBytes: number;
   /** Sensor sources read in time windows (`http-json`, `http-csv`): every run re-reads the overlap and lists the day folders it touches. */
   windowSources: number;
   /** The window protocols' `window.overlapMinutes`. */
@@ -105,6 +122,11 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   sites: 1,
   sensorSources: 3,
   imageSources: 1,
+  forecastSources: 0,
+  forecastRequestsPerRun: 1,
+  forecastRunEveryHours: 1,
+  // Stated: 48 steps x 2 fields x about 22 bytes (`"ghi_wm2@+120":512.3,`).
+  forecastRunValuesBytes: 2100,
   // The reference configuration reads site-meter, neighbors and weather through vendor-shaped window APIs.
   windowSources: 3,
   windowOverlapMinutes: 60,
@@ -141,6 +163,7 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   durationsMs: {
     'ingest-sensor': 400,
     'ingest-image': 700,
+    'ingest-forecast': 500,
     'preprocess-image': 300,
     predict: 450,
     forecast: 80,
@@ -167,18 +190,47 @@ export function costInputsFromConfig(config: ForecastConfig, overrides: Partial<
     sites: config.sites.length,
     sensorSources: config.sources.filter((s) => s.kind === 'sensor').length,
     imageSources: config.sources.filter((s) => s.kind === 'image').length,
+    ...forecastInputs(config),
+    // A forecast source asks for the forecast now: no window, no overlap (its own listing is counted apart).
     windowSources: config.sources.filter(
-      (s) => s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv',
+      (s) => s.kind !== 'forecast' && (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv'),
     ).length,
     windowOverlapMinutes: Math.max(
       0,
       ...config.sources.map((s) =>
-        s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv'
+        s.kind !== 'forecast' && (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv')
           ? s.provider.window.overlapMinutes
           : 0,
       ),
     ),
     predictEveryMinutes: config.forecast.cadenceMinutes,
     ...overrides,
+  };
+}
+
+/**
+ * A configuration's forecast sources as the estimate counts them: how many, the requests one ingest run makes (the
+ * most of any forecast source: per site when the request names the site, else one; a native provider pages once per
+ * run), and the shortest declared run cycle.
+ */
+function forecastInputs(
+  config: ForecastConfig,
+): Pick<CostInputs, 'forecastSources' | 'forecastRequestsPerRun' | 'forecastRunEveryHours'> {
+  const forecast = config.sources.filter((s) => s.kind === 'forecast');
+  const requests = forecast.map((s) =>
+    (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv') && requestNamesSite(s.provider.request)
+      ? config.sites.length
+      : 1,
+  );
+  const cycles = forecast.flatMap((s) =>
+    (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv') &&
+    s.provider.response.run?.from === 'fetch'
+      ? [s.provider.response.run.everyHours]
+      : [],
+  );
+  return {
+    forecastSources: forecast.length,
+    forecastRequestsPerRun: Math.max(1, ...requests),
+    forecastRunEveryHours: cycles.length > 0 ? Math.min(...cycles) : DEFAULT_COST_INPUTS.forecastRunEveryHours,
   };
 }

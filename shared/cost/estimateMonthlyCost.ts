@@ -50,6 +50,8 @@ export interface CostEstimate {
   storage: { capacityGb: number; writes: number; hostOps: number; reads: number; lists: number };
   /** What the open dashboards add (already in the figures above). */
   dashboard: DashboardUsage;
+  /** What the forecast sources add (already in the figures above), and the requests they make of their providers. */
+  forecastSources: ForecastSourceUsage;
 }
 
 /**
@@ -60,7 +62,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const H = prices.hoursPerMonth;
   const days = H / 24;
   const perHour = (everyMinutes: number): number => 60 / everyMinutes;
-  const sources = inputs.sensorSources + inputs.imageSources;
+  const sources = inputs.sensorSources + inputs.imageSources + inputs.forecastSources;
   const obsPerMonth = perHour(inputs.publishEveryMinutes) * H; // per site and source
   const obsPerDay = perHour(inputs.publishEveryMinutes) * 24;
 
@@ -69,6 +71,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const executions: Record<CostedFunction, number> = {
     'ingest-sensor': inputs.sensorSources * perHour(inputs.ingestEveryMinutes) * H,
     'ingest-image': inputs.imageSources * perHour(inputs.ingestEveryMinutes) * H,
+    'ingest-forecast': inputs.forecastSources * perHour(inputs.ingestEveryMinutes) * H,
     'preprocess-image': inputs.imageSources * inputs.sites * obsPerMonth,
     predict: perHour(inputs.predictEveryMinutes) * H,
     forecast: inputs.forecastRequestsPerHour * H + dash.calls.latestForecast + dash.calls.rangeForecast,
@@ -97,10 +100,12 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const totalGbSeconds = sum(functions.map((f) => f.gbSeconds));
 
   // Blob operations, counted from what the code does per run (see each comment).
-  const ingestRuns = executions['ingest-sensor'] + executions['ingest-image'];
+  const ingestRuns = executions['ingest-sensor'] + executions['ingest-image'] + executions['ingest-forecast'];
   const imagesPerMonth = inputs.imageSources * inputs.sites * obsPerMonth;
+  const forecast = forecastUsage(inputs, H);
   const blobsCreated =
     inputs.sensorSources * inputs.sites * obsPerMonth + // raw/ observations
+    forecast.runsStoredPerMonth + // raw/ forecast runs: one per site and new run; a re-fetch of the same run writes nothing
     imagesPerMonth * 2 + // images/ and their features/
     ingestRuns * 2 + // watermark and status record of every ingest run
     executions.predict * (inputs.sites + 1) + // forecasts/<site>/latest.json and the status record
@@ -111,7 +116,11 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     ingestRuns + // the watermark
     executions['preprocess-image'] + // the trigger downloads the image
     executions.predict * 2 + // champion pointer and model card
-    executions.health * (sources + 5); // status records, champion, card, budget
+    executions.health * (sources + 5) + // status records, champion, card, budget
+    // A forecast run too large for its blob's metadata is downloaded by every predict and health run.
+    (forecast.downloadedByReaders
+      ? (executions.predict + executions.health) * inputs.sites * inputs.forecastSources
+      : 0);
   const lists =
     (executions.predict + executions.health) * inputs.sites * sources * 2 + // each source's last 24 h spans two UTC day prefixes
     executions.actuals * dash.listsPerActuals + // the target source's day folders of the window; their metadata carries the values
@@ -120,11 +129,14 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
       perHour(inputs.ingestEveryMinutes) *
       H *
       inputs.sites *
-      (1 + (inputs.windowOverlapMinutes + inputs.ingestEveryMinutes) / 1440);
+      (1 + (inputs.windowOverlapMinutes + inputs.ingestEveryMinutes) / 1440) +
+    // A forecast source's re-fetch of the same run is settled from one listing of the run's day folder per site.
+    executions['ingest-forecast'] * inputs.sites;
   const capacityGb =
     (inputs.sensorSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.observationBytes +
       inputs.imageSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.featureBytes +
       inputs.imageSources * inputs.sites * obsPerDay * inputs.imageRetentionDays * inputs.imageBytes +
+      (forecast.runsStoredPerMonth / days) * inputs.retentionDays * forecast.runBytes +
       (inputs.modelStoreMb + inputs.deploymentPackageMb) * 1e6) /
     1e9;
 
@@ -222,6 +234,37 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     alwaysOn: { vmSize: a.vmSize, lines: alwaysOnLines, cost: sum(alwaysOnLines.map((l) => l.cost)) },
     storage: { capacityGb, writes, hostOps, reads, lists },
     dashboard: dash,
+    forecastSources: forecast,
+  };
+}
+
+/** Largest values JSON ingestion copies into a blob's metadata (ObservationStore: Azure allows 8 KB of metadata in all). */
+const METADATA_VALUES_BYTES = 4096;
+/** A stored record's JSON around its values (source, site, observedAt, availableAt) and its other metadata, bytes. */
+const RECORD_ENVELOPE_BYTES = 300;
+
+/** What the forecast sources do in a month (already in the figures of the estimate). */
+export interface ForecastSourceUsage {
+  /** Requests to the forecast providers: per ingest run, per site when the request names the site. Not billed by Azure; some providers count them. */
+  providerRequestsPerMonth: number;
+  /** Runs stored: one per site and source each time the provider has a new run. */
+  runsStoredPerMonth: number;
+  /** One stored run: its JSON, and its values again in the metadata when they fit, bytes. */
+  runBytes: number;
+  /** The values do not fit the metadata, so predict and health download the run. */
+  downloadedByReaders: boolean;
+}
+
+function forecastUsage(inputs: CostInputs, hoursPerMonth: number): ForecastSourceUsage {
+  const ingestRuns = inputs.forecastSources * (60 / inputs.ingestEveryMinutes) * hoursPerMonth;
+  // A run cycle shorter than the ingest period cannot be stored more often than ingestion reads.
+  const runsPerHour = Math.min(1 / inputs.forecastRunEveryHours, 60 / inputs.ingestEveryMinutes);
+  const inMetadata = inputs.forecastRunValuesBytes <= METADATA_VALUES_BYTES;
+  return {
+    providerRequestsPerMonth: ingestRuns * inputs.forecastRequestsPerRun,
+    runsStoredPerMonth: inputs.forecastSources * inputs.sites * runsPerHour * hoursPerMonth,
+    runBytes: inputs.forecastRunValuesBytes * (inMetadata ? 2 : 1) + RECORD_ENVELOPE_BYTES,
+    downloadedByReaders: !inMetadata,
   };
 }
 

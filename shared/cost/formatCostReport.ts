@@ -16,7 +16,7 @@ export function formatCostReport(
   const out: string[] = [];
   out.push('## Expected monthly cost', '');
   out.push(
-    `${inputs.sites} site(s), ${inputs.sensorSources} sensor and ${inputs.imageSources} image source(s), ingest every ${inputs.ingestEveryMinutes} min, ` +
+    `${inputs.sites} site(s), ${inputs.sensorSources} sensor, ${inputs.imageSources} image and ${inputs.forecastSources} forecast source(s), ingest every ${inputs.ingestEveryMinutes} min, ` +
       `a forecast every ${inputs.predictEveryMinutes} min, ${inputs.forecastRequestsPerHour} forecast and ${inputs.healthRequestsPerHour} health requests an hour from other clients, ` +
       `a dashboard open ${qty(inputs.dashboardOpenHoursPerDay)} h a day, ` +
       `${inputs.functionMemoryMb} MB instances, ${inputs.retentionDays} days of observations and ${inputs.imageRetentionDays} of images kept. ` +
@@ -65,6 +65,7 @@ export function formatCostReport(
     `- "Expected" applies the monthly free grants (Functions ${qty(prices.functions.freeGbSecondsPerMonth.value)} GB-s and ${qty(prices.functions.freeExecutionsPerMonth.value)} executions per subscription, Log Analytics ${prices.logAnalytics.freeGbPerMonth.value} GB per billing account, Event Grid ${qty(prices.eventGrid.freeOperationsPerMonth.value)} operations) as if this app used them alone; "before free grants" is the bill when other apps use them up.`,
     `- ${largestBlobLine(estimate) ? 'The largest' : 'A large'} storage item is an assumption: the Functions host's own blob lease renewals (singleton and timer locks), taken as ${inputs.hostStorageOpsPerHour} an hour and priced as writes; read the real count from the storage account's Transactions metric (API names AcquireLease, RenewLease) and pass it with --set hostStorageOpsPerHour=<n>.`,
     dashboardNote(inputs, estimate),
+    ...forecastNote(inputs, estimate),
     `- Application Insights ingestion counts every execution's request record (${inputs.requestTelemetryBytes} bytes; host.json logs successful invocations too, so success rates are visible) and its traces (${inputs.traceBytesPerExecution} bytes): host.json's adaptive sampling only thins telemetry above its maxTelemetryItemsPerSecond, which this app stays far below, so nothing is sampled away. Read the real volume from the workspace's Usage table and pass it with --set requestTelemetryBytes=<n> --set traceBytesPerExecution=<n>.`,
     `- Storage capacity is the steady state once retention is full (${qty(estimate.storage.capacityGb, 2)} GB); the first months cost less. GB are 10^9 bytes.`,
     '- Not priced because free at this size: the budget and its alerts (Cost Management), action-group e-mails (1,000 a month free), managed identities, outbound data under 100 GB a month.',
@@ -113,6 +114,19 @@ function dashboardNote(inputs: CostInputs, estimate: CostEstimate): string {
     `(${qty(d.listsPerActuals, 2)} blob listings on average), plus ${qty(d.calls.page + d.calls.assets)} page and asset loads. ` +
     'Its calls run in two concurrent pairs, so the GB-s above bill each call its own second: an upper bound.'
   );
+}
+
+/** How the forecast sources are counted, with their figures; nothing when there is none. */
+function forecastNote(inputs: CostInputs, estimate: CostEstimate): string[] {
+  const f = estimate.forecastSources;
+  if (inputs.forecastSources === 0) return [];
+  return [
+    `- Forecast sources (${inputs.forecastSources}): every ingest run asks each provider for the forecast now, ${qty(inputs.forecastRequestsPerRun)} request(s) a run: ${qty(f.providerRequestsPerMonth)} provider requests a month (free for Azure; check the provider's own quota or price per call). ` +
+      `A new run every ${qty(inputs.forecastRunEveryHours)} h is stored once per site (${qty(f.runsStoredPerMonth)} runs a month, ${qty(f.runBytes)} bytes each with its metadata); the re-fetches in between are duplicates, settled from one listing of the run's day folder per site and run` +
+      (f.downloadedByReaders
+        ? `; at ${qty(inputs.forecastRunValuesBytes)} bytes of values a run does not fit its metadata, so every predict and health run downloads it.`
+        : '.'),
+  ];
 }
 
 function downtime(a: CompositeAvailability): string {

@@ -106,7 +106,7 @@ export function dashboardPage(input: DashboardPageInput): string {
   <section class="panel" aria-labelledby="h-fresh">
     <div class="panel-head"><h2 id="h-fresh">Input freshness</h2><p class="hint">How old each source's newest available observation was at every issue time. Hollow markers: the model did not use the input. Dashed: each source's staleness limit now.</p></div>
     <figure id="freshness-chart" class="chart" data-chart="freshness"></figure>
-    <div class="table-wrap"><table id="sources-table" class="sources"><caption>Sources now</caption><thead><tr><th scope="col">source</th><th scope="col">kind</th><th scope="col">newest observation (UTC)</th><th scope="col">age</th><th scope="col">limit</th><th scope="col">state</th><th scope="col">breaker</th></tr></thead><tbody></tbody></table></div>
+    <div class="table-wrap"><table id="sources-table" class="sources"><caption>Sources now</caption><thead><tr><th scope="col">source</th><th scope="col">kind</th><th scope="col">newest observation or run (UTC)</th><th scope="col">age</th><th scope="col">limit</th><th scope="col">state</th><th scope="col">breaker</th></tr></thead><tbody></tbody></table></div>
   </section>
   <section class="panel" aria-labelledby="h-models">
     <div class="panel-head"><h2 id="h-models">Models served</h2><p class="hint">Which model made the forecasts of the window, and with which sources.</p></div>

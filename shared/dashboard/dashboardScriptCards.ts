@@ -93,12 +93,23 @@ function renderSources(d) {
     body.append(h('tr', { 'data-source': s.id },
       h('td', null, name, notConfigured),
       h('td', { text: s.kind }),
-      h('td', { text: at.newestObservedAt ? fmtDateTime(Date.parse(at.newestObservedAt)) : 'never seen' }),
+      newestCell(s, at),
       h('td', { text: fmtAge(at.ageMinutes) }),
       h('td', { text: limit }),
       h('td', { title: at.reason || '' }, badge(at.fresh ? 'fresh' : 'stale', at.fresh ? 'ok' : 'down'), at.reason ? h('div', { class: 'muted small', text: at.reason }) : null),
       h('td', null, badge(breaker, breaker === 'closed' ? 'ok' : breaker === '-' ? 'unknown' : 'down'))));
   }
+}
+
+// The newest observation; for a forecast source its newest run: when it started and how far it reaches.
+function newestCell(s, at) {
+  if (s.kind === 'forecast' && at.run) {
+    return h('td', { title: at.run.summary, 'data-testid': 'newest-run' },
+      h('span', { text: 'run ' + fmtDateTime(Date.parse(at.run.runAt)) }),
+      at.run.lastValidTime ? h('div', { class: 'muted small', text: 'until ' + fmtDateTime(Date.parse(at.run.lastValidTime)) }) : null);
+  }
+  if (s.kind === 'forecast') return h('td', { text: 'no run yet' });
+  return h('td', { text: at.newestObservedAt ? fmtDateTime(Date.parse(at.newestObservedAt)) : 'never seen' });
 }
 
 function renderTimeline(d) {

@@ -8,6 +8,8 @@ import { PREDICT_STATUS } from '../predict/PredictRunStore';
 import type { ModelRegistry } from '../registry/ModelRegistry';
 import type { BreakerState } from '../sources/BreakerState';
 import type { BreakerStateReader } from '../sources/BreakerStore';
+import { parseRunValueKey } from '../sources/forecastRun';
+import type { Observation } from '../sources/Observation';
 import type { ObservationStore } from '../sources/ObservationStore';
 import type { Clock } from '../time/Clock';
 import { floorToSlot, minutesBetween } from '../time/slots';
@@ -45,12 +47,28 @@ export interface SourceHealth {
     fresh: boolean;
     reason?: string;
     stalenessLimit: { minutes: number; basis: string; samples: number };
+    /** Forecast sources: the newest run available at the issue slot, or null when there is none. */
+    run?: RunHealth | null;
   }[];
   lastIngest: RunStatus | null;
   /** Why the source cannot be read at all in this deployment (an unset app setting), when it cannot. */
   notConfigured?: string;
   /** The provider's circuit breaker (null when it could not be read). */
   breaker: BreakerReport | null;
+}
+
+/** A forecast source's newest available run, as health and the dashboard show it. */
+export interface RunHealth {
+  /** When the weather model started (the record's observedAt). */
+  runAt: string;
+  /** When ingestion stored it. */
+  availableAt: string;
+  /** The run's age at the issue slot, minutes (what the staleness limit is held against). */
+  ageMinutes: number;
+  /** The last validTime the run has a value for (its horizon), or null when it has no step. */
+  lastValidTime: string | null;
+  /** One line: `newest run 09:00 UTC, age 95 min, limit 240 min` (the date too when it is not the slot's day). */
+  summary: string;
 }
 
 /** A provider's circuit breaker as health shows it. */
@@ -143,6 +161,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
             basis: limit?.basis ?? 'default',
             samples: limit?.samples ?? 0,
           },
+          ...(source.kind === 'forecast' ? { run: obs ? runHealth(obs, issueTime, limit?.minutes) : null } : {}),
         });
       }
       const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
@@ -186,6 +205,27 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     model: { champion, serving },
     lastPrediction,
     budget,
+  };
+}
+
+/** The newest run of a forecast source at `issueTime`: runAt, age, horizon and the one-line summary. */
+export function runHealth(run: Observation, issueTime: Date, limitMinutes: number | undefined): RunHealth {
+  const ageMinutes = Math.round(minutesBetween(new Date(run.observedAt), issueTime));
+  let last: number | undefined;
+  for (const key of Object.keys(run.values)) {
+    const offset = parseRunValueKey(key)?.offsetMinutes;
+    if (offset !== undefined && (last === undefined || offset > last)) last = offset;
+  }
+  const sameDay = run.observedAt.slice(0, 10) === issueTime.toISOString().slice(0, 10);
+  const at = sameDay ? run.observedAt.slice(11, 16) : `${run.observedAt.slice(0, 10)} ${run.observedAt.slice(11, 16)}`;
+  const limit =
+    limitMinutes !== undefined && Number.isFinite(limitMinutes) ? `${Math.round(limitMinutes)} min` : 'none';
+  return {
+    runAt: run.observedAt,
+    availableAt: run.availableAt,
+    ageMinutes,
+    lastValidTime: last === undefined ? null : new Date(Date.parse(run.observedAt) + last * 60_000).toISOString(),
+    summary: `newest run ${at} UTC, age ${ageMinutes} min, limit ${limit}`,
   };
 }
 

@@ -29,8 +29,10 @@ export function freshness(
     const obs = latest.get(source.id);
     const limit =
       limits.get(source.id)?.minutes ?? source.stalenessLimitMinutes ?? DEFAULT_STALENESS_OPTIONS.defaultMinutes;
+    // A forecast source's record is a run: its observedAt is the runAt, and its age the run's.
+    const what = source.kind === 'forecast' ? 'run' : 'observation';
     if (!obs) {
-      out.set(source.id, { source: source.id, reason: 'never seen: no observation available at issueTime' });
+      out.set(source.id, { source: source.id, reason: `never seen: no ${what} available at issueTime` });
       continue;
     }
     const age = minutesBetween(new Date(obs.observedAt), issueTime);
@@ -39,7 +41,11 @@ export function freshness(
       age > limit
         ? {
             source: source.id,
-            reason: `stale since ${new Date(new Date(obs.observedAt).getTime() + limit * 60_000).toISOString()}: newest observation ${Math.round(age)} min old, limit ${Math.round(limit)} min`,
+            reason: `stale since ${new Date(new Date(obs.observedAt).getTime() + limit * 60_000).toISOString()}: ${
+              source.kind === 'forecast'
+                ? `newest run ${obs.observedAt.slice(11, 16)} UTC, age ${Math.round(age)} min`
+                : `newest observation ${Math.round(age)} min old`
+            }, limit ${Math.round(limit)} min`,
             newestObservedAt: obs.observedAt,
           }
         : null,

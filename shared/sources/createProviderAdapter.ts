@@ -1,5 +1,6 @@
 import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
 import { type Clock, systemClock } from '../time/Clock';
+import { RunAdapter } from './http/RunAdapter';
 import { SnapshotAdapter } from './http/SnapshotAdapter';
 import { WindowAdapter } from './http/WindowAdapter';
 import { NativeAdapter } from './NativeAdapter';
@@ -34,7 +35,9 @@ export function createProviderAdapter(
     case 'http-csv': {
       const target =
         config.target.source === source.id ? { field: config.target.field, unit: config.target.unit } : undefined;
-      return new WindowAdapter(p, { source: source.id, configPath, sites, target, fetchImpl, allowHttp });
+      const ctx = { source: source.id, configPath, sites, target, fetchImpl, allowHttp };
+      // A forecast source asks for the forecast now, and each answer is one run per site.
+      return source.kind === 'forecast' ? new RunAdapter(p, ctx) : new WindowAdapter(p, ctx);
     }
     case 'snapshot':
       return new SnapshotAdapter(p, {

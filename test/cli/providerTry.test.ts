@@ -105,6 +105,59 @@ test('open-meteo example: column-oriented JSON, km/h converted to m/s', async ()
   }
 });
 
+test('open-meteo example, forecast source: one run, runAt from the 3-hourly schedule, 48 quarter-hour steps', async () => {
+  const r = await tryIt(['--config', join(ROOT, 'config/examples/open-meteo.json'), '--source', 'weather-forecast']);
+  assert.equal(r.status, 0, r.err.join('\n'));
+  assert.equal(r.out.length, 1, 'one run for the one site');
+  const run = JSON.parse(r.out[0] ?? '{}') as {
+    source: string;
+    site: string;
+    runAt: string;
+    steps: number;
+    validFrom: string;
+    validTo: string;
+    values: Record<string, number>;
+  };
+  assert.deepEqual(Object.keys(run), ['source', 'site', 'runAt', 'steps', 'validFrom', 'validTo', 'values']);
+  assert.equal(run.source, 'weather-forecast');
+  assert.equal(run.site, 'rooftop-1');
+  // 14:07 minus the 120 minutes a run takes to be published is 12:07: the newest 3-hourly run is 12:00.
+  assert.equal(run.runAt, '2026-06-15T12:00:00.000Z');
+  // Open-Meteo counts forecast_minutely_15 from the current quarter hour (14:00).
+  assert.equal(run.steps, 48);
+  assert.equal(run.validFrom, '2026-06-15T14:00:00.000Z');
+  assert.equal(run.validTo, '2026-06-16T01:45:00.000Z');
+  assert.equal(Object.keys(run.values).length, 96, 'two fields at 48 steps');
+  assert.ok((run.values['ghi_wm2@+120'] ?? 0) > 100, 'the sun is up at 14:00Z in Berlin in June');
+  assert.ok(Object.keys(run.values).every((k) => /^(ghi_wm2|cloud_pct)@\+\d+$/.test(k)));
+  assert.match(
+    r.err[0] ?? '',
+    /^GET \/v1\/forecast now \(site rooftop-1\): run 2026-06-15T12:00:00.000Z, 48 step\(s\): 1 record\(s\)/,
+  );
+  assert.match(
+    r.err.at(-1) ?? '',
+    /summary: source "weather-forecast" \(http-json\): 1 request\(s\), 1 observation\(s\), 0 rejected/,
+  );
+});
+
+test('a forecast source takes no --from/--to: it asks for the forecast now', async () => {
+  const r = await tryIt([
+    '--config',
+    join(ROOT, 'config/examples/open-meteo.json'),
+    '--source',
+    'weather-forecast',
+    '--from',
+    '2026-06-15T06:00:00Z',
+    '--to',
+    '2026-06-15T12:00:00Z',
+  ]);
+  assert.equal(r.status, 2);
+  assert.match(
+    r.err[0] ?? '',
+    /^--from and --to do not apply to forecast source "weather-forecast": it asks for the forecast now/,
+  );
+});
+
 test('ip-camera example: one JPEG snapshot per site, with its size and content hash', async () => {
   const r = await tryIt(['--config', join(ROOT, 'config/examples/ip-camera.json'), '--source', 'skycam']);
   assert.equal(r.status, 0, r.err.join('\n'));

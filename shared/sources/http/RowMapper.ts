@@ -8,7 +8,12 @@ export type Cell = { ok: true; value: unknown } | { ok: false; reason: string };
 
 /** What a row became: an item in our wire shape, a rejection with the reason, or nothing (no value, skipped). */
 export type MappedRow =
-  | { kind: 'item'; item: { site: string; observedAt: string; publishedAt?: string; values: Record<string, number> } }
+  | {
+      kind: 'item';
+      item: { site: string; observedAt: string; publishedAt?: string; values: Record<string, number> };
+      /** With `partialRows`: the fields left out for a null or missing value. */
+      withoutValue?: number;
+    }
   | { kind: 'rejected'; reason: string }
   | { kind: 'skipped' };
 
@@ -26,6 +31,11 @@ export interface RowMapping {
   target?: { field: string; unit: string } | undefined;
   /** Cells that mean "no value" (CSV). */
   missingValues?: readonly string[];
+  /**
+   * With `nulls: "skip"`, a null leaves only its own field out of the row instead of skipping the row (a forecast
+   * run's step keeps the fields it has); the item says how many were left out.
+   */
+  partialRows?: boolean | undefined;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -73,6 +83,7 @@ export class RowMapper {
     const time = this.readTime(cell, where, this.m.time, this.timeParser, 'time');
     const values: Record<string, number> = {};
     let noValue: string | undefined;
+    let withoutValue = 0;
     for (const { field, path, factor } of this.factors) {
       const c = cell(path);
       if (!c.ok)
@@ -82,6 +93,7 @@ export class RowMapper {
       const v = c.value;
       if (v === null || v === undefined || (typeof v === 'string' && this.missing.has(v.trim()))) {
         noValue ??= `${key}.response.values.${field}: ${v === undefined ? 'no' : describeValue(v)} value at ${where} (path ${JSON.stringify(path)}) and "nulls" is "quarantine"`;
+        withoutValue++;
         continue;
       }
       const n =
@@ -93,7 +105,8 @@ export class RowMapper {
       values[field] = factor === 1 ? n : Number((n * factor).toPrecision(12));
     }
     if (typeof time === 'string') return reject(time);
-    if (noValue !== undefined) return this.m.nulls === 'skip' ? { kind: 'skipped' } : reject(noValue);
+    const partial = this.m.partialRows === true && this.m.nulls === 'skip';
+    if (noValue !== undefined && !partial) return this.m.nulls === 'skip' ? { kind: 'skipped' } : reject(noValue);
     const site = this.readSite(cell, where);
     if (site.startsWith('!')) return reject(site.slice(1));
     const item: Extract<MappedRow, { kind: 'item' }>['item'] = {
@@ -106,7 +119,7 @@ export class RowMapper {
       if (typeof published === 'string') return reject(published);
       item.publishedAt = new Date(published).toISOString();
     }
-    return { kind: 'item', item };
+    return partial && withoutValue > 0 ? { kind: 'item', item, withoutValue } : { kind: 'item', item };
   }
 
   private readTime(

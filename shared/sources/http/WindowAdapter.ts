@@ -36,11 +36,11 @@ const MINUTE_MS = 60_000;
  */
 export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowAdapterContext> {
   readonly protocol: 'http-json' | 'http-csv';
-  private readonly perSite: boolean;
+  protected readonly perSite: boolean;
   /** Our site id by the provider's (`provider.sites`, else the same id). */
-  private readonly siteByProviderId: ReadonlyMap<string, string>;
+  protected readonly siteByProviderId: ReadonlyMap<string, string>;
   /** The site every row is for when neither the request nor the response names one (one site configured). */
-  private readonly onlySite: string | undefined;
+  protected readonly onlySite: string | undefined;
 
   constructor(p: WindowProviderConfig, ctx: WindowAdapterContext) {
     super(p, ctx);
@@ -141,7 +141,7 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
       throw bad(
         `the body is larger than maxResponseBytes ${p.maxResponseBytes} (${this.ctx.configPath}.maxResponseBytes)`,
       );
-    const mapped = this.map(body.bytes, body.contentType, slot);
+    const mapped = this.map(body.bytes, body.contentType, slot.site?.id ?? this.onlySite);
     if (!mapped.ok) throw bad(mapped.reason);
     return {
       request,
@@ -153,7 +153,11 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
     };
   }
 
-  private map(bytes: Buffer, contentType: string, slot: Slot): MappedBody {
+  /**
+   * Maps a body's rows to items for `site` (undefined: each row's site from `response.site`). `partialRows`: a null
+   * leaves only that field out of the row (a forecast run's step), counted in `skipped` per field.
+   */
+  protected map(bytes: Buffer, contentType: string, site: string | undefined, partialRows = false): MappedBody {
     const p = this.p;
     const text = responseTextOf(bytes, contentType, p.protocol === 'http-json' ? 'JSON' : 'CSV');
     if (!text.ok) return text;
@@ -166,9 +170,10 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
         site: p.response.site,
         nulls: p.response.nulls,
         target: this.ctx.target,
+        partialRows,
         ...(p.protocol === 'http-csv' ? { missingValues: p.response.missingValues } : {}),
       },
-      slot.site?.id ?? this.onlySite,
+      site,
       (id) => this.siteByProviderId.get(id),
     );
     if (p.protocol === 'http-json')

@@ -65,7 +65,10 @@ export function mapCsvBody(text: string, csv: CsvResponseConfig, configPath: str
     const m = mapper.map(cell, where);
     if (m.kind === 'skipped') records.skipped++;
     else if (m.kind === 'rejected') records.records.push({ value: rawLine, raw: rawLine, rejected: m.reason });
-    else records.records.push({ value: m.item, raw: rawLine });
+    else {
+      records.records.push({ value: m.item, raw: rawLine });
+      records.skipped += m.withoutValue ?? 0;
+    }
   }
   return records;
 }

@@ -131,7 +131,10 @@ function collect(rows: { raw: string; cell: (p: string) => Cell; where: string }
     const m = mapper.map(row.cell, row.where);
     if (m.kind === 'skipped') skipped++;
     else if (m.kind === 'rejected') records.push({ value: row.raw, raw: row.raw, rejected: m.reason });
-    else records.push({ value: m.item, raw: row.raw });
+    else {
+      records.push({ value: m.item, raw: row.raw });
+      skipped += m.withoutValue ?? 0;
+    }
   }
   return { ok: true, records, skipped };
 }

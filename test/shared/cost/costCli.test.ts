@@ -57,3 +57,14 @@ test('bad arguments are refused with what was expected', () => {
   assert.equal(applyOverrides(DEFAULT_COST_INPUTS, ['durationsMs.predict=2500']).durationsMs.predict, 2500);
   assert.equal(DEFAULT_COST_INPUTS.durationsMs.predict, 450, 'the defaults are not changed');
 });
+
+test('a forecast source is named in the summary and explained with its provider requests and stored runs', () => {
+  assert.match(run([]), /1 site\(s\), 3 sensor, 1 image and \d+ forecast source\(s\)/);
+  const md = run(['--set', 'forecastSources=1', '--set', 'forecastRunEveryHours=3']);
+  assert.match(md, /1 site\(s\), 3 sensor, 1 image and 1 forecast source\(s\)/);
+  assert.match(md, /\| ingest-forecast \| 8,760 \| 1 \|/);
+  assert.match(
+    md,
+    /- Forecast sources \(1\): every ingest run asks each provider for the forecast now, 1 request\(s\) a run: 8,760 provider requests a month .*A new run every 3 h is stored once per site \(243 runs a month, 4,500 bytes each with its metadata\)/,
+  );
+});

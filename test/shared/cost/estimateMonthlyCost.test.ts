@@ -49,6 +49,11 @@ const INPUTS: CostInputs = {
   sites: 2,
   sensorSources: 1,
   imageSources: 1,
+  // No forecast source here; its runs have their own test.
+  forecastSources: 0,
+  forecastRequestsPerRun: 1,
+  forecastRunEveryHours: 1,
+  forecastRunValuesBytes: 2000,
   // Native providers here; the window reads' listings have their own test.
   windowSources: 0,
   windowOverlapMinutes: 60,
@@ -79,6 +84,7 @@ const INPUTS: CostInputs = {
   durationsMs: {
     'ingest-sensor': 1450,
     'ingest-image': 300,
+    'ingest-forecast': 500,
     'preprocess-image': 200,
     predict: 500,
     forecast: 100,
@@ -112,6 +118,7 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
     [
       ['ingest-sensor', 4320, 1.5, 6480], // 1,450 ms rounds up to 1.5 s
       ['ingest-image', 4320, 1, 4320], // 300 ms bills the 1 s minimum
+      ['ingest-forecast', 0, 1, 0],
       ['preprocess-image', 8640, 1, 8640],
       ['predict', 4320, 1, 4350], // + 2 cold starts/day x 30 days x 0.5 s more
       ['forecast', 720, 1, 720],
@@ -241,4 +248,90 @@ test('a source read in time windows adds one listing per site and run for the da
   close(windowed.storage.lists - native.storage.lists, 4320 * 2 * 1.05, 'window listings');
   assert.equal(windowed.storage.writes, native.storage.writes);
   assert.equal(windowed.storage.reads, native.storage.reads);
+});
+
+test('a forecast source: an ingest run per tick, a provider request per site, one run stored per site and cycle', () => {
+  const base = estimateMonthlyCost(INPUTS, PRICES);
+  const inputs: CostInputs = {
+    ...INPUTS,
+    forecastSources: 1,
+    forecastRequestsPerRun: 2,
+    forecastRunEveryHours: 3,
+    forecastRunValuesBytes: 2000,
+  };
+  const e = estimateMonthlyCost(inputs, PRICES);
+  // 6 ingest runs/h x 720 h; 2 sites, one request each; a run every 3 h: 240 a month per site.
+  assert.deepEqual(
+    e.functions.find((f) => f.name === 'ingest-forecast'),
+    { name: 'ingest-forecast', executionsPerMonth: 4320, billedSeconds: 1, gbSeconds: 4320 },
+  );
+  assert.deepEqual(e.forecastSources, {
+    providerRequestsPerMonth: 8640,
+    runsStoredPerMonth: 480,
+    runBytes: 2000 * 2 + 300,
+    downloadedByReaders: false,
+  });
+  // Writes: 480 runs + a watermark and a status record per ingest run (8,640).
+  close(e.storage.writes - base.storage.writes, 480 + 8640, 'writes');
+  // Reads: the watermark per ingest run; health is not called here.
+  close(e.storage.reads - base.storage.reads, 4320, 'reads');
+  // Lists: predict lists the source's two day prefixes per site (4,320 x 2 x 2), and each ingest run the run's day folder per site.
+  close(e.storage.lists - base.storage.lists, 4320 * 2 * 2 + 4320 * 2, 'lists');
+  // Capacity: 16 runs a day per source, 2 sites, 10 days kept, 4,300 bytes each.
+  close(e.storage.capacityGb - base.storage.capacityGb, (16 * 10 * 4300) / 1e9, 'capacity');
+
+  // A run too large for its metadata is stored once and downloaded by each predict run per site.
+  const large = estimateMonthlyCost({ ...inputs, forecastRunValuesBytes: 5000 }, PRICES);
+  assert.equal(large.forecastSources.runBytes, 5300);
+  close(large.storage.reads - e.storage.reads, 4320 * 2, 'downloads of large runs');
+
+  // A run cycle shorter than ingestion cannot be stored more often than ingestion reads.
+  close(
+    estimateMonthlyCost({ ...inputs, forecastRunEveryHours: 0.05 }, PRICES).forecastSources.runsStoredPerMonth,
+    2 * 6 * 720,
+    'runs capped by ingest runs',
+  );
+});
+
+test('costInputsFromConfig counts forecast sources apart from the window sources: requests per site, the declared cycle', () => {
+  const config = testConfig();
+  config.sources.push({
+    id: 'nwp',
+    kind: 'forecast',
+    provider: {
+      protocol: 'http-json',
+      endpoint: 'https://api.open-meteo.example',
+      auth: { kind: 'none' },
+      headers: {},
+      timeoutMs: 10_000,
+      maxResponseBytes: 1_000_000,
+      maxRequestsPerRun: 10,
+      sites: {},
+      request: {
+        path: '/v1/forecast',
+        query: { latitude: '{latitude}', longitude: '{longitude}' },
+        from: { format: 'iso', timeZone: 'UTC' },
+        to: { format: 'iso', timeZone: 'UTC' },
+      },
+      window: { overlapMinutes: 600, maxWindowMinutes: 1440 },
+      response: {
+        columns: 'minutely_15',
+        time: { path: 'time', format: 'iso', timeZone: 'UTC' },
+        values: { ghi_wm2: { path: 'shortwave_radiation' } },
+        nulls: 'skip',
+        run: { from: 'fetch', everyHours: 3, availableAfterMinutes: 120 },
+      },
+    },
+    schedule: '0 */10 * * * *',
+    fields: ['ghi_wm2'],
+    initialLookbackHours: 6,
+    maxImageBytes: 2_000_000,
+  });
+  config.sites.push({ id: 'park-2', latitude: 48.1, longitude: 11.6 });
+  const before = costInputsFromConfig(testConfig());
+  const inputs = costInputsFromConfig(config);
+  assert.deepEqual([inputs.forecastSources, inputs.forecastRequestsPerRun, inputs.forecastRunEveryHours], [1, 2, 3]);
+  assert.equal(inputs.windowSources, before.windowSources, 'not a window source');
+  assert.equal(inputs.windowOverlapMinutes, before.windowOverlapMinutes, 'its window block is not read');
+  assert.equal(before.forecastSources, 0);
 });

@@ -150,7 +150,7 @@ function limits(o: Limits): Record<string, number> {
 
 /** The source under test; it is `sources[0]`, so mapping errors name `sources[0].provider...`. */
 export interface SourceSpec {
-  kind?: 'sensor' | 'image';
+  kind?: 'sensor' | 'image' | 'forecast';
   fields: string[];
   provider: Record<string, unknown>;
   /** The forecast target on this source; default: the target is on a second (native) source. */
