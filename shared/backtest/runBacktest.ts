@@ -3,6 +3,7 @@ import { OnnxModelRuntime } from '../models/OnnxModelRuntime';
 import { PredictionInvariantError } from '../predict/PredictionError';
 import { outageWindows } from '../replay/outageWindows';
 import { replayAvailability } from '../replay/replayAvailability';
+import { replayDelayOf } from '../replay/ReplaySpec';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import { sunAtValidTime } from '../features/elevationBand';
 import { sourceSets } from '../training/sourceSets';
@@ -111,7 +112,10 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
     replays.get(id)?.observations ?? [];
   // Delays only (gaps in the files stay): the "all sources fresh" world and the persistence reference.
   const normal = new Map(
-    plan.sources.map((s) => [s.id, replayAvailability(observationsOf(s.id), s.spec.delay, [], [plan.seed, s.id])]),
+    plan.sources.map((s) => [
+      s.id,
+      replayAvailability(observationsOf(s.id), replayDelayOf(s.spec), [], [plan.seed, s.id]),
+    ]),
   );
   // What the system would have stored: delays and outages. Models train on it, as they would in operation.
   const faulted = new Map(
@@ -119,7 +123,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
       s.id,
       replayAvailability(
         observationsOf(s.id),
-        s.spec.delay,
+        replayDelayOf(s.spec),
         windows.get(s.id) ?? [],
         [plan.seed, s.id],
         s.spec.backlog,
@@ -262,6 +266,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
           windows.get(s.id) ?? [],
           plan.test,
           limits[s.id] ?? Number.NaN,
+          issueTimes,
         );
       }),
       models: [...models.trained]
