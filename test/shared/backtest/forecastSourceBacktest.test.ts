@@ -6,7 +6,7 @@ import { AsOf } from '../../../shared/backtest/AsOf';
 import { formatBacktestMarkdown } from '../../../shared/backtest/formatBacktestMarkdown';
 import { loadBacktestConfig, parseBacktestConfig } from '../../../shared/backtest/loadBacktestConfig';
 import { type BacktestRun, runBacktest } from '../../../shared/backtest/runBacktest';
-import { ALL_SOURCES_FRESH, withoutSource } from '../../../shared/backtest/scenarioNames';
+import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from '../../../shared/backtest/scenarioNames';
 import { ConfigError } from '../../../shared/config/ConfigError';
 import type { HistoryRecord } from '../../../shared/features/HistoryRecord';
 import { readCsvReplay } from '../../../shared/replay/readCsvReplay';
@@ -18,7 +18,8 @@ import { replayDelayOf } from '../../../shared/replay/ReplaySpec';
  * 30 minutes after it was observed, so its past says little of the next hour. nwp is a forecast source whose runs
  * know that walk, with an error growing with the step: either a file of runs (a run every 6 h with hourly steps to
  * +12 h, a run-time column, each run available 60-150 minutes after its runAt, three rows valid before their run)
- * or one best series per valid time sliced by a declared schedule (every 6 h, available 120 minutes after, 12 h).
+ * or one best series per valid time sliced by a declared schedule (every 6 h, available 120 minutes after, 12 h;
+ * the weather service down 05:00-16:00 on the test day, its runs delivered when it is back).
  * The forecast configuration sets nwp's staleness limit to 600 minutes: runs 6 h apart are 1.5-8.5 h old at issue.
  */
 const ROOT = resolve(__dirname, '../../../..');
@@ -57,6 +58,20 @@ for (const [mode, file] of [
       [plan.seed, 'nwp'],
     );
     const newest = new AsOf(replayed);
+    // Under the outage model, the runs due while the service was down arrive when it is back.
+    const windows = (report.sources.find((x) => x.id === 'nwp')?.outages.windows ?? []).map((w) => ({
+      from: Date.parse(w.from),
+      to: Date.parse(w.to),
+    }));
+    const faulted = new AsOf(
+      replayAvailability(
+        read.observations,
+        replayDelayOf(source.spec),
+        windows,
+        [plan.seed, 'nwp'],
+        source.spec.backlog,
+      ),
+    );
     let checked = 0;
     for (const [scenario, slots] of served) {
       for (const s of slots) {
@@ -67,7 +82,8 @@ for (const [mode, file] of [
             `${scenario} ${new Date(s.issueTime).toISOString()}: ${input.source} run ${new Date(input.observedAt).toISOString()} available ${new Date(input.availableAt).toISOString()}`,
           );
           if (input.source !== 'nwp') continue;
-          assert.equal(input.observedAt, newest.at(s.issueTime)?.observedAt, 'the newest run available');
+          const asOf = scenario === OUTAGE_MODEL ? faulted : newest;
+          assert.equal(input.observedAt, asOf.at(s.issueTime)?.observedAt, 'the newest run available');
           checked++;
         }
       }
@@ -146,6 +162,22 @@ test('the report names a declared run schedule and says it is an approximation; 
   assert.ok(md.includes('runs (declared schedule, age at issue median'), md);
   const json = JSON.parse(JSON.stringify(report)) as typeof report;
   assert.equal(json.sources.find((s) => s.id === 'nwp')?.runs?.description, text);
+});
+
+test('the weather service down (the schedule fixture: 05:00-16:00 on the test day, its runs delivered when it is back): every slot still served, without nwp exactly while its newest run is older than its 600-minute limit', async () => {
+  const { report, served } = await backtest(SCHEDULE);
+  const outage = report.scenarios.find((s) => s.scenario === OUTAGE_MODEL);
+  assert.equal(outage?.servedPct, 100);
+  const readsNwp = new Set(report.models.filter((m) => m.sources.includes('nwp')).map((m) => m.id));
+  const without = (served.get(OUTAGE_MODEL) ?? [])
+    .filter((s) => s.model !== null && !readsNwp.has(s.model))
+    .map((s) => new Date(s.issueTime).toISOString().slice(11, 16));
+  // The 00:00 run (available 02:00) is the newest until the backlog arrives at 16:00; it is 600 minutes old at 10:00.
+  const expected: string[] = [];
+  for (let m = 10 * 60 + 10; m < 16 * 60; m += 10)
+    expected.push(`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+  assert.deepEqual(without, expected);
+  assert.equal(report.sources.find((s) => s.id === 'nwp')?.outages.minutesInTest, 11 * 60);
 });
 
 function fixture(file: string): Record<string, unknown> {
