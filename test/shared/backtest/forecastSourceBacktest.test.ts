@@ -260,6 +260,23 @@ test('parseBacktestConfig: a forecast source needs runColumn or runs, a sensor s
   );
 });
 
+test('a forecast source without a configured staleness limit: its runs are older than the default limit at almost every slot, and the report says why and what to set', async () => {
+  const raw = edited(RUNS, 'forecastConfig.sources[1].stalenessLimitMinutes', undefined);
+  const { report } = await runBacktest(parseBacktestConfig(raw, FIXTURES, {}), { now });
+  const note = report.notes.find((n) => n.startsWith('forecast source "nwp"'));
+  assert.ok(note, JSON.stringify(report.notes));
+  assert.match(
+    note,
+    /older than its staleness limit at 13\d of 139 test issue slots \(its limit mostly 90 min, default\)/,
+  );
+  assert.ok(note.includes('set stalenessLimitMinutes for "nwp"'), note);
+  const { report: configured } = await backtest(RUNS);
+  assert.deepEqual(
+    configured.notes.filter((n) => n.startsWith('forecast source')),
+    [],
+  );
+});
+
 test('an unknown run column fails the backtest with the file, the line and the column', async () => {
   const raw = edited(RUNS, 'sources.nwp.replay.runColumn', 'issued');
   await assert.rejects(
