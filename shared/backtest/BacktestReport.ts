@@ -1,6 +1,6 @@
 import type { LimitCounts } from '../models/limits/OutputLimits';
 import type { LeadMetrics } from '../registry/ModelCard';
-import type { DelayModelSpec, OutageModelSpec } from '../replay/ReplaySpec';
+import type { DelayModelSpec, OutageModelSpec, RunScheduleSpec } from '../replay/ReplaySpec';
 import type { ReplayStats } from '../replay/ReplayStats';
 import type { PromiseGap } from './promiseGap';
 import type { IntervalMetrics } from './scoreIntervals';
@@ -17,6 +17,7 @@ export interface BacktestSourceSummary {
   /** Typical minutes between observations, and the gaps in the files (outages that happened). */
   intervalMinutes: number;
   gaps: { count: number; minutes: number; longest: { from: string; to: string } | null };
+  /** The delay model replayed (a declared run schedule's: fixed at its availableAfterMinutes), and the delays it drew. */
   delay: { model: DelayModelSpec; observedMinutes: { min: number; median: number; p90: number; max: number } | null };
   outages: {
     model: OutageModelSpec['kind'];
@@ -26,6 +27,24 @@ export interface BacktestSourceSummary {
   };
   /** The limit training used (configured, or learned from the replayed delays). */
   trainingStalenessLimitMinutes: number;
+  /** A forecast source (kind `forecast`): where its runs came from, how many, and how old they were when used. */
+  runs?: {
+    /** `run-column`: the file's run times; `schedule`: a series per valid time sliced into declared runs. */
+    from: 'run-column' | 'schedule';
+    /** The declared schedule (`schedule` only). */
+    schedule?: RunScheduleSpec;
+    /** What the report says of it, e.g. "runs from the file's run-time column". */
+    description: string;
+    /** Runs replayed (before outages). */
+    count: number;
+    /** Rows of the file valid before their run time, left out. */
+    validBeforeRunDropped: number;
+    /**
+     * Minutes from the runAt of the newest run available at each test issue time (delays only) to that issue time:
+     * median and max over the `slots` issue times that had a run. Null when none had.
+     */
+    ageAtIssueMinutes: { median: number; max: number; slots: number } | null;
+  };
 }
 
 /** A trained model as the report lists it. */

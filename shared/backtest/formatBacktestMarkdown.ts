@@ -111,9 +111,9 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
   lines.push('## Sources as replayed');
   lines.push('');
   lines.push(
-    '| source | history | records | gaps in the files | duplicates | rejected | delay model | delay median / p90 (min) | outages in the test period | staleness limit (min) |',
+    '| source | history | records | gaps in the files | duplicates | rejected | delay model | delay median / p90 (min) | outages in the test period | staleness limit (min) | forecast runs |',
   );
-  lines.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |');
   for (const s of r.sources) {
     const inTest = s.outages.windows.filter((w) => w.to > r.test.from && w.from < r.test.to).length;
     lines.push(
@@ -124,15 +124,24 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
         `${s.gaps.count} (${(s.gaps.minutes / 60).toFixed(1)} h)`,
         String(s.stats.duplicates),
         String(s.stats.rejected.length),
-        delayText(s.delay.model),
+        s.runs?.from === 'schedule' ? `${delayText(s.delay.model)} (declared schedule)` : delayText(s.delay.model),
         s.delay.observedMinutes ? `${s.delay.observedMinutes.median} / ${s.delay.observedMinutes.p90}` : '-',
         s.outages.model === 'none'
           ? '-'
           : `${inTest} (${(s.outages.minutesInTest / 60).toFixed(1)} h, ${s.outages.model}, backlog ${s.outages.backlog})`,
         fixed(s.trainingStalenessLimitMinutes, 1),
+        runsCell(s.runs),
       ]),
     );
   }
+  const runSources = r.sources.filter((s) => s.runs);
+  if (runSources.length > 0)
+    lines.push(
+      '',
+      "Forecast sources (runs of a weather service; a run is used once it is available, read at each lead's validTime):",
+      '',
+      ...runSources.map((s) => `- ${s.id}: ${s.runs?.description ?? ''}.`),
+    );
   const rejected = r.sources.flatMap((s) => s.stats.rejected.map((x) => `- ${s.id}: \`${x.item}\`: ${x.reason}`));
   if (rejected.length > 0) lines.push('', 'Rejected (left out, as quarantine would keep them):', '', ...rejected);
   const units = r.sources.flatMap((s) =>
@@ -182,6 +191,14 @@ function limitedText(c: BacktestModel['limited']): string {
   ];
   const share = c.forecasts > 0 ? ` (${((100 * changed) / c.forecasts).toFixed(1)} %)` : '';
   return `${changed} of ${c.forecasts}${share}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+}
+
+function runsCell(runs: BacktestReport['sources'][number]['runs']): string {
+  if (!runs) return '-';
+  const origin = runs.from === 'schedule' ? 'declared schedule' : 'run-time column';
+  const age = runs.ageAtIssueMinutes ? `, age at issue median ${fixed(runs.ageAtIssueMinutes.median, 0)} min` : '';
+  const dropped = runs.validBeforeRunDropped > 0 ? `, ${runs.validBeforeRunDropped} rows before their run dropped` : '';
+  return `${runs.count} runs (${origin}${age}${dropped})`;
 }
 
 function delayText(d: BacktestReport['sources'][number]['delay']['model']): string {

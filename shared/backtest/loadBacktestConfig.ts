@@ -11,7 +11,8 @@ import { zodProblems } from '../config/zodProblems';
 /**
  * Validates a parsed backtest configuration and checks it against its forecast configuration: every configured
  * source has a replay spec and no other does, CSV columns fill fields the source has, image folders replay image
- * sources, the target's column is in a unit convertible to the target unit. Every problem is named by its key path
+ * sources, the target's column is in a unit convertible to the target unit, a forecast source's CSV says how its rows
+ * become runs (`runColumn` or a declared schedule `runs`) and no other source's does. Every problem is named by its key path
  * and the bad value. Paths are relative to `baseDir` (the configuration file's folder).
  */
 export function parseBacktestConfig(
@@ -60,6 +61,16 @@ export function parseBacktestConfig(
       problems.push(
         `${key}.kind: source "${source.id}" is a ${source.kind} source; only image sources replay a folder of pictures (got "images")`,
       );
+    if (r.kind === 'csv' && source.kind === 'forecast' && r.runColumn === undefined && r.runs === undefined)
+      problems.push(
+        `${key}: source "${source.id}" is a forecast source: give "runColumn" (the file's run-time column, one row per run and valid time) or "runs" (a declared schedule such as {"everyHours": 6, "availableAfterMinutes": 240, "horizonHours": 48} for a file of one series per valid time)`,
+      );
+    if (r.kind === 'csv' && source.kind !== 'forecast')
+      for (const k of ['runColumn', 'runs'] as const)
+        if (r[k] !== undefined)
+          problems.push(
+            `${key}.${k}: source "${source.id}" is a ${source.kind} source; only forecast sources (kind "forecast") replay runs`,
+          );
     if (r.kind === 'csv') {
       r.columns.forEach((col, i) => {
         if (!source.fields.includes(col.field))

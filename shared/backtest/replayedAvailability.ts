@@ -3,6 +3,7 @@ import type { OutageWindow } from '../replay/OutageWindow';
 import { outageWindows } from '../replay/outageWindows';
 import type { ReplayedHistory } from '../replay/ReplayedHistory';
 import { replayAvailability } from '../replay/replayAvailability';
+import { replayDelayOf } from '../replay/ReplaySpec';
 import type { BacktestPlan } from './BacktestPlan';
 
 const MINUTE_MS = 60_000;
@@ -40,14 +41,17 @@ export function replayedAvailability(
   );
   const observationsOf = (id: string): ReplayedHistory['observations'] => replays.get(id)?.observations ?? [];
   const normal = new Map(
-    plan.sources.map((s) => [s.id, replayAvailability(observationsOf(s.id), s.spec.delay, [], [plan.seed, s.id])]),
+    plan.sources.map((s) => [
+      s.id,
+      replayAvailability(observationsOf(s.id), replayDelayOf(s.spec), [], [plan.seed, s.id]),
+    ]),
   );
   const faulted = new Map(
     plan.sources.map((s) => [
       s.id,
       replayAvailability(
         observationsOf(s.id),
-        s.spec.delay,
+        replayDelayOf(s.spec),
         windows.get(s.id) ?? [],
         [plan.seed, s.id],
         s.spec.backlog,

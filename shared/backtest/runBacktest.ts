@@ -19,6 +19,8 @@ import { forecastSample } from './forecastSample';
 import { readReplays } from './readReplays';
 import { replayedAvailability } from './replayedAvailability';
 import { RollingStalenessLimits } from './RollingStalenessLimits';
+import { AsOf } from './AsOf';
+import type { StalenessLimit } from '../features/learnStalenessLimit';
 import { ALL_SOURCES_FRESH, OUTAGE_MODEL, withoutSource } from './scenarioNames';
 import { type ReferenceForecasts, referenceForecasts } from './referenceForecasts';
 import { scoreIntervals } from './scoreIntervals';
@@ -207,6 +209,10 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
     });
     if ('note' in gap) notes.push(gap.note);
     o.onProgress('promise gap', 1, 1);
+    for (const s of plan.sources.filter((x) => x.kind === 'forecast')) {
+      const note = staleRunsNote(s.id, issueTimes, normal.get(s.id) ?? [], (at) => liveLimits.at(at).get(s.id));
+      if (note) notes.push(note);
+    }
 
     const limits = stalenessLimitsFor(config, trainingHistory);
     const keptIds = new Set(models.kept.map((k) => k.card.id));
@@ -241,6 +247,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
           windows.get(s.id) ?? [],
           plan.test,
           limits[s.id] ?? Number.NaN,
+          issueTimes,
         );
       }),
       models: [...models.trained]
@@ -284,6 +291,41 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
   } finally {
     await Promise.all(candidates.map((c) => c.model.release()));
   }
+}
+
+/**
+ * A forecast source whose newest run is older than its staleness limit at most test slots is rarely read, and the
+ * report would only show it as worthless: say why. Runs hours apart and published hours late are not "live" by the
+ * delay rule observations are learned with, so without a configured limit the default one applies.
+ */
+function staleRunsNote(
+  id: string,
+  issueTimes: readonly number[],
+  runs: readonly HistoryRecord[],
+  limitAt: (t: number) => StalenessLimit | undefined,
+): string | undefined {
+  const asOf = new AsOf(runs);
+  let withRun = 0;
+  let stale = 0;
+  const limits = new Map<string, number>();
+  for (const t of issueTimes) {
+    const r = asOf.at(t);
+    const limit = limitAt(t);
+    if (!r || !limit) continue;
+    withRun++;
+    if (t - r.observedAt > limit.minutes * MINUTE_MS) {
+      stale++;
+      const key = `${limit.minutes} min, ${limit.basis}`;
+      limits.set(key, (limits.get(key) ?? 0) + 1);
+    }
+  }
+  if (withRun === 0 || stale * 2 <= withRun) return undefined;
+  const usual = [...limits].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
+  return (
+    `forecast source "${id}": its newest available run was older than its staleness limit at ${stale} of ${withRun} test issue slots ` +
+    `(its limit mostly ${usual}), so models reading it could rarely serve. Runs hours apart and published hours after they start are not fresh ` +
+    `by a limit learned like an observation's: set stalenessLimitMinutes for "${id}" in the forecast configuration (about the run interval plus the publication delay).`
+  );
 }
 
 /** Promise 1 of the design, checked on every served slot: no input became available after its issueTime. */

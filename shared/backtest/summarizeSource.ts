@@ -4,12 +4,18 @@ import type { ReplayedHistory } from '../replay/ReplayedHistory';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import type { BacktestSourceSummary } from './BacktestReport';
 import type { PlannedSource } from './BacktestPlan';
+import { replayDelayOf } from '../replay/ReplaySpec';
+import type { RunReplayStats } from '../replay/ReplayStats';
+import { AsOf } from './AsOf';
 
 const MINUTE_MS = 60_000;
 /** The report lists this many rejected files per source; the count says how many there were. */
 const MAX_REJECTED_LISTED = 20;
 
-/** What the report says of one replayed source: its files, gaps, delays as replayed, and outages. */
+/**
+ * What the report says of one replayed source: its files, gaps, delays as replayed, and outages; for a forecast
+ * source, where its runs came from and how old the newest available run was at the test issue times.
+ */
 export function summarizeSource(
   source: PlannedSource,
   replayed: ReplayedHistory,
@@ -17,6 +23,7 @@ export function summarizeSource(
   windows: readonly OutageWindow[],
   test: { from: Date; to: Date },
   trainingLimitMinutes: number,
+  issueTimes: readonly number[] = [],
 ): BacktestSourceSummary {
   const { intervalMs, gaps } = findGaps(replayed.observations.map((o) => o.observedAt));
   const longest = gaps.reduce<(typeof gaps)[number] | undefined>(
@@ -44,7 +51,7 @@ export function summarizeSource(
       longest: longest ? { from: iso(longest.after), to: iso(longest.before) } : null,
     },
     delay: {
-      model: source.spec.delay,
+      model: replayDelayOf(source.spec),
       observedMinutes: delays.length === 0 ? null : { min: q(0), median: q(0.5), p90: q(0.9), max: q(1) },
     },
     outages: {
@@ -54,6 +61,45 @@ export function summarizeSource(
       minutesInTest: round(inTest / MINUTE_MS),
     },
     trainingStalenessLimitMinutes: trainingLimitMinutes,
+    ...(replayed.stats.runs ? { runs: runsSummary(replayed.stats.runs, normal, issueTimes) } : {}),
+  };
+}
+
+/** How the report names the origin of a forecast source's runs. */
+export function runsOriginText(runs: Pick<RunReplayStats, 'from' | 'schedule'>): string {
+  const s = runs.schedule;
+  if (runs.from === 'run-column' || !s) return "runs from the file's run-time column";
+  return (
+    `declared run schedule every ${s.everyHours} h, available ${s.availableAfterMinutes} min after, ${s.horizonHours} h horizon` +
+    ' — an approximation: the series is one best forecast per valid time, sliced as if issued then'
+  );
+}
+
+function runsSummary(
+  runs: RunReplayStats,
+  normal: readonly HistoryRecord[],
+  issueTimes: readonly number[],
+): NonNullable<BacktestSourceSummary['runs']> {
+  // The newest run available at each test issue time (delays only, as "all sources fresh" serves), and its age.
+  const asOf = new AsOf(normal);
+  const ages: number[] = [];
+  for (const t of issueTimes) {
+    const r = asOf.at(t);
+    if (r) ages.push((t - r.observedAt) / MINUTE_MS);
+  }
+  ages.sort((a, b) => a - b);
+  const m = ages.length >> 1;
+  const median = ages.length % 2 ? (ages[m] as number) : ((ages[m - 1] as number) + (ages[m] as number)) / 2;
+  return {
+    from: runs.from,
+    ...(runs.schedule ? { schedule: runs.schedule } : {}),
+    description: runsOriginText(runs),
+    count: runs.count,
+    validBeforeRunDropped: runs.validBeforeRunDropped,
+    ageAtIssueMinutes:
+      ages.length === 0
+        ? null
+        : { median: round(median), max: round(ages[ages.length - 1] as number), slots: ages.length },
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timeZoneSpec } from '../time/timeZoneSpec';
+import { MAX_RUN_OFFSET_MINUTES } from '../sources/forecastRun';
 
 const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a snake_case field name');
 const minutes = z
@@ -27,13 +28,30 @@ export const csvColumnSchema = z.strictObject({
   convertTo: z.string().min(1).optional(),
 });
 
+/** Hours a run schedule's runs may be apart: the divisors of 24, so runs fall on the same UTC hours every day. */
+export const RUN_EVERY_HOURS = [1, 2, 3, 4, 6, 8, 12, 24] as const;
+
+export const runScheduleSchema = z.strictObject({
+  /** A run starts at every multiple of this many hours, UTC (00, 06, 12, 18 for 6); a divisor of 24. */
+  everyHours: z.number().refine((h) => (RUN_EVERY_HOURS as readonly number[]).includes(h), {
+    message: `expected a whole number of hours that divides 24 (${RUN_EVERY_HOURS.join(', ')}), so runs start at the same UTC hours every day`,
+  }),
+  /** Each run becomes available this many minutes after its runAt (instead of a delay model). */
+  availableAfterMinutes: minutes,
+  /** A run holds the series' values for valid times from its runAt to runAt + horizonHours (inclusive). */
+  horizonHours: z
+    .number()
+    .positive()
+    .max(MAX_RUN_OFFSET_MINUTES / 60),
+});
+
 export const csvReplaySchema = z.strictObject({
   kind: z.literal('csv'),
   /** The CSV file (relative to the backtest configuration), with a header row. */
   file: z.string().min(1),
   /** One character between cells. */
   delimiter: z.string().length(1).default(','),
-  /** Header of the column with the observation time (observedAt). */
+  /** Header of the column with the observation time (observedAt); a forecast source's: each value's valid time. */
   timeColumn: z.string().min(1),
   /** Zone of wall-clock times (times written with an offset keep theirs). */
   timeZone: timeZoneSpec.default('UTC'),
@@ -43,6 +61,20 @@ export const csvReplaySchema = z.strictObject({
   columns: z.array(csvColumnSchema).min(1),
   /** Cells that mean "no value" (the field is missing in that row; a row without any value is a gap). */
   missingValues: z.array(z.string()).default(['', 'NA', 'NaN', 'null']),
+  /**
+   * Forecast sources, a file of runs: the header of the column with each row's run time (runAt, when the weather
+   * model started). Each row is then one run and one valid time (timeColumn); the rows of a run become one record.
+   */
+  runColumn: z.string().min(1).optional(),
+  /** Zone of the run column's wall-clock times; default timeZone. */
+  runTimeZone: timeZoneSpec.optional(),
+  /** Format of the run column; default timeFormat. */
+  runTimeFormat: z.string().min(1).optional(),
+  /**
+   * Forecast sources, a file of one best series per valid time: the run schedule it is sliced into, as if each run
+   * had been issued then (an approximation: the file does not say what was known when).
+   */
+  runs: runScheduleSchema.optional(),
 });
 
 export const imageFolderReplaySchema = z.strictObject({
@@ -132,21 +164,69 @@ export const outageModelSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('windows'), windows: z.array(windowSchema) }),
 ]);
 
-export const replaySourceSchema = z.strictObject({
-  /** Where the history comes from. */
-  replay: z.discriminatedUnion('kind', [csvReplaySchema, imageFolderReplaySchema]),
-  /** How long after observedAt each record became available. */
-  delay: delayModelSchema,
-  /** When the provider was down, on top of the gaps in the files. */
-  outages: outageModelSchema.default({ kind: 'none' }),
-  /** What happens to records due during an outage: delivered when it ends (a late backlog), or lost. */
-  backlog: z.enum(['delivered', 'lost']).default('delivered'),
-});
+export const replaySourceSchema = z
+  .strictObject({
+    /** Where the history comes from. */
+    replay: z.discriminatedUnion('kind', [csvReplaySchema, imageFolderReplaySchema]),
+    /**
+     * How long after observedAt each record became available (a forecast source's run: after its runAt). Required,
+     * except with a declared run schedule (`replay.runs`), whose availableAfterMinutes says it instead.
+     */
+    delay: delayModelSchema.optional(),
+    /** When the provider was down, on top of the gaps in the files. */
+    outages: outageModelSchema.default({ kind: 'none' }),
+    /** What happens to records due during an outage: delivered when it ends (a late backlog), or lost. */
+    backlog: z.enum(['delivered', 'lost']).default('delivered'),
+  })
+  .superRefine((s, ctx) => {
+    const r = s.replay;
+    const runs = r.kind === 'csv' ? r.runs : undefined;
+    if (r.kind === 'csv' && r.runColumn !== undefined && runs !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['replay', 'runs'],
+        message:
+          'give either "runColumn" (the file has a run-time column) or "runs" (a declared schedule for a file of one series per valid time), not both',
+      });
+    if (r.kind === 'csv' && r.runColumn === undefined)
+      for (const key of ['runTimeZone', 'runTimeFormat'] as const)
+        if (r[key] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['replay', key],
+            message: `"${key}" describes "runColumn", which is not given`,
+          });
+    if (runs !== undefined && s.delay !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delay'],
+        message: `a declared run schedule says when each run became available (replay.runs.availableAfterMinutes ${runs.availableAfterMinutes}); remove "delay", or give the file's run times ("runColumn") to draw each run's delay`,
+      });
+    if (runs === undefined && s.delay === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delay'],
+        message:
+          'expected a delay model ("fixed", "uniform" or "empirical"); only a declared run schedule (replay.runs) may go without',
+      });
+  });
 
 export type CsvColumnSpec = z.infer<typeof csvColumnSchema>;
 export type CsvReplaySpec = z.infer<typeof csvReplaySchema>;
 export type ImageFolderReplaySpec = z.infer<typeof imageFolderReplaySchema>;
 export type DelayModelSpec = z.infer<typeof delayModelSchema>;
 export type OutageModelSpec = z.infer<typeof outageModelSchema>;
+export type RunScheduleSpec = z.infer<typeof runScheduleSchema>;
 /** How one source is replayed from history: its files, its delays and its outages. */
 export type ReplaySourceSpec = z.infer<typeof replaySourceSchema>;
+
+/**
+ * The delay model a source's records are replayed with: its own, or for a declared run schedule a fixed delay of
+ * availableAfterMinutes after each runAt (the schema allows exactly one of the two).
+ */
+export function replayDelayOf(spec: ReplaySourceSpec): DelayModelSpec {
+  if (spec.delay) return spec.delay;
+  const runs = spec.replay.kind === 'csv' ? spec.replay.runs : undefined;
+  if (!runs) throw new Error('a replay spec without a delay model needs a declared run schedule (replay.runs)');
+  return { kind: 'fixed', minutes: runs.availableAfterMinutes };
+}

@@ -1,3 +1,17 @@
+import type { RunScheduleSpec } from './ReplaySpec';
+
+/** How a forecast source's file became runs. */
+export interface RunReplayStats {
+  /** `run-column`: the file's run times; `schedule`: one series per valid time sliced into declared runs. */
+  from: 'run-column' | 'schedule';
+  /** The declared schedule (from `schedule`). */
+  schedule?: RunScheduleSpec;
+  /** Runs kept (records). */
+  count: number;
+  /** Rows whose valid time is before their run time, left out. */
+  validBeforeRunDropped: number;
+}
+
 /** What reading one source's history found, for the report. */
 export interface ReplayStats {
   /** Files read (1 for a CSV; the pictures of an image folder). */
@@ -18,6 +32,8 @@ export interface ReplayStats {
   rejected: { item: string; reason: string }[];
   /** Per field: the unit in the file, the unit used, and the factor applied. */
   units: Record<string, { from: string; to: string; factor: number }>;
-  /** First and last observation, ISO. */
+  /** A forecast source's runs: how they were made (absent for other sources). */
+  runs?: RunReplayStats;
+  /** First and last observation (a forecast source: its first and last runAt), ISO. */
   range: { from: string; to: string } | null;
 }

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { CsvError, parse } from 'csv-parse/sync';
+import { groupRowsIntoRuns, RunRowError, type RunRow, sliceSeriesIntoRuns } from './forecastRuns';
 import { keepFirstByTime } from './keepFirstByTime';
 import { ReplayError } from './ReplayError';
 import type { ReplayedHistory, ReplayedSource } from './ReplayedHistory';
 import type { ReplayObservation } from './ReplayObservation';
 import type { CsvColumnSpec, CsvReplaySpec } from './ReplaySpec';
+import type { ReplayStats } from './ReplayStats';
 import { TimestampParser } from '../time/TimestampParser';
 import { fieldConversion } from '../units/fieldConversion';
 
@@ -16,6 +18,10 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * time, a value that is not a number, a missing column or a unit that cannot be converted fails with an error
  * naming the file, the line and the column. Empty and missing-value cells leave the field out of that row; a row
  * without any value is a gap. `shownAs` is how errors name the file.
+ *
+ * A forecast source's file becomes runs (observedAt = runAt, values keyed `<field>@+<minutes after runAt>`): with
+ * `runColumn`, the rows of each run time grouped into one record (rows valid before their run dropped and counted);
+ * with a declared schedule (`runs`), the series (one value per valid time) sliced into the schedule's runs.
  */
 export function readCsvReplay(
   spec: CsvReplaySpec,
@@ -64,6 +70,7 @@ export function readCsvReplay(
     return i;
   };
   const timeIndex = indexOf(spec.timeColumn);
+  const runIndex = spec.runColumn === undefined ? undefined : indexOf(spec.runColumn);
   const units: ReplayedHistory['stats']['units'] = {};
   const columns = spec.columns.map((c) => {
     if (!source.fields.includes(c.field)) {
@@ -79,7 +86,12 @@ export function readCsvReplay(
   });
   const missing = new Set(spec.missingValues);
   const parser = new TimestampParser(spec.timeZone, spec.timeFormat);
+  const runParser =
+    runIndex === undefined
+      ? undefined
+      : new TimestampParser(spec.runTimeZone ?? spec.timeZone, spec.runTimeFormat ?? spec.timeFormat);
   const observations: ReplayObservation[] = [];
+  const runRows: RunRow[] = [];
   let emptyRows = 0;
   let missingCells = 0;
   for (const { record, info } of rows.slice(1)) {
@@ -102,9 +114,39 @@ export function readCsvReplay(
       values[c.field] = Number(cell) * c.factor;
     }
     if (Object.keys(values).length === 0) emptyRows++;
-    else observations.push({ observedAt: time.ms, values });
+    else if (runParser && runIndex !== undefined) {
+      const runAt = runParser.parse(record[runIndex] ?? '');
+      if (!runAt.ok)
+        throw new ReplayError('BAD_TIME', runAt.reason, { file: shownAs, line, column: spec.runColumn as string });
+      runRows.push({ runAt: runAt.ms, validAt: time.ms, values, line });
+    } else observations.push({ observedAt: time.ms, values });
   }
-  const { kept, duplicates, conflicts } = keepFirstByTime(observations);
+  let kept: ReplayObservation[];
+  let duplicates: number;
+  let conflicts: number;
+  let runs: ReplayStats['runs'];
+  if (spec.runColumn !== undefined) {
+    let grouped: ReturnType<typeof groupRowsIntoRuns>;
+    try {
+      grouped = groupRowsIntoRuns(runRows);
+    } catch (err) {
+      if (err instanceof RunRowError)
+        throw new ReplayError('BAD_TIME', err.message, {
+          file: shownAs,
+          ...(err.line === undefined ? {} : { line: err.line }),
+          column: spec.timeColumn,
+        });
+      throw err;
+    }
+    ({ runs: kept, duplicates, conflicts } = grouped);
+    runs = { from: 'run-column', count: kept.length, validBeforeRunDropped: grouped.beforeRun };
+  } else {
+    ({ kept, duplicates, conflicts } = keepFirstByTime(observations));
+    if (spec.runs) {
+      kept = sliceSeriesIntoRuns(kept, spec.runs);
+      runs = { from: 'schedule', schedule: spec.runs, count: kept.length, validBeforeRunDropped: 0 };
+    }
+  }
   const first = kept[0];
   const last = kept[kept.length - 1];
   return {
@@ -119,6 +161,7 @@ export function readCsvReplay(
       rejected: [],
       ignored: 0,
       units,
+      ...(runs ? { runs } : {}),
       range:
         first && last
           ? { from: new Date(first.observedAt).toISOString(), to: new Date(last.observedAt).toISOString() }
