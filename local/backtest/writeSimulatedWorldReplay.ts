@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import { parseRunValueKey } from '../../shared/sources/forecastRun';
+import { NWP_FIELDS } from '../world/nwpErrors';
 import { OBSERVATION_INTERVAL_MS } from '../world/observationInterval';
 import { World } from '../world/World';
 
@@ -20,7 +22,7 @@ export interface SimulatedWorldReplayOptions {
 
 /** Written last, so a run cut short is redone; the options it was written with. */
 const STAMP = '.generated.json';
-const VERSION = 1;
+const VERSION = 2;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -35,7 +37,8 @@ export function simulatedWorldReplayIsCurrent(o: Omit<SimulatedWorldReplayOption
  * The simulated world's history of one site written the way real providers' exports look, each differently, so the
  * shipped backtest exercises the replay readers: site-meter.csv (wall-clock Europe/Copenhagen times, power in W),
  * neighbors.csv (ISO UTC times), weather.csv (epoch seconds, `;`-separated), and skycam/<day>/ pictures named by
- * their UTC time. Like real exports it has holes: a few hours missing from neighbors, weather and skycam (outages
+ * their UTC time, and nwp.csv, the weather model's hourly runs the way forecast archives are exported (one row per run
+ * and valid time: `run_time,valid_time,<fields>`, every run from `from` to `to`). Like real exports it has holes: a few hours missing from neighbors, weather and skycam (outages
  * that happened), and one truncated picture.
  */
 export function writeSimulatedWorldReplay(o: SimulatedWorldReplayOptions): void {
@@ -98,6 +101,26 @@ export function writeSimulatedWorldReplay(o: SimulatedWorldReplayOptions): void 
     }
     if (i % 500 === 0 || i === times.length - 1) o.onProgress?.(i + 1, times.length);
   });
+  // The weather model's runs, on the hour, each to +12 h.
+  const nwp = [['run_time', 'valid_time', ...NWP_FIELDS].join(',')];
+  for (let r = Math.ceil(o.from.getTime() / HOUR_MS) * HOUR_MS; r <= o.to.getTime(); r += HOUR_MS) {
+    const byLead = new Map<number, Record<string, number>>();
+    for (const [key, value] of Object.entries(world.nwpRun(o.site.id, new Date(r)))) {
+      const k = parseRunValueKey(key);
+      if (!k) continue;
+      byLead.set(k.offsetMinutes, { ...byLead.get(k.offsetMinutes), [k.field]: value });
+    }
+    const runTime = new Date(r).toISOString().replace('.000Z', 'Z');
+    for (const [minutes, values] of [...byLead].sort((a, b) => a[0] - b[0]))
+      nwp.push(
+        [
+          runTime,
+          new Date(r + minutes * 60_000).toISOString().replace('.000Z', 'Z'),
+          ...NWP_FIELDS.map((f) => values[f]),
+        ].join(','),
+      );
+  }
+  writeFileSync(join(o.dir, 'nwp.csv'), `${nwp.join('\n')}\n`);
   writeFileSync(join(o.dir, 'site-meter.csv'), `${meter.join('\n')}\n`);
   writeFileSync(join(o.dir, 'neighbors.csv'), `${neighbors.join('\n')}\n`);
   writeFileSync(join(o.dir, 'weather.csv'), `${weather.join('\n')}\n`);

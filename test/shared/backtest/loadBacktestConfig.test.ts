@@ -55,9 +55,9 @@ test('loadBacktestConfig: the fixture and the shipped example load; paths resolv
   const example = loadBacktestConfig(resolve(ROOT, 'backtest/simulated-world.json'), {});
   assert.deepEqual(
     example.sources.map((s) => s.spec.replay.kind),
-    ['csv', 'csv', 'csv', 'images'],
+    ['csv', 'csv', 'csv', 'images', 'csv'],
   );
-  assert.equal(example.config.sources.length, 4);
+  assert.equal(example.config.sources.length, 5);
 });
 
 test('parseBacktestConfig: each broken key is named by its path, with the bad value', () => {

@@ -294,9 +294,15 @@ test('a forecast source: an ingest run per tick, a provider request per site, on
 });
 
 test('costInputsFromConfig counts forecast sources apart from the window sources: requests per site, the declared cycle', () => {
-  const config = testConfig();
+  // The test configuration's own forecast source (the simulated nwp) left out: one forecast source, declared here.
+  const withoutForecasts = (): ReturnType<typeof testConfig> => {
+    const c = testConfig();
+    c.sources = c.sources.filter((s) => s.kind !== 'forecast');
+    return c;
+  };
+  const config = withoutForecasts();
   config.sources.push({
-    id: 'nwp',
+    id: 'open-meteo',
     kind: 'forecast',
     provider: {
       protocol: 'http-json',
@@ -328,7 +334,7 @@ test('costInputsFromConfig counts forecast sources apart from the window sources
     maxImageBytes: 2_000_000,
   });
   config.sites.push({ id: 'park-2', latitude: 48.1, longitude: 11.6 });
-  const before = costInputsFromConfig(testConfig());
+  const before = costInputsFromConfig(withoutForecasts());
   const inputs = costInputsFromConfig(config);
   assert.deepEqual([inputs.forecastSources, inputs.forecastRequestsPerRun, inputs.forecastRunEveryHours], [1, 2, 3]);
   assert.equal(inputs.windowSources, before.windowSources, 'not a window source');
