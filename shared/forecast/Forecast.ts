@@ -28,6 +28,8 @@ export interface ForecastInput {
   ageMinutes: number;
   /** Whether the model read this source. */
   used: boolean;
+  /** The staleness limit the model choice judged this input by (configured or learned), minutes. */
+  limitMinutes?: number;
 }
 
 /** A source the chosen model did not use, and why. */

@@ -49,11 +49,15 @@ export async function gatherInputs(
   return { latest, limits };
 }
 
-/** Describes each input for the forecast record: when it was observed, when it became available, how old it was. */
+/**
+ * Describes each input for the forecast record: when it was observed, when it became available, how old it was, and
+ * the staleness limit the model choice judged it by (when known).
+ */
 export function describeInputs(
   latest: ReadonlyMap<string, Observation>,
   issueTime: Date,
   usedSources: ReadonlySet<string>,
+  limits?: ReadonlyMap<string, StalenessLimit>,
 ): ForecastInput[] {
   return [...latest.values()]
     .map((o) => ({
@@ -62,6 +66,7 @@ export function describeInputs(
       availableAt: o.availableAt,
       ageMinutes: Math.round(minutesBetween(new Date(o.observedAt), issueTime) * 100) / 100,
       used: usedSources.has(o.source),
+      ...(limits?.get(o.source) ? { limitMinutes: Math.round((limits.get(o.source)?.minutes ?? 0) * 100) / 100 } : {}),
     }))
     .sort((a, b) => a.source.localeCompare(b.source));
 }

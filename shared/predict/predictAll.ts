@@ -4,6 +4,7 @@ import { forecastQuantiles } from '../features/forecastQuantiles';
 import { ForecastBlobCopy } from '../forecast/ForecastBlobCopy';
 import { type ForecastStore, ForecastStoreUnavailableError } from '../forecast/ForecastStore';
 import type { Observation } from '../sources/Observation';
+import type { StalenessLimit } from '../features/learnStalenessLimit';
 import type { ObservationStore } from '../sources/ObservationStore';
 import type { BlobStore } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
@@ -108,13 +109,18 @@ async function predictSlot(
 ): Promise<PredictResult> {
   const { config } = deps;
 
-  const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
+  const chosen: {
+    site: string;
+    latest: Map<string, Observation>;
+    limits: Map<string, StalenessLimit>;
+    choice: ModelChoice;
+  }[] = [];
   const skipped: PredictResult['skipped'] = [];
   // A bounded number of sites at a time: memory stays flat and storage is not flooded however many sites there are.
   await mapLimit(config.sites, SITE_CONCURRENCY, async (site) => {
     const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
     const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
-    if (choice) chosen.push({ site: site.id, latest, choice });
+    if (choice) chosen.push({ site: site.id, latest, limits, choice });
     else
       skipped.push({
         site: site.id,
@@ -145,7 +151,7 @@ async function predictSlot(
         )
       : [];
     rows.forEach((row, r) => {
-      const inputs = describeInputs(row.latest, issueTime, new Set(model.sources));
+      const inputs = describeInputs(row.latest, issueTime, new Set(model.sources), row.limits);
       for (const input of inputs) {
         if (input.availableAt > issueTime.toISOString()) {
           throw new PredictionInvariantError(

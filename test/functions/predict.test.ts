@@ -86,6 +86,8 @@ test('predict uses the newest observation available at issueTime, never a newer 
     availableAt: '2026-06-01T11:59:00.000Z',
     ageMinutes: 30,
     used: true,
+    // Too few live records to learn from: the default limit judged it, and the forecast says so.
+    limitMinutes: 90,
   });
   assert.equal(f.inputs.find((i) => i.source === 'weather')?.used, false);
   for (const i of f.inputs) assert.ok(i.availableAt <= f.issueTime);
