@@ -44,7 +44,15 @@ export async function computePredict(
   const t1 = performance.now();
   const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
   for (const g of gathered) {
-    const choice = chooseModel(config, g.site, issueTime, candidates, g.inputs.latest, g.inputs.limits);
+    const choice = chooseModel(
+      config,
+      g.site,
+      issueTime,
+      candidates,
+      g.inputs.latest,
+      g.inputs.limits,
+      g.inputs.recent,
+    );
     if (choice) chosen.push({ site: g.site, latest: g.inputs.latest, choice });
   }
   const t2 = performance.now();

@@ -1,4 +1,5 @@
 import type { HistoryRecord } from '../features/HistoryRecord';
+import { recentUsable } from '../features/historyFeatures';
 
 /** The newest record (by observedAt) usable at a time: available, and not observed after it. */
 export class AsOf {
@@ -22,5 +23,10 @@ export class AsOf {
       if (r.availableAt <= t) return r;
     }
     return undefined;
+  }
+
+  /** Every record usable at t observed in the day before it, newest first: what live predict lists for history. */
+  recent(t: number): HistoryRecord[] {
+    return recentUsable(this.byObserved, t);
   }
 }

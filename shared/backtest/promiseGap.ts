@@ -170,6 +170,7 @@ async function load(config: ForecastConfig, t: TrainedModel, id: string, runtime
     version: 'backtest',
     sources: t.card.sources,
     featureNames: t.card.inputs,
+    ...(t.card.featureInputs ? { featureInputs: t.card.featureInputs } : {}),
     leadsMinutes: [...config.forecast.leadsMinutes],
     score: t.card.heldOut.meanRmse,
     model: await runtime.load(t.bytes),

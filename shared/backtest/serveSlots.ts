@@ -7,6 +7,7 @@ import type { ServingModel } from '../predict/ServingModel';
 import type { Observation } from '../sources/Observation';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import { AsOf } from './AsOf';
+import { historyInputFor } from '../features/historyInputFor';
 
 /** One input a served slot's model read. */
 export interface ServedInput {
@@ -51,10 +52,14 @@ export async function serveSlots(
     config.sources.filter((s) => !drop.includes(s.id)).map((s) => [s.id, new AsOf(history.get(s.id) ?? [])]),
   );
   const chosen: { slot: ServedSlot; choice: ModelChoice }[] = [];
+  // As live predict: the recent history of every source with history inputs, as available at each issueTime.
+  const withHistory = new Set(config.sources.filter((s) => historyInputFor(s) !== undefined).map((s) => s.id));
   const slots = issueTimes.map((t): ServedSlot => {
     const latest = new Map<string, Observation>();
+    const recent = new Map<string, HistoryRecord[]>();
     for (const [source, index] of asOf) {
       const r = index.at(t);
+      if (r && withHistory.has(source)) recent.set(source, index.recent(t));
       if (r)
         latest.set(source, {
           source,
@@ -64,7 +69,7 @@ export async function serveSlots(
           values: r.values,
         });
     }
-    const choice = chooseModel(config, site, new Date(t), candidates, latest, limitsAt?.(t));
+    const choice = chooseModel(config, site, new Date(t), candidates, latest, limitsAt?.(t), recent);
     const inputs = (choice?.model.sources ?? []).map((source): ServedInput => {
       const o = latest.get(source) as Observation;
       return { source, observedAt: Date.parse(o.observedAt), availableAt: Date.parse(o.availableAt) };

@@ -26,6 +26,7 @@ export async function servingCandidates(
         version,
         sources: k.card.sources,
         featureNames: k.card.inputs,
+        ...(k.card.featureInputs ? { featureInputs: k.card.featureInputs } : {}),
         leadsMinutes: [...config.forecast.leadsMinutes],
         score: k.card.heldOut.meanRmse,
         ...(k.card.intervals ? { intervals: k.card.intervals } : {}),

@@ -3,6 +3,7 @@ import { cameraSchema } from './cameraSchema';
 import { IMAGE_FEATURES } from './imageFeatureNames';
 import { checkProvider } from './checkProvider';
 import { providerSchema } from './providerSchemas';
+import { timeZoneOf } from '../time/timeZoneOf';
 
 /** A NCRONTAB expression with seconds (`0 *\/10 * * * *`) or an app-setting reference (`%PREDICT_SCHEDULE%`). */
 export const scheduleSchema = z
@@ -30,7 +31,35 @@ export const siteSchema = z.strictObject({
   latitude: z.number().min(-90).max(90),
   /** Degrees east, -180..180. */
   longitude: z.number().min(-180).max(180),
+  /** The site's time zone (IANA, e.g. `Europe/Berlin`, or a fixed offset) for the local-time calendar inputs; unset: UTC. */
+  timeZone: z
+    .string()
+    .refine((zone) => timeZoneOf(zone) !== undefined, {
+      error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}; expected an IANA name like "Europe/Berlin"`,
+    })
+    .optional(),
+  /** Local dates (`YYYY-MM-DD`) that are holidays at the site: a `time.holiday` input when any are listed. */
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a local date YYYY-MM-DD')).optional(),
 });
+
+/** Recent history as model inputs; `false` or lastK 0 turns it off. */
+export const historySchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    /** Previous observations as inputs (`<source>.<field>@-1` ..), besides the newest. */
+    lastK: z.number().int().min(0).max(48).default(3),
+    /** Mean, min, max and count over this many minutes before the newest observation. */
+    windowMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(24 * 60)
+      .default(60),
+  }),
+]);
+
+/** History inputs of sensor and image sources when the configuration says nothing (forecast runs have none). */
+export const DEFAULT_HISTORY = { lastK: 3, windowMinutes: 60 } as const;
 
 export const sourceSchema = z.strictObject({
   /** Stable id, also the function name suffix (`ingest-<id>`). */
@@ -62,6 +91,13 @@ export const sourceSchema = z.strictObject({
   maxImageBytes: z.number().int().positive().max(50_000_000).default(2_000_000),
   /** How the camera's pictures are read (image sources): which pixels show the sky, and the cloud threshold. */
   camera: cameraSchema.optional(),
+  /** Recent history as inputs; unset: DEFAULT_HISTORY for sensor and image sources, none for forecast sources. */
+  history: historySchema.optional(),
+  /**
+   * Fields whose clear-sky index at their own observedAt is an input (solar targets only); unset: the `ghi*`,
+   * `poa*` and `power*` fields of sensor sources when the target is solar.
+   */
+  clearSkyIndex: z.array(fieldName).optional(),
 });
 
 export const forecastConfigSchema = z
@@ -81,6 +117,10 @@ export const forecastConfigSchema = z
       max: z.number().finite().optional(),
       /** A solar target (irradiance or PV power): zero when the sun is below the horizon at the validTime, and scored against smart persistence, which also serves as a fallback. */
       solar: z.boolean().default(false),
+      /** Sun position and clear-sky inputs; unset: as `solar`, so a generic target never learns from the sun by accident. */
+      solarInputs: z.boolean().optional(),
+      /** Day-of-week inputs in the site's local time (a load follows the week, the sun does not); off unless set. */
+      weekdayInputs: z.boolean().optional(),
     }),
     forecast: z
       .strictObject({
@@ -138,6 +178,37 @@ export const forecastConfigSchema = z
         }
       });
     });
+    cfg.sources.forEach((source, i) => {
+      if (source.kind === 'forecast' && source.history !== undefined && source.history !== false)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', i, 'history'],
+          message: `forecast source "${source.id}" takes no history (its runs are read at each validTime); use false or leave it out`,
+        });
+      source.clearSkyIndex?.forEach((field, j) => {
+        const path = ['sources', i, 'clearSkyIndex', j];
+        if (!cfg.target.solar)
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `clearSkyIndex "${field}" needs a solar target (target.solar)`,
+          });
+        else if (source.kind === 'forecast')
+          ctx.addIssue({ code: 'custom', path, message: `forecast source "${source.id}" takes no clearSkyIndex` });
+        else if (!source.fields.includes(field))
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `source "${source.id}" has no field "${field}"; expected one of ${source.fields.map((f) => `"${f}"`).join(', ')}`,
+          });
+      });
+    });
+    if (cfg.target.solar && cfg.target.solarInputs === false)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'solarInputs'],
+        message: 'solarInputs false needs solar false: a solar target is held to zero at night by the sun inputs',
+      });
     const target = cfg.sources.find((s) => s.id === cfg.target.source);
     if (!target) {
       ctx.addIssue({

@@ -6,6 +6,9 @@ import type { LatestObservation } from './LatestObservation';
 import { validateFeatureSpec } from './validateFeatureSpec';
 import { forecastAtLeadName } from './featureNames';
 import { runSteps, runValueAt } from '../sources/forecastRun';
+import { SMART_PERSISTENCE_MIN_CLEAR_SKY_WM2 } from '../solar/smartPersistence';
+import { historyValues } from './historyFeatures';
+import { calendarValues } from './calendarFeatures';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -15,7 +18,9 @@ const TWO_PI = 2 * Math.PI;
 /**
  * THE input row of a model, in featureNames(spec) order, for training and live prediction alike (one function, so
  * the two can never drift apart). `latest` holds, per source, the newest observation available at issueTime; the
- * caller guarantees that availability. Returns the feature names it could not fill instead of a partial row.
+ * caller guarantees that availability. A source with history in the spec needs its `recent` observations too
+ * (historyFeatures: whatever is not available at issueTime is ignored here again). Returns the feature names it could
+ * not fill instead of a partial row.
  */
 export function featureRow(
   spec: FeatureSpec,
@@ -35,6 +40,13 @@ export function featureRow(
       continue;
     }
     const run = spec.forecastSources?.includes(source) === true;
+    const h = run ? undefined : spec.history?.[source];
+    if (h && !obs.recent) {
+      missing.push(`${source}.history`);
+      continue;
+    }
+    const hist = h ? historyValues(fields, h, t, obs, obs.recent ?? []) : [];
+    let at = 0;
     for (const field of fields) {
       if (run) {
         // The newest available run's value at each validTime: never a run issued after issueTime (promise 1).
@@ -49,15 +61,39 @@ export function featureRow(
       const v = obs.values[field];
       if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}`);
       else row.push(v);
+      if (h) {
+        const n = h.lastK + (h.lastK > 0 ? 1 : 0) + 3;
+        row.push(...hist.slice(at, at + n));
+        at += n;
+      }
     }
     const age = (t - obs.observedAt) / MINUTE_MS;
     if (Number.isFinite(age)) row.push(age);
     else missing.push(`${source}.age_min`);
+    if (h) row.push(...hist.slice(at));
     if (spec.clearSkyAtObservation?.includes(source) && Number.isFinite(age))
       row.push(clearSkyAt(spec, obs.observedAt));
+    const csiFields = spec.clearSkyIndex?.[source] ?? [];
+    if (csiFields.length > 0) {
+      // The index at the observation's own time: a 30-minute-old reading is divided by the sun of 30 minutes ago.
+      const clear = Math.max(clearSkyAt(spec, obs.observedAt), SMART_PERSISTENCE_MIN_CLEAR_SKY_WM2);
+      for (const field of csiFields) {
+        const v = obs.values[field];
+        if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}.csi`);
+        else row.push(Math.max(0, v) / clear);
+      }
+    }
   }
   if (missing.length > 0) return { missing };
 
+  if (spec.solarInputs !== false) pushSolar(row, spec, issueTime);
+  if (spec.calendar) row.push(...calendarValues(spec.calendar, t));
+  else pushUtcTime(row, issueTime);
+  return row;
+}
+
+function pushSolar(row: number[], spec: FeatureSpec, issueTime: Date): void {
+  const t = issueTime.getTime();
   const sun = solarPosition(spec.latitude, spec.longitude, issueTime);
   const azimuth = sun.azimuthDeg * RAD;
   row.push(sun.elevationDeg, Math.sin(azimuth), Math.cos(azimuth), clearSkyGhi(sun.cosZenith));
@@ -65,6 +101,11 @@ export function featureRow(
     // Clear sky at validTime tells the model where the sun will be, so it can scale today's clouds to then.
     row.push(clearSkyGhi(solarPosition(spec.latitude, spec.longitude, new Date(t + lead * MINUTE_MS)).cosZenith));
   }
+}
+
+/** The time of day and year in UTC: the columns of specs without a calendar (older versions). */
+function pushUtcTime(row: number[], issueTime: Date): void {
+  const t = issueTime.getTime();
   const hour = (((t % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
   const year = issueTime.getUTCFullYear();
   const yearStart = Date.UTC(year, 0, 1);
@@ -75,5 +116,4 @@ export function featureRow(
     Math.sin(TWO_PI * yearFraction),
     Math.cos(TWO_PI * yearFraction),
   );
-  return row;
 }

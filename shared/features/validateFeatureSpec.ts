@@ -1,5 +1,7 @@
 import type { FeatureSpec } from './FeatureSpec';
 import { FeatureSpecError } from './FeatureSpecError';
+import { timeZoneOf } from '../time/timeZoneOf';
+import { sourceHistoryNames } from './historyFeatures';
 
 /** Feature groups computed from the clock and the site, never from a source: a source of that name would collide. */
 const DERIVED_GROUPS = new Set(['sun', 'clearsky', 'time']);
@@ -40,6 +42,30 @@ export function validateFeatureSpec(spec: FeatureSpec): void {
     if (!seen.has(source)) fail(`forecastSources names "${source}", which is not among the sources`);
     if (spec.clearSkyAtObservation?.includes(source))
       fail(`"${source}" is a forecast source: its runs have no clear-sky feature at observedAt`);
+  }
+  for (const [source, h] of Object.entries(spec.history ?? {})) {
+    if (!seen.has(source)) fail(`history names "${source}", which is not among the sources`);
+    for (const name of sourceHistoryNames(source, h))
+      if (spec.fields[source]?.some((f) => `${source}.${f}` === name))
+        fail(`field "${name.slice(source.length + 1)}" of "${source}" collides with a derived history feature`);
+    if (spec.forecastSources?.includes(source))
+      fail(`"${source}" is a forecast source: its runs have no history inputs`);
+    if (!(Number.isInteger(h.lastK) && h.lastK >= 0 && h.lastK <= 48))
+      fail(`history lastK ${h.lastK} of "${source}" must be a whole number in 0..48`);
+    if (!(Number.isInteger(h.windowMinutes) && h.windowMinutes > 0 && h.windowMinutes <= 24 * 60))
+      fail(`history windowMinutes ${h.windowMinutes} of "${source}" must be a whole number in 1..1440`);
+  }
+  for (const [source, fields] of Object.entries(spec.clearSkyIndex ?? {})) {
+    if (!seen.has(source)) fail(`clearSkyIndex names "${source}", which is not among the sources`);
+    if (spec.forecastSources?.includes(source)) fail(`"${source}" is a forecast source: no clear-sky index`);
+    for (const field of fields)
+      if (!spec.fields[source]?.includes(field))
+        fail(`clearSkyIndex names field "${field}" of "${source}", which is not among its fields`);
+  }
+  if (spec.calendar) {
+    if (!timeZoneOf(spec.calendar.timeZone)) fail(`calendar time zone "${spec.calendar.timeZone}" is not a known zone`);
+    for (const day of spec.calendar.holidays ?? [])
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) fail(`holiday "${day}" must be a local date YYYY-MM-DD`);
   }
   if (new Set(spec.leadsMinutes).size !== spec.leadsMinutes.length)
     fail(`duplicate lead times in [${spec.leadsMinutes.join(', ')}]`);

@@ -143,7 +143,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       ...baselineDescriptors(config),
     ];
     for (const site of config.sites) {
-      const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
+      const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);
       const fresh = freshness(config, latest, issueTime, limits);
       for (const source of sources) {
         const obs = latest.get(source.id);
@@ -164,7 +164,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
           ...(source.kind === 'forecast' ? { run: obs ? runHealth(obs, issueTime, limit?.minutes) : null } : {}),
         });
       }
-      const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
+      const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits, recent);
       serving.push({
         site: site.id,
         model: choice?.model.id ?? null,

@@ -5,6 +5,7 @@ import { buildSmartPersistenceModel } from '../models/smartPersistenceModel';
 import { SMART_PERSISTENCE_MIN_CLEAR_SKY_WM2 } from '../solar/smartPersistence';
 import { featureNames } from '../features/featureNames';
 import { featureSpecFor } from '../features/featureSpecFor';
+import { withFeatureInputs } from '../features/FeatureSpec';
 import { outputLimitsFor } from '../features/outputLimitsFor';
 import { CLEAR_SKY_AT_OBSERVATION } from '../features/validateFeatureSpec';
 import type { ModelSource, ServingModel } from './ServingModel';
@@ -70,7 +71,8 @@ export class PersistenceModelSource implements ModelSource {
 /** What the built-in persistence model is, without loading it (health reports it as predict would choose it). */
 export function persistenceDescriptor(config: ForecastConfig): Omit<ServingModel, 'model'> {
   const { target } = config;
-  const spec = featureSpecFor(config, config.sites[0]?.id ?? '', [target.source]);
+  // The baselines read the newest value alone: none of the history or derived inputs (FeatureInputs).
+  const spec = withFeatureInputs(featureSpecFor(config, config.sites[0]?.id ?? '', [target.source]), undefined);
   return {
     id: `persistence-${target.source}-${target.field}`,
     kind: 'persistence',
@@ -86,7 +88,8 @@ export function persistenceDescriptor(config: ForecastConfig): Omit<ServingModel
 export function smartPersistenceDescriptor(config: ForecastConfig): Omit<ServingModel, 'model'> | undefined {
   const { target } = config;
   if (target.solar !== true) return undefined;
-  const spec = featureSpecFor(config, config.sites[0]?.id ?? '', [target.source]);
+  // The baselines read the newest value alone: none of the history or derived inputs (FeatureInputs).
+  const spec = withFeatureInputs(featureSpecFor(config, config.sites[0]?.id ?? '', [target.source]), undefined);
   return {
     id: `smart-persistence-${target.source}-${target.field}`,
     kind: 'smart-persistence',

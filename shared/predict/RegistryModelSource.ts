@@ -51,6 +51,7 @@ export class RegistryModelSource implements ModelSource {
           version,
           sources: m.sources,
           featureNames: m.inputs,
+          ...(m.featureInputs ? { featureInputs: m.featureInputs } : {}),
           leadsMinutes: card.leadsMinutes,
           score: m.heldOut.meanRmse,
           ...(m.intervals ? { intervals: m.intervals } : {}),

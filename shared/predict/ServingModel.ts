@@ -1,5 +1,6 @@
 import type { LoadedModel } from '../models/ModelRuntime';
 import type { ForecastIntervals } from '../registry/ForecastIntervals';
+import type { FeatureInputs } from '../features/FeatureSpec';
 
 /** A model ready to serve: its session plus what it reads and predicts. */
 export interface ServingModel {
@@ -13,6 +14,8 @@ export interface ServingModel {
   featureNames: readonly string[];
   /** Sources whose row also carries the clear sky at their newest observedAt (smart persistence; FeatureSpec). */
   clearSkyAtObservation?: readonly string[];
+  /** History and derived inputs it was trained with (its card's); none for baselines and older cards. */
+  featureInputs?: FeatureInputs;
   leadsMinutes: readonly number[];
   /** Held-out mean RMSE (lower is better); Infinity when unknown. */
   score: number;

@@ -4,11 +4,16 @@ import type { Observation } from '../sources/Observation';
 import { minutesBetween } from '../time/slots';
 import { featureRow } from '../features/featureRow';
 import { featureSpecFor } from '../features/featureSpecFor';
+import { withFeatureInputs } from '../features/FeatureSpec';
+import type { RecentObservation } from '../features/historyFeatures';
 import { DEFAULT_STALENESS_OPTIONS, type StalenessLimit } from '../features/learnStalenessLimit';
 import type { ServingModel } from './ServingModel';
 
 /** What choosing needs to know of a model (a loaded ServingModel, or a model card's entry). */
-export type ChoosableModel = Pick<ServingModel, 'id' | 'sources' | 'featureNames' | 'clearSkyAtObservation'>;
+export type ChoosableModel = Pick<
+  ServingModel,
+  'id' | 'sources' | 'featureNames' | 'clearSkyAtObservation' | 'featureInputs'
+>;
 
 export interface ModelChoice<M extends ChoosableModel = ServingModel> {
   model: M;
@@ -65,14 +70,18 @@ export function chooseModel<M extends ChoosableModel>(
   candidates: readonly M[],
   latest: ReadonlyMap<string, Observation>,
   limits?: ReadonlyMap<string, StalenessLimit>,
+  recent?: ReadonlyMap<string, readonly RecentObservation[]>,
 ): ModelChoice<M> | undefined {
   const fresh = freshness(config, latest, issueTime, limits);
   const asFeatures = new Map(
-    [...latest].map(([id, o]) => [id, { observedAt: Date.parse(o.observedAt), values: o.values }]),
+    [...latest].map(([id, o]) => {
+      const r = recent?.get(id);
+      return [id, { observedAt: Date.parse(o.observedAt), values: o.values, ...(r ? { recent: r } : {}) }];
+    }),
   );
   for (const model of candidates) {
     if (!model.sources.every((s) => fresh.get(s) === null)) continue;
-    const spec = featureSpecFor(config, site, model.sources);
+    const spec = withFeatureInputs(featureSpecFor(config, site, model.sources), model.featureInputs);
     const extra = model.clearSkyAtObservation;
     const row = featureRow(extra ? { ...spec, clearSkyAtObservation: extra } : spec, issueTime, asFeatures);
     if (!Array.isArray(row)) continue;

@@ -6,6 +6,9 @@ import { minutesBetween } from '../time/slots';
 import { isLiveRecord } from '../features/isLiveRecord';
 import { DEFAULT_DELAY_MODEL_OPTIONS } from '../features/DelayModel';
 import { learnStalenessLimit, type StalenessLimit } from '../features/learnStalenessLimit';
+import { historyInputFor } from '../features/historyInputFor';
+import type { RecentObservation } from '../features/historyFeatures';
+import type { ListedObservation } from '../sources/ObservationStore';
 
 /** What predict knows of a site's sources at issueTime. */
 export interface GatheredInputs {
@@ -13,6 +16,8 @@ export interface GatheredInputs {
   latest: Map<string, Observation>;
   /** Each source's staleness limit: configured, or learned from its live delays of the last day. */
   limits: Map<string, StalenessLimit>;
+  /** Per source with history inputs, its observations available at issueTime over the last day (from the listing). */
+  recent: Map<string, RecentObservation[]>;
 }
 
 /** Hours of listing used to find the newest observation and learn the delays. */
@@ -27,6 +32,7 @@ export async function gatherInputs(
 ): Promise<GatheredInputs> {
   const latest = new Map<string, Observation>();
   const limits = new Map<string, StalenessLimit>();
+  const recent = new Map<string, RecentObservation[]>();
   await Promise.all(
     config.sources.map(async (source) => {
       let listed = await observations.recentAvailable(source, site, issueTime, RECENT_HOURS);
@@ -44,9 +50,44 @@ export async function gatherInputs(
         }))
         .filter((r) => isLiveRecord(r, DEFAULT_DELAY_MODEL_OPTIONS));
       limits.set(source.id, learnStalenessLimit(live, source.stalenessLimitMinutes));
+      const h = historyInputFor(source);
+      if (h && found) recent.set(source.id, await recentOf(source, site, listed, h, observations));
     }),
   );
-  return { latest, limits };
+  return { latest, limits, recent };
+}
+
+/**
+ * The listed observations as history inputs: values from the listing's metadata; a blob is read only for a record
+ * without them, and only among those the history can use (the lastK + 1 newest and the window before the newest).
+ */
+async function recentOf(
+  source: ForecastConfig['sources'][number],
+  site: string,
+  listed: readonly ListedObservation[],
+  h: { lastK: number; windowMinutes: number },
+  observations: ObservationStore,
+): Promise<RecentObservation[]> {
+  const newest = listed.at(-1);
+  if (!newest) return [];
+  const windowStart = Date.parse(newest.observedAt) - h.windowMinutes * 60_000;
+  const out: RecentObservation[] = [];
+  for (let i = listed.length - 1; i >= 0; i--) {
+    const l = listed[i] as ListedObservation;
+    const observedAt = Date.parse(l.observedAt);
+    const needed = listed.length - 1 - i <= h.lastK || observedAt > windowStart;
+    let values: Record<string, number> | undefined;
+    if (l.values) {
+      try {
+        values = JSON.parse(l.values) as Record<string, number>;
+      } catch {
+        values = undefined;
+      }
+    }
+    if (!values && needed) values = (await observations.read(source, site, l))?.values;
+    if (values) out.push({ observedAt, availableAt: Date.parse(l.availableAt), values });
+  }
+  return out;
 }
 
 /**

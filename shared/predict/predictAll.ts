@@ -118,8 +118,8 @@ async function predictSlot(
   const skipped: PredictResult['skipped'] = [];
   // A bounded number of sites at a time: memory stays flat and storage is not flooded however many sites there are.
   await mapLimit(config.sites, SITE_CONCURRENCY, async (site) => {
-    const { latest, limits } = await gatherInputs(config, site.id, issueTime, deps.observations);
-    const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits);
+    const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);
+    const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits, recent);
     if (choice) chosen.push({ site: site.id, latest, limits, choice });
     else
       skipped.push({

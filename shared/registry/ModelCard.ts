@@ -35,6 +35,11 @@ export interface CardModel {
   limited?: LimitCounts;
   /** Calibrated forecast intervals from the held-out residuals (cards of older versions have none: no quantiles). */
   intervals?: ForecastIntervals;
+  /**
+   * The feature spec keys of history and derived inputs it was trained with (FeatureInputs); cards of older versions
+   * have none, and their models get exactly the columns of their time.
+   */
+  featureInputs?: CardFeatureInputs;
   /** Sha-256 of the ONNX bytes, checked when the model is loaded. */
   sha256: string;
 }
@@ -74,4 +79,12 @@ export interface ChampionPointer {
   promotedAt: string;
   reason: string;
   history: { version: string; promotedAt: string; reason: string }[];
+}
+
+/** What a card records of a model's history and derived inputs (the same shape as features' FeatureInputs). */
+export interface CardFeatureInputs {
+  history?: Readonly<Record<string, { lastK: number; windowMinutes: number }>>;
+  clearSkyIndex?: Readonly<Record<string, readonly string[]>>;
+  calendar?: { timeZone: string; weekday?: boolean; holidays?: readonly string[] };
+  solarInputs?: boolean;
 }

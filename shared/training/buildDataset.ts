@@ -4,6 +4,7 @@ import { featureNames } from '../features/featureNames';
 import { featureRow } from '../features/featureRow';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import type { LatestObservation } from '../features/LatestObservation';
+import { recentUsable } from '../features/historyFeatures';
 import { smartPersistence } from '../solar/smartPersistence';
 import { TrainingDataError } from './TrainingDataError';
 
@@ -65,7 +66,8 @@ function usableAt(r: HistoryRecord): number {
 
 /**
  * Builds the training examples of one site: for every issue slot in [from, to], each source's newest record
- * available at issueTime goes through featureRow (the function live prediction uses), and the targets are the
+ * available at issueTime (with, for history inputs, the records usable then) goes through featureRow (the function
+ * live prediction uses), and the targets are the
  * target field observed exactly at each validTime. Rows lacking an input or a target are dropped and counted.
  */
 export function buildDataset(opts: BuildDatasetOptions): Dataset {
@@ -95,6 +97,15 @@ export function buildDataset(opts: BuildDatasetOptions): Dataset {
     if (!sweeps.has(source)) sweeps.set(source, new AsOfSweep(historyOf(source)));
   }
   const targetSweep = sweeps.get(target.source) as AsOfSweep;
+  // Sources with history inputs: their records by observedAt, for the ones usable at each issueTime.
+  const byObserved = new Map(
+    Object.keys(spec.history ?? {}).map((source) => [
+      source,
+      historyOf(source)
+        .filter((r) => Number.isFinite(r.observedAt) && Number.isFinite(r.availableAt))
+        .sort((a, b) => a.observedAt - b.observedAt),
+    ]),
+  );
   const targetAt = new Map<number, number>();
   for (const r of historyOf(target.source)) {
     if (!targetAt.has(r.observedAt)) targetAt.set(r.observedAt, r.values[target.field] ?? Number.NaN);
@@ -131,7 +142,8 @@ export function buildDataset(opts: BuildDatasetOptions): Dataset {
       if (!best) unusable ??= `missing-input:${source}`;
       else if (limit !== undefined && t - best.observedAt > limit * MINUTE_MS) unusable ??= `stale-input:${source}`;
       else {
-        latest.set(source, best);
+        const sorted = byObserved.get(source);
+        latest.set(source, sorted ? { ...best, recent: recentUsable(sorted, t) } : best);
         inputs.push(best);
       }
     }

@@ -9,6 +9,7 @@ import { addMinutes, floorToSlot } from '../time/slots';
 import { buildDataset } from './buildDataset';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import { featureSpecFor } from '../features/featureSpecFor';
+import { withFeatureInputs } from '../features/FeatureSpec';
 import { stalenessLimitsFor } from './stalenessLimitsFor';
 import { leadMetrics } from './leadMetrics';
 import { promotionDecision } from './promotionDecision';
@@ -165,7 +166,7 @@ async function compareWithChampion(
   const parts = config.sites.map((site) => ({
     site: site.id,
     dataset: buildDataset({
-      spec: featureSpecFor(config, site.id, champModel.sources),
+      spec: withFeatureInputs(featureSpecFor(config, site.id, champModel.sources), champModel.featureInputs),
       target: config.target,
       history: history.get(site.id) as Map<string, HistoryRecord[]>,
       from,

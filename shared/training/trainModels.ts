@@ -19,6 +19,7 @@ import { heldOutIntervals } from './heldOutIntervals';
 import type { Dataset } from './Dataset';
 import type { HistoryRecord } from '../features/HistoryRecord';
 import { featureSpecFor } from '../features/featureSpecFor';
+import { featureInputsOf } from '../features/FeatureSpec';
 import { stalenessLimitsFor } from './stalenessLimitsFor';
 import { leadMetrics, meanRmse } from './leadMetrics';
 import { column, type Rows, rowsByKeys, rowsWhere } from './rowsWhere';
@@ -140,6 +141,8 @@ export async function trainModels(
       }),
     }));
     const featureNames = (parts[0]?.dataset as Dataset).featureNames;
+    // The card keeps the history and derived inputs, so the model serves with these columns whatever comes later.
+    const featureInputs = featureInputsOf(featureSpecFor(config, config.sites[0]?.id ?? '', set));
     // Purge: a training row's targets must be observed before the held-out window starts.
     const training = rowsWhere(parts, (t) => t + maxLead * MINUTE_MS < heldOutFrom.getTime());
     const heldOut = rowsWhere(parts, (t) => t >= heldOutFrom.getTime());
@@ -199,6 +202,7 @@ export async function trainModels(
         file: `${id}.onnx`,
         sources: set,
         inputs: featureNames,
+        featureInputs,
         heldOut: { perLead: [], meanRmse: Number.NaN },
         learns,
         limited,

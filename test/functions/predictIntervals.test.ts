@@ -6,6 +6,7 @@ import { makeForecastHandler } from '../../functions/forecast';
 import { makePredictHandler } from '../../functions/predict';
 import { SOLAR_ELEVATION_EDGES, sunAtValidTime } from '../../shared/features/elevationBand';
 import { featureNames } from '../../shared/features/featureNames';
+import { featureInputsOf, withFeatureInputs } from '../../shared/features/FeatureSpec';
 import { featureSpecFor } from '../../shared/features/featureSpecFor';
 import { outputLimitsFor } from '../../shared/features/outputLimitsFor';
 import type { Forecast } from '../../shared/forecast/Forecast';
@@ -42,7 +43,10 @@ async function championWith(
   intervals: ForecastIntervals | undefined,
 ): Promise<void> {
   const { config } = s;
-  const inputs = featureNames(featureSpecFor(config, 'park-1', ['site-meter', 'weather']));
+  // A card of today records its history and derived inputs; one of an older version has neither those nor intervals.
+  const spec = featureSpecFor(config, 'park-1', ['site-meter', 'weather']);
+  const featureInputs = intervals ? featureInputsOf(spec) : undefined;
+  const inputs = featureNames(withFeatureInputs(spec, featureInputs));
   const leads = config.forecast.leadsMinutes;
   const bytes = buildPersistenceModel({
     featureNames: inputs,
@@ -69,6 +73,7 @@ async function championWith(
         file: `${MODEL}.onnx`,
         sources: ['site-meter', 'weather'],
         inputs,
+        ...(featureInputs ? { featureInputs } : {}),
         heldOut: { perLead: [], meanRmse: 1 },
         ...(intervals ? { intervals } : {}),
         sha256: ModelRegistry.sha256(bytes),

@@ -6,6 +6,7 @@ import type { LoadedModel } from '../../../shared/models/ModelRuntime';
 import type { ServingModel } from '../../../shared/predict/ServingModel';
 import { featureNames } from '../../../shared/features/featureNames';
 import { featureSpecFor } from '../../../shared/features/featureSpecFor';
+import { featureInputsOf } from '../../../shared/features/FeatureSpec';
 import type { HistoryRecord } from '../../../shared/features/HistoryRecord';
 
 const MINUTE_MS = 60_000;
@@ -28,7 +29,8 @@ const config = parseConfig({
 
 /** A model that forecasts the probe value it was given, so the output says which observation was read. */
 function echoModel(sources: string[]): ServingModel {
-  const names = featureNames(featureSpecFor(config, 'site-a', sources));
+  const spec = featureSpecFor(config, 'site-a', sources);
+  const names = featureNames(spec);
   const model: LoadedModel = {
     inputNames: ['features'],
     outputNames: ['forecast'],
@@ -45,6 +47,7 @@ function echoModel(sources: string[]): ServingModel {
     version: null,
     sources,
     featureNames: names,
+    featureInputs: featureInputsOf(spec),
     leadsMinutes: [20, 40, 60],
     score: sources.length === 0 ? 2 : 1,
     model,

@@ -160,6 +160,9 @@ test('featureSpecFor: configuration order and fields whatever order the sources 
     leadsMinutes: [20, 40, 60],
     latitude: 55.68,
     longitude: 12.57,
+    history: { 'site-meter': { lastK: 3, windowMinutes: 60 }, weather: { lastK: 3, windowMinutes: 60 } },
+    calendar: { timeZone: 'UTC' },
+    solarInputs: false,
   });
   assert.deepEqual(featureSpecFor(config, 'park-1', []).sources, []);
   assert.throws(

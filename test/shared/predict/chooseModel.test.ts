@@ -6,17 +6,18 @@ import type { StalenessLimit } from '../../../shared/features/learnStalenessLimi
 import type { Observation } from '../../../shared/sources/Observation';
 import { featureNames } from '../../../shared/features/featureNames';
 import { featureSpecFor } from '../../../shared/features/featureSpecFor';
+import { withFeatureInputs } from '../../../shared/features/FeatureSpec';
 import { testConfig } from '../../support/testServices';
 
 const config = testConfig();
 const issue = new Date('2026-06-01T12:00:00Z');
 const ALL = ['site-meter', 'neighbors', 'weather', 'skycam'];
 
-/** A candidate on `sources`, with the columns featureRow builds for them. */
+/** A candidate on `sources`, with the columns featureRow builds for them (a card without history inputs). */
 const model = (id: string, sources: string[]) => ({
   id,
   sources,
-  featureNames: featureNames(featureSpecFor(config, 'park-1', sources)),
+  featureNames: featureNames(withFeatureInputs(featureSpecFor(config, 'park-1', sources), undefined)),
 });
 // Best first, as the registry orders them: full, three subsets, a baseline, then persistence's shape.
 const candidates = [

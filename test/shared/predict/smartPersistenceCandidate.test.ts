@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import type { ForecastConfig } from '../../../shared/config/ForecastConfig';
 import { featureNames } from '../../../shared/features/featureNames';
 import { featureSpecFor } from '../../../shared/features/featureSpecFor';
+import { withFeatureInputs } from '../../../shared/features/FeatureSpec';
 import { ModelError } from '../../../shared/models/ModelError';
 import { OnnxModelRuntime } from '../../../shared/models/OnnxModelRuntime';
 import { describeOnnxModel } from '../../../shared/models/onnx/describeOnnxModel';
@@ -107,7 +108,7 @@ function candidates(config: ForecastConfig) {
   const model = (id: string, sources: string[]) => ({
     id,
     sources,
-    featureNames: featureNames(featureSpecFor(config, SITE, sources)),
+    featureNames: featureNames(withFeatureInputs(featureSpecFor(config, SITE, sources), undefined)),
   });
   return [model('all', ALL), model('neighbors', ['site-meter', 'neighbors']), ...baselineDescriptors(config)];
 }
