@@ -44,6 +44,12 @@ export function agedDataset(
     stalenessLimitMinutes: Readonly<Record<string, number>>;
     site: string;
     aging?: Partial<OutageAgingOptions>;
+    /**
+     * Every source outages are drawn over (the configuration's): the same slot and copy take the same sources down
+     * for every source set, so the models' errors are measured on the same simulated outages. Default: the spec's
+     * sources and the target's.
+     */
+    allSources?: readonly string[];
   },
 ): Dataset {
   const aging = { ...DEFAULT_OUTAGE_AGING, ...opts.aging };
@@ -51,9 +57,9 @@ export function agedDataset(
   const names = featureNames(spec);
   if (!(Number.isInteger(cadenceMinutes) && cadenceMinutes > 0))
     throw new TrainingDataError('INVALID_OPTIONS', `cadenceMinutes ${cadenceMinutes} must be a positive whole number`);
-  const agedSources = [...new Set([...spec.sources, target.source])];
+  const agedSources = [...new Set([...(opts.allSources ?? []), ...spec.sources, target.source])];
   const index = new Map<string, AsOfIndex>();
-  for (const s of agedSources) {
+  for (const s of new Set([...spec.sources, target.source])) {
     const h = history.get(s);
     if (!h) throw new TrainingDataError('MISSING_HISTORY', `no history given for source "${s}"`);
     index.set(s, new AsOfIndex(h));

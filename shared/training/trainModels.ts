@@ -342,6 +342,7 @@ function agedPartsOf(
       stalenessLimitMinutes: limits,
       site: site.id,
       aging,
+      allSources: config.sources.map((s) => s.id),
     }),
   }));
 }
@@ -359,11 +360,8 @@ function baselineTables(
   common: Rows,
 ): Record<string, ExpectedErrorTable> {
   const target = config.target.source;
-  const parts = agedPartsOf(config, history, [target], window, limits, {
-    ...aging,
-    copiesPerSlot: 1,
-    alsoAgedChance: 0,
-  });
+  // The same simulated outages as the trained models' rows: the figures compare slot for slot.
+  const parts = agedPartsOf(config, history, [target], window, limits, aging);
   const aged = rowsWhere(parts, (t) => t >= window.heldOutFrom.getTime());
   const names = (parts[0]?.dataset as Dataset).featureNames;
   const L = config.forecast.leadsMinutes.length;
