@@ -112,6 +112,16 @@ function summary(r: BacktestReport): string {
         `  ${s.scenario.padEnd(24)} ${s.perLead.map((m) => `+${m.leadMinutes}: ${significant(m.smartSkill ?? Number.NaN).padStart(7)}`).join('   ')}`,
       );
   }
+  if (r.scenarios.some((s) => s.previousRule)) {
+    lines.push('  the chooser against the previous rule (freshness first) and stale persistence, RMSE per lead:');
+    for (const s of r.scenarios) {
+      const c = s.previousRule;
+      if (!c) continue;
+      lines.push(
+        `  ${s.scenario.padEnd(24)} ${c.perLead.map((m) => `+${m.leadMinutes}: ${significant(m.rmse).padStart(7)} vs ${significant(m.previousRmse).padStart(7)} (stale persistence ${significant(m.stalePersistenceRmse)})`).join('   ')}   other model in ${c.differentModel}/${c.slots}`,
+      );
+    }
+  }
   return lines.join('\n');
 }
 

@@ -4,6 +4,7 @@ import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { parseConfig } from '../../shared/config/loadConfig';
 import { significant } from '../../shared/util/significant';
 import { fallbackTable } from './fallbackTable';
+import { formatPreviousRuleMarkdown } from '../../shared/backtest/formatPreviousRuleMarkdown';
 import { parseCliArgs } from '../../cli/parseCliArgs';
 import { DEFAULT_FALLBACK_BENCH_OPTIONS, type FallbackBenchResult, runFallbackBench } from './runFallbackBench';
 
@@ -119,6 +120,14 @@ function report(r: FallbackBenchResult): string {
     ),
   );
   lines.push('');
+  lines.push(...formatPreviousRuleMarkdown(r.scenarios, r.leadsMinutes, unit));
+  lines.push(
+    ...formatPreviousRuleMarkdown(
+      r.faults.episodes.map((e) => ({ scenario: e.label, previousRule: e.result.previousRule })),
+      r.leadsMinutes,
+      unit,
+    ).slice(4),
+  );
   for (const e of r.faults.episodes)
     lines.push(
       `- ${e.label}: ${Object.entries(e.result.byModel)

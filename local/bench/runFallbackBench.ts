@@ -20,7 +20,8 @@ import {
   scoreReferences,
   scoreServed,
 } from '../../shared/backtest/scoreServed';
-import { serveSlots } from '../../shared/backtest/serveSlots';
+import { type ServedSlot, serveSlots } from '../../shared/backtest/serveSlots';
+import { compareWithPrevious, type PreviousRuleComparison } from '../../shared/backtest/compareWithPrevious';
 import { simulateSources } from './simulateSources';
 import { DEFAULT_INGEST_TIMING, type IngestTiming, withAvailability } from './withAvailability';
 
@@ -78,15 +79,24 @@ export interface FallbackBenchResult {
   heldOutSlots: number;
   models: BenchModel[];
   pruned: { id: string; reason: string }[];
-  /** `all sources fresh`, `without <source>` per source, `fault schedule`. */
-  scenarios: ScenarioResult[];
+  /**
+   * `all sources fresh`, `without <source>` per source, `fault schedule`; each with the previous rule (freshness
+   * first) on the same slots and persistence of the target as available in it, when the models have expected-error tables.
+   */
+  scenarios: (ScenarioResult & { previousRule?: PreviousRuleComparison })[];
   /** Persistence and (solar target) smart persistence, scored on the slots `all sources fresh` served. */
   references: ReferenceScores;
   faults: {
     /** The schedule as the providers' PROVIDER_FAULTS setting. */
     providerFaults: Record<string, { from: string; to: string }[]>;
     /** Per episode: the slots from its start to `recoveryMinutes` after its end. */
-    episodes: { label: string; sources: string[]; from: string; to: string; result: ScenarioResult }[];
+    episodes: {
+      label: string;
+      sources: string[];
+      from: string;
+      to: string;
+      result: ScenarioResult & { previousRule?: PreviousRuleComparison };
+    }[];
   };
   seconds: { simulate: number; train: number; evaluate: number };
   /** What did not go as asked, e.g. a model family left out because its ONNX export failed the parity check. */
@@ -198,10 +208,28 @@ export async function runFallbackBench(
       name: string,
       history: ReadonlyMap<string, readonly HistoryRecord[]>,
       drop: string[] = [],
-    ): Promise<{ result: ScenarioResult; slots: Awaited<ReturnType<typeof serveSlots>> }> => {
+    ): Promise<{
+      result: ScenarioResult & { previousRule?: PreviousRuleComparison };
+      slots: ServedSlot[];
+      previous: ServedSlot[] | undefined;
+      asAvailable: ReturnType<typeof referenceForecasts>;
+    }> => {
       o.log(`serving ${issueTimes.length} held-out slots: ${name}`);
       const slots = await serveSlots(bench, site, issueTimes, history, candidates, drop);
-      return { result: scoreServed(name, slots, leads, truth, references), slots };
+      // The previous rule (freshness first, best-ranked) on the same slots, when the models have expected-error tables.
+      const previous = candidates.some((c) => c.expectedError)
+        ? await serveSlots(bench, site, issueTimes, history, candidates, drop, undefined, 'freshness-first')
+        : undefined;
+      const asAvailable = referenceForecasts(bench, site, issueTimes, history.get(config.target.source) ?? []);
+      return {
+        result: {
+          ...scoreServed(name, slots, leads, truth, references),
+          ...(previous ? { previousRule: compareWithPrevious(slots, previous, leads, truth, asAvailable) } : {}),
+        },
+        slots,
+        previous,
+        asAvailable,
+      };
     };
 
     const fresh = await run(ALL_FRESH, normal);
@@ -213,13 +241,20 @@ export async function runFallbackBench(
     scenarios.push(faulted.result);
     const episodeResults = episodes.map((e) => {
       const until = e.to.getTime() + o.recoveryMinutes * 60_000;
-      const slots = faulted.slots.filter((s) => s.issueTime >= e.from.getTime() && s.issueTime < until);
+      const during = (s: ServedSlot): boolean => s.issueTime >= e.from.getTime() && s.issueTime < until;
+      const slots = faulted.slots.filter(during);
+      const previous = faulted.previous?.filter(during);
       return {
         label: e.label,
         sources: e.sources,
         from: e.from.toISOString(),
         to: e.to.toISOString(),
-        result: scoreServed(e.label, slots, leads, truth, references),
+        result: {
+          ...scoreServed(e.label, slots, leads, truth, references),
+          ...(previous
+            ? { previousRule: compareWithPrevious(slots, previous, leads, truth, faulted.asAvailable) }
+            : {}),
+        },
       };
     });
 

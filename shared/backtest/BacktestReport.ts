@@ -4,6 +4,7 @@ import type { DelayModelSpec, OutageModelSpec, RunScheduleSpec } from '../replay
 import type { ReplayStats } from '../replay/ReplayStats';
 import type { PromiseGap } from './promiseGap';
 import type { IntervalMetrics } from './scoreIntervals';
+import type { PreviousRuleComparison } from './compareWithPrevious';
 import type { ReferenceScores, ScenarioResult } from './scoreServed';
 
 /** How one source was replayed, and what its history looked like. */
@@ -75,6 +76,12 @@ export interface BacktestScenario extends ScenarioResult, ReferenceScores {
    * backtest evaluates daylight (a solar target): night slots, where a solar forecast is trivially zero, left out.
    */
   daylight?: { perLead: LeadMetrics[] } & ReferenceScores;
+  /**
+   * The same slots served by the previous model-choice rule (freshness first, best-ranked), and persistence of the
+   * newest target value available in this scenario (stale under outages); absent when the models have no
+   * expected-error tables (both rules are then the same).
+   */
+  previousRule?: PreviousRuleComparison;
 }
 
 /** Forecast against actual over the first days of the test period (scenario ALL_SOURCES_FRESH). */

@@ -1,3 +1,4 @@
+import { formatPreviousRuleMarkdown } from './formatPreviousRuleMarkdown';
 import type { LeadMetrics } from '../registry/ModelCard';
 import { NOT_A_NUMBER, significant } from '../util/significant';
 import type { BacktestModel, BacktestReport } from './BacktestReport';
@@ -86,6 +87,7 @@ export function formatBacktestMarkdown(r: BacktestReport, charts: BacktestChartF
     );
   }
   lines.push('');
+  lines.push(...formatPreviousRuleMarkdown(r.scenarios, L, r.target.unit));
   lines.push(...formatDaylightMarkdown(r));
   if (r.promiseGap) lines.push(...formatPromiseGapMarkdown(r.promiseGap, L, r.target.unit), '');
   lines.push(`![RMSE and skill per lead and scenario](${charts.leadMetrics})`);

@@ -47,6 +47,8 @@ export interface PromiseGap extends PromiseGapFigures {
 export const NAIVE_OFFLINE = 'naive offline';
 export const NAIVE_OPERATED = 'naive operated';
 export const AWARE_OPERATED = 'aware operated';
+/** Each model of the gap serves the slots where its sources are fresh: both forms are compared on those. */
+const FRESH_ONLY = 'freshness-first' as const;
 
 export interface PromiseGapInput {
   config: ForecastConfig;
@@ -92,7 +94,8 @@ export async function promiseGap(
     config,
     new Map([[site, research as ReadonlyMap<string, readonly HistoryRecord[]>]]),
     input.window,
-    { ...input.train, sourceSets: 'all', kinds: [kind] },
+    // Research trains on rows as observed: no synthetic outages either.
+    { ...input.train, sourceSets: 'all', kinds: [kind], outageAging: null },
     runtime,
   );
   const naive = naiveModels.trained.find((t) => t.card.kind === kind);
@@ -107,10 +110,25 @@ export async function promiseGap(
     const served = new Map<string, ServedSlot[]>([
       [
         NAIVE_OFFLINE,
-        await serveSlots(config, site, issueTimes, research, [naiveServing], [], (t) => researchLimits.at(t)),
+        await serveSlots(
+          config,
+          site,
+          issueTimes,
+          research,
+          [naiveServing],
+          [],
+          (t) => researchLimits.at(t),
+          FRESH_ONLY,
+        ),
       ],
-      [NAIVE_OPERATED, await serveSlots(config, site, issueTimes, operated, [naiveServing], [], input.limitsAt)],
-      [AWARE_OPERATED, await serveSlots(config, site, issueTimes, operated, [awareServing], [], input.limitsAt)],
+      [
+        NAIVE_OPERATED,
+        await serveSlots(config, site, issueTimes, operated, [naiveServing], [], input.limitsAt, FRESH_ONLY),
+      ],
+      [
+        AWARE_OPERATED,
+        await serveSlots(config, site, issueTimes, operated, [awareServing], [], input.limitsAt, FRESH_ONLY),
+      ],
     ]);
     const target = config.target;
     const offlineRefs = referenceForecasts(config, site, issueTimes, research.get(target.source) ?? []);

@@ -27,6 +27,7 @@ import { scoreIntervals } from './scoreIntervals';
 import { scoreReferences, scoreServed } from './scoreServed';
 import { type ServedSlot, serveSlots } from './serveSlots';
 import { servingCandidates } from './servingCandidates';
+import { compareWithPrevious } from './compareWithPrevious';
 import { summarizeSource } from './summarizeSource';
 import { promiseGap } from './promiseGap';
 import { solarPosition } from '../solar/solarPosition';
@@ -175,11 +176,37 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
       const limits = new RollingStalenessLimits(config, p.history);
       const slots = await serveSlots(config, site, issueTimes, p.history, candidates, p.drop, (at) => limits.at(at));
       assertOnlyAvailableInputs(p.name, slots);
+      // The previous rule on the same slots, when the models carry expected-error tables (else it is the same rule).
+      const tables = candidates.some((c) => c.expectedError !== undefined);
+      const previous = tables
+        ? await serveSlots(
+            config,
+            site,
+            issueTimes,
+            p.history,
+            candidates,
+            p.drop,
+            (at) => limits.at(at),
+            'freshness-first',
+          )
+        : undefined;
+      if (previous) assertOnlyAvailableInputs(`${p.name} (previous rule)`, previous);
       served.set(p.name, slots);
       scenarios.push({
         ...scoreServed(p.name, slots, leads, truth, references),
         ...scoreReferences(slots, leads, truth, references),
         intervals: scoreIntervals(slots, leads, truth, sunUp),
+        ...(previous
+          ? {
+              previousRule: compareWithPrevious(
+                slots,
+                previous,
+                leads,
+                truth,
+                referenceForecasts(config, site, issueTimes, p.history.get(target.source) ?? []),
+              ),
+            }
+          : {}),
         ...(daylightTruth
           ? {
               daylight: {

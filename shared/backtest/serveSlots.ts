@@ -1,7 +1,7 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { forecastQuantiles } from '../features/forecastQuantiles';
 import type { LeadQuantiles } from '../forecast/Forecast';
-import { chooseModel, type ModelChoice } from '../predict/chooseModel';
+import { type ChoiceRule, chooseModel, type ModelChoice } from '../predict/chooseModel';
 import type { StalenessLimit } from '../features/learnStalenessLimit';
 import type { ServingModel } from '../predict/ServingModel';
 import type { Observation } from '../sources/Observation';
@@ -38,6 +38,7 @@ export type LimitsAt = (issueTime: number) => ReadonlyMap<string, StalenessLimit
  * Serves every issue slot the way live prediction does: the newest observation of each source available at
  * issueTime (minus the `drop`ped sources), chooseModel over the candidates (best first, the last resort last),
  * and one batched ONNX run per chosen model. Without `limitsAt`, each source's configured limit (or the default).
+ * `rule` is the chooser's (`freshness-first`: the rule before expected-error tables, for comparison).
  */
 export async function serveSlots(
   config: ForecastConfig,
@@ -47,6 +48,7 @@ export async function serveSlots(
   candidates: readonly ServingModel[],
   drop: readonly string[] = [],
   limitsAt?: LimitsAt,
+  rule: ChoiceRule = 'auto',
 ): Promise<ServedSlot[]> {
   const asOf = new Map(
     config.sources.filter((s) => !drop.includes(s.id)).map((s) => [s.id, new AsOf(history.get(s.id) ?? [])]),
@@ -69,7 +71,7 @@ export async function serveSlots(
           values: r.values,
         });
     }
-    const choice = chooseModel(config, site, new Date(t), candidates, latest, limitsAt?.(t), recent);
+    const choice = chooseModel(config, site, new Date(t), candidates, latest, limitsAt?.(t), recent, rule);
     const inputs = (choice?.model.sources ?? []).map((source): ServedInput => {
       const o = latest.get(source) as Observation;
       return { source, observedAt: Date.parse(o.observedAt), availableAt: Date.parse(o.availableAt) };

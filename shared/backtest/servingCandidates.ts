@@ -2,6 +2,7 @@ import type { ForecastConfig } from '../config/ForecastConfig';
 import type { ModelRuntime } from '../models/ModelRuntime';
 import { PersistenceModelSource } from '../predict/PersistenceModelSource';
 import { orderCandidates } from '../predict/orderCandidates';
+import { withBaselineTables } from '../predict/RegistryModelSource';
 import type { ServingModel } from '../predict/ServingModel';
 import type { TrainedModels } from '../training/trainModels';
 
@@ -30,11 +31,12 @@ export async function servingCandidates(
         leadsMinutes: [...config.forecast.leadsMinutes],
         score: k.card.heldOut.meanRmse,
         ...(k.card.intervals ? { intervals: k.card.intervals } : {}),
+        ...(k.card.expectedError ? { expectedError: k.card.expectedError } : {}),
         model,
       });
     }
     const builtIns = await new PersistenceModelSource(config, runtime).current();
-    return orderCandidates(candidates, builtIns);
+    return orderCandidates(candidates, withBaselineTables(builtIns, models.baselineExpectedError));
   } catch (err) {
     await Promise.all(candidates.map((c) => c.model.release()));
     throw err;

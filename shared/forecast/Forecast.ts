@@ -40,6 +40,24 @@ export interface MissingInput {
   newestObservedAt?: string;
 }
 
+/** Why the chooser took the forecast's model. */
+export interface ForecastChoice {
+  /** `expected-error`: lowest expected RMSE at the inputs' ages; `freshness-first`: best-ranked with all inputs fresh. */
+  rule: 'expected-error' | 'freshness-first';
+  /** Mean over the leads of the model's expected RMSE at the age band of its inputs (expected-error only). */
+  expectedRmse?: number;
+  expectedRmsePerLead?: number[];
+  /** The age band its inputs were judged in (`fresh`, `2-4x limit`, ...), and the largest age / limit. */
+  ageBand?: string;
+  ageRatio?: number;
+  /** Age in minutes of each input the model read. */
+  ages?: Record<string, number>;
+  /** The runner-up and its expected RMSE. */
+  nextBest?: { model: string; expectedRmse: number };
+  /** e.g. `expected RMSE 0.41 at these ages (inputs 2-4x limit); the next best persistence-... 0.55`. */
+  reason: string;
+}
+
 /** A forecast for one site and issue time; stored in Cosmos DB (partition key /site), id `<site>|<issueTime>`. */
 export interface Forecast {
   id: string;
@@ -52,6 +70,8 @@ export interface Forecast {
   leads: ForecastLead[];
   inputs: ForecastInput[];
   missing: MissingInput[];
+  /** Why this model was chosen (absent in forecasts made before the expected-error chooser). */
+  choice?: ForecastChoice;
 }
 
 export function forecastId(site: string, issueTime: string): string {

@@ -138,9 +138,14 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
           featureNames: m.inputs,
           version: card?.version ?? null,
           score: m.heldOut.meanRmse,
+          ...(m.expectedError ? { expectedError: m.expectedError } : {}),
         }))
         .sort((a, b) => a.score - b.score),
-      ...baselineDescriptors(config),
+      // With the card's tables, so health names the model predict would choose by expected error.
+      ...baselineDescriptors(config).map((b) => {
+        const table = card?.baselineExpectedError?.[b.kind];
+        return table ? { ...b, expectedError: table } : b;
+      }),
     ];
     for (const site of config.sites) {
       const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);

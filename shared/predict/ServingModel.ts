@@ -1,4 +1,5 @@
 import type { LoadedModel } from '../models/ModelRuntime';
+import type { ExpectedErrorTable } from '../registry/ExpectedErrorTable';
 import type { ForecastIntervals } from '../registry/ForecastIntervals';
 import type { FeatureInputs } from '../features/FeatureSpec';
 
@@ -21,6 +22,8 @@ export interface ServingModel {
   score: number;
   /** Its calibrated intervals, from its card; none for persistence and for cards of older versions. */
   intervals?: ForecastIntervals;
+  /** Its expected RMSE by lead and input age band, from its card; none for cards of older versions. */
+  expectedError?: ExpectedErrorTable;
   model: LoadedModel;
 }
 

@@ -1,5 +1,7 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
-import type { MissingInput } from '../forecast/Forecast';
+import type { ForecastChoice, MissingInput } from '../forecast/Forecast';
+import { ageBandLabel, ageBandOf } from '../registry/ExpectedErrorTable';
+import { expectedRmseAt } from './expectedRmseAt';
 import type { Observation } from '../sources/Observation';
 import { minutesBetween } from '../time/slots';
 import { featureRow } from '../features/featureRow';
@@ -13,13 +15,23 @@ import type { ServingModel } from './ServingModel';
 export type ChoosableModel = Pick<
   ServingModel,
   'id' | 'sources' | 'featureNames' | 'clearSkyAtObservation' | 'featureInputs'
->;
+> &
+  Partial<Pick<ServingModel, 'kind' | 'expectedError'>>;
+
+/**
+ * How the chooser decides: `expected-error` takes the candidate with the lowest expected RMSE at the current input
+ * ages (stale inputs allowed); `freshness-first` the best-ranked one whose sources are all fresh (the rule before
+ * expected-error tables, and the one for cards without them); `auto` the first when every candidate has a table.
+ */
+export type ChoiceRule = 'auto' | 'expected-error' | 'freshness-first';
 
 export interface ModelChoice<M extends ChoosableModel = ServingModel> {
   model: M;
   row: number[];
   /** Sources the model did not read, with the reason. */
   missing: MissingInput[];
+  /** Why this model: the rule, and under expected-error its expected RMSE at these ages and the next best. */
+  choice: ForecastChoice;
 }
 
 /** Which sources are fresh at issueTime: their newest available observation is younger than their staleness limit. */
@@ -71,6 +83,7 @@ export function chooseModel<M extends ChoosableModel>(
   latest: ReadonlyMap<string, Observation>,
   limits?: ReadonlyMap<string, StalenessLimit>,
   recent?: ReadonlyMap<string, readonly RecentObservation[]>,
+  rule: ChoiceRule = 'auto',
 ): ModelChoice<M> | undefined {
   const fresh = freshness(config, latest, issueTime, limits);
   const asFeatures = new Map(
@@ -79,18 +92,104 @@ export function chooseModel<M extends ChoosableModel>(
       return [id, { observedAt: Date.parse(o.observedAt), values: o.values, ...(r ? { recent: r } : {}) }];
     }),
   );
-  for (const model of candidates) {
-    if (!model.sources.every((s) => fresh.get(s) === null)) continue;
+  const rowOf = (model: M): number[] | undefined => {
     const spec = withFeatureInputs(featureSpecFor(config, site, model.sources), model.featureInputs);
     const extra = model.clearSkyAtObservation;
     const row = featureRow(extra ? { ...spec, clearSkyAtObservation: extra } : spec, issueTime, asFeatures);
-    if (!Array.isArray(row)) continue;
     // A model trained on other columns (the configuration changed since) must not be fed misaligned inputs.
-    if (model.featureNames.length !== row.length) continue;
-    const missing = config.sources
+    return Array.isArray(row) && model.featureNames.length === row.length ? row : undefined;
+  };
+  const missingOf = (model: M): MissingInput[] =>
+    config.sources
       .filter((s) => !model.sources.includes(s.id))
       .map((s) => fresh.get(s.id) ?? { source: s.id, reason: `fresh, but not an input of ${model.id}` });
-    return { model, row, missing };
+  const byExpectedError =
+    rule === 'expected-error' ||
+    (rule === 'auto' && candidates.length > 0 && candidates.every((m) => m.expectedError !== undefined));
+  if (!byExpectedError) {
+    for (const model of candidates) {
+      if (!model.sources.every((s) => fresh.get(s) === null)) continue;
+      const row = rowOf(model);
+      if (!row) continue;
+      return {
+        model,
+        row,
+        missing: missingOf(model),
+        choice: { rule: 'freshness-first', reason: 'the best-ranked model whose sources are all fresh' },
+      };
+    }
+    return undefined;
   }
-  return undefined;
+
+  // Each candidate whose row can be built, at the age ratio of its oldest input (age / staleness limit).
+  const scored: { model: M; row: number[]; ratio: number; expected: number[]; mean: number }[] = [];
+  for (const model of candidates) {
+    const table = model.expectedError;
+    if (!table) continue;
+    const ratio = ageRatio(config, model.sources, latest, issueTime, limits);
+    if (ratio === undefined) continue;
+    // A trained model is not trusted on inputs older than any it was scored on; persistence is, however old.
+    const baseline = model.kind === 'persistence' || model.kind === 'smart-persistence';
+    if (!baseline && ratio > table.maxAgeRatio) continue;
+    const expected = expectedRmseAt(table, ageBandOf(ratio));
+    if (!expected) continue;
+    const row = rowOf(model);
+    if (!row) continue;
+    const mean = expected.reduce((a, b) => a + b, 0) / Math.max(1, expected.length);
+    if (!Number.isFinite(mean)) continue;
+    scored.push({ model, row, ratio, expected, mean });
+  }
+  // Lowest mean expected RMSE over the leads; a tie keeps the candidates' order (best-ranked first).
+  const ranked = scored.map((c, i) => ({ c, i })).sort((a, b) => a.c.mean - b.c.mean || a.i - b.i);
+  const best = ranked[0]?.c;
+  if (!best) return undefined;
+  const next = ranked[1]?.c;
+  const ages = Object.fromEntries(
+    best.model.sources.map((s) => {
+      const o = latest.get(s);
+      return [s, o ? Math.round(minutesBetween(new Date(o.observedAt), issueTime)) : Number.NaN];
+    }),
+  );
+  const band = ageBandLabel(ageBandOf(best.ratio));
+  return {
+    model: best.model,
+    row: best.row,
+    missing: missingOf(best.model),
+    choice: {
+      rule: 'expected-error',
+      expectedRmse: round3(best.mean),
+      expectedRmsePerLead: best.expected.map(round3),
+      ageBand: band,
+      ageRatio: Math.round(best.ratio * 100) / 100,
+      ages,
+      ...(next ? { nextBest: { model: next.model.id, expectedRmse: round3(next.mean) } } : {}),
+      reason:
+        `expected RMSE ${round3(best.mean)} at these ages (inputs ${band})` +
+        (next ? `; the next best ${next.model.id} ${round3(next.mean)}` : '; no other candidate could run'),
+    },
+  };
+}
+
+/** The largest age / staleness limit over `sources` (0 for none); undefined when one has no observation. */
+export function ageRatio(
+  config: ForecastConfig,
+  sources: readonly string[],
+  latest: ReadonlyMap<string, Observation>,
+  issueTime: Date,
+  limits: ReadonlyMap<string, StalenessLimit> = new Map(),
+): number | undefined {
+  let ratio = 0;
+  for (const id of sources) {
+    const obs = latest.get(id);
+    if (!obs) return undefined;
+    const source = config.sources.find((s) => s.id === id);
+    const limit = limits.get(id)?.minutes ?? source?.stalenessLimitMinutes ?? DEFAULT_STALENESS_OPTIONS.defaultMinutes;
+    ratio = Math.max(ratio, minutesBetween(new Date(obs.observedAt), issueTime) / Math.max(1e-9, limit));
+  }
+  return ratio;
+}
+
+/** Three significant digits: what a reader of the reason needs. */
+function round3(v: number): number {
+  return Number(v.toPrecision(3));
 }

@@ -179,6 +179,7 @@ async function predictSlot(
         }),
         inputs,
         missing: row.choice.missing,
+        choice: row.choice.choice,
       });
     });
   }

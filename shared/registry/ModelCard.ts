@@ -1,4 +1,5 @@
 import type { LimitCounts } from '../models/limits/OutputLimits';
+import type { ExpectedErrorTable } from './ExpectedErrorTable';
 import type { ForecastIntervals } from './ForecastIntervals';
 
 /** Held-out metrics of one model at one lead. */
@@ -40,6 +41,8 @@ export interface CardModel {
    * have none, and their models get exactly the columns of their time.
    */
   featureInputs?: CardFeatureInputs;
+  /** Held-out RMSE by lead and age band of its inputs (cards of older versions have none: freshness-first choice). */
+  expectedError?: ExpectedErrorTable;
   /** Sha-256 of the ONNX bytes, checked when the model is loaded. */
   sha256: string;
 }
@@ -58,6 +61,11 @@ export interface ModelCard {
   trainingWindow: { from: string; to: string; rows: number };
   heldOutWindow: { from: string; to: string; rows: number };
   models: CardModel[];
+  /**
+   * The built-in baselines' expected error by the age of the newest target value, keyed by kind (`persistence`,
+   * `smart-persistence`), on the same held-out rows (absent in older cards).
+   */
+  baselineExpectedError?: Record<string, ExpectedErrorTable>;
   /** The model to serve when all its sources are fresh (best held-out mean RMSE). */
   serving: string;
   /** Models left out because a model on fewer sources scored as well or better. */

@@ -86,7 +86,7 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
     cadence,
   );
   const limits = stalenessLimitsFor(config, history);
-  const { trained, kept, serving, pruned, common } = await trainModels(
+  const { trained, kept, serving, pruned, common, baselineExpectedError } = await trainModels(
     config,
     history,
     { from, to, heldOutFrom },
@@ -114,6 +114,7 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
     },
     heldOutWindow: { from: heldOutFrom.toISOString(), to: to.toISOString(), rows: common.length },
     models: kept.map((k) => k.card),
+    ...(Object.keys(baselineExpectedError).length > 0 ? { baselineExpectedError } : {}),
     serving: serving.card.id,
     pruned,
     comparison,

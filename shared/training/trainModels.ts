@@ -14,7 +14,11 @@ import { trainRidge } from '../models/linear/trainRidge';
 import type { ModelRuntime } from '../models/ModelRuntime';
 import type { CardModel, ModelCard } from '../registry/ModelCard';
 import { ModelRegistry } from '../registry/ModelRegistry';
+import { agedDataset, DEFAULT_OUTAGE_AGING, type OutageAgingOptions } from './agedDataset';
 import { buildDataset } from './buildDataset';
+import { expectedErrorTable } from './expectedErrorTable';
+import type { ExpectedErrorTable } from '../registry/ExpectedErrorTable';
+import { rmse } from '../models/metrics/rmse';
 import { heldOutIntervals } from './heldOutIntervals';
 import type { Dataset } from './Dataset';
 import type { HistoryRecord } from '../features/HistoryRecord';
@@ -48,6 +52,12 @@ export interface TrainOptions {
    * judged on; with fewer the version is published, not promoted.
    */
   minHeldOutRows: number;
+  /**
+   * Synthetic outages that age training and held-out rows (their inputs as old as an outage makes them), so models
+   * learn stale inputs and the card measures each model's error by the age of its inputs; null: fresh rows only
+   * (no expected-error tables: the chooser keeps the freshness-first rule).
+   */
+  outageAging: OutageAgingOptions | null;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -60,6 +70,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   codeVersion: 'unknown',
   minTrainingRows: 200,
   minHeldOutRows: 72,
+  outageAging: DEFAULT_OUTAGE_AGING,
 };
 
 /** Issue slots trained on ([from, heldOutFrom), purged) and held out ([heldOutFrom, to]). */
@@ -78,6 +89,9 @@ export interface TrainedModel {
   /** The TypeScript model's forecasts on `heldOut`, row-major N×L. */
   predictions: Float32Array;
   trainingRows: number;
+  /** Its held-out rows aged by synthetic outages, and its forecasts on them (empty without outage aging). */
+  aged: Rows;
+  agedPredictions: Float32Array;
 }
 
 /** What trainModels produced. */
@@ -92,6 +106,8 @@ export interface TrainedModels {
   pruned: ModelCard['pruned'];
   /** Held-out row keys (`<site>|<issueTime ms>`) every trained model has: the rows all are scored on. */
   common: string[];
+  /** The baselines' expected error by the age of the target (`persistence`, `smart-persistence`); empty without aging. */
+  baselineExpectedError: Record<string, ExpectedErrorTable>;
 }
 
 /** Exported ONNX must compute what the trained model computes (relative tolerance). */
@@ -144,12 +160,20 @@ export async function trainModels(
     // The card keeps the history and derived inputs, so the model serves with these columns whatever comes later.
     const featureInputs = featureInputsOf(featureSpecFor(config, config.sites[0]?.id ?? '', set));
     // Purge: a training row's targets must be observed before the held-out window starts.
-    const training = rowsWhere(parts, (t) => t + maxLead * MINUTE_MS < heldOutFrom.getTime());
+    const beforeHeldOut = (t: number): boolean => t + maxLead * MINUTE_MS < heldOutFrom.getTime();
+    const agedParts = agedPartsOf(config, history, set, window, limits, o.outageAging);
+    const fresh = rowsWhere(parts, beforeHeldOut);
+    // Fresh rows and, when aging, the same model's rows with inputs aged by synthetic outages.
+    const training = agedParts.length > 0 ? concatRows(fresh, rowsWhere(agedParts, beforeHeldOut)) : fresh;
     const heldOut = rowsWhere(parts, (t) => t >= heldOutFrom.getTime());
+    const agedHeldOut = rowsWhere(
+      agedParts.length > 0 ? agedParts : parts,
+      (t) => agedParts.length > 0 && t >= heldOutFrom.getTime(),
+    );
     for (const kind of o.kinds) {
       const id = `${kind}-${name}`;
       onStep?.(`train ${id}`);
-      const rows = training.keys.length;
+      const rows = fresh.keys.length;
       if (rows < o.minTrainingRows || heldOut.keys.length === 0) {
         skipped.push({ id, reason: `only ${rows} training and ${heldOut.keys.length} held-out rows` });
         continue;
@@ -167,26 +191,40 @@ export async function trainModels(
         };
         const Y = variant ? scaledTargets(training, featureNames, variant) : training.Y;
         let bytes: Uint8Array;
-        let predictions: Float32Array;
+        let predict: (X: Float32Array, n: number) => Float32Array;
+        const n = training.keys.length;
         if (kind === 'gbdt') {
           const perLead = leads.map((_, l) =>
-            trainGbdt(training.X, column(Y, leads.length, l), rows, training.cols, o.gbdt),
+            trainGbdt(training.X, column(Y, leads.length, l), n, training.cols, o.gbdt),
           );
           bytes = exportGbdtOnnx(perLead, meta);
-          predictions = predictGbdtMulti(perLead, heldOut.X, heldOut.keys.length);
+          predict = (X, m) => predictGbdtMulti(perLead, X, m);
         } else {
           const perLead = leads.map((_, l) =>
-            trainRidge(training.X, column(Y, leads.length, l), rows, training.cols, o.ridge),
+            trainRidge(training.X, column(Y, leads.length, l), n, training.cols, o.ridge),
           );
           bytes = exportLinearOnnx(perLead, meta);
-          predictions = predictLinearMulti(perLead, heldOut.X, heldOut.keys.length);
+          predict = (X, m) => predictLinearMulti(perLead, X, m);
         }
         // The graph scales the index back and holds every forecast to the target's physical limits; so does this.
-        applyOutputScale(predictions, heldOut.X, featureNames, leads.length, meta.scale);
+        const served = (rowsOf: Rows): Float32Array => {
+          const p = predict(rowsOf.X, rowsOf.keys.length);
+          applyOutputScale(p, rowsOf.X, featureNames, leads.length, meta.scale);
+          return p;
+        };
+        const predictions = served(heldOut);
         const limited = applyOutputLimits(predictions, heldOut.X, featureNames, leads.length, meta.limits);
-        return { bytes, predictions, limited, learns: variant ? ('clear-sky index' as const) : ('value' as const) };
+        const agedPredictions = served(agedHeldOut);
+        applyOutputLimits(agedPredictions, agedHeldOut.X, featureNames, leads.length, meta.limits);
+        return {
+          bytes,
+          predictions,
+          agedPredictions,
+          limited,
+          learns: variant ? ('clear-sky index' as const) : ('value' as const),
+        };
       });
-      const { bytes, predictions, limited, learns } = fits.reduce((a, b) =>
+      const { bytes, predictions, agedPredictions, limited, learns } = fits.reduce((a, b) =>
         squaredError(b.predictions, heldOut.Y) < squaredError(a.predictions, heldOut.Y) ? b : a,
       );
       // An export that does not compute what was trained is never published; the other models still are.
@@ -211,7 +249,15 @@ export async function trainModels(
       // Calibrated on the forecasts as served (held to the limits), on the model's own held-out rows.
       const intervals = heldOutIntervals(config, heldOut, predictions);
       if (intervals) card.intervals = intervals;
-      trained.push({ card, bytes, heldOut, predictions, trainingRows: rows });
+      trained.push({
+        card,
+        bytes,
+        heldOut,
+        predictions,
+        trainingRows: rows,
+        aged: agedHeldOut,
+        agedPredictions,
+      });
     }
   }
   if (trained.length === 0) {
@@ -238,7 +284,26 @@ export async function trainModels(
     );
     t.card.heldOut.perLead = leadMetrics(preds, evalRows, leads);
     t.card.heldOut.meanRmse = meanRmse(t.card.heldOut.perLead);
+    if (o.outageAging)
+      t.card.expectedError = expectedErrorTable({
+        fresh: { rmse: t.card.heldOut.perLead.map((m) => m.rmse), n: common.length },
+        aged: t.aged,
+        predictions: t.agedPredictions,
+        featureNames: t.card.inputs,
+        sources: t.card.sources,
+        limits,
+      });
   }
+  const baselineExpectedError = o.outageAging
+    ? baselineTables(
+        config,
+        history,
+        window,
+        limits,
+        o.outageAging,
+        rowsByKeys((trained[0] as TrainedModel).heldOut, common),
+      )
+    : {};
 
   // A model that does no better than one on a subset of its own sources is never chosen: leave it out. Mean RMSEs
   // equal to RANKING_DIGITS significant digits tie (a smaller difference is noise, whatever the target's magnitude),
@@ -256,7 +321,95 @@ export async function trainModels(
       });
     else kept.push(t);
   }
-  return { trained, kept, serving: kept[0] as TrainedModel, pruned, common };
+  return { trained, kept, serving: kept[0] as TrainedModel, pruned, common, baselineExpectedError };
+}
+
+/** Per site, the rows of a source set aged by synthetic outages (none without aging). */
+function agedPartsOf(
+  config: ForecastConfig,
+  history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>,
+  set: readonly string[],
+  window: TrainingWindow,
+  limits: Readonly<Record<string, number>>,
+  aging: OutageAgingOptions | null,
+): { site: string; dataset: Dataset }[] {
+  if (!aging) return [];
+  return config.sites.map((site) => ({
+    site: site.id,
+    dataset: agedDataset({
+      spec: featureSpecFor(config, site.id, set),
+      target: config.target,
+      history: historyOf(history, site.id),
+      from: window.from,
+      to: window.to,
+      cadenceMinutes: config.forecast.cadenceMinutes,
+      stalenessLimitMinutes: limits,
+      site: site.id,
+      aging,
+      allSources: config.sources.map((s) => s.id),
+    }),
+  }));
+}
+
+/**
+ * Persistence's and smart persistence's expected error by the age of the newest target value: fresh on the rows every
+ * model is scored on (`common`), older bands on held-out rows whose target was aged by synthetic outages.
+ */
+function baselineTables(
+  config: ForecastConfig,
+  history: ReadonlyMap<string, ReadonlyMap<string, readonly HistoryRecord[]>>,
+  window: TrainingWindow,
+  limits: Readonly<Record<string, number>>,
+  aging: OutageAgingOptions,
+  common: Rows,
+): Record<string, ExpectedErrorTable> {
+  const target = config.target.source;
+  // The same simulated outages as the trained models' rows: the figures compare slot for slot.
+  const parts = agedPartsOf(config, history, [target], window, limits, aging);
+  const aged = rowsWhere(parts, (t) => t >= window.heldOutFrom.getTime());
+  const names = (parts[0]?.dataset as Dataset).featureNames;
+  const L = config.forecast.leadsMinutes.length;
+  const perLead = (p: Float32Array, rows: Rows): number[] =>
+    Array.from({ length: L }, (_, l) => rmse(column(p, L, l), column(rows.Y, L, l)).value);
+  const repeated = (rows: Rows): Float32Array => {
+    const out = new Float32Array(rows.keys.length * L);
+    rows.persistence.forEach((v, i) => out.fill(v, i * L, (i + 1) * L));
+    return out;
+  };
+  const table = (fresh: Float32Array, old: Float32Array): ExpectedErrorTable =>
+    expectedErrorTable({
+      fresh: { rmse: perLead(fresh, common), n: common.keys.length },
+      aged,
+      predictions: old,
+      featureNames: names,
+      sources: [target],
+      limits,
+    });
+  const out: Record<string, ExpectedErrorTable> = { persistence: table(repeated(common), repeated(aged)) };
+  if (common.smartPersistence && aged.smartPersistence)
+    out['smart-persistence'] = table(common.smartPersistence, aged.smartPersistence);
+  return out;
+}
+
+/** Two sets of rows of the same columns, stacked. */
+function concatRows(a: Rows, b: Rows): Rows {
+  const stack = (x: Float32Array, y: Float32Array): Float32Array => {
+    const out = new Float32Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return {
+    keys: [...a.keys, ...b.keys.map((k) => `${k}|aged`)],
+    X: stack(a.X, b.X),
+    Y: stack(a.Y, b.Y),
+    persistence: stack(a.persistence, b.persistence),
+    ...(a.smartPersistence && b.smartPersistence
+      ? { smartPersistence: stack(a.smartPersistence, b.smartPersistence) }
+      : {}),
+    cols: a.cols,
+    leads: a.leads,
+  };
 }
 
 /** Significant digits of the mean held-out RMSE that rank models; closer ones tie (fewer sources first). */
