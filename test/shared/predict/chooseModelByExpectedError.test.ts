@@ -8,6 +8,7 @@ import type { Observation } from '../../../shared/sources/Observation';
 import type { ExpectedErrorTable } from '../../../shared/registry/ExpectedErrorTable';
 import { featureNames } from '../../../shared/features/featureNames';
 import { featureSpecFor } from '../../../shared/features/featureSpecFor';
+import { withFeatureInputs } from '../../../shared/features/FeatureSpec';
 import { testConfig } from '../../support/testServices';
 
 const config = testConfig();
@@ -25,7 +26,8 @@ const model = (id: string, sources: string[], expectedError?: ExpectedErrorTable
   id,
   kind,
   sources,
-  featureNames: featureNames(featureSpecFor(config, 'park-1', sources)),
+  // The columns of a card without history inputs: these tests are about the choice, not the columns.
+  featureNames: featureNames(withFeatureInputs(featureSpecFor(config, 'park-1', sources), undefined)),
   ...(expectedError ? { expectedError } : {}),
 });
 
