@@ -1,7 +1,7 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { ForecastChoice, MissingInput } from '../forecast/Forecast';
 import { ageBandLabel, ageBandOf } from '../registry/ExpectedErrorTable';
-import { expectedRmseAt } from './expectedRmseAt';
+import { expectedRmseAt } from '../registry/expectedRmseAt';
 import type { Observation } from '../sources/Observation';
 import { minutesBetween } from '../time/slots';
 import { featureRow } from '../features/featureRow';

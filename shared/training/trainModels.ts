@@ -17,6 +17,7 @@ import { ModelRegistry } from '../registry/ModelRegistry';
 import { agedDataset, DEFAULT_OUTAGE_AGING, type OutageAgingOptions } from './agedDataset';
 import { buildDataset } from './buildDataset';
 import { expectedErrorTable } from './expectedErrorTable';
+import { expectedRmseAt } from '../registry/expectedRmseAt';
 import type { ExpectedErrorTable } from '../registry/ExpectedErrorTable';
 import { rmse } from '../models/metrics/rmse';
 import { heldOutIntervals } from './heldOutIntervals';
@@ -170,12 +171,21 @@ export async function trainModels(
       agedParts.length > 0 ? agedParts : parts,
       (t) => agedParts.length > 0 && t >= heldOutFrom.getTime(),
     );
-    for (const kind of o.kinds) {
-      const id = `${kind}-${name}`;
-      // Trees can split on an input's age, so they learn the aged rows apart from the fresh ones; a ridge model can
-      // only average the two regimes, which costs it accuracy when everything is fresh. It trains on fresh rows,
-      // and its expected error at older ages is still measured on the aged held-out rows.
-      const training = kind === 'gbdt' ? trainingRows : fresh;
+    // Every kind trains on fresh rows, as before; with outage aging a tree model is also trained on the fresh and
+    // the aged rows together (`gbdt-aged-...`), a second candidate. Mixing the regimes in one model cost accuracy
+    // when everything is fresh; as two candidates, the expected-error tables choose between them at each slot's ages.
+    // (A ridge model can only average the two regimes: no aged variant.)
+    const variants = o.kinds.flatMap((kind) =>
+      kind === 'gbdt' && agedParts.length > 0
+        ? [
+            { kind, aged: false },
+            { kind, aged: true },
+          ]
+        : [{ kind, aged: false }],
+    );
+    for (const { kind, aged } of variants) {
+      const id = aged ? `${kind}-aged-${name}` : `${kind}-${name}`;
+      const training = aged ? trainingRows : fresh;
       onStep?.(`train ${id}`);
       const rows = fresh.keys.length;
       if (rows < o.minTrainingRows || heldOut.keys.length === 0) {
@@ -317,7 +327,11 @@ export async function trainModels(
   const kept: TrainedModel[] = [];
   const pruned: ModelCard['pruned'] = [...skipped];
   for (const t of ranked) {
-    const better = kept.find((k) => k.card.sources.every((s) => t.card.sources.includes(s)));
+    const better = kept.find(
+      (k) =>
+        k.card.sources.every((s) => t.card.sources.includes(s)) &&
+        dominates(k.card.expectedError, t.card.expectedError),
+    );
     if (better)
       pruned.push({
         id: t.card.id,
@@ -420,6 +434,22 @@ function concatRows(a: Rows, b: Rows): Rows {
 const RANKING_DIGITS = 5;
 
 const PARITY_FAILURE = 'disagrees with the trained model';
+
+/**
+ * Whether a model expected to be as good as another at every input age (`a` against `b`): trusted at least as far
+ * and no worse in any band `b` was scored in. Without tables (no outage aging) only the fresh ranking counts.
+ */
+function dominates(a: ExpectedErrorTable | undefined, b: ExpectedErrorTable | undefined): boolean {
+  if (!a || !b) return true;
+  if (a.maxAgeRatio < b.maxAgeRatio) return false;
+  const mean = (v: number[]): number => v.reduce((x, y) => x + y, 0) / Math.max(1, v.length);
+  for (const { band } of b.bands) {
+    const ea = expectedRmseAt(a, band);
+    const eb = expectedRmseAt(b, band);
+    if (ea && eb && mean(ea) > mean(eb)) return false;
+  }
+  return true;
+}
 
 /** Whether a pruned model's reason is a failed ONNX parity check (the model was trained but is not published). */
 export function isParityFailure(reason: string): boolean {

@@ -2,7 +2,7 @@ import '../../support/testEnv';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chooseModel } from '../../../shared/predict/chooseModel';
-import { expectedRmseAt, MIN_BAND_ROWS } from '../../../shared/predict/expectedRmseAt';
+import { expectedRmseAt, MIN_BAND_ROWS } from '../../../shared/registry/expectedRmseAt';
 import type { StalenessLimit } from '../../../shared/features/learnStalenessLimit';
 import type { Observation } from '../../../shared/sources/Observation';
 import type { ExpectedErrorTable } from '../../../shared/registry/ExpectedErrorTable';

@@ -1,4 +1,4 @@
-import type { ExpectedErrorTable } from '../registry/ExpectedErrorTable';
+import type { ExpectedErrorTable } from './ExpectedErrorTable';
 
 /** Fewest held-out rows a band's figure is trusted on. */
 export const MIN_BAND_ROWS = 30;
