@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<void> {
     `bench:train on ${m.cores} × ${m.cpuModel}, Node ${m.node} (load ${m.loadAverage.join(' ')}): the simulated world, park-1`,
   );
   console.log(
-    `training: ${days} days of history (${report.train.rows} training rows), ${report.models.length} availability-aware models (every subset of 4 sources × gbdt, linear, ONNX export and parity check) in ${significant(report.seconds.train)} s; reading the history ${significant(report.seconds.read)} s`,
+    `training: ${days} days of history (${report.train.rows} training rows), ${report.models.length} availability-aware models (every subset of ${plan.sources.length} sources × ${plan.training.kinds.join(', ')}, ONNX export and parity check) in ${significant(report.seconds.train)} s; reading the history ${significant(report.seconds.read)} s`,
   );
   const gap = report.promiseGap;
   if (!gap) {

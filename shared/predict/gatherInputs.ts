@@ -100,14 +100,18 @@ export function describeInputs(
   usedSources: ReadonlySet<string>,
   limits?: ReadonlyMap<string, StalenessLimit>,
 ): ForecastInput[] {
+  const round2 = (v: number): number => Math.round(v * 100) / 100;
   return [...latest.values()]
-    .map((o) => ({
-      source: o.source,
-      observedAt: o.observedAt,
-      availableAt: o.availableAt,
-      ageMinutes: Math.round(minutesBetween(new Date(o.observedAt), issueTime) * 100) / 100,
-      used: usedSources.has(o.source),
-      ...(limits?.get(o.source) ? { limitMinutes: Math.round((limits.get(o.source)?.minutes ?? 0) * 100) / 100 } : {}),
-    }))
+    .map((o) => {
+      const limit = limits?.get(o.source);
+      return {
+        source: o.source,
+        observedAt: o.observedAt,
+        availableAt: o.availableAt,
+        ageMinutes: round2(minutesBetween(new Date(o.observedAt), issueTime)),
+        used: usedSources.has(o.source),
+        ...(limit ? { limitMinutes: round2(limit.minutes) } : {}),
+      };
+    })
     .sort((a, b) => a.source.localeCompare(b.source));
 }

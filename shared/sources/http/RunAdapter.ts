@@ -4,8 +4,7 @@ import { describeValue } from '../../time/parseIsoTime';
 import { formatJsonPath, parseJsonPath, resolveJsonPath } from '../../util/jsonPath';
 import { MAX_RUN_OFFSET_MINUTES, runValueKey } from '../forecastRun';
 import type { AdapterRecord, ProviderReader, ProviderStep, ReadPlan, StepCall } from '../ProviderAdapter';
-import { ProviderPageError } from '../ProviderError';
-import { credentialQuery, requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
+import { requestUrl, type SiteRef, siteValues } from './requestParts';
 import { responseText as responseTextOf } from './responseText';
 import { WindowAdapter, type WindowAdapterContext } from './WindowAdapter';
 
@@ -70,33 +69,12 @@ export class RunAdapter extends WindowAdapter {
     const p = this.p;
     const url = requestUrl(this.ctx.source, p.endpoint, p.request, siteValues(site, p.sites), p.auth);
     let request = `GET ${url.pathname} now${site ? ` (site ${site.id})` : ''}`;
-    const accept = p.protocol === 'http-json' ? 'application/json' : 'text/csv, text/plain';
-    const body = await this.http.get(url, {
-      headers: requestHeaders(p.auth, p.headers, accept),
-      credentialQuery: credentialQuery(p.auth),
-      crossOrigin: 'refuse',
-      timeoutMs: call.timeoutMs,
-      maxBytes: p.maxResponseBytes,
-      now: call.now,
-    });
-    const bad = (reason: string): ProviderPageError => {
-      const why = this.http.redact(reason);
-      return new ProviderPageError(
-        this.ctx.source,
-        `${request} answered a body that cannot be read: ${why}`,
-        body.bytes,
-        body.contentType,
-        why,
-      );
-    };
-    if (body.truncated)
-      throw bad(
-        `the body is larger than maxResponseBytes ${p.maxResponseBytes} (${this.ctx.configPath}.maxResponseBytes)`,
-      );
-    const mapped = this.map(body.bytes, body.contentType, site?.id ?? this.onlySite, true);
-    if (!mapped.ok) throw bad(mapped.reason);
+    const { body, bad } = await this.getBody(url, request, call);
+    // Decoded once: the rows, the run's time (from the response) and the raw record all read this text.
     const text = responseTextOf(body.bytes, body.contentType, p.protocol === 'http-json' ? 'JSON' : 'CSV');
     if (!text.ok) throw bad(text.reason);
+    const mapped = this.mapText(text.text, site?.id ?? this.onlySite, true);
+    if (!mapped.ok) throw bad(mapped.reason);
     const runAt = this.runAtOf(text.text, call.now);
     if (typeof runAt === 'string') throw bad(runAt);
     const grouped = groupRun(mapped.records, runAt);

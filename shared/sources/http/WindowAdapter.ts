@@ -3,6 +3,7 @@ import type { ProviderReader, ProviderStep, ReadPlan, StepCall } from '../Provid
 import { ProviderPageError } from '../ProviderError';
 import { formatTime, unambiguousStart } from './formatTime';
 import { HttpAdapterBase, type HttpAdapterContext } from './HttpAdapterBase';
+import type { FetchedBody } from './HttpFetcher';
 import { mapCsvBody } from './mapCsvBody';
 import { type MappedBody, mapJsonBody } from './mapJsonBody';
 import { credentialQuery, requestHeaders, requestUrl, type SiteRef, siteValues } from './requestParts';
@@ -117,8 +118,31 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
     const url = requestUrl(this.ctx.source, p.endpoint, p.request, values, p.auth);
     const span = `${new Date(slot.from).toISOString()}..${new Date(slot.to).toISOString()}`;
     const request = `GET ${url.pathname} ${span}${slot.site ? ` (site ${slot.site.id})` : ''}`;
+    const { body, bad } = await this.getBody(url, request, call);
+    const mapped = this.map(body.bytes, body.contentType, slot.site?.id ?? this.onlySite);
+    if (!mapped.ok) throw bad(mapped.reason);
+    return {
+      request,
+      records: mapped.records,
+      withoutValue: mapped.skipped,
+      done: false,
+      bytes: body.bytes.length,
+      rereads: true,
+    };
+  }
+
+  /**
+   * GETs `url` from the endpoint's origin only (a redirect elsewhere is refused by HttpFetcher), with the source's
+   * auth and headers, and refuses a body larger than maxResponseBytes. `bad` turns a reason into the error naming
+   * the request and keeping the body for quarantine.
+   */
+  protected async getBody(
+    url: URL,
+    request: string,
+    call: StepCall,
+  ): Promise<{ body: FetchedBody; bad: (reason: string) => ProviderPageError }> {
+    const p = this.p;
     const accept = p.protocol === 'http-json' ? 'application/json' : 'text/csv, text/plain';
-    // Data comes only from the endpoint's origin: a redirect elsewhere is refused (HttpFetcher).
     const body = await this.http.get(url, {
       headers: requestHeaders(p.auth, p.headers, accept),
       credentialQuery: credentialQuery(p.auth),
@@ -141,16 +165,7 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
       throw bad(
         `the body is larger than maxResponseBytes ${p.maxResponseBytes} (${this.ctx.configPath}.maxResponseBytes)`,
       );
-    const mapped = this.map(body.bytes, body.contentType, slot.site?.id ?? this.onlySite);
-    if (!mapped.ok) throw bad(mapped.reason);
-    return {
-      request,
-      records: mapped.records,
-      withoutValue: mapped.skipped,
-      done: false,
-      bytes: body.bytes.length,
-      rereads: true,
-    };
+    return { body, bad };
   }
 
   /**
@@ -158,9 +173,13 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
    * leaves only that field out of the row (a forecast run's step), counted in `skipped` per field.
    */
   protected map(bytes: Buffer, contentType: string, site: string | undefined, partialRows = false): MappedBody {
+    const text = responseTextOf(bytes, contentType, this.p.protocol === 'http-json' ? 'JSON' : 'CSV');
+    return text.ok ? this.mapText(text.text, site, partialRows) : text;
+  }
+
+  /** `map` of a body already decoded to text. */
+  protected mapText(text: string, site: string | undefined, partialRows = false): MappedBody {
     const p = this.p;
-    const text = responseTextOf(bytes, contentType, p.protocol === 'http-json' ? 'JSON' : 'CSV');
-    if (!text.ok) return text;
     const mapper = new RowMapper(
       {
         configPath: this.ctx.configPath,
@@ -178,11 +197,11 @@ export class WindowAdapter extends HttpAdapterBase<WindowProviderConfig, WindowA
     );
     if (p.protocol === 'http-json')
       return mapJsonBody(
-        text.text,
+        text,
         { configPath: this.ctx.configPath, records: p.response.records, columns: p.response.columns },
         mapper,
         p.response.time.path,
       );
-    return mapCsvBody(text.text, p.response, this.ctx.configPath, mapper);
+    return mapCsvBody(text, p.response, this.ctx.configPath, mapper);
   }
 }
