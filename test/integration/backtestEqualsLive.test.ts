@@ -19,6 +19,8 @@ import { AsOf } from '../../shared/backtest/AsOf';
 import { type ServedSlot, serveSlots } from '../../shared/backtest/serveSlots';
 import { servingCandidates } from '../../shared/backtest/servingCandidates';
 import type { HistoryRecord } from '../../shared/features/HistoryRecord';
+import type { SourceConfig } from '../../shared/config/ForecastConfig';
+import { historyInputFor } from '../../shared/features/historyInputFor';
 import type { StalenessLimit } from '../../shared/features/learnStalenessLimit';
 import { gatherInputs } from '../../shared/predict/gatherInputs';
 import type { Forecast } from '../../shared/forecast/Forecast';
@@ -26,6 +28,7 @@ import { EXPORTER_INFO } from '../../shared/models/gbdt/EXPORTER_INFO';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import type { ModelCard } from '../../shared/registry/ModelCard';
 import { ModelRegistry } from '../../shared/registry/ModelRegistry';
+import { ageBandLabel, ageBandOf } from '../../shared/registry/ExpectedErrorTable';
 import { ScaledClock } from '../../shared/time/ScaledClock';
 
 // A week and a bit of CSV history of three sensor sources; the backtest trains on the days before W0 and serves
@@ -130,7 +133,11 @@ before(async () => {
       new Map(
         [...g.limits].map(([source, limit]) => [
           source,
-          { observedAt: Date.parse(g.latest.get(source)?.observedAt ?? 'never'), limit },
+          {
+            observedAt: Date.parse(g.latest.get(source)?.observedAt ?? 'never'),
+            limit,
+            recent: (g.recent.get(source) ?? []).map((r) => r.observedAt),
+          },
         ]),
       ),
     );
@@ -165,9 +172,21 @@ interface Compared {
   maxRawDiff: number;
 }
 
-/** Per issue time: what live predict had (gatherInputs on the stack's store as of that time), per source. */
-const gathered = new Map<number, Map<string, { observedAt: number; limit: StalenessLimit }>>();
+/**
+ * Per issue time: what live predict had (gatherInputs on the stack's store as of that time), per source: the newest
+ * observation, the staleness limit, and the observedAt of the recent history its history inputs read.
+ */
+const gathered = new Map<number, Map<string, { observedAt: number; limit: StalenessLimit; recent: number[] }>>();
 let faultedHistory = new Map<string, HistoryRecord[]>();
+
+/** Of a source's recent observations (observedAt), the ones its history inputs read: the lastK + 1 newest and the window. */
+function read(source: string, observedAt: readonly number[]): number[] {
+  const h = historyInputFor(plan.config.sources.find((s) => s.id === source) as SourceConfig);
+  if (!h) return [];
+  const newestFirst = [...observedAt].sort((a, b) => b - a);
+  const newest = newestFirst[0] ?? 0;
+  return newestFirst.filter((o, i) => i <= h.lastK || o > newest - h.windowMinutes * MINUTE);
+}
 
 function compare(served: readonly ServedSlot[]): Compared[] {
   const live = new Map(forecasts.map((f) => [Date.parse(f.issueTime), f]));
@@ -191,10 +210,17 @@ function compare(served: readonly ServedSlot[]): Compared[] {
       const lAge = ageOf(theirs?.observedAt);
       const bFresh = bAge <= bLimit.minutes;
       const lFresh = theirs !== undefined && lAge <= theirs.limit.minutes;
-      // Only what the choice or the forecast reads: the chosen models' inputs, and whether each source is fresh.
-      const matters =
-        bFresh !== lFresh || b.inputs.some((i) => i.source === source) || f.model.sources.includes(source);
-      if (!matters) continue;
+      // The chooser weighs every candidate's expected error at its inputs' age bands (age / limit), so every source's
+      // band matters, and the recent history its history inputs read.
+      const bBand = ageBandOf(bAge / bLimit.minutes);
+      const lBand = theirs ? ageBandOf(lAge / theirs.limit.minutes) : Number.NaN;
+      const bRecent = mine
+        ? read(
+            source,
+            (asOf.get(source)?.recent(b.issueTime) ?? []).map((r) => r.observedAt),
+          )
+        : [];
+      const lRecent = read(source, theirs?.recent ?? []);
       if (mine?.observedAt !== theirs?.observedAt && mine) {
         // The backtest's input: when the replay made it available, when live ingestion stored it.
         const storedAt = stored.get(source)?.get(mine.observedAt);
@@ -209,16 +235,30 @@ function compare(served: readonly ServedSlot[]): Compared[] {
             theirs ? iso(theirs.observedAt) : 'never'
           }`,
         });
-      } else if (theirs && bFresh !== lFresh) {
-        // The same observation, fresh to one and stale to the other: their staleness limits differ.
+      } else if (theirs && (bFresh !== lFresh || bBand !== lBand)) {
+        // The same observation, fresh to one and stale to the other, or in another age band: their limits differ.
         differing.push({
           source,
           explained: true,
-          why: `${source} observed ${iso(theirs.observedAt)} (${lAge} min old) is ${
-            lAge <= theirs.limit.minutes ? 'fresh' : 'stale'
-          } live (limit ${theirs.limit.minutes} min, ${theirs.limit.basis} from ${theirs.limit.samples} live values) and ${
-            bAge <= bLimit.minutes ? 'fresh' : 'stale'
-          } in the backtest (limit ${bLimit.minutes} min, ${bLimit.basis} from ${bLimit.samples})`,
+          why: `${source} observed ${iso(theirs.observedAt)} (${lAge} min old) is ${ageBandLabel(lBand)} live (limit ${
+            theirs.limit.minutes
+          } min, ${theirs.limit.basis} from ${theirs.limit.samples} live values) and ${ageBandLabel(
+            bBand,
+          )} in the backtest (limit ${bLimit.minutes} min, ${bLimit.basis} from ${bLimit.samples})`,
+        });
+      } else if (theirs && mine && bRecent.join() !== lRecent.join()) {
+        // The same newest observation, another recent history: an older one ingested after the issue time.
+        const missed = bRecent.filter((o) => !lRecent.includes(o));
+        const lateOnes = missed.filter((o) => (stored.get(source)?.get(o) ?? Number.POSITIVE_INFINITY) > b.issueTime);
+        differing.push({
+          source,
+          explained:
+            missed.length > 0 && lateOnes.length === missed.length && lRecent.every((o) => bRecent.includes(o)),
+          why: `${source}'s recent history differs: the backtest had ${missed.map(iso).join(', ')} that live had not (${
+            lateOnes.length
+          } of them ingested after the issue time)${
+            lRecent.some((o) => !bRecent.includes(o)) ? '; live had observations the backtest had not' : ''
+          }`,
         });
       }
     }
@@ -355,6 +395,8 @@ async function publish(registry: ModelRegistry, now: Date, r: BacktestRun): Prom
     models: kept.map((k) => k.card),
     serving: serving.card.id,
     pruned,
+    // As trainAndPublish writes it: without the baselines' tables live would keep the freshness-first rule.
+    baselineExpectedError: r.models.baselineExpectedError,
   };
   const card: ModelCard = { version: ModelRegistry.versionId(now, JSON.stringify(base)), ...base };
   await registry.publish(card, new Map(kept.map((k) => [k.card.file, k.bytes])));

@@ -55,7 +55,8 @@ async function nextForecast(after: Date): Promise<Forecast> {
 }
 
 // A crude model (two stumps) and a proper one: the proper one beats persistence, the crude one not the proper one.
-const CRUDE: Partial<TrainOptions> = { kinds: ['gbdt'], gbdt: { nEstimators: 2, maxDepth: 1, learningRate: 0.1 } };
+// Worse than PROPER (few shallow trees), yet better than the baselines: the chooser serves it when it is the champion.
+const CRUDE: Partial<TrainOptions> = { kinds: ['gbdt'], gbdt: { nEstimators: 30, maxDepth: 2, learningRate: 0.1 } };
 const PROPER: Partial<TrainOptions> = { kinds: ['gbdt'], gbdt: { nEstimators: 150 } };
 
 test('a first training whose held-out set is too small to judge is published, not promoted: persistence serves, the card and the log say why', async () => {
@@ -96,7 +97,11 @@ test('train, publish and promote; predict switches without a restart; a worse ch
     assert.ok(l.skill > 0, `+${l.leadMinutes}m skill ${l.skill}`);
   assert.equal((await s.registry.champion())?.pointer.version, v1.card.version);
   const f1 = await nextForecast(s.clock.now());
-  assert.equal(f1.model.version, v1.card.version, 'the next run uses the new champion');
+  assert.equal(
+    f1.model.version,
+    v1.card.version,
+    `the next run uses the new champion; it served ${f1.model.id}: ${f1.choice?.reason ?? '(no reason)'}; inputs ${JSON.stringify(f1.inputs)}`,
+  );
 
   const v2 = await train(CRUDE);
   assert.equal(v2.promoted, false, `a worse challenger is not promoted (${v2.reason})`);
@@ -112,7 +117,7 @@ test('train, publish and promote; predict switches without a restart; a worse ch
   // An operator may still promote any version by hand; predict follows, and a rollback moves the pointer back.
   await s.registry.promote(v2.card.version, 'promoted by hand');
   const f2 = await nextForecast(s.clock.now());
-  assert.equal(f2.model.version, v2.card.version);
+  assert.equal(f2.model.version, v2.card.version, `${f2.model.id} serves: ${f2.choice?.reason ?? ''}`);
 
   const back = await s.registry.rollback();
   assert.equal(back.version, v1.card.version);

@@ -158,10 +158,12 @@ test('a model whose ONNX export does not compute what was trained is left out wi
   const config = shippedConfig();
   const onnx = new OnnxModelRuntime();
   // Every linear model's ONNX answers 1 kW off: the parity check must catch it (the model id is in the ONNX metadata).
+  const checkedColumns = new Set<string>();
   const skewed: ModelRuntime = {
     load: async (bytes) => {
       const model = await onnx.load(bytes);
       if (!Buffer.from(bytes).includes('linear-')) return model;
+      for (const name of JSON.parse(model.metadata['feature_names'] ?? '[]') as string[]) checkedColumns.add(name);
       return {
         ...model,
         predict: async (x, n) => (await model.predict(x, n)).map((v) => v + 1),
@@ -180,6 +182,14 @@ test('a model whose ONNX export does not compute what was trained is left out wi
   assert.equal(result.notes.length, 1);
   assert.match(result.notes[0] ?? '', /exported ONNX of linear-all disagrees with the trained model/);
   assert.ok(result.pruned.some((p) => p.id === 'linear-all' && /not published/.test(p.reason)));
+  // The check ran on the history and derived inputs too: the skewed model had them.
+  for (const column of [
+    'site-meter.power_kw@-1',
+    'site-meter.power_kw.mean_60m',
+    'site-meter.hist_count_60m',
+    'site-meter.hist_oldest_age_min',
+  ])
+    assert.ok(checkedColumns.has(column), `${column} in ${[...checkedColumns].join(', ')}`);
   assert.equal(result.scenarios[0]?.servedPct, 100);
 });
 
