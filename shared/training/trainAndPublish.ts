@@ -55,7 +55,9 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
   const earliest = floorToSlot(addMinutes(to, -o.historyDays * 1440), cadence);
   const sources = config.sources.map((s) => s.id);
   const sets = o.sourceSets === 'all' ? [sources] : sourceSets(sources);
-  const jobs = sets.length * o.kinds.length;
+  // With outage aging a tree model per set is trained twice: on fresh rows, and on fresh and aged ones.
+  const aged = o.outageAging && o.kinds.includes('gbdt') ? 1 : 0;
+  const jobs = sets.length * (o.kinds.length + aged);
   const total = config.sites.length * config.sources.length + jobs + 2;
   let done = 0;
   const step = (name: string): void => deps.onProgress?.(name, ++done, total);

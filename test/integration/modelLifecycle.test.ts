@@ -35,12 +35,25 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function train(options: Partial<TrainOptions>) {
+async function train(options: Partial<TrainOptions>) {
   const s = stack.services;
-  return trainAndPublish(
-    { config: s.config, blobs: s.blobs, clock: s.clock, runtime: new OnnxModelRuntime(), registry: s.registry },
+  const progress: [string, number, number][] = [];
+  const report = await trainAndPublish(
+    {
+      config: s.config,
+      blobs: s.blobs,
+      clock: s.clock,
+      runtime: new OnnxModelRuntime(),
+      registry: s.registry,
+      onProgress: (step, done, total) => progress.push([step, done, total]),
+    },
     { historyDays: 7, sourceSets: 'all', codeVersion: 'test', ...options },
   );
+  // The progress bar ends at its total: every source read, every model trained (the aged twins too), published.
+  const last = progress.at(-1);
+  assert.ok(last && last[1] === last[2], `progress ended at ${JSON.stringify(last)}`);
+  assert.ok(progress.every(([, done, total]) => done <= total));
+  return report;
 }
 
 /** The first forecast issued after `after` (the host keeps running throughout). */
