@@ -9,6 +9,7 @@ import { TrainingDataError } from '../training/TrainingDataError';
 import {
   DEFAULT_TRAIN_OPTIONS,
   isParityFailure,
+  modelsPerSet,
   type TrainedModels,
   type TrainOptions,
   trainModels,
@@ -128,7 +129,7 @@ export async function runBacktest(plan: BacktestPlan, options: Partial<RunBackte
   const heldOutFrom = floorSlot(trainFrom + (1 - train.heldOutFraction) * (trainTo - trainFrom));
   const trainingHistory = new Map([[site, faulted as ReadonlyMap<string, readonly HistoryRecord[]>]]);
   const steps =
-    (train.sourceSets === 'all' ? 1 : sourceSets(config.sources.map((s) => s.id)).length) * train.kinds.length;
+    (train.sourceSets === 'all' ? 1 : sourceSets(config.sources.map((s) => s.id)).length) * modelsPerSet(train);
   let trainedSteps = 0;
   o.onProgress('train', 0, steps);
   const models = await trainModels(

@@ -16,7 +16,7 @@ import { promotionDecision } from './promotionDecision';
 import { readHistory } from './readHistory';
 import { type Rows, rowsByKeys, rowsWhere } from './rowsWhere';
 import { sourceSets } from './sourceSets';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainModels } from './trainModels';
+import { DEFAULT_TRAIN_OPTIONS, modelsPerSet, type TrainOptions, trainModels } from './trainModels';
 
 export { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './trainModels';
 
@@ -55,9 +55,7 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
   const earliest = floorToSlot(addMinutes(to, -o.historyDays * 1440), cadence);
   const sources = config.sources.map((s) => s.id);
   const sets = o.sourceSets === 'all' ? [sources] : sourceSets(sources);
-  // With outage aging a tree model per set is trained twice: on fresh rows, and on fresh and aged ones.
-  const aged = o.outageAging && o.kinds.includes('gbdt') ? 1 : 0;
-  const jobs = sets.length * (o.kinds.length + aged);
+  const jobs = sets.length * modelsPerSet(o);
   const total = config.sites.length * config.sources.length + jobs + 2;
   let done = 0;
   const step = (name: string): void => deps.onProgress?.(name, ++done, total);

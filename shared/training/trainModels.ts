@@ -455,6 +455,11 @@ function dominates(a: ExpectedErrorTable | undefined, b: ExpectedErrorTable | un
   return true;
 }
 
+/** How many models trainModels trains per source set: one per kind, and with outage aging a second tree model. */
+export function modelsPerSet(o: Pick<TrainOptions, 'kinds' | 'outageAging'>): number {
+  return o.kinds.length + (o.outageAging && o.kinds.includes('gbdt') ? 1 : 0);
+}
+
 /** Whether a pruned model's reason is a failed ONNX parity check (the model was trained but is not published). */
 export function isParityFailure(reason: string): boolean {
   return reason.includes(PARITY_FAILURE);
