@@ -1,6 +1,7 @@
 import type { SourceConfig } from '../config/ForecastConfig';
 import type { Observation } from '../sources/Observation';
 import {
+  metadataValues,
   ObservationStore,
   observationBlobName,
   observationMetadata,
@@ -188,18 +189,9 @@ async function storedValues(
   );
   await mapLimit([...folders], ctx.concurrency, async (prefix) => {
     for await (const blob of ctx.blobs.list(CONTAINERS.raw, prefix))
-      known.set(blob.name, parseMetadataValues(blob.metadata['values']));
+      known.set(blob.name, metadataValues(blob.metadata['values']));
   });
   return known;
-}
-
-function parseMetadataValues(text: string | undefined): Record<string, number> | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as Record<string, number>;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Stores a sensor observation or a forecast run: values, one blob per (site, observedAt). */

@@ -45,6 +45,16 @@ export function storedObservationValues(body: Buffer): Record<string, number> | 
   }
 }
 
+/** The values a listing's metadata carries (`values`), or undefined when it carries none or they do not parse. */
+export function metadataValues(text: string | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Record<string, number>;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The container holding a source's usable observations: sensor values in raw/, image features in features/. */
 export function observationContainer(source: Pick<SourceConfig, 'kind'>): string {
   return source.kind === 'image' ? CONTAINERS.features : CONTAINERS.raw;
@@ -133,22 +143,18 @@ export class ObservationStore {
 
   /** The full observation behind a listed one (from its metadata when it carries the values, else downloaded). */
   async read(source: SourceConfig, site: string, listed: ListedObservation): Promise<Observation | undefined> {
-    if (listed.values) {
-      try {
-        const values = JSON.parse(listed.values) as Record<string, number>;
-        return {
-          source: source.id,
-          site,
-          observedAt: listed.observedAt,
-          availableAt: listed.availableAt,
-          ...(listed.publishedAt ? { publishedAt: listed.publishedAt } : {}),
-          ...(listed.backfilled ? { backfilled: true } : {}),
-          values,
-        };
-      } catch {
-        // fall through to the body, which is the record of truth
-      }
-    }
+    // Metadata that does not parse falls through to the body, which is the record of truth.
+    const values = metadataValues(listed.values);
+    if (values)
+      return {
+        source: source.id,
+        site,
+        observedAt: listed.observedAt,
+        availableAt: listed.availableAt,
+        ...(listed.publishedAt ? { publishedAt: listed.publishedAt } : {}),
+        ...(listed.backfilled ? { backfilled: true } : {}),
+        values,
+      };
     const blob = await this.blobs.get(listed.container, listed.name);
     return blob ? (JSON.parse(blob.body.toString('utf8')) as Observation) : undefined;
   }
