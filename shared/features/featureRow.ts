@@ -45,9 +45,8 @@ export function featureRow(
       missing.push(`${source}.history`);
       continue;
     }
-    const hist = h ? historyValues(fields, h, t, obs, obs.recent ?? []) : [];
-    let at = 0;
-    for (const field of fields) {
+    const hist = h ? historyValues(fields, h, t, obs, obs.recent ?? []) : undefined;
+    for (const [i, field] of fields.entries()) {
       if (run) {
         // The newest available run's value at each validTime: never a run issued after issueTime (promise 1).
         const steps = runSteps(obs.values, field);
@@ -61,16 +60,12 @@ export function featureRow(
       const v = obs.values[field];
       if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}`);
       else row.push(v);
-      if (h) {
-        const n = h.lastK + (h.lastK > 0 ? 1 : 0) + 3;
-        row.push(...hist.slice(at, at + n));
-        at += n;
-      }
+      if (hist) row.push(...(hist.perField[i] ?? []));
     }
     const age = (t - obs.observedAt) / MINUTE_MS;
     if (Number.isFinite(age)) row.push(age);
     else missing.push(`${source}.age_min`);
-    if (h) row.push(...hist.slice(at));
+    if (hist) row.push(...hist.gaps);
     if (spec.clearSkyAtObservation?.includes(source) && Number.isFinite(age))
       row.push(clearSkyAt(spec, obs.observedAt));
     const csiFields = spec.clearSkyIndex?.[source] ?? [];

@@ -27,6 +27,12 @@ export function sourceHistoryNames(source: string, h: HistoryInput): string[] {
   return [`${source}.hist_count_${h.windowMinutes}m`, `${source}.hist_oldest_age_min`];
 }
 
+/** A source's history columns: per field (fieldHistoryNames order), then the source's gap columns (sourceHistoryNames). */
+export interface HistoryColumns {
+  perField: number[][];
+  gaps: number[];
+}
+
 /**
  * The history columns of one source, in fieldHistoryNames order per field then sourceHistoryNames. `newest` is the
  * newest observation available at issueTime; `recent` any superset of the source's observations available at
@@ -40,7 +46,7 @@ export function historyValues(
   issueTime: number,
   newest: { observedAt: number; values: Record<string, number> },
   recent: readonly RecentObservation[],
-): number[] {
+): HistoryColumns {
   const earliest = issueTime - HISTORY_LOOKBACK_MS;
   const seen = new Set<number>([newest.observedAt]);
   const previous = recent
@@ -58,8 +64,9 @@ export function historyValues(
   while (inside < previous.length && (previous[inside] as RecentObservation).observedAt > windowStart) inside++;
   const inWindow = previous.slice(0, inside);
   let oldestUsed = newest.observedAt;
-  const out: number[] = [];
+  const perField: number[][] = [];
   for (const field of fields) {
+    const out: number[] = [];
     const now = newest.values[field] as number;
     // The lastK newest previous observations that carry the field (loop and stop: a day of history per slot).
     const before: RecentObservation[] = [];
@@ -78,9 +85,9 @@ export function historyValues(
     const values = [now, ...inWindow.map((r) => r.values[field]).filter((v): v is number => Number.isFinite(v))];
     for (const r of inWindow) oldestUsed = Math.min(oldestUsed, r.observedAt);
     out.push(values.reduce((a, b) => a + b, 0) / values.length, Math.min(...values), Math.max(...values));
+    perField.push(out);
   }
-  out.push(1 + inWindow.length, (issueTime - oldestUsed) / MINUTE_MS);
-  return out;
+  return { perField, gaps: [1 + inWindow.length, (issueTime - oldestUsed) / MINUTE_MS] };
 }
 
 /**
