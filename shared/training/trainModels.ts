@@ -175,14 +175,7 @@ export async function trainModels(
     // the aged rows together (`gbdt-aged-...`), a second candidate. Mixing the regimes in one model cost accuracy
     // when everything is fresh; as two candidates, the expected-error tables choose between them at each slot's ages.
     // (A ridge model can only average the two regimes: no aged variant.)
-    const variants = o.kinds.flatMap((kind) =>
-      kind === 'gbdt' && agedParts.length > 0
-        ? [
-            { kind, aged: false },
-            { kind, aged: true },
-          ]
-        : [{ kind, aged: false }],
-    );
+    const variants = modelVariants(o).filter((v) => !v.aged || agedParts.length > 0);
     for (const { kind, aged } of variants) {
       const id = aged ? `${kind}-aged-${name}` : `${kind}-${name}`;
       const training = aged ? trainingRows : fresh;
@@ -455,9 +448,23 @@ function dominates(a: ExpectedErrorTable | undefined, b: ExpectedErrorTable | un
   return true;
 }
 
-/** How many models trainModels trains per source set: one per kind, and with outage aging a second tree model. */
+/** The models trainModels trains per source set: one per kind, and with outage aging a second tree model. */
+function modelVariants(
+  o: Pick<TrainOptions, 'kinds' | 'outageAging'>,
+): { kind: TrainOptions['kinds'][number]; aged: boolean }[] {
+  return o.kinds.flatMap((kind): { kind: TrainOptions['kinds'][number]; aged: boolean }[] =>
+    kind === 'gbdt' && o.outageAging
+      ? [
+          { kind, aged: false },
+          { kind, aged: true },
+        ]
+      : [{ kind, aged: false }],
+  );
+}
+
+/** How many models trainModels trains per source set (progress totals). */
 export function modelsPerSet(o: Pick<TrainOptions, 'kinds' | 'outageAging'>): number {
-  return o.kinds.length + (o.outageAging && o.kinds.includes('gbdt') ? 1 : 0);
+  return modelVariants(o).length;
 }
 
 /** Whether a pruned model's reason is a failed ONNX parity check (the model was trained but is not published). */
