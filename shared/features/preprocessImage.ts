@@ -1,6 +1,9 @@
 import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
 import { Quarantine } from '../storage/Quarantine';
 import { ObservationStore, observationBlobName, storedObservationValues } from '../sources/ObservationStore';
+import type { Observation } from '../sources/Observation';
+import { mergeEntries, recentEntryOf } from '../sources/RecentState';
+import { RecentStateStore } from '../sources/RecentStateStore';
 import { type BlobItem, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { imageFeatureOptionsFor } from './imageFeatureOptionsFor';
@@ -59,7 +62,9 @@ export async function preprocessImage(
     observationBlobName(target.source.id, target.site, target.observedAt),
   );
   const done = existing ? storedObservationValues(existing.body) : undefined;
-  if (done)
+  if (done) {
+    // Stored by a trigger that failed before its merge: merged now, with the availableAt it was stored with.
+    await mergeFeatures(deps, JSON.parse((existing as { body: Buffer }).body.toString('utf8')) as Observation);
     return {
       status: 'duplicate',
       source: target.source.id,
@@ -67,6 +72,7 @@ export async function preprocessImage(
       observedAt: target.observedAt,
       features: done,
     };
+  }
   return computeFeatures(target, name, bytes, await pictureMetadata(deps.blobs, name), deps, options);
 }
 
@@ -150,7 +156,7 @@ async function computeFeatures(
     const v = features[field];
     if (v !== undefined) values[field] = v;
   }
-  const stored = await new ObservationStore(deps.blobs).putIfAbsent(CONTAINERS.features, {
+  const observation: Observation = {
     source: source.id,
     site,
     observedAt,
@@ -161,7 +167,14 @@ async function computeFeatures(
         ? { backfilled: true }
         : {}),
     values,
-  });
+  };
+  const stored = await new ObservationStore(deps.blobs).putIfAbsent(CONTAINERS.features, observation);
+  if (stored) await mergeFeatures(deps, observation);
+  else {
+    // Stored meanwhile (a concurrent trigger): merge what is there, which keeps its first availableAt.
+    const there = await deps.blobs.get(CONTAINERS.features, observationBlobName(source.id, site, observedAt));
+    if (there) await mergeFeatures(deps, JSON.parse(there.body.toString('utf8')) as Observation);
+  }
   return { status: stored ? 'stored' : 'duplicate', source: source.id, site, observedAt, features: values };
 }
 
@@ -169,4 +182,17 @@ async function computeFeatures(
 async function pictureMetadata(blobs: BlobStore, name: string): Promise<Record<string, string>> {
   for await (const item of blobs.list(CONTAINERS.images, name)) if (item.name === name) return item.metadata;
   return {};
+}
+
+/** Adds stored features to the image source's recent state, which predict reads instead of listing every site. */
+async function mergeFeatures(deps: PreprocessDeps, observation: Observation): Promise<void> {
+  const entry = recentEntryOf(observation);
+  if (!Number.isFinite(entry.observedAt) || !Number.isFinite(entry.availableAt)) return;
+  await new RecentStateStore(deps.blobs).update(
+    CONTAINERS.features,
+    observation.source,
+    deps.config.sites.map((s) => s.id),
+    deps.clock.now().getTime(),
+    (state) => mergeEntries(state, observation.site, [entry]) > 0,
+  );
 }

@@ -147,8 +147,10 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
         return table ? { ...b, expectedError: table } : b;
       }),
     ];
+    // Each source's recent state read once for all sites.
+    const observations = deps.observations.forRun();
     for (const site of config.sites) {
-      const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);
+      const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, observations);
       const fresh = freshness(config, latest, issueTime, limits);
       for (const source of sources) {
         const obs = latest.get(source.id);

@@ -16,6 +16,8 @@ import type { Clock } from '../time/Clock';
 import { IMAGE_TYPES } from '../util/detectImageType';
 import { mapLimit } from '../util/mapLimit';
 import { inspectImage } from '../features/inspectImage';
+import { entryAt, mergeEntries, type RecentEntry, recentEntryOf, type RecentState } from '../sources/RecentState';
+import type { RecentStateStore } from '../sources/RecentStateStore';
 import type { Quarantine } from '../storage/Quarantine';
 import { type ValidItem, validateItem } from './validateItem';
 
@@ -41,6 +43,11 @@ export interface PageContext {
   backfill?: boolean;
   /** Fetches a picture (with the run's retries), at most `maxBytes` + 1 bytes of it. */
   fetchImage: (imageUrl: string, maxBytes: number) => Promise<ReceivedImage>;
+  /**
+   * The source's recent state: what the page stores (and the duplicates it meets) is merged into it, and it settles
+   * duplicates it covers without listings. Absent in a dry run, which stores nothing.
+   */
+  recent?: RecentStateStore;
 }
 
 /** A page's outcome per record (in page order) and the items that passed validation. */
@@ -100,18 +107,25 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
       record.image && record.image.bytes.length > 0 ? { bytes: record.image.bytes } : {},
     );
   });
+  const container = ctx.source.kind === 'image' ? CONTAINERS.images : CONTAINERS.raw;
+  const state = first.size > 0 ? (await ctx.recent?.read(container, ctx.source.id))?.state : undefined;
   const known =
     ctx.expectDuplicates && ctx.source.kind !== 'image'
       ? await storedValues(
           ctx,
           [...first.values()].map((f) => f.item),
+          state,
         )
       : undefined;
+  const entries: { site: string; entry: RecentEntry }[] = [];
   await settleAll([...first.values()], ctx.concurrency, async ({ item, index, repeats }) => {
     const record = records[index] as AdapterRecord;
     const stored =
-      ctx.source.kind === 'image' ? await storeImage(ctx, item, record) : await storeValues(ctx, item, record, known);
+      ctx.source.kind === 'image'
+        ? await storeImage(ctx, item, record, state)
+        : await storeValues(ctx, item, record, known);
     outcomes[index] = stored.outcome;
+    if (stored.outcome !== 'quarantined' && stored.entry) entries.push({ site: item.site, entry: stored.entry });
     // A repeat shares the fate of the record it repeats: a duplicate when that one is stored (or was before),
     // quarantined with it when it is rejected (a conflict, a broken picture), so no repeat is silently dropped.
     for (const r of repeats) {
@@ -125,7 +139,33 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
           : 'duplicates';
     }
   });
+  // One read-merge-write of the source's state for the page: predict reads it instead of listing every site.
+  if (ctx.recent && entries.length > 0) {
+    const bySite = new Map<string, RecentEntry[]>();
+    for (const { site, entry } of entries) bySite.set(site, [...(bySite.get(site) ?? []), entry]);
+    await ctx.recent.update(container, ctx.source.id, ctx.siteIds, now.getTime(), (s) => {
+      let added = 0;
+      for (const [site, list] of bySite) added += mergeEntries(s, site, list);
+      return added > 0;
+    });
+  }
   return { outcomes, valid };
+}
+
+/** The state entry a blob's metadata describes (observationMetadata), or undefined when it is not one. */
+function entryFromMetadata(meta: Record<string, string>): RecentEntry | undefined {
+  const observedAt = Date.parse(meta['observedat'] ?? '');
+  const availableAt = Date.parse(meta['availableat'] ?? '');
+  if (!Number.isFinite(observedAt) || !Number.isFinite(availableAt)) return undefined;
+  const publishedAt = Date.parse(meta['publishedat'] ?? '');
+  const values = metadataValues(meta['values']);
+  return {
+    observedAt,
+    availableAt,
+    ...(Number.isFinite(publishedAt) ? { publishedAt } : {}),
+    ...(meta['backfilled'] === 'true' ? { backfilled: true } : {}),
+    ...(values ? { values } : {}),
+  };
 }
 
 /**
@@ -145,8 +185,9 @@ async function settleAll<T>(items: readonly T[], limit: number, fn: (item: T) =>
   if (failure) throw failure.error;
 }
 
-/** What became of a stored record, with the reason when it was quarantined. */
-type Stored = { outcome: 'stored' | 'duplicates' } | { outcome: 'quarantined'; reason: string };
+/** What became of a stored record: the stored observation's state entry, or the reason it was quarantined. */
+type Stored =
+  { outcome: 'stored' | 'duplicates'; entry?: RecentEntry | undefined } | { outcome: 'quarantined'; reason: string };
 
 async function reject(
   ctx: PageContext,
@@ -178,18 +219,37 @@ async function quarantineRecord(
   return 'quarantined';
 }
 
-/** The stored values of every observation in the (site, day) folders of `items`, by blob name, from one listing per folder. */
+/** A stored observation as known before writing: its values and its state entry. */
+interface Known {
+  values: Record<string, number> | undefined;
+  entry: RecentEntry | undefined;
+}
+
+/**
+ * The stored values of the observations of `items`, by blob name: from the source's state where it covers the item
+ * with its values, else from one listing per (site, day) folder. An item the state covers and does not hold is not
+ * stored (or stored by a run that has not merged yet: its write is then refused and settled from the blob).
+ */
 async function storedValues(
   ctx: PageContext,
   items: readonly ValidItem[],
-): Promise<Map<string, Record<string, number> | undefined>> {
-  const known = new Map<string, Record<string, number> | undefined>();
-  const folders = new Set(
-    items.map((i) => observationBlobName(ctx.source.id, i.site, i.observedAt).replace(/[^/]+$/, '')),
-  );
+  state: RecentState | undefined,
+): Promise<Map<string, Known>> {
+  const known = new Map<string, Known>();
+  const folders = new Set<string>();
+  for (const i of items) {
+    const name = observationBlobName(ctx.source.id, i.site, i.observedAt);
+    const entry = state ? entryAt(state, i.site, Date.parse(i.observedAt)) : undefined;
+    if (entry === null) continue;
+    if (entry?.values) known.set(name, { values: entry.values, entry });
+    else folders.add(name.replace(/[^/]+$/, ''));
+  }
   await mapLimit([...folders], ctx.concurrency, async (prefix) => {
     for await (const blob of ctx.blobs.list(CONTAINERS.raw, prefix))
-      known.set(blob.name, metadataValues(blob.metadata['values']));
+      known.set(blob.name, {
+        values: metadataValues(blob.metadata['values']),
+        entry: entryFromMetadata(blob.metadata),
+      });
   });
   return known;
 }
@@ -199,12 +259,14 @@ async function storeValues(
   ctx: PageContext,
   item: ValidItem,
   record: ReceivedRecord,
-  known?: ReadonlyMap<string, Record<string, number> | undefined>,
+  known?: ReadonlyMap<string, Known>,
 ): Promise<Stored> {
   const name = observationBlobName(ctx.source.id, item.site, item.observedAt);
-  // Listed already (a window's re-read): compare with the listing, no write. Otherwise write once; a refused
-  // write means it was stored meanwhile, so compare with what is there.
-  let values = known?.get(name);
+  // Known already (a window's re-read): compare with the state or the listing, no write. Otherwise write once; a
+  // refused write means it was stored meanwhile, so compare with what is there.
+  const before = known?.get(name);
+  let values = before?.values;
+  let entry = before?.entry;
   if (values === undefined) {
     const observation: Observation = {
       source: ctx.source.id,
@@ -214,12 +276,16 @@ async function storeValues(
       ...(item.publishedAt ? { publishedAt: item.publishedAt } : ctx.backfill ? { backfilled: true } : {}),
       values: item.values ?? {},
     };
-    if (await new ObservationStore(ctx.blobs).putIfAbsent(CONTAINERS.raw, observation)) return { outcome: 'stored' };
+    if (await new ObservationStore(ctx.blobs).putIfAbsent(CONTAINERS.raw, observation))
+      return { outcome: 'stored', entry: recentEntryOf(observation) };
     const stored = await ctx.blobs.get(CONTAINERS.raw, name);
     values = stored ? storedObservationValues(stored.body) : undefined;
+    entry = stored ? storedEntry(stored.body) : undefined;
   }
   const differs = values ? differenceFrom(item, { ...item, values }) : undefined;
-  if (!differs) return { outcome: 'duplicates' };
+  // A duplicate is merged too, with the stored availableAt: a run that stored it and failed before its merge is
+  // completed by its retry.
+  if (!differs) return { outcome: 'duplicates', entry };
   return reject(
     ctx,
     record,
@@ -227,14 +293,34 @@ async function storeValues(
   );
 }
 
-async function storeImage(ctx: PageContext, item: ValidItem, record: AdapterRecord): Promise<Stored> {
-  const { source } = ctx;
-  // Already stored (in any accepted format): a duplicate, and no need to download it again.
-  const prefix = `${observationBlobName(source.id, item.site, item.observedAt, '')}`;
-  for await (const existing of ctx.blobs.list(CONTAINERS.images, prefix)) {
-    if ((IMAGE_TYPES as readonly string[]).includes(existing.name.slice(prefix.length)))
-      return { outcome: 'duplicates' };
+/** The state entry of a stored observation blob's body, or undefined when it is not one. */
+function storedEntry(body: Buffer): RecentEntry | undefined {
+  try {
+    const o = JSON.parse(body.toString('utf8')) as Observation;
+    const entry = recentEntryOf(o);
+    return Number.isFinite(entry.observedAt) && Number.isFinite(entry.availableAt) ? entry : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+async function storeImage(
+  ctx: PageContext,
+  item: ValidItem,
+  record: AdapterRecord,
+  state: RecentState | undefined,
+): Promise<Stored> {
+  const { source } = ctx;
+  // Already stored (in any accepted format): a duplicate, and no need to download it again. The state settles it
+  // where it covers the time; else one listing of the picture's name.
+  const inState = state ? entryAt(state, item.site, Date.parse(item.observedAt)) : undefined;
+  if (inState) return { outcome: 'duplicates' };
+  const prefix = `${observationBlobName(source.id, item.site, item.observedAt, '')}`;
+  if (inState === undefined)
+    for await (const existing of ctx.blobs.list(CONTAINERS.images, prefix)) {
+      if ((IMAGE_TYPES as readonly string[]).includes(existing.name.slice(prefix.length)))
+        return { outcome: 'duplicates', entry: entryFromMetadata(existing.metadata) };
+    }
   // A camera answers the same picture until it takes the next one: by content, it is stored once.
   const seen = record.image ? snapshotMarkerName(source.id, item.site, record.image.sha256) : undefined;
   if (seen && (await ctx.blobs.get(CONTAINERS.state, seen))) return { outcome: 'duplicates' };
@@ -285,7 +371,7 @@ async function storeImage(ctx: PageContext, item: ValidItem, record: AdapterReco
       JSON.stringify({ source: source.id, site: item.site, observedAt: item.observedAt, sha256: record.image?.sha256 }),
       { contentType: 'application/json' },
     );
-  return { outcome: stored ? 'stored' : 'duplicates' };
+  return { outcome: stored ? 'stored' : 'duplicates', entry: entryFromMetadata(metadata) };
 }
 
 /** The state blob that says a snapshot with this content was stored for the site. */

@@ -7,6 +7,7 @@ import { CircuitBreaker, type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER_OPT
 import { clockPacedTimer, type MonotonicTimer } from '../sources/MonotonicTimer';
 import type { ProviderAdapter } from '../sources/ProviderAdapter';
 import { ProviderError, ProviderPageError } from '../sources/ProviderError';
+import { RecentStateStore } from '../sources/RecentStateStore';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../sources/RetryOptions';
 import type { BlobStore } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
@@ -180,6 +181,7 @@ export async function ingestSource(
     lastFailureAt: breaker.lastFailureAt(),
   });
   const maxRequests = Math.min(maxPages, deps.provider.maxRequestsPerRun);
+  const recent = new RecentStateStore(deps.blobs);
   try {
     while (result.pages < maxRequests && timer.nowMs() < deadlineMs) {
       // The app clock, not the client's: in the local stack providers and app share a virtual clock.
@@ -197,6 +199,7 @@ export async function ingestSource(
         maxImagePixels,
         expectDuplicates: step.rereads === true,
         backfill: current === undefined,
+        recent,
         fetchImage: (imageUrl, maxBytes) =>
           call((timeoutMs) => deps.provider.image(imageUrl, { maxBytes, timeoutMs, now: deps.clock.now() })),
       });

@@ -8,7 +8,7 @@ import { DEFAULT_DELAY_MODEL_OPTIONS } from '../features/DelayModel';
 import { learnStalenessLimit, type StalenessLimit } from '../features/learnStalenessLimit';
 import { historyInputFor } from '../features/historyInputFor';
 import type { RecentObservation } from '../features/historyFeatures';
-import { type ListedObservation, metadataValues } from '../sources/ObservationStore';
+import { type ListedObservation, listedValues } from '../sources/ObservationStore';
 
 /** What predict knows of a site's sources at issueTime. */
 export interface GatheredInputs {
@@ -76,7 +76,7 @@ async function recentOf(
     const l = listed[i] as ListedObservation;
     const observedAt = Date.parse(l.observedAt);
     const needed = listed.length - 1 - i <= h.lastK || observedAt > windowStart;
-    let values = metadataValues(l.values);
+    let values = listedValues(l);
     if (!values && needed) values = (await observations.read(source, site, l))?.values;
     if (values) out.push({ observedAt, availableAt: Date.parse(l.availableAt), values });
   }

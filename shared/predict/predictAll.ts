@@ -64,8 +64,10 @@ export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}
   // Once Cosmos DB has failed in this run the remaining slots go straight to pending: each failed call costs the
   // client's own retries (seconds), and a catch-up of many slots must not stretch the run into the next ones.
   const store: StoreState = { down: false };
-  // Catching up, every slot reads the same day folders: list each once (only then, to keep a single slot lean).
-  const slotDeps = missed.length > 0 ? { ...deps, observations: deps.observations.withListingCache() } : deps;
+  // Each source's recent state is read once for the run. Catching up, older slots read day folders the state does
+  // not cover: list each once (only then, to keep a single slot lean).
+  const observations = deps.observations.forRun();
+  const slotDeps = { ...deps, observations: missed.length > 0 ? observations.withListingCache() : observations };
   for (const issueTime of [...missed, current]) {
     const r = await predictSlot(slotDeps, issueTime, candidates, store);
     if (issueTime !== current) caughtUp.push(r.issueTime);

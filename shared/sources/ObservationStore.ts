@@ -1,64 +1,19 @@
 import type { SourceConfig } from '../config/ForecastConfig';
-import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import type { BlobStore } from '../storage/BlobStore';
 import { ListingCacheBlobStore } from '../storage/ListingCacheBlobStore';
 import type { Observation } from './Observation';
+import { metadataValues, observationBlobName, observationContainer, observationMetadata } from './observationBlobs';
+import { entriesIn, type RecentState } from './RecentState';
+import { RecentStateStore } from './RecentStateStore';
 
-/** Where a stored observation's blob lives: one per (source, site, observedAt), partitioned by UTC day. */
-export function observationBlobName(source: string, site: string, observedAt: string, extension = 'json'): string {
-  return `${source}/${site}/${observedAt.slice(0, 10)}/${observedAt}.${extension}`;
-}
-
-/** Blob metadata written with every observation, so listings can filter on availability without downloads. */
-export function observationMetadata(
-  o: Pick<Observation, 'source' | 'site' | 'observedAt' | 'availableAt' | 'publishedAt' | 'backfilled'> & {
-    values?: Record<string, number>;
-  },
-): Record<string, string> {
-  const meta: Record<string, string> = {
-    source: o.source,
-    site: o.site,
-    observedat: o.observedAt,
-    availableat: o.availableAt,
-  };
-  if (o.publishedAt) meta['publishedat'] = o.publishedAt;
-  if (o.backfilled) meta['backfilled'] = 'true';
-  // The values too (a few hundred bytes of ASCII JSON): a listing then reads history without a download per blob.
-  // Azure allows 8 KB of metadata per blob in all, so a large record (a long forecast run) keeps them only in its
-  // body; every reader of listed values falls back to downloading the blob when the metadata has none.
-  if (o.values) {
-    const json = JSON.stringify(o.values);
-    if (Buffer.byteLength(json, 'utf8') <= MAX_METADATA_VALUES_BYTES) meta['values'] = json;
-  }
-  return meta;
-}
-
-/** Largest values JSON copied into a blob's metadata (Azure: 8 KB for all of a blob's metadata, names included). */
-export const MAX_METADATA_VALUES_BYTES = 4096;
-
-/** The values of a stored observation blob, or undefined when the blob is not one. */
-export function storedObservationValues(body: Buffer): Record<string, number> | undefined {
-  try {
-    const values = (JSON.parse(body.toString('utf8')) as Partial<Observation>).values;
-    return values && typeof values === 'object' ? values : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The values a listing's metadata carries (`values`), or undefined when it carries none or they do not parse. */
-export function metadataValues(text: string | undefined): Record<string, number> | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as Record<string, number>;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The container holding a source's usable observations: sensor values in raw/, image features in features/. */
-export function observationContainer(source: Pick<SourceConfig, 'kind'>): string {
-  return source.kind === 'image' ? CONTAINERS.features : CONTAINERS.raw;
-}
+export {
+  MAX_METADATA_VALUES_BYTES,
+  metadataValues,
+  observationBlobName,
+  observationContainer,
+  observationMetadata,
+  storedObservationValues,
+} from './observationBlobs';
 
 const DAY_MS = 86_400_000;
 
@@ -71,17 +26,44 @@ export interface ListedObservation {
   publishedAt?: string | undefined;
   /** The values as JSON, when the blob's metadata carries them. */
   values?: string | undefined;
+  /** The values already parsed (from a recent state). */
+  parsedValues?: Record<string, number> | undefined;
   /** Stored by a backfill without publishedAt (see Observation.backfilled). */
   backfilled?: boolean;
 }
 
 /** Reads stored observations as of a point in time: only what had become available by then. */
 export class ObservationStore {
-  constructor(private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly blobs: BlobStore,
+    /** The recent states read once for a run (see forRun), by container/source; absent outside a run. */
+    private readonly states?: Map<string, Promise<RecentState | undefined>>,
+  ) {}
 
   /** The same store with each day folder listed once and then reused (one run reading many issue slots). */
   withListingCache(): ObservationStore {
-    return new ObservationStore(new ListingCacheBlobStore(this.blobs));
+    return new ObservationStore(new ListingCacheBlobStore(this.blobs), this.states);
+  }
+
+  /**
+   * The same store for one run: each source's recent state is read once, and every window it covers is answered
+   * from it (one blob read per source instead of listings per site and day); windows it does not cover are listed.
+   */
+  forRun(): ObservationStore {
+    return new ObservationStore(this.blobs, new Map());
+  }
+
+  private recentState(container: string, source: string): Promise<RecentState | undefined> | undefined {
+    if (!this.states) return undefined;
+    const key = `${container}/${source}`;
+    let state = this.states.get(key);
+    if (!state) {
+      state = new RecentStateStore(this.blobs).read(container, source).then((r) => r?.state);
+      this.states.set(key, state);
+      // A failed read is not kept: the next caller tries again.
+      state.catch(() => this.states?.delete(key));
+    }
+    return state;
   }
 
   /** Writes an observation once; false when it was already stored (a duplicate keeps its first availableAt). */
@@ -114,6 +96,21 @@ export class ObservationStore {
     asOf: Date,
   ): Promise<ListedObservation[]> {
     const container = observationContainer(source);
+    const state = await this.recentState(container, source.id);
+    const fromState = state ? entriesIn(state, site, from.getTime(), to.getTime(), asOf.getTime()) : undefined;
+    if (fromState)
+      return fromState.map((e) => {
+        const observedAt = new Date(e.observedAt).toISOString();
+        return {
+          container,
+          name: observationBlobName(source.id, site, observedAt),
+          observedAt,
+          availableAt: new Date(e.availableAt).toISOString(),
+          publishedAt: e.publishedAt === undefined ? undefined : new Date(e.publishedAt).toISOString(),
+          parsedValues: e.values,
+          ...(e.backfilled ? { backfilled: true } : {}),
+        };
+      });
     const fromIso = from.toISOString();
     const toIso = to.toISOString();
     const asOfIso = asOf.toISOString();
@@ -144,7 +141,7 @@ export class ObservationStore {
   /** The full observation behind a listed one (from its metadata when it carries the values, else downloaded). */
   async read(source: SourceConfig, site: string, listed: ListedObservation): Promise<Observation | undefined> {
     // Metadata that does not parse falls through to the body, which is the record of truth.
-    const values = metadataValues(listed.values);
+    const values = listedValues(listed);
     if (values)
       return {
         source: source.id,
@@ -158,4 +155,9 @@ export class ObservationStore {
     const blob = await this.blobs.get(listed.container, listed.name);
     return blob ? (JSON.parse(blob.body.toString('utf8')) as Observation) : undefined;
   }
+}
+
+/** The values a listed observation carries (from a state or the blob's metadata), or undefined: then read its blob. */
+export function listedValues(listed: ListedObservation): Record<string, number> | undefined {
+  return listed.parsedValues ?? metadataValues(listed.values);
 }

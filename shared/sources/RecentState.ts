@@ -1,0 +1,201 @@
+import type { Observation } from './Observation';
+
+/**
+ * A source's recent state: every site's observations of the last hours with their availableAt, in one document, so
+ * `predict` and `health` read a source once per run instead of listing each site's folders. It is derived data:
+ * the observation blobs stay the record of truth, and a reader falls back to them for anything the state does not
+ * cover (older observations, a state that is younger than the window asked for).
+ */
+
+/** One observation in the state. Times are epoch milliseconds. */
+export interface RecentEntry {
+  observedAt: number;
+  availableAt: number;
+  publishedAt?: number | undefined;
+  backfilled?: boolean | undefined;
+  /** The values, while the observation is young enough (see RecentStateOptions.valueHours); else read its blob. */
+  values?: Record<string, number> | undefined;
+}
+
+/** What the state keeps. */
+export interface RecentStateOptions {
+  /** Hours of observations (by observedAt, before the newest availableAt) kept: predict's 24 h and some slack. */
+  keepHours: number;
+  /** Hours of observations that keep their values; older ones keep their times only (history reads their blob). */
+  valueHours: number;
+  /** Largest values JSON kept in the state; a larger record (a long forecast run) is read from its blob. */
+  maxValuesBytes: number;
+}
+
+export const DEFAULT_RECENT_STATE_OPTIONS: RecentStateOptions = {
+  keepHours: 26,
+  valueHours: 3,
+  maxValuesBytes: 4096,
+};
+
+/** A state in memory: entries per site sorted by observedAt, unique per observedAt. */
+export interface RecentState {
+  source: string;
+  /**
+   * Every observation observed at or after this time and stored after it was (the state's creation, or what a
+   * migration filled in) is in the state: a window starting here or later is answered exactly.
+   */
+  coversFrom: number;
+  sites: Map<string, RecentEntry[]>;
+}
+
+/** Stored form: one tuple per entry, [observedAt, availableAt - observedAt, publishedAt - observedAt | null, flags, values?]. */
+type StoredEntry = [number, number, number | null, number, Record<string, number>?];
+
+interface StoredState {
+  version: 1;
+  source: string;
+  coversFrom: string;
+  sites: Record<string, StoredEntry[]>;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The state entry of a stored observation. */
+export function recentEntryOf(o: Observation, keepValues = true): RecentEntry {
+  const publishedAt = o.publishedAt ? Date.parse(o.publishedAt) : undefined;
+  return {
+    observedAt: Date.parse(o.observedAt),
+    availableAt: Date.parse(o.availableAt),
+    ...(publishedAt !== undefined && Number.isFinite(publishedAt) ? { publishedAt } : {}),
+    ...(o.backfilled ? { backfilled: true } : {}),
+    ...(keepValues ? { values: o.values } : {}),
+  };
+}
+
+export function emptyRecentState(source: string, coversFrom: number): RecentState {
+  return { source, coversFrom, sites: new Map() };
+}
+
+/**
+ * Adds entries to the state, each once per (site, observedAt): an entry already there keeps its availableAt (a
+ * duplicate keeps its first), gaining values only if it had none. Returns the number of entries added.
+ */
+export function mergeEntries(state: RecentState, site: string, entries: readonly RecentEntry[]): number {
+  let list = state.sites.get(site);
+  if (!list) {
+    list = [];
+    state.sites.set(site, list);
+  }
+  const byTime = new Map(list.map((e) => [e.observedAt, e]));
+  let added = 0;
+  for (const e of entries) {
+    const known = byTime.get(e.observedAt);
+    if (known) {
+      if (!known.values && e.values) known.values = e.values;
+      continue;
+    }
+    const copy: RecentEntry = { ...e };
+    byTime.set(e.observedAt, copy);
+    list.push(copy);
+    added++;
+  }
+  if (added > 0) list.sort((a, b) => a.observedAt - b.observedAt);
+  return added;
+}
+
+/**
+ * Drops what the state no longer keeps, as of `now`: entries observed more than keepHours ago (coversFrom moves up
+ * with them), and the values of entries older than valueHours or larger than maxValuesBytes.
+ */
+export function pruneState(state: RecentState, now: number, options: RecentStateOptions): void {
+  const keepFrom = now - options.keepHours * HOUR_MS;
+  const valuesFrom = now - options.valueHours * HOUR_MS;
+  state.coversFrom = Math.max(state.coversFrom, keepFrom);
+  for (const [site, list] of state.sites) {
+    const kept = list.filter((e) => e.observedAt >= keepFrom);
+    for (const e of kept) {
+      if (e.values && (e.observedAt < valuesFrom || JSON.stringify(e.values).length > options.maxValuesBytes))
+        delete e.values;
+    }
+    if (kept.length === 0) state.sites.delete(site);
+    else state.sites.set(site, kept);
+  }
+}
+
+/** The site's entries observed in [from, to] and available at asOf, oldest first; undefined when the state cannot say. */
+export function entriesIn(
+  state: RecentState,
+  site: string,
+  from: number,
+  to: number,
+  asOf: number,
+): RecentEntry[] | undefined {
+  if (from < state.coversFrom) return undefined;
+  return (state.sites.get(site) ?? []).filter(
+    (e) => e.observedAt >= from && e.observedAt <= to && e.availableAt <= asOf,
+  );
+}
+
+/** Whether the site has an entry observed at `observedAt`; undefined when that time is before what the state covers. */
+export function entryAt(state: RecentState, site: string, observedAt: number): RecentEntry | null | undefined {
+  if (observedAt < state.coversFrom) return undefined;
+  return state.sites.get(site)?.find((e) => e.observedAt === observedAt) ?? null;
+}
+
+export function serializeState(state: RecentState): string {
+  const sites: Record<string, StoredEntry[]> = {};
+  for (const [site, list] of [...state.sites].sort(([a], [b]) => a.localeCompare(b))) {
+    sites[site] = list.map((e) => {
+      const t: StoredEntry = [
+        e.observedAt,
+        e.availableAt - e.observedAt,
+        e.publishedAt === undefined ? null : e.publishedAt - e.observedAt,
+        e.backfilled ? 1 : 0,
+      ];
+      if (e.values) t.push(e.values);
+      return t;
+    });
+  }
+  const stored: StoredState = {
+    version: 1,
+    source: state.source,
+    coversFrom: new Date(state.coversFrom).toISOString(),
+    sites,
+  };
+  return JSON.stringify(stored);
+}
+
+/** Parses a stored state; throws RecentStateError naming what is wrong when it is not one. */
+export function parseState(text: string, where: string): RecentState {
+  let stored: Partial<StoredState>;
+  try {
+    stored = JSON.parse(text) as Partial<StoredState>;
+  } catch (err) {
+    throw new RecentStateError(`${where} is not JSON: ${(err as Error).message}`);
+  }
+  const coversFrom = typeof stored.coversFrom === 'string' ? Date.parse(stored.coversFrom) : Number.NaN;
+  if (stored.version !== 1 || typeof stored.source !== 'string' || !Number.isFinite(coversFrom) || !stored.sites)
+    throw new RecentStateError(
+      `${where} is not a recent state (expected version 1 with source, coversFrom and sites; got version ${JSON.stringify(stored.version)})`,
+    );
+  const sites = new Map<string, RecentEntry[]>();
+  for (const [site, list] of Object.entries(stored.sites)) {
+    if (!Array.isArray(list)) throw new RecentStateError(`${where}: site "${site}" is not a list of entries`);
+    sites.set(
+      site,
+      list.map(([observedAt, delay, published, flags, values]) => ({
+        observedAt,
+        availableAt: observedAt + delay,
+        ...(published === null || published === undefined ? {} : { publishedAt: observedAt + published }),
+        ...(flags & 1 ? { backfilled: true } : {}),
+        ...(values ? { values } : {}),
+      })),
+    );
+  }
+  return { source: stored.source, coversFrom, sites };
+}
+
+/** A stored recent state that cannot be read. Readers then fall back to the observation blobs. */
+export class RecentStateError extends Error {
+  readonly code = 'RECENT_STATE_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecentStateError';
+  }
+}

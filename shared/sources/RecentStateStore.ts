@@ -1,0 +1,141 @@
+import { BlobConflictError, type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import { metadataValues } from './observationBlobs';
+import {
+  DEFAULT_RECENT_STATE_OPTIONS,
+  emptyRecentState,
+  parseState,
+  pruneState,
+  type RecentEntry,
+  type RecentState,
+  RecentStateError,
+  type RecentStateOptions,
+  serializeState,
+} from './RecentState';
+
+/** The state blob of a source's observations in one container (raw/, features/ or images/). */
+export function recentStateName(container: string, source: string): string {
+  return `recent/${container}/${source}.json`;
+}
+
+/** A read state and the ETag it was read at. */
+export interface ReadState {
+  state: RecentState;
+  etag: string;
+}
+
+/** Conflicting writers (another ingest run, image preprocessing) retried at most this many times before giving up. */
+const MAX_ATTEMPTS = 12;
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Reads and updates the recent states in the state container. An update is read-merge-write guarded by the ETag:
+ * two writers never lose each other's entries. A missing (or unreadable) state is first seeded from the observation
+ * blobs of the last keepHours, so it covers that window at once: the first run after an upgrade and a fresh
+ * deployment behave alike.
+ */
+export class RecentStateStore {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly options: RecentStateOptions = DEFAULT_RECENT_STATE_OPTIONS,
+    /** Waits between conflicting attempts (tests pass a no-op). */
+    private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** The state, or undefined when there is none or it cannot be read (readers then list the blobs). */
+  async read(container: string, source: string): Promise<ReadState | undefined> {
+    const name = recentStateName(container, source);
+    const blob = await this.blobs.get(CONTAINERS.state, name);
+    if (!blob) return undefined;
+    try {
+      return { state: parseState(blob.body.toString('utf8'), `${CONTAINERS.state}/${name}`), etag: blob.etag };
+    } catch (err) {
+      if (err instanceof RecentStateError) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Merges what `change` adds into the state of (container, source) as of `now` (epoch ms), seeding a missing state
+   * from the observation blobs of `sites` first. `change` may run more than once (after a conflict) and must only
+   * merge; when it returns false (nothing new) an existing state is left unwritten. Returns the state.
+   */
+  async update(
+    container: string,
+    source: string,
+    sites: Iterable<string>,
+    now: number,
+    change: (state: RecentState) => boolean | void | Promise<boolean | void>,
+  ): Promise<RecentState> {
+    const name = recentStateName(container, source);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(container, source);
+      const state = current?.state ?? (await this.seed(container, source, sites, now));
+      const changed = await change(state);
+      if (current && changed === false) return state;
+      pruneState(state, now, this.options);
+      const body = serializeState(state);
+      try {
+        if (current) {
+          await this.blobs.put(CONTAINERS.state, name, body, {
+            contentType: 'application/json',
+            ifMatch: current.etag,
+          });
+          return state;
+        }
+        // A state that exists but does not parse is replaced; none at all is created only if still none.
+        const exists = await this.blobs.get(CONTAINERS.state, name);
+        if (exists) {
+          await this.blobs.put(CONTAINERS.state, name, body, { contentType: 'application/json', ifMatch: exists.etag });
+          return state;
+        }
+        if (await this.blobs.putIfAbsent(CONTAINERS.state, name, body, { contentType: 'application/json' }))
+          return state;
+      } catch (err) {
+        if (!(err instanceof BlobConflictError)) throw err;
+      }
+      if (attempt >= MAX_ATTEMPTS)
+        throw new BlobConflictError(CONTAINERS.state, `${name} (still changing after ${MAX_ATTEMPTS} attempts)`);
+      await this.pause(Math.min(2000, 20 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+
+  /**
+   * A state built from the observation blobs of the last keepHours: one listing per site and day folder, values from
+   * the blobs' metadata. It covers the window from then on.
+   */
+  async seed(container: string, source: string, sites: Iterable<string>, now: number): Promise<RecentState> {
+    const from = now - this.options.keepHours * HOUR_MS;
+    const state = emptyRecentState(source, from);
+    for (const site of sites) {
+      const entries: RecentEntry[] = [];
+      for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= now; day += DAY_MS) {
+        const prefix = `${source}/${site}/${new Date(day).toISOString().slice(0, 10)}/`;
+        for await (const item of this.blobs.list(container, prefix)) {
+          const observedAt = Date.parse(item.metadata['observedat'] ?? '');
+          const availableAt = Date.parse(item.metadata['availableat'] ?? '');
+          if (!Number.isFinite(observedAt) || !Number.isFinite(availableAt) || observedAt < from) continue;
+          const publishedAt = Date.parse(item.metadata['publishedat'] ?? '');
+          const values = metadataValues(item.metadata['values']);
+          entries.push({
+            observedAt,
+            availableAt,
+            ...(Number.isFinite(publishedAt) ? { publishedAt } : {}),
+            ...(item.metadata['backfilled'] === 'true' ? { backfilled: true } : {}),
+            ...(values ? { values } : {}),
+          });
+        }
+      }
+      if (entries.length > 0) {
+        entries.sort((a, b) => a.observedAt - b.observedAt);
+        state.sites.set(site, dedupe(entries));
+      }
+    }
+    return state;
+  }
+}
+
+function dedupe(sorted: RecentEntry[]): RecentEntry[] {
+  return sorted.filter((e, i) => i === 0 || (sorted[i - 1] as RecentEntry).observedAt !== e.observedAt);
+}

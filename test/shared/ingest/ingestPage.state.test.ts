@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ingestPage, type PageContext } from '../../../shared/ingest/ingestPage';
+import { ObservationStore } from '../../../shared/sources/ObservationStore';
+import type { AdapterRecord } from '../../../shared/sources/ProviderAdapter';
+import { RecentStateStore, recentStateName } from '../../../shared/sources/RecentStateStore';
+import { CONTAINERS } from '../../../shared/storage/BlobStore';
+import { Quarantine } from '../../../shared/storage/Quarantine';
+import { CountingBlobStore } from '../../../local/bench/CountingBlobStore';
+import { FixedClock } from '../../support/fixedClock';
+import { MemoryBlobStore } from '../../support/MemoryBlobStore';
+import { testConfig } from '../../support/testServices';
+
+const record = (site: string, observedAt: string, power: number): AdapterRecord => {
+  const raw = JSON.stringify({ site, observedAt, publishedAt: observedAt, values: { power_kw: power, ghi_wm2: 500 } });
+  return { value: JSON.parse(raw), raw };
+};
+
+test('a page merges what it stores, and the duplicates it meets with their stored availableAt, into the source state', async () => {
+  const config = testConfig();
+  const source = config.sources.find((s) => s.id === 'site-meter') ?? assert.fail('no site-meter');
+  const memory = new MemoryBlobStore();
+  const blobs = new CountingBlobStore(memory);
+  const clock = new FixedClock(new Date('2026-06-01T12:00:00.000Z'));
+  const recent = new RecentStateStore(blobs);
+  const ctx: PageContext = {
+    source,
+    siteIds: new Set(['park-1', 'park-2']),
+    blobs,
+    clock,
+    quarantine: new Quarantine(blobs),
+    concurrency: 4,
+    maxImagePixels: 1_000_000,
+    recent,
+    fetchImage: () => Promise.reject(new Error('no pictures here')),
+  };
+
+  const first = await ingestPage(
+    [record('park-1', '2026-06-01T11:30:00.000Z', 1), record('park-2', '2026-06-01T11:30:00.000Z', 2)],
+    ctx,
+  );
+  assert.deepEqual(first.outcomes, ['stored', 'stored']);
+
+  // A run stored this one and failed before its merge: the retry meets it as a duplicate and merges it with the
+  // availableAt it was stored with, not the retry's.
+  await new ObservationStore(memory).putIfAbsent(CONTAINERS.raw, {
+    source: 'site-meter',
+    site: 'park-1',
+    observedAt: '2026-06-01T11:40:00.000Z',
+    availableAt: '2026-06-01T12:01:00.000Z',
+    publishedAt: '2026-06-01T11:40:00.000Z',
+    values: { power_kw: 3, ghi_wm2: 500 },
+  });
+  clock.set('2026-06-01T12:05:00.000Z');
+  const retry = await ingestPage(
+    [record('park-1', '2026-06-01T11:40:00.000Z', 3), record('park-2', '2026-06-01T11:40:00.000Z', 4)],
+    ctx,
+  );
+  assert.deepEqual(retry.outcomes, ['duplicates', 'stored']);
+  const state = (await recent.read(CONTAINERS.raw, 'site-meter'))?.state ?? assert.fail('no state');
+  assert.deepEqual(
+    [...state.sites].map(([site, list]) => [site, list.map((e) => new Date(e.availableAt).toISOString())]),
+    [
+      ['park-1', ['2026-06-01T12:00:00.000Z', '2026-06-01T12:01:00.000Z']],
+      ['park-2', ['2026-06-01T12:00:00.000Z', '2026-06-01T12:05:00.000Z']],
+    ],
+  );
+
+  // A window's re-read of what the state holds: settled from the state, no listing, no write.
+  const etag = (await memory.get(CONTAINERS.state, recentStateName(CONTAINERS.raw, 'site-meter')))?.etag;
+  const before = { ...blobs.counts };
+  clock.set('2026-06-01T12:10:00.000Z');
+  const reread = await ingestPage(
+    [record('park-1', '2026-06-01T11:40:00.000Z', 3), record('park-2', '2026-06-01T11:30:00.000Z', 2)],
+    { ...ctx, expectDuplicates: true },
+  );
+  assert.deepEqual(reread.outcomes, ['duplicates', 'duplicates']);
+  assert.equal(blobs.counts.list - before.list, 0, 'no listing');
+  assert.equal(blobs.counts.put - before.put, 0, 'no write');
+  assert.equal((await memory.get(CONTAINERS.state, recentStateName(CONTAINERS.raw, 'site-meter')))?.etag, etag);
+
+  // A changed value of a stored observation is still a conflict, found from the state's values.
+  const conflict = await ingestPage([record('park-2', '2026-06-01T11:30:00.000Z', 99)], {
+    ...ctx,
+    expectDuplicates: true,
+  });
+  assert.deepEqual(conflict.outcomes, ['quarantined']);
+});

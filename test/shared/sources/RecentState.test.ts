@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DEFAULT_RECENT_STATE_OPTIONS,
+  emptyRecentState,
+  entriesIn,
+  entryAt,
+  mergeEntries,
+  parseState,
+  pruneState,
+  RecentStateError,
+  serializeState,
+} from '../../../shared/sources/RecentState';
+import { RecentStateStore, recentStateName } from '../../../shared/sources/RecentStateStore';
+import { ObservationStore } from '../../../shared/sources/ObservationStore';
+import type { SourceConfig } from '../../../shared/config/ForecastConfig';
+import { BlobConflictError, type BlobStore, CONTAINERS, type PutOptions } from '../../../shared/storage/BlobStore';
+import { MemoryBlobStore } from '../../support/MemoryBlobStore';
+
+const T0 = Date.parse('2026-06-01T12:00:00.000Z');
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+describe('RecentState', () => {
+  it('keeps one entry per (site, observedAt), the first availableAt, and gains values only when it had none', () => {
+    const state = emptyRecentState('meter', T0 - 2 * HOUR);
+    assert.equal(mergeEntries(state, 'a', [{ observedAt: T0 - 30 * MIN, availableAt: T0 - 5 * MIN }]), 1);
+    assert.equal(
+      mergeEntries(state, 'a', [
+        { observedAt: T0 - 30 * MIN, availableAt: T0, values: { p: 1 } },
+        { observedAt: T0 - 40 * MIN, availableAt: T0, values: { p: 2 } },
+      ]),
+      1,
+    );
+    const list = state.sites.get('a') ?? assert.fail('no site a');
+    assert.deepEqual(
+      list.map((e) => [e.observedAt, e.availableAt, e.values?.['p']]),
+      [
+        [T0 - 40 * MIN, T0, 2],
+        [T0 - 30 * MIN, T0 - 5 * MIN, 1],
+      ],
+    );
+  });
+
+  it('prunes by keepHours (raising coversFrom) and drops values older than valueHours or too large', () => {
+    const state = emptyRecentState('meter', T0 - 48 * HOUR);
+    const big: Record<string, number> = {};
+    for (let i = 0; i < 600; i++) big[`f${i}`] = i;
+    mergeEntries(state, 'a', [
+      { observedAt: T0 - 30 * HOUR, availableAt: T0 - 30 * HOUR, values: { p: 1 } },
+      { observedAt: T0 - 10 * HOUR, availableAt: T0 - 10 * HOUR, values: { p: 2 } },
+      { observedAt: T0 - HOUR, availableAt: T0 - HOUR, values: { p: 3 } },
+      { observedAt: T0 - 30 * MIN, availableAt: T0, values: big },
+    ]);
+    mergeEntries(state, 'b', [{ observedAt: T0 - 27 * HOUR, availableAt: T0 - 27 * HOUR }]);
+    pruneState(state, T0, DEFAULT_RECENT_STATE_OPTIONS);
+    assert.equal(state.coversFrom, T0 - 26 * HOUR);
+    assert.equal(state.sites.has('b'), false, 'a site with nothing left is dropped');
+    assert.deepEqual(
+      (state.sites.get('a') ?? []).map((e) => [(T0 - e.observedAt) / MIN, e.values?.['p']]),
+      [
+        [600, undefined],
+        [60, 3],
+        [30, undefined],
+      ],
+    );
+  });
+
+  it('answers a window only from coversFrom on, with the as-of rule on availableAt', () => {
+    const state = emptyRecentState('meter', T0 - 3 * HOUR);
+    mergeEntries(state, 'a', [
+      { observedAt: T0 - 60 * MIN, availableAt: T0 - 30 * MIN },
+      { observedAt: T0 - 50 * MIN, availableAt: T0 + 1 },
+    ]);
+    assert.equal(entriesIn(state, 'a', T0 - 4 * HOUR, T0, T0), undefined, 'before coversFrom: the state cannot say');
+    assert.deepEqual(
+      entriesIn(state, 'a', T0 - 2 * HOUR, T0, T0)?.map((e) => e.observedAt),
+      [T0 - 60 * MIN],
+      'the entry available 1 ms after asOf is not seen',
+    );
+    assert.deepEqual(entriesIn(state, 'z', T0 - 2 * HOUR, T0, T0), []);
+    assert.equal(entryAt(state, 'a', T0 - 4 * HOUR), undefined);
+    assert.equal(entryAt(state, 'a', T0 - 10 * MIN), null);
+    assert.equal(entryAt(state, 'a', T0 - 60 * MIN)?.availableAt, T0 - 30 * MIN);
+  });
+
+  it('round-trips through its stored form, and names what is wrong with one that is not', () => {
+    const state = emptyRecentState('meter', T0 - HOUR);
+    mergeEntries(state, 'a', [
+      { observedAt: T0 - 20 * MIN, availableAt: T0 - 1, publishedAt: T0 - 5 * MIN, values: { p: 1.5 } },
+      { observedAt: T0 - 10 * MIN, availableAt: T0, backfilled: true },
+    ]);
+    const back = parseState(serializeState(state), 'state/x');
+    assert.deepEqual(back, state);
+    assert.throws(() => parseState('{', 'state/recent/raw/meter.json'), /state\/recent\/raw\/meter\.json is not JSON/);
+    assert.throws(
+      () => parseState('{"version":7}', 'state/x'),
+      (err: unknown) => err instanceof RecentStateError && /got version 7/.test(err.message),
+    );
+  });
+});
+
+const meter = { id: 'meter', kind: 'sensor' } as SourceConfig;
+
+function observationBlob(site: string, observedAt: number, availableAt: number, value: number) {
+  const o = new Date(observedAt).toISOString();
+  return {
+    source: 'meter',
+    site,
+    observedAt: o,
+    availableAt: new Date(availableAt).toISOString(),
+    publishedAt: o,
+    values: { p: value },
+  };
+}
+
+describe('RecentStateStore', () => {
+  it('seeds a missing state from the observation blobs of the last keepHours, then covers that window', async () => {
+    const blobs = new MemoryBlobStore();
+    const observations = new ObservationStore(blobs);
+    for (let i = 0; i < 40; i++) {
+      const t = T0 - i * HOUR;
+      await observations.putIfAbsent(CONTAINERS.raw, observationBlob('a', t, t + 20 * MIN, i));
+    }
+    const store = new RecentStateStore(blobs);
+    const state = await store.update(CONTAINERS.raw, 'meter', ['a', 'b'], T0 + HOUR, () => undefined);
+    assert.equal(state.coversFrom, T0 + HOUR - 26 * HOUR);
+    assert.equal(state.sites.get('a')?.length, 26, 'observations of the last 26 h, no older');
+    const read = await store.read(CONTAINERS.raw, 'meter');
+    assert.deepEqual(read?.state, state);
+  });
+
+  it('loses no entry when two writers update at once (ETag-guarded, retried)', async () => {
+    const blobs = new MemoryBlobStore();
+    const store = new RecentStateStore(blobs, DEFAULT_RECENT_STATE_OPTIONS, async () => undefined);
+    await store.update(CONTAINERS.raw, 'meter', [], T0, () => undefined);
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.update(CONTAINERS.raw, 'meter', [], T0, (s) => {
+          mergeEntries(s, `site-${i}`, [{ observedAt: T0 - i * MIN, availableAt: T0 }]);
+        }),
+      ),
+    );
+    const state = (await store.read(CONTAINERS.raw, 'meter'))?.state;
+    assert.equal(state?.sites.size, 8);
+  });
+
+  it('gives up with a conflict naming the blob when the state keeps changing', async () => {
+    const blobs = new MemoryBlobStore();
+    const racing: BlobStore = {
+      putIfAbsent: (c, n, b, o) => blobs.putIfAbsent(c, n, b, o),
+      get: (c, n) => blobs.get(c, n),
+      list: (c, p) => blobs.list(c, p),
+      delete: (c, n) => blobs.delete(c, n),
+      put: async (c: string, n: string, b: Buffer | string, o?: PutOptions) => {
+        if (o?.ifMatch) throw new BlobConflictError(c, n);
+        return blobs.put(c, n, b, o);
+      },
+    };
+    const store = new RecentStateStore(racing, DEFAULT_RECENT_STATE_OPTIONS, async () => undefined);
+    await store.update(CONTAINERS.raw, 'meter', [], T0, () => undefined);
+    await assert.rejects(
+      store.update(CONTAINERS.raw, 'meter', [], T0, () => true),
+      (err: unknown) => err instanceof BlobConflictError && err.message.includes(recentStateName('raw', 'meter')),
+    );
+  });
+
+  it('replaces a state that does not parse (readers list the blobs meanwhile)', async () => {
+    const blobs = new MemoryBlobStore();
+    await blobs.put(CONTAINERS.state, recentStateName(CONTAINERS.raw, 'meter'), 'not json');
+    const store = new RecentStateStore(blobs);
+    assert.equal(await store.read(CONTAINERS.raw, 'meter'), undefined);
+    await store.update(CONTAINERS.raw, 'meter', [], T0, (s) => {
+      mergeEntries(s, 'a', [{ observedAt: T0, availableAt: T0 }]);
+    });
+    assert.equal((await store.read(CONTAINERS.raw, 'meter'))?.state.sites.get('a')?.length, 1);
+  });
+});
+
+describe('ObservationStore.forRun', () => {
+  it('answers every window the state covers exactly as the listing does, and lists the ones it does not', async () => {
+    const blobs = new MemoryBlobStore();
+    const observations = new ObservationStore(blobs);
+    const store = new RecentStateStore(blobs);
+    // Seeded pseudo-random delays (some longer than the cadence, so as-of matters), two sites.
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const now = T0 + 30 * HOUR;
+    const stored = [];
+    for (const site of ['a', 'b'])
+      for (let t = T0; t <= now; t += 10 * MIN) {
+        const o = observationBlob(site, t, t + Math.round((5 + rnd() * 40) * MIN), Math.round(rnd() * 1000));
+        if (Date.parse(o.availableAt) > now) continue;
+        stored.push(o);
+        await observations.putIfAbsent(CONTAINERS.raw, o);
+      }
+    await store.update(CONTAINERS.raw, 'meter', ['a', 'b'], now, () => undefined);
+    const run = observations.forRun();
+    let fromState = 0;
+    for (const site of ['a', 'b'])
+      for (const asOfMin of [0, 7, 33, 95, 600]) {
+        const asOf = new Date(now - asOfMin * MIN);
+        for (const hours of [1, 24, 72]) {
+          const expected = await observations.recentAvailable(meter, site, asOf, hours);
+          const got = await run.recentAvailable(meter, site, asOf, hours);
+          assert.deepEqual(
+            got.map((l) => [l.name, l.observedAt, l.availableAt, l.publishedAt]),
+            expected.map((l) => [l.name, l.observedAt, l.availableAt, l.publishedAt]),
+            `${site} as of ${asOf.toISOString()}, ${hours} h`,
+          );
+          for (let i = 0; i < got.length; i++) {
+            const a = await run.read(meter, site, got[i] as (typeof got)[number]);
+            const b = await observations.read(meter, site, expected[i] as (typeof expected)[number]);
+            assert.deepEqual(a?.values, b?.values);
+          }
+          if (got.some((l) => l.parsedValues !== undefined)) fromState++;
+        }
+      }
+    assert.ok(fromState >= 10, `windows answered from the state: ${fromState}`);
+    assert.ok(stored.length > 300);
+  });
+});
