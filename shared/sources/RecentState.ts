@@ -101,7 +101,7 @@ export function mergeEntries(state: RecentState, site: string, entries: readonly
 
 /**
  * Drops what the state no longer keeps, as of `now`: entries observed more than keepHours ago (coversFrom moves up
- * with them), and the values of entries older than valueHours or larger than maxValuesBytes.
+ * with them), and the values of entries older than valueHours (but a site's newest) or larger than maxValuesBytes.
  */
 export function pruneState(state: RecentState, now: number, options: RecentStateOptions): void {
   const keepFrom = now - options.keepHours * HOUR_MS;
@@ -109,10 +109,12 @@ export function pruneState(state: RecentState, now: number, options: RecentState
   state.coversFrom = Math.max(state.coversFrom, keepFrom);
   for (const [site, list] of state.sites) {
     const kept = list.filter((e) => e.observedAt >= keepFrom);
-    for (const e of kept) {
-      if (e.values && (e.observedAt < valuesFrom || JSON.stringify(e.values).length > options.maxValuesBytes))
-        delete e.values;
-    }
+    kept.forEach((e, i) => {
+      // The newest keeps its values however old: predict reads it at every run, and a re-fetched forecast run
+      // (the same run until the next one) is compared with it.
+      const old = e.observedAt < valuesFrom && i < kept.length - 1;
+      if (e.values && (old || JSON.stringify(e.values).length > options.maxValuesBytes)) delete e.values;
+    });
     if (kept.length === 0) state.sites.delete(site);
     else state.sites.set(site, kept);
   }

@@ -3,6 +3,7 @@ import { metadataValues } from './observationBlobs';
 import {
   DEFAULT_RECENT_STATE_OPTIONS,
   emptyRecentState,
+  mergeEntries,
   parseState,
   pruneState,
   type RecentEntry,
@@ -67,11 +68,15 @@ export class RecentStateStore {
     sites: Iterable<string>,
     now: number,
     change: (state: RecentState) => boolean | void | Promise<boolean | void>,
+    /** Seed a missing state from the blobs first (false: start empty, covering from now; the change fills it). */
+    seedMissing = true,
   ): Promise<RecentState> {
     const name = recentStateName(container, source);
     for (let attempt = 1; ; attempt++) {
       const current = await this.read(container, source);
-      const state = current?.state ?? (await this.seed(container, source, sites, now));
+      const state =
+        current?.state ??
+        (seedMissing ? await this.seed(container, source, sites, now) : emptyRecentState(source, now));
       const changed = await change(state);
       if (current && changed === false) return state;
       pruneState(state, now, this.options);
@@ -99,6 +104,31 @@ export class RecentStateStore {
         throw new BlobConflictError(CONTAINERS.state, `${name} (still changing after ${MAX_ATTEMPTS} attempts)`);
       await this.pause(Math.min(2000, 20 * 2 ** attempt * (0.5 + Math.random())));
     }
+  }
+
+  /**
+   * Merges the observation blobs of the last keepHours into the state (creating it when there is none), so it covers
+   * that window whatever wrote the blobs: an older deployment, a copy, a run that failed before its merge. Running
+   * it again adds nothing and writes nothing. Returns the entries added.
+   */
+  async rebuild(container: string, source: string, sites: readonly string[], now: number): Promise<number> {
+    let added = 0;
+    await this.update(
+      container,
+      source,
+      sites,
+      now,
+      async (state) => {
+        const seeded = await this.seed(container, source, sites, now);
+        added = 0;
+        for (const [site, entries] of seeded.sites) added += mergeEntries(state, site, entries);
+        const widened = seeded.coversFrom < state.coversFrom;
+        state.coversFrom = Math.min(state.coversFrom, seeded.coversFrom);
+        return added > 0 || widened;
+      },
+      false,
+    );
+    return added;
   }
 
   /**

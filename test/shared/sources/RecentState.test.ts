@@ -64,6 +64,16 @@ describe('RecentState', () => {
         [30, undefined],
       ],
     );
+    mergeEntries(state, 'c', [
+      { observedAt: T0 - 20 * HOUR, availableAt: T0 - 20 * HOUR, values: { p: 1 } },
+      { observedAt: T0 - 5 * HOUR, availableAt: T0 - 5 * HOUR, values: { p: 2 } },
+    ]);
+    pruneState(state, T0, DEFAULT_RECENT_STATE_OPTIONS);
+    assert.deepEqual(
+      (state.sites.get('c') ?? []).map((e) => e.values?.['p']),
+      [undefined, 2],
+      "a site's newest keeps its values however old",
+    );
   });
 
   it('answers a window only from coversFrom on, with the as-of rule on availableAt', () => {

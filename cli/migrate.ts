@@ -1,0 +1,78 @@
+import { loadConfig } from '../shared/config/loadConfig';
+import type { ForecastConfig } from '../shared/config/ForecastConfig';
+import { observationContainer } from '../shared/sources/ObservationStore';
+import { RecentStateStore, recentStateName } from '../shared/sources/RecentStateStore';
+import { type BlobStore, CONTAINERS } from '../shared/storage/BlobStore';
+import type { Clock } from '../shared/time/Clock';
+import { clockFromSettings } from '../shared/time/clockFromSettings';
+import { blobStoreFromSettings } from './blobStoreFromSettings';
+import { cliSettings, PROJECT_ROOT, requireStorage } from './cliSettings';
+import { parseCliArgs } from './parseCliArgs';
+import { offlineSettings } from './replay';
+
+const USAGE = `npm run migrate -- [options]
+
+Brings stored data to the layout this version reads: builds each source's recent state (the one blob per source and
+container that predict and health read instead of listing every site) from the observations stored in the last
+hours. Idempotent: a second run adds nothing and writes nothing. Storage: AzureWebJobsStorage__blobServiceUri (your
+Azure identity) or the running local stack.
+
+  -h, --help        this text`;
+
+/** One state a migration brought up to date. */
+export interface MigratedState {
+  blob: string;
+  /** Observations added to it (0 when it already held them all). */
+  added: number;
+}
+
+/** What migrate runs against: the local stack or the deployed account, the app's configuration and clock. */
+export interface MigrateDeps {
+  blobs: BlobStore;
+  config: ForecastConfig;
+  clock: Clock;
+}
+
+export async function runMigrate(
+  argv: string[],
+  settings = cliSettings(),
+  out: (line: string) => void = console.log,
+  deps?: MigrateDeps,
+): Promise<MigratedState[] | undefined> {
+  const { values } = parseCliArgs(
+    { args: argv, options: { help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: false },
+    USAGE,
+  );
+  if (values.help) {
+    out(USAGE);
+    return undefined;
+  }
+  if (!deps) requireStorage(settings);
+  const { blobs, config, clock } = deps ?? {
+    blobs: blobStoreFromSettings(settings),
+    config: loadConfig(offlineSettings(settings), PROJECT_ROOT),
+    clock: clockFromSettings(settings),
+  };
+  const store = new RecentStateStore(blobs);
+  const sites = config.sites.map((s) => s.id);
+  const now = clock.now().getTime();
+  const migrated: MigratedState[] = [];
+  for (const source of config.sources) {
+    // What predict reads, and for pictures also what ingestion settles duplicates from.
+    const containers = [observationContainer(source), ...(source.kind === 'image' ? [CONTAINERS.images] : [])];
+    for (const container of containers) {
+      const added = await store.rebuild(container, source.id, sites, now);
+      const blob = `${CONTAINERS.state}/${recentStateName(container, source.id)}`;
+      migrated.push({ blob, added });
+      out(`${blob}: ${added === 0 ? 'up to date' : `${added} observation(s) added`}`);
+    }
+  }
+  return migrated;
+}
+
+if (require.main === module) {
+  runMigrate(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = (err as { exitCode?: number }).exitCode ?? 1;
+  });
+}

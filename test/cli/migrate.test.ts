@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runMigrate } from '../../cli/migrate';
+import { ObservationStore } from '../../shared/sources/ObservationStore';
+import { RecentStateStore, recentStateName } from '../../shared/sources/RecentStateStore';
+import { CONTAINERS } from '../../shared/storage/BlobStore';
+import { FixedClock } from '../support/fixedClock';
+import { MemoryBlobStore } from '../support/MemoryBlobStore';
+import { testConfig } from '../support/testServices';
+
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+
+test('migrate builds every source state from data stored by a version without them, and a second run writes nothing', async () => {
+  const config = testConfig();
+  const blobs = new MemoryBlobStore();
+  const observations = new ObservationStore(blobs);
+  // Written the old way: observation blobs only, six hours of site-meter and features, no state.
+  for (let i = 0; i < 36; i++) {
+    const observedAt = new Date(NOW - (i + 1) * 600_000).toISOString();
+    const availableAt = new Date(NOW - i * 600_000 - 60_000).toISOString();
+    await observations.putIfAbsent(CONTAINERS.raw, {
+      source: 'site-meter',
+      site: 'park-1',
+      observedAt,
+      availableAt,
+      publishedAt: observedAt,
+      values: { power_kw: i, ghi_wm2: 10 * i },
+    });
+    await observations.putIfAbsent(CONTAINERS.features, {
+      source: 'skycam',
+      site: 'park-1',
+      observedAt,
+      availableAt,
+      values: { cloud_all: i / 36 },
+    });
+  }
+  const lines: string[] = [];
+  const deps = { blobs, config, clock: new FixedClock(new Date(NOW)) };
+  const first = (await runMigrate([], {}, (l) => lines.push(l), deps)) ?? assert.fail('no result');
+  const added = Object.fromEntries(first.map((m) => [m.blob, m.added]));
+  assert.equal(added['state/recent/raw/site-meter.json'], 36);
+  assert.equal(added['state/recent/features/skycam.json'], 36);
+  assert.equal(added['state/recent/images/skycam.json'], 0);
+  assert.equal(added['state/recent/raw/weather.json'], 0);
+  assert.ok(lines.includes('state/recent/raw/site-meter.json: 36 observation(s) added'), lines.join('\n'));
+
+  // predict's view, from the state alone, equals the listing's.
+  const meter = config.sources.find((s) => s.id === 'site-meter') ?? assert.fail('no site-meter');
+  const asOf = new Date(NOW);
+  const listed = await observations.recentAvailable(meter, 'park-1', asOf, 24);
+  const fromState = await observations.forRun().recentAvailable(meter, 'park-1', asOf, 24);
+  assert.equal(fromState.filter((l) => l.parsedValues !== undefined).length, 18, 'the last 3 h carry their values');
+  for (const [i, l] of fromState.entries())
+    assert.deepEqual(
+      (await observations.read(meter, 'park-1', l))?.values,
+      (await observations.read(meter, 'park-1', listed[i] ?? assert.fail('shorter')))?.values,
+    );
+  assert.deepEqual(
+    fromState.map((l) => [l.name, l.availableAt]),
+    listed.map((l) => [l.name, l.availableAt]),
+  );
+
+  const etags = await Promise.all(
+    first.map(async (m) => (await blobs.get(CONTAINERS.state, m.blob.replace(/^state\//, '')))?.etag),
+  );
+  const second = (await runMigrate([], {}, () => undefined, deps)) ?? assert.fail('no result');
+  assert.deepEqual(
+    second.map((m) => m.added),
+    first.map(() => 0),
+  );
+  assert.deepEqual(
+    await Promise.all(
+      second.map(async (m) => (await blobs.get(CONTAINERS.state, m.blob.replace(/^state\//, '')))?.etag),
+    ),
+    etags,
+    'the second run wrote nothing',
+  );
+
+  // An observation stored without its merge (a run that failed between the two) is added by the next migrate.
+  await observations.putIfAbsent(CONTAINERS.raw, {
+    source: 'site-meter',
+    site: 'park-1',
+    observedAt: new Date(NOW).toISOString(),
+    availableAt: new Date(NOW).toISOString(),
+    values: { power_kw: 1, ghi_wm2: 1 },
+  });
+  const third = (await runMigrate([], {}, () => undefined, deps)) ?? assert.fail('no result');
+  assert.equal(third.find((m) => m.blob === 'state/recent/raw/site-meter.json')?.added, 1);
+  const state = await new RecentStateStore(blobs).read(CONTAINERS.raw, 'site-meter');
+  assert.equal(state?.state.sites.get('park-1')?.length, 37);
+  assert.equal(recentStateName(CONTAINERS.raw, 'site-meter'), 'recent/raw/site-meter.json');
+});
