@@ -61,7 +61,10 @@ export async function runMigrate(
     // What predict reads, and for pictures also what ingestion settles duplicates from.
     const containers = [observationContainer(source), ...(source.kind === 'image' ? [CONTAINERS.images] : [])];
     for (const container of containers) {
-      const added = await store.rebuild(container, source.id, sites, now);
+      // Entries the picture triggers left in the inbox first, then whatever the blobs hold that the state lacks.
+      const added =
+        (await store.compact(container, source.id, sites, now)) +
+        (await store.rebuild(container, source.id, sites, now));
       const blob = `${CONTAINERS.state}/${recentStateName(container, source.id)}`;
       migrated.push({ blob, added });
       out(`${blob}: ${added === 0 ? 'up to date' : `${added} observation(s) added`}`);

@@ -2,7 +2,7 @@ import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
 import { Quarantine } from '../storage/Quarantine';
 import { ObservationStore, observationBlobName, storedObservationValues } from '../sources/ObservationStore';
 import type { Observation } from '../sources/Observation';
-import { mergeEntries, recentEntryOf } from '../sources/RecentState';
+import { recentEntryOf } from '../sources/RecentState';
 import { RecentStateStore } from '../sources/RecentStateStore';
 import { type BlobItem, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
@@ -184,15 +184,10 @@ async function pictureMetadata(blobs: BlobStore, name: string): Promise<Record<s
   return {};
 }
 
-/** Adds stored features to the image source's recent state, which predict reads instead of listing every site. */
+/** Adds stored features to the image source's recent state (through its inbox), which predict reads instead of listing every site. */
 async function mergeFeatures(deps: PreprocessDeps, observation: Observation): Promise<void> {
   const entry = recentEntryOf(observation);
   if (!Number.isFinite(entry.observedAt) || !Number.isFinite(entry.availableAt)) return;
-  await new RecentStateStore(deps.blobs).update(
-    CONTAINERS.features,
-    observation.source,
-    deps.config.sites.map((s) => s.id),
-    deps.clock.now().getTime(),
-    (state) => mergeEntries(state, observation.site, [entry]) > 0,
-  );
+  // The inbox, not the state itself: one trigger per picture runs at once for every site.
+  await new RecentStateStore(deps.blobs).putInbox(CONTAINERS.features, observation.source, observation.site, entry);
 }

@@ -17,7 +17,7 @@ import { IMAGE_TYPES } from '../util/detectImageType';
 import { mapLimit } from '../util/mapLimit';
 import { inspectImage } from '../features/inspectImage';
 import { entryAt, mergeEntries, type RecentEntry, recentEntryOf, type RecentState } from '../sources/RecentState';
-import type { RecentStateStore } from '../sources/RecentStateStore';
+import { entryFromMetadata, type RecentStateStore } from '../sources/RecentStateStore';
 import type { Quarantine } from '../storage/Quarantine';
 import { type ValidItem, validateItem } from './validateItem';
 
@@ -150,22 +150,6 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
     });
   }
   return { outcomes, valid };
-}
-
-/** The state entry a blob's metadata describes (observationMetadata), or undefined when it is not one. */
-function entryFromMetadata(meta: Record<string, string>): RecentEntry | undefined {
-  const observedAt = Date.parse(meta['observedat'] ?? '');
-  const availableAt = Date.parse(meta['availableat'] ?? '');
-  if (!Number.isFinite(observedAt) || !Number.isFinite(availableAt)) return undefined;
-  const publishedAt = Date.parse(meta['publishedat'] ?? '');
-  const values = metadataValues(meta['values']);
-  return {
-    observedAt,
-    availableAt,
-    ...(Number.isFinite(publishedAt) ? { publishedAt } : {}),
-    ...(meta['backfilled'] === 'true' ? { backfilled: true } : {}),
-    ...(values ? { values } : {}),
-  };
 }
 
 /**

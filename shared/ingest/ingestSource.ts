@@ -9,7 +9,7 @@ import type { ProviderAdapter } from '../sources/ProviderAdapter';
 import { ProviderError, ProviderPageError } from '../sources/ProviderError';
 import { RecentStateStore } from '../sources/RecentStateStore';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../sources/RetryOptions';
-import type { BlobStore } from '../storage/BlobStore';
+import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { ingestPage } from './ingestPage';
 import { Quarantine } from '../storage/Quarantine';
@@ -106,6 +106,11 @@ export async function ingestSource(
     ...DEFAULT_CIRCUIT_BREAKER_OPTIONS,
     ...options.breaker,
   });
+
+  // The features the picture triggers left in the inbox since the last run go into the state in one write, whether
+  // or not the provider answers today.
+  if (source.kind === 'image')
+    await new RecentStateStore(deps.blobs).compact(CONTAINERS.features, source.id, siteIds, deps.clock.now().getTime());
 
   const current = await watermarks.read(source.id);
   let etag = current?.etag;

@@ -58,7 +58,7 @@ export class ObservationStore {
     const key = `${container}/${source}`;
     let state = this.states.get(key);
     if (!state) {
-      state = new RecentStateStore(this.blobs).read(container, source).then((r) => r?.state);
+      state = new RecentStateStore(this.blobs).readWithInbox(container, source);
       this.states.set(key, state);
       // A failed read is not kept: the next caller tries again.
       state.catch(() => this.states?.delete(key));

@@ -18,6 +18,11 @@ export function recentStateName(container: string, source: string): string {
   return `recent/${container}/${source}.json`;
 }
 
+/** Where concurrent writers (one image trigger per picture) leave entries for the state: one small blob each. */
+export function recentInboxPrefix(container: string, source: string): string {
+  return `inbox/${container}/${source}/`;
+}
+
 /** A read state and the ETag it was read at. */
 export interface ReadState {
   state: RecentState;
@@ -43,6 +48,66 @@ export class RecentStateStore {
     /** Waits between conflicting attempts (tests pass a no-op). */
     private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
+
+  /**
+   * Leaves an entry for the state without touching it: many writers at once (a picture trigger per site) would
+   * otherwise fight over its ETag. An empty blob whose metadata is the entry; `compact` merges and deletes them, and
+   * readers (`readWithInbox`) see them at once. Writing it twice is writing it once.
+   */
+  async putInbox(container: string, source: string, site: string, entry: RecentEntry): Promise<void> {
+    const meta: Record<string, string> = {
+      site,
+      observedat: new Date(entry.observedAt).toISOString(),
+      availableat: new Date(entry.availableAt).toISOString(),
+    };
+    if (entry.publishedAt !== undefined) meta['publishedat'] = new Date(entry.publishedAt).toISOString();
+    if (entry.backfilled) meta['backfilled'] = 'true';
+    if (entry.values) {
+      const json = JSON.stringify(entry.values);
+      if (json.length <= this.options.maxValuesBytes) meta['values'] = json;
+    }
+    await this.blobs.putIfAbsent(
+      CONTAINERS.state,
+      `${recentInboxPrefix(container, source)}${meta['observedat']}~${site}`,
+      '',
+      { metadata: meta },
+    );
+  }
+
+  /** The entries waiting in the inbox of (container, source), with their blob names. */
+  async inbox(container: string, source: string): Promise<{ name: string; site: string; entry: RecentEntry }[]> {
+    const out: { name: string; site: string; entry: RecentEntry }[] = [];
+    for await (const item of this.blobs.list(CONTAINERS.state, recentInboxPrefix(container, source))) {
+      const site = item.metadata['site'];
+      const entry = entryFromMetadata(item.metadata);
+      if (site && entry) out.push({ name: item.name, site, entry });
+    }
+    return out;
+  }
+
+  /** The state with its inbox merged in (in memory), or undefined when there is no readable state. */
+  async readWithInbox(container: string, source: string): Promise<RecentState | undefined> {
+    const [read, waiting] = await Promise.all([this.read(container, source), this.inbox(container, source)]);
+    if (!read) return undefined;
+    for (const { site, entry } of waiting) mergeEntries(read.state, site, [entry]);
+    return read.state;
+  }
+
+  /**
+   * Merges the inbox of (container, source) into the state in one write, then deletes the merged entries. A run that
+   * fails in between leaves them to the next, which merges nothing new. Returns the entries merged.
+   */
+  async compact(container: string, source: string, sites: Iterable<string>, now: number): Promise<number> {
+    const waiting = await this.inbox(container, source);
+    if (waiting.length === 0) return 0;
+    await this.update(container, source, sites, now, (state) => {
+      let added = 0;
+      for (const { site, entry } of waiting) added += mergeEntries(state, site, [entry]);
+      return added > 0;
+    });
+    for (const { name } of waiting) await this.blobs.delete(CONTAINERS.state, name);
+    return waiting.length;
+  }
 
   /** The state, or undefined when there is none or it cannot be read (readers then list the blobs). */
   async read(container: string, source: string): Promise<ReadState | undefined> {
@@ -143,18 +208,8 @@ export class RecentStateStore {
       for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= now; day += DAY_MS) {
         const prefix = `${source}/${site}/${new Date(day).toISOString().slice(0, 10)}/`;
         for await (const item of this.blobs.list(container, prefix)) {
-          const observedAt = Date.parse(item.metadata['observedat'] ?? '');
-          const availableAt = Date.parse(item.metadata['availableat'] ?? '');
-          if (!Number.isFinite(observedAt) || !Number.isFinite(availableAt) || observedAt < from) continue;
-          const publishedAt = Date.parse(item.metadata['publishedat'] ?? '');
-          const values = metadataValues(item.metadata['values']);
-          entries.push({
-            observedAt,
-            availableAt,
-            ...(Number.isFinite(publishedAt) ? { publishedAt } : {}),
-            ...(item.metadata['backfilled'] === 'true' ? { backfilled: true } : {}),
-            ...(values ? { values } : {}),
-          });
+          const entry = entryFromMetadata(item.metadata);
+          if (entry && entry.observedAt >= from) entries.push(entry);
         }
       }
       if (entries.length > 0) {
@@ -168,4 +223,20 @@ export class RecentStateStore {
 
 function dedupe(sorted: RecentEntry[]): RecentEntry[] {
   return sorted.filter((e, i) => i === 0 || (sorted[i - 1] as RecentEntry).observedAt !== e.observedAt);
+}
+
+/** The entry a blob's metadata describes (observationMetadata or putInbox), or undefined when it is not one. */
+export function entryFromMetadata(meta: Record<string, string>): RecentEntry | undefined {
+  const observedAt = Date.parse(meta['observedat'] ?? '');
+  const availableAt = Date.parse(meta['availableat'] ?? '');
+  if (!Number.isFinite(observedAt) || !Number.isFinite(availableAt)) return undefined;
+  const publishedAt = Date.parse(meta['publishedat'] ?? '');
+  const values = metadataValues(meta['values']);
+  return {
+    observedAt,
+    availableAt,
+    ...(Number.isFinite(publishedAt) ? { publishedAt } : {}),
+    ...(meta['backfilled'] === 'true' ? { backfilled: true } : {}),
+    ...(values ? { values } : {}),
+  };
 }

@@ -16,6 +16,7 @@ import { ObservationStore } from '../../../shared/sources/ObservationStore';
 import type { SourceConfig } from '../../../shared/config/ForecastConfig';
 import { BlobConflictError, type BlobStore, CONTAINERS, type PutOptions } from '../../../shared/storage/BlobStore';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
+import { CountingBlobStore } from '../../../local/bench/CountingBlobStore';
 
 const T0 = Date.parse('2026-06-01T12:00:00.000Z');
 const MIN = 60_000;
@@ -184,6 +185,36 @@ describe('RecentStateStore', () => {
       mergeEntries(s, 'a', [{ observedAt: T0, availableAt: T0 }]);
     });
     assert.equal((await store.read(CONTAINERS.raw, 'meter'))?.state.sites.get('a')?.length, 1);
+  });
+});
+
+describe('the inbox of a recent state', () => {
+  it('takes entries from many writers at once, is seen by readers at once, and is merged in one write', async () => {
+    const memory = new MemoryBlobStore();
+    const blobs = new CountingBlobStore(memory);
+    const store = new RecentStateStore(blobs);
+    await store.update(CONTAINERS.features, 'cam', [], T0, () => undefined);
+    const puts = blobs.counts.put;
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.putInbox(CONTAINERS.features, 'cam', `site-${i}`, {
+          observedAt: T0 - 10 * MIN,
+          availableAt: T0 + i,
+          publishedAt: T0 - 9 * MIN,
+          values: { cloud: i / 50 },
+        }),
+      ),
+    );
+    assert.equal(blobs.counts.put - puts, 50, 'one small write each, no state write');
+    const seen = await store.readWithInbox(CONTAINERS.features, 'cam');
+    assert.equal(seen?.sites.size, 50);
+    assert.deepEqual(seen?.sites.get('site-7'), [
+      { observedAt: T0 - 10 * MIN, availableAt: T0 + 7, publishedAt: T0 - 9 * MIN, values: { cloud: 7 / 50 } },
+    ]);
+    assert.equal(await store.compact(CONTAINERS.features, 'cam', [], T0), 50);
+    assert.equal((await store.inbox(CONTAINERS.features, 'cam')).length, 0, 'merged entries are deleted');
+    assert.equal((await store.read(CONTAINERS.features, 'cam'))?.state.sites.size, 50);
+    assert.equal(await store.compact(CONTAINERS.features, 'cam', [], T0), 0);
   });
 });
 
