@@ -108,7 +108,7 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
     );
   });
   const container = ctx.source.kind === 'image' ? CONTAINERS.images : CONTAINERS.raw;
-  const state = first.size > 0 ? (await ctx.recent?.read(container, ctx.source.id))?.state : undefined;
+  const state = first.size > 0 ? (await ctx.recent?.readKept(container, ctx.source.id))?.state : undefined;
   const known =
     ctx.expectDuplicates && ctx.source.kind !== 'image'
       ? await storedValues(

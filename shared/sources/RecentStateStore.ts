@@ -42,6 +42,9 @@ const HOUR_MS = 3_600_000;
  * deployment behave alike.
  */
 export class RecentStateStore {
+  /** The states this instance last wrote or read for an update, with their ETags (one run's instance: a page reuses them). */
+  private readonly kept = new Map<string, ReadState>();
+
   constructor(
     private readonly blobs: BlobStore,
     private readonly options: RecentStateOptions = DEFAULT_RECENT_STATE_OPTIONS,
@@ -109,6 +112,19 @@ export class RecentStateStore {
     return waiting.length;
   }
 
+  /**
+   * The state as this instance last wrote it, else read: an ingest run (the only writer of its source's state) reads
+   * it once for all its pages, not once per page. A stale copy costs one refused write and a re-read, never an entry.
+   */
+  async readKept(container: string, source: string): Promise<ReadState | undefined> {
+    const key = recentStateName(container, source);
+    const kept = this.kept.get(key);
+    if (kept) return kept;
+    const read = await this.read(container, source);
+    if (read) this.kept.set(key, read);
+    return read;
+  }
+
   /** The state, or undefined when there is none or it cannot be read (readers then list the blobs). */
   async read(container: string, source: string): Promise<ReadState | undefined> {
     const name = recentStateName(container, source);
@@ -138,20 +154,26 @@ export class RecentStateStore {
   ): Promise<RecentState> {
     const name = recentStateName(container, source);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.read(container, source);
+      // The kept copy first; after a conflict, what is stored now. It is kept again only once written.
+      const current = attempt === 1 ? await this.readKept(container, source) : await this.read(container, source);
+      this.kept.delete(name);
       const state =
         current?.state ??
         (seedMissing ? await this.seed(container, source, sites, now) : emptyRecentState(source, now));
       const changed = await change(state);
-      if (current && changed === false) return state;
+      if (current && changed === false) {
+        this.kept.set(name, current);
+        return state;
+      }
       pruneState(state, now, this.options);
       const body = serializeState(state);
       try {
         if (current) {
-          await this.blobs.put(CONTAINERS.state, name, body, {
+          const etag = await this.blobs.put(CONTAINERS.state, name, body, {
             contentType: 'application/json',
             ifMatch: current.etag,
           });
+          this.kept.set(name, { state, etag });
           return state;
         }
         // A state that exists but does not parse is replaced; none at all is created only if still none.
