@@ -83,7 +83,7 @@ export async function readDashboardData<H>(
         asOf: slot,
         latest: site.latest,
         forecasts: site.latest && site.latest.issueTime > since.slot ? [site.latest] : [],
-        actuals: site.actuals.filter((a) => a.availableAt > since.slot),
+        actuals: site.actuals.filter((a) => Date.parse(a.availableAt) > Date.parse(since.slot)),
         health,
         problems: [],
       },

@@ -148,8 +148,11 @@ function recentActuals(
   const out = new Map<string, SummaryActual>();
   const add = (a: SummaryActual): void => {
     const observed = Date.parse(a.observedAt);
-    if (Number.isFinite(a.value) && observed > since && Date.parse(a.availableAt) <= issueTime.getTime())
-      out.set(new Date(observed).toISOString(), a);
+    const available = Date.parse(a.availableAt);
+    if (!Number.isFinite(a.value) || !(observed > since) || !(available <= issueTime.getTime())) return;
+    // Written as toISOString writes them, one per instant, whatever form the store gave.
+    const at = new Date(observed).toISOString();
+    out.set(at, { observedAt: at, availableAt: new Date(available).toISOString(), value: a.value });
   };
   kept.forEach(add);
   for (const r of gathered?.recent.get(source) ?? []) {

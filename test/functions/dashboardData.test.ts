@@ -166,6 +166,21 @@ test('before predict wrote a summary the window comes from the stores, without h
   );
 });
 
+test('while Cosmos DB is down a first load still answers: the newest forecast from the summary, and what is missing', async () => {
+  const { s } = await stackAtNoon();
+  const { ForecastStoreUnavailableError } = await import('../../shared/forecast/ForecastStore');
+  s.forecasts.failWith = new ForecastStoreUnavailableError('connect ECONNREFUSED');
+  const res = await call(s, 'site=park-1');
+  assert.equal(res.status, 200);
+  const body = res.jsonBody as DashboardData<HealthReport>;
+  assert.deepEqual(
+    body.forecasts.map((f) => f.issueTime),
+    ['2026-06-01T12:00:00.000Z'],
+  );
+  assert.deepEqual(body.problems, ['the forecast store is unavailable: the window shows only the newest forecast']);
+  assert.equal(body.actuals.length, 2);
+});
+
 test('bad parameters: a 400 naming the parameter and the bad value', async () => {
   const { s } = await stackAtNoon();
   const cases: [string, string, RegExp][] = [
