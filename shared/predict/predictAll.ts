@@ -42,8 +42,8 @@ export interface PredictResult {
 /**
  * Makes the forecast of every site for the issue slot that contains now: inputs are the newest observations
  * available at issueTime; each site gets the best model whose sources are all fresh; sites that chose the same
- * model run in one batch. Forecasts go to the forecast store and to a blob copy of the latest. Rerunning for the
- * same slot overwrites the same records.
+ * model run in one batch. Forecasts go to the forecast store and to a blob copy of the latest; once per run the
+ * dashboard's summary is written. Rerunning for the same slot overwrites the same records.
  */
 export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}): Promise<PredictResult> {
   const cadence = deps.config.forecast.cadenceMinutes;
