@@ -8,13 +8,16 @@ import { parseDashboardQuery } from '../shared/dashboard/parseDashboardQuery';
 import { appServices } from '../shared/runtime/appServices';
 import type { Services } from '../shared/runtime/createServices';
 
-/** Seconds between the page's refreshes. */
-const REFRESH_SECONDS = 30;
+/**
+ * Seconds between the page's refreshes. What it shows changes once per predict run (the summary, every 10 minutes),
+ * so a faster refresh would mostly be answered 304 and billed a second each; a new forecast shows within 2 minutes.
+ */
+const REFRESH_SECONDS = 120;
 const HTML = 'text/html; charset=utf-8';
 
 /**
  * The handler of `GET /api/dashboard[?site=<id>][&hours=<n>]`: the dashboard page of a site. The page holds no data;
- * its script fetches /api/dashboard/forecast, /api/dashboard/actuals and /api/dashboard/health same-origin, without
+ * its script makes one call per refresh, to /api/dashboard/data (functions/dashboardData.ts), same-origin and without
  * any key. A bad parameter is a 400 page naming it.
  */
 export function makeDashboardHandler(services: () => Services) {
@@ -81,7 +84,7 @@ export function makeDashboardAssetHandler() {
 
 // Decision (issue 14): the dashboard carries no key. A function key in `?code=` could only be a host key (it must
 // open forecast, actuals and health alike), and it ended up in addresses, bookmarks, history and logs. Instead the
-// dashboard and the data routes it reads (dashboard/forecast, dashboard/actuals, dashboard/health) are anonymous at
+// dashboard and its data routes (dashboard/data, and dashboard/forecast, dashboard/actuals, dashboard/health) are anonymous at
 // the Functions level and, in Azure, behind App Service Authentication with Entra ID (authsettingsV2, requireAuthentication
 // with Return401/RedirectToLoginPage): the usual pattern with Easy Auth, which runs before the Functions host and
 // knows users, where a key knows none (Azure/azure-functions-host#11394). Machine clients keep the key-protected

@@ -14,6 +14,7 @@ export type CostedFunction =
   | 'health'
   | 'dashboard'
   | 'dashboard-assets'
+  | 'dashboard-data'
   | 'cost-watch';
 
 /** What a deployment does in a month, in the units Azure bills. Counts are per site and source unless named otherwise. */
@@ -55,15 +56,15 @@ export interface CostInputs {
   healthRequestsPerHour: number;
   /**
    * Hours a day a dashboard page is open, summed over viewers (two people with it open 8 h each is 16). Every refresh
-   * calls /api/health, /api/forecast twice (latest, then the window's range) and /api/actuals; counted as if the page
-   * were in view throughout (browsers slow a hidden tab's timers, so this is an upper bound).
+   * makes one call, /api/dashboard/data; counted as if the page were in view throughout (browsers slow a hidden tab's
+   * timers, so this is an upper bound).
    */
   dashboardOpenHoursPerDay: number;
   /** Seconds between a dashboard's refreshes (`REFRESH_SECONDS` in functions/dashboard.ts). */
   dashboardRefreshSeconds: number;
-  /** The window a dashboard shows, hours: how many forecasts its range query returns and how many day folders actuals lists. */
+  /** The window a dashboard shows, hours: how many forecasts a page load's window read returns and how many day folders it lists. */
   dashboardWindowHours: number;
-  /** Page loads (opening, reloading) per open hour; each fetches the page and its script and stylesheet again. */
+  /** Page loads (opening, reloading, another site or window) per open hour; each fetches the page, its script and stylesheet and the whole window again. */
   dashboardPageLoadsPerOpenHour: number;
   /** One sensor observation in raw/: the JSON record plus its blob metadata, bytes. */
   observationBytes: number;
@@ -137,7 +138,7 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   healthRequestsPerHour: 12,
   // Stated: one viewer through a working day, reopening the page twice in it.
   dashboardOpenHoursPerDay: 8,
-  dashboardRefreshSeconds: 30,
+  dashboardRefreshSeconds: 120,
   dashboardWindowHours: DEFAULT_DASHBOARD_HOURS,
   dashboardPageLoadsPerOpenHour: 0.25,
   observationBytes: 450,
@@ -171,6 +172,8 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
     health: 250,
     dashboard: 20,
     'dashboard-assets': 10,
+    // One summary shard and a few status blobs; a window read also queries Cosmos DB and lists the day folders.
+    'dashboard-data': 150,
     'cost-watch': 1500,
   },
   coldStartExtraMs: 4000,

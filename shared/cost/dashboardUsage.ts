@@ -1,3 +1,4 @@
+import { summaryShards } from '../predict/ForecastSummaryStore';
 import type { CostInputs } from './CostInputs';
 
 /** What open dashboards ask of the app in a month, counted from what its script does (shared/dashboard/dashboardScriptCore.ts). */
@@ -6,30 +7,34 @@ export interface DashboardUsage {
   refreshes: number;
   /** Function executions, by the call that causes them. */
   calls: {
-    /** GET /api/health: the same blob reads, listings and Cosmos query as any other health check. */
-    health: number;
-    /** GET /api/forecast?site: the latest forecast, one Cosmos query returning one document. */
-    latestForecast: number;
-    /** GET /api/forecast?site&from&to: a Cosmos query returning every forecast of the window. */
-    rangeForecast: number;
-    /** GET /api/actuals?site&from&to: a blob listing per UTC day folder of the target source, no downloads. */
-    actuals: number;
+    /** GET /api/dashboard/data: one per refresh. */
+    data: number;
+    /**
+     * Of those, the ones that read the whole window (a page load's first refresh): a Cosmos query returning the
+     * window's forecasts and a blob listing per UTC day folder of the target source. Every other one reads predict's
+     * summary and the status blobs only, and answers 304 or only what is newer.
+     */
+    windowReads: number;
     /** GET /api/dashboard: the page. */
     page: number;
     /** GET /api/dashboard/assets/{name}: the page's script and stylesheet, and uPlot's. */
     assets: number;
   };
-  /** Forecast documents one range query returns (one per issue slot; the page shows one site). */
+  /** Forecast documents one window read's query returns (one per issue slot; the page shows one site). */
   forecastsPerRange: number;
-  /** RUs of one range query. */
+  /** RUs of one window read's query. */
   ruPerRange: number;
-  /** Blob listings of one actuals call: the day folders a window spans on average. */
+  /** Blob listings of one window read: the day folders a window spans on average. */
   listsPerActuals: number;
+  /** Blob reads of every data call: the site's summary shard, each source's ingest status and breaker, predict's and cost-watch's status. */
+  readsPerCall: number;
+  /** Summary shards predict writes (and reads first) per run: 1 up to 500 sites, at most 16. */
+  summaryShards: number;
 }
 
 /**
- * The dashboard's load in a month of `hoursPerMonth`. Each refresh makes four calls (health and the latest forecast
- * together, then the window's forecasts and actuals together); each page load fetches the page, its script and its
+ * The dashboard's load in a month of `hoursPerMonth`. Each refresh makes one call; a page load's first one reads the
+ * window, the others what changed since the cursor. Each page load also fetches the page, its script and its
  * stylesheet (served `no-cache`), and uPlot's two files at most once a day (cached a day). One viewer's browser.
  */
 export function dashboardUsage(inputs: CostInputs, hoursPerMonth: number): DashboardUsage {
@@ -39,13 +44,12 @@ export function dashboardUsage(inputs: CostInputs, hoursPerMonth: number): Dashb
   const loadsPerDay = inputs.dashboardOpenHoursPerDay * inputs.dashboardPageLoadsPerOpenHour;
   const uplotLoads = Math.min(loadsPerDay, 1) * (hoursPerMonth / 24);
   const forecastsPerRange = inputs.dashboardWindowHours * (60 / inputs.predictEveryMinutes);
+  const sources = inputs.sensorSources + inputs.imageSources + inputs.forecastSources;
   return {
     refreshes,
     calls: {
-      health: refreshes,
-      latestForecast: refreshes,
-      rangeForecast: refreshes,
-      actuals: refreshes,
+      data: refreshes,
+      windowReads: Math.min(pageLoads, refreshes),
       page: pageLoads,
       assets: pageLoads * 2 + uplotLoads * 2,
     },
@@ -55,5 +59,7 @@ export function dashboardUsage(inputs: CostInputs, hoursPerMonth: number): Dashb
     // A window of W hours starting at a random time crosses a UTC midnight W/24 times on average; one listing page
     // holds 5,000 blobs, more than a day of observations.
     listsPerActuals: 1 + inputs.dashboardWindowHours / 24,
+    readsPerCall: 1 + 2 * sources + 2,
+    summaryShards: summaryShards(inputs.sites),
   };
 }

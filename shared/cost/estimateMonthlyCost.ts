@@ -74,11 +74,12 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     'ingest-forecast': inputs.forecastSources * perHour(inputs.ingestEveryMinutes) * H,
     'preprocess-image': inputs.imageSources * inputs.sites * obsPerMonth,
     predict: perHour(inputs.predictEveryMinutes) * H,
-    forecast: inputs.forecastRequestsPerHour * H + dash.calls.latestForecast + dash.calls.rangeForecast,
-    actuals: dash.calls.actuals,
-    health: inputs.healthRequestsPerHour * H + dash.calls.health,
+    forecast: inputs.forecastRequestsPerHour * H,
+    actuals: 0,
+    health: inputs.healthRequestsPerHour * H,
     dashboard: dash.calls.page,
     'dashboard-assets': dash.calls.assets,
+    'dashboard-data': dash.calls.data,
     'cost-watch': days,
   };
   const fx = prices.functions;
@@ -109,21 +110,23 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     imagesPerMonth * 2 + // images/ and their features/
     ingestRuns * 2 + // watermark and status record of every ingest run
     executions.predict * (inputs.sites + 1) + // forecasts/<site>/latest.json and the status record
+    executions.predict * dash.summaryShards + // the dashboard's summary, a few shards
     executions['cost-watch']; // its status record
   const hostOps = inputs.hostStorageOpsPerHour * H;
   const writes = blobsCreated;
   const reads =
     ingestRuns + // the watermark
     executions['preprocess-image'] + // the trigger downloads the image
-    executions.predict * 2 + // champion pointer and model card
+    executions.predict * (2 + dash.summaryShards) + // champion pointer, model card, and each summary shard before it is rewritten
     executions.health * (sources + 5) + // status records, champion, card, budget
+    executions['dashboard-data'] * dash.readsPerCall + // the summary shard and the status blobs
     // A forecast run too large for its blob's metadata is downloaded by every predict and health run.
     (forecast.downloadedByReaders
       ? (executions.predict + executions.health) * inputs.sites * inputs.forecastSources
       : 0);
   const lists =
     (executions.predict + executions.health) * inputs.sites * sources * 2 + // each source's last 24 h spans two UTC day prefixes
-    executions.actuals * dash.listsPerActuals + // the target source's day folders of the window; their metadata carries the values
+    dash.calls.windowReads * dash.listsPerActuals + // a page load's window: the target's day folders; their metadata carries the values
     // A window read lists each site's day folders it re-reads once, instead of a refused write and a read per duplicate.
     inputs.windowSources *
       perHour(inputs.ingestEveryMinutes) *
@@ -140,11 +143,11 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
       (inputs.modelStoreMb + inputs.deploymentPackageMb) * 1e6) /
     1e9;
 
-  const latestQueries = executions.forecast - dash.calls.rangeForecast + executions.health;
+  const latestQueries = executions.forecast + executions.health;
   const ruPerMonth =
     executions.predict * inputs.sites * inputs.cosmosRuPerWrite +
     latestQueries * inputs.cosmosRuPerRead +
-    dash.calls.rangeForecast * dash.ruPerRange;
+    dash.calls.windowReads * dash.ruPerRange;
   const cosmosGb =
     (inputs.sites * perHour(inputs.predictEveryMinutes) * 24 * inputs.forecastRetentionDays * inputs.forecastBytes) /
     1e9;

@@ -109,10 +109,11 @@ function dashboardNote(inputs: CostInputs, estimate: CostEstimate): string {
   const d = estimate.dashboard;
   return (
     `- The dashboard is counted as open ${qty(inputs.dashboardOpenHoursPerDay)} h a day (one viewer; pass --set dashboardOpenHoursPerDay=<hours summed over viewers>), ` +
-    `refreshing every ${inputs.dashboardRefreshSeconds} s: ${qty(d.refreshes)} refreshes a month, each calling /api/health, /api/forecast twice (the latest, then the ` +
-    `${qty(inputs.dashboardWindowHours)} h window's ${qty(d.forecastsPerRange)} forecasts, a Cosmos query taken as ${qty(d.ruPerRange, 1)} RU) and /api/actuals ` +
-    `(${qty(d.listsPerActuals, 2)} blob listings on average), plus ${qty(d.calls.page + d.calls.assets)} page and asset loads. ` +
-    'Its calls run in two concurrent pairs, so the GB-s above bill each call its own second: an upper bound.'
+    `refreshing every ${inputs.dashboardRefreshSeconds} s: ${qty(d.refreshes)} refreshes a month, each one call of /api/dashboard/data that reads ` +
+    `${qty(d.readsPerCall)} small blobs (predict's summary shard and the status records) and answers 304 or only what is newer. A page load's first call ` +
+    `(${qty(d.calls.windowReads)} a month) also reads the ${qty(inputs.dashboardWindowHours)} h window: its ${qty(d.forecastsPerRange)} forecasts, a Cosmos query taken as ${qty(d.ruPerRange, 1)} RU, ` +
+    `and ${qty(d.listsPerActuals, 2)} blob listings on average; plus ${qty(d.calls.page + d.calls.assets)} page and asset loads. ` +
+    `predict writes the summary once per run, in ${qty(d.summaryShards)} shard(s).`
   );
 }
 

@@ -91,7 +91,7 @@ export function dashboardPage(input: DashboardPageInput): string {
 </header>
 <p id="status" class="status" role="status" aria-live="polite">Loading&hellip;</p>
 <div id="errors" class="errors" role="alert" hidden></div>
-<noscript><p class="errors">The dashboard draws its charts with JavaScript; enable it to see them. The data is at ${escapeHtml(apiBase)}dashboard/forecast and ${escapeHtml(apiBase)}dashboard/actuals.</p></noscript>
+<noscript><p class="errors">The dashboard draws its charts with JavaScript; enable it to see them. The data is at ${escapeHtml(apiBase)}dashboard/data.</p></noscript>
 <main>
   <section class="cards" aria-label="Current state">
     <article class="card" id="card-model"><h2>Serving model</h2><div class="card-body"><p class="muted">Loading&hellip;</p></div></article>
@@ -113,7 +113,7 @@ export function dashboardPage(input: DashboardPageInput): string {
     <div id="model-timeline" class="timeline"></div>
   </section>
 </main>
-<footer class="foot">Times in UTC. Data from <code>${escapeHtml(apiBase)}dashboard/forecast</code>, <code>${escapeHtml(apiBase)}dashboard/actuals</code> and <code>${escapeHtml(apiBase)}dashboard/health</code>; refreshed every ${input.refreshSeconds} s. Charts by uPlot.</footer>
+<footer class="foot">Times in UTC. Data from <code>${escapeHtml(apiBase)}dashboard/data</code>, one call per refresh every ${input.refreshSeconds} s that asks only for what is newer; the health facts are as of the last predict run. Charts by uPlot.</footer>
 </body>
 </html>
 `;

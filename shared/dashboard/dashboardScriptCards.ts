@@ -41,7 +41,8 @@ function renderHealth(d) {
   const r = d.health;
   if (!r) { fill('card-health', h('p', { class: 'muted', text: 'Unavailable: the health report did not load.' })); return; }
   const svc = r.services || {};
-  const line = (name, s) => s ? name + (s.ok ? ' ok (' + s.latencyMs + ' ms)' : ' failing') : null;
+  // A store the summary's predict run saw (not probed now) says when.
+  const line = (name, s) => s ? name + (s.ok ? (s.asOf ? ' ok at the run of ' + fmtTime(Date.parse(s.asOf)) : ' ok (' + s.latencyMs + ' ms)') : ' failing' + (s.asOf ? ' at the run of ' + fmtTime(Date.parse(s.asOf)) : '')) : null;
   const reasons = Array.isArray(r.reasons) ? r.reasons : [];
   fill('card-health', [
     h('p', null, badge(r.status, r.status), ' ', h('span', { class: 'muted small', text: r.canForecast ? 'can forecast' : 'cannot forecast' })),

@@ -1,4 +1,4 @@
-/** Part of the dashboard script: its settings, DOM and formatting helpers, the API calls and the refresh loop (see dashboardScript.ts). */
+/** Part of the dashboard script: its settings, DOM and formatting helpers, the one API call and the refresh loop (see dashboardScript.ts). */
 export const DASHBOARD_SCRIPT_CORE = String.raw`
 const cfg = JSON.parse(document.getElementById('dashboard-config').textContent);
 // The page's data comes from its own routes under dashboard/, same-origin and without any key: in Azure the app's
@@ -17,7 +17,7 @@ const ACTUAL_COLOR = '#1f2937';
 const AXIS = { stroke: '#5b6578', grid: { stroke: '#eef1f6', width: 1 }, ticks: { stroke: '#e3e7ef', width: 1 }, font: '12px system-ui, sans-serif', labelFont: '600 12px system-ui, sans-serif' };
 const unit = cfg.target.unit;
 const sourceColor = new Map(cfg.sources.map((s, i) => [s.id, SOURCE_COLORS[i % SOURCE_COLORS.length]]));
-const state = { site: cfg.site, hours: cfg.hours, busy: false, again: false, timer: 0, refreshes: 0, charts: new Map(), modelColors: new Map() };
+const state = { site: cfg.site, hours: cfg.hours, busy: false, again: false, timer: 0, refreshes: 0, charts: new Map(), modelColors: new Map(), key: null, cursor: null, data: null };
 
 // ---- small helpers ----
 function h(tag, attrs) {
@@ -82,8 +82,8 @@ async function api(path, params) {
   }
   if (res.type === 'opaqueredirect') return { path: path, status: 401, body: null };
   let body = null;
-  try { body = await res.json(); } catch (err) { body = null; }
-  return { path: path, status: res.status, body: body };
+  if (res.status !== 304) { try { body = await res.json(); } catch (err) { body = null; } }
+  return { path: path, status: res.status, body: body, serverTime: res.headers.get('x-server-time') };
 }
 function failure(r) {
   const what = 'GET ' + dataBase + r.path;
@@ -112,6 +112,42 @@ function schedule() {
   state.timer = setTimeout(refresh, cfg.refreshSeconds * 1000);
 }
 
+// What the page holds of its window, so a refresh asks only for what is newer (the server answers 304 when nothing is).
+function merge(b, key) {
+  const delta = b.mode === 'delta' && state.key === key && state.data;
+  const forecasts = new Map(delta ? state.data.forecasts.map((f) => [f.issueTime, f]) : []);
+  for (const f of b.forecasts) forecasts.set(f.issueTime, f);
+  if (b.latest) forecasts.set(b.latest.issueTime, b.latest);
+  // Keyed by the instant: the window's values come from the observations, later ones from predict's summary.
+  const actuals = new Map(delta ? state.data.actuals.map((a) => [Date.parse(a.observedAt), a]) : []);
+  for (const a of b.actuals) actuals.set(Date.parse(a.observedAt), a);
+  state.key = key;
+  state.cursor = b.cursor;
+  state.data = {
+    now: Date.parse(b.now),
+    health: b.health,
+    latest: b.latest,
+    forecasts: Array.from(forecasts.values()),
+    actuals: Array.from(actuals.values()),
+  };
+}
+// The held data trimmed to the window ending at the server's now.
+function windowed(site, hours, status) {
+  const held = state.data;
+  if (!held) return { site: site, now: Date.now(), from: Date.now() - hours * 3600e3, health: null, latest: null, latestStatus: status, forecasts: null, actuals: null };
+  const from = held.now - hours * 3600e3;
+  return {
+    site: site,
+    now: held.now,
+    from: from,
+    health: held.health,
+    latest: held.latest,
+    latestStatus: held.latest ? 200 : 404,
+    forecasts: held.forecasts.filter((f) => Date.parse(f.issueTime) >= from).sort((a, b) => a.issueTime.localeCompare(b.issueTime)),
+    actuals: held.actuals.filter((a) => Date.parse(a.observedAt) >= from).sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt)),
+  };
+}
+
 async function refresh() {
   if (state.busy) { state.again = true; return; }
   state.busy = true;
@@ -119,44 +155,36 @@ async function refresh() {
   setStatus('loading', 'Refreshing ' + state.site + '...');
   const site = state.site;
   const hours = state.hours;
+  const key = site + '|' + hours;
   const errors = [];
   try {
-    const first = await Promise.all([api('health', {}), api('forecast', { site: site })]);
-    const health = first[0];
-    const latest = first[1];
-    const healthBody = health.body && typeof health.body.checkedAt === 'string' ? health.body : null;
-    if (!healthBody) errors.push(failure(health));
-    if (latest.status !== 200 && latest.status !== 404) errors.push(failure(latest));
-    const latestBody = latest.status === 200 && latest.body && Array.isArray(latest.body.leads) ? latest.body : null;
-    // The server's clock decides the window (the local stack runs a virtual clock far from the browser's): the
-    // health check's time, or the latest issue time if that is newer (a fast virtual clock moves between calls).
-    const times = [healthBody ? Date.parse(healthBody.checkedAt) : NaN, latestBody ? Date.parse(latestBody.issueTime) : NaN].filter(Number.isFinite);
-    const now = times.length ? Math.max.apply(null, times) : Date.now();
-    const range = { site: site, from: new Date(now - hours * 3600e3).toISOString(), to: new Date(now).toISOString() };
-    const results = await Promise.all([api('forecast', range), api('actuals', range)]);
-    const fc = results[0];
-    const act = results[1];
-    if (fc.status !== 200) errors.push(failure(fc));
-    if (act.status !== 200) errors.push(failure(act));
+    // One call per refresh. With the cursor of the last answer the server sends only newer forecasts and values and
+    // the health facts (or 304: nothing changed); without it (first load, another site or window) the whole window.
+    const params = { site: site, hours: String(hours) };
+    if (state.key === key && state.cursor) params.since = state.cursor;
+    const r = await api('data', params);
     if (site !== state.site || hours !== state.hours) return;
-    const data = {
-      site: site,
-      now: now,
-      from: now - hours * 3600e3,
-      health: healthBody,
-      latest: latestBody,
-      latestStatus: latest.status,
-      forecasts: fc.status === 200 && fc.body && Array.isArray(fc.body.forecasts) ? fc.body.forecasts : null,
-      actuals: act.status === 200 && act.body && Array.isArray(act.body.actuals) ? act.body.actuals : null,
-    };
-    if (data.latest && data.forecasts && !data.forecasts.some((f) => f.issueTime === data.latest.issueTime)) data.forecasts.push(data.latest);
-    if (data.forecasts) data.forecasts.sort((a, b) => a.issueTime.localeCompare(b.issueTime));
+    if (state.key !== key) state.data = null;
+    if (r.status === 304 && state.data) {
+      const t = Date.parse(r.serverTime || '');
+      if (Number.isFinite(t)) state.data.now = Math.max(state.data.now, t);
+    } else if (r.status === 200 && r.body && Array.isArray(r.body.forecasts) && Array.isArray(r.body.actuals)) {
+      merge(r.body, key);
+      for (const p of Array.isArray(r.body.problems) ? r.body.problems : []) errors.push('GET ' + dataBase + 'data: ' + p);
+      if (!r.body.health) errors.push('GET ' + dataBase + 'data: no health facts yet (the predict function writes them at its next run)');
+    } else {
+      // A failed call keeps what the page holds; the next refresh starts over with the whole window.
+      errors.push(failure(r));
+      state.cursor = null;
+    }
+    const data = windowed(site, hours, r.status);
     render(data);
     showErrors(errors);
     state.refreshes += 1;
     document.body.dataset.refreshes = String(state.refreshes);
+    document.body.dataset.lastAnswer = String(r.status);
     document.body.dataset.state = errors.length ? 'error' : 'ready';
-    const asOf = 'Data as of ' + fmtDateTime(now) + ' UTC (server clock) \u00b7 updated ' + new Date().toLocaleTimeString([], { hour12: false }) + ' (this browser) \u00b7 refreshes every ' + cfg.refreshSeconds + ' s';
+    const asOf = 'Data as of ' + fmtDateTime(data.now) + ' UTC (server clock) \u00b7 updated ' + new Date().toLocaleTimeString([], { hour12: false }) + ' (this browser) \u00b7 refreshes every ' + cfg.refreshSeconds + ' s';
     setStatus(errors.length ? 'failed' : 'ok', errors.length ? 'Some data could not be loaded \u00b7 ' + asOf : asOf);
   } catch (err) {
     showErrors(['The dashboard could not draw the data: ' + (err && err.message ? err.message : String(err))]);

@@ -8,14 +8,16 @@ import { PREDICT_STATUS } from '../predict/PredictRunStore';
 import type { ModelRegistry } from '../registry/ModelRegistry';
 import type { BreakerState } from '../sources/BreakerState';
 import type { BreakerStateReader } from '../sources/BreakerStore';
-import { parseRunValueKey } from '../sources/forecastRun';
-import type { Observation } from '../sources/Observation';
 import type { ObservationStore } from '../sources/ObservationStore';
+import { type RunHealth, runHealth } from '../sources/runHealth';
 import type { Clock } from '../time/Clock';
 import { floorToSlot, minutesBetween } from '../time/slots';
 import { budgetHealth, type BudgetHealth } from '../budget/budgetHealth';
 import { COST_WATCH_STATUS } from '../budget/watchBudget';
 import type { RunStatus, StatusStore } from '../storage/StatusStore';
+
+// Moved to sources/ so predict's dashboard summary shows a run exactly as health does; kept here for callers.
+export { type RunHealth, runHealth };
 
 export interface HealthDeps {
   config: ForecastConfig;
@@ -34,6 +36,8 @@ export interface ServiceCheck {
   ok: boolean;
   latencyMs: number;
   error?: string;
+  /** Not probed now but seen by the predict run at this time (the dashboard's summary-based report). */
+  asOf?: string;
 }
 
 export interface SourceHealth {
@@ -55,20 +59,6 @@ export interface SourceHealth {
   notConfigured?: string;
   /** The provider's circuit breaker (null when it could not be read). */
   breaker: BreakerReport | null;
-}
-
-/** A forecast source's newest available run, as health and the dashboard show it. */
-export interface RunHealth {
-  /** When the weather model started (the record's observedAt). */
-  runAt: string;
-  /** When ingestion stored it. */
-  availableAt: string;
-  /** The run's age at the issue slot, minutes (what the staleness limit is held against). */
-  ageMinutes: number;
-  /** The last validTime the run has a value for (its horizon), or null when it has no step. */
-  lastValidTime: string | null;
-  /** One line: `newest run 09:00 UTC, age 95 min, limit 240 min` (the date too when it is not the slot's day). */
-  summary: string;
 }
 
 /** A provider's circuit breaker as health shows it. */
@@ -215,28 +205,11 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   };
 }
 
-/** The newest run of a forecast source at `issueTime`: runAt, age, horizon and the one-line summary. */
-export function runHealth(run: Observation, issueTime: Date, limitMinutes: number | undefined): RunHealth {
-  const ageMinutes = Math.round(minutesBetween(new Date(run.observedAt), issueTime));
-  let last: number | undefined;
-  for (const key of Object.keys(run.values)) {
-    const offset = parseRunValueKey(key)?.offsetMinutes;
-    if (offset !== undefined && (last === undefined || offset > last)) last = offset;
-  }
-  const sameDay = run.observedAt.slice(0, 10) === issueTime.toISOString().slice(0, 10);
-  const at = sameDay ? run.observedAt.slice(11, 16) : `${run.observedAt.slice(0, 10)} ${run.observedAt.slice(11, 16)}`;
-  const limit =
-    limitMinutes !== undefined && Number.isFinite(limitMinutes) ? `${Math.round(limitMinutes)} min` : 'none';
-  return {
-    runAt: run.observedAt,
-    availableAt: run.availableAt,
-    ageMinutes,
-    lastValidTime: last === undefined ? null : new Date(Date.parse(run.observedAt) + last * 60_000).toISOString(),
-    summary: `newest run ${at} UTC, age ${ageMinutes} min, limit ${limit}`,
-  };
-}
-
-async function readBreaker(reader: BreakerStateReader | undefined, source: string): Promise<BreakerReport | null> {
+/** A provider's circuit breaker as health shows it, or null when there is no reader or it cannot be read. */
+export async function readBreaker(
+  reader: BreakerStateReader | undefined,
+  source: string,
+): Promise<BreakerReport | null> {
   const read = await reader?.read(source).catch(() => undefined);
   if (!read) return null;
   const s = read.state;

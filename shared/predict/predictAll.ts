@@ -12,9 +12,10 @@ import { addMinutes, floorToSlot } from '../time/slots';
 import { smartPersistence } from '../solar/smartPersistence';
 import { mapLimit } from '../util/mapLimit';
 import { chooseModel, type ModelChoice } from './chooseModel';
-import { describeInputs, gatherInputs } from './gatherInputs';
+import { describeInputs, gatherInputs, type GatheredInputs } from './gatherInputs';
 import { PredictionInvariantError } from './PredictionError';
 import type { ModelSource, ServingModel } from './ServingModel';
+import { summaryInputs, writeForecastSummary } from './writeForecastSummary';
 
 export interface PredictDeps {
   config: ForecastConfig;
@@ -41,8 +42,8 @@ export interface PredictResult {
 /**
  * Makes the forecast of every site for the issue slot that contains now: inputs are the newest observations
  * available at issueTime; each site gets the best model whose sources are all fresh; sites that chose the same
- * model run in one batch. Forecasts go to the forecast store and to a blob copy of the latest. Rerunning for the
- * same slot overwrites the same records.
+ * model run in one batch. Forecasts go to the forecast store and to a blob copy of the latest; once per run the
+ * dashboard's summary is written. Rerunning for the same slot overwrites the same records.
  */
 export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}): Promise<PredictResult> {
   const cadence = deps.config.forecast.cadenceMinutes;
@@ -68,8 +69,10 @@ export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}
   // not cover: list each once (only then, to keep a single slot lean).
   const observations = deps.observations.forRun();
   const slotDeps = { ...deps, observations: missed.length > 0 ? observations.withListingCache() : observations };
+  // What each site's inputs were at the slot (the last slot's remain): the dashboard summary's facts.
+  const gathered = new Map<string, GatheredInputs>();
   for (const issueTime of [...missed, current]) {
-    const r = await predictSlot(slotDeps, issueTime, candidates, store);
+    const r = await predictSlot(slotDeps, issueTime, candidates, store, gathered);
     if (issueTime !== current) caughtUp.push(r.issueTime);
     result = result
       ? {
@@ -81,7 +84,16 @@ export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}
         }
       : r;
   }
-  return { ...(result as PredictResult), issueTime: current.toISOString(), caughtUp };
+  const made = result as PredictResult;
+  await writeForecastSummary(deps.config, deps.blobs, {
+    issueTime: current,
+    forecasts: made.forecasts,
+    skipped: made.skipped.filter((k) => k.issueTime === current.toISOString()),
+    gathered,
+    forecastStoreOk: !store.down,
+    now: deps.clock.now(),
+  });
+  return { ...made, issueTime: current.toISOString(), caughtUp };
 }
 
 /** Options of predictAll's catch-up of missed slots. */
@@ -108,6 +120,7 @@ async function predictSlot(
   issueTime: Date,
   candidates: ServingModel[],
   store: StoreState,
+  gathered: Map<string, GatheredInputs>,
 ): Promise<PredictResult> {
   const { config } = deps;
 
@@ -121,6 +134,7 @@ async function predictSlot(
   // A bounded number of sites at a time: memory stays flat and storage is not flooded however many sites there are.
   await mapLimit(config.sites, SITE_CONCURRENCY, async (site) => {
     const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);
+    gathered.set(site.id, summaryInputs(config, { latest, limits, recent }, issueTime));
     const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits, recent);
     if (choice) chosen.push({ site: site.id, latest, limits, choice });
     else

@@ -8,6 +8,7 @@ import { smartPersistence } from '../../shared/solar/smartPersistence';
 import { CONTAINERS, StorageUnavailableError } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
 import { testConfig, testServices } from '../support/testServices';
+import { ForecastSummaryStore } from '../../shared/predict/ForecastSummaryStore';
 
 const timer: Timer = {
   isPastDue: false,
@@ -165,10 +166,13 @@ test('when Cosmos DB is down the forecast is kept in Blob Storage as pending, an
   const down = await handler(timer, new InvocationContext());
   assert.equal(down.pending, 1);
   assert.equal(s.forecasts.docs.size, 0);
+  // The dashboard's summary (written once per run) says Cosmos DB did not take them.
   assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), [
     'park-1/latest.json',
     'pending/park-1/2026-06-01T12:00:00.000Z.json',
+    'summary/1/0.json',
   ]);
+  assert.equal((await new ForecastSummaryStore(s.blobs).read(0, 1))?.summary.forecastStoreOk, false);
 
   s.forecasts.failWith = undefined;
   clock.set('2026-06-01T12:10:30Z');
@@ -183,7 +187,8 @@ test('when Cosmos DB is down the forecast is kept in Blob Storage as pending, an
     'park-1|2026-06-01T12:00:00.000Z',
     'park-1|2026-06-01T12:10:00.000Z',
   ]);
-  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['park-1/latest.json']);
+  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['park-1/latest.json', 'summary/1/0.json']);
+  assert.equal((await new ForecastSummaryStore(s.blobs).read(0, 1))?.summary.forecastStoreOk, true);
 });
 
 test('slots a late or failed run missed are made by the next run, each as of its own issueTime', async () => {

@@ -77,6 +77,19 @@ async function openPage(query: string): Promise<{ page: Page; problems: string[]
   return { page, problems, requests };
 }
 
+/** Waits until the page has refreshed since it had made `refreshes` and is ready again. */
+async function waitFor(page: Page, refreshes: number): Promise<void> {
+  // (waitForFunction would evaluate a string in the page, which the page's CSP rightly refuses.)
+  const deadline = Date.now() + 30_000;
+  while (!(
+    Number(await page.locator('body').getAttribute('data-refreshes')) > refreshes &&
+    (await page.locator('body').getAttribute('data-state')) === 'ready'
+  )) {
+    assert.ok(Date.now() < deadline, 'the page refreshed');
+    await sleep(100);
+  }
+}
+
 /** Non-blank pixels of every canvas inside `selector` (uPlot draws series on a transparent canvas). */
 async function inkedPixels(page: Page, selector: string): Promise<number[]> {
   const script = `Array.from(document.querySelectorAll(${JSON.stringify(`${selector} canvas`)})).map((c) => {
@@ -161,10 +174,16 @@ test(
     assert.match((await page.locator('#card-health').textContent()) ?? '', /ok|degraded|down/);
     assert.match((await page.locator('#card-latest').textContent()) ?? '', /\+20 min[\d,.]+ kW/);
 
-    // The data comes from the dashboard's own routes without any key: a key in an old bookmark is never sent and is
-    // dropped from the address; nothing leaves the app's origin.
-    const api = requests.filter((u) => /\/api\/dashboard\/(forecast|actuals|health)\?/.test(u));
-    assert.ok(api.length >= 4, `${api.length} API requests`);
+    // The data comes from the dashboard's own route without any key: a key in an old bookmark is never sent and is
+    // dropped from the address; nothing leaves the app's origin. One call per refresh, none to the older routes.
+    const api = requests.filter((u) => /\/api\/dashboard\/data\?/.test(u));
+    assert.ok(api.length >= 1, `${api.length} API requests`);
+    assert.equal(api.length, Number(await page.locator('body').getAttribute('data-refreshes')), 'one call per refresh');
+    assert.deepEqual(
+      requests.filter((u) => /\/api\/(dashboard\/)?(forecast|actuals|health)\b/.test(u)),
+      [],
+      'no call of the per-kind routes',
+    );
     for (const u of requests.filter((r) => !/\/api\/dashboard\?/.test(r)))
       assert.ok(!u.includes(KEY), `no key in ${u}`);
     assert.equal(new URL(page.url()).searchParams.get('code'), null, 'the key is gone from the address');
@@ -174,18 +193,30 @@ test(
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
+    // A refresh is exactly one call, which sends the cursor of the last answer and gets back only what is newer (a
+    // delta) or nothing (304), never the whole window again.
+    const calls = requests.length;
+    const refreshes = Number(await page.locator('body').getAttribute('data-refreshes'));
+    const answered = page.waitForResponse((r) => /\/api\/dashboard\/data\?/.test(r.url()));
+    await page.click('#refresh');
+    const answer = await answered;
+    await waitFor(page, refreshes);
+    const made = requests.slice(calls);
+    assert.equal(made.length, 1, `one call: ${made.join(', ')}`);
+    assert.match(made[0] ?? '', /\/api\/dashboard\/data\?site=park-1&hours=6&since=[^&]+$/);
+    const mode = answer.status() === 304 ? '304' : ((await answer.json()) as { mode: string }).mode;
+    assert.ok(['304', 'delta'].includes(mode), `the refresh got ${mode}`);
+    assert.equal(Number(await page.locator('body').getAttribute('data-refreshes')), refreshes + 1);
+    assert.equal(
+      await page.locator('#card-model').getAttribute('data-model-id'),
+      ((await (await fetch(`${stack.httpUrl}/api/forecast?site=park-1`)).json()) as Forecast).model.id,
+    );
+    assert.deepEqual(problems, [], 'no console errors after the refresh');
+
     // Choosing another window refreshes in place, in the address too.
     const before = Number(await page.locator('body').getAttribute('data-refreshes'));
     await page.selectOption('#hours', '24');
-    // (waitForFunction would evaluate a string in the page, which the page's CSP rightly refuses.)
-    const deadline = Date.now() + 30_000;
-    while (!(
-      Number(await page.locator('body').getAttribute('data-refreshes')) > before &&
-      (await page.locator('body').getAttribute('data-state')) === 'ready'
-    )) {
-      assert.ok(Date.now() < deadline, 'the page refreshed after choosing another window');
-      await sleep(100);
-    }
+    await waitFor(page, before);
     const address = new URL(page.url());
     assert.deepEqual([address.searchParams.get('hours'), address.searchParams.get('code')], ['24', null]);
     await page.close();
@@ -195,24 +226,33 @@ test(
 test('no data yet and failing API calls are shown as such', { skip, timeout: 60_000 }, async () => {
   assert.ok(browser && stack);
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-  // As a fresh deployment answers: no forecasts, nothing observed; and the actuals route refusing an expired sign-in.
-  await page.route(/\/api\/dashboard\/forecast\?/, (route) => {
-    const ranged = new URL(route.request().url()).searchParams.has('from');
-    return ranged
-      ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ forecasts: [] }) })
-      : route.fulfill({
-          status: 404,
+  // As a fresh deployment answers (no forecast, nothing observed, no summary from predict yet); then the same route
+  // refusing an expired sign-in.
+  let calls = 0;
+  await page.route(/\/api\/dashboard\/data\?/, (route) =>
+    ++calls === 1
+      ? route.fulfill({
+          status: 200,
           contentType: 'application/json',
-          body: JSON.stringify({ error: 'no forecast for site "park-1" yet' }),
-        });
-  });
-  await page.route(/\/api\/dashboard\/actuals\?/, (route) => route.fulfill({ status: 401, body: '' }));
+          body: JSON.stringify({
+            site: 'park-1',
+            mode: 'window',
+            hours: 12,
+            now: new Date().toISOString(),
+            cursor: `${new Date(0).toISOString()}~00000000`,
+            asOf: null,
+            latest: null,
+            forecasts: [],
+            actuals: [],
+            health: null,
+            problems: [],
+          }),
+        })
+      : route.fulfill({ status: 401, body: '' }),
+  );
   await page.goto(`${stack.httpUrl}/api/dashboard?site=park-1`);
   await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
-  assert.match(
-    (await page.locator('#errors').textContent()) ?? '',
-    /GET \/api\/dashboard\/actuals: 401, not signed in \(or the sign-in expired\): reload the page to sign in/,
-  );
+  assert.match((await page.locator('#errors').textContent()) ?? '', /no health facts yet/);
   assert.match((await page.locator('#card-model').textContent()) ?? '', /No forecast yet for park-1/);
   for (const selector of ['figure[data-lead="20"] .empty', '#freshness-chart .empty', '#model-timeline .empty']) {
     assert.match((await page.locator(selector).textContent()) ?? '', /No data yet/, selector);
@@ -220,5 +260,16 @@ test('no data yet and failing API calls are shown as such', { skip, timeout: 60_
   assert.equal(await page.locator('#lead-charts canvas').count(), 0);
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-no-data.png'), fullPage: true });
+  await page.click('#refresh');
+  const deadline = Date.now() + 30_000;
+  while (!/401/.test((await page.locator('#errors').textContent()) ?? '')) {
+    assert.ok(Date.now() < deadline, 'the 401 is shown');
+    await sleep(100);
+  }
+  assert.match(
+    (await page.locator('#errors').textContent()) ?? '',
+    /GET \/api\/dashboard\/data: 401, not signed in \(or the sign-in expired\): reload the page to sign in/,
+  );
+  assert.match((await page.locator('#card-model').textContent()) ?? '', /No forecast yet for park-1/);
   await page.close();
 });

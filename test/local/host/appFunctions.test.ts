@@ -69,6 +69,13 @@ test('the local host discovers exactly the functions the app registers, with the
       authLevel: 'anonymous',
     },
     {
+      name: 'dashboard-data',
+      trigger: 'httpTrigger',
+      route: 'dashboard/data',
+      methods: ['GET'],
+      authLevel: 'anonymous',
+    },
+    {
       name: 'dashboard-forecast',
       trigger: 'httpTrigger',
       route: 'dashboard/forecast',

@@ -10,16 +10,23 @@ import { DASHBOARD_SCRIPT } from '../../../shared/dashboard/dashboardScript';
 import { FixedClock } from '../../support/fixedClock';
 import { testConfig, testServices } from '../../support/testServices';
 
-test('the estimate prices the calls the dashboard script makes: health, the latest and the range forecast, actuals', () => {
+test('the estimate prices the call the dashboard script makes: one /api/dashboard/data per refresh', () => {
   // If the script calls another endpoint, or one more often, dashboardUsage must count it before this list changes.
   const calls = [...DASHBOARD_SCRIPT.matchAll(/\bapi\('([a-z-]+)'/g)].map((m) => m[1]);
-  assert.deepEqual(calls, ['health', 'forecast', 'forecast', 'actuals']);
+  assert.deepEqual(calls, ['data']);
   const e = estimateMonthlyCost(DEFAULT_COST_INPUTS, loadPriceTable());
   const { calls: c, refreshes } = e.dashboard;
-  assert.deepEqual(
-    [c.health, c.latestForecast, c.rangeForecast, c.actuals],
-    [refreshes, refreshes, refreshes, refreshes],
-  );
+  assert.equal(c.data, refreshes);
+  // A page load's first call reads the window; the rest read the summary shard and the status blobs.
+  assert.equal(c.windowReads, c.page);
+  assert.equal(e.dashboard.readsPerCall, 1 + 2 * 4 + 2);
+  assert.equal(e.functions.find((f) => f.name === 'dashboard-data')?.executionsPerMonth, refreshes);
+  for (const name of ['forecast', 'health'])
+    assert.equal(
+      e.functions.find((f) => f.name === name)?.executionsPerMonth,
+      12 * e.hoursPerMonth,
+      `${name}: only its other clients`,
+    );
 });
 
 test('the default refresh period and window are the ones the page is served with', async () => {
@@ -50,8 +57,8 @@ test('the reference estimate counts the dashboard: without it the total is lower
   const none = estimateMonthlyCost({ ...DEFAULT_COST_INPUTS, dashboardOpenHoursPerDay: 0 }, prices);
   assert.deepEqual(
     none.functions
-      .filter((f) => ['actuals', 'dashboard', 'dashboard-assets'].includes(f.name))
+      .filter((f) => ['actuals', 'dashboard', 'dashboard-assets', 'dashboard-data'].includes(f.name))
       .map((f) => f.executionsPerMonth),
-    [0, 0, 0],
+    [0, 0, 0, 0],
   );
 });

@@ -92,6 +92,7 @@ const INPUTS: CostInputs = {
     health: 100,
     dashboard: 100,
     'dashboard-assets': 100,
+    'dashboard-data': 100,
     'cost-watch': 2000,
   },
   coldStartExtraMs: 1000,
@@ -126,6 +127,7 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
       ['health', 0, 1, 0],
       ['dashboard', 0, 1, 0],
       ['dashboard-assets', 0, 1, 0],
+      ['dashboard-data', 0, 1, 0],
       ['cost-watch', 30, 2, 60],
     ],
   );
@@ -133,10 +135,11 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   close(fn?.listCost, 24570 * 0.00002 + (22350 / 1e6) * 0.5, 'functions list');
   close(fn?.cost, (24570 - 1000) * 0.00002 + ((22350 - 1000) / 1e6) * 0.5, 'functions after the free grant');
 
-  // Blobs created: 8,640 observations + 2 x 8,640 images and features + 2 per ingest run (17,280) + 3 per predict run + 30.
-  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 56190, hostOps: 72000, reads: 25920, lists: 34560 });
+  // Blobs created: 8,640 observations + 2 x 8,640 images and features + 2 per ingest run (17,280) + 4 per predict run
+  // (2 latest copies, the status record, the dashboard's one summary shard) + 30. predict also reads the shard first.
+  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 60510, hostOps: 72000, reads: 30240, lists: 34560 });
   const blob = e.services.find((s) => s.service === 'Blob Storage (hot, LRS)');
-  close(blob?.cost, 0.11872 * 0.02 + 5.619 * 0.05 + 7.2 * 0.05 + 3.456 * 0.05 + 2.592 * 0.004, 'blob');
+  close(blob?.cost, 0.11872 * 0.02 + 6.051 * 0.05 + 7.2 * 0.05 + 3.456 * 0.05 + 3.024 * 0.004, 'blob');
 
   const cosmos = e.services.find((s) => s.service === 'Cosmos DB (serverless)');
   close(cosmos?.lines[0]?.quantity, 4320 * 2 * 10 + 720 * 2, 'RUs');
@@ -148,53 +151,53 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   assert.equal(logs?.cost, 0, 'under the free 1 GB');
 
   const events = e.services.find((s) => s.service === 'Event Grid (system topic)');
-  close(events?.lines[0]?.quantity, 56190 + 8640, 'event operations');
-  close(events?.cost, ((64830 - 1000) / 1e6) * 0.5, 'event grid');
+  close(events?.lines[0]?.quantity, 60510 + 8640, 'event operations');
+  close(events?.cost, ((69150 - 1000) / 1e6) * 0.5, 'event grid');
 
-  close(e.total.listCost, 0.502575 + 0.8264924 + 0.0234 + 1.047 + 0.032415, 'total list');
-  close(e.total.cost, 0.482075 + 0.8264924 + 0.0234 + 0 + 0.031915, 'total');
+  close(e.total.listCost, 0.502575 + 0.8498204 + 0.0234 + 1.047 + 0.034575, 'total list');
+  close(e.total.cost, 0.482075 + 0.8498204 + 0.0234 + 0 + 0.034075, 'total');
   close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
 });
 
 test('a dashboard open 6 h a day adds its hand-computed calls, RUs, listings, reads and telemetry; 0 h adds nothing', () => {
   const without = estimateMonthlyCost(INPUTS, PRICES);
   const e = estimateMonthlyCost({ ...INPUTS, dashboardOpenHoursPerDay: 6 }, PRICES);
-  // 6 h x 30 days = 180 h open, a refresh every 30 s: 21,600 refreshes, each health + 2 forecast + actuals calls.
+  // 6 h x 30 days = 180 h open, a refresh every 30 s: 21,600 refreshes, each one /api/dashboard/data call.
   // 0.5 page loads an hour: 90 pages, each with its script and stylesheet (180), and uPlot's 2 files once a day (60).
   const added = (name: string): number =>
     (e.functions.find((f) => f.name === name)?.executionsPerMonth ?? NaN) -
     (without.functions.find((f) => f.name === name)?.executionsPerMonth ?? NaN);
   assert.deepEqual(
-    ['forecast', 'actuals', 'health', 'dashboard', 'dashboard-assets', 'predict'].map((n) => [n, added(n)]),
+    ['forecast', 'actuals', 'health', 'dashboard', 'dashboard-assets', 'dashboard-data', 'predict'].map((n) => [
+      n,
+      added(n),
+    ]),
     [
-      ['forecast', 43200],
-      ['actuals', 21600],
-      ['health', 21600],
+      ['forecast', 0],
+      ['actuals', 0],
+      ['health', 0],
       ['dashboard', 90],
       ['dashboard-assets', 240],
+      ['dashboard-data', 21600],
       ['predict', 0],
     ],
   );
-  // A 12 h window holds 72 forecasts of 2 KB: 2 + 144 KB x 0.5 = 74 RU a range query; latest and health queries 2 RU each.
-  assert.deepEqual([e.dashboard.forecastsPerRange, e.dashboard.ruPerRange, e.dashboard.listsPerActuals], [72, 74, 1.5]);
+  // A page load's first call reads the window: 72 forecasts of 2 KB, 2 + 144 KB x 0.5 = 74 RU, and 1.5 day folders.
+  assert.deepEqual(
+    [e.dashboard.calls.windowReads, e.dashboard.forecastsPerRange, e.dashboard.ruPerRange, e.dashboard.listsPerActuals],
+    [90, 72, 74, 1.5],
+  );
   const ru = (x: typeof e): number =>
     x.services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
-  close(ru(e) - ru(without), 21600 * 74 + 2 * 21600 * 2, 'dashboard RUs');
-  // Health lists 2 sites x 2 sources x 2 day prefixes and reads 2 + 5 blobs; actuals lists 1.5 day folders.
-  close(e.storage.lists - without.storage.lists, 21600 * 8 + 21600 * 1.5, 'dashboard lists');
+  close(ru(e) - ru(without), 90 * 74, 'dashboard RUs');
+  close(e.storage.lists - without.storage.lists, 90 * 1.5, 'dashboard lists');
+  // Every call reads the summary shard, 2 sources' ingest status and breaker, and predict's and cost-watch's status.
   close(e.storage.reads - without.storage.reads, 21600 * 7, 'dashboard reads');
   assert.equal(e.storage.writes, without.storage.writes, 'the dashboard writes nothing');
-  // 86,730 more executions of 1 GB x 1 s, 10 KB of telemetry each (which takes the logs past their free 1 GB).
-  close(
-    e.total.listCost - without.total.listCost,
-    86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + 0.8673 * 2,
-    'added list cost',
-  );
-  close(
-    e.total.cost - without.total.cost,
-    86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + (1.3908 - 1) * 2,
-    'added cost',
-  );
+  // 21,930 more executions of 1 GB x 1 s, 10 KB of telemetry each (the logs stay under their free 1 GB).
+  const common = 21930 * 0.00002 + 0.02193 * 0.5 + 0.0135 * 0.05 + 15.12 * 0.004 + 0.00666 * 0.25;
+  close(e.total.listCost - without.total.listCost, common + 0.2193 * 2, 'added list cost');
+  close(e.total.cost - without.total.cost, common, 'added cost');
 
   const longer = estimateMonthlyCost({ ...INPUTS, dashboardOpenHoursPerDay: 12 }, PRICES);
   assert.ok(longer.total.cost > e.total.cost && e.total.cost > without.total.cost, 'more open hours cost more');

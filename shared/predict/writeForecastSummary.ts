@@ -1,0 +1,171 @@
+import type { ForecastConfig } from '../config/ForecastConfig';
+import type { Forecast } from '../forecast/Forecast';
+import { runHealth } from '../sources/runHealth';
+import type { BlobStore } from '../storage/BlobStore';
+import { minutesBetween } from '../time/slots';
+import { mapLimit } from '../util/mapLimit';
+import { freshness } from './chooseModel';
+import {
+  type ForecastSummary,
+  ForecastSummaryStore,
+  SUMMARY_ACTUAL_HOURS,
+  type SiteSummary,
+  type SummaryActual,
+  type SummarySource,
+  summaryShardOf,
+  summaryShards,
+} from './ForecastSummaryStore';
+import type { GatheredInputs } from './gatherInputs';
+
+/** What one predict run knows that the dashboard shows. */
+export interface SummaryRun {
+  /** The run's (current) issue slot. */
+  issueTime: Date;
+  /** Every forecast the run made, caught-up slots included. */
+  forecasts: readonly Forecast[];
+  /** Sites the current slot made no forecast for, and why. */
+  skipped: readonly { site: string; issueTime: string; reason: string }[];
+  /** What the current slot gathered per site (already in memory: no read of its own). */
+  gathered: ReadonlyMap<string, GatheredInputs>;
+  /** Whether Cosmos DB took the run's forecasts. */
+  forecastStoreOk: boolean;
+  /** When the run wrote. */
+  now: Date;
+}
+
+/**
+ * The part of a site's gathered inputs the summary keeps: every source's newest observation and limit, and only the
+ * target's recent values of the last hours, so holding them for every site until the run ends costs little memory.
+ */
+export function summaryInputs(config: ForecastConfig, inputs: GatheredInputs, issueTime: Date): GatheredInputs {
+  const since = issueTime.getTime() - SUMMARY_ACTUAL_HOURS * 3_600_000;
+  const target = (inputs.recent.get(config.target.source) ?? []).filter((r) => r.observedAt > since);
+  return { latest: inputs.latest, limits: inputs.limits, recent: new Map([[config.target.source, target]]) };
+}
+
+/** Shards written at once. */
+const SHARD_CONCURRENCY = 4;
+
+/**
+ * Writes the dashboard's summary of a predict run: per site the newest forecast, the sources as judged at the slot
+ * and the target's recent values, in a few shard blobs (one up to 500 sites). Each shard is read first, so a site
+ * the slot skipped keeps its last forecast and the values it had; the write is ETag-guarded against a parallel run.
+ */
+export async function writeForecastSummary(config: ForecastConfig, blobs: BlobStore, run: SummaryRun): Promise<void> {
+  const store = new ForecastSummaryStore(blobs);
+  const shards = summaryShards(config.sites.length);
+  const bySite = new Map<string, Forecast>();
+  for (const f of run.forecasts) {
+    const kept = bySite.get(f.site);
+    if (!kept || kept.issueTime < f.issueTime) bySite.set(f.site, f);
+  }
+  const skipped = new Map(run.skipped.map((s) => [s.site, s.reason]));
+  const groups = new Map<number, string[]>();
+  for (const site of config.sites) {
+    const shard = summaryShardOf(site.id, shards);
+    groups.set(shard, [...(groups.get(shard) ?? []), site.id]);
+  }
+  await mapLimit([...groups], SHARD_CONCURRENCY, async ([shard, sites]) => {
+    const previous = await store.read(shard, shards);
+    const summary: ForecastSummary = {
+      version: 1,
+      writtenAt: run.now.toISOString(),
+      issueTime: run.issueTime.toISOString(),
+      forecastStoreOk: run.forecastStoreOk,
+      shard,
+      shards,
+      sites: {},
+    };
+    for (const site of sites) {
+      summary.sites[site] = siteSummary(config, site, run, bySite.get(site), skipped.get(site), previous?.summary);
+    }
+    await store.write(summary, previous?.etag);
+  });
+}
+
+function siteSummary(
+  config: ForecastConfig,
+  site: string,
+  run: SummaryRun,
+  made: Forecast | undefined,
+  skipped: string | undefined,
+  previous: ForecastSummary | undefined,
+): SiteSummary {
+  const before = previous?.sites[site];
+  const gathered = run.gathered.get(site);
+  const kept = before?.latest ?? null;
+  const latest = made && (!kept || made.issueTime >= kept.issueTime) ? made : kept;
+  const current = made?.issueTime === run.issueTime.toISOString() ? made : undefined;
+  return {
+    site,
+    issueTime: run.issueTime.toISOString(),
+    latest,
+    ...(skipped !== undefined ? { skipped } : {}),
+    serving: current
+      ? { model: current.model.id, version: current.model.version, sources: [...current.model.sources] }
+      : { model: null, version: null, sources: [] },
+    sources: gathered ? sourcesAt(config, gathered, run.issueTime) : (before?.sources ?? []),
+    actuals: recentActuals(config, run.issueTime, before?.actuals ?? [], gathered),
+  };
+}
+
+/** Each source as health judges it at the slot, from the inputs predict gathered. */
+function sourcesAt(config: ForecastConfig, gathered: GatheredInputs, issueTime: Date): SummarySource[] {
+  const fresh = freshness(config, gathered.latest, issueTime, gathered.limits);
+  return config.sources.map((source) => {
+    const obs = gathered.latest.get(source.id);
+    const missing = fresh.get(source.id);
+    const limit = gathered.limits.get(source.id);
+    return {
+      source: source.id,
+      newestObservedAt: obs?.observedAt ?? null,
+      newestAvailableAt: obs?.availableAt ?? null,
+      ageMinutes: obs ? Math.round(minutesBetween(new Date(obs.observedAt), issueTime)) : null,
+      fresh: missing === null,
+      ...(missing ? { reason: missing.reason } : {}),
+      stalenessLimit: {
+        minutes: limit?.minutes ?? NaN,
+        basis: limit?.basis ?? 'default',
+        samples: limit?.samples ?? 0,
+      },
+      ...(source.kind === 'forecast' ? { run: obs ? runHealth(obs, issueTime, limit?.minutes) : null } : {}),
+    };
+  });
+}
+
+/**
+ * The target's values of the last hours available at the slot: those kept from earlier runs, the ones the slot's
+ * history inputs listed (a batch that arrived late at once), and the newest; oldest first, one per observedAt.
+ */
+function recentActuals(
+  config: ForecastConfig,
+  issueTime: Date,
+  kept: readonly SummaryActual[],
+  gathered: GatheredInputs | undefined,
+): SummaryActual[] {
+  const { source, field } = config.target;
+  const since = issueTime.getTime() - SUMMARY_ACTUAL_HOURS * 3_600_000;
+  const out = new Map<string, SummaryActual>();
+  const add = (a: SummaryActual): void => {
+    const observed = Date.parse(a.observedAt);
+    const available = Date.parse(a.availableAt);
+    if (!Number.isFinite(a.value) || !(observed > since) || !(available <= issueTime.getTime())) return;
+    // Written as toISOString writes them, one per instant, whatever form the store gave.
+    const at = new Date(observed).toISOString();
+    out.set(at, { observedAt: at, availableAt: new Date(available).toISOString(), value: a.value });
+  };
+  kept.forEach(add);
+  for (const r of gathered?.recent.get(source) ?? []) {
+    const value = r.values[field];
+    if (value !== undefined)
+      add({
+        observedAt: new Date(r.observedAt).toISOString(),
+        availableAt: new Date(r.availableAt).toISOString(),
+        value,
+      });
+  }
+  const newest = gathered?.latest.get(source);
+  const value = newest?.values[field];
+  if (newest && value !== undefined) add({ observedAt: newest.observedAt, availableAt: newest.availableAt, value });
+  return [...out.values()].sort((a, b) => a.observedAt.localeCompare(b.observedAt));
+}
