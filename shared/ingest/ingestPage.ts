@@ -16,8 +16,9 @@ import type { Clock } from '../time/Clock';
 import { IMAGE_TYPES } from '../util/detectImageType';
 import { mapLimit } from '../util/mapLimit';
 import { inspectImage } from '../features/inspectImage';
-import { entryAt, mergeEntries, type RecentEntry, recentEntryOf, type RecentState } from '../sources/RecentState';
-import { entryFromMetadata, type RecentStateStore } from '../sources/RecentStateStore';
+import { entryAt, type RecentEntry, recentEntryOf, type RecentState } from '../sources/RecentState';
+import type { RecentBatch } from '../sources/RecentBatch';
+import { entryFromMetadata } from '../sources/RecentStateStore';
 import type { Quarantine } from '../storage/Quarantine';
 import { type ValidItem, validateItem } from './validateItem';
 
@@ -44,10 +45,11 @@ export interface PageContext {
   /** Fetches a picture (with the run's retries), at most `maxBytes` + 1 bytes of it. */
   fetchImage: (imageUrl: string, maxBytes: number) => Promise<ReceivedImage>;
   /**
-   * The source's recent state: what the page stores (and the duplicates it meets) is merged into it, and it settles
-   * duplicates it covers without listings. Absent in a dry run, which stores nothing.
+   * The source's recent state: what the page stores (and the duplicates it meets) goes into the run's batch, merged
+   * when the run moves its watermark or ends; the state settles duplicates it covers without listings. Absent in a
+   * dry run, which stores nothing.
    */
-  recent?: RecentStateStore;
+  recent?: RecentBatch;
 }
 
 /** A page's outcome per record (in page order) and the items that passed validation. */
@@ -108,7 +110,7 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
     );
   });
   const container = ctx.source.kind === 'image' ? CONTAINERS.images : CONTAINERS.raw;
-  const state = first.size > 0 ? (await ctx.recent?.readKept(container, ctx.source.id))?.state : undefined;
+  const state = first.size > 0 ? (await ctx.recent?.store.readKept(container, ctx.source.id))?.state : undefined;
   const known =
     ctx.expectDuplicates && ctx.source.kind !== 'image'
       ? await storedValues(
@@ -139,16 +141,8 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
           : 'duplicates';
     }
   });
-  // One read-merge-write of the source's state for the page: predict reads it instead of listing every site.
-  if (ctx.recent && entries.length > 0) {
-    const bySite = new Map<string, RecentEntry[]>();
-    for (const { site, entry } of entries) bySite.set(site, [...(bySite.get(site) ?? []), entry]);
-    await ctx.recent.update(container, ctx.source.id, ctx.siteIds, now.getTime(), (s) => {
-      let added = 0;
-      for (const [site, list] of bySite) added += mergeEntries(s, site, list);
-      return added > 0;
-    });
-  }
+  // Into the run's batch for the source's state, which predict reads instead of listing every site.
+  for (const { site, entry } of entries) ctx.recent?.add(container, site, entry);
   return { outcomes, valid };
 }
 

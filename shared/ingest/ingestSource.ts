@@ -7,6 +7,7 @@ import { CircuitBreaker, type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER_OPT
 import { clockPacedTimer, type MonotonicTimer } from '../sources/MonotonicTimer';
 import type { ProviderAdapter } from '../sources/ProviderAdapter';
 import { ProviderError, ProviderPageError } from '../sources/ProviderError';
+import { RecentBatch } from '../sources/RecentBatch';
 import { RecentStateStore } from '../sources/RecentStateStore';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../sources/RetryOptions';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
@@ -186,7 +187,7 @@ export async function ingestSource(
     lastFailureAt: breaker.lastFailureAt(),
   });
   const maxRequests = Math.min(maxPages, deps.provider.maxRequestsPerRun);
-  const recent = new RecentStateStore(deps.blobs);
+  const recent = new RecentBatch(new RecentStateStore(deps.blobs), source.id, siteIds);
   try {
     while (result.pages < maxRequests && timer.nowMs() < deadlineMs) {
       // The app clock, not the client's: in the local stack providers and app share a virtual clock.
@@ -212,6 +213,8 @@ export async function ingestSource(
 
       const next = step.watermark ?? (step.done ? latestPublished(valid) : undefined);
       if (next !== undefined && next > since.toISOString()) {
+        // What the pages stored reaches the state before the watermark moves past it.
+        await recent.flush(deps.clock.now().getTime());
         since = new Date(next);
         etag = await watermarks.write(
           source.id,
@@ -224,7 +227,11 @@ export async function ingestSource(
       options.onPage?.(result);
       if (result.caughtUp) break;
     }
+    await recent.flush(deps.clock.now().getTime());
   } catch (err) {
+    // What was stored before the failure is merged if storage lets us; else the retry re-reads it (the watermark
+    // did not move past it) and merges it then.
+    await recent.flush(deps.clock.now().getTime()).catch(() => undefined);
     // The breaker counts the provider being unwell (retryable failures). A refusal (401, 404, ...) is a configuration
     // problem a cool-down cannot fix: it fails every run loudly instead - unless it answered the trial call.
     if (err instanceof ProviderError && (err.canRetry() || trial)) {

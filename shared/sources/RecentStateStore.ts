@@ -90,7 +90,11 @@ export class RecentStateStore {
 
   /** The state with its inbox merged in (in memory), or undefined when there is no readable state. */
   async readWithInbox(container: string, source: string): Promise<RecentState | undefined> {
-    const [read, waiting] = await Promise.all([this.read(container, source), this.inbox(container, source)]);
+    // Only image features arrive through an inbox (one trigger per picture); other states have none to list.
+    const [read, waiting] = await Promise.all([
+      this.read(container, source),
+      container === CONTAINERS.features ? this.inbox(container, source) : [],
+    ]);
     if (!read) return undefined;
     for (const { site, entry } of waiting) mergeEntries(read.state, site, [entry]);
     return read.state;

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ingestPage, type PageContext } from '../../../shared/ingest/ingestPage';
 import { ObservationStore } from '../../../shared/sources/ObservationStore';
 import type { AdapterRecord } from '../../../shared/sources/ProviderAdapter';
+import { RecentBatch } from '../../../shared/sources/RecentBatch';
 import { RecentStateStore, recentStateName } from '../../../shared/sources/RecentStateStore';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { Quarantine } from '../../../shared/storage/Quarantine';
@@ -23,6 +24,7 @@ test('a page merges what it stores, and the duplicates it meets with their store
   const blobs = new CountingBlobStore(memory);
   const clock = new FixedClock(new Date('2026-06-01T12:00:00.000Z'));
   const recent = new RecentStateStore(blobs);
+  const batch = new RecentBatch(recent, 'site-meter', ['park-1', 'park-2']);
   const ctx: PageContext = {
     source,
     siteIds: new Set(['park-1', 'park-2']),
@@ -31,7 +33,7 @@ test('a page merges what it stores, and the duplicates it meets with their store
     quarantine: new Quarantine(blobs),
     concurrency: 4,
     maxImagePixels: 1_000_000,
-    recent,
+    recent: batch,
     fetchImage: () => Promise.reject(new Error('no pictures here')),
   };
 
@@ -40,6 +42,9 @@ test('a page merges what it stores, and the duplicates it meets with their store
     ctx,
   );
   assert.deepEqual(first.outcomes, ['stored', 'stored']);
+  assert.equal(await recent.read(CONTAINERS.raw, 'site-meter'), undefined, 'merged when the run flushes, not per page');
+  assert.equal(batch.size, 2);
+  await batch.flush(clock.now().getTime());
 
   // A run stored this one and failed before its merge: the retry meets it as a duplicate and merges it with the
   // availableAt it was stored with, not the retry's.
@@ -57,6 +62,7 @@ test('a page merges what it stores, and the duplicates it meets with their store
     ctx,
   );
   assert.deepEqual(retry.outcomes, ['duplicates', 'stored']);
+  await batch.flush(clock.now().getTime());
   const state = (await recent.read(CONTAINERS.raw, 'site-meter'))?.state ?? assert.fail('no state');
   assert.deepEqual(
     [...state.sites].map(([site, list]) => [site, list.map((e) => new Date(e.availableAt).toISOString())]),
@@ -75,6 +81,7 @@ test('a page merges what it stores, and the duplicates it meets with their store
     { ...ctx, expectDuplicates: true },
   );
   assert.deepEqual(reread.outcomes, ['duplicates', 'duplicates']);
+  await batch.flush(clock.now().getTime());
   assert.equal(blobs.counts.list - before.list, 0, 'no listing');
   assert.equal(blobs.counts.put - before.put, 0, 'no write');
   assert.equal((await memory.get(CONTAINERS.state, recentStateName(CONTAINERS.raw, 'site-meter')))?.etag, etag);
