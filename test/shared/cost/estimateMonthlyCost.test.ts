@@ -57,6 +57,9 @@ const INPUTS: CostInputs = {
   // Native providers here; the window reads' listings have their own test.
   windowSources: 0,
   windowOverlapMinutes: 60,
+  windowRequestsNameSite: 1,
+  nativePageSize: 500,
+  forecastRereads: 0,
   ingestEveryMinutes: 10,
   publishEveryMinutes: 10,
   predictEveryMinutes: 10,
@@ -133,10 +136,18 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   close(fn?.listCost, 24570 * 0.00002 + (22350 / 1e6) * 0.5, 'functions list');
   close(fn?.cost, (24570 - 1000) * 0.00002 + ((22350 - 1000) / 1e6) * 0.5, 'functions after the free grant');
 
-  // Blobs created: 8,640 observations + 2 x 8,640 images and features + 2 per ingest run (17,280) + 3 per predict run + 30.
-  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 56190, hostOps: 72000, reads: 25920, lists: 34560 });
+  // Per execution (shared/cost/runOperations.ts): an ingest run of a native source with 2 new records on one page
+  // writes them, the recent state, the watermark and its status record (5) and reads the watermark, the breaker and
+  // the state twice (4); the image run also lists its state inbox and compacts it (a read and a write more);
+  // preprocess writes features and an inbox entry (2), reads 1 and lists 1 (the trigger's download is 1 read more);
+  // predict writes 2 blob copies and its status (3), reads its status, the champion, 2 states and 2 copies (6) and
+  // lists the pending forecasts and 2 inboxes (3); cost-watch writes its status.
+  // Writes: 4,320 x (5 + 6) + 8,640 x 2 + 4,320 x 3 + 30; reads: 4,320 x (4 + 5) + 8,640 x 2 + 4,320 x 6;
+  // lists: 4,320 + 8,640 + 4,320 x 3.
+  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 77790, hostOps: 72000, reads: 82080, lists: 25920 });
   const blob = e.services.find((s) => s.service === 'Blob Storage (hot, LRS)');
-  close(blob?.cost, 0.11872 * 0.02 + 5.619 * 0.05 + 7.2 * 0.05 + 3.456 * 0.05 + 2.592 * 0.004, 'blob');
+  const blobCost = 0.11872 * 0.02 + 7.779 * 0.05 + 7.2 * 0.05 + 2.592 * 0.05 + 8.208 * 0.004;
+  close(blob?.cost, blobCost, 'blob');
 
   const cosmos = e.services.find((s) => s.service === 'Cosmos DB (serverless)');
   close(cosmos?.lines[0]?.quantity, 4320 * 2 * 10 + 720 * 2, 'RUs');
@@ -148,11 +159,11 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   assert.equal(logs?.cost, 0, 'under the free 1 GB');
 
   const events = e.services.find((s) => s.service === 'Event Grid (system topic)');
-  close(events?.lines[0]?.quantity, 56190 + 8640, 'event operations');
-  close(events?.cost, ((64830 - 1000) / 1e6) * 0.5, 'event grid');
+  close(events?.lines[0]?.quantity, 77790 + 8640, 'event operations');
+  close(events?.cost, ((86430 - 1000) / 1e6) * 0.5, 'event grid');
 
-  close(e.total.listCost, 0.502575 + 0.8264924 + 0.0234 + 1.047 + 0.032415, 'total list');
-  close(e.total.cost, 0.482075 + 0.8264924 + 0.0234 + 0 + 0.031915, 'total');
+  close(e.total.listCost, 0.502575 + blobCost + 0.0234 + 1.047 + 0.043215, 'total list');
+  close(e.total.cost, 0.482075 + blobCost + 0.0234 + 0 + 0.042715, 'total');
   close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
 });
 
@@ -180,19 +191,21 @@ test('a dashboard open 6 h a day adds its hand-computed calls, RUs, listings, re
   const ru = (x: typeof e): number =>
     x.services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
   close(ru(e) - ru(without), 21600 * 74 + 2 * 21600 * 2, 'dashboard RUs');
-  // Health lists 2 sites x 2 sources x 2 day prefixes and reads 2 + 5 blobs; actuals lists 1.5 day folders.
-  close(e.storage.lists - without.storage.lists, 21600 * 8 + 21600 * 1.5, 'dashboard lists');
-  close(e.storage.reads - without.storage.reads, 21600 * 7, 'dashboard reads');
+  // Health reads predict's status twice, the champion and its card, cost-watch's status, and per source its recent
+  // state, last ingest and breaker (4 + 1 + 3 x 2), and lists each source's state inbox (2); actuals lists 1.5 day
+  // folders.
+  close(e.storage.lists - without.storage.lists, 21600 * (2 + 1.5), 'dashboard lists');
+  close(e.storage.reads - without.storage.reads, 21600 * 11, 'dashboard reads');
   assert.equal(e.storage.writes, without.storage.writes, 'the dashboard writes nothing');
   // 86,730 more executions of 1 GB x 1 s, 10 KB of telemetry each (which takes the logs past their free 1 GB).
   close(
     e.total.listCost - without.total.listCost,
-    86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + 0.8673 * 2,
+    86730 * 0.00002 + 0.08673 * 0.5 + 7.56 * 0.05 + 23.76 * 0.004 + 1.6848 * 0.25 + 0.8673 * 2,
     'added list cost',
   );
   close(
     e.total.cost - without.total.cost,
-    86730 * 0.00002 + 0.08673 * 0.5 + 20.52 * 0.05 + 15.12 * 0.004 + 1.6848 * 0.25 + (1.3908 - 1) * 2,
+    86730 * 0.00002 + 0.08673 * 0.5 + 7.56 * 0.05 + 23.76 * 0.004 + 1.6848 * 0.25 + (1.3908 - 1) * 2,
     'added cost',
   );
 
@@ -241,13 +254,16 @@ test('the reference deployment comes from config/solar-park.json: 1 site, 3 sens
   assert.ok(e.alwaysOn.cost > e.total.listCost, 'serverless stays cheaper than one always-on VM at this size');
 });
 
-test('a source read in time windows adds one listing per site and run for the day folders its overlap re-reads', () => {
+test('a source read in time windows asks per site and settles its overlap from the recent state: a merge per page, no listing', () => {
   const native = estimateMonthlyCost(INPUTS, PRICES);
   const windowed = estimateMonthlyCost({ ...INPUTS, windowSources: 1, windowOverlapMinutes: 62 }, PRICES);
-  // 4,320 runs x 2 sites x (1 + (62 + 10) / 1,440) folders; nothing else changes.
-  close(windowed.storage.lists - native.storage.lists, 4320 * 2 * 1.05, 'window listings');
-  assert.equal(windowed.storage.writes, native.storage.writes);
-  assert.equal(windowed.storage.reads, native.storage.reads);
+  // A request (a page) per site: 2 state reads and a merge per page instead of per run (4,320 runs x 1 site more).
+  close(windowed.storage.reads - native.storage.reads, 4320 * 2, 'state reads');
+  close(windowed.storage.writes - native.storage.writes, 4320, 'state merges');
+  assert.equal(windowed.storage.lists, native.storage.lists, 'the overlap is settled without listings');
+  // One request for every site: the same as a native page.
+  const shared = estimateMonthlyCost({ ...INPUTS, windowSources: 1, windowRequestsNameSite: 0 }, PRICES);
+  assert.deepEqual(shared.storage, native.storage);
 });
 
 test('a forecast source: an ingest run per tick, a provider request per site, one run stored per site and cycle', () => {
@@ -271,12 +287,14 @@ test('a forecast source: an ingest run per tick, a provider request per site, on
     runBytes: 2000 * 2 + 300,
     downloadedByReaders: false,
   });
-  // Writes: 480 runs + a watermark and a status record per ingest run (8,640).
-  close(e.storage.writes - base.storage.writes, 480 + 8640, 'writes');
-  // Reads: the watermark per ingest run; health is not called here.
-  close(e.storage.reads - base.storage.reads, 4320, 'reads');
-  // Lists: predict lists the source's two day prefixes per site (4,320 x 2 x 2), and each ingest run the run's day folder per site.
-  close(e.storage.lists - base.storage.lists, 4320 * 2 * 2 + 4320 * 2, 'lists');
+  // A native provider pages only new runs: one run in 18 brings a page of them. Writes: 480 runs, a state merge and a
+  // watermark per such page (240 each), a status record per ingest run (4,320).
+  close(e.storage.writes - base.storage.writes, 480 + 240 + 240 + 4320, 'writes');
+  // Reads: the watermark and breaker per ingest run, the state twice per page of new runs, predict's read of the
+  // source's state (health is not called here).
+  close(e.storage.reads - base.storage.reads, 4320 * 2 + 240 * 2 + 4320, 'reads');
+  // Lists: predict lists the source's state inbox, once per run (no day folders: it reads the recent state).
+  close(e.storage.lists - base.storage.lists, 4320, 'lists');
   // Capacity: 16 runs a day per source, 2 sites, 10 days kept, 4,300 bytes each.
   close(e.storage.capacityGb - base.storage.capacityGb, (16 * 10 * 4300) / 1e9, 'capacity');
 
@@ -284,6 +302,11 @@ test('a forecast source: an ingest run per tick, a provider request per site, on
   const large = estimateMonthlyCost({ ...inputs, forecastRunValuesBytes: 5000 }, PRICES);
   assert.equal(large.forecastSources.runBytes, 5300);
   close(large.storage.reads - e.storage.reads, 4320 * 2, 'downloads of large runs');
+
+  // An HTTP forecast source asks for the forecast now on every run, a request per site: every page re-reads the run.
+  const http = estimateMonthlyCost({ ...inputs, forecastRereads: 1 }, PRICES);
+  close(http.storage.reads - base.storage.reads, 4320 * (2 + 2 * 2) + 4320, 'reads of a re-fetching source');
+  close(http.storage.writes - base.storage.writes, 480 + 480 + 4320 + 4320, 'writes of a re-fetching source');
 
   // A run cycle shorter than ingestion cannot be stored more often than ingestion reads.
   close(
