@@ -26,9 +26,8 @@ export interface CostInputs {
   /** Image sources (config `sources` of kind `image`); each image is preprocessed through Event Grid. */
   imageSources: number;
   /**
-   * Forecast sources (config `sources` of kind `forecast`): every ingest run asks for the forecast now and stores a
-   * run once per site when the provider has a new one; the re-fetches in between are duplicates, settled from one
-   * listing of the run's day folder per site.
+   * Forecast sources (config `sources` of kind `forecast`): a run is stored once per site when the provider has a new
+   * one; an HTTP source's re-fetches in between are duplicates, settled from the source's recent state.
    */
   forecastSources: number;
   /** Provider requests a forecast source makes per ingest run: one per site when its request names the site, else one. */
@@ -40,10 +39,16 @@ export interface CostInputs {
    * Up to 4,096 they are also copied into the blob's metadata; a larger run is downloaded by every reader.
    */
   forecastRunValuesBytes: number;
-  /** Sensor sources read in time windows (`http-json`, `http-csv`): every run re-reads the overlap and lists the day folders it touches. */
+  /** Sensor sources read in time windows (`http-json`, `http-csv`): every run re-reads the overlap, settled from the source's recent state. */
   windowSources: number;
   /** The window protocols' `window.overlapMinutes`. */
   windowOverlapMinutes: number;
+  /** 1 when the window sources' requests name the site (one request, so one page, per site and run), 0 when one request serves every site. */
+  windowRequestsNameSite: number;
+  /** Records per page of a native provider (`provider.pageSize`). */
+  nativePageSize: number;
+  /** 1 when the forecast sources ask for the forecast now on every run (`http-json`, `http-csv`), re-reading the current run; 0 when a native provider pages only new runs. */
+  forecastRereads: number;
   /** Every source's ingest timer fires this often (the `INGEST_<SOURCE>_SCHEDULE` app settings). */
   ingestEveryMinutes: number;
   /** Providers publish one observation per site this often. */
@@ -131,6 +136,11 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   // The reference configuration reads site-meter, neighbors and weather through vendor-shaped window APIs.
   windowSources: 3,
   windowOverlapMinutes: 60,
+  // The reference configuration's window requests name the site (`{providerSiteId}`, `{latitude}`).
+  windowRequestsNameSite: 1,
+  nativePageSize: 500,
+  // The reference configuration's weather model speaks the native format.
+  forecastRereads: 0,
   ingestEveryMinutes: 5,
   publishEveryMinutes: 10,
   predictEveryMinutes: 10,
@@ -194,7 +204,7 @@ export function costInputsFromConfig(config: ForecastConfig, overrides: Partial<
     sensorSources: config.sources.filter((s) => s.kind === 'sensor').length,
     imageSources: config.sources.filter((s) => s.kind === 'image').length,
     ...forecastInputs(config),
-    // A forecast source asks for the forecast now: no window, no overlap (its own listing is counted apart).
+    // A forecast source asks for the forecast now: no window, no overlap (its re-reads are counted apart).
     windowSources: config.sources.filter(
       (s) => s.kind !== 'forecast' && (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv'),
     ).length,
@@ -206,9 +216,29 @@ export function costInputsFromConfig(config: ForecastConfig, overrides: Partial<
           : 0,
       ),
     ),
+    windowRequestsNameSite: config.sources.some(
+      (s) =>
+        s.kind !== 'forecast' &&
+        (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv') &&
+        requestNamesSite(s.provider.request),
+    )
+      ? 1
+      : 0,
+    nativePageSize: nativePageSize(config),
+    forecastRereads: config.sources.some(
+      (s) => s.kind === 'forecast' && (s.provider.protocol === 'http-json' || s.provider.protocol === 'http-csv'),
+    )
+      ? 1
+      : 0,
     predictEveryMinutes: config.forecast.cadenceMinutes,
     ...overrides,
   };
+}
+
+/** The smallest page size of the native providers (the most pages), or the default when there is none. */
+function nativePageSize(config: ForecastConfig): number {
+  const sizes = config.sources.flatMap((s) => (s.provider.protocol === 'native' ? [s.provider.pageSize] : []));
+  return sizes.length > 0 ? Math.min(...sizes) : DEFAULT_COST_INPUTS.nativePageSize;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CostedFunction, CostInputs } from './CostInputs';
 import { type DashboardUsage, dashboardUsage } from './dashboardUsage';
 import type { PriceEntry, PriceTable } from './PriceTable';
+import { DEFAULT_RUN_OPERATIONS_OPTIONS, runOperations } from './runOperations';
 
 /** One billed quantity: what, how much in a month, at which price, and what it costs before and after free grants. */
 export interface CostLine {
@@ -62,7 +63,6 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const H = prices.hoursPerMonth;
   const days = H / 24;
   const perHour = (everyMinutes: number): number => 60 / everyMinutes;
-  const sources = inputs.sensorSources + inputs.imageSources + inputs.forecastSources;
   const obsPerMonth = perHour(inputs.publishEveryMinutes) * H; // per site and source
   const obsPerDay = perHour(inputs.publishEveryMinutes) * 24;
 
@@ -100,41 +100,32 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const totalExecutions = sum(functions.map((f) => f.executionsPerMonth));
   const totalGbSeconds = sum(functions.map((f) => f.gbSeconds));
 
-  // Blob operations, counted from what the code does per run (see each comment).
-  const ingestRuns = executions['ingest-sensor'] + executions['ingest-image'] + executions['ingest-forecast'];
+  // Blob operations: executions x what one execution asks of Blob Storage (runOperations, counted from the code and
+  // checked against Azurite by test/integration/costCounts.test.ts).
   const imagesPerMonth = inputs.imageSources * inputs.sites * obsPerMonth;
   const forecast = forecastUsage(inputs, H);
-  const blobsCreated =
-    inputs.sensorSources * inputs.sites * obsPerMonth + // raw/ observations
-    forecast.runsStoredPerMonth + // raw/ forecast runs: one per site and new run; a re-fetch of the same run writes nothing
-    imagesPerMonth * 2 + // images/ and their features/
-    ingestRuns * 2 + // watermark and status record of every ingest run
-    executions.predict * (inputs.sites + 1) + // forecasts/<site>/latest.json and the status record
-    executions.predict * dash.summaryShards + // the dashboard's summary, a few shards
-    executions['cost-watch']; // its status record
+  const perRun = runOperations(inputs, {
+    ...DEFAULT_RUN_OPERATIONS_OPTIONS,
+    listsPerActuals: dash.listsPerActuals,
+    summaryShards: dash.summaryShards,
+    dashboardReadsPerCall: dash.readsPerCall,
+  });
+  const functionNames = Object.keys(executions) as CostedFunction[];
+  // Deletes (the image run's inbox entries) are free.
+  const monthly = (kind: 'writes' | 'reads' | 'lists'): number =>
+    sum(functionNames.map((name) => executions[name] * perRun[name][kind]));
   const hostOps = inputs.hostStorageOpsPerHour * H;
-  const writes = blobsCreated;
+  // Every blob the app writes (observations, pictures, features, recent states, watermarks, status records, the
+  // forecast blob copy).
+  const writes = monthly('writes');
   const reads =
-    ingestRuns + // the watermark
-    executions['preprocess-image'] + // the trigger downloads the image
-    executions.predict * (2 + dash.summaryShards) + // champion pointer, model card, and each summary shard before it is rewritten
-    executions.health * (sources + 5) + // status records, champion, card, budget
-    executions['dashboard-data'] * dash.readsPerCall + // the summary shard and the status blobs
-    // A forecast run too large for its blob's metadata is downloaded by every predict and health run.
-    (forecast.downloadedByReaders
-      ? (executions.predict + executions.health) * inputs.sites * inputs.forecastSources
-      : 0);
+    monthly('reads') +
+    // The blob trigger's download of each picture (the host's, outside the app's BlobStore).
+    executions['preprocess-image'];
   const lists =
-    (executions.predict + executions.health) * inputs.sites * sources * 2 + // each source's last 24 h spans two UTC day prefixes
-    dash.calls.windowReads * dash.listsPerActuals + // a page load's window: the target's day folders; their metadata carries the values
-    // A window read lists each site's day folders it re-reads once, instead of a refused write and a read per duplicate.
-    inputs.windowSources *
-      perHour(inputs.ingestEveryMinutes) *
-      H *
-      inputs.sites *
-      (1 + (inputs.windowOverlapMinutes + inputs.ingestEveryMinutes) / 1440) +
-    // A forecast source's re-fetch of the same run is settled from one listing of the run's day folder per site.
-    executions['ingest-forecast'] * inputs.sites;
+    monthly('lists') +
+    // A dashboard page load's window: the target's day folders; their metadata carries the values.
+    dash.calls.windowReads * dash.listsPerActuals;
   const capacityGb =
     (inputs.sensorSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.observationBytes +
       inputs.imageSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.featureBytes +
@@ -155,7 +146,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const logGb =
     (totalExecutions * (inputs.requestTelemetryBytes + inputs.traceBytesPerExecution)) / 1e9 +
     (inputs.hostTelemetryMbPerDay * days) / 1000;
-  const eventGridOps = blobsCreated + imagesPerMonth; // every blob created is an ingress event; images are also delivered
+  const eventGridOps = writes + imagesPerMonth; // every blob written is an ingress event; images are also delivered
 
   const b = prices.blobStorage;
   const services: ServiceCost[] = [

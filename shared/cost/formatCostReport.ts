@@ -123,9 +123,9 @@ function forecastNote(inputs: CostInputs, estimate: CostEstimate): string[] {
   if (inputs.forecastSources === 0) return [];
   return [
     `- Forecast sources (${inputs.forecastSources}): every ingest run asks each provider for the forecast now, ${qty(inputs.forecastRequestsPerRun)} request(s) a run: ${qty(f.providerRequestsPerMonth)} provider requests a month (free for Azure; check the provider's own quota or price per call). ` +
-      `A new run every ${qty(inputs.forecastRunEveryHours)} h is stored once per site (${qty(f.runsStoredPerMonth)} runs a month, ${qty(f.runBytes)} bytes each with its metadata); the re-fetches in between are duplicates, settled from one listing of the run's day folder per site and run` +
+      `A new run every ${qty(inputs.forecastRunEveryHours)} h is stored once per site (${qty(f.runsStoredPerMonth)} runs a month, ${qty(f.runBytes)} bytes each with its metadata); ${inputs.forecastRereads ? "the re-fetches in between are duplicates, settled from the source's recent state" : 'the provider pages only new runs'}` +
       (f.downloadedByReaders
-        ? `; at ${qty(inputs.forecastRunValuesBytes)} bytes of values a run does not fit its metadata, so every predict and health run downloads it.`
+        ? `; at ${qty(inputs.forecastRunValuesBytes)} bytes of values a run does not fit its metadata or the recent state, so every predict and health run downloads it per site.`
         : '.'),
   ];
 }

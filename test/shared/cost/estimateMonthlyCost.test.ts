@@ -57,6 +57,9 @@ const INPUTS: CostInputs = {
   // Native providers here; the window reads' listings have their own test.
   windowSources: 0,
   windowOverlapMinutes: 60,
+  windowRequestsNameSite: 1,
+  nativePageSize: 500,
+  forecastRereads: 0,
   ingestEveryMinutes: 10,
   publishEveryMinutes: 10,
   predictEveryMinutes: 10,
@@ -135,11 +138,19 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   close(fn?.listCost, 24570 * 0.00002 + (22350 / 1e6) * 0.5, 'functions list');
   close(fn?.cost, (24570 - 1000) * 0.00002 + ((22350 - 1000) / 1e6) * 0.5, 'functions after the free grant');
 
-  // Blobs created: 8,640 observations + 2 x 8,640 images and features + 2 per ingest run (17,280) + 4 per predict run
-  // (2 latest copies, the status record, the dashboard's one summary shard) + 30. predict also reads the shard first.
-  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 60510, hostOps: 72000, reads: 30240, lists: 34560 });
+  // Per execution (shared/cost/runOperations.ts): an ingest run of a native source with 2 new records on one page
+  // writes them, one merge into the recent state, the watermark and its status record (5) and reads the watermark,
+  // the breaker and the state once (3); the image run also lists its features inbox and compacts it (a read and a
+  // write more); preprocess writes features and an inbox entry (2), reads 1 and lists 1 (the trigger's download is 1
+  // read more); predict writes 2 blob copies, its status and the dashboard summary's shard (4), reads its status, the
+  // champion, 2 states, the summary shard and 2 copies (7) and lists the pending forecasts and the image source's
+  // inbox (2); cost-watch writes its status.
+  // Writes: 4,320 x (5 + 6) + 8,640 x 2 + 4,320 x 4 + 30; reads: 4,320 x (3 + 4) + 8,640 x 2 + 4,320 x 7;
+  // lists: 4,320 + 8,640 + 4,320 x 2.
+  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 82110, hostOps: 72000, reads: 77760, lists: 21600 });
   const blob = e.services.find((s) => s.service === 'Blob Storage (hot, LRS)');
-  close(blob?.cost, 0.11872 * 0.02 + 6.051 * 0.05 + 7.2 * 0.05 + 3.456 * 0.05 + 3.024 * 0.004, 'blob');
+  const blobCost = 0.11872 * 0.02 + 8.211 * 0.05 + 7.2 * 0.05 + 2.16 * 0.05 + 7.776 * 0.004;
+  close(blob?.cost, blobCost, 'blob');
 
   const cosmos = e.services.find((s) => s.service === 'Cosmos DB (serverless)');
   close(cosmos?.lines[0]?.quantity, 4320 * 2 * 10 + 720 * 2, 'RUs');
@@ -151,11 +162,11 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   assert.equal(logs?.cost, 0, 'under the free 1 GB');
 
   const events = e.services.find((s) => s.service === 'Event Grid (system topic)');
-  close(events?.lines[0]?.quantity, 60510 + 8640, 'event operations');
-  close(events?.cost, ((69150 - 1000) / 1e6) * 0.5, 'event grid');
+  close(events?.lines[0]?.quantity, 82110 + 8640, 'event operations');
+  close(events?.cost, ((90750 - 1000) / 1e6) * 0.5, 'event grid');
 
-  close(e.total.listCost, 0.502575 + 0.8498204 + 0.0234 + 1.047 + 0.034575, 'total list');
-  close(e.total.cost, 0.482075 + 0.8498204 + 0.0234 + 0 + 0.034075, 'total');
+  close(e.total.listCost, 0.502575 + blobCost + 0.0234 + 1.047 + 0.045375, 'total list');
+  close(e.total.cost, 0.482075 + blobCost + 0.0234 + 0 + 0.044875, 'total');
   close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
 });
 
@@ -244,13 +255,16 @@ test('the reference deployment comes from config/solar-park.json: 1 site, 3 sens
   assert.ok(e.alwaysOn.cost > e.total.listCost, 'serverless stays cheaper than one always-on VM at this size');
 });
 
-test('a source read in time windows adds one listing per site and run for the day folders its overlap re-reads', () => {
+test('a source read in time windows asks per site and settles its overlap from the recent state: one merge per run, no listing', () => {
   const native = estimateMonthlyCost(INPUTS, PRICES);
   const windowed = estimateMonthlyCost({ ...INPUTS, windowSources: 1, windowOverlapMinutes: 62 }, PRICES);
-  // 4,320 runs x 2 sites x (1 + (62 + 10) / 1,440) folders; nothing else changes.
-  close(windowed.storage.lists - native.storage.lists, 4320 * 2 * 1.05, 'window listings');
-  assert.equal(windowed.storage.writes, native.storage.writes);
-  assert.equal(windowed.storage.reads, native.storage.reads);
+  // A request (a page) per site, but the run reads the state once and merges its batch once, before the watermark
+  // moves at the window's end: the same operations as one native page of every site.
+  assert.deepEqual(windowed.storage, native.storage);
+  assert.equal(windowed.storage.lists, native.storage.lists, 'the overlap is settled without listings');
+  // One request for every site: the same as a native page.
+  const shared = estimateMonthlyCost({ ...INPUTS, windowSources: 1, windowRequestsNameSite: 0 }, PRICES);
+  assert.deepEqual(shared.storage, native.storage);
 });
 
 test('a forecast source: an ingest run per tick, a provider request per site, one run stored per site and cycle', () => {
@@ -274,12 +288,14 @@ test('a forecast source: an ingest run per tick, a provider request per site, on
     runBytes: 2000 * 2 + 300,
     downloadedByReaders: false,
   });
-  // Writes: 480 runs + a watermark and a status record per ingest run (8,640).
-  close(e.storage.writes - base.storage.writes, 480 + 8640, 'writes');
-  // Reads: the watermark per ingest run; health is not called here.
-  close(e.storage.reads - base.storage.reads, 4320, 'reads');
-  // Lists: predict lists the source's two day prefixes per site (4,320 x 2 x 2), and each ingest run the run's day folder per site.
-  close(e.storage.lists - base.storage.lists, 4320 * 2 * 2 + 4320 * 2, 'lists');
+  // A native provider pages only new runs: one run in 18 brings a page of them. Writes: 480 runs, a state merge and a
+  // watermark per such page (240 each), a status record per ingest run (4,320).
+  close(e.storage.writes - base.storage.writes, 480 + 240 + 240 + 4320, 'writes');
+  // Reads: the watermark and breaker per ingest run, the state once per run with a page of new runs, predict's read
+  // of the source's state (health is not called here).
+  close(e.storage.reads - base.storage.reads, 4320 * 2 + 240 + 4320, 'reads');
+  // Lists: none (no day folders: predict reads the recent state; only image features have an inbox to list).
+  close(e.storage.lists - base.storage.lists, 0, 'lists');
   // Capacity: 16 runs a day per source, 2 sites, 10 days kept, 4,300 bytes each.
   close(e.storage.capacityGb - base.storage.capacityGb, (16 * 10 * 4300) / 1e9, 'capacity');
 
@@ -287,6 +303,12 @@ test('a forecast source: an ingest run per tick, a provider request per site, on
   const large = estimateMonthlyCost({ ...inputs, forecastRunValuesBytes: 5000 }, PRICES);
   assert.equal(large.forecastSources.runBytes, 5300);
   close(large.storage.reads - e.storage.reads, 4320 * 2, 'downloads of large runs');
+
+  // An HTTP forecast source asks for the forecast now on every run, a request per site: every page re-reads the run,
+  // settled from the state the run reads once; its batch is merged once in the runs that bring a new run (240).
+  const http = estimateMonthlyCost({ ...inputs, forecastRereads: 1 }, PRICES);
+  close(http.storage.reads - base.storage.reads, 4320 * (2 + 1) + 4320, 'reads of a re-fetching source');
+  close(http.storage.writes - base.storage.writes, 480 + 240 + 4320 + 4320, 'writes of a re-fetching source');
 
   // A run cycle shorter than ingestion cannot be stored more often than ingestion reads.
   close(

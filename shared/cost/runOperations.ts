@@ -1,0 +1,208 @@
+import { DEFAULT_RECENT_STATE_OPTIONS } from '../sources/RecentState';
+import type { CostedFunction, CostInputs } from './CostInputs';
+
+/** Blob operations as Azure bills them: put and putIfAbsent are writes, get a read, a listing call a list. */
+export interface BlobOperations {
+  writes: number;
+  reads: number;
+  lists: number;
+  /** Counted to match the code, not priced: Azure does not bill Delete Blob. */
+  deletes: number;
+}
+
+/** What the app's own code asks of Blob Storage in one execution of each function (the host's trigger reads apart). */
+export type RunOperations = Record<CostedFunction, BlobOperations>;
+
+/** What the figures assume beyond the cost inputs. */
+export interface RunOperationsOptions {
+  /** A champion is promoted: health reads its card (predict keeps it loaded, so only its pointer is read per run). */
+  champion: boolean;
+  /** Blob listings of one GET /api/actuals (dashboardUsage's listsPerActuals). */
+  listsPerActuals: number;
+  /** Shards of the dashboard summary predict reads and rewrites every run (dashboardUsage's summaryShards). */
+  summaryShards: number;
+  /** Blob reads of one GET /api/dashboard/data refresh (dashboardUsage's readsPerCall). */
+  dashboardReadsPerCall: number;
+}
+
+export const DEFAULT_RUN_OPERATIONS_OPTIONS: RunOperationsOptions = {
+  champion: true,
+  listsPerActuals: 1.5,
+  summaryShards: 1,
+  dashboardReadsPerCall: 0,
+};
+
+/** One ingest run of one source: the requests (pages) that bring records, and the records it stores. */
+interface IngestRun {
+  pagesWithRecords: number;
+  /** Merges of the run's batch into the recent state that add something: before a watermark write, or at the end. */
+  flushes: number;
+  /** Records stored (observations, pictures or forecast runs); re-reads settled from the recent state store nothing. */
+  stored: number;
+  /** Watermark writes. */
+  watermarks: number;
+  /** Day folders listed to settle re-reads the recent state holds without their values. */
+  listings: number;
+}
+
+/**
+ * The blob operations of one execution of each function, in steady state (the sources' recent states exist and cover
+ * the last day, every site has recent observations, no breaker is open, Cosmos DB answers), counted from the code:
+ * shared/ingest/ingestSource.ts and ingestPage.ts, shared/features/preprocessImage.ts, shared/predict/predictAll.ts,
+ * shared/health/checkHealth.ts and the function handlers that record their runs. An ingest figure is the mean over
+ * runs (a run meets a new observation of a site every publishEveryMinutes / ingestEveryMinutes runs).
+ */
+export function runOperations(
+  inputs: CostInputs,
+  options: RunOperationsOptions = DEFAULT_RUN_OPERATIONS_OPTIONS,
+): RunOperations {
+  const sources = inputs.sensorSources + inputs.imageSources + inputs.forecastSources;
+  const ingest = (run: IngestRun): Omit<BlobOperations, 'deletes'> => ({
+    // What the pages store, each merge of the run's batch into the recent state that adds something (before the
+    // watermark moves, and at the end), the watermark as it advances, and the run's status record (functions/ingest.ts).
+    writes: run.stored + run.flushes + run.watermarks + 1,
+    // The watermark and the breaker state, and the recent state once for the run (its first page with records; the
+    // run's store keeps it with its ETag for the merges).
+    reads: 2 + Math.min(1, run.pagesWithRecords),
+    // The recent state settles a window's re-reads and a picture already stored; only re-reads it holds without
+    // their values (a forecast run too large for it) are settled from a listing of their day folder.
+    lists: run.listings,
+  });
+  const newPerSite = inputs.ingestEveryMinutes / inputs.publishEveryMinutes;
+  const sensor = mean(
+    [
+      ...repeat(Math.min(inputs.windowSources, inputs.sensorSources), windowRun(inputs, newPerSite)),
+      ...repeat(Math.max(0, inputs.sensorSources - inputs.windowSources), nativeRun(inputs, inputs.sites * newPerSite)),
+    ].map((run) => ({ ...ingest(run), deletes: 0 })),
+  );
+  // A picture is one write, like an observation; a native camera provider serves only what is new.
+  const picturesPerRun = inputs.sites * newPerSite;
+  const pictures = ingest(nativeRun(inputs, picturesPerRun));
+  // The image run first compacts the inbox its pictures' triggers filled since the last run (one entry per picture):
+  // one listing, then, when it holds anything, the features state read and written once, and every entry deleted.
+  const compactions = Math.min(1, picturesPerRun);
+  const image: BlobOperations = {
+    writes: pictures.writes + compactions,
+    reads: pictures.reads + compactions,
+    lists: pictures.lists + 1,
+    deletes: picturesPerRun,
+  };
+  // A forecast run too large for the recent state is downloaded by every reader, per site and forecast source.
+  const largeRuns = inputs.forecastRunValuesBytes > DEFAULT_RECENT_STATE_OPTIONS.maxValuesBytes;
+  const forecast = { ...ingest(forecastRun(inputs, largeRuns)), deletes: 0 };
+  const forecastDownloads = largeRuns ? inputs.forecastSources : 0;
+  return {
+    'ingest-sensor': sensor,
+    'ingest-image': image,
+    'ingest-forecast': forecast,
+    'preprocess-image': {
+      // The features, and their entry in the image source's state inbox (the next image ingest run merges it).
+      writes: 2,
+      // Features already there (a repeated trigger). The trigger's own download of the picture is the host's, priced
+      // by the estimate apart.
+      reads: 1,
+      // The picture's metadata (publishedAt, backfill marker), from a listing of its own name.
+      lists: 1,
+      deletes: 0,
+    },
+    predict: {
+      // forecasts/<site>/latest.json per site (the blob copy) and the run's status record.
+      // ... and the dashboard summary's shards.
+      writes: inputs.sites * PREDICT_BLOB_COPY_PER_SITE.writes + 1 + options.summaryShards,
+      // Its status record (the catch-up cursor), the champion pointer, each source's recent state once, the blob
+      // copy's current issue time per site, a forecast run too large for the state per site and forecast source, and
+      // each summary shard before it is rewritten (ETag).
+      reads:
+        2 + sources + options.summaryShards + inputs.sites * (PREDICT_BLOB_COPY_PER_SITE.reads + forecastDownloads),
+      // The pending forecasts Cosmos DB did not take (one listing, empty while it answers), and each image source's
+      // features inbox (readers merge it in memory; other states have none).
+      lists: 1 + inputs.imageSources,
+      deletes: 0,
+    },
+    health: {
+      writes: 0,
+      // predict's status record (the storage probe and lastPrediction), the champion pointer and its card, each
+      // source's recent state, last ingest record and breaker state, cost-watch's record; large forecast runs per site.
+      reads: 4 + (options.champion ? 1 : 0) + 3 * sources + inputs.sites * forecastDownloads,
+      // Each image source's features inbox.
+      lists: inputs.imageSources,
+      deletes: 0,
+    },
+    // A refresh reads the summary shard and the status blobs; a page load's window read is counted apart.
+    'dashboard-data': { writes: 0, reads: options.dashboardReadsPerCall, lists: 0, deletes: 0 },
+    // Cosmos DB answers (the blob copy is read only while it does not).
+    forecast: NONE,
+    // One listing per UTC day folder of the window; the values come with the metadata.
+    actuals: { writes: 0, reads: 0, lists: options.listsPerActuals, deletes: 0 },
+    dashboard: NONE,
+    'dashboard-assets': NONE,
+    // Its status record.
+    'cost-watch': { writes: 1, reads: 0, lists: 0, deletes: 0 },
+  };
+}
+
+/**
+ * predict's blob copy of each site's latest forecast: a read of the current copy (to never overwrite a newer one)
+ * and a write. One term, so a change to the copy (one blob per run) changes one place.
+ */
+export const PREDICT_BLOB_COPY_PER_SITE = { writes: 1, reads: 1 } as const;
+
+const NONE: BlobOperations = { writes: 0, reads: 0, lists: 0, deletes: 0 };
+
+/**
+ * A sensor source read in time windows: one request per site when the request names it (else one), each re-reading
+ * the overlap, so every page brings records; one watermark write at the window's end.
+ */
+function windowRun(inputs: CostInputs, newPerSite: number): IngestRun {
+  const pages = inputs.windowRequestsNameSite ? inputs.sites : 1;
+  const newPerPage = (inputs.sites * newPerSite) / pages;
+  return {
+    pagesWithRecords: pages,
+    // One merge, before the watermark moves at the window's end, when the run brought anything new.
+    flushes: Math.min(1, pages * newPerPage),
+    stored: inputs.sites * newPerSite,
+    watermarks: 1,
+    listings: 0,
+  };
+}
+
+/** A native provider: pages of what was published since the watermark, each moving the watermark. */
+function nativeRun(inputs: CostInputs, records: number): IngestRun {
+  // Fewer than one record per run on average: a run brings one page of them or nothing.
+  const pages = records < 1 ? records : Math.ceil(records / inputs.nativePageSize);
+  return { pagesWithRecords: pages, flushes: pages, stored: records, watermarks: pages, listings: 0 };
+}
+
+/**
+ * A forecast source: a native provider pages only new runs (one per site every forecastRunEveryHours); an HTTP one
+ * asks for the forecast now on every run (forecastRequestsPerRun requests), re-reading the current run, and moves its
+ * watermark every run.
+ */
+function forecastRun(inputs: CostInputs, largeRuns: boolean): IngestRun {
+  const newRunsPerRun = Math.min(1, inputs.ingestEveryMinutes / (60 * inputs.forecastRunEveryHours));
+  const stored = inputs.sites * newRunsPerRun;
+  if (!inputs.forecastRereads) {
+    const pages = newRunsPerRun * Math.ceil(inputs.sites / inputs.nativePageSize);
+    return { pagesWithRecords: pages, flushes: pages, stored, watermarks: pages, listings: 0 };
+  }
+  const pages = inputs.forecastRequestsPerRun;
+  return {
+    pagesWithRecords: pages,
+    flushes: newRunsPerRun,
+    stored,
+    watermarks: 1,
+    // A re-fetched run the state keeps without values: its day folder listed, per site.
+    listings: largeRuns ? inputs.sites * (1 - newRunsPerRun) : 0,
+  };
+}
+
+function repeat<T>(n: number, x: T): T[] {
+  return Array.from({ length: n }, () => x);
+}
+
+/** The mean of per-source figures (executions are counted per source); zero sources: none. */
+function mean(ops: BlobOperations[]): BlobOperations {
+  if (ops.length === 0) return NONE;
+  const sum = (k: keyof BlobOperations): number => ops.reduce((a, o) => a + o[k], 0) / ops.length;
+  return { writes: sum('writes'), reads: sum('reads'), lists: sum('lists'), deletes: sum('deletes') };
+}
