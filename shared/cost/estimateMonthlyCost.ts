@@ -1,3 +1,4 @@
+import { latestShardCount } from '../forecast/ForecastBlobCopy';
 import type { CostedFunction, CostInputs } from './CostInputs';
 import { type DashboardUsage, dashboardUsage } from './dashboardUsage';
 import type { PriceEntry, PriceTable } from './PriceTable';
@@ -103,19 +104,21 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const ingestRuns = executions['ingest-sensor'] + executions['ingest-image'] + executions['ingest-forecast'];
   const imagesPerMonth = inputs.imageSources * inputs.sites * obsPerMonth;
   const forecast = forecastUsage(inputs, H);
+  // predict keeps its blob copy of the latest forecasts in shards of many sites: per run, a read and a write each.
+  const latestShards = latestShardCount(inputs.sites);
   const blobsCreated =
     inputs.sensorSources * inputs.sites * obsPerMonth + // raw/ observations
     forecast.runsStoredPerMonth + // raw/ forecast runs: one per site and new run; a re-fetch of the same run writes nothing
     imagesPerMonth * 2 + // images/ and their features/
     ingestRuns * 2 + // watermark and status record of every ingest run
-    executions.predict * (inputs.sites + 1) + // forecasts/<site>/latest.json and the status record
+    executions.predict * (latestShards + 1) + // the latest forecasts' shards (forecasts/latest/<n>/<i>.json) and the status record
     executions['cost-watch']; // its status record
   const hostOps = inputs.hostStorageOpsPerHour * H;
   const writes = blobsCreated;
   const reads =
     ingestRuns + // the watermark
     executions['preprocess-image'] + // the trigger downloads the image
-    executions.predict * 2 + // champion pointer and model card
+    executions.predict * (2 + latestShards) + // champion pointer, model card, and each latest shard before it is merged
     executions.health * (sources + 5) + // status records, champion, card, budget
     // A forecast run too large for its blob's metadata is downloaded by every predict and health run.
     (forecast.downloadedByReaders
@@ -123,6 +126,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
       : 0);
   const lists =
     (executions.predict + executions.health) * inputs.sites * sources * 2 + // each source's last 24 h spans two UTC day prefixes
+    executions.predict + // predict lists forecasts/pending/ for forecasts Cosmos DB has not taken yet
     executions.actuals * dash.listsPerActuals + // the target source's day folders of the window; their metadata carries the values
     // A window read lists each site's day folders it re-reads once, instead of a refused write and a read per duplicate.
     inputs.windowSources *
@@ -141,6 +145,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     1e9;
 
   const latestQueries = executions.forecast - dash.calls.rangeForecast + executions.health;
+  // Per document written: predict's bulk write saves requests (one per partition batch of up to 100), not RU.
   const ruPerMonth =
     executions.predict * inputs.sites * inputs.cosmosRuPerWrite +
     latestQueries * inputs.cosmosRuPerRead +

@@ -133,10 +133,12 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   close(fn?.listCost, 24570 * 0.00002 + (22350 / 1e6) * 0.5, 'functions list');
   close(fn?.cost, (24570 - 1000) * 0.00002 + ((22350 - 1000) / 1e6) * 0.5, 'functions after the free grant');
 
-  // Blobs created: 8,640 observations + 2 x 8,640 images and features + 2 per ingest run (17,280) + 3 per predict run + 30.
-  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 56190, hostOps: 72000, reads: 25920, lists: 34560 });
+  // Blobs created: 8,640 observations + 2 x 8,640 images and features + 2 per ingest run (17,280) + 2 per predict run
+  // (the one shard of the latest forecasts, the status record) + 30. predict also reads that shard before merging it
+  // (4,320 reads) and lists pending/ (4,320 lists).
+  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 51870, hostOps: 72000, reads: 30240, lists: 38880 });
   const blob = e.services.find((s) => s.service === 'Blob Storage (hot, LRS)');
-  close(blob?.cost, 0.11872 * 0.02 + 5.619 * 0.05 + 7.2 * 0.05 + 3.456 * 0.05 + 2.592 * 0.004, 'blob');
+  close(blob?.cost, 0.11872 * 0.02 + 5.187 * 0.05 + 7.2 * 0.05 + 3.888 * 0.05 + 3.024 * 0.004, 'blob');
 
   const cosmos = e.services.find((s) => s.service === 'Cosmos DB (serverless)');
   close(cosmos?.lines[0]?.quantity, 4320 * 2 * 10 + 720 * 2, 'RUs');
@@ -148,11 +150,11 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   assert.equal(logs?.cost, 0, 'under the free 1 GB');
 
   const events = e.services.find((s) => s.service === 'Event Grid (system topic)');
-  close(events?.lines[0]?.quantity, 56190 + 8640, 'event operations');
-  close(events?.cost, ((64830 - 1000) / 1e6) * 0.5, 'event grid');
+  close(events?.lines[0]?.quantity, 51870 + 8640, 'event operations');
+  close(events?.cost, ((60510 - 1000) / 1e6) * 0.5, 'event grid');
 
-  close(e.total.listCost, 0.502575 + 0.8264924 + 0.0234 + 1.047 + 0.032415, 'total list');
-  close(e.total.cost, 0.482075 + 0.8264924 + 0.0234 + 0 + 0.031915, 'total');
+  close(e.total.listCost, 0.502575 + 0.8282204 + 0.0234 + 1.047 + 0.030255, 'total list');
+  close(e.total.cost, 0.482075 + 0.8282204 + 0.0234 + 0 + 0.029755, 'total');
   close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
 });
 
@@ -340,4 +342,18 @@ test('costInputsFromConfig counts forecast sources apart from the window sources
   assert.equal(inputs.windowSources, before.windowSources, 'not a window source');
   assert.equal(inputs.windowOverlapMinutes, before.windowOverlapMinutes, 'its window block is not read');
   assert.equal(before.forecastSources, 0);
+});
+
+test("predict's blob copy is written and read per shard of 1,000 sites, not per site; Cosmos DB RUs stay per forecast", () => {
+  const at = (sites: number) => estimateMonthlyCost({ ...INPUTS, sites }, PRICES);
+  const runs = 4320;
+  // The 1,001st site adds a second shard: one more write and read per run, on top of what any site adds.
+  const step = (sites: number, what: 'writes' | 'reads'): number =>
+    at(sites + 1).storage[what] - at(sites).storage[what];
+  assert.equal(step(1000, 'writes') - step(999, 'writes'), runs);
+  assert.equal(step(1000, 'reads') - step(999, 'reads'), runs);
+  assert.equal(step(2000, 'writes') - step(1999, 'writes'), runs * 2, 'two shards more: four in all');
+  const ru = (sites: number): number =>
+    at(sites).services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
+  close(ru(1001) - ru(1000), runs * 10, 'RUs per forecast written, bulk or not');
 });
