@@ -26,7 +26,7 @@ export class CosmosForecastStore implements ForecastStore {
       resourceBody: f as unknown as JSONObject,
     }));
     const results = await this.call('write forecasts', () => this.container.items.executeBulkOperations(operations));
-    const failed: { forecast: Forecast; status: number | undefined; message: string; retryAfterMs?: number }[] = [];
+    const failed: ({ forecast: Forecast } & OperationFailure)[] = [];
     forecasts.forEach((forecast, i) => {
       const failure = failureOf(results[i]);
       if (failure) failed.push({ forecast, ...failure });
@@ -39,14 +39,14 @@ export class CosmosForecastStore implements ForecastStore {
         'write a forecast',
         refused.status,
         `Cosmos DB refused to write the forecast of ${refused.forecast.site} at ${refused.forecast.issueTime} (HTTP ${refused.status}): ${refused.message}${others}`,
-        refused,
+        refused.cause,
       );
     }
     const first = failed[0] as (typeof failed)[number];
     const waits = failed.flatMap((f) => (f.retryAfterMs === undefined ? [] : [f.retryAfterMs]));
     throw new ForecastStoreUnavailableError(
       `Cosmos DB could not write the forecast of ${first.forecast.site} at ${first.forecast.issueTime}${first.status === undefined ? '' : ` (HTTP ${first.status})`}: ${first.message}${others}`,
-      first,
+      first.cause,
       waits.length > 0 ? Math.max(...waits) : undefined,
       failed.map((f) => f.forecast.id),
     );
@@ -127,21 +127,30 @@ function isRefusal(status: number | undefined): boolean {
  * Why one bulk operation failed, or undefined when it succeeded. A missing result counts as a failure without a
  * status (retryable): the forecast must not be taken as written.
  */
-function failureOf(
-  result: BulkOperationResult | undefined,
-): { status: number | undefined; message: string; retryAfterMs?: number } | undefined {
-  if (!result) return { status: undefined, message: 'no result for the operation' };
+function failureOf(result: BulkOperationResult | undefined): OperationFailure | undefined {
+  if (!result) return { status: undefined, message: 'no result for the operation', cause: result };
   if (result.error) {
     const retryAfterMs = retryAfterOf(result.error);
     return {
       status: statusOf(result.error),
       message: result.error.message,
+      cause: result.error,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };
   }
   const status = result.response?.statusCode;
-  if (status === undefined || status >= 400) return { status, message: `operation answered HTTP ${status}` };
+  if (status === undefined || status >= 400)
+    return { status, message: `operation answered HTTP ${status}`, cause: result.response };
   return undefined;
+}
+
+interface OperationFailure {
+  /** HTTP status, or undefined for a failure without one (network). */
+  status: number | undefined;
+  message: string;
+  /** What the SDK reported. */
+  cause: unknown;
+  retryAfterMs?: number;
 }
 
 /** The HTTP status of an SDK error (`ErrorResponse.code`; `statusCode` on some), or undefined for a network failure. */
