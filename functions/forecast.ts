@@ -42,7 +42,11 @@ export function makeForecastHandler(services: () => Services) {
         };
       }
       // While Cosmos DB is down the blob copy predict writes first still answers, and says so in a header.
-      const { forecast, from } = await readLatestForecast(site, s.forecasts, new ForecastBlobCopy(s.blobs));
+      const { forecast, from } = await readLatestForecast(
+        site,
+        s.forecasts,
+        new ForecastBlobCopy(s.blobs, s.config.sites.length),
+      );
       if (!forecast && from === 'blob-copy') return unavailable('the forecast store');
       if (!forecast) return notFound(`no forecast for site "${site}" yet`);
       return {

@@ -62,7 +62,7 @@ export interface TrainingFigures {
 export interface WarmFigures {
   /** predictAll with an ObservationStore over Azurite, the Cosmos forecast store and the registry's models. */
   stores: LatencySummary;
-  /** Blob Storage calls per warm run (plus one Cosmos DB upsert per forecast). */
+  /** Blob Storage calls per warm run (plus one Cosmos DB bulk write of its forecasts). */
   blobRequestsPerRun: BlobRequestCounts;
   /** gatherInputs over the same observations in memory + chooseModel + the batched ONNX run, and each part. */
   compute: { total: LatencySummary; gather: LatencySummary; choose: LatencySummary; onnx: LatencySummary };

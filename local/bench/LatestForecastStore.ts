@@ -13,6 +13,10 @@ export class LatestForecastStore implements ForecastStore {
     if (!current || current.issueTime <= forecast.issueTime) this.bySite.set(forecast.site, forecast);
   }
 
+  async upsertMany(forecasts: readonly Forecast[]): Promise<void> {
+    for (const f of forecasts) await this.upsert(f);
+  }
+
   async latest(site: string): Promise<Forecast | undefined> {
     return this.bySite.get(site);
   }

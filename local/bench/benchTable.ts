@@ -39,7 +39,7 @@ export function benchTable(r: BenchReport): string {
       [
         row(
           'warm, real stores',
-          `predictAll: ${w.blobRequestsPerRun.list} blob lists + ${w.blobRequestsPerRun.get} gets + ${w.blobRequestsPerRun.put} puts, choose, ONNX, 1 Cosmos upsert`,
+          `predictAll: ${w.blobRequestsPerRun.list} blob lists + ${w.blobRequestsPerRun.get} gets + ${w.blobRequestsPerRun.put} puts, choose, ONNX, 1 Cosmos bulk write`,
           w.stores,
         ),
         row('warm, compute only', 'gatherInputs (in memory) + chooseModel + ONNX', w.compute.total),

@@ -135,6 +135,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     1e9;
 
   const latestQueries = executions.forecast + executions.health;
+  // Per document written: predict's bulk write saves requests (one per partition batch of up to 100), not RU.
   const ruPerMonth =
     executions.predict * inputs.sites * inputs.cosmosRuPerWrite +
     latestQueries * inputs.cosmosRuPerRead +

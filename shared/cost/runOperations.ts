@@ -1,3 +1,4 @@
+import { latestShardCount } from '../forecast/ForecastBlobCopy';
 import { DEFAULT_RECENT_STATE_OPTIONS } from '../sources/RecentState';
 import type { CostedFunction, CostInputs } from './CostInputs';
 
@@ -106,14 +107,13 @@ export function runOperations(
       deletes: 0,
     },
     predict: {
-      // forecasts/<site>/latest.json per site (the blob copy) and the run's status record.
+      // The blob copy of the latest forecasts, one shard per ~1,000 sites (forecasts/latest/<n>/<i>.json), and the run's status record.
       // ... and the dashboard summary's shards.
-      writes: inputs.sites * PREDICT_BLOB_COPY_PER_SITE.writes + 1 + options.summaryShards,
+      writes: latestShardCount(inputs.sites) + 1 + options.summaryShards,
       // Its status record (the catch-up cursor), the champion pointer, each source's recent state once, the blob
       // copy's current issue time per site, a forecast run too large for the state per site and forecast source, and
       // each summary shard before it is rewritten (ETag).
-      reads:
-        2 + sources + options.summaryShards + inputs.sites * (PREDICT_BLOB_COPY_PER_SITE.reads + forecastDownloads),
+      reads: 2 + sources + options.summaryShards + latestShardCount(inputs.sites) + inputs.sites * forecastDownloads,
       // The pending forecasts Cosmos DB did not take (one listing, empty while it answers), and each image source's
       // features inbox (readers merge it in memory; other states have none).
       lists: 1 + inputs.imageSources,
@@ -140,12 +140,6 @@ export function runOperations(
     'cost-watch': { writes: 1, reads: 0, lists: 0, deletes: 0 },
   };
 }
-
-/**
- * predict's blob copy of each site's latest forecast: a read of the current copy (to never overwrite a newer one)
- * and a write. One term, so a change to the copy (one blob per run) changes one place.
- */
-export const PREDICT_BLOB_COPY_PER_SITE = { writes: 1, reads: 1 } as const;
 
 const NONE: BlobOperations = { writes: 0, reads: 0, lists: 0, deletes: 0 };
 

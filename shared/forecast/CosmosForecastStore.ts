@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import type { BulkOperationResult, Container, JSONObject, OperationInput } from '@azure/cosmos';
 import type { Forecast } from './Forecast';
 import { type ForecastStore, ForecastStoreRefusedError, ForecastStoreUnavailableError } from './ForecastStore';
 
@@ -10,6 +10,46 @@ export class CosmosForecastStore implements ForecastStore {
 
   async upsert(forecast: Forecast): Promise<void> {
     await this.call('write a forecast', () => this.container.items.upsert(forecast));
+  }
+
+  /**
+   * One bulk call: the SDK groups the operations by partition key range, up to 100 per request, and retries
+   * throttled ones itself. It holds each call for at least a second while it fills partial batches, so a run
+   * makes one call, never one per forecast.
+   */
+  async upsertMany(forecasts: readonly Forecast[]): Promise<void> {
+    if (forecasts.length === 0) return;
+    const operations: OperationInput[] = forecasts.map((f) => ({
+      operationType: 'Upsert',
+      partitionKey: f.site,
+      // A Forecast is plain JSON; its interfaces lack the index signature JSONObject asks for.
+      resourceBody: f as unknown as JSONObject,
+    }));
+    const results = await this.call('write forecasts', () => this.container.items.executeBulkOperations(operations));
+    const failed: ({ forecast: Forecast } & OperationFailure)[] = [];
+    forecasts.forEach((forecast, i) => {
+      const failure = failureOf(results[i]);
+      if (failure) failed.push({ forecast, ...failure });
+    });
+    if (failed.length === 0) return;
+    const others = failed.length > 1 ? ` (${failed.length - 1} more not written)` : '';
+    const refused = failed.find((f) => isRefusal(f.status));
+    if (refused?.status !== undefined) {
+      throw new ForecastStoreRefusedError(
+        'write a forecast',
+        refused.status,
+        `Cosmos DB refused to write the forecast of ${refused.forecast.site} at ${refused.forecast.issueTime} (HTTP ${refused.status}): ${refused.message}${others}`,
+        refused.cause,
+      );
+    }
+    const first = failed[0] as (typeof failed)[number];
+    const waits = failed.flatMap((f) => (f.retryAfterMs === undefined ? [] : [f.retryAfterMs]));
+    throw new ForecastStoreUnavailableError(
+      `Cosmos DB could not write the forecast of ${first.forecast.site} at ${first.forecast.issueTime}${first.status === undefined ? '' : ` (HTTP ${first.status})`}: ${first.message}${others}`,
+      first.cause,
+      waits.length > 0 ? Math.max(...waits) : undefined,
+      failed.map((f) => f.forecast.id),
+    );
   }
 
   async latest(site: string): Promise<Forecast | undefined> {
@@ -59,10 +99,10 @@ export class CosmosForecastStore implements ForecastStore {
     } catch (err) {
       const status = statusOf(err);
       const message = err instanceof Error ? err.message : String(err);
-      if (status !== undefined && status >= 400 && status < 500 && !RETRYABLE_STATUSES.has(status)) {
+      if (isRefusal(status)) {
         throw new ForecastStoreRefusedError(
           what,
-          status,
+          status as number,
           `Cosmos DB refused to ${what} (HTTP ${status}): ${message}`,
           err,
         );
@@ -78,6 +118,40 @@ export class CosmosForecastStore implements ForecastStore {
 
 /** 4xx statuses that pass with time: request timeout, too many requests, and Cosmos DB's "retry with" (449). */
 const RETRYABLE_STATUSES = new Set([408, 429, 449]);
+
+function isRefusal(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && !RETRYABLE_STATUSES.has(status);
+}
+
+/**
+ * Why one bulk operation failed, or undefined when it succeeded. A missing result counts as a failure without a
+ * status (retryable): the forecast must not be taken as written.
+ */
+function failureOf(result: BulkOperationResult | undefined): OperationFailure | undefined {
+  if (!result) return { status: undefined, message: 'no result for the operation', cause: result };
+  if (result.error) {
+    const retryAfterMs = retryAfterOf(result.error);
+    return {
+      status: statusOf(result.error),
+      message: result.error.message,
+      cause: result.error,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  }
+  const status = result.response?.statusCode;
+  if (status === undefined || status >= 400)
+    return { status, message: `operation answered HTTP ${status}`, cause: result.response };
+  return undefined;
+}
+
+interface OperationFailure {
+  /** HTTP status, or undefined for a failure without one (network). */
+  status: number | undefined;
+  message: string;
+  /** What the SDK reported. */
+  cause: unknown;
+  retryAfterMs?: number;
+}
 
 /** The HTTP status of an SDK error (`ErrorResponse.code`; `statusCode` on some), or undefined for a network failure. */
 function statusOf(err: unknown): number | undefined {

@@ -1,51 +1,156 @@
-import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import { type BlobStore, BlobConflictError, CONTAINERS } from '../storage/BlobStore';
+import { hash32 } from '../util/hash32';
+import { mapLimit } from '../util/mapLimit';
 import type { Forecast } from './Forecast';
 
 /**
  * Forecasts in Blob Storage beside Cosmos DB: the latest per site (what /api/forecast serves when Cosmos DB is
- * down), and the ones Cosmos DB has not accepted yet, kept as pending until it answers again.
+ * down), and the ones Cosmos DB has not accepted yet, kept as pending until it answers again. A run writes a few
+ * blobs, not one per site: the latest forecasts in shards by a hash of the site (`latest/<shards>/<shard>.json`),
+ * the pending ones in one blob per issue slot (`pending/<issueTime>.json`). The per-site blobs of earlier
+ * deployments (`<site>/latest.json`, `pending/<site>/<issueTime>.json`) are still read.
  */
 export class ForecastBlobCopy {
-  constructor(private readonly blobs: BlobStore) {}
+  private readonly shards: number;
 
-  /** Writes the site's latest copy, unless a newer issue time is already there (reruns of older slots). */
-  async putLatest(forecast: Forecast): Promise<void> {
-    const current = await this.latest(forecast.site);
-    if (current && current.issueTime > forecast.issueTime) return;
-    await this.blobs.put(CONTAINERS.forecasts, latestName(forecast.site), JSON.stringify(forecast), {
-      contentType: 'application/json',
-    });
+  /** `siteCount`: the configured sites, which set the number of shards (readers and writers must agree). */
+  constructor(
+    private readonly blobs: BlobStore,
+    siteCount: number,
+  ) {
+    this.shards = latestShardCount(siteCount);
   }
 
+  /**
+   * Writes the forecasts into their sites' shards, one read and one conditional write per shard touched. A site
+   * keeps the newer issue time (a rerun of an older slot never overwrites a newer latest); other sites stay.
+   */
+  async putLatest(forecasts: readonly Forecast[]): Promise<void> {
+    const byShard = new Map<number, Forecast[]>();
+    for (const f of forecasts) {
+      const shard = shardOf(f.site, this.shards);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), f]);
+    }
+    await mapLimit([...byShard], SHARD_CONCURRENCY, ([shard, fresh]) =>
+      this.merge(latestName(this.shards, shard), async (current) => {
+        const kept = current ?? (await this.seed(shard, fresh));
+        const bySite = new Map(kept.map((f) => [f.site, f]));
+        for (const f of fresh) {
+          const old = bySite.get(f.site);
+          if (!old || old.issueTime <= f.issueTime) bySite.set(f.site, f);
+        }
+        return [...bySite.values()].sort((a, b) => a.site.localeCompare(b.site));
+      }),
+    );
+  }
+
+  /** The site's latest copy: from its shard, or from the per-site blob of an earlier deployment. */
   async latest(site: string): Promise<Forecast | undefined> {
-    const blob = await this.blobs.get(CONTAINERS.forecasts, latestName(site));
-    return blob ? (JSON.parse(blob.body.toString('utf8')) as Forecast) : undefined;
+    const shard = await this.read(latestName(this.shards, shardOf(site, this.shards)));
+    return shard?.forecasts.find((f) => f.site === site) ?? (await this.legacyLatest(site));
   }
 
-  /** Keeps a forecast Cosmos DB did not take, to be written when it is back. */
-  async putPending(forecast: Forecast): Promise<void> {
-    await this.blobs.put(CONTAINERS.forecasts, pendingName(forecast), JSON.stringify(forecast), {
-      contentType: 'application/json',
-      metadata: { site: forecast.site },
-    });
+  /** Keeps forecasts Cosmos DB did not take, to be written when it is back: one blob per issue slot. */
+  async putPending(forecasts: readonly Forecast[]): Promise<void> {
+    const bySlot = new Map<string, Forecast[]>();
+    for (const f of forecasts) bySlot.set(f.issueTime, [...(bySlot.get(f.issueTime) ?? []), f]);
+    for (const [issueTime, fresh] of bySlot) {
+      await this.merge(pendingName(issueTime), async (current) => {
+        const byId = new Map((current ?? []).map((f) => [f.id, f]));
+        for (const f of fresh) byId.set(f.id, f);
+        return [...byId.values()];
+      });
+    }
   }
 
-  async *pending(): AsyncIterable<{ name: string; forecast: Forecast }> {
+  /** Every pending blob with its forecasts: one slot's (this layout) or one forecast (the per-site layout). */
+  async *pending(): AsyncIterable<{ name: string; forecasts: Forecast[] }> {
     for await (const item of this.blobs.list(CONTAINERS.forecasts, 'pending/')) {
-      const blob = await this.blobs.get(CONTAINERS.forecasts, item.name);
-      if (blob) yield { name: item.name, forecast: JSON.parse(blob.body.toString('utf8')) as Forecast };
+      const blob = await this.read(item.name);
+      if (blob) yield { name: item.name, forecasts: blob.forecasts };
     }
   }
 
   async clearPending(name: string): Promise<void> {
     await this.blobs.delete(CONTAINERS.forecasts, name);
   }
+
+  /** The forecasts a blob holds, with its ETag; a per-site blob of an earlier deployment holds one forecast. */
+  private async read(name: string): Promise<{ forecasts: Forecast[]; etag: string } | undefined> {
+    const blob = await this.blobs.get(CONTAINERS.forecasts, name);
+    if (!blob) return undefined;
+    const body = JSON.parse(blob.body.toString('utf8')) as ForecastsBlob | Forecast;
+    return { forecasts: 'forecasts' in body ? body.forecasts : [body], etag: blob.etag };
+  }
+
+  /** Read, change, write only if nobody wrote in between (two runs may overlap); retried on a lost race. */
+  private async merge(name: string, change: (current: Forecast[] | undefined) => Promise<Forecast[]>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(name);
+      const body = JSON.stringify({ forecasts: await change(current?.forecasts) } satisfies ForecastsBlob);
+      const options = { contentType: 'application/json' };
+      try {
+        if (current) {
+          await this.blobs.put(CONTAINERS.forecasts, name, body, { ...options, ifMatch: current.etag });
+          return;
+        }
+        if (await this.blobs.putIfAbsent(CONTAINERS.forecasts, name, body, options)) return;
+      } catch (err) {
+        if (!(err instanceof BlobConflictError) || attempt >= MERGE_ATTEMPTS) throw err;
+        continue;
+      }
+      if (attempt >= MERGE_ATTEMPTS) throw new BlobConflictError(CONTAINERS.forecasts, name);
+    }
+  }
+
+  /**
+   * What a new shard starts from, so no site's newer copy is lost: the shard that held its sites when there were
+   * fewer shards (half as many, a quarter, ...), or, before any shard, the per-site blobs of the sites written now.
+   */
+  private async seed(shard: number, fresh: readonly Forecast[]): Promise<Forecast[]> {
+    for (let fewer = this.shards / 2; fewer >= 1; fewer /= 2) {
+      const parent = await this.read(latestName(fewer, shard % fewer));
+      if (parent) return parent.forecasts.filter((f) => shardOf(f.site, this.shards) === shard);
+    }
+    const legacy = await mapLimit(fresh, LEGACY_CONCURRENCY, (f) => this.legacyLatest(f.site));
+    return legacy.filter((f): f is Forecast => f !== undefined);
+  }
+
+  private async legacyLatest(site: string): Promise<Forecast | undefined> {
+    const blob = await this.blobs.get(CONTAINERS.forecasts, `${site}/latest.json`);
+    return blob ? (JSON.parse(blob.body.toString('utf8')) as Forecast) : undefined;
+  }
 }
 
-function latestName(site: string): string {
-  return `${site}/latest.json`;
+/**
+ * Shards of the latest copy for a number of sites: a power of two, so that each has at most SITES_PER_SHARD sites
+ * on average (a few MB) and a site's shard under twice as many is its old one or a new one.
+ */
+export function latestShardCount(siteCount: number): number {
+  let shards = 1;
+  while (shards * SITES_PER_SHARD < siteCount) shards *= 2;
+  return shards;
 }
 
-function pendingName(f: Forecast): string {
-  return `pending/${f.site}/${f.issueTime}.json`;
+/** Forecasts of about 2-3 KB each: a shard stays within a few MB. */
+const SITES_PER_SHARD = 1000;
+const SHARD_CONCURRENCY = 8;
+/** Reads of the per-site blobs an earlier deployment left, once, when the first shard is made. */
+const LEGACY_CONCURRENCY = 16;
+const MERGE_ATTEMPTS = 5;
+
+interface ForecastsBlob {
+  forecasts: Forecast[];
+}
+
+function shardOf(site: string, shards: number): number {
+  return hash32([site]) % shards;
+}
+
+function latestName(shards: number, shard: number): string {
+  return `latest/${shards}/${shard}.json`;
+}
+
+function pendingName(issueTime: string): string {
+  return `pending/${issueTime}.json`;
 }

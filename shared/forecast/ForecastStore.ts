@@ -5,6 +5,12 @@ import type { RetryDecision } from '../util/RetryDecision';
 export interface ForecastStore {
   /** Writes the forecast (same id = same issue slot, so a rerun replaces rather than duplicates). */
   upsert(forecast: Forecast): Promise<void>;
+  /**
+   * Writes many forecasts in bulk (requests per partition batch, not per forecast). When some are not written it
+   * throws: a ForecastStoreRefusedError if any was refused, else a ForecastStoreUnavailableError naming the
+   * unwritten ones in `notWritten`.
+   */
+  upsertMany(forecasts: readonly Forecast[]): Promise<void>;
   /** The forecast with the latest issueTime for the site, or undefined. */
   latest(site: string): Promise<Forecast | undefined>;
   /** Forecasts of a site with issueTime in [from, to], oldest first. */
@@ -19,6 +25,8 @@ export class ForecastStoreUnavailableError extends Error implements RetryDecisio
     override readonly cause?: unknown,
     /** How long the database asked us to wait (a 429's retry-after), in milliseconds. */
     private readonly retryAfterMs?: number,
+    /** Of a bulk write: the ids it did not write (the others were); undefined when none is known to be written. */
+    readonly notWritten?: readonly string[],
   ) {
     super(message);
     this.name = 'ForecastStoreUnavailableError';

@@ -201,42 +201,73 @@ async function predictSlot(
   }
 
   forecasts.sort((a, b) => a.site.localeCompare(b.site));
-  const copy = new ForecastBlobCopy(deps.blobs);
+  const copy = new ForecastBlobCopy(deps.blobs, config.sites.length);
   const flushed = store.down ? 0 : await flushPending(copy, deps.forecasts, store);
-  let pending = 0;
-  for (const forecast of forecasts) {
-    // The blob copy first: when Cosmos DB is down the forecast is still served, and kept for Cosmos DB.
-    await copy.putLatest(forecast);
-    if (!store.down) {
-      try {
-        await deps.forecasts.upsert(forecast);
-        continue;
-      } catch (err) {
-        if (!(err instanceof ForecastStoreUnavailableError)) throw err;
-        store.down = true;
-      }
+  // The blob copy first: when Cosmos DB is down the forecasts are still served, and kept for Cosmos DB.
+  await copy.putLatest(forecasts);
+  let unwritten: Forecast[] = forecasts;
+  if (!store.down) {
+    try {
+      await deps.forecasts.upsertMany(forecasts);
+      unwritten = [];
+    } catch (err) {
+      if (!(err instanceof ForecastStoreUnavailableError)) throw err;
+      store.down = true;
+      const notWritten = err.notWritten ? new Set(err.notWritten) : undefined;
+      unwritten = notWritten ? forecasts.filter((f) => notWritten.has(f.id)) : forecasts;
     }
-    await copy.putPending(forecast);
-    pending++;
   }
-  return { issueTime: issueTime.toISOString(), forecasts, skipped, pending, flushed, caughtUp: [] };
+  if (unwritten.length > 0) await copy.putPending(unwritten);
+  return {
+    issueTime: issueTime.toISOString(),
+    forecasts,
+    skipped,
+    pending: unwritten.length,
+    flushed,
+    caughtUp: [],
+  };
 }
 
-/** Writes forecasts kept while Cosmos DB was down; stops at the first failure (it is still down). */
+/**
+ * Writes forecasts kept while Cosmos DB was down, a few pending blobs per bulk write, and clears the blobs it wrote
+ * whole; stops at the first failure (it is still down).
+ */
 async function flushPending(copy: ForecastBlobCopy, store: ForecastStore, state: StoreState): Promise<number> {
   let flushed = 0;
-  try {
-    for await (const { name, forecast } of copy.pending()) {
-      await store.upsert(forecast);
-      await copy.clearPending(name);
-      flushed++;
+  let batch: { name: string; forecasts: Forecast[] }[] = [];
+  const write = async (): Promise<void> => {
+    // A forecast kept twice (a rerun of its slot, in both layouts) is written once, as last made.
+    const byId = new Map<string, Forecast>();
+    for (const f of batch.flatMap((b) => b.forecasts)) {
+      const seen = byId.get(f.id);
+      if (!seen || seen.createdAt <= f.createdAt) byId.set(f.id, f);
     }
-  } catch (err) {
-    if (!(err instanceof ForecastStoreUnavailableError)) throw err;
-    state.down = true;
+    let notWritten = new Set<string>();
+    try {
+      await store.upsertMany([...byId.values()]);
+    } catch (err) {
+      if (!(err instanceof ForecastStoreUnavailableError)) throw err;
+      state.down = true;
+      notWritten = new Set(err.notWritten ?? byId.keys());
+    }
+    for (const b of batch) {
+      if (b.forecasts.some((f) => notWritten.has(f.id))) continue;
+      await copy.clearPending(b.name);
+    }
+    flushed += byId.size - notWritten.size;
+    batch = [];
+  };
+  for await (const blob of copy.pending()) {
+    batch.push(blob);
+    if (batch.reduce((n, b) => n + b.forecasts.length, 0) >= FLUSH_BATCH) await write();
+    if (state.down) return flushed;
   }
+  if (batch.length > 0) await write();
   return flushed;
 }
+
+/** Pending forecasts written in one bulk call at most (memory stays bounded after a long outage). */
+const FLUSH_BATCH = 5000;
 
 function describeMissing(config: ForecastConfig, latest: ReadonlyMap<string, Observation>): string {
   const absent = config.sources.filter((s) => !latest.has(s.id)).map((s) => s.id);

@@ -5,6 +5,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import { makeForecastHandler } from '../../functions/forecast';
 import type { Forecast } from '../../shared/forecast/Forecast';
 import { ForecastStoreUnavailableError } from '../../shared/forecast/ForecastStore';
+import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
 import { testServices } from '../support/testServices';
 
@@ -76,9 +77,24 @@ test('when the forecast store is down the answer is a 503 with Retry-After and n
   }
 });
 
+test('when Cosmos DB is down a site whose copy an earlier deployment wrote per site is served from that copy', async () => {
+  const old = { ...sample, id: 'park-1|2026-06-01T11:40:00.000Z', issueTime: '2026-06-01T11:40:00.000Z' };
+  await services.blobs.put(CONTAINERS.forecasts, 'park-1/latest.json', JSON.stringify(old));
+  services.forecasts.failWith = new ForecastStoreUnavailableError('connect ECONNREFUSED');
+  try {
+    const res = await call({ site: 'park-1' });
+    assert.equal(res.status, 200);
+    assert.equal((res.headers as Record<string, string>)['x-forecast-source'], 'blob-copy');
+    assert.deepEqual(res.jsonBody, old);
+  } finally {
+    services.forecasts.failWith = undefined;
+    await services.blobs.delete(CONTAINERS.forecasts, 'park-1/latest.json');
+  }
+});
+
 test('when Cosmos DB is down the latest forecast comes from its blob copy, with a header saying so', async () => {
   const { ForecastBlobCopy } = await import('../../shared/forecast/ForecastBlobCopy');
-  await new ForecastBlobCopy(services.blobs).putLatest(sample);
+  await new ForecastBlobCopy(services.blobs, services.config.sites.length).putLatest([sample]);
   services.forecasts.failWith = new ForecastStoreUnavailableError('connect ECONNREFUSED');
   try {
     const res = await call({ site: 'park-1' });

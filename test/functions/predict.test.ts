@@ -103,8 +103,9 @@ test('predict uses the newest observation available at issueTime, never a newer 
   );
 
   assert.deepEqual(await s.forecasts.latest('park-1'), f);
-  const copy = await s.blobs.get(CONTAINERS.forecasts, 'park-1/latest.json');
-  assert.deepEqual(JSON.parse(copy?.body.toString() ?? '{}'), f);
+  // The blob copy: one shard for the run's sites, not a blob per site.
+  const copy = await s.blobs.get(CONTAINERS.forecasts, 'latest/1/0.json');
+  assert.deepEqual(JSON.parse(copy?.body.toString() ?? '{}'), { forecasts: [f] });
 });
 
 test('a target that is not solar: plain persistence serves and the forecast carries no smart persistence', async () => {
@@ -168,8 +169,8 @@ test('when Cosmos DB is down the forecast is kept in Blob Storage as pending, an
   assert.equal(s.forecasts.docs.size, 0);
   // The dashboard's summary (written once per run) says Cosmos DB did not take them.
   assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), [
-    'park-1/latest.json',
-    'pending/park-1/2026-06-01T12:00:00.000Z.json',
+    'latest/1/0.json',
+    'pending/2026-06-01T12:00:00.000Z.json',
     'summary/1/0.json',
   ]);
   assert.equal((await new ForecastSummaryStore(s.blobs).read(0, 1))?.summary.forecastStoreOk, false);
@@ -187,7 +188,7 @@ test('when Cosmos DB is down the forecast is kept in Blob Storage as pending, an
     'park-1|2026-06-01T12:00:00.000Z',
     'park-1|2026-06-01T12:10:00.000Z',
   ]);
-  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['park-1/latest.json', 'summary/1/0.json']);
+  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['latest/1/0.json', 'summary/1/0.json']);
   assert.equal((await new ForecastSummaryStore(s.blobs).read(0, 1))?.summary.forecastStoreOk, true);
 });
 
@@ -262,8 +263,8 @@ test('with Cosmos DB down, a catch-up run tries it once and keeps every slot pen
   const handler = makePredictHandler(() => s);
   await handler(timer, new InvocationContext());
   let attempts = 0;
-  const upsert = s.forecasts.upsert.bind(s.forecasts);
-  s.forecasts.upsert = async () => {
+  const upsertMany = s.forecasts.upsertMany.bind(s.forecasts);
+  s.forecasts.upsertMany = async () => {
     attempts++;
     throw new ForecastStoreUnavailableError('connect ECONNREFUSED');
   };
@@ -272,7 +273,7 @@ test('with Cosmos DB down, a catch-up run tries it once and keeps every slot pen
   assert.deepEqual(down.caughtUp, ['2026-06-01T12:10:00.000Z', '2026-06-01T12:20:00.000Z', '2026-06-01T12:30:00.000Z']);
   assert.equal(attempts, 1);
   assert.equal(down.pending, 4);
-  s.forecasts.upsert = upsert;
+  s.forecasts.upsertMany = upsertMany;
   clock.set('2026-06-01T12:50:30Z');
   const back = await handler(timer, new InvocationContext());
   assert.equal(back.flushed, 4);
@@ -284,4 +285,75 @@ test('with Cosmos DB down, a catch-up run tries it once and keeps every slot pen
     '12:40',
     '12:50',
   ]);
+});
+
+test('Cosmos DB writes a run in one bulk call; the forecasts it did not take go pending in one blob for the slot', async () => {
+  const { ForecastStoreUnavailableError } = await import('../../shared/forecast/ForecastStore');
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const config = testConfig();
+  const park = config.sites[0] as (typeof config.sites)[number];
+  const s = testServices(clock, { ...config, sites: [park, { ...park, id: 'park-2' }, { ...park, id: 'park-3' }] });
+  for (const site of ['park-1', 'park-2', 'park-3'])
+    await s.observations.putIfAbsent(CONTAINERS.raw, {
+      source: 'site-meter',
+      site,
+      observedAt: '2026-06-01T11:30:00.000Z',
+      availableAt: '2026-06-01T11:59:00.000Z',
+      values: { power_kw: 1700, ghi_wm2: 650 },
+    });
+  const calls: string[][] = [];
+  const upsertMany = s.forecasts.upsertMany.bind(s.forecasts);
+  s.forecasts.upsertMany = async (forecasts) => {
+    calls.push(forecasts.map((f) => f.site));
+    // Cosmos DB takes two and throttles the third past the client's retries.
+    await upsertMany(forecasts.filter((f) => f.site !== 'park-2'));
+    throw new ForecastStoreUnavailableError(
+      'Cosmos DB could not write the forecast of park-2 (HTTP 429)',
+      undefined,
+      50,
+      ['park-2|2026-06-01T12:00:00.000Z'],
+    );
+  };
+  const handler = makePredictHandler(() => s);
+  const down = await handler(timer, new InvocationContext());
+  assert.deepEqual(calls, [['park-1', 'park-2', 'park-3']]);
+  assert.equal(down.pending, 1);
+  assert.deepEqual([...s.forecasts.docs.keys()].sort(), [
+    'park-1|2026-06-01T12:00:00.000Z',
+    'park-3|2026-06-01T12:00:00.000Z',
+  ]);
+  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), [
+    'latest/1/0.json',
+    'pending/2026-06-01T12:00:00.000Z.json',
+    'summary/1/0.json',
+  ]);
+
+  s.forecasts.upsertMany = upsertMany;
+  clock.set('2026-06-01T12:10:30Z');
+  const back = await handler(timer, new InvocationContext());
+  assert.equal(back.flushed, 1);
+  assert.equal(s.forecasts.docs.size, 6);
+  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['latest/1/0.json', 'summary/1/0.json']);
+});
+
+test('pending forecasts an earlier deployment kept one per blob are written and cleared like the new ones', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const s = testServices(clock);
+  await observe(s, 'site-meter', '2026-06-01T11:30:00.000Z', '2026-06-01T11:59:00.000Z', {
+    power_kw: 1700,
+    ghi_wm2: 650,
+  });
+  const handler = makePredictHandler(() => s);
+  const first = await handler(timer, new InvocationContext());
+  const made = first.forecasts[0] as Forecast;
+  // As the per-site layout kept a forecast of an earlier slot while Cosmos DB was down.
+  const kept = { ...made, id: 'park-1|2026-06-01T11:50:00.000Z', issueTime: '2026-06-01T11:50:00.000Z' };
+  await s.blobs.put(CONTAINERS.forecasts, 'pending/park-1/2026-06-01T11:50:00.000Z.json', JSON.stringify(kept), {
+    metadata: { site: 'park-1' },
+  });
+  clock.set('2026-06-01T12:10:30Z');
+  const next = await handler(timer, new InvocationContext());
+  assert.equal(next.flushed, 1);
+  assert.deepEqual(s.forecasts.docs.get(kept.id), kept);
+  assert.deepEqual(s.blobs.names(CONTAINERS.forecasts), ['latest/1/0.json', 'summary/1/0.json']);
 });

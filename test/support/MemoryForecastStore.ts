@@ -11,6 +11,11 @@ export class MemoryForecastStore implements ForecastStore {
     this.docs.set(forecast.id, structuredClone(forecast));
   }
 
+  async upsertMany(forecasts: readonly Forecast[]): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    for (const f of forecasts) this.docs.set(f.id, structuredClone(f));
+  }
+
   async latest(site: string): Promise<Forecast | undefined> {
     if (this.failWith) throw this.failWith;
     return [...this.docs.values()]

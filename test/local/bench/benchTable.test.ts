@@ -114,7 +114,7 @@ test('benchTable: names the machine and has a row per measurement, throughput si
   );
   assert.match(
     text,
-    /\| warm, real stores \| predictAll: 10 blob lists \+ 2 gets \+ 1 puts, choose, ONNX, 1 Cosmos upsert \| 50 \| 40\.0 \| 90\.0 \|/,
+    /\| warm, real stores \| predictAll: 10 blob lists \+ 2 gets \+ 1 puts, choose, ONNX, 1 Cosmos bulk write \| 50 \| 40\.0 \| 90\.0 \|/,
   );
   assert.match(text, /\| cold, new process \| process start to first forecast stored \| 5 \| 1500 \| 1800 \|/);
   assert.match(text, /10 ONNX sessions: the champion version's 9 models \+ the built-in baselines/);

@@ -142,14 +142,14 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   // writes them, one merge into the recent state, the watermark and its status record (5) and reads the watermark,
   // the breaker and the state once (3); the image run also lists its features inbox and compacts it (a read and a
   // write more); preprocess writes features and an inbox entry (2), reads 1 and lists 1 (the trigger's download is 1
-  // read more); predict writes 2 blob copies, its status and the dashboard summary's shard (4), reads its status, the
-  // champion, 2 states, the summary shard and 2 copies (7) and lists the pending forecasts and the image source's
+  // read more); predict writes the one shard of its blob copy, its status and the dashboard summary's shard (3), reads
+  // its status, the champion, 2 states, the summary shard and the copy's shard (6) and lists the pending forecasts and the image source's
   // inbox (2); cost-watch writes its status.
-  // Writes: 4,320 x (5 + 6) + 8,640 x 2 + 4,320 x 4 + 30; reads: 4,320 x (3 + 4) + 8,640 x 2 + 4,320 x 7;
+  // Writes: 4,320 x (5 + 6) + 8,640 x 2 + 4,320 x 3 + 30; reads: 4,320 x (3 + 4) + 8,640 x 2 + 4,320 x 6;
   // lists: 4,320 + 8,640 + 4,320 x 2.
-  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 82110, hostOps: 72000, reads: 77760, lists: 21600 });
+  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 77790, hostOps: 72000, reads: 73440, lists: 21600 });
   const blob = e.services.find((s) => s.service === 'Blob Storage (hot, LRS)');
-  const blobCost = 0.11872 * 0.02 + 8.211 * 0.05 + 7.2 * 0.05 + 2.16 * 0.05 + 7.776 * 0.004;
+  const blobCost = 0.11872 * 0.02 + 7.779 * 0.05 + 7.2 * 0.05 + 2.16 * 0.05 + 7.344 * 0.004;
   close(blob?.cost, blobCost, 'blob');
 
   const cosmos = e.services.find((s) => s.service === 'Cosmos DB (serverless)');
@@ -162,11 +162,11 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   assert.equal(logs?.cost, 0, 'under the free 1 GB');
 
   const events = e.services.find((s) => s.service === 'Event Grid (system topic)');
-  close(events?.lines[0]?.quantity, 82110 + 8640, 'event operations');
-  close(events?.cost, ((90750 - 1000) / 1e6) * 0.5, 'event grid');
+  close(events?.lines[0]?.quantity, 77790 + 8640, 'event operations');
+  close(events?.cost, ((86430 - 1000) / 1e6) * 0.5, 'event grid');
 
-  close(e.total.listCost, 0.502575 + blobCost + 0.0234 + 1.047 + 0.045375, 'total list');
-  close(e.total.cost, 0.482075 + blobCost + 0.0234 + 0 + 0.044875, 'total');
+  close(e.total.listCost, 0.502575 + blobCost + 0.0234 + 1.047 + 0.043215, 'total list');
+  close(e.total.cost, 0.482075 + blobCost + 0.0234 + 0 + 0.042715, 'total');
   close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
 });
 
@@ -365,4 +365,22 @@ test('costInputsFromConfig counts forecast sources apart from the window sources
   assert.equal(inputs.windowSources, before.windowSources, 'not a window source');
   assert.equal(inputs.windowOverlapMinutes, before.windowOverlapMinutes, 'its window block is not read');
   assert.equal(before.forecastSources, 0);
+});
+
+test("predict's blob copy is written and read per shard of 1,000 sites, not per site; Cosmos DB RUs stay per forecast", () => {
+  // Pages of 10,000 records, so the ingest runs' pages (and their merges and watermarks) do not step here too.
+  const at = (sites: number) => estimateMonthlyCost({ ...INPUTS, sites, nativePageSize: 10_000 }, PRICES);
+  const runs = 4320;
+  // The 1,001st site adds a second shard: one more write and read per run, on top of what any site adds (and of the
+  // dashboard summary's own shards, which double there too: each is read and written once per run as well).
+  const summary = (sites: number): number => at(sites + 1).dashboard.summaryShards - at(sites).dashboard.summaryShards;
+  const step = (sites: number, what: 'writes' | 'reads'): number =>
+    at(sites + 1).storage[what] - at(sites).storage[what] - runs * summary(sites);
+  assert.equal(summary(1000), 2, 'the summary goes from 2 shards to 4 there');
+  assert.equal(step(1000, 'writes') - step(999, 'writes'), runs);
+  assert.equal(step(1000, 'reads') - step(999, 'reads'), runs);
+  assert.equal(step(2000, 'writes') - step(1999, 'writes'), runs * 2, 'two shards more: four in all');
+  const ru = (sites: number): number =>
+    at(sites).services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
+  close(ru(1001) - ru(1000), runs * 10, 'RUs per forecast written, bulk or not');
 });
