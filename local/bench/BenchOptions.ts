@@ -20,7 +20,7 @@ export interface BenchOptions {
   throughputRuns: number;
   /** Timed runs per larger site count: each is a full pass over every site, so one is usually enough. */
   largeRuns: number;
-  /** Hours of recent observations stored for every extra site of the store throughput runs. */
+  /** Hours of recent observations merged into the recent states for every extra site of the store throughput runs. */
   recentHours: number;
 }
 
@@ -33,7 +33,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   coldRuns: 10,
   coldStarts: 5,
   sites: [1, 100, 10_000],
-  maxStoreSites: 100,
+  maxStoreSites: 10_000,
   throughputRuns: 3,
   largeRuns: 1,
   // Two hours give the 12 live delays a staleness limit is learned from.

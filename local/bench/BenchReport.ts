@@ -34,6 +34,8 @@ export interface HistoryFigures {
   extraObservations: number;
   simulateSeconds: number;
   writeSeconds: number;
+  /** Building the sources' recent states (the park's from its blobs, then the extra sites merged in). */
+  stateSeconds: number;
 }
 
 /** trainAndPublish over the stored history. */
@@ -102,6 +104,19 @@ export interface ThroughputFigures {
   forecasts: number;
   /** ONNX runs per predictAll: one per model chosen by any site. */
   batches: number;
+  /**
+   * The median run split at its first write: reading the states (and listings) and computing every forecast, then
+   * writing them (blob copy and forecast store upsert per forecast, the upserts' share apart); and the blob requests
+   * of one run.
+   */
+  split?: {
+    readComputeSeconds: number;
+    writeSeconds: number;
+    upsertSeconds: number;
+    blobLists: number;
+    blobGets: number;
+    blobPuts: number;
+  };
   /** memory only: the compute part alone (median ms of gather, choose, ONNX over the same sites) and its rate. */
   compute?: { gatherMs: number; chooseMs: number; onnxMs: number; forecastsPerSecond: number };
 }

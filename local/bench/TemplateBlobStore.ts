@@ -1,7 +1,10 @@
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { observationContainer } from '../../shared/sources/ObservationStore';
+import { emptyRecentState, type RecentEntry, serializeState } from '../../shared/sources/RecentState';
+import { RecentStateStore, recentStateName } from '../../shared/sources/RecentStateStore';
 import {
   BlobConflictError,
+  CONTAINERS,
   type BlobContent,
   type BlobItem,
   type BlobStore,
@@ -14,9 +17,10 @@ const DAY_MS = 86_400_000;
 /**
  * An in-memory BlobStore in which every site has the observations one template site has in a real store (listed
  * once, names rewritten per site on every listing; the metadata still says the template's site, which the
- * ObservationStore does not read), except the source missingSourceOf takes away from it. Other
- * blobs (the forecasts' blob copies) are kept in memory. It lets the real ObservationStore and predictAll run for
- * 10,000 sites without storing 10,000 sites' history.
+ * ObservationStore does not read), except the source missingSourceOf takes away from it. Each source's recent
+ * state is built as populateHistory stores it for the real run: the template's entries, and for every other site the
+ * template's entries observed since `recentFrom`. Other blobs (the forecasts' blob copies) are kept in memory. It
+ * lets the real ObservationStore and predictAll run for 10,000 sites without storing 10,000 sites' history.
  */
 export class TemplateBlobStore implements BlobStore {
   private readonly written = new Map<string, BlobContent>();
@@ -33,14 +37,34 @@ export class TemplateBlobStore implements BlobStore {
     this.sourceIds = config.sources.map((s) => s.id);
   }
 
-  /** Lists the template site's observations observed on the UTC days of [from, to] from `blobs`; `config` gives the sites served. */
+  /**
+   * Lists the template site's observations observed on the UTC days of [from, to] from `blobs`, and reads its
+   * entries of the sources' recent states there; `config` gives the sites served.
+   */
   static async capture(
     blobs: BlobStore,
     config: ForecastConfig,
     templateSite: string,
     from: Date,
     to: Date,
+    recentFrom: Date,
   ): Promise<TemplateBlobStore> {
+    const states = new Map<string, string>();
+    const sourceIds = config.sources.map((s) => s.id);
+    for (const source of config.sources) {
+      const container = observationContainer(source);
+      const read = await new RecentStateStore(blobs).read(container, source.id);
+      if (!read) continue;
+      const entries = read.state.sites.get(templateSite) ?? [];
+      const recent = entries.filter((e) => e.observedAt >= recentFrom.getTime());
+      const state = emptyRecentState(source.id, read.state.coversFrom);
+      config.sites.forEach((s, i) => {
+        if (missingSourceOf(i, sourceIds) === source.id) return;
+        const list: RecentEntry[] = i === 0 ? entries : recent;
+        if (list.length > 0) state.sites.set(s.id, list);
+      });
+      states.set(`${CONTAINERS.state}/${recentStateName(container, source.id)}`, serializeState(state));
+    }
     const template = new Map<string, Map<string, Map<string, { leaf: string; item: BlobItem }[]>>>();
     for (const source of config.sources) {
       const container = observationContainer(source);
@@ -57,7 +81,15 @@ export class TemplateBlobStore implements BlobStore {
         byDay.set(dayId, items);
       }
     }
-    return new TemplateBlobStore(template, config);
+    const store = new TemplateBlobStore(template, config);
+    for (const [key, body] of states)
+      store.written.set(key, {
+        body: Buffer.from(body),
+        etag: `"state-${++store.version}"`,
+        contentType: 'application/json',
+        metadata: {},
+      });
+    return store;
   }
 
   /** Observations the template holds, over all sources and days. */

@@ -13,7 +13,8 @@ const USAGE = `npm run bench -- [--days N] [--sites 1,100,10000] [--warm-runs N]
 
 Prediction latency, throughput, training time and peak memory, measured through the app's own code against
 Azurite and the Cosmos DB server (started on free ports, stopped at the end). Stores N days of the simulated world
-for park-1 through ObservationStore, trains and publishes a registry version with trainAndPublish, then times warm
+for park-1 through ObservationStore and the sources' recent states with the extra sites' last hours merged in
+(--store-sites), trains and publishes a registry version with trainAndPublish, then times warm
 and cold predictAll (cold: every model of the champion loaded first; also in new processes from process start),
 and predictAll for every site count in one run. Each phase runs in a process of its own (honest peak memory).
 Prints Markdown; writes JSON and the Markdown to --out and beside it.
@@ -28,7 +29,7 @@ Prints Markdown; writes JSON and the Markdown to --out and beside it.
   --store-sites N     site counts up to N also run through the real stores (default ${d.maxStoreSites})
   --runs N            timed predictAll runs per site count up to ${LARGE_SITE_COUNT} (default ${d.throughputRuns})
   --large-runs N      timed runs per larger site count (default ${d.largeRuns})
-  --recent-hours N    hours of observations stored for each extra site (default ${d.recentHours})
+  --recent-hours N    hours of observations in the recent states for each extra site (default ${d.recentHours})
   --out FILE          the JSON report (default ${DEFAULT_BENCH_OUT}; the Markdown goes to FILE with .md)
   -h, --help          this text`;
 

@@ -75,6 +75,7 @@ export async function benchPredictWarm(
     config.sites[0]?.id ?? '',
     new Date(options.end.getTime() - 3 * DAY_MS),
     options.end,
+    new Date(options.end.getTime() - options.recentHours * 3_600_000),
   );
   const observations = new ObservationStore(template);
   const candidates = await models.current();

@@ -69,6 +69,7 @@ export function benchTable(r: BenchReport): string {
     '**Batched throughput**: one predictAll for every site of a configuration with N sites; sites that chose the same model share one ONNX run. ' +
       'Extra sites are copies of the park on a 1 km grid, half of them missing one source (so several models are chosen). ' +
       '`stores`: through Azurite and the Cosmos server; `memory`: the same predictAll over in-memory observation and forecast stores (no I/O), ' +
+      'each run split at its first write into reading the recent states (and listing what they do not cover) and computing every forecast, then writing them one by one (blob copy, then upsert); ' +
       `and its compute part alone (gatherInputs ${DEFAULT_GATHER_CONCURRENCY} sites at a time, as predictAll does; then chooseModel, then one ONNX run per model chosen).`,
   );
   lines.push('');
@@ -81,6 +82,8 @@ export function benchTable(r: BenchReport): string {
         { header: 's per run (median)', align: 'right' },
         { header: 'forecasts/s', align: 'right' },
         { header: 'ONNX batches', align: 'right' },
+        { header: 'read + compute / write (upserts) s', align: 'right' },
+        { header: 'blob lists / gets / puts', align: 'right' },
         { header: 'compute only: gather / choose / ONNX ms', align: 'right' },
         { header: 'compute only forecasts/s', align: 'right' },
       ],
@@ -118,8 +121,9 @@ export function benchTable(r: BenchReport): string {
   );
   lines.push('');
   lines.push(
-    `History: ${r.history.observations} observations of ${r.history.site} (${r.history.from} .. ${r.history.to}) plus ${r.history.extraObservations} of ${r.history.extraSites} extra sites, ` +
-      `stored through ObservationStore in ${r.history.writeSeconds.toFixed(1)} s (simulated in ${r.history.simulateSeconds.toFixed(1)} s).`,
+    `History: ${r.history.observations} observations of ${r.history.site} (${r.history.from} .. ${r.history.to}), one blob each through ObservationStore in ${r.history.writeSeconds.toFixed(1)} s ` +
+      `(simulated in ${r.history.simulateSeconds.toFixed(1)} s); the recent states of its sources plus ${r.history.extraObservations} recent observations of ${r.history.extraSites} extra sites merged into them ` +
+      `(no blobs of their own: predict reads the states) in ${r.history.stateSeconds.toFixed(1)} s.`,
   );
   lines.push('');
   lines.push('**Peak memory per phase**, each phase in a process of its own:');
@@ -142,6 +146,10 @@ function throughputRow(x: ThroughputFigures): string[] {
     x.medianSeconds.toFixed(3),
     x.forecastsPerSecond.toLocaleString('en-US', { maximumFractionDigits: 0 }),
     String(x.batches),
+    x.split
+      ? `${x.split.readComputeSeconds.toFixed(2)} / ${x.split.writeSeconds.toFixed(2)} (${x.split.upsertSeconds.toFixed(2)})`
+      : '-',
+    x.split ? `${x.split.blobLists} / ${x.split.blobGets} / ${x.split.blobPuts}` : '-',
     x.compute
       ? `${x.compute.gatherMs.toFixed(1)} / ${x.compute.chooseMs.toFixed(1)} / ${x.compute.onnxMs.toFixed(1)}`
       : '-',

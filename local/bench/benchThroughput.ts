@@ -15,8 +15,11 @@ import { LatestForecastStore } from './LatestForecastStore';
 import type { PeakMemory } from './PeakMemory';
 import { percentile } from './percentile';
 import { TemplateBlobStore } from './TemplateBlobStore';
+import { TimingForecastStore } from './TimingForecastStore';
+import { WriteStartBlobStore } from './WriteStartBlobStore';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * Batched prediction of `sites` sites in one predictAll run (sites that chose the same model share one ONNX run),
@@ -44,13 +47,17 @@ export async function benchThroughput(
   );
   let deps: PredictDeps;
   let template: TemplateBlobStore | undefined;
+  let timed: WriteStartBlobStore;
+  let upserts: TimingForecastStore;
   if (path === 'stores') {
+    timed = new WriteStartBlobStore(stores.blobs);
+    upserts = new TimingForecastStore(stores.forecasts);
     deps = {
       config,
       clock,
-      observations: new ObservationStore(stores.blobs),
-      forecasts: stores.forecasts,
-      blobs: stores.blobs,
+      observations: new ObservationStore(timed),
+      forecasts: upserts,
+      blobs: timed,
       models,
     };
   } else {
@@ -60,13 +67,16 @@ export async function benchThroughput(
       config.sites[0]?.id ?? '',
       new Date(options.end.getTime() - 3 * DAY_MS),
       options.end,
+      new Date(options.end.getTime() - options.recentHours * HOUR_MS),
     );
+    timed = new WriteStartBlobStore(template);
+    upserts = new TimingForecastStore(new LatestForecastStore());
     deps = {
       config,
       clock,
-      observations: new ObservationStore(template),
-      forecasts: new LatestForecastStore(),
-      blobs: template,
+      observations: new ObservationStore(timed),
+      forecasts: upserts,
+      blobs: timed,
       models,
     };
   }
@@ -77,12 +87,26 @@ export async function benchThroughput(
   const firstTimed = large ? 0 : 1;
   if (large) await models.current();
   const seconds: number[] = [];
+  const splits: NonNullable<ThroughputFigures['split']>[] = [];
   let forecasts = 0;
   let batches = 0;
   for (let i = 0; i < firstTimed + runs; i++) {
+    timed.reset();
+    upserts.reset();
+    const before = { ...timed.counts };
     const t0 = performance.now();
     const result = await predictAll(deps);
-    const s = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const s = (t1 - t0) / 1000;
+    const writeAt = timed.writeStartedAt ?? t1;
+    splits.push({
+      readComputeSeconds: round((writeAt - t0) / 1000, 3),
+      writeSeconds: round((t1 - writeAt) / 1000, 3),
+      upsertSeconds: round(upserts.upsertMs / 1000, 3),
+      blobLists: timed.counts.list - before.list,
+      blobGets: timed.counts.get - before.get,
+      blobPuts: timed.counts.put - before.put,
+    });
     memory.sample();
     if (result.forecasts.length !== sites) {
       throw new Error(
@@ -93,9 +117,15 @@ export async function benchThroughput(
     seconds.push(s);
     forecasts = result.forecasts.length;
     batches = new Set(result.forecasts.map((f) => f.model.id)).size;
-    log(`${sites} sites (${path}): run ${i + 1 - firstTimed}/${runs} ${s.toFixed(3)} s`);
+    const split = splits.at(-1);
+    log(
+      `${sites} sites (${path}): run ${i + 1 - firstTimed}/${runs} ${s.toFixed(3)} s (read + compute ${split?.readComputeSeconds} s, write ${split?.writeSeconds} s of which upserts ${split?.upsertSeconds} s; blob lists ${split?.blobLists}, gets ${split?.blobGets}, puts ${split?.blobPuts})`,
+    );
   }
   const medianSeconds = percentile(seconds, 50);
+  // The split of the median run (the first, untimed one is left out).
+  const timedSplits = splits.slice(firstTimed);
+  const median = timedSplits[seconds.indexOf(medianSeconds)];
   const figures: ThroughputFigures = {
     sites,
     path,
@@ -104,6 +134,7 @@ export async function benchThroughput(
     forecastsPerSecond: round(forecasts / medianSeconds, 1),
     forecasts,
     batches,
+    ...(median ? { split: median } : {}),
   };
   if (!template) return figures;
 

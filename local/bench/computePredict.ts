@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { ForecastConfig } from '../../shared/config/ForecastConfig';
+import type { ForecastConfig, SiteConfig } from '../../shared/config/ForecastConfig';
 import type { Observation } from '../../shared/sources/Observation';
 import type { ObservationStore } from '../../shared/sources/ObservationStore';
 import { chooseModel, type ModelChoice } from '../../shared/predict/chooseModel';
 import { gatherInputs, type GatheredInputs } from '../../shared/predict/gatherInputs';
+import { ModelSpecs } from '../../shared/predict/ModelSpecs';
 import type { ServingModel } from '../../shared/predict/ServingModel';
 import { mapLimit } from '../../shared/util/mapLimit';
 
@@ -36,13 +37,16 @@ export async function computePredict(
   gatherConcurrency = DEFAULT_GATHER_CONCURRENCY,
 ): Promise<ComputeTimings> {
   const t0 = performance.now();
-  const gathered: { site: string; inputs: GatheredInputs }[] = await mapLimit(
+  // As predictAll does: each source's recent state read once for the run (inside the gather time).
+  const run = observations.forRun();
+  const gathered: { site: SiteConfig; inputs: GatheredInputs }[] = await mapLimit(
     config.sites,
     gatherConcurrency,
-    async (site) => ({ site: site.id, inputs: await gatherInputs(config, site.id, issueTime, observations) }),
+    async (site) => ({ site, inputs: await gatherInputs(config, site.id, issueTime, run) }),
   );
   const t1 = performance.now();
   const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
+  const specs = new ModelSpecs(config);
   for (const g of gathered) {
     const choice = chooseModel(
       config,
@@ -52,8 +56,10 @@ export async function computePredict(
       g.inputs.latest,
       g.inputs.limits,
       g.inputs.recent,
+      'auto',
+      specs,
     );
-    if (choice) chosen.push({ site: g.site, latest: g.inputs.latest, choice });
+    if (choice) chosen.push({ site: g.site.id, latest: g.inputs.latest, choice });
   }
   const t2 = performance.now();
   const byModel = new Map<ServingModel, Float32Array[]>();

@@ -65,7 +65,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       coldRuns: optionalInteger('--cold-runs', values['cold-runs'], 1, 1_000, d.coldRuns),
       coldStarts: optionalInteger('--cold-starts', values['cold-starts'], 1, 200, d.coldStarts),
       sites: [...sites].sort((a, b) => a - b),
-      maxStoreSites: optionalInteger('--store-sites', values['store-sites'], 0, 2_000, d.maxStoreSites),
+      maxStoreSites: optionalInteger('--store-sites', values['store-sites'], 0, 100_000, d.maxStoreSites),
       throughputRuns: optionalInteger('--runs', values.runs, 1, 1_000, d.throughputRuns),
       largeRuns: optionalInteger('--large-runs', values['large-runs'], 1, 100, d.largeRuns),
       recentHours: optionalInteger('--recent-hours', values['recent-hours'], 1, 24, d.recentHours),

@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import type { Observation } from '../../shared/sources/Observation';
 import { ObservationStore, observationContainer } from '../../shared/sources/ObservationStore';
+import { mergeEntries, recentEntryOf } from '../../shared/sources/RecentState';
+import { RecentStateStore } from '../../shared/sources/RecentStateStore';
 import type { BlobStore } from '../../shared/storage/BlobStore';
 import { mapLimit } from '../../shared/util/mapLimit';
 import { World } from '../world/World';
@@ -20,9 +22,12 @@ const WRITE_CONCURRENCY = 32;
 /**
  * Stores the history the bench measures on, through the app's own ObservationStore: `days` of the simulated
  * world at the configured park (plus the day before, which training reads for its first slots, and the camera's
- * features as preprocess-image computes them), each observation available when ingestion would have stored it;
- * then the last `recentHours` of it copied to every extra site of the store throughput runs (missingSourceOf
- * leaves one source out at half of them).
+ * features as preprocess-image computes them), each observation available when ingestion would have stored it,
+ * as one blob per observation (training reads them). Then each source's recent state, which is all predict reads
+ * of recent observations: the park's last hours, and the last `recentHours` of them copied to every extra site of
+ * the store throughput runs (missingSourceOf leaves one source out at half of them). The extra sites get no
+ * observation blobs: a state holds what ingestion would have merged into it, and 10,000 sites' blobs would take
+ * half an hour to store here.
  */
 export async function populateHistory(
   blobs: BlobStore,
@@ -71,27 +76,40 @@ export async function populateHistory(
   const t1 = performance.now();
 
   const extraCount = Math.max(1, ...options.sites.filter((n) => n <= options.maxStoreSites)) - 1;
-  const extra: Observation[] = [];
-  if (extraCount > 0) {
-    const many = benchSites(config, extraCount + 1);
-    const sourceIds = config.sources.map((s) => s.id);
-    const recentFrom = new Date(end - options.recentHours * HOUR_MS).toISOString();
-    const recent = observations.filter((o) => o.observedAt >= recentFrom);
-    many.sites.slice(1).forEach((s, i) => {
-      const missing = missingSourceOf(i + 1, sourceIds);
-      for (const o of recent) if (o.source !== missing) extra.push({ ...o, site: s.id });
-    });
-  }
-
   const store = new ObservationStore(blobs);
   const containerOf = new Map(config.sources.map((s) => [s.id, observationContainer(s)]));
-  const all = [...observations, ...extra];
   let done = 0;
-  await mapLimit(all, WRITE_CONCURRENCY, async (o) => {
+  await mapLimit(observations, WRITE_CONCURRENCY, async (o) => {
     await store.putIfAbsent(containerOf.get(o.source) as string, o);
-    if (++done % 2000 === 0) log(`stored ${done}/${all.length} observations`);
+    if (++done % 2000 === 0) log(`stored ${done}/${observations.length} observations`);
   });
   const t2 = performance.now();
+
+  // The states as ingestion leaves them at the end: built from the park's blobs (covering the last keepHours, as
+  // npm run migrate does), then the extra sites' recent observations merged in, in one write per source.
+  const many = benchSites(config, extraCount + 1);
+  const sourceIds = config.sources.map((s) => s.id);
+  const recentFrom = new Date(end - options.recentHours * HOUR_MS).toISOString();
+  const states = new RecentStateStore(blobs);
+  let extraObservations = 0;
+  for (const source of config.sources) {
+    const container = observationContainer(source);
+    await states.rebuild(container, source.id, [site.id], end);
+    const recent = observations
+      .filter((o) => o.source === source.id && o.observedAt >= recentFrom)
+      .map((o) => recentEntryOf(o));
+    let added = 0;
+    await states.update(container, source.id, [site.id], end, (state) => {
+      added = 0;
+      many.sites.slice(1).forEach((s, i) => {
+        if (missingSourceOf(i + 1, sourceIds) !== source.id) added += mergeEntries(state, s.id, recent);
+      });
+      return added > 0;
+    });
+    extraObservations += added;
+    log(`recent state of ${source.id}: ${extraCount} extra sites`);
+  }
+  const t3 = performance.now();
   return {
     site: site.id,
     days: options.days,
@@ -99,9 +117,10 @@ export async function populateHistory(
     to: options.end.toISOString(),
     observations: observations.length,
     extraSites: extraCount,
-    extraObservations: extra.length,
+    extraObservations,
     simulateSeconds: round((t1 - t0) / 1000),
     writeSeconds: round((t2 - t1) / 1000),
+    stateSeconds: round((t3 - t2) / 1000),
   };
 }
 

@@ -20,71 +20,144 @@ const TWO_PI = 2 * Math.PI;
  * the two can never drift apart). `latest` holds, per source, the newest observation available at issueTime; the
  * caller guarantees that availability. A source with history in the spec needs its `recent` observations too
  * (historyFeatures: whatever is not available at issueTime is ignored here again). Returns the feature names it could
- * not fill instead of a partial row.
+ * not fill instead of a partial row. Rows of several specs of one site at one issueTime from the same `latest` may
+ * share a `memo` (a new FeatureRowMemo per site and slot): what their specs share is computed once.
  */
 export function featureRow(
   spec: FeatureSpec,
   issueTime: Date,
   latest: ReadonlyMap<string, LatestObservation>,
+  memo?: FeatureRowMemo,
 ): number[] | { missing: string[] } {
   validateFeatureSpec(spec);
   const t = issueTime.getTime();
   const row: number[] = [];
   const missing: string[] = [];
   for (const source of spec.sources) {
-    const fields = spec.fields[source] ?? [];
     const obs = latest.get(source);
-    if (!obs) {
-      for (const field of fields) missing.push(`${source}.${field}`);
-      missing.push(`${source}.age_min`);
+    if (!memo || !obs) {
+      sourceBlock(spec, source, t, obs, row, missing);
       continue;
     }
-    const run = spec.forecastSources?.includes(source) === true;
-    const h = run ? undefined : spec.history?.[source];
-    if (h && !obs.recent) {
-      missing.push(`${source}.history`);
-      continue;
+    // Models that share a source share its block (history, run steps, clear sky): computed once per site and slot.
+    const key = blockKey(spec, source);
+    let block = memo.blocks.get(key);
+    if (!block) {
+      block = { row: [], missing: [] };
+      sourceBlock(spec, source, t, obs, block.row, block.missing);
+      memo.blocks.set(key, block);
     }
-    const hist = h ? historyValues(fields, h, t, obs, obs.recent ?? []) : undefined;
-    for (const [i, field] of fields.entries()) {
-      if (run) {
-        // The newest available run's value at each validTime: never a run issued after issueTime (promise 1).
-        const steps = runSteps(obs.values, field);
-        for (const lead of spec.leadsMinutes) {
-          const v = runValueAt(steps, (t + lead * MINUTE_MS - obs.observedAt) / MINUTE_MS);
-          if (v === undefined) missing.push(forecastAtLeadName(source, field, lead));
-          else row.push(v);
-        }
-        continue;
-      }
-      const v = obs.values[field];
-      if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}`);
-      else row.push(v);
-      if (hist) row.push(...(hist.perField[i] ?? []));
-    }
-    const age = (t - obs.observedAt) / MINUTE_MS;
-    if (Number.isFinite(age)) row.push(age);
-    else missing.push(`${source}.age_min`);
-    if (hist) row.push(...hist.gaps);
-    if (spec.clearSkyAtObservation?.includes(source) && Number.isFinite(age))
-      row.push(clearSkyAt(spec, obs.observedAt));
-    const csiFields = spec.clearSkyIndex?.[source] ?? [];
-    if (csiFields.length > 0) {
-      // The index at the observation's own time: a 30-minute-old reading is divided by the sun of 30 minutes ago.
-      const clear = Math.max(clearSkyAt(spec, obs.observedAt), SMART_PERSISTENCE_MIN_CLEAR_SKY_WM2);
-      for (const field of csiFields) {
-        const v = obs.values[field];
-        if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}.csi`);
-        else row.push(Math.max(0, v) / clear);
-      }
-    }
+    for (const v of block.row) row.push(v);
+    for (const m of block.missing) missing.push(m);
   }
   if (missing.length > 0) return { missing };
 
-  if (spec.solarInputs !== false) pushSolar(row, spec, issueTime);
-  if (spec.calendar) row.push(...calendarValues(spec.calendar, t));
-  else pushUtcTime(row, issueTime);
+  if (spec.solarInputs !== false) {
+    if (!memo) pushSolar(row, spec, issueTime);
+    else {
+      const key = spec.leadsMinutes.join(',');
+      let solar = memo.solar.get(key);
+      if (!solar) {
+        solar = [];
+        pushSolar(solar, spec, issueTime);
+        memo.solar.set(key, solar);
+      }
+      for (const v of solar) row.push(v);
+    }
+  }
+  if (spec.calendar) {
+    const c = spec.calendar;
+    const key = `${c.timeZone}|${c.weekday === true ? 1 : 0}|${(c.holidays ?? []).join(',')}`;
+    let values = memo?.calendar.get(key);
+    if (!values) {
+      values = calendarValues(c, t);
+      memo?.calendar.set(key, values);
+    }
+    for (const v of values) row.push(v);
+  } else pushUtcTime(row, issueTime);
   return row;
+}
+
+/**
+ * What featureRow computed for one site at one issueTime from one `latest`, by what it depends on, for the next
+ * spec's row (chooseModel builds a row per candidate model). Never share one across sites, slots or inputs.
+ */
+export class FeatureRowMemo {
+  /** A source's columns and missing names, by blockKey. */
+  readonly blocks = new Map<string, { row: number[]; missing: string[] }>();
+  /** The sun columns, by leads. */
+  readonly solar = new Map<string, number[]>();
+  /** The calendar columns, by calendar. */
+  readonly calendar = new Map<string, number[]>();
+}
+
+/** One source's columns (or the names it could not fill), appended to `row` and `missing`. */
+function sourceBlock(
+  spec: FeatureSpec,
+  source: string,
+  t: number,
+  obs: LatestObservation | undefined,
+  row: number[],
+  missing: string[],
+): void {
+  const fields = spec.fields[source] ?? [];
+  if (!obs) {
+    for (const field of fields) missing.push(`${source}.${field}`);
+    missing.push(`${source}.age_min`);
+    return;
+  }
+  const run = spec.forecastSources?.includes(source) === true;
+  const h = run ? undefined : spec.history?.[source];
+  if (h && !obs.recent) {
+    missing.push(`${source}.history`);
+    return;
+  }
+  const hist = h ? historyValues(fields, h, t, obs, obs.recent ?? []) : undefined;
+  for (const [i, field] of fields.entries()) {
+    if (run) {
+      // The newest available run's value at each validTime: never a run issued after issueTime (promise 1).
+      const steps = runSteps(obs.values, field);
+      for (const lead of spec.leadsMinutes) {
+        const v = runValueAt(steps, (t + lead * MINUTE_MS - obs.observedAt) / MINUTE_MS);
+        if (v === undefined) missing.push(forecastAtLeadName(source, field, lead));
+        else row.push(v);
+      }
+      continue;
+    }
+    const v = obs.values[field];
+    if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}`);
+    else row.push(v);
+    if (hist) row.push(...(hist.perField[i] ?? []));
+  }
+  const age = (t - obs.observedAt) / MINUTE_MS;
+  if (Number.isFinite(age)) row.push(age);
+  else missing.push(`${source}.age_min`);
+  if (hist) row.push(...hist.gaps);
+  if (spec.clearSkyAtObservation?.includes(source) && Number.isFinite(age)) row.push(clearSkyAt(spec, obs.observedAt));
+  const csiFields = spec.clearSkyIndex?.[source] ?? [];
+  if (csiFields.length > 0) {
+    // The index at the observation's own time: a 30-minute-old reading is divided by the sun of 30 minutes ago.
+    const clear = Math.max(clearSkyAt(spec, obs.observedAt), SMART_PERSISTENCE_MIN_CLEAR_SKY_WM2);
+    for (const field of csiFields) {
+      const v = obs.values[field];
+      if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}.csi`);
+      else row.push(Math.max(0, v) / clear);
+    }
+  }
+}
+
+/** Everything a source's block depends on besides the site, issueTime and the observations (the memo's scope). */
+function blockKey(spec: FeatureSpec, source: string): string {
+  const h = spec.history?.[source];
+  return [
+    source,
+    spec.forecastSources?.includes(source) === true ? 'run' : '',
+    (spec.fields[source] ?? []).join(','),
+    h ? `${h.lastK}/${h.windowMinutes}` : '',
+    spec.clearSkyAtObservation?.includes(source) === true ? 'cso' : '',
+    (spec.clearSkyIndex?.[source] ?? []).join(','),
+    spec.leadsMinutes.join(','),
+  ].join('|');
 }
 
 function pushSolar(row: number[], spec: FeatureSpec, issueTime: Date): void {

@@ -1,4 +1,4 @@
-import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
+import type { ForecastConfig, SiteConfig, SourceConfig } from '../config/ForecastConfig';
 import type { FeatureSpec } from './FeatureSpec';
 import { historyInputFor } from './historyInputFor';
 import { FeatureSpecError } from './FeatureSpecError';
@@ -18,6 +18,15 @@ export function featureSpecFor(config: ForecastConfig, siteId: string, sources: 
       'UNKNOWN_ID',
       `unknown site "${siteId}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`,
     );
+  return featureSpecForSite(config, site, sources);
+}
+
+/** featureSpecFor of a site already looked up (predict makes a spec per site and candidate model). */
+export function featureSpecForSite(
+  config: ForecastConfig,
+  site: Pick<SiteConfig, 'latitude' | 'longitude' | 'timeZone' | 'holidays'>,
+  sources: readonly string[],
+): FeatureSpec {
   const wanted = new Set(sources);
   for (const id of wanted) {
     if (!config.sources.some((s) => s.id === id)) {

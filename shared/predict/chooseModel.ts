@@ -1,12 +1,12 @@
-import type { ForecastConfig } from '../config/ForecastConfig';
+import type { ForecastConfig, SiteConfig } from '../config/ForecastConfig';
+import { FeatureSpecError } from '../features/FeatureSpecError';
 import type { ForecastChoice, MissingInput } from '../forecast/Forecast';
 import { ageBandLabel, ageBandOf } from '../registry/ExpectedErrorTable';
 import { expectedRmseAt } from '../registry/expectedRmseAt';
 import type { Observation } from '../sources/Observation';
 import { minutesBetween } from '../time/slots';
-import { featureRow } from '../features/featureRow';
-import { featureSpecFor } from '../features/featureSpecFor';
-import { withFeatureInputs } from '../features/FeatureSpec';
+import { featureRow, FeatureRowMemo } from '../features/featureRow';
+import { type ModelSpecs, modelSpec } from './ModelSpecs';
 import type { RecentObservation } from '../features/historyFeatures';
 import { DEFAULT_STALENESS_OPTIONS, type StalenessLimit } from '../features/learnStalenessLimit';
 import type { ServingModel } from './ServingModel';
@@ -73,17 +73,19 @@ export function freshness(
 
 /**
  * The best model (the candidates come best first) whose sources are all fresh and whose input row can be built
- * exactly as it was trained; undefined when none can run.
+ * exactly as it was trained; undefined when none can run. `site` is its id or its configuration (no lookup).
  */
 export function chooseModel<M extends ChoosableModel>(
   config: ForecastConfig,
-  site: string,
+  site: string | SiteConfig,
   issueTime: Date,
   candidates: readonly M[],
   latest: ReadonlyMap<string, Observation>,
   limits?: ReadonlyMap<string, StalenessLimit>,
   recent?: ReadonlyMap<string, readonly RecentObservation[]>,
   rule: ChoiceRule = 'auto',
+  /** The candidates' specs, shared by the sites of a run (predict); made here per call without it. */
+  specs?: ModelSpecs,
 ): ModelChoice<M> | undefined {
   const fresh = freshness(config, latest, issueTime, limits);
   const asFeatures = new Map(
@@ -92,10 +94,13 @@ export function chooseModel<M extends ChoosableModel>(
       return [id, { observedAt: Date.parse(o.observedAt), values: o.values, ...(r ? { recent: r } : {}) }];
     }),
   );
+  let location = typeof site === 'string' ? undefined : site;
+  // The candidates share sources, the sun and the calendar: each is computed once for this site and slot.
+  const memo = new FeatureRowMemo();
   const rowOf = (model: M): number[] | undefined => {
-    const spec = withFeatureInputs(featureSpecFor(config, site, model.sources), model.featureInputs);
-    const extra = model.clearSkyAtObservation;
-    const row = featureRow(extra ? { ...spec, clearSkyAtObservation: extra } : spec, issueTime, asFeatures);
+    location ??= siteNamed(config, site as string);
+    const spec = specs ? specs.specFor(model, location) : modelSpec(config, location, model);
+    const row = featureRow(spec, issueTime, asFeatures, memo);
     // A model trained on other columns (the configuration changed since) must not be fed misaligned inputs.
     return Array.isArray(row) && model.featureNames.length === row.length ? row : undefined;
   };
@@ -122,7 +127,7 @@ export function chooseModel<M extends ChoosableModel>(
   }
 
   // Each candidate whose row can be built, at the age ratio of its oldest input (age / staleness limit).
-  const scored: { model: M; row: number[]; ratio: number; expected: number[]; mean: number }[] = [];
+  const scored: { model: M; ratio: number; expected: number[]; mean: number }[] = [];
   for (const model of candidates) {
     const table = model.expectedError;
     if (!table) continue;
@@ -133,17 +138,25 @@ export function chooseModel<M extends ChoosableModel>(
     if (!baseline && ratio > table.maxAgeRatio) continue;
     const expected = expectedRmseAt(table, ageBandOf(ratio));
     if (!expected) continue;
-    const row = rowOf(model);
-    if (!row) continue;
     const mean = expected.reduce((a, b) => a + b, 0) / Math.max(1, expected.length);
     if (!Number.isFinite(mean)) continue;
-    scored.push({ model, row, ratio, expected, mean });
+    scored.push({ model, ratio, expected, mean });
   }
-  // Lowest mean expected RMSE over the leads; a tie keeps the candidates' order (best-ranked first).
+  // Lowest mean expected RMSE over the leads; a tie keeps the candidates' order (best-ranked first). Only the best
+  // two whose rows can be built matter, so rows are built in that order until two are found, not for every one.
   const ranked = scored.map((c, i) => ({ c, i })).sort((a, b) => a.c.mean - b.c.mean || a.i - b.i);
-  const best = ranked[0]?.c;
+  let best: ((typeof scored)[number] & { row: number[] }) | undefined;
+  let next: (typeof scored)[number] | undefined;
+  for (const { c } of ranked) {
+    const row = rowOf(c.model);
+    if (!row) continue;
+    if (!best) best = { ...c, row };
+    else {
+      next = c;
+      break;
+    }
+  }
   if (!best) return undefined;
-  const next = ranked[1]?.c;
   const ages = Object.fromEntries(
     best.model.sources.map((s) => {
       const o = latest.get(s);
@@ -168,6 +181,16 @@ export function chooseModel<M extends ChoosableModel>(
         (next ? `; the next best ${next.model.id} ${round3(next.mean)}` : '; no other candidate could run'),
     },
   };
+}
+
+function siteNamed(config: ForecastConfig, id: string): SiteConfig {
+  const site = config.sites.find((s) => s.id === id);
+  if (!site)
+    throw new FeatureSpecError(
+      'UNKNOWN_ID',
+      `unknown site "${id}"; expected one of ${config.sites.map((s) => `"${s.id}"`).join(', ')}`,
+    );
+  return site;
 }
 
 /** The largest age / staleness limit over `sources` (0 for none); undefined when one has no observation. */

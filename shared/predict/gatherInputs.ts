@@ -3,6 +3,7 @@ import type { ForecastInput } from '../forecast/Forecast';
 import type { Observation } from '../sources/Observation';
 import type { ObservationStore } from '../sources/ObservationStore';
 import { minutesBetween } from '../time/slots';
+import type { AvailabilityInput } from '../features/AvailabilityInput';
 import { isLiveRecord } from '../features/isLiveRecord';
 import { DEFAULT_DELAY_MODEL_OPTIONS } from '../features/DelayModel';
 import { learnStalenessLimit, type StalenessLimit } from '../features/learnStalenessLimit';
@@ -41,14 +42,13 @@ export async function gatherInputs(
       const newest = listed.at(-1);
       const found = newest ? await observations.read(source, site, newest) : undefined;
       if (found) latest.set(source.id, found);
-      const live = listed
-        .map((l) => ({
-          observedAt: Date.parse(l.observedAt),
-          availableAt: Date.parse(l.availableAt),
-          ...(l.publishedAt ? { publishedAt: Date.parse(l.publishedAt) } : {}),
-          ...(l.backfilled ? { backfilled: true } : {}),
-        }))
-        .filter((r) => isLiveRecord(r, DEFAULT_DELAY_MODEL_OPTIONS));
+      const live: AvailabilityInput[] = [];
+      for (const l of listed) {
+        const r: AvailabilityInput = { observedAt: observedMs(l), availableAt: availableMs(l) };
+        if (l.publishedAt) r.publishedAt = l.times?.publishedAt ?? Date.parse(l.publishedAt);
+        if (l.backfilled) r.backfilled = true;
+        if (isLiveRecord(r, DEFAULT_DELAY_MODEL_OPTIONS)) live.push(r);
+      }
       limits.set(source.id, learnStalenessLimit(live, source.stalenessLimitMinutes));
       const h = historyInputFor(source);
       if (h && found) recent.set(source.id, await recentOf(source, site, listed, h, observations));
@@ -70,17 +70,25 @@ async function recentOf(
 ): Promise<RecentObservation[]> {
   const newest = listed.at(-1);
   if (!newest) return [];
-  const windowStart = Date.parse(newest.observedAt) - h.windowMinutes * 60_000;
+  const windowStart = observedMs(newest) - h.windowMinutes * 60_000;
   const out: RecentObservation[] = [];
   for (let i = listed.length - 1; i >= 0; i--) {
     const l = listed[i] as ListedObservation;
-    const observedAt = Date.parse(l.observedAt);
+    const observedAt = observedMs(l);
     const needed = listed.length - 1 - i <= h.lastK || observedAt > windowStart;
     let values = listedValues(l);
     if (!values && needed) values = (await observations.read(source, site, l))?.values;
-    if (values) out.push({ observedAt, availableAt: Date.parse(l.availableAt), values });
+    if (values) out.push({ observedAt, availableAt: availableMs(l), values });
   }
   return out;
+}
+
+function observedMs(l: ListedObservation): number {
+  return l.times?.observedAt ?? Date.parse(l.observedAt);
+}
+
+function availableMs(l: ListedObservation): number {
+  return l.times?.availableAt ?? Date.parse(l.availableAt);
 }
 
 /**

@@ -12,6 +12,7 @@ import { addMinutes, floorToSlot } from '../time/slots';
 import { smartPersistence } from '../solar/smartPersistence';
 import { mapLimit } from '../util/mapLimit';
 import { chooseModel, type ModelChoice } from './chooseModel';
+import { ModelSpecs } from './ModelSpecs';
 import { describeInputs, gatherInputs, type GatheredInputs } from './gatherInputs';
 import { PredictionInvariantError } from './PredictionError';
 import type { ModelSource, ServingModel } from './ServingModel';
@@ -131,11 +132,12 @@ async function predictSlot(
     choice: ModelChoice;
   }[] = [];
   const skipped: PredictResult['skipped'] = [];
+  const specs = new ModelSpecs(config);
   // A bounded number of sites at a time: memory stays flat and storage is not flooded however many sites there are.
   await mapLimit(config.sites, SITE_CONCURRENCY, async (site) => {
     const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);
     gathered.set(site.id, summaryInputs(config, { latest, limits, recent }, issueTime));
-    const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits, recent);
+    const choice = chooseModel(config, site, issueTime, candidates, latest, limits, recent, 'auto', specs);
     if (choice) chosen.push({ site: site.id, latest, limits, choice });
     else
       skipped.push({
@@ -149,7 +151,11 @@ async function predictSlot(
   const sites = new Map(config.sites.map((s) => [s.id, s]));
   const forecasts: Forecast[] = [];
   const byModel = new Map<ServingModel, typeof chosen>();
-  for (const c of chosen) byModel.set(c.choice.model, [...(byModel.get(c.choice.model) ?? []), c]);
+  for (const c of chosen) {
+    const rows = byModel.get(c.choice.model);
+    if (rows) rows.push(c);
+    else byModel.set(c.choice.model, [c]);
+  }
   for (const [model, rows] of byModel) {
     const out = await model.model.predict(Float32Array.from(rows.flatMap((r) => r.choice.row)), rows.length);
     const leads = model.leadsMinutes;
@@ -184,7 +190,7 @@ async function predictSlot(
         model: { id: model.id, kind: model.kind, version: model.version, sources: [...model.sources] },
         leads: leads.map((lead, l) => {
           const validTime = addMinutes(issueTime, lead);
-          const smart = smartReference(config, row.site, row.latest, validTime);
+          const smart = smartReference(config, sites.get(row.site), row.latest, validTime);
           return {
             leadMinutes: lead,
             validTime: validTime.toISOString(),
@@ -290,14 +296,13 @@ function withQuantiles(q: LeadQuantiles | undefined): { quantiles?: LeadQuantile
 /** Smart persistence of the newest target value available at issueTime (used or not), for a solar target. */
 function smartReference(
   config: ForecastConfig,
-  site: string,
+  location: SiteConfig | undefined,
   latest: ReadonlyMap<string, Observation>,
   validTime: Date,
 ): number | undefined {
   const { target } = config;
   const newest = latest.get(target.source);
   const value = newest?.values[target.field];
-  const location = config.sites.find((s) => s.id === site);
   if (target.solar !== true || !newest || value === undefined || !Number.isFinite(value) || !location) return undefined;
   return smartPersistence({ value, observedAt: Date.parse(newest.observedAt) }, location, validTime.getTime());
 }

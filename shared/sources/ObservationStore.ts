@@ -30,6 +30,8 @@ export interface ListedObservation {
   parsedValues?: Record<string, number> | undefined;
   /** Stored by a backfill without publishedAt (see Observation.backfilled). */
   backfilled?: boolean;
+  /** observedAt, availableAt and publishedAt as epoch ms, when known without parsing (from a recent state). */
+  times?: { observedAt: number; availableAt: number; publishedAt?: number | undefined } | undefined;
 }
 
 /** Reads stored observations as of a point in time: only what had become available by then. */
@@ -38,11 +40,13 @@ export class ObservationStore {
     private readonly blobs: BlobStore,
     /** The recent states read once for a run (see forRun), by container/source; absent outside a run. */
     private readonly states?: Map<string, Promise<RecentState | undefined>>,
+    /** ISO texts of epoch times met in this run (see forRun); absent outside a run. */
+    private readonly isoTexts?: Map<number, string>,
   ) {}
 
   /** The same store with each day folder listed once and then reused (one run reading many issue slots). */
   withListingCache(): ObservationStore {
-    return new ObservationStore(new ListingCacheBlobStore(this.blobs), this.states);
+    return new ObservationStore(new ListingCacheBlobStore(this.blobs), this.states, this.isoTexts);
   }
 
   /**
@@ -50,7 +54,18 @@ export class ObservationStore {
    * from it (one blob read per source instead of listings per site and day); windows it does not cover are listed.
    */
   forRun(): ObservationStore {
-    return new ObservationStore(this.blobs, new Map());
+    return new ObservationStore(this.blobs, new Map(), new Map());
+  }
+
+  /** An epoch time as ISO text; within a run each time once (every site's observations share the same slots). */
+  private iso(t: number): string {
+    if (!this.isoTexts) return new Date(t).toISOString();
+    let text = this.isoTexts.get(t);
+    if (text === undefined) {
+      text = new Date(t).toISOString();
+      this.isoTexts.set(t, text);
+    }
+    return text;
   }
 
   private recentState(container: string, source: string): Promise<RecentState | undefined> | undefined {
@@ -100,16 +115,18 @@ export class ObservationStore {
     const fromState = state ? entriesIn(state, site, from.getTime(), to.getTime(), asOf.getTime()) : undefined;
     if (fromState)
       return fromState.map((e) => {
-        const observedAt = new Date(e.observedAt).toISOString();
-        return {
+        const observedAt = this.iso(e.observedAt);
+        const listed: ListedObservation = {
           container,
           name: observationBlobName(source.id, site, observedAt),
           observedAt,
-          availableAt: new Date(e.availableAt).toISOString(),
-          publishedAt: e.publishedAt === undefined ? undefined : new Date(e.publishedAt).toISOString(),
+          availableAt: this.iso(e.availableAt),
+          publishedAt: e.publishedAt === undefined ? undefined : this.iso(e.publishedAt),
           parsedValues: e.values,
-          ...(e.backfilled ? { backfilled: true } : {}),
+          times: { observedAt: e.observedAt, availableAt: e.availableAt, publishedAt: e.publishedAt },
         };
+        if (e.backfilled) listed.backfilled = true;
+        return listed;
       });
     const fromIso = from.toISOString();
     const toIso = to.toISOString();

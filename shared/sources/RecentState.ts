@@ -179,16 +179,17 @@ export function parseState(text: string, where: string): RecentState {
   const sites = new Map<string, RecentEntry[]>();
   for (const [site, list] of Object.entries(stored.sites)) {
     if (!Array.isArray(list)) throw new RecentStateError(`${where}: site "${site}" is not a list of entries`);
-    sites.set(
-      site,
-      list.map(([observedAt, delay, published, flags, values]) => ({
-        observedAt,
-        availableAt: observedAt + delay,
-        ...(published === null || published === undefined ? {} : { publishedAt: observedAt + published }),
-        ...(flags & 1 ? { backfilled: true } : {}),
-        ...(values ? { values } : {}),
-      })),
-    );
+    // A loop and plain assignments, not spreads: a state of 10,000 sites holds hundreds of thousands of entries.
+    const entries: RecentEntry[] = new Array<RecentEntry>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const [observedAt, delay, published, flags, values] = list[i] as StoredEntry;
+      const e: RecentEntry = { observedAt, availableAt: observedAt + delay };
+      if (published !== null && published !== undefined) e.publishedAt = observedAt + published;
+      if (flags & 1) e.backfilled = true;
+      if (values) e.values = values;
+      entries[i] = e;
+    }
+    sites.set(site, entries);
   }
   return { source: stored.source, coversFrom, sites };
 }

@@ -33,7 +33,11 @@ export function runSteps(
   field: string,
 ): { offsets: number[]; values: number[] } {
   const steps: [number, number][] = [];
-  for (const [key, v] of Object.entries(values)) {
+  // Only keys that start with the field's prefix can be its steps: the others are not parsed (a run has hundreds).
+  const prefix = `${field}@+`;
+  for (const key of Object.keys(values)) {
+    if (!key.startsWith(prefix)) continue;
+    const v = values[key] as number;
     const k = parseRunValueKey(key);
     if (k && k.field === field && Number.isFinite(v)) steps.push([k.offsetMinutes, v]);
   }

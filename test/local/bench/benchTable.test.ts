@@ -48,6 +48,7 @@ function report(): BenchReport {
       to: '2026-06-29T12:00:00.000Z',
       observations: 4800,
       extraSites: 99,
+      stateSeconds: 1.5,
       extraObservations: 4000,
       simulateSeconds: 5,
       writeSeconds: 40,
@@ -96,6 +97,14 @@ function report(): BenchReport {
         runs: 1,
         medianSeconds: 20,
         forecastsPerSecond: 500,
+        split: {
+          readComputeSeconds: 12.5,
+          writeSeconds: 7.5,
+          upsertSeconds: 2.25,
+          blobLists: 20,
+          blobGets: 5,
+          blobPuts: 10_000,
+        },
         forecasts: 10_000,
         batches: 5,
         compute: { gatherMs: 15000, chooseMs: 300, onnxMs: 40.25, forecastsPerSecond: 652.3 },
@@ -119,7 +128,12 @@ test('benchTable: names the machine and has a row per measurement, throughput si
   assert.match(text, /\| cold, new process \| process start to first forecast stored \| 5 \| 1500 \| 1800 \|/);
   assert.match(text, /10 ONNX sessions: the champion version's 9 models \+ the built-in baselines/);
   assert.match(text, /\| 100 \| stores \| 3 \| 2\.500 \| 40 \| 5 \| - \| - \|/);
-  assert.match(text, /\| 10,000 \| memory \| 1 \| 20\.000 \| 500 \| 5 \| 15000\.0 \/ 300\.0 \/ 40\.3 \| 652 \|/);
+  assert.match(
+    text,
+    /\| 10,000 \| memory \| 1 \| 20\.000 \| 500 \| 5 \| 12\.50 \/ 7\.50 \(2\.25\) \| 20 \/ 5 \/ 10000 \| 15000\.0 \/ 300\.0 \/ 40\.3 \| 652 \|/,
+  );
+  // A run without the split (an older report) shows dashes.
+  assert.match(text, /\| 100 \| stores \| 3 \| 2\.500 \| 40 \| 5 \| - \| - \| - \| - \|/);
   assert.match(text, /\| 700 \/ 250 \| 9 \/ 32 \| 2 KiB \| 4\.0 \| 25\.0 \| 1\.0 \| 30\.0 \|/);
   assert.match(text, /\| train \| 190 \| 67 \|/);
   assert.match(text, /\*\*Note:\*\* linear left out/);

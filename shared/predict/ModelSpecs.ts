@@ -1,0 +1,41 @@
+import type { ForecastConfig, SiteConfig } from '../config/ForecastConfig';
+import { type FeatureSpec, withFeatureInputs } from '../features/FeatureSpec';
+import { featureSpecForSite } from '../features/featureSpecFor';
+import type { ChoosableModel } from './chooseModel';
+
+/**
+ * Each candidate model's feature spec at a site, as chooseModel builds it (featureSpecFor with the model's feature
+ * inputs and clear-sky columns), made once per model for a run of many sites: only the site's place and calendar
+ * differ between sites, and those come from featureSpecFor itself.
+ */
+export class ModelSpecs {
+  private readonly byModel = new Map<ChoosableModel, FeatureSpec>();
+  private site: { config: SiteConfig; spec: FeatureSpec } | undefined;
+
+  constructor(private readonly config: ForecastConfig) {}
+
+  specFor(model: ChoosableModel, site: SiteConfig): FeatureSpec {
+    let spec = this.byModel.get(model);
+    if (!spec) {
+      spec = modelSpec(this.config, site, model);
+      this.byModel.set(model, spec);
+    }
+    if (spec.latitude === site.latitude && spec.longitude === site.longitude && !spec.calendar) return spec;
+    // The site's own place and calendar (the calendar only where the model has one, as withFeatureInputs says).
+    if (this.site?.config !== site) this.site = { config: site, spec: featureSpecForSite(this.config, site, []) };
+    const own = this.site.spec;
+    return {
+      ...spec,
+      latitude: own.latitude,
+      longitude: own.longitude,
+      ...(spec.calendar && own.calendar ? { calendar: own.calendar } : {}),
+    };
+  }
+}
+
+/** THE spec of a candidate at a site: what the model was trained on, at this site. */
+export function modelSpec(config: ForecastConfig, site: SiteConfig, model: ChoosableModel): FeatureSpec {
+  const spec = withFeatureInputs(featureSpecForSite(config, site, model.sources), model.featureInputs);
+  const extra = model.clearSkyAtObservation;
+  return extra ? { ...spec, clearSkyAtObservation: extra } : spec;
+}

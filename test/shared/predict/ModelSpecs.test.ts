@@ -1,0 +1,44 @@
+import '../../support/testEnv';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SiteConfig } from '../../../shared/config/ForecastConfig';
+import { featureInputsOf } from '../../../shared/features/FeatureSpec';
+import { featureSpecFor } from '../../../shared/features/featureSpecFor';
+import { modelSpec, ModelSpecs } from '../../../shared/predict/ModelSpecs';
+import { testConfig } from '../../support/testServices';
+
+test('ModelSpecs gives every site and model the spec modelSpec builds from scratch (place, calendar, inputs)', () => {
+  const base = testConfig();
+  const park = base.sites[0] as SiteConfig;
+  const sites: SiteConfig[] = [
+    park,
+    { id: 'utc', name: 'no zone', latitude: 40.1, longitude: -3.2 },
+    {
+      id: 'holidays',
+      name: 'holidays',
+      latitude: -33.9,
+      longitude: 151.2,
+      timeZone: 'Australia/Sydney',
+      holidays: ['2026-12-25'],
+    },
+  ];
+  const config = { ...base, sites, target: { ...base.target, weekdayInputs: true } };
+  const all = config.sources.map((s) => s.id);
+  const models = [
+    { id: 'new', sources: all, featureNames: [], featureInputs: featureInputsOf(featureSpecFor(config, park.id, all)) },
+    { id: 'old card', sources: ['site-meter', 'weather'], featureNames: [] },
+    { id: 'smart', sources: ['site-meter'], featureNames: [], clearSkyAtObservation: ['site-meter'] },
+    {
+      id: 'baseline',
+      sources: [],
+      featureNames: [],
+      featureInputs: featureInputsOf(featureSpecFor(config, park.id, [])),
+    },
+  ];
+  const specs = new ModelSpecs(config);
+  // Twice round, so the second pass is served from what the first made.
+  for (let pass = 0; pass < 2; pass++)
+    for (const site of [...sites].reverse())
+      for (const model of models)
+        assert.deepEqual(specs.specFor(model, site), modelSpec(config, site, model), `${model.id} at ${site.id}`);
+});
