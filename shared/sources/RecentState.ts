@@ -25,12 +25,18 @@ export interface RecentStateOptions {
   valueHours: number;
   /** Largest values JSON kept in the state; a larger record (a long forecast run) is read from its blob. */
   maxValuesBytes: number;
+  /**
+   * Hours each site's newest dropped observation is remembered: enough to answer predict's 72-hour look-back for a
+   * site silent longer than keepHours (or never seen) without listing its day folders.
+   */
+  trackHours: number;
 }
 
 export const DEFAULT_RECENT_STATE_OPTIONS: RecentStateOptions = {
   keepHours: 26,
   valueHours: 3,
   maxValuesBytes: 4096,
+  trackHours: 72,
 };
 
 /** A state in memory: entries per site sorted by observedAt, unique per observedAt. */
@@ -42,6 +48,10 @@ export interface RecentState {
    */
   coversFrom: number;
   sites: Map<string, RecentEntry[]>;
+  /** Per site, the newest observedAt the state dropped (older than coversFrom), while younger than trackHours. */
+  gone: Map<string, number>;
+  /** `gone` is complete from here: a site absent from it observed nothing between this and coversFrom. */
+  knownFrom: number;
 }
 
 /** Stored form: one tuple per entry, [observedAt, availableAt - observedAt, publishedAt - observedAt | null, flags, values?]. */
@@ -52,6 +62,8 @@ interface StoredState {
   source: string;
   coversFrom: string;
   sites: Record<string, StoredEntry[]>;
+  knownFrom?: string;
+  gone?: Record<string, number>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -69,7 +81,7 @@ export function recentEntryOf(o: Observation, keepValues = true): RecentEntry {
 }
 
 export function emptyRecentState(source: string, coversFrom: number): RecentState {
-  return { source, coversFrom, sites: new Map() };
+  return { source, coversFrom, sites: new Map(), gone: new Map(), knownFrom: coversFrom };
 }
 
 /**
@@ -107,8 +119,13 @@ export function pruneState(state: RecentState, now: number, options: RecentState
   const keepFrom = now - options.keepHours * HOUR_MS;
   const valuesFrom = now - options.valueHours * HOUR_MS;
   state.coversFrom = Math.max(state.coversFrom, keepFrom);
+  const trackFrom = now - options.trackHours * HOUR_MS;
+  state.knownFrom = Math.max(state.knownFrom, trackFrom);
+  for (const [site, at] of state.gone) if (at < trackFrom) state.gone.delete(site);
   for (const [site, list] of state.sites) {
     const kept = list.filter((e) => e.observedAt >= keepFrom);
+    const dropped = list.length > kept.length ? (list[list.length - kept.length - 1] as RecentEntry).observedAt : -1;
+    if (dropped >= trackFrom) state.gone.set(site, Math.max(state.gone.get(site) ?? dropped, dropped));
     kept.forEach((e, i) => {
       // The newest keeps its values however old: predict reads it at every run, and a re-fetched forecast run
       // (the same run until the next one) is compared with it.
@@ -128,7 +145,9 @@ export function entriesIn(
   to: number,
   asOf: number,
 ): RecentEntry[] | undefined {
-  if (from < state.coversFrom) return undefined;
+  // Before coversFrom only when the state knows the site observed nothing there (its newest dropped one is older).
+  if (from < state.coversFrom && (from < state.knownFrom || (state.gone.get(site) ?? -Infinity) >= from))
+    return undefined;
   return (state.sites.get(site) ?? []).filter(
     (e) => e.observedAt >= from && e.observedAt <= to && e.availableAt <= asOf,
   );
@@ -154,10 +173,14 @@ export function serializeState(state: RecentState): string {
       return t;
     });
   }
+  const gone: Record<string, number> = {};
+  for (const [site, at] of [...state.gone].sort(([a], [b]) => a.localeCompare(b))) gone[site] = at;
   const stored: StoredState = {
     version: 1,
     source: state.source,
     coversFrom: new Date(state.coversFrom).toISOString(),
+    knownFrom: new Date(state.knownFrom).toISOString(),
+    gone,
     sites,
   };
   return JSON.stringify(stored);
@@ -191,7 +214,17 @@ export function parseState(text: string, where: string): RecentState {
     }
     sites.set(site, entries);
   }
-  return { source: stored.source, coversFrom, sites };
+  // A state written before `gone` was kept knows nothing before coversFrom.
+  const knownFrom = typeof stored.knownFrom === 'string' ? Date.parse(stored.knownFrom) : coversFrom;
+  const gone = new Map<string, number>();
+  for (const [site, at] of Object.entries(stored.gone ?? {})) if (Number.isFinite(at)) gone.set(site, at);
+  return {
+    source: stored.source,
+    coversFrom,
+    sites,
+    gone,
+    knownFrom: Number.isFinite(knownFrom) ? knownFrom : coversFrom,
+  };
 }
 
 /** A stored recent state that cannot be read. Readers then fall back to the observation blobs. */

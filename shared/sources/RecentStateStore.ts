@@ -213,8 +213,11 @@ export class RecentStateStore {
         const seeded = await this.seed(container, source, sites, now);
         added = 0;
         for (const [site, entries] of seeded.sites) added += mergeEntries(state, site, entries);
-        const widened = seeded.coversFrom < state.coversFrom;
+        const widened = seeded.coversFrom < state.coversFrom || seeded.knownFrom < state.knownFrom;
         state.coversFrom = Math.min(state.coversFrom, seeded.coversFrom);
+        // The listing is the whole truth back to its knownFrom: what it found dropped joins what the state had.
+        for (const [site, at] of seeded.gone) state.gone.set(site, Math.max(state.gone.get(site) ?? at, at));
+        state.knownFrom = Math.min(state.knownFrom, seeded.knownFrom);
         return added > 0 || widened;
       },
       false,
@@ -223,19 +226,24 @@ export class RecentStateStore {
   }
 
   /**
-   * A state built from the observation blobs of the last keepHours: one listing per site and day folder, values from
-   * the blobs' metadata. It covers the window from then on.
+   * A state built from the observation blobs of the last keepHours (and, for each site's newest older one,
+   * trackHours): one listing per site and day folder, values from the blobs' metadata. It covers the window from then on.
    */
   async seed(container: string, source: string, sites: Iterable<string>, now: number): Promise<RecentState> {
     const from = now - this.options.keepHours * HOUR_MS;
+    const trackFrom = now - this.options.trackHours * HOUR_MS;
     const state = emptyRecentState(source, from);
+    // Listed back to trackHours, so the state also knows each site's newest older observation (or that it has none).
+    state.knownFrom = trackFrom;
     for (const site of sites) {
       const entries: RecentEntry[] = [];
-      for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= now; day += DAY_MS) {
+      for (let day = Math.floor(trackFrom / DAY_MS) * DAY_MS; day <= now; day += DAY_MS) {
         const prefix = `${source}/${site}/${new Date(day).toISOString().slice(0, 10)}/`;
         for await (const item of this.blobs.list(container, prefix)) {
           const entry = entryFromMetadata(item.metadata);
-          if (entry && entry.observedAt >= from) entries.push(entry);
+          if (!entry || entry.observedAt < trackFrom) continue;
+          if (entry.observedAt >= from) entries.push(entry);
+          else state.gone.set(site, Math.max(state.gone.get(site) ?? entry.observedAt, entry.observedAt));
         }
       }
       if (entries.length > 0) {

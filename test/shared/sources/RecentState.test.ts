@@ -188,6 +188,46 @@ describe('RecentStateStore', () => {
   });
 });
 
+describe('what a recent state knows before coversFrom', () => {
+  it("answers predict's 72-hour look-back for a site it knows observed nothing then, and lists the others", async () => {
+    const memory = new MemoryBlobStore();
+    const blobs = new CountingBlobStore(memory);
+    const observations = new ObservationStore(blobs);
+    const now = T0 + 100 * HOUR;
+    // Site a: observed until 30 h ago (silent since); site b: until 80 h ago; site c: never.
+    for (const [site, lastHoursAgo] of [
+      ['a', 30],
+      ['b', 80],
+    ] as const)
+      for (let h = lastHoursAgo + 10; h >= lastHoursAgo; h--)
+        await observations.putIfAbsent(CONTAINERS.raw, observationBlob(site, now - h * HOUR, now - h * HOUR + MIN, h));
+    const state = await new RecentStateStore(blobs).update(CONTAINERS.raw, 'meter', ['a', 'b', 'c'], now, () => true);
+    assert.equal(state.knownFrom, now - 72 * HOUR);
+    assert.deepEqual([...state.gone], [['a', now - 30 * HOUR]], 'the newest dropped observation of a; b is too old');
+    const run = observations.forRun();
+    const asOf = new Date(now);
+    for (const site of ['a', 'b', 'c']) {
+      const before = blobs.counts.list;
+      const got = await run.recentAvailable(meter, site, asOf, 72);
+      const expected = await observations.recentAvailable(meter, site, asOf, 72);
+      assert.deepEqual(
+        got.map((l) => l.name),
+        expected.map((l) => l.name),
+        site,
+      );
+      const listed = blobs.counts.list - before - 4; // the reference listing's four day folders
+      assert.equal(listed, site === 'a' ? 4 : 0, `${site}: listings of the state-backed read`);
+    }
+    // Still known after a prune a day later (b's 80 h are forgotten, a's 30 h are now 54 h: still remembered).
+    pruneState(state, now + 24 * HOUR, DEFAULT_RECENT_STATE_OPTIONS);
+    assert.deepEqual([...state.gone], [['a', now - 30 * HOUR]]);
+    assert.deepEqual(entriesIn(state, 'c', now - 48 * HOUR, now + 24 * HOUR, now + 24 * HOUR), []);
+    assert.equal(entriesIn(state, 'a', now - 48 * HOUR, now + 24 * HOUR, now + 24 * HOUR), undefined);
+    const back = parseState(serializeState(state), 'x');
+    assert.deepEqual(back, state);
+  });
+});
+
 describe('the inbox of a recent state', () => {
   it('takes entries from many writers at once, is seen by readers at once, and is merged in one write', async () => {
     const memory = new MemoryBlobStore();
