@@ -58,10 +58,14 @@ export class TemplateBlobStore implements BlobStore {
       const entries = read.state.sites.get(templateSite) ?? [];
       const recent = entries.filter((e) => e.observedAt >= recentFrom.getTime());
       const state = emptyRecentState(source.id, read.state.coversFrom);
+      // What the template's state knows before coversFrom holds for every copy of it (each site's newest dropped one).
+      state.knownFrom = read.state.knownFrom;
+      const gone = read.state.gone.get(templateSite);
       config.sites.forEach((s, i) => {
         if (missingSourceOf(i, sourceIds) === source.id) return;
         const list: RecentEntry[] = i === 0 ? entries : recent;
         if (list.length > 0) state.sites.set(s.id, list);
+        if (gone !== undefined) state.gone.set(s.id, gone);
       });
       states.set(`${CONTAINERS.state}/${recentStateName(container, source.id)}`, serializeState(state));
     }

@@ -30,7 +30,7 @@ const sites = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i
 before(async () => {
   // One retry of a throttled operation (the SDK's default is nine), so the throttling cases stay short.
   cosmos = await FaultyCosmosServer.start({ connectionPolicy: { retryOptions: { maxRetryAttemptCount: 1 } } });
-  store = new CosmosForecastStore(cosmos.container);
+  store = new CosmosForecastStore(cosmos.container, 0);
 });
 after(async () => {
   await cosmos?.stop();
@@ -103,20 +103,20 @@ test('an operation throttled once is retried by the SDK and written', async () =
 });
 
 test('a bulk call that fails whole is mapped like any call: none of its forecasts is known to be written', async () => {
-  const down = new CosmosForecastStore(failingCosmosContainer(cosmosError(503, 'down')));
+  const down = new CosmosForecastStore(failingCosmosContainer(cosmosError(503, 'down')), 0);
   await assert.rejects(down.upsertMany([forecast('a')]), (err: unknown) => {
     assert.ok(err instanceof ForecastStoreUnavailableError);
     assert.equal(err.message, 'Cosmos DB could not write forecasts (HTTP 503): down');
     assert.equal(err.notWritten, undefined);
     return true;
   });
-  const refused = new CosmosForecastStore(failingCosmosContainer(cosmosError(403, 'Forbidden')));
+  const refused = new CosmosForecastStore(failingCosmosContainer(cosmosError(403, 'Forbidden')), 0);
   await assert.rejects(refused.upsertMany([forecast('a')]), /Cosmos DB refused to write forecasts \(HTTP 403\)/);
 });
 
 test('with the server stopped, every operation fails without a status: retryable, all unwritten', async () => {
   const other = await FaultyCosmosServer.start();
-  const s = new CosmosForecastStore(other.container);
+  const s = new CosmosForecastStore(other.container, 0);
   await s.upsertMany([forecast('warm')]);
   await other.closeServer();
   const forecasts = sites(3, 5000).map((x) => forecast(x));
@@ -133,4 +133,22 @@ test('with the server stopped, every operation fails without a status: retryable
   } finally {
     await other.stop();
   }
+});
+
+test('a few forecasts are written one request each, with the same errors: a refusal names the site, a failure is retryable', async () => {
+  const few = new CosmosForecastStore(cosmos.container);
+  await few.upsertMany(sites(3, 6000).map((s) => forecast(s)));
+  for (const site of sites(3, 6000)) assert.equal((await store.latest(site))?.site, site);
+  const down = new CosmosForecastStore(failingCosmosContainer(cosmosError(503, 'down')));
+  await assert.rejects(down.upsertMany([forecast('a'), forecast('b')]), (err: unknown) => {
+    assert.ok(err instanceof ForecastStoreUnavailableError);
+    assert.match(
+      err.message,
+      /^Cosmos DB could not write the forecast of a at .* \(HTTP 503\): down \(1 more not written\)$/,
+    );
+    assert.deepEqual([...(err.notWritten ?? [])].sort(), [forecast('a').id, forecast('b').id]);
+    return true;
+  });
+  const refused = new CosmosForecastStore(failingCosmosContainer(cosmosError(403, 'Forbidden')));
+  await assert.rejects(refused.upsertMany([forecast('a')]), /refused to write the forecast of a at .* \(HTTP 403\)/);
 });
