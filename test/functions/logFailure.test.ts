@@ -61,7 +61,7 @@ test('a Cosmos DB 403 on the predict run: the run fails and the log says not ret
   const { context, errors } = capture();
   await assert.rejects(makePredictHandler(() => s)(timer, context), ForecastStoreRefusedError);
   assert.deepEqual(errors, [
-    'predict failed (not retryable, FORECAST_STORE_REFUSED): Cosmos DB refused to write forecasts (HTTP 403): Forbidden',
+    'predict failed (not retryable, FORECAST_STORE_REFUSED): Cosmos DB refused to write the forecast of park-1 at 2026-06-01T12:00:00.000Z (HTTP 403): Forbidden',
   ]);
 });
 
