@@ -2,7 +2,7 @@ import type { ForecastConfig, SourceConfig } from '../config/ForecastConfig';
 import { Quarantine } from '../storage/Quarantine';
 import { ObservationStore, observationBlobName, storedObservationValues } from '../sources/ObservationStore';
 import type { Observation } from '../sources/Observation';
-import { recentEntryOf } from '../sources/RecentState';
+import { DEFAULT_RECENT_STATE_OPTIONS, entryAt, recentEntryOf } from '../sources/RecentState';
 import { RecentStateStore } from '../sources/RecentStateStore';
 import { type BlobItem, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
@@ -63,8 +63,9 @@ export async function preprocessImage(
   );
   const done = existing ? storedObservationValues(existing.body) : undefined;
   if (done) {
-    // Stored by a trigger that failed before its merge: merged now, with the availableAt it was stored with.
-    await mergeFeatures(deps, JSON.parse((existing as { body: Buffer }).body.toString('utf8')) as Observation);
+    // Stored by a trigger that failed before its merge: merged now, with the availableAt it was stored with. A
+    // duplicate the state already holds (every picture of a backfill triggers again) leaves no entry to compact.
+    await mergeFeatures(deps, JSON.parse((existing as { body: Buffer }).body.toString('utf8')) as Observation, true);
     return {
       status: 'duplicate',
       source: target.source.id,
@@ -185,9 +186,17 @@ async function pictureMetadata(blobs: BlobStore, name: string): Promise<Record<s
 }
 
 /** Adds stored features to the image source's recent state (through its inbox), which predict reads instead of listing every site. */
-async function mergeFeatures(deps: PreprocessDeps, observation: Observation): Promise<void> {
+async function mergeFeatures(deps: PreprocessDeps, observation: Observation, unlessHeld = false): Promise<void> {
   const entry = recentEntryOf(observation);
   if (!Number.isFinite(entry.observedAt) || !Number.isFinite(entry.availableAt)) return;
+  // Older than the state remembers anything (a backfill's days): nothing to merge.
+  const now = deps.clock.now().getTime();
+  if (entry.observedAt < now - DEFAULT_RECENT_STATE_OPTIONS.trackHours * 3_600_000) return;
+  const store = new RecentStateStore(deps.blobs);
+  if (unlessHeld) {
+    const held = await store.read(CONTAINERS.features, observation.source);
+    if (held && entryAt(held.state, observation.site, entry.observedAt)) return;
+  }
   // The inbox, not the state itself: one trigger per picture runs at once for every site.
-  await new RecentStateStore(deps.blobs).putInbox(CONTAINERS.features, observation.source, observation.site, entry);
+  await store.putInbox(CONTAINERS.features, observation.source, observation.site, entry);
 }

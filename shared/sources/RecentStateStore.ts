@@ -1,4 +1,5 @@
 import { BlobConflictError, type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import { mapLimit } from '../util/mapLimit';
 import { metadataValues } from './observationBlobs';
 import {
   DEFAULT_RECENT_STATE_OPTIONS,
@@ -33,6 +34,8 @@ export interface ReadState {
 const MAX_ATTEMPTS = 12;
 
 const DAY_MS = 86_400_000;
+/** Inbox entries deleted at once after a compaction. */
+const DELETE_CONCURRENCY = 16;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -112,7 +115,8 @@ export class RecentStateStore {
       for (const { site, entry } of waiting) added += mergeEntries(state, site, [entry]);
       return added > 0;
     });
-    for (const { name } of waiting) await this.blobs.delete(CONTAINERS.state, name);
+    // Deletes are free in Azure, but each is a request: a backfill leaves hundreds.
+    await mapLimit(waiting, DELETE_CONCURRENCY, ({ name }) => this.blobs.delete(CONTAINERS.state, name));
     return waiting.length;
   }
 
