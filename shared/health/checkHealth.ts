@@ -3,6 +3,8 @@ import type { ForecastStore } from '../forecast/ForecastStore';
 import { ingestStatusName } from '../ingest/IngestRunStore';
 import { chooseModel, freshness } from '../predict/chooseModel';
 import { gatherInputs } from '../predict/gatherInputs';
+import type { SummarySource } from '../predict/ForecastSummaryStore';
+import { sourceFacts } from '../predict/writeForecastSummary';
 import { baselineDescriptors } from '../predict/PersistenceModelSource';
 import { PREDICT_STATUS } from '../predict/PredictRunStore';
 import type { ModelRegistry } from '../registry/ModelRegistry';
@@ -11,7 +13,7 @@ import type { BreakerStateReader } from '../sources/BreakerStore';
 import type { ObservationStore } from '../sources/ObservationStore';
 import { type RunHealth, runHealth } from '../sources/runHealth';
 import type { Clock } from '../time/Clock';
-import { floorToSlot, minutesBetween } from '../time/slots';
+import { floorToSlot } from '../time/slots';
 import { budgetHealth, type BudgetHealth } from '../budget/budgetHealth';
 import { COST_WATCH_STATUS } from '../budget/watchBudget';
 import type { RunStatus, StatusStore } from '../storage/StatusStore';
@@ -43,17 +45,8 @@ export interface ServiceCheck {
 export interface SourceHealth {
   id: string;
   kind: string;
-  sites: {
-    site: string;
-    newestObservedAt: string | null;
-    newestAvailableAt: string | null;
-    ageMinutes: number | null;
-    fresh: boolean;
-    reason?: string;
-    stalenessLimit: { minutes: number; basis: string; samples: number };
-    /** Forecast sources: the newest run available at the issue slot, or null when there is none. */
-    run?: RunHealth | null;
-  }[];
+  /** Each site's facts about the source at the issue slot (sourceFacts, as the dashboard summary keeps them). */
+  sites: ({ site: string } & Omit<SummarySource, 'source'>)[];
   lastIngest: RunStatus | null;
   /** Why the source cannot be read at all in this deployment (an unset app setting), when it cannot. */
   notConfigured?: string;
@@ -142,25 +135,8 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     for (const site of config.sites) {
       const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, observations);
       const fresh = freshness(config, latest, issueTime, limits);
-      for (const source of sources) {
-        const obs = latest.get(source.id);
-        const missing = fresh.get(source.id);
-        const limit = limits.get(source.id);
-        source.sites.push({
-          site: site.id,
-          newestObservedAt: obs?.observedAt ?? null,
-          newestAvailableAt: obs?.availableAt ?? null,
-          ageMinutes: obs ? Math.round(minutesBetween(new Date(obs.observedAt), issueTime)) : null,
-          fresh: missing === null,
-          ...(missing ? { reason: missing.reason } : {}),
-          stalenessLimit: {
-            minutes: limit?.minutes ?? NaN,
-            basis: limit?.basis ?? 'default',
-            samples: limit?.samples ?? 0,
-          },
-          ...(source.kind === 'forecast' ? { run: obs ? runHealth(obs, issueTime, limit?.minutes) : null } : {}),
-        });
-      }
+      for (const source of sources)
+        source.sites.push({ site: site.id, ...sourceFacts(source, { latest, limits }, fresh, issueTime) });
       const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits, recent);
       serving.push({
         site: site.id,

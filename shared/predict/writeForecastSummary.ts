@@ -112,25 +112,35 @@ function siteSummary(
 /** Each source as health judges it at the slot, from the inputs predict gathered. */
 function sourcesAt(config: ForecastConfig, gathered: GatheredInputs, issueTime: Date): SummarySource[] {
   const fresh = freshness(config, gathered.latest, issueTime, gathered.limits);
-  return config.sources.map((source) => {
-    const obs = gathered.latest.get(source.id);
-    const missing = fresh.get(source.id);
-    const limit = gathered.limits.get(source.id);
-    return {
-      source: source.id,
-      newestObservedAt: obs?.observedAt ?? null,
-      newestAvailableAt: obs?.availableAt ?? null,
-      ageMinutes: obs ? Math.round(minutesBetween(new Date(obs.observedAt), issueTime)) : null,
-      fresh: missing === null,
-      ...(missing ? { reason: missing.reason } : {}),
-      stalenessLimit: {
-        minutes: limit?.minutes ?? NaN,
-        basis: limit?.basis ?? 'default',
-        samples: limit?.samples ?? 0,
-      },
-      ...(source.kind === 'forecast' ? { run: obs ? runHealth(obs, issueTime, limit?.minutes) : null } : {}),
-    };
-  });
+  return config.sources.map((source) => ({ source: source.id, ...sourceFacts(source, gathered, fresh, issueTime) }));
+}
+
+/**
+ * What health shows of one source at one site at issueTime: its newest input, its age, whether it is fresh (and why
+ * not), the staleness limit it was judged by, and a forecast source's newest run. Health and the summary both use it.
+ */
+export function sourceFacts(
+  source: { id: string; kind: string },
+  inputs: Pick<GatheredInputs, 'latest' | 'limits'>,
+  fresh: ReturnType<typeof freshness>,
+  issueTime: Date,
+): Omit<SummarySource, 'source'> {
+  const obs = inputs.latest.get(source.id);
+  const missing = fresh.get(source.id);
+  const limit = inputs.limits.get(source.id);
+  return {
+    newestObservedAt: obs?.observedAt ?? null,
+    newestAvailableAt: obs?.availableAt ?? null,
+    ageMinutes: obs ? Math.round(minutesBetween(new Date(obs.observedAt), issueTime)) : null,
+    fresh: missing === null,
+    ...(missing ? { reason: missing.reason } : {}),
+    stalenessLimit: {
+      minutes: limit?.minutes ?? NaN,
+      basis: limit?.basis ?? 'default',
+      samples: limit?.samples ?? 0,
+    },
+    ...(source.kind === 'forecast' ? { run: obs ? runHealth(obs, issueTime, limit?.minutes) : null } : {}),
+  };
 }
 
 /**
