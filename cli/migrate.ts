@@ -1,14 +1,9 @@
-import { loadConfig } from '../shared/config/loadConfig';
-import type { ForecastConfig } from '../shared/config/ForecastConfig';
 import { observationContainer } from '../shared/sources/ObservationStore';
 import { RecentStateStore, recentStateName } from '../shared/sources/RecentStateStore';
-import { type BlobStore, CONTAINERS } from '../shared/storage/BlobStore';
-import type { Clock } from '../shared/time/Clock';
-import { clockFromSettings } from '../shared/time/clockFromSettings';
-import { blobStoreFromSettings } from './blobStoreFromSettings';
-import { cliSettings, PROJECT_ROOT, requireStorage } from './cliSettings';
+import { CONTAINERS } from '../shared/storage/BlobStore';
+import { cliSettings } from './cliSettings';
 import { parseCliArgs } from './parseCliArgs';
-import { offlineSettings } from './replay';
+import { type StorageCliDeps, storageCliDeps } from './storageCliDeps';
 
 const USAGE = `npm run migrate -- [options]
 
@@ -27,11 +22,7 @@ export interface MigratedState {
 }
 
 /** What migrate runs against: the local stack or the deployed account, the app's configuration and clock. */
-export interface MigrateDeps {
-  blobs: BlobStore;
-  config: ForecastConfig;
-  clock: Clock;
-}
+export type MigrateDeps = StorageCliDeps;
 
 export async function runMigrate(
   argv: string[],
@@ -47,12 +38,7 @@ export async function runMigrate(
     out(USAGE);
     return undefined;
   }
-  if (!deps) requireStorage(settings);
-  const { blobs, config, clock } = deps ?? {
-    blobs: blobStoreFromSettings(settings),
-    config: loadConfig(offlineSettings(settings), PROJECT_ROOT),
-    clock: clockFromSettings(settings),
-  };
+  const { blobs, config, clock } = deps ?? storageCliDeps(settings);
   const store = new RecentStateStore(blobs);
   const sites = config.sites.map((s) => s.id);
   const now = clock.now().getTime();

@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { loadConfig } from '../shared/config/loadConfig';
 import type { ForecastConfig } from '../shared/config/ForecastConfig';
 import { type PreprocessOutcome, preprocessListedImage } from '../shared/features/preprocessImage';
 import { type BlobStore, CONTAINERS } from '../shared/storage/BlobStore';
 import type { Clock } from '../shared/time/Clock';
-import { clockFromSettings } from '../shared/time/clockFromSettings';
-import { blobStoreFromSettings } from './blobStoreFromSettings';
-import { cliSettings, PROJECT_ROOT, requireStorage } from './cliSettings';
+import { cliSettings } from './cliSettings';
 import { DEAD_LETTER_CONTAINER, DeadLetterFormatError, deadLetteredImages } from './deadLetteredImages';
 import { parseCliArgs } from './parseCliArgs';
+import { storageCliDeps } from './storageCliDeps';
+
+export { offlineSettings } from './storageCliDeps';
 
 const USAGE = `npm run replay -- [options]
 
@@ -62,12 +60,7 @@ export async function runReplay(
     out(USAGE);
     return undefined;
   }
-  if (!deps) requireStorage(settings);
-  const { blobs, config, clock } = deps ?? {
-    blobs: blobStoreFromSettings(settings),
-    config: loadConfig(offlineSettings(settings), PROJECT_ROOT),
-    clock: clockFromSettings(settings),
-  };
+  const { blobs, config, clock } = deps ?? storageCliDeps(settings);
   const dryRun = values['dry-run'];
   const result: ReplayResult = {
     deadLetters: 0,
@@ -119,31 +112,6 @@ export async function runReplay(
       : `${result.deadLetters} dead letter(s), ${result.pictures} picture(s): ${o.stored} stored, ${o.duplicate} already done, ${o.quarantined} quarantined, ${o.ignored} ignored, ${o.missing} no longer stored, ${o.failed} failed; ${result.deleted} dead letter(s) deleted`,
   );
   return result;
-}
-
-/**
- * The settings with a stand-in for every `%NAME%` the configuration refers to that is not set: replay reads stored
- * pictures and never calls a provider, so their endpoints and keys need not be on the operator's machine.
- */
-export function offlineSettings(
-  settings: Record<string, string | undefined>,
-  appRoot = PROJECT_ROOT,
-): Record<string, string | undefined> {
-  const path = settings['FORECAST_CONFIG'] || 'config/solar-park.json';
-  let text: string;
-  try {
-    text = readFileSync(isAbsolute(path) ? path : resolve(appRoot, path), 'utf8');
-  } catch {
-    return settings; // loadConfig says what is wrong with the path
-  }
-  const filled = { ...settings };
-  for (const [, name] of text.matchAll(/"%([A-Za-z0-9_]+)%"/g)) {
-    if (name && !filled[name])
-      filled[name] = name.endsWith('_ENDPOINT')
-        ? 'https://provider-not-called-by-replay.invalid/'
-        : 'not-used-by-replay';
-  }
-  return filled;
 }
 
 /** Preprocesses one picture; true when it is settled (done, quarantined, ignored or gone), false when it failed. */
