@@ -1,8 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { checkQueryParameters, type QueryError } from '../http/checkQueryParameters';
-import { checkSite, expectedSites } from '../http/checkSite';
 import { echoQueryText } from '../http/echoQueryText';
-import { DASHBOARD_WINDOWS_HOURS, DEFAULT_DASHBOARD_HOURS } from './parseDashboardQuery';
+import { siteAndHours } from './parseDashboardQuery';
 
 /** What a dashboard already has: the summary slot of its last answer, and a digest of that answer's health part. */
 export interface DashboardCursor {
@@ -44,18 +43,9 @@ export function parseDashboardDataQuery(
     'expected "site", "hours" and "since" (the cursor of the last answer), all optional',
   );
   if (!(params instanceof URLSearchParams)) return params;
-  const site = params.get('site') ?? sites[0] ?? '';
-  if (site === '') return { error: `query parameter "site" is empty; ${expectedSites(sites)}`, parameter: 'site' };
-  const badSite = checkSite(site, sites);
-  if (badSite) return badSite;
-  const hoursText = params.get('hours');
-  const hours =
-    hoursText === null ? DEFAULT_DASHBOARD_HOURS : /^[1-9][0-9]{0,2}$/.test(hoursText) ? Number(hoursText) : NaN;
-  if (!(DASHBOARD_WINDOWS_HOURS as readonly number[]).includes(hours))
-    return {
-      error: `query parameter "hours" is ${echoQueryText(hoursText ?? '')}; expected one of ${DASHBOARD_WINDOWS_HOURS.join(', ')}`,
-      parameter: 'hours',
-    };
+  const asked = siteAndHours(params, sites);
+  if ('error' in asked) return asked;
+  const { site, hours } = asked;
   const sinceText = params.get('since');
   if (sinceText === null) return { site, hours };
   const m = CURSOR.exec(sinceText);

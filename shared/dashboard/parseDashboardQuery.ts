@@ -24,6 +24,14 @@ const PARAMETERS = ['site', 'hours'] as const;
 export function parseDashboardQuery(request: HttpRequest, sites: readonly string[]): DashboardQuery | QueryError {
   const params = checkQueryParameters(request, PARAMETERS, 'expected "site" and "hours", both optional');
   if (!(params instanceof URLSearchParams)) return params;
+  return siteAndHours(params, sites);
+}
+
+/**
+ * The `site` (a configured one; the first when absent) and `hours` (a window the page offers; the default when
+ * absent) of a dashboard query, or the 400 answer naming the one at fault.
+ */
+export function siteAndHours(params: URLSearchParams, sites: readonly string[]): DashboardQuery | QueryError {
   const site = params.get('site') ?? sites[0] ?? '';
   if (site === '') return { error: `query parameter "site" is empty; ${expectedSites(sites)}`, parameter: 'site' };
   const badSite = checkSite(site, sites);
