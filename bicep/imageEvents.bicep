@@ -1,4 +1,5 @@
-// The Event Grid subscription that runs preprocess-image on new camera pictures, deployed on its own after the app
+// The Event Grid subscription that runs preprocess-image on each new manifest of an ingest page's camera pictures
+// (images/_batches/..., one execution per page, not per picture), deployed on its own after the app
 // code: its webhook needs the app's blobs_extension system key, which exists only once the deployed host has started,
 // and reading it right after main.bicep restarted the app fails now and then. pipelines/scripts/deploy-infra.sh
 // (mode imageEvents) waits until the app answers and lists the key, then deploys this with retries. The names come
@@ -27,6 +28,8 @@ module eventGrid 'modules/eventGrid.bicep' = {
     functionAppName: functionAppName
     triggerFunctionName: 'preprocess-image'
     containerName: 'images'
+    // functions/preprocessImage.ts's trigger path images/_batches/{name} (shared/features/PictureBatch.ts).
+    blobNamePrefix: '_batches/'
     deadLetterContainerName: deadLetterContainerName
   }
 }

@@ -1,5 +1,6 @@
 import type { ForecastConfig } from '../shared/config/ForecastConfig';
-import { type PreprocessOutcome, preprocessListedImage } from '../shared/features/preprocessImage';
+import { isPictureBatchName, parsePictureBatch, PictureBatchError } from '../shared/features/PictureBatch';
+import { type PreprocessOutcome, preprocessPictures } from '../shared/features/preprocessPictures';
 import { type BlobStore, CONTAINERS } from '../shared/storage/BlobStore';
 import type { Clock } from '../shared/time/Clock';
 import { cliSettings } from './cliSettings';
@@ -11,20 +12,23 @@ export { offlineSettings } from './storageCliDeps';
 
 const USAGE = `npm run replay -- [options]
 
-Preprocesses the camera pictures named by the events Event Grid dead-lettered (container ${DEAD_LETTER_CONTAINER}/),
-with preprocess-image's own code: a picture whose features exist is not decoded again, a broken one goes to
-quarantine. Storage: AzureWebJobsStorage__blobServiceUri (your Azure identity) or the running local stack.
+Preprocesses the camera pictures named by the events Event Grid dead-lettered (container ${DEAD_LETTER_CONTAINER}/):
+the pictures of each manifest an event names (images/_batches/...), or the picture itself (events of older
+deployments), with preprocess-image's own code: a picture whose features exist is not decoded again, a broken one
+goes to quarantine. Storage: AzureWebJobsStorage__blobServiceUri (your Azure identity) or the running local stack.
 
   --prefix <path>   only dead letters under this prefix, e.g. PREPROCESS-IMAGE-BLOB-CREATED/2026/12/3/
-  --dry-run         list the pictures, change nothing
+  --dry-run         list the blobs they name, change nothing
   --delete          delete each dead letter once every picture it names is settled
   -h, --help        this text`;
 
 /** What a replay did. */
 export interface ReplayResult {
   deadLetters: number;
+  /** Blobs the dead letters name: manifests, or pictures (older deployments' events). */
   pictures: number;
-  outcomes: Record<PreprocessOutcome['status'] | 'missing' | 'failed', number>;
+  /** Per picture (a manifest's pictures each count). */
+  outcomes: Record<PreprocessOutcome['status'] | 'failed', number>;
   deleted: number;
   /** Dead letters kept because a picture failed or the blob is not Event Grid's format, with why. */
   kept: string[];
@@ -85,13 +89,13 @@ export async function runReplay(
       continue;
     }
     out(
-      `${letter.name}: ${named.images.length} picture(s)${named.reasons.length ? ` (${[...new Set(named.reasons)].join(', ')})` : ''}${named.skipped ? `, ${named.skipped} other event(s) skipped` : ''}`,
+      `${letter.name}: ${named.images.length} blob(s)${named.reasons.length ? ` (${[...new Set(named.reasons)].join(', ')})` : ''}${named.skipped ? `, ${named.skipped} other event(s) skipped` : ''}`,
     );
     let settled = true;
     for (const name of named.images) {
       if (!done.has(name)) {
         result.pictures++;
-        done.set(name, dryRun ? true : await replayPicture(name, { blobs, config, clock }, result, out));
+        done.set(name, dryRun ? true : await replayNamed(name, { blobs, config, clock }, result, out));
       }
       settled &&= done.get(name) === true;
     }
@@ -108,29 +112,45 @@ export async function runReplay(
   const o = result.outcomes;
   out(
     dryRun
-      ? `dry run: ${result.pictures} picture(s) in ${result.deadLetters} dead letter(s); nothing changed`
-      : `${result.deadLetters} dead letter(s), ${result.pictures} picture(s): ${o.stored} stored, ${o.duplicate} already done, ${o.quarantined} quarantined, ${o.ignored} ignored, ${o.missing} no longer stored, ${o.failed} failed; ${result.deleted} dead letter(s) deleted`,
+      ? `dry run: ${result.pictures} manifest(s) or picture(s) in ${result.deadLetters} dead letter(s); nothing changed`
+      : `${result.deadLetters} dead letter(s) naming ${result.pictures} manifest(s) or picture(s); pictures: ${o.stored} stored, ${o.duplicate} already done, ${o.quarantined} quarantined, ${o.ignored} ignored, ${o.missing} no longer stored, ${o.failed} failed; ${result.deleted} dead letter(s) deleted`,
   );
   return result;
 }
 
-/** Preprocesses one picture; true when it is settled (done, quarantined, ignored or gone), false when it failed. */
-async function replayPicture(
+/**
+ * Preprocesses what one dead-lettered event names: a manifest's pictures, or one picture (an older deployment's
+ * event). True when it is settled (done, quarantined, ignored or gone), false when it failed.
+ */
+async function replayNamed(
   name: string,
   deps: ReplayDeps,
   result: ReplayResult,
   out: (line: string) => void,
 ): Promise<boolean> {
   try {
-    const picture = await deps.blobs.get(CONTAINERS.images, name);
-    if (!picture) {
-      result.outcomes.missing++;
-      out(`  ${name}: no longer stored (deleted since); nothing to replay`);
-      return true;
+    let pictures = [name];
+    if (isPictureBatchName(name)) {
+      const manifest = await deps.blobs.get(CONTAINERS.images, name);
+      if (!manifest) {
+        result.outcomes.missing++;
+        out(`  ${name}: manifest no longer stored (deleted since); nothing to replay`);
+        return true;
+      }
+      try {
+        pictures = parsePictureBatch(name, manifest.body).pictures;
+      } catch (err) {
+        if (!(err instanceof PictureBatchError)) throw err;
+        result.outcomes.ignored++;
+        out(`  ${name}: ignored (${err.message})`);
+        return true;
+      }
+      out(`  ${name}: manifest of ${pictures.length} picture(s)`);
     }
-    const outcome = await preprocessListedImage({ name, metadata: picture.metadata }, picture.body, deps);
-    result.outcomes[outcome.status]++;
-    out(`  ${name}: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
+    for (const outcome of await preprocessPictures(pictures, deps)) {
+      result.outcomes[outcome.status]++;
+      out(`  ${outcome.picture}: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
+    }
     return true;
   } catch (err) {
     result.outcomes.failed++;

@@ -1,7 +1,7 @@
 // Flex Consumption runs blob triggers only through Event Grid: a subscription on the storage account's system topic
-// posts BlobCreated events of one container to the Functions blob extension's webhook. Events Event Grid gives up on
+// posts BlobCreated events of one container (under a name prefix) to the Functions blob extension's webhook. Events Event Grid gives up on
 // (after maxDeliveryAttempts or eventTimeToLiveInMinutes) go to a dead-letter container, written with the topic's
-// system-assigned identity, so none is lost; `npm run replay` preprocesses the pictures they name.
+// system-assigned identity, so none is lost; `npm run replay` preprocesses the pictures of the manifests they name.
 // Docs: learn.microsoft.com/azure/event-grid/manage-event-delivery (dead-letter blobs: <container>/<SUBSCRIPTION NAME
 // in upper case>/<yyyy>/<M>/<d>/<H>/<guid>.json, each a JSON array of events) and .../event-grid/add-identity-roles
 // (Azure Blob storage destination: Storage Blob Data Contributor).
@@ -20,6 +20,9 @@ param triggerFunctionName string
 
 @description('Required. Blob container whose new blobs trigger the function.')
 param containerName string
+
+@description('Optional. Only blobs whose names start with this trigger the function (the trigger path\'s literal part after the container); empty: every blob of the container.')
+param blobNamePrefix string = ''
 
 @description('Required. Blob container of the storage account that receives the events Event Grid could not deliver.')
 param deadLetterContainerName string
@@ -65,7 +68,7 @@ resource blobCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-0
     eventDeliverySchema: 'EventGridSchema'
     filter: {
       includedEventTypes: ['Microsoft.Storage.BlobCreated']
-      subjectBeginsWith: '/blobServices/default/containers/${containerName}/blobs/'
+      subjectBeginsWith: '/blobServices/default/containers/${containerName}/blobs/${blobNamePrefix}'
     }
     retryPolicy: {
       maxDeliveryAttempts: maxDeliveryAttempts

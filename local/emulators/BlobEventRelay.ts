@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PICTURE_BATCH_PREFIX } from '../../shared/features/PictureBatch';
 import type { BlobStore } from '../../shared/storage/BlobStore';
 
 /** Where and how often the relay looks, and where it delivers. */
 export interface BlobEventRelayOptions {
   /** The container whose new blobs are delivered, e.g. `images`. */
   container: string;
+  /** Only blobs whose names start with this (the Event Grid subscription's filter), e.g. the manifests' `_batches/`. */
+  prefix: string;
   /** The blob-trigger function to run, e.g. `preprocess-image`. */
   functionName: string;
   /** The Functions host, e.g. `http://localhost:7071` (Core Tools' `func start`). */
@@ -15,6 +18,7 @@ export interface BlobEventRelayOptions {
 
 export const DEFAULT_BLOB_EVENT_RELAY_OPTIONS = {
   container: 'images',
+  prefix: PICTURE_BATCH_PREFIX,
   functionName: 'preprocess-image',
   hostUrl: 'http://localhost:7071',
   intervalMs: 2_000,
@@ -30,11 +34,11 @@ export interface RelayPass {
 
 /**
  * Stands in for Event Grid in front of Core Tools: in Azure, Event Grid delivers a BlobCreated event per new
- * picture to `preprocess-image` (a blob trigger with `source: 'EventGrid'`); `func start` has no Event Grid, so
- * this lists the container and runs the function once per new blob through the host's admin endpoint
- * (`POST /admin/functions/<name>` with `{"input": "<container>/<blob>"}`, the documented way to run a
- * non-HTTP function by hand). Blobs there when it starts are taken as delivered (the backfill made their
- * features); a blob the host did not take is offered again on the next pass.
+ * manifest of an ingest page's pictures to `preprocess-image` (a blob trigger with `source: 'EventGrid'`); `func
+ * start` has no Event Grid, so this lists the container under the prefix and runs the function once per new blob
+ * through the host's admin endpoint (`POST /admin/functions/<name>` with `{"input": "<container>/<blob>"}`, the
+ * documented way to run a non-HTTP function by hand). Blobs there when it starts are taken as delivered (the
+ * backfill made their features); a blob the host did not take is offered again on the next pass.
  */
 export class BlobEventRelay {
   readonly #seen = new Set<string>();
@@ -50,7 +54,7 @@ export class BlobEventRelay {
   async pass(): Promise<RelayPass> {
     const fresh: string[] = [];
     try {
-      for await (const item of this.blobs.list(this.options.container, ''))
+      for await (const item of this.blobs.list(this.options.container, this.options.prefix))
         if (!this.#seen.has(item.name)) fresh.push(item.name);
     } catch (err) {
       return { delivered: [], pending: 0, error: `cannot list ${this.options.container}: ${(err as Error).message}` };

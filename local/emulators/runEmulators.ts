@@ -81,12 +81,12 @@ Ctrl-C here stops the emulators and removes local.settings.json.`);
   const stop = new AbortController();
   process.once('exit', () => stop.abort());
   console.log(
-    `Standing in for Event Grid: each new picture in ${CONTAINERS.images}/ runs preprocess-image on http://localhost:${funcPort}.`,
+    `Standing in for Event Grid: each new manifest of an ingest page's pictures in ${CONTAINERS.images}/${DEFAULT_BLOB_EVENT_RELAY_OPTIONS.prefix} runs preprocess-image on http://localhost:${funcPort}.`,
   );
   let lastError = '';
   await relay.run(stop.signal, (p) => {
-    if (p.delivered.length > 0) console.log(`relayed ${p.delivered.length} new picture(s) to preprocess-image`);
-    if (p.error && p.error !== lastError) console.log(`relay: ${p.error}; ${p.pending} picture(s) wait`);
+    if (p.delivered.length > 0) console.log(`relayed ${p.delivered.length} new manifest(s) to preprocess-image`);
+    if (p.error && p.error !== lastError) console.log(`relay: ${p.error}; ${p.pending} manifest(s) wait`);
     lastError = p.error ?? '';
   });
 }

@@ -1,7 +1,7 @@
 import type { CostedFunction, CostInputs } from './CostInputs';
 import { type DashboardUsage, dashboardUsage } from './dashboardUsage';
 import type { PriceEntry, PriceTable } from './PriceTable';
-import { DEFAULT_RUN_OPERATIONS_OPTIONS, runOperations } from './runOperations';
+import { DEFAULT_RUN_OPERATIONS_OPTIONS, imageBatches, runOperations } from './runOperations';
 
 /** One billed quantity: what, how much in a month, at which price, and what it costs before and after free grants. */
 export interface CostLine {
@@ -63,16 +63,17 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const H = prices.hoursPerMonth;
   const days = H / 24;
   const perHour = (everyMinutes: number): number => 60 / everyMinutes;
-  const obsPerMonth = perHour(inputs.publishEveryMinutes) * H; // per site and source
   const obsPerDay = perHour(inputs.publishEveryMinutes) * 24;
 
   // Executions: an ingest run reads one source for all sites; predict forecasts all sites in one run.
   const dash = dashboardUsage(inputs, H);
+  // preprocess-image runs once per manifest: one per page of pictures an image source's ingest run stores.
+  const batches = imageBatches(inputs);
   const executions: Record<CostedFunction, number> = {
     'ingest-sensor': inputs.sensorSources * perHour(inputs.ingestEveryMinutes) * H,
     'ingest-image': inputs.imageSources * perHour(inputs.ingestEveryMinutes) * H,
     'ingest-forecast': inputs.forecastSources * perHour(inputs.ingestEveryMinutes) * H,
-    'preprocess-image': inputs.imageSources * inputs.sites * obsPerMonth,
+    'preprocess-image': inputs.imageSources * batches.pagesPerRun * perHour(inputs.ingestEveryMinutes) * H,
     predict: perHour(inputs.predictEveryMinutes) * H,
     forecast: inputs.forecastRequestsPerHour * H,
     actuals: 0,
@@ -88,7 +89,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const memoryGb = inputs.functionMemoryMb / 1024;
   const functions: FunctionUsage[] = (Object.keys(executions) as CostedFunction[]).map((name) => {
     const n = executions[name];
-    const seconds = billedMs(inputs.durationsMs[name]) / 1000;
+    const seconds = billedMs(durationMs(inputs, name, batches.picturesPerBatch)) / 1000;
     let gbSeconds = n * seconds * memoryGb;
     if (name === 'predict') {
       const extra =
@@ -102,7 +103,6 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
 
   // Blob operations: executions x what one execution asks of Blob Storage (runOperations, counted from the code and
   // checked against Azurite by test/integration/costCounts.test.ts).
-  const imagesPerMonth = inputs.imageSources * inputs.sites * obsPerMonth;
   const forecast = forecastUsage(inputs, H);
   const perRun = runOperations(inputs, {
     ...DEFAULT_RUN_OPERATIONS_OPTIONS,
@@ -120,7 +120,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const writes = monthly('writes');
   const reads =
     monthly('reads') +
-    // The blob trigger's download of each picture (the host's, outside the app's BlobStore).
+    // The blob trigger's download of each manifest (the host's, outside the app's BlobStore).
     executions['preprocess-image'];
   const lists =
     monthly('lists') +
@@ -147,7 +147,8 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const logGb =
     (totalExecutions * (inputs.requestTelemetryBytes + inputs.traceBytesPerExecution)) / 1e9 +
     (inputs.hostTelemetryMbPerDay * days) / 1000;
-  const eventGridOps = writes + imagesPerMonth; // every blob written is an ingress event; images are also delivered
+  // Every blob written is an ingress event; each manifest is also delivered (one delivery per preprocess-image execution).
+  const eventGridOps = writes + executions['preprocess-image'];
 
   const b = prices.blobStorage;
   const services: ServiceCost[] = [
@@ -204,7 +205,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     service('Event Grid (system topic)', [
       line(
         'Event Grid (system topic)',
-        'operations (every blob created + image deliveries)',
+        'operations (every blob created + manifest deliveries)',
         eventGridOps,
         'operations',
         prices.eventGrid.perMillionOperations,
@@ -231,6 +232,12 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     dashboard: dash,
     forecastSources: forecast,
   };
+}
+
+/** One execution's duration: preprocess-image's grows with the pictures of its batch, the others' are fixed. */
+function durationMs(inputs: CostInputs, name: CostedFunction, picturesPerBatch: number): number {
+  const ms = inputs.durationsMs[name];
+  return name === 'preprocess-image' ? ms + Math.max(0, picturesPerBatch - 1) * inputs.preprocessMsPerPicture : ms;
 }
 
 /** Largest values JSON ingestion copies into a blob's metadata (ObservationStore: Azure allows 8 KB of metadata in all). */

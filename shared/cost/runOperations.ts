@@ -49,7 +49,7 @@ interface IngestRun {
 /**
  * The blob operations of one execution of each function, in steady state (the sources' recent states exist and cover
  * the last day, every site has recent observations, no breaker is open, Cosmos DB answers), counted from the code:
- * shared/ingest/ingestSource.ts and ingestPage.ts, shared/features/preprocessImage.ts, shared/predict/predictAll.ts,
+ * shared/ingest/ingestSource.ts and ingestPage.ts, shared/features/preprocessPictures.ts, shared/predict/predictAll.ts,
  * shared/health/checkHealth.ts and the function handlers that record their runs. An ingest figure is the mean over
  * runs (a run meets a new observation of a site every publishEveryMinutes / ingestEveryMinutes runs).
  */
@@ -76,17 +76,17 @@ export function runOperations(
       ...repeat(Math.max(0, inputs.sensorSources - inputs.windowSources), nativeRun(inputs, inputs.sites * newPerSite)),
     ].map((run) => ({ ...ingest(run), deletes: 0 })),
   );
-  // A picture is one write, like an observation; a native camera provider serves only what is new.
-  const picturesPerRun = inputs.sites * newPerSite;
-  const pictures = ingest(nativeRun(inputs, picturesPerRun));
-  // The image run first compacts the inbox its pictures' triggers filled since the last run (one entry per picture):
-  // one listing, then, when it holds anything, the features state read and written once, and every entry deleted.
-  const compactions = Math.min(1, picturesPerRun);
+  // A picture is one write, like an observation; a native camera provider serves only what is new. Each page that
+  // stores pictures also writes their manifest (preprocess-image runs once per manifest).
+  const batches = imageBatches(inputs);
+  const pictures = ingest(nativeRun(inputs, batches.picturesPerRun));
+  // The image run first compacts what older deployments' per-picture triggers left in the features inbox: one
+  // listing, empty in steady state (nothing read, written or deleted).
   const image: BlobOperations = {
-    writes: pictures.writes + compactions,
-    reads: pictures.reads + compactions,
+    writes: pictures.writes + batches.pagesPerRun,
+    reads: pictures.reads,
     lists: pictures.lists + 1,
-    deletes: picturesPerRun,
+    deletes: 0,
   };
   // A forecast run too large for the recent state is downloaded by every reader, per site and forecast source.
   const largeRuns = inputs.forecastRunValuesBytes > DEFAULT_RECENT_STATE_OPTIONS.maxValuesBytes;
@@ -97,13 +97,13 @@ export function runOperations(
     'ingest-image': image,
     'ingest-forecast': forecast,
     'preprocess-image': {
-      // The features, and their entry in the image source's state inbox (the next image ingest run merges it).
-      writes: 2,
-      // Features already there (a repeated trigger). The trigger's own download of the picture is the host's, priced
-      // by the estimate apart.
-      reads: 1,
-      // The picture's metadata (publishedAt, backfill marker), from a listing of its own name.
-      lists: 1,
+      // One execution per manifest (an ingest page of pictures): each picture's features, and one merge of them all
+      // into the image source's features state.
+      writes: batches.picturesPerBatch + 1,
+      // The features state (it settles pictures done before), and each picture. The trigger's own download of the
+      // manifest is the host's, priced by the estimate apart.
+      reads: 1 + batches.picturesPerBatch,
+      lists: 0,
       deletes: 0,
     },
     predict: {
@@ -142,6 +142,23 @@ export function runOperations(
 }
 
 const NONE: BlobOperations = { writes: 0, reads: 0, lists: 0, deletes: 0 };
+
+/** How the pictures of an image source's ingest run are batched for preprocess-image. */
+export interface ImageBatches {
+  /** New pictures per ingest run, over all sites. */
+  picturesPerRun: number;
+  /** Pages with pictures per ingest run (each writes one manifest, each manifest is one preprocess-image execution). */
+  pagesPerRun: number;
+  /** Pictures one preprocess-image execution handles. */
+  picturesPerBatch: number;
+}
+
+/** The pages (manifests) a camera's ingest run writes and the pictures each lists: a native provider's pages of new pictures. */
+export function imageBatches(inputs: CostInputs): ImageBatches {
+  const picturesPerRun = (inputs.sites * inputs.ingestEveryMinutes) / inputs.publishEveryMinutes;
+  const pagesPerRun = nativeRun(inputs, picturesPerRun).pagesWithRecords;
+  return { picturesPerRun, pagesPerRun, picturesPerBatch: pagesPerRun > 0 ? picturesPerRun / pagesPerRun : 0 };
+}
 
 /**
  * A sensor source read in time windows: one request per site when the request names it (else one), each re-reading

@@ -1,7 +1,6 @@
 import { IMAGE_TYPES } from '../util/detectImageType';
-import { mapLimit } from '../util/mapLimit';
-import { type BlobItem, CONTAINERS } from '../storage/BlobStore';
-import { type PreprocessDeps, type PreprocessOutcome, preprocessListedImage } from './preprocessImage';
+import { CONTAINERS } from '../storage/BlobStore';
+import { type PreprocessDeps, preprocessPictures } from './preprocessPictures';
 
 const PICTURE_EXTENSION = new RegExp(`\\.(${IMAGE_TYPES.join('|')})$`);
 
@@ -20,13 +19,15 @@ export interface StoredImagesOptions {
   sources?: readonly string[];
   /** Pictures in flight at once: mostly storage round trips (a decode takes about 2 ms). */
   concurrency?: number;
+  /** Pictures per batch: each batch's features reach the recent state in one write. */
+  batchSize?: number;
   /** Called after each picture: how many of the pending ones are done. */
   onProgress?: (done: number, total: number) => void;
 }
 
 /**
  * Turns every stored picture that has no features yet into features, with the trigger's own code
- * (`preprocessImage`). A backfill runs it so the first training sees the image sources' whole history, instead of
+ * (`preprocessPictures`), a batch at a time. A backfill runs it so the first training sees the image sources' whole history, instead of
  * waiting for the blob trigger to work through a backlog of thousands. Pictures are found by listing both
  * containers per site folder, so a picture already done costs nothing; running it again does nothing new.
  */
@@ -35,30 +36,31 @@ export async function preprocessStoredImages(
   options: StoredImagesOptions = {},
 ): Promise<StoredImagesResult> {
   const sources = deps.config.sources.filter((s) => s.kind === 'image' && (options.sources?.includes(s.id) ?? true));
-  const pending: BlobItem[] = [];
+  const pending: string[] = [];
   for (const source of sources) {
     for (const site of deps.config.sites) {
       const prefix = `${source.id}/${site.id}/`;
       const done = new Set<string>();
       for await (const f of deps.blobs.list(CONTAINERS.features, prefix)) done.add(f.name.replace(/\.json$/, ''));
       for await (const image of deps.blobs.list(CONTAINERS.images, prefix)) {
-        if (!done.has(image.name.replace(PICTURE_EXTENSION, ''))) pending.push(image);
+        if (!done.has(image.name.replace(PICTURE_EXTENSION, ''))) pending.push(image.name);
       }
     }
   }
   const result: StoredImagesResult = { pending: pending.length, stored: 0, quarantined: 0, ignored: 0 };
   let finished = 0;
   options.onProgress?.(0, pending.length);
-  await mapLimit(pending, options.concurrency ?? 8, async (picture) => {
-    const blob = await deps.blobs.get(CONTAINERS.images, picture.name);
-    // Deleted since the listing (a retention rule): nothing to do.
-    const outcome: PreprocessOutcome | undefined = blob
-      ? await preprocessListedImage(picture, blob.body, deps)
-      : undefined;
-    if (outcome?.status === 'stored') result.stored++;
-    else if (outcome?.status === 'quarantined') result.quarantined++;
-    else if (outcome?.status === 'ignored') result.ignored++;
-    options.onProgress?.(++finished, pending.length);
-  });
+  const batchSize = options.batchSize ?? 100;
+  for (let i = 0; i < pending.length; i += batchSize) {
+    const batch = pending.slice(i, i + batchSize);
+    // A picture deleted since the listing (a retention rule) is missing: nothing to do.
+    for (const outcome of await preprocessPictures(batch, deps, { concurrency: options.concurrency ?? 8 })) {
+      if (outcome.status === 'stored') result.stored++;
+      else if (outcome.status === 'quarantined') result.quarantined++;
+      else if (outcome.status === 'ignored') result.ignored++;
+    }
+    finished += batch.length;
+    options.onProgress?.(finished, pending.length);
+  }
   return result;
 }

@@ -16,6 +16,7 @@ import type { Clock } from '../time/Clock';
 import { IMAGE_TYPES } from '../util/detectImageType';
 import { mapLimit } from '../util/mapLimit';
 import { inspectImage } from '../features/inspectImage';
+import { writePictureBatch } from '../features/PictureBatch';
 import { entryAt, type RecentEntry, recentEntryOf, type RecentState } from '../sources/RecentState';
 import type { RecentBatch } from '../sources/RecentBatch';
 import { entryFromMetadata } from '../sources/RecentStateStore';
@@ -120,6 +121,7 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
         )
       : undefined;
   const entries: { site: string; entry: RecentEntry }[] = [];
+  const pictures: string[] = [];
   await settleAll([...first.values()], ctx.concurrency, async ({ item, index, repeats }) => {
     const record = records[index] as AdapterRecord;
     const stored =
@@ -128,6 +130,7 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
         : await storeValues(ctx, item, record, known);
     outcomes[index] = stored.outcome;
     if (stored.outcome !== 'quarantined' && stored.entry) entries.push({ site: item.site, entry: stored.entry });
+    if (stored.outcome !== 'quarantined' && stored.picture) pictures.push(stored.picture);
     // A repeat shares the fate of the record it repeats: a duplicate when that one is stored (or was before),
     // quarantined with it when it is rejected (a conflict, a broken picture), so no repeat is silently dropped.
     for (const r of repeats) {
@@ -141,6 +144,9 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
           : 'duplicates';
     }
   });
+  // One manifest for the page's pictures: preprocess-image runs once per page on it, not once per picture. Written
+  // before the page reaches the state, so a picture the state holds is in a manifest.
+  if (ctx.recent) await writePictureBatch(ctx.blobs, ctx.source.id, pictures.sort(), ctx.clock.now());
   // Into the run's batch for the source's state, which predict reads instead of listing every site.
   for (const { site, entry } of entries) ctx.recent?.add(container, site, entry);
   return { outcomes, valid };
@@ -163,9 +169,14 @@ async function settleAll<T>(items: readonly T[], limit: number, fn: (item: T) =>
   if (failure) throw failure.error;
 }
 
-/** What became of a stored record: the stored observation's state entry, or the reason it was quarantined. */
+/**
+ * What became of a stored record: the stored observation's state entry, or the reason it was quarantined. A picture
+ * names its blob when the page's manifest must list it: stored now, or stored before by a run that may have failed
+ * before its manifest (the state does not hold it).
+ */
 type Stored =
-  { outcome: 'stored' | 'duplicates'; entry?: RecentEntry | undefined } | { outcome: 'quarantined'; reason: string };
+  | { outcome: 'stored' | 'duplicates'; entry?: RecentEntry | undefined; picture?: string | undefined }
+  | { outcome: 'quarantined'; reason: string };
 
 async function reject(
   ctx: PageContext,
@@ -297,11 +308,12 @@ async function storeImage(
   if (inState === undefined)
     for await (const existing of ctx.blobs.list(CONTAINERS.images, prefix)) {
       if ((IMAGE_TYPES as readonly string[]).includes(existing.name.slice(prefix.length)))
-        return { outcome: 'duplicates', entry: entryFromMetadata(existing.metadata) };
+        return { outcome: 'duplicates', entry: entryFromMetadata(existing.metadata), picture: existing.name };
     }
   // A camera answers the same picture until it takes the next one: by content, it is stored once.
   const seen = record.image ? snapshotMarkerName(source.id, item.site, record.image.sha256) : undefined;
-  if (seen && (await ctx.blobs.get(CONTAINERS.state, seen))) return { outcome: 'duplicates' };
+  const marker = seen ? await ctx.blobs.get(CONTAINERS.state, seen) : undefined;
+  if (marker) return { outcome: 'duplicates', picture: unmanifestedPicture(marker.body, state) };
   let image: ReceivedImage;
   if (record.image) {
     image = record.image;
@@ -335,21 +347,44 @@ async function storeImage(
     backfilled: ctx.backfill && !item.publishedAt,
   });
   if (record.image) metadata['sha256'] = record.image.sha256;
-  const stored = await ctx.blobs.putIfAbsent(
-    CONTAINERS.images,
-    observationBlobName(source.id, item.site, item.observedAt, inspected.type),
-    image.bytes,
-    { contentType: `image/${inspected.type}`, metadata },
-  );
+  const picture = observationBlobName(source.id, item.site, item.observedAt, inspected.type);
+  const stored = await ctx.blobs.putIfAbsent(CONTAINERS.images, picture, image.bytes, {
+    contentType: `image/${inspected.type}`,
+    metadata,
+  });
   // The marker follows the picture: a run that fails between the two stores the picture again under its own time at worst, never loses it.
   if (seen)
     await ctx.blobs.putIfAbsent(
       CONTAINERS.state,
       seen,
-      JSON.stringify({ source: source.id, site: item.site, observedAt: item.observedAt, sha256: record.image?.sha256 }),
+      JSON.stringify({
+        source: source.id,
+        site: item.site,
+        observedAt: item.observedAt,
+        sha256: record.image?.sha256,
+        picture,
+      }),
       { contentType: 'application/json' },
     );
-  return { outcome: stored ? 'stored' : 'duplicates', entry: entryFromMetadata(metadata) };
+  return { outcome: stored ? 'stored' : 'duplicates', entry: entryFromMetadata(metadata), picture };
+}
+
+/**
+ * The picture a snapshot marker names, when the source's state does not hold it: the run that stored it may have
+ * failed before its page's manifest, so this page's manifest lists it again (its features are computed once anyway).
+ * Undefined when the state holds it (its page was merged, so its manifest was written), when it is older than the
+ * state covers, or when the marker is older than markers naming their picture.
+ */
+function unmanifestedPicture(body: Buffer, state: RecentState | undefined): string | undefined {
+  try {
+    const m = JSON.parse(body.toString('utf8')) as { site?: unknown; observedAt?: unknown; picture?: unknown };
+    if (typeof m.picture !== 'string' || typeof m.site !== 'string' || typeof m.observedAt !== 'string')
+      return undefined;
+    // Older than the state covers: stored over a day ago, long after any retry of its run.
+    return !state || entryAt(state, m.site, Date.parse(m.observedAt)) === null ? m.picture : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The state blob that says a snapshot with this content was stored for the site. */

@@ -81,7 +81,7 @@ export interface IngestResult {
 
 /**
  * Reads a provider from its watermark and stores every record once: sensor values as JSON in raw/, pictures in
- * images/ (the preprocessor turns them into features), rejects in quarantine/ with the reason. availableAt is the
+ * images/ with a manifest per page (preprocess-image turns each page's pictures into features), rejects in quarantine/ with the reason. availableAt is the
  * time of storing. The watermark advances only after a page is stored, so a failed run repeats work, never loses it.
  *
  * Provider calls are retried with backoff inside the budget, through the source's circuit breaker: retryable
@@ -108,8 +108,8 @@ export async function ingestSource(
     ...options.breaker,
   });
 
-  // The features the picture triggers left in the inbox since the last run go into the state in one write, whether
-  // or not the provider answers today.
+  // Features that per-picture triggers of older deployments left in the inbox go into the state in one write, whether
+  // or not the provider answers today (preprocess-image now merges each batch into the state itself).
   if (source.kind === 'image')
     await new RecentStateStore(deps.blobs).compact(CONTAINERS.features, source.id, siteIds, deps.clock.now().getTime());
 

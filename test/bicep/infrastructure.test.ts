@@ -451,12 +451,12 @@ for (const envName of ENVIRONMENTS) {
       assert.equal(settings.get('BUDGET_NAME'), one('Microsoft.Consumption/budgets').name);
     });
 
-    it('subscribes preprocess-image to BlobCreated events of the images container through the blob extension webhook, dead-lettering what it cannot deliver', () => {
+    it('subscribes preprocess-image to BlobCreated events of the manifests in the images container through the blob extension webhook, dead-lettering what it cannot deliver', () => {
       const source = readFileSync(join(infra.root, 'functions', 'preprocessImage.ts'), 'utf8');
-      const registered = /app\.storageBlob\('([^']+)',\s*\{\s*path:\s*'([^/']+)\//.exec(source);
+      const registered = /app\.storageBlob\('([^']+)',\s*\{\s*path:\s*'([^/']+)\/([^{']*)\{/.exec(source);
       assert.ok(registered, 'functions/preprocessImage.ts registers a blob trigger');
       assert.match(source, /source:\s*'EventGrid'/);
-      const [, functionName, container] = registered;
+      const [, functionName, container, namePrefix] = registered;
 
       const topic = one('Microsoft.EventGrid/systemTopics');
       assert.equal((topic.properties as Record<string, unknown>)['topicType'], 'Microsoft.Storage.StorageAccounts');
@@ -512,7 +512,9 @@ for (const envName of ENVIRONMENTS) {
       );
       assert.equal(eventGridModule?.scope.parameter('functionAppName'), one('Microsoft.Web/sites').name);
       assert.deepEqual(p.filter.includedEventTypes, ['Microsoft.Storage.BlobCreated']);
-      assert.equal(p.filter.subjectBeginsWith, `/blobServices/default/containers/${container}/blobs/`);
+      // Only the trigger path's blobs (the manifests of ingest pages, one execution per page), not every picture.
+      assert.equal(namePrefix, '_batches/');
+      assert.equal(p.filter.subjectBeginsWith, `/blobServices/default/containers/${container}/blobs/${namePrefix}`);
 
       // What Event Grid gives up on goes to the dead-letter container, written with the topic's identity.
       assert.ok(p.retryPolicy.maxDeliveryAttempts >= 1 && p.retryPolicy.eventTimeToLiveInMinutes <= 1440);

@@ -4,6 +4,7 @@ import { DEAD_LETTER_CONTAINER, DeadLetterFormatError, deadLetteredImages } from
 import { offlineSettings, runReplay } from '../../cli/replay';
 import { loadConfig } from '../../shared/config/loadConfig';
 import { PROJECT_ROOT } from '../../cli/cliSettings';
+import { writePictureBatch } from '../../shared/features/PictureBatch';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
 import { skyPng } from '../support/images';
@@ -82,6 +83,38 @@ describe('dead-lettered images', () => {
 });
 
 describe('npm run replay', () => {
+  test('a dead letter naming a manifest (what the subscription delivers now): its pictures are preprocessed; a broken manifest is settled as ignored', async () => {
+    const blobs = new MemoryBlobStore();
+    const deps = { blobs, config: testConfig(), clock: new FixedClock(new Date('2026-06-01T12:00:00Z')) };
+    const png = await skyPng();
+    for (const m of [0, 10]) await blobs.putIfAbsent(CONTAINERS.images, picture(m), png);
+    const manifest = (await writePictureBatch(blobs, 'skycam', [picture(0), picture(10)], deps.clock.now())) as string;
+    await blobs.putIfAbsent(CONTAINERS.images, '_batches/skycam/2026-06-01/broken.json', '{"source":');
+    await blobs.put(
+      DEAD_LETTER_CONTAINER,
+      'PREPROCESS-IMAGE-BLOB-CREATED/2026/6/2/11/1.json',
+      JSON.stringify([
+        deadLettered(manifest),
+        deadLettered('_batches/skycam/2026-06-01/broken.json'),
+        deadLettered('_batches/skycam/2026-06-01/gone.json'),
+      ]),
+    );
+    const out: string[] = [];
+    const r = await runReplay(['--delete'], {}, (l) => out.push(l), deps);
+    assert.equal(r?.pictures, 3);
+    assert.deepEqual(r?.outcomes, { stored: 2, duplicate: 0, quarantined: 0, ignored: 1, missing: 1, failed: 0 });
+    assert.deepEqual(
+      blobs.names(CONTAINERS.features),
+      [0, 10].map((m) => picture(m).replace(/\.png$/, '.json')),
+    );
+    assert.match(out.join('\n'), /manifest of 2 picture\(s\)/);
+    assert.match(
+      out.join('\n'),
+      /broken\.json: ignored \(picture batch images\/_batches\/skycam\/2026-06-01\/broken\.json: not JSON/,
+    );
+    assert.equal(r?.deleted, 1);
+  });
+
   const setup = async (): Promise<{ blobs: MemoryBlobStore; deps: Parameters<typeof runReplay>[3] }> => {
     const blobs = new MemoryBlobStore();
     const png = await skyPng();
@@ -111,7 +144,7 @@ describe('npm run replay', () => {
     assert.equal(r?.pictures, 4);
     assert.deepEqual(blobs.names(CONTAINERS.features), []);
     assert.equal(blobs.names(DEAD_LETTER_CONTAINER).length, 2);
-    assert.match(out.join('\n'), /dry run: 4 picture\(s\) in 2 dead letter\(s\); nothing changed/);
+    assert.match(out.join('\n'), /dry run: 4 manifest\(s\) or picture\(s\) in 2 dead letter\(s\); nothing changed/);
   });
 
   test("--delete preprocesses each named picture with the trigger's code, then deletes the settled dead letters; a second run has nothing to do", async () => {

@@ -8,6 +8,7 @@ import { makePreprocessImageHandler } from '../../functions/preprocessImage';
 import { type ProviderBehaviour, RELIABLE_BEHAVIOUR } from '../../local/providers/ProviderBehaviour';
 import { type RunningProviders, startProviders } from '../../local/providers/startProviders';
 import { World } from '../../local/world/World';
+import { PICTURE_BATCH_PREFIX, writePictureBatch } from '../../shared/features/PictureBatch';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { FakeTimer } from '../support/FakeTimer';
 import { FixedClock } from '../support/fixedClock';
@@ -101,25 +102,30 @@ for (const sourceId of ['site-meter', 'skycam'] as const) {
   });
 }
 
-test('preprocess-image twice on the same blob, a good and each kind of broken picture: the same state', async () => {
+test('preprocess-image twice on the same manifest, a good and each kind of broken picture: the same state', async () => {
   const s = testServices(clock);
   const handler = makePreprocessImageHandler(() => s);
   const pictures = [
     { name: 'good', bytes: await skyPng() },
     ...(await brokenImages(s.config.sources[3]?.maxImageBytes ?? 0)),
   ];
-  for (const [i, picture] of pictures.entries()) {
-    const name = `skycam/park-1/2026-06-01/2026-06-01T${String(i).padStart(2, '0')}:00:00.000Z.png`;
-    const context = () =>
-      new InvocationContext({
-        functionName: 'preprocess-image',
-        triggerMetadata: { name, blobTrigger: `images/${name}` },
-      });
-    await handler(picture.bytes, context());
-    const once = state(s.blobs, false);
-    await handler(picture.bytes, context());
-    assert.deepEqual(state(s.blobs, false), once, picture.name);
-  }
+  const names = pictures.map(
+    (_, i) => `skycam/park-1/2026-06-01/2026-06-01T${String(i).padStart(2, '0')}:00:00.000Z.png`,
+  );
+  for (const [i, picture] of pictures.entries())
+    await s.blobs.putIfAbsent(CONTAINERS.images, names[i] as string, picture.bytes);
+  const manifest = (await writePictureBatch(s.blobs, 'skycam', names, clock.now())) as string;
+  const bytes = (await s.blobs.get(CONTAINERS.images, manifest))?.body as Buffer;
+  const context = () =>
+    new InvocationContext({
+      functionName: 'preprocess-image',
+      triggerMetadata: { name: manifest.slice(PICTURE_BATCH_PREFIX.length), blobTrigger: `images/${manifest}` },
+      logHandler: () => undefined,
+    });
+  await handler(bytes, context());
+  const once = state(s.blobs, false);
+  await handler(bytes, context());
+  assert.deepEqual(state(s.blobs, false), once);
   assert.equal(s.blobs.names(CONTAINERS.features).length, 1);
   assert.equal(s.blobs.names(CONTAINERS.quarantine).filter((n) => n.endsWith('.json')).length, pictures.length - 1);
 });

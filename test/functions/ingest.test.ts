@@ -9,6 +9,7 @@ import { startProviders, type RunningProviders } from '../../local/providers/sta
 import { World } from '../../local/world/World';
 import { FixedClock } from '../support/fixedClock';
 import { testConfig, testServices } from '../support/testServices';
+import { storedPictures } from '../support/storedPictures';
 
 const timer: Timer = {
   isPastDue: false,
@@ -83,7 +84,7 @@ test('ingest of the image source stores pictures in their own container with the
     new InvocationContext({ functionName: 'ingest-skycam' }),
   );
   assert.ok(result.stored >= 32, `stored ${result.stored}`);
-  const names = s.blobs.names(CONTAINERS.images);
+  const names = storedPictures(s.blobs);
   assert.equal(names.length, result.stored);
   assert.match(names[0] as string, /^skycam\/park-1\/2026-06-01\/2026-06-01T\d\d:\d0:00\.000Z\.png$/);
   const png = await s.blobs.get(CONTAINERS.images, names[0] as string);

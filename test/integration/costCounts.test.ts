@@ -24,7 +24,8 @@ import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { loadConfig } from '../../shared/config/loadConfig';
 import { costInputsFromConfig } from '../../shared/cost/CostInputs';
 import { dashboardUsage } from '../../shared/cost/dashboardUsage';
-import { type BlobOperations, runOperations } from '../../shared/cost/runOperations';
+import { type BlobOperations, imageBatches, runOperations } from '../../shared/cost/runOperations';
+import { PICTURE_BATCH_PREFIX } from '../../shared/features/PictureBatch';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSource';
 import { RegistryModelSource } from '../../shared/predict/RegistryModelSource';
@@ -42,8 +43,8 @@ import { TEST_SETTINGS } from '../support/testEnv';
 
 /**
  * The cost model counts what the code does: each function's handler runs over Azurite through a counting blob store,
- * in steady state (two warm-up rounds seed the watermarks and the recent states, and leave the image source's state
- * inbox holding the features of one round of pictures, as between two runs), and what one execution asks of Blob
+ * in steady state (warm-up rounds seed the watermarks and the recent states; preprocess-image runs on each manifest an
+ * image run writes, as Event Grid would deliver it), and what one execution asks of Blob
  * Storage must equal runOperations' figures for the same inputs, exactly, for 1, 10 and 100 sites.
  *
  * The providers publish on a fixed delay (each source's longest), so every run of every source meets exactly what
@@ -146,42 +147,52 @@ for (const sites of [1, 10, 100]) {
     const preprocess = makePreprocessImageHandler(() => services);
     const predict = makePredictHandler(() => services);
     const health = makeHealthDetailsHandler(() => services, { maxAgeMs: 0 });
-    const imageNames = async (): Promise<Set<string>> => {
+    // The manifests ingest-image writes (one per page of pictures): what Event Grid delivers to preprocess-image.
+    const manifests = async (): Promise<Set<string>> => {
       const names = new Set<string>();
-      for await (const item of raw.list(CONTAINERS.images, 'skycam/')) names.add(item.name);
+      for await (const item of raw.list(CONTAINERS.images, PICTURE_BATCH_PREFIX)) names.add(item.name);
       return names;
     };
     const preprocessAll = async (names: Iterable<string>): Promise<void> => {
       for (const name of names) {
         // The host's trigger download, not the app's: read past the counting store.
-        const bytes = (await raw.get(CONTAINERS.images, name))?.body ?? assert.fail(`no picture ${name}`);
-        const outcome = await preprocess(bytes, quiet('preprocess-image', { name }));
-        assert.equal(outcome.status, 'stored', `${name}: ${JSON.stringify(outcome)}`);
+        const bytes = (await raw.get(CONTAINERS.images, name))?.body ?? assert.fail(`no manifest ${name}`);
+        const outcome = await preprocess(
+          bytes,
+          quiet('preprocess-image', { name: name.slice(PICTURE_BATCH_PREFIX.length) }),
+        );
+        assert.ok(
+          outcome.pictures.length > 0 && outcome.counts.stored === outcome.pictures.length,
+          `${name}: ${JSON.stringify(outcome.counts)}`,
+        );
       }
     };
     const started = Date.now();
 
-    // Warm-up. First round: pictures, and one picture's features in the inbox, so that the next image run creates
-    // the features state (seeded from listings once) when it compacts the inbox.
+    // Warm-up. First round: pictures, and their features, which create the features state (seeded from listings once).
+    let seen = await manifests();
+    const preprocessNew = async (): Promise<void> => {
+      const now = await manifests();
+      await preprocessAll([...now].filter((n) => !seen.has(n)));
+      seen = now;
+    };
     await ingest('skycam', new Date(clock.now().getTime() - 10 * 60_000));
-    await preprocessAll([...(await imageNames())].slice(0, 1));
-    // Second round: watermarks and the other states, every site's features in the inbox (a site without any
+    await preprocessNew();
+    // Second round: watermarks and the other states, every site's features in the state (a site without any
     // available in the last day makes predict and health list its day folders of three days), predict's status.
     clock.advanceMinutes(INGEST_EVERY_MINUTES);
     const now = clock.now().getTime();
     for (const id of SENSORS) await ingest(id, new Date(now - 60 * 60_000));
     await ingest('nwp', new Date(now - 3 * 3_600_000));
-    const warm = await imageNames();
     await ingest('skycam');
-    await preprocessAll([...(await imageNames())].filter((n) => !warm.has(n)));
+    await preprocessNew();
     // Third round: what the second stored is available now, so predict forecasts every site and the latest copy's
     // shard and the dashboard summary exist (a first run seeds the shard from per-site blobs of older versions).
     clock.advanceMinutes(INGEST_EVERY_MINUTES);
     for (const id of SENSORS) await ingest(id);
     await ingest('nwp');
-    const third = await imageNames();
     await ingest('skycam');
-    await preprocessAll([...(await imageNames())].filter((n) => !third.has(n)));
+    await preprocessNew();
     const warmRun = await predict(timer, quiet('predict'));
     assert.deepEqual(warmRun.skipped, [], 'the warm-up forecasts every site');
 
@@ -197,13 +208,13 @@ for (const sites of [1, 10, 100]) {
       timings.push(`${name} ${Date.now() - at} ms`);
     };
     for (const id of SENSORS) await count(`ingest-${id}`, () => ingest(id));
-    const known = await imageNames();
+    const known = await manifests();
     await count('ingest-image', async () => {
       const r = await ingest('skycam');
       assert.equal(r.stored, sites, 'one new picture per site');
     });
-    const pictures = [...(await imageNames())].filter((n) => !known.has(n));
-    await count('preprocess-image (all)', () => preprocessAll(pictures));
+    const batches = [...(await manifests())].filter((n) => !known.has(n));
+    await count('preprocess-image (all)', () => preprocessAll(batches));
     await count('predict', async () => {
       const r = await predict(timer, quiet('predict'));
       assert.deepEqual(r.skipped, [], 'every site forecast');
@@ -246,7 +257,13 @@ for (const sites of [1, 10, 100]) {
     // Every sensor source of the shipped configuration is read in per-site windows, so each run is the model's mean.
     for (const id of SENSORS) assert.deepEqual(counted[`ingest-${id}`], model['ingest-sensor'], `ingest-${id}`);
     assert.deepEqual(counted['ingest-image'], model['ingest-image'], 'ingest-image');
-    assert.deepEqual(counted['preprocess-image (all)'], times(sites, model['preprocess-image']), 'preprocess-image');
+    // One execution per manifest, one manifest per page of pictures.
+    assert.equal(batches.length, imageBatches(inputs).pagesPerRun, 'one manifest per page');
+    assert.deepEqual(
+      counted['preprocess-image (all)'],
+      times(batches.length, model['preprocess-image']),
+      'preprocess-image',
+    );
     assert.deepEqual(counted['predict'], model.predict, 'predict');
     assert.deepEqual(counted['health'], model.health, 'health');
     assert.deepEqual(counted['ingest-forecast (6 runs)'], times(6, model['ingest-forecast']), 'ingest-forecast');

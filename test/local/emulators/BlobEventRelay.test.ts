@@ -31,23 +31,27 @@ function host(
   );
 }
 
-const pic = (m: number) => `skycam/park-1/2026-06-01/2026-06-01T11:${String(m).padStart(2, '0')}:00.000Z.png`;
+/** A manifest of an ingest page's pictures: what the Event Grid subscription (and so the relay) delivers. */
+const pic = (m: number) => `_batches/skycam/2026-06-01/${String(m).padStart(32, '0')}.json`;
+const picture = (m: number) => `skycam/park-1/2026-06-01/2026-06-01T11:${String(m).padStart(2, '0')}:00.000Z.png`;
 
-test('new pictures run preprocess-image through the admin endpoint, once each; pictures there at start are not replayed', async () => {
+test('new manifests run preprocess-image through the admin endpoint, once each; pictures themselves and manifests there at start are not delivered', async () => {
   const blobs = new MemoryBlobStore();
   await blobs.putIfAbsent('images', pic(0), 'x');
   const h = await host();
   try {
     const relay = new BlobEventRelay(blobs, {
       container: 'images',
+      prefix: '_batches/',
       functionName: 'preprocess-image',
       hostUrl: h.url,
       intervalMs: 10,
     });
     assert.deepEqual(await relay.pass(), { delivered: [], pending: 0 }, 'the backfill made features for what is there');
     await blobs.putIfAbsent('images', pic(10), 'x');
+    await blobs.putIfAbsent('images', picture(15), 'x');
     await blobs.putIfAbsent('images', pic(20), 'x');
-    assert.deepEqual((await relay.pass()).delivered, [pic(10), pic(20)]);
+    assert.deepEqual((await relay.pass()).delivered, [pic(10), pic(20)], 'a picture is in a manifest, not an event');
     assert.deepEqual(h.calls, [
       { path: 'POST /admin/functions/preprocess-image', body: { input: `images/${pic(10)}` } },
       { path: 'POST /admin/functions/preprocess-image', body: { input: `images/${pic(20)}` } },
@@ -58,12 +62,13 @@ test('new pictures run preprocess-image through the admin endpoint, once each; p
   }
 });
 
-test('while func start is not running, pictures wait with a message that says so', async () => {
+test('while func start is not running, manifests wait with a message that says so', async () => {
   const blobs = new MemoryBlobStore();
   const closed = await host();
   await new Promise((r) => closed.server.close(r));
   const relay = new BlobEventRelay(blobs, {
     container: 'images',
+    prefix: '_batches/',
     functionName: 'preprocess-image',
     hostUrl: closed.url,
     intervalMs: 10,
@@ -75,12 +80,13 @@ test('while func start is not running, pictures wait with a message that says so
   assert.match(p.error ?? '', /is not answering .*is `func start` running\?/);
 });
 
-test('a picture the host refuses is offered again on the next pass, and goes once it is taken', async () => {
+test('a manifest the host refuses is offered again on the next pass, and goes once it is taken', async () => {
   const blobs = new MemoryBlobStore();
   const h = await host(500);
   try {
     const relay = new BlobEventRelay(blobs, {
       container: 'images',
+      prefix: '_batches/',
       functionName: 'preprocess-image',
       hostUrl: h.url,
       intervalMs: 10,
@@ -104,6 +110,7 @@ test('run() passes until aborted and reports what it relayed', async () => {
   try {
     const relay = new BlobEventRelay(blobs, {
       container: 'images',
+      prefix: '_batches/',
       functionName: 'preprocess-image',
       hostUrl: h.url,
       intervalMs: 5,

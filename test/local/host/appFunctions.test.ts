@@ -132,7 +132,7 @@ test('the local host discovers exactly the functions the app registers, with the
     {
       name: 'preprocess-image',
       trigger: 'blobTrigger',
-      path: 'images/{name}',
+      path: 'images/_batches/{name}',
       connection: 'AzureWebJobsStorage',
       source: 'EventGrid',
     },

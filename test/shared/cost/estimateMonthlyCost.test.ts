@@ -98,6 +98,7 @@ const INPUTS: CostInputs = {
     'dashboard-data': 100,
     'cost-watch': 2000,
   },
+  preprocessMsPerPicture: 900,
   coldStartExtraMs: 1000,
   coldStartsPerDay: 2,
   requestTelemetryBytes: 2_000,
@@ -116,14 +117,15 @@ const close = (actual: number | undefined, expected: number, what: string): void
 
 test('a hand-computed month: executions, billed GB-s, storage operations, RUs, log GB and event operations', () => {
   const e = estimateMonthlyCost(INPUTS, PRICES);
-  // 6 runs/h x 720 h = 4,320; preprocess: 2 sites x 4,320 images; cost-watch once a day for 30 days.
+  // 6 runs/h x 720 h = 4,320; preprocess: one manifest per run (2 pictures on one page of 500), 200 ms + 900 ms for
+  // the second picture; cost-watch once a day for 30 days.
   assert.deepEqual(
     e.functions.map((f) => [f.name, f.executionsPerMonth, f.billedSeconds, f.gbSeconds]),
     [
       ['ingest-sensor', 4320, 1.5, 6480], // 1,450 ms rounds up to 1.5 s
       ['ingest-image', 4320, 1, 4320], // 300 ms bills the 1 s minimum
       ['ingest-forecast', 0, 1, 0],
-      ['preprocess-image', 8640, 1, 8640],
+      ['preprocess-image', 4320, 1.1, 4752],
       ['predict', 4320, 1, 4350], // + 2 cold starts/day x 30 days x 0.5 s more
       ['forecast', 720, 1, 720],
       ['actuals', 0, 1, 0],
@@ -135,21 +137,22 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
     ],
   );
   const fn = e.services.find((s) => s.service === 'Functions (Flex Consumption)');
-  close(fn?.listCost, 24570 * 0.00002 + (22350 / 1e6) * 0.5, 'functions list');
-  close(fn?.cost, (24570 - 1000) * 0.00002 + ((22350 - 1000) / 1e6) * 0.5, 'functions after the free grant');
+  close(fn?.listCost, 20682 * 0.00002 + (18030 / 1e6) * 0.5, 'functions list');
+  close(fn?.cost, (20682 - 1000) * 0.00002 + ((18030 - 1000) / 1e6) * 0.5, 'functions after the free grant');
 
   // Per execution (shared/cost/runOperations.ts): an ingest run of a native source with 2 new records on one page
   // writes them, one merge into the recent state, the watermark and its status record (5) and reads the watermark,
-  // the breaker and the state once (3); the image run also lists its features inbox and compacts it (a read and a
-  // write more); preprocess writes features and an inbox entry (2), reads 1 and lists 1 (the trigger's download is 1
-  // read more); predict writes the one shard of its blob copy, its status and the dashboard summary's shard (3), reads
-  // its status, the champion, 2 states, the summary shard and the copy's shard (6) and lists the pending forecasts and the image source's
-  // inbox (2); cost-watch writes its status.
-  // Writes: 4,320 x (5 + 6) + 8,640 x 2 + 4,320 x 3 + 30; reads: 4,320 x (3 + 4) + 8,640 x 2 + 4,320 x 6;
-  // lists: 4,320 + 8,640 + 4,320 x 2.
-  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 77790, hostOps: 72000, reads: 73440, lists: 21600 });
+  // the breaker and the state once (3); the image run also writes the page's manifest (a write more) and lists its
+  // features inbox (empty); preprocess writes the 2 pictures' features and one merge into the features state (3),
+  // reads the state and the 2 pictures (3; the trigger's download of the manifest is 1 read more) and lists nothing;
+  // predict writes the one shard of its blob copy, its status and the dashboard summary's shard (3), reads its status,
+  // the champion, 2 states, the summary shard and the copy's shard (6) and lists the pending forecasts and the image
+  // source's inbox (2); cost-watch writes its status.
+  // Writes: 4,320 x (5 + 6) + 4,320 x 3 + 4,320 x 3 + 30; reads: 4,320 x (3 + 3) + 4,320 x (3 + 1) + 4,320 x 6;
+  // lists: 4,320 + 4,320 x 2.
+  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 73470, hostOps: 72000, reads: 69120, lists: 12960 });
   const blob = e.services.find((s) => s.service === 'Blob Storage (hot, LRS)');
-  const blobCost = 0.11872 * 0.02 + 7.779 * 0.05 + 7.2 * 0.05 + 2.16 * 0.05 + 7.344 * 0.004;
+  const blobCost = 0.11872 * 0.02 + 7.347 * 0.05 + 7.2 * 0.05 + 1.296 * 0.05 + 6.912 * 0.004;
   close(blob?.cost, blobCost, 'blob');
 
   const cosmos = e.services.find((s) => s.service === 'Cosmos DB (serverless)');
@@ -157,16 +160,17 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   close(cosmos?.cost, (87840 / 1e6) * 0.25 + 0.00576 * 0.25, 'cosmos');
 
   const logs = e.services.find((s) => s.service === 'Log Analytics / Application Insights');
-  close(logs?.lines[0]?.quantity, 0.2235 + 0.3, 'log GB');
-  close(logs?.listCost, 0.5235 * 2, 'logs list');
+  close(logs?.lines[0]?.quantity, 0.1803 + 0.3, 'log GB');
+  close(logs?.listCost, 0.4803 * 2, 'logs list');
   assert.equal(logs?.cost, 0, 'under the free 1 GB');
 
+  // Every blob written, and each manifest delivered to preprocess-image.
   const events = e.services.find((s) => s.service === 'Event Grid (system topic)');
-  close(events?.lines[0]?.quantity, 77790 + 8640, 'event operations');
-  close(events?.cost, ((86430 - 1000) / 1e6) * 0.5, 'event grid');
+  close(events?.lines[0]?.quantity, 73470 + 4320, 'event operations');
+  close(events?.cost, ((77790 - 1000) / 1e6) * 0.5, 'event grid');
 
-  close(e.total.listCost, 0.502575 + blobCost + 0.0234 + 1.047 + 0.043215, 'total list');
-  close(e.total.cost, 0.482075 + blobCost + 0.0234 + 0 + 0.042715, 'total');
+  close(e.total.listCost, 0.422655 + blobCost + 0.0234 + 0.9606 + 0.038895, 'total list');
+  close(e.total.cost, 0.402155 + blobCost + 0.0234 + 0 + 0.038395, 'total');
   close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
 });
 
@@ -220,9 +224,28 @@ test('doubling the sites doubles per-site quantities but not the per-run ones', 
   const one = estimateMonthlyCost({ ...INPUTS, sites: 1 }, PRICES);
   const two = estimateMonthlyCost(INPUTS, PRICES);
   const exec = (e: typeof one, name: string) => e.functions.find((f) => f.name === name)?.executionsPerMonth;
-  assert.equal(exec(two, 'preprocess-image'), 2 * (exec(one, 'preprocess-image') ?? 0));
+  assert.equal(
+    exec(two, 'preprocess-image'),
+    exec(one, 'preprocess-image'),
+    'one preprocess execution per ingest page',
+  );
   assert.equal(exec(two, 'predict'), exec(one, 'predict'), 'one predict run forecasts every site');
   assert.equal(exec(two, 'ingest-sensor'), exec(one, 'ingest-sensor'), 'one ingest run reads a source for every site');
+});
+
+test('preprocess-image runs once per ingest page of pictures, its billed time growing with the pictures of the page', () => {
+  const at = (sites: number) => {
+    const e = estimateMonthlyCost({ ...INPUTS, sites, preprocessMsPerPicture: 10 }, PRICES);
+    const f = e.functions.find((x) => x.name === 'preprocess-image');
+    return [f?.executionsPerMonth, f?.billedSeconds];
+  };
+  // 500 pictures a run fill one page: 200 ms + 499 x 10 ms; 1,000 fill two pages of 500; 1,200 three of 400.
+  assert.deepEqual(at(500), [4320, 5.2]);
+  assert.deepEqual(at(1000), [8640, 5.2]);
+  assert.deepEqual(at(1200), [12960, 4.2]);
+  // Fewer pictures than runs (one site, a picture every 20 min, ingest every 10): a manifest every other run.
+  const sparse = estimateMonthlyCost({ ...INPUTS, sites: 1, publishEveryMinutes: 20 }, PRICES);
+  assert.equal(sparse.functions.find((x) => x.name === 'preprocess-image')?.executionsPerMonth, 2160);
 });
 
 test('the shipped price table is complete, every figure names a source, and a broken one is refused by path', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { preprocessImage } from '../../../shared/features/preprocessImage';
+import { preprocessPictures } from '../../../shared/features/preprocessPictures';
 import { preprocessStoredImages } from '../../../shared/features/preprocessStoredImages';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { FixedClock } from '../../support/fixedClock';
@@ -23,7 +23,7 @@ test('every stored picture without features gets them with the trigger code; don
   await blobs.putIfAbsent(CONTAINERS.images, picture(30, 'jpeg'), await skyJpeg());
   await blobs.putIfAbsent(CONTAINERS.images, picture(40), Buffer.from('<html>502 Bad Gateway</html>'));
   // One was done by the trigger already.
-  await preprocessImage(picture(0), png, deps);
+  await preprocessPictures([picture(0)], deps);
   const progress: [number, number][] = [];
 
   const first = await preprocessStoredImages(deps, { onProgress: (done, total) => progress.push([done, total]) });

@@ -25,6 +25,7 @@ import {
   type RecordSpec,
   toText,
 } from './payloadArbitraries';
+import { storedPictures } from '../../support/storedPictures';
 
 /** Runs of the property per source kind (INGEST_PROPERTY_RUNS overrides): 100 runs of 100 payloads = 10,000. */
 export const RUNS = Number(process.env['INGEST_PROPERTY_RUNS'] ?? 100);
@@ -185,8 +186,9 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
     'every record received',
   );
   const container = kind === 'sensor' ? CONTAINERS.raw : CONTAINERS.images;
+  const storedNames = (): string[] => (kind === 'sensor' ? blobs.names(CONTAINERS.raw) : storedPictures(blobs));
   assert.equal(
-    blobs.names(container).length,
+    storedNames().length,
     total('stored'),
     `one blob per stored record: ${JSON.stringify(results.map((r) => [r.received, r.stored, r.duplicates, r.quarantined]))}`,
   );
@@ -208,7 +210,7 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
     assert.ok(kept.has(body.toString('latin1')), `broken page kept: ${body.toString('latin1').slice(0, 80)}`);
 
   // Every record is stored (with exactly its values) or quarantined byte for byte.
-  const stored = new Set(blobs.names(container));
+  const stored = new Set(storedNames());
   pages.forEach((page, i) =>
     page.records.forEach((r, j) => {
       const text = (texts[i] as string[])[j] as string;
@@ -239,7 +241,7 @@ export async function scenario(kind: 'sensor' | 'image', pages: PageSpec[]): Pro
   );
 
   // Nothing stored twice: one blob per (site, observedAt), whatever its spelling or picture type.
-  const keys = blobs.names(container).map((n) => n.replace(/\.(json|png|jpeg|gif|webp|tiff)$/, ''));
+  const keys = storedNames().map((n) => n.replace(/\.(json|png|jpeg|gif|webp|tiff)$/, ''));
   assert.equal(new Set(keys).size, keys.length);
   return results.length;
 }

@@ -16,6 +16,7 @@ import {
   solarEdge,
   type SourceSpec,
 } from './httpProviderRig';
+import { storedPictures } from '../../support/storedPictures';
 
 /** A fetch that records each call with its options and answers from `answer`. */
 function recordingFetch(answer: (url: URL) => Response) {
@@ -75,7 +76,7 @@ describe('a redirect to another origin: data refused, pictures fetched without c
         );
         assert.doesNotMatch(err.message, SECRETS, "neither the redirect's query nor our secrets");
         assert.deepEqual(
-          [t.blobs.names(CONTAINERS.raw), t.blobs.names(CONTAINERS.images), await t.watermark()],
+          [t.blobs.names(CONTAINERS.raw), storedPictures(t.blobs), await t.watermark()],
           [[], [], undefined],
         );
       });
@@ -119,7 +120,7 @@ describe('a redirect to another origin: data refused, pictures fetched without c
       { now: '2026-06-01T12:00:00Z', fetchImpl },
     );
     await t.run();
-    assert.equal(t.blobs.names(CONTAINERS.images).length, 1);
+    assert.equal(storedPictures(t.blobs).length, 1);
     assert.deepEqual(
       fetchImpl.calls.map((c) => [c.url.origin, Object.keys(c.init?.headers ?? {}).sort()]),
       [
@@ -261,6 +262,6 @@ describe('an oversized response is refused without reading it to the end', () =>
     const [entry] = await t.quarantined();
     assert.match(entry?.reason ?? '', /image is larger than maxImageBytes 100000/);
     assert.equal(entry?.bin?.length, 100_001);
-    assert.deepEqual(t.blobs.names(CONTAINERS.images), []);
+    assert.deepEqual(storedPictures(t.blobs), []);
   });
 });

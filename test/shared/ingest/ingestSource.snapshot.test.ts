@@ -7,6 +7,7 @@ import { ProviderPageError } from '../../../shared/sources/ProviderError';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { skyJpeg, skyPng } from '../../support/images';
 import { answer, CAMERA, camera, fixture, rejection, rig, type SourceSpec } from './httpProviderRig';
+import { storedPictures } from '../../support/storedPictures';
 
 type From = 'last-modified' | 'date' | 'exif' | 'fetch';
 
@@ -44,13 +45,13 @@ test('a camera answering the same picture again (observedAt from the fetch time)
   t.clock.advanceMinutes(5);
   const r2 = await t.run();
   assert.deepEqual([r2.stored, r2.duplicates, r2.quarantined], [0, 1, 0], 'a later fetch time, but the same picture');
-  assert.deepEqual(t.blobs.names(CONTAINERS.images), [imageName('2026-06-01T12:00:00.000Z', 'jpeg')]);
+  assert.deepEqual(storedPictures(t.blobs), [imageName('2026-06-01T12:00:00.000Z', 'jpeg')]);
 
   t.clock.advanceMinutes(5);
   current = second;
   const r3 = await t.run();
   assert.deepEqual([r3.stored, r3.duplicates], [1, 0]);
-  assert.deepEqual(t.blobs.names(CONTAINERS.images), [
+  assert.deepEqual(storedPictures(t.blobs), [
     imageName('2026-06-01T12:00:00.000Z', 'jpeg'),
     imageName('2026-06-01T12:10:00.000Z', 'png'),
   ]);
@@ -78,7 +79,7 @@ describe('observedAt from a header', () => {
     });
     const r = await t.run();
     assert.deepEqual([r.stored, r.quarantined], [1, 0]);
-    assert.deepEqual(t.blobs.names(CONTAINERS.images), [imageName('2026-06-01T11:58:30.000Z', 'jpeg')]);
+    assert.deepEqual(storedPictures(t.blobs), [imageName('2026-06-01T11:58:30.000Z', 'jpeg')]);
     t.clock.advanceMinutes(1);
     const again = await t.run();
     assert.deepEqual([again.stored, again.duplicates], [0, 1]);
@@ -94,7 +95,7 @@ describe('observedAt from a header', () => {
         }),
     });
     await t.run();
-    assert.deepEqual(t.blobs.names(CONTAINERS.images), [imageName('2026-06-01T11:59:59.000Z', 'png')]);
+    assert.deepEqual(storedPictures(t.blobs), [imageName('2026-06-01T11:59:59.000Z', 'png')]);
   });
 
   test('last-modified missing: the picture is quarantined with the configuration key and why', async () => {
@@ -108,7 +109,7 @@ describe('observedAt from a header', () => {
       'sources[0].provider.observedAt.from is "last-modified", but the answer has no Last-Modified header',
     );
     assert.ok(entry?.bin?.equals(picture), 'the picture is kept');
-    assert.deepEqual(t.blobs.names(CONTAINERS.images), []);
+    assert.deepEqual(storedPictures(t.blobs), []);
   });
 });
 
@@ -158,7 +159,7 @@ describe('observedAt from EXIF DateTimeOriginal', () => {
       });
       const r = await t.run();
       assert.deepEqual([r.stored, r.quarantined], [1, 0]);
-      assert.deepEqual(t.blobs.names(CONTAINERS.images), [imageName(c.observedAt, c.format)]);
+      assert.deepEqual(storedPictures(t.blobs), [imageName(c.observedAt, c.format)]);
     });
   }
 
@@ -207,14 +208,14 @@ describe('a 200 from the camera that is no picture', () => {
         script: () => (broken ? answer(c.body, c.type) : answer(good, 'image/jpeg')),
       });
       await t.run();
-      const images = t.blobs.names(CONTAINERS.images);
+      const images = storedPictures(t.blobs);
       broken = true;
       t.clock.advanceMinutes(10);
       const err = await rejection(t.run());
       assert.ok(err instanceof ProviderPageError, String(err));
       assert.equal(err.canRetry(), true);
       assert.match(err.reason, c.reason);
-      assert.deepEqual(t.blobs.names(CONTAINERS.images), images);
+      assert.deepEqual(storedPictures(t.blobs), images);
       assert.equal(await t.watermark(), '2026-06-01T11:50:00.000Z');
       const entries = await t.quarantined();
       assert.equal(entries.length, 1);

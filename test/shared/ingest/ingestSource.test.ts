@@ -11,6 +11,7 @@ import { brokenImages, skyJpeg, skyPng } from '../../support/images';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { json, networkError } from '../../support/scriptedFetch';
 import { testConfig } from '../../support/testServices';
+import { storedPictures } from '../../support/storedPictures';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 const MAX_IMAGE_BYTES = 20_000;
@@ -322,7 +323,7 @@ test('images: corrupt, truncated, empty, wrong-type and oversized pictures go to
   t.provider.pages.push(pageBody(items));
   const r = await t.run();
   assert.deepEqual([r.received, r.stored, r.quarantined], [broken.length + 2, 2, broken.length]);
-  assert.deepEqual(t.blobs.names(CONTAINERS.images), [
+  assert.deepEqual(storedPictures(t.blobs), [
     'skycam/park-1/2026-06-01/2026-06-01T11:00:00.000Z.png',
     'skycam/park-1/2026-06-01/2026-06-01T11:10:00.000Z.jpeg',
   ]);
@@ -360,7 +361,7 @@ test('images: one the provider refuses (404) is quarantined; one that keeps fail
     (err: unknown) => err instanceof ProviderHttpError && err.status === 503 && err.canRetry(),
   );
   assert.equal(await t.watermark(), undefined, 'the page is read again next run');
-  assert.deepEqual(t.blobs.names(CONTAINERS.images), ['skycam/park-1/2026-06-01/2026-06-01T11:00:00.000Z.png']);
+  assert.deepEqual(storedPictures(t.blobs), ['skycam/park-1/2026-06-01/2026-06-01T11:00:00.000Z.png']);
   assert.match((await t.quarantined())[0]?.reason ?? '', /image could not be fetched: .*HTTP 404/);
 
   t.provider.images.set(
@@ -371,7 +372,7 @@ test('images: one the provider refuses (404) is quarantined; one that keeps fail
   const r = await t.run();
   assert.deepEqual([r.stored, r.duplicates, r.quarantined], [1, 1, 1]);
   assert.equal(t.provider.calls('images') - fetched, 2, 'the stored picture is not downloaded again');
-  assert.equal(t.blobs.names(CONTAINERS.images).length, 2);
+  assert.equal(storedPictures(t.blobs).length, 2);
 });
 
 test('the page cursor is checked against the app clock (virtual in the local stack), not the wall clock', async () => {

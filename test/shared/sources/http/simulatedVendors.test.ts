@@ -13,6 +13,7 @@ import { World } from '../../../../local/world/World';
 import { FakeTimer } from '../../../support/FakeTimer';
 import { FixedClock } from '../../../support/fixedClock';
 import { MemoryBlobStore } from '../../../support/MemoryBlobStore';
+import { storedPictures } from '../../../support/storedPictures';
 
 // The shipped configuration reads three of the simulated providers through their vendor-shaped APIs.
 const ROOT = join(__dirname, '../../../../..');
@@ -183,7 +184,7 @@ test('skycam as a snapshot camera: the newest published picture, observedAt from
   assert.deepEqual([first.stored, first.duplicates, first.quarantined], [1, 0, 0]);
   const second = await run();
   assert.deepEqual([second.stored, second.duplicates, second.quarantined], [0, 1, 0], 'the same picture again');
-  const names = blobs.names(CONTAINERS.images);
+  const names = storedPictures(blobs);
   assert.equal(names.length, 1);
   const observedAt = /\/([^/]+)\.png$/.exec(names[0] ?? '')?.[1] ?? '';
   // The newest picture published by now: observed on a 10-minute slot, 20-40 minutes ago, and published.

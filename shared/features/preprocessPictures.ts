@@ -1,0 +1,188 @@
+import type { ForecastConfig } from '../config/ForecastConfig';
+import type { Observation } from '../sources/Observation';
+import { RecentBatch } from '../sources/RecentBatch';
+import { DEFAULT_RECENT_STATE_OPTIONS, entryAt, type RecentState, recentEntryOf } from '../sources/RecentState';
+import { RecentStateStore } from '../sources/RecentStateStore';
+import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import type { Clock } from '../time/Clock';
+import { quote } from '../time/parseIsoTime';
+import { mapLimit } from '../util/mapLimit';
+import { DEFAULT_IMAGE_FEATURE_OPTIONS, type ImageFeatureOptions } from './imageFeatures';
+import { type Picture, pictureFeatures, pictureOf } from './pictureFeatures';
+import { storedFeatures, storeFeatures } from './storeFeatures';
+
+export interface PreprocessDeps {
+  blobs: BlobStore;
+  clock: Clock;
+  config: ForecastConfig;
+}
+
+/** How a batch is preprocessed. */
+export interface PreprocessOptions {
+  /** Pictures read, decoded and written at once: mostly storage round trips (a 64x64 decode takes about 2 ms). */
+  concurrency: number;
+  /** The decoder's limits and defaults, under each source's camera settings. */
+  image: ImageFeatureOptions;
+}
+
+export const DEFAULT_PREPROCESS_OPTIONS: PreprocessOptions = {
+  concurrency: 8,
+  image: DEFAULT_IMAGE_FEATURE_OPTIONS,
+};
+
+/** What became of one picture of a batch. */
+export type PreprocessOutcome = { picture: string } & (
+  | {
+      status: 'stored' | 'duplicate';
+      source: string;
+      site: string;
+      observedAt: string;
+      /** Absent for a picture the features state settled without its values (older than it keeps them). */
+      features?: Record<string, number> | undefined;
+    }
+  | { status: 'quarantined' | 'ignored' | 'missing'; reason: string }
+);
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Turns a batch of stored pictures (blob names in images/) into feature observations in features/, one per picture,
+ * and merges them into each image source's recent state in one ETag-guarded write per source. A picture is settled
+ * from what is known first: the features state holding it, else (a time the state does not cover) its features
+ * blob; only the others are downloaded and decoded, `concurrency` at once. availableAt is when the features were
+ * computed. A picture that cannot be decoded is quarantined alone with its reason, a name that is not a picture of a
+ * configured source and site is ignored with the reason, a picture deleted since is missing: the rest of the batch is
+ * processed. Storage failures are thrown (the trigger retries) after what was computed is stored and merged, so the
+ * retry finds it done. Running it twice writes nothing new. Outcomes are in the order of `names`; a name listed again
+ * is a duplicate of its first listing.
+ */
+export async function preprocessPictures(
+  names: readonly string[],
+  deps: PreprocessDeps,
+  options: Partial<PreprocessOptions> = {},
+): Promise<PreprocessOutcome[]> {
+  const { concurrency, image } = { ...DEFAULT_PREPROCESS_OPTIONS, ...options };
+  const now = deps.clock.now().getTime();
+  const states = new RecentStateStore(deps.blobs);
+  const outcomes = new Map<string, PreprocessOutcome>();
+  const targets: { name: string; picture: Picture }[] = [];
+  for (const name of new Set(names)) {
+    const picture = pictureOf(name, deps.config);
+    if ('reason' in picture) outcomes.set(name, { picture: name, status: 'ignored', reason: picture.reason });
+    else targets.push({ name, picture });
+  }
+  // Each image source's features state, read once: it settles what was done before without a read per picture.
+  const held = new Map<string, RecentState | undefined>();
+  for (const id of new Set(targets.map((t) => t.picture.source.id)))
+    held.set(id, (await states.readKept(CONTAINERS.features, id))?.state);
+
+  const computed: { name: string; observation: Observation }[] = [];
+  // Stored before but perhaps never merged (an execution that failed in between): merged now.
+  const found: Observation[] = [];
+  let failure: { error: unknown } | undefined;
+  await mapLimit(targets, concurrency, async ({ name, picture }) => {
+    if (failure) return;
+    try {
+      const state = held.get(picture.source.id);
+      const entry = state ? entryAt(state, picture.site, Date.parse(picture.observedAt)) : undefined;
+      if (entry) {
+        outcomes.set(name, settled(name, picture, 'duplicate', entry.values));
+        return;
+      }
+      // A time the state does not cover (a backfill's days, no state yet): the features blob says.
+      const before =
+        entry === undefined
+          ? await storedFeatures(deps.blobs, {
+              source: picture.source.id,
+              site: picture.site,
+              observedAt: picture.observedAt,
+            })
+          : undefined;
+      if (before) {
+        found.push(before);
+        outcomes.set(name, settled(name, picture, 'duplicate', before.values));
+        return;
+      }
+      const blob = await deps.blobs.get(CONTAINERS.images, name);
+      if (!blob) {
+        outcomes.set(name, {
+          picture: name,
+          status: 'missing',
+          reason: `picture ${quote(`${CONTAINERS.images}/${name}`)} is no longer stored (deleted since it was listed)`,
+        });
+        return;
+      }
+      const result = await pictureFeatures(picture, name, blob.body, blob.metadata, deps, image);
+      if ('reason' in result) outcomes.set(name, { picture: name, status: 'quarantined', reason: result.reason });
+      else computed.push({ name, observation: result.observation });
+    } catch (error) {
+      failure ??= { error };
+    }
+  });
+
+  // What was computed is stored and merged even when another picture failed: the retry then finds it done.
+  const stored = await storeFeatures(
+    deps.blobs,
+    computed.map((c) => c.observation),
+    concurrency,
+  );
+  stored.forEach(({ observation, stored: written }, i) => {
+    const { name } = computed[i] as { name: string };
+    const picture = targets.find((t) => t.name === name)?.picture as Picture;
+    outcomes.set(name, settled(name, picture, written ? 'stored' : 'duplicate', observation.values));
+  });
+  await mergeFeatures(states, deps, [...stored.map((s) => s.observation), ...found], now);
+  if (failure) throw failure.error;
+
+  const seen = new Set<string>();
+  return names.map((name) => {
+    const outcome = outcomes.get(name) as PreprocessOutcome;
+    if (seen.has(name) && (outcome.status === 'stored' || outcome.status === 'duplicate'))
+      return { ...outcome, status: 'duplicate' };
+    seen.add(name);
+    return outcome;
+  });
+}
+
+function settled(
+  name: string,
+  picture: Picture,
+  status: 'stored' | 'duplicate',
+  features: Record<string, number> | undefined,
+): PreprocessOutcome {
+  return {
+    picture: name,
+    status,
+    source: picture.source.id,
+    site: picture.site,
+    observedAt: picture.observedAt,
+    ...(features ? { features } : {}),
+  };
+}
+
+/**
+ * Adds stored features to their image source's recent state, which predict reads instead of listing every site: one
+ * RecentBatch merge per source (ETag-guarded; nothing written when the state holds them all). Features older than
+ * the state remembers anything (a backfill's days) are left to the blobs.
+ */
+async function mergeFeatures(
+  states: RecentStateStore,
+  deps: PreprocessDeps,
+  observations: readonly Observation[],
+  now: number,
+): Promise<void> {
+  const sites = deps.config.sites.map((s) => s.id);
+  const batches = new Map<string, RecentBatch>();
+  for (const o of observations) {
+    const entry = recentEntryOf(o);
+    if (!Number.isFinite(entry.observedAt) || !Number.isFinite(entry.availableAt)) continue;
+    if (entry.observedAt < now - DEFAULT_RECENT_STATE_OPTIONS.trackHours * HOUR_MS) continue;
+    let batch = batches.get(o.source);
+    if (!batch) {
+      batch = new RecentBatch(states, o.source, sites);
+      batches.set(o.source, batch);
+    }
+    batch.add(CONTAINERS.features, o.site, entry);
+  }
+  for (const batch of batches.values()) await batch.flush(now);
+}
