@@ -11,7 +11,8 @@ import { brokenImages, skyJpeg, skyPng } from '../../support/images';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { json, networkError } from '../../support/scriptedFetch';
 import { testConfig } from '../../support/testServices';
-import { storedPictures } from '../../support/storedPictures';
+import { storedBatches, storedPictures } from '../../support/storedPictures';
+import { parsePictureBatch } from '../../../shared/features/PictureBatch';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 const MAX_IMAGE_BYTES = 20_000;
@@ -54,6 +55,16 @@ function rig(sourceId: 'site-meter' | 'skycam') {
   const breaker = async () =>
     JSON.parse((await body(CONTAINERS.state, 'breakers/' + sourceId + '.json'))?.toString() ?? 'null');
   return { source, blobs, clock, timer, provider, run, body, quarantined, watermark, breaker };
+}
+
+/** The pictures each manifest in images/_batches/ lists. */
+async function manifests(blobs: MemoryBlobStore): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const name of storedBatches(blobs)) {
+    const body = (await blobs.get(CONTAINERS.images, name))?.body ?? Buffer.alloc(0);
+    out.push(parsePictureBatch(name, body).pictures);
+  }
+  return out;
 }
 
 const rec = (observedAt: string, power = 100, extra = '') =>
@@ -327,6 +338,8 @@ test('images: corrupt, truncated, empty, wrong-type and oversized pictures go to
     'skycam/park-1/2026-06-01/2026-06-01T11:00:00.000Z.png',
     'skycam/park-1/2026-06-01/2026-06-01T11:10:00.000Z.jpeg',
   ]);
+  // One manifest for the page, listing what it stored (preprocess-image runs once on it), none of the rejects.
+  assert.deepEqual(await manifests(t.blobs), [storedPictures(t.blobs)]);
   const entries = await t.quarantined();
   for (const b of broken) {
     const entry = entries.find((e) => b.reason.test(e.reason));
@@ -362,6 +375,7 @@ test('images: one the provider refuses (404) is quarantined; one that keeps fail
   );
   assert.equal(await t.watermark(), undefined, 'the page is read again next run');
   assert.deepEqual(storedPictures(t.blobs), ['skycam/park-1/2026-06-01/2026-06-01T11:00:00.000Z.png']);
+  assert.deepEqual(await manifests(t.blobs), [], 'the failed page wrote no manifest');
   assert.match((await t.quarantined())[0]?.reason ?? '', /image could not be fetched: .*HTTP 404/);
 
   t.provider.images.set(
@@ -373,6 +387,12 @@ test('images: one the provider refuses (404) is quarantined; one that keeps fail
   assert.deepEqual([r.stored, r.duplicates, r.quarantined], [1, 1, 1]);
   assert.equal(t.provider.calls('images') - fetched, 2, 'the stored picture is not downloaded again');
   assert.equal(storedPictures(t.blobs).length, 2);
+  // The picture the failed run stored is listed again: its features are computed from this manifest.
+  assert.deepEqual(await manifests(t.blobs), [storedPictures(t.blobs)]);
+  // A third run of the same page: everything is in the state, nothing to list, no new manifest.
+  t.provider.pages.push(page);
+  await t.run();
+  assert.equal((await manifests(t.blobs)).length, 1);
 });
 
 test('the page cursor is checked against the app clock (virtual in the local stack), not the wall clock', async () => {
