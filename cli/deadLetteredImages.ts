@@ -1,7 +1,10 @@
 /** Where Event Grid writes the events it could not deliver (bicep/main.bicep's deadLetterContainerName). */
 export const DEAD_LETTER_CONTAINER = 'deadletter';
 
-/** The pictures one dead-letter blob names, and why Event Grid gave up on them. */
+/**
+ * The blobs of the images container one dead-letter blob names, and why Event Grid gave up on them: manifests of
+ * ingest pages (images/_batches/..., what the subscription delivers now) or pictures (events of older deployments).
+ */
 export interface DeadLetteredImages {
   /** Blob names inside the images container, in the order the events name them, each once. */
   images: string[];

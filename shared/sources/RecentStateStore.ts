@@ -19,7 +19,10 @@ export function recentStateName(container: string, source: string): string {
   return `recent/${container}/${source}.json`;
 }
 
-/** Where concurrent writers (one image trigger per picture) leave entries for the state: one small blob each. */
+/**
+ * Where concurrent writers left entries for the state, one small blob each: the per-picture image triggers of
+ * deployments before preprocess-image ran once per ingest page. Still read and compacted for what they left.
+ */
 export function recentInboxPrefix(container: string, source: string): string {
   return `inbox/${container}/${source}/`;
 }
@@ -56,8 +59,8 @@ export class RecentStateStore {
   ) {}
 
   /**
-   * Leaves an entry for the state without touching it: many writers at once (a picture trigger per site) would
-   * otherwise fight over its ETag. An empty blob whose metadata is the entry; `compact` merges and deletes them, and
+   * Leaves an entry for the state without touching it, as per-picture triggers of older deployments did (many writers
+   * at once would otherwise fight over its ETag); preprocess-image now merges a page's features in one write. An empty blob whose metadata is the entry; `compact` merges and deletes them, and
    * readers (`readWithInbox`) see them at once. Writing it twice is writing it once.
    */
   async putInbox(container: string, source: string, site: string, entry: RecentEntry): Promise<void> {
@@ -93,7 +96,7 @@ export class RecentStateStore {
 
   /** The state with its inbox merged in (in memory), or undefined when there is no readable state. */
   async readWithInbox(container: string, source: string): Promise<RecentState | undefined> {
-    // Only image features arrive through an inbox (one trigger per picture); other states have none to list.
+    // Only image features arrived through an inbox (older deployments' per-picture triggers); other states have none.
     const [read, waiting] = await Promise.all([
       this.read(container, source),
       container === CONTAINERS.features ? this.inbox(container, source) : [],
