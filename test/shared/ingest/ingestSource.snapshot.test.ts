@@ -4,10 +4,12 @@ import { describe, test } from 'node:test';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import { ProviderPageError } from '../../../shared/sources/ProviderError';
+import { parsePictureBatch } from '../../../shared/features/PictureBatch';
+import { recentStateName } from '../../../shared/sources/RecentStateStore';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { skyJpeg, skyPng } from '../../support/images';
 import { answer, CAMERA, camera, fixture, rejection, rig, type SourceSpec } from './httpProviderRig';
-import { storedPictures } from '../../support/storedPictures';
+import { storedBatches, storedPictures } from '../../support/storedPictures';
 
 type From = 'last-modified' | 'date' | 'exif' | 'fetch';
 
@@ -64,6 +66,36 @@ test('a camera answering the same picture again (observedAt from the fetch time)
     assert.equal(`${s.url.origin}${s.url.pathname}`, `${CAMERA}/cgi-bin/snapshot.jpg`);
     assert.equal(s.headers['authorization'], `Basic ${Buffer.from('viewer:cam-secret-9').toString('base64')}`);
   }
+});
+
+test('a snapshot a failed run stored before its manifest is listed in the next manifest (its marker names it), under the same name every time', async () => {
+  const picture = await skyJpeg();
+  const t = rig(spec('fetch'), { now: '2026-06-01T12:00:00Z', script: () => answer(picture, 'image/jpeg') });
+  await t.run();
+  const first = imageName('2026-06-01T12:00:00.000Z', 'jpeg');
+  const listed = async () => {
+    const out: string[][] = [];
+    for (const name of storedBatches(t.blobs))
+      out.push(parsePictureBatch(name, (await t.blobs.get(CONTAINERS.images, name))?.body ?? Buffer.alloc(0)).pictures);
+    return out;
+  };
+  assert.deepEqual(await listed(), [[first]]);
+  // As if that run had died after the picture and its marker: no manifest, nothing merged into the state.
+  for (const name of storedBatches(t.blobs)) await t.blobs.delete(CONTAINERS.images, name);
+  await t.blobs.delete(CONTAINERS.state, recentStateName(CONTAINERS.images, 'pv'));
+
+  t.clock.advanceMinutes(5);
+  const r = await t.run();
+  assert.deepEqual([r.stored, r.duplicates], [0, 1], 'the same picture, settled by its marker');
+  assert.deepEqual(await listed(), [[first]], 'listed again, so its features are computed');
+
+  t.clock.advanceMinutes(5);
+  await t.run();
+  assert.equal(
+    storedBatches(t.blobs).length,
+    1,
+    'the same pictures make the same manifest name: nothing new is triggered',
+  );
 });
 
 describe('observedAt from a header', () => {
