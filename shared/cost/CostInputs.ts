@@ -172,7 +172,8 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   cosmosRuPerQuery: 2.5,
   cosmosRuPerQueriedKb: 0.15,
   functionMemoryMb: 2048,
-  // Stated, not measured in Azure: every one is under the 1 s minimum billable period, so the bill does not depend on them.
+  // Stated, not measured in Azure: every one is under the 1 s minimum billable period, so the bill does not depend on
+  // them, except preprocess-image's with many pictures a page (preprocessMsPerPicture).
   durationsMs: {
     'ingest-sensor': 400,
     'ingest-image': 700,

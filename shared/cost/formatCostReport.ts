@@ -61,7 +61,7 @@ export function formatCostReport(
     out.push(`| ${f.name} | ${qty(f.executionsPerMonth)} | ${f.billedSeconds} | ${qty(f.gbSeconds)} |`);
   out.push('');
   out.push(
-    '- Every execution is billed at least 1 s of instance memory (then in 100 ms steps); the functions here run shorter, so their durations do not change the bill, and the sum is an upper bound (concurrent executions on one instance share billed time).',
+    `- Every execution is billed at least 1 s of instance memory (then in 100 ms steps); ${longerThanMinimum(estimate)}, and the sum is an upper bound (concurrent executions on one instance share billed time).`,
     `- "Expected" applies the monthly free grants (Functions ${qty(prices.functions.freeGbSecondsPerMonth.value)} GB-s and ${qty(prices.functions.freeExecutionsPerMonth.value)} executions per subscription, Log Analytics ${prices.logAnalytics.freeGbPerMonth.value} GB per billing account, Event Grid ${qty(prices.eventGrid.freeOperationsPerMonth.value)} operations) as if this app used them alone; "before free grants" is the bill when other apps use them up.`,
     `- ${largestBlobLine(estimate) ? 'The largest' : 'A large'} storage item is an assumption: the Functions host's own blob lease renewals (singleton and timer locks), taken as ${inputs.hostStorageOpsPerHour} an hour and priced as writes; read the real count from the storage account's Transactions metric (API names AcquireLease, RenewLease) and pass it with --set hostStorageOpsPerHour=<n>.`,
     dashboardNote(inputs, estimate),
@@ -147,4 +147,11 @@ function qty(x: number, digits = 0): string {
 
 function pct(x: number, digits = 2): string {
   return `${x.toFixed(digits)}%`;
+}
+
+/** Which functions run longer than the billing minimum (preprocess-image with a page of many pictures), if any. */
+function longerThanMinimum(estimate: CostEstimate): string {
+  const longer = estimate.functions.filter((f) => f.billedSeconds > 1 && f.executionsPerMonth > 0);
+  if (longer.length === 0) return 'the functions here run shorter, so their durations do not change the bill';
+  return `${longer.map((f) => `${f.name} (${f.billedSeconds} s)`).join(', ')} run${longer.length === 1 ? 's' : ''} longer; the others run shorter, so their durations do not change the bill`;
 }
