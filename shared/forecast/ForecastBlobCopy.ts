@@ -2,6 +2,8 @@ import { type BlobStore, BlobConflictError, CONTAINERS } from '../storage/BlobSt
 import { hash32 } from '../util/hash32';
 import { mapLimit } from '../util/mapLimit';
 import type { Forecast } from './Forecast';
+import { forecastsJson } from './forecastJson';
+import { compareText } from '../util/compareText';
 
 /**
  * Forecasts in Blob Storage beside Cosmos DB: the latest per site (what /api/forecast serves when Cosmos DB is
@@ -29,7 +31,9 @@ export class ForecastBlobCopy {
     const byShard = new Map<number, Forecast[]>();
     for (const f of forecasts) {
       const shard = shardOf(f.site, this.shards);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), f]);
+      const group = byShard.get(shard);
+      if (group) group.push(f);
+      else byShard.set(shard, [f]);
     }
     await mapLimit([...byShard], SHARD_CONCURRENCY, ([shard, fresh]) =>
       this.merge(latestName(this.shards, shard), async (current) => {
@@ -39,7 +43,7 @@ export class ForecastBlobCopy {
           const old = bySite.get(f.site);
           if (!old || old.issueTime <= f.issueTime) bySite.set(f.site, f);
         }
-        return [...bySite.values()].sort((a, b) => a.site.localeCompare(b.site));
+        return [...bySite.values()].sort((a, b) => compareText(a.site, b.site));
       }),
     );
   }
@@ -87,7 +91,8 @@ export class ForecastBlobCopy {
   private async merge(name: string, change: (current: Forecast[] | undefined) => Promise<Forecast[]>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.read(name);
-      const body = JSON.stringify({ forecasts: await change(current?.forecasts) } satisfies ForecastsBlob);
+      // As JSON.stringify({ forecasts }) writes it, each forecast serialized once for the run (the summary has it too).
+      const body = forecastsJson(await change(current?.forecasts));
       const options = { contentType: 'application/json' };
       try {
         if (current) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Forecast } from '../forecast/Forecast';
+import { forecastJson } from '../forecast/forecastJson';
 import type { RunHealth } from '../sources/runHealth';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 
@@ -102,11 +103,31 @@ export class ForecastSummaryStore {
 
   /** Writes a shard; with `ifMatch` only over the version read (BlobConflictError otherwise). */
   async write(summary: ForecastSummary, ifMatch?: string): Promise<void> {
-    await this.blobs.put(CONTAINERS.forecasts, summaryName(summary.shard, summary.shards), JSON.stringify(summary), {
+    await this.blobs.put(CONTAINERS.forecasts, summaryName(summary.shard, summary.shards), summaryJson(summary), {
       contentType: 'application/json',
       ...(ifMatch ? { ifMatch } : {}),
     });
   }
+}
+
+/**
+ * `JSON.stringify(summary)`, with each site's newest forecast spliced in from forecastJson (serialized once for the
+ * run: the latest copy's shard holds it too). A site's keys are in SiteSummary's order, as siteSummary writes them.
+ */
+export function summaryJson(summary: ForecastSummary): string {
+  const { sites, ...head } = summary;
+  const parts: string[] = [];
+  for (const id of Object.keys(sites)) {
+    const { site, issueTime, latest, ...rest } = sites[id] as SiteSummary;
+    const tail = JSON.stringify(rest);
+    parts.push(
+      `${JSON.stringify(id)}:{"site":${JSON.stringify(site)},"issueTime":${JSON.stringify(issueTime)},"latest":${
+        latest === null ? 'null' : forecastJson(latest)
+      }${tail === '{}' ? '}' : `,${tail.slice(1)}`}`,
+    );
+  }
+  const front = JSON.stringify(head);
+  return `${front.slice(0, -1)},"sites":{${parts.join(',')}}}`;
 }
 
 function summaryName(shard: number, shards: number): string {

@@ -1,6 +1,8 @@
 import type { ForecastConfig, SiteConfig } from '../config/ForecastConfig';
 import { type FeatureSpec, withFeatureInputs } from '../features/FeatureSpec';
 import { featureSpecForSite } from '../features/featureSpecFor';
+import type { ExpectedErrorTable } from '../registry/ExpectedErrorTable';
+import { expectedRmseAt } from '../registry/expectedRmseAt';
 import type { ChoosableModel } from './chooseModel';
 
 /**
@@ -11,6 +13,7 @@ import type { ChoosableModel } from './chooseModel';
 export class ModelSpecs {
   private readonly byModel = new Map<ChoosableModel, FeatureSpec>();
   private site: { config: SiteConfig; spec: FeatureSpec } | undefined;
+  private readonly expected = new Map<ExpectedErrorTable, Map<number, number[] | undefined>>();
 
   constructor(private readonly config: ForecastConfig) {}
 
@@ -30,6 +33,17 @@ export class ModelSpecs {
       longitude: own.longitude,
       ...(spec.calendar && own.calendar ? { calendar: own.calendar } : {}),
     };
+  }
+
+  /** expectedRmseAt of a candidate's table at an age band, computed once per run (every site asks the same few). */
+  expectedAt(table: ExpectedErrorTable, band: number): number[] | undefined {
+    let byBand = this.expected.get(table);
+    if (!byBand) {
+      byBand = new Map();
+      this.expected.set(table, byBand);
+    }
+    if (!byBand.has(band)) byBand.set(band, expectedRmseAt(table, band));
+    return byBand.get(band);
   }
 }
 

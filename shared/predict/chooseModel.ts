@@ -126,17 +126,34 @@ export function chooseModel<M extends ChoosableModel>(
     return undefined;
   }
 
-  // Each candidate whose row can be built, at the age ratio of its oldest input (age / staleness limit).
+  // Each candidate whose row can be built, at the age ratio of its oldest input (age / staleness limit). The
+  // candidates share sources: each source's ratio is computed once (as ageRatio computes it).
+  const sourceRatios = new Map<string, number | undefined>();
+  const sourceRatio = (id: string): number | undefined => {
+    if (sourceRatios.has(id)) return sourceRatios.get(id);
+    const r = ageRatio(config, [id], latest, issueTime, limits);
+    sourceRatios.set(id, r);
+    return r;
+  };
   const scored: { model: M; ratio: number; expected: number[]; mean: number }[] = [];
   for (const model of candidates) {
     const table = model.expectedError;
     if (!table) continue;
-    const ratio = ageRatio(config, model.sources, latest, issueTime, limits);
+    let ratio: number | undefined = 0;
+    for (const id of model.sources) {
+      const r = sourceRatio(id);
+      if (r === undefined) {
+        ratio = undefined;
+        break;
+      }
+      ratio = Math.max(ratio, r);
+    }
     if (ratio === undefined) continue;
     // A trained model is not trusted on inputs older than any it was scored on; persistence is, however old.
     const baseline = model.kind === 'persistence' || model.kind === 'smart-persistence';
     if (!baseline && ratio > table.maxAgeRatio) continue;
-    const expected = expectedRmseAt(table, ageBandOf(ratio));
+    const band = ageBandOf(ratio);
+    const expected = specs ? specs.expectedAt(table, band) : expectedRmseAt(table, band);
     if (!expected) continue;
     const mean = expected.reduce((a, b) => a + b, 0) / Math.max(1, expected.length);
     if (!Number.isFinite(mean)) continue;

@@ -10,6 +10,7 @@ import { learnStalenessLimit, type StalenessLimit } from '../features/learnStale
 import { historyInputFor } from '../features/historyInputFor';
 import type { RecentObservation } from '../features/historyFeatures';
 import { type ListedObservation, listedValues } from '../sources/ObservationStore';
+import { compareText } from '../util/compareText';
 
 /** What predict knows of a site's sources at issueTime. */
 export interface GatheredInputs {
@@ -114,5 +115,5 @@ export function describeInputs(
         ...(limit ? { limitMinutes: round2(limit.minutes) } : {}),
       };
     })
-    .sort((a, b) => a.source.localeCompare(b.source));
+    .sort((a, b) => compareText(a.source, b.source));
 }

@@ -17,6 +17,7 @@ import { describeInputs, gatherInputs, type GatheredInputs } from './gatherInput
 import { PredictionInvariantError } from './PredictionError';
 import type { ModelSource, ServingModel } from './ServingModel';
 import { summaryInputs, writeForecastSummary } from './writeForecastSummary';
+import { compareText } from '../util/compareText';
 
 export interface PredictDeps {
   config: ForecastConfig;
@@ -206,7 +207,7 @@ async function predictSlot(
     });
   }
 
-  forecasts.sort((a, b) => a.site.localeCompare(b.site));
+  forecasts.sort((a, b) => compareText(a.site, b.site));
   const copy = new ForecastBlobCopy(deps.blobs, config.sites.length);
   const flushed = store.down ? 0 : await flushPending(copy, deps.forecasts, store);
   // The blob copy first: when Cosmos DB is down the forecasts are still served, and kept for Cosmos DB.

@@ -63,8 +63,11 @@ export async function writeForecastSummary(config: ForecastConfig, blobs: BlobSt
   const groups = new Map<number, string[]>();
   for (const site of config.sites) {
     const shard = summaryShardOf(site.id, shards);
-    groups.set(shard, [...(groups.get(shard) ?? []), site.id]);
+    const group = groups.get(shard);
+    if (group) group.push(site.id);
+    else groups.set(shard, [site.id]);
   }
+  const iso = new IsoTexts();
   await mapLimit([...groups], SHARD_CONCURRENCY, async ([shard, sites]) => {
     const previous = await store.read(shard, shards);
     const summary: ForecastSummary = {
@@ -77,7 +80,7 @@ export async function writeForecastSummary(config: ForecastConfig, blobs: BlobSt
       sites: {},
     };
     for (const site of sites) {
-      summary.sites[site] = siteSummary(config, site, run, bySite.get(site), skipped.get(site), previous?.summary);
+      summary.sites[site] = siteSummary(config, site, run, bySite.get(site), skipped.get(site), previous?.summary, iso);
     }
     await store.write(summary, previous?.etag);
   });
@@ -90,6 +93,7 @@ function siteSummary(
   made: Forecast | undefined,
   skipped: string | undefined,
   previous: ForecastSummary | undefined,
+  iso: IsoTexts,
 ): SiteSummary {
   const before = previous?.sites[site];
   const gathered = run.gathered.get(site);
@@ -105,7 +109,7 @@ function siteSummary(
       ? { model: current.model.id, version: current.model.version, sources: [...current.model.sources] }
       : { model: null, version: null, sources: [] },
     sources: gathered ? sourcesAt(config, gathered, run.issueTime) : (before?.sources ?? []),
-    actuals: recentActuals(config, run.issueTime, before?.actuals ?? [], gathered),
+    actuals: recentActuals(config, run.issueTime, before?.actuals ?? [], gathered, iso),
   };
 }
 
@@ -152,30 +156,38 @@ function recentActuals(
   issueTime: Date,
   kept: readonly SummaryActual[],
   gathered: GatheredInputs | undefined,
+  iso: IsoTexts,
 ): SummaryActual[] {
   const { source, field } = config.target;
   const since = issueTime.getTime() - SUMMARY_ACTUAL_HOURS * 3_600_000;
-  const out = new Map<string, SummaryActual>();
-  const add = (a: SummaryActual): void => {
-    const observed = Date.parse(a.observedAt);
-    const available = Date.parse(a.availableAt);
-    if (!Number.isFinite(a.value) || !(observed > since) || !(available <= issueTime.getTime())) return;
-    // Written as toISOString writes them, one per instant, whatever form the store gave.
-    const at = new Date(observed).toISOString();
-    out.set(at, { observedAt: at, availableAt: new Date(available).toISOString(), value: a.value });
+  const asOf = issueTime.getTime();
+  // By observedAt in epoch ms: one per instant, written as toISOString writes them, whatever form the store gave.
+  const out = new Map<number, SummaryActual>();
+  const add = (observed: number, available: number, value: number): void => {
+    if (!Number.isFinite(value) || !(observed > since) || !(available <= asOf)) return;
+    out.set(observed, { observedAt: iso.of(observed), availableAt: iso.of(available), value });
   };
-  kept.forEach(add);
+  for (const a of kept) add(Date.parse(a.observedAt), Date.parse(a.availableAt), a.value);
   for (const r of gathered?.recent.get(source) ?? []) {
     const value = r.values[field];
-    if (value !== undefined)
-      add({
-        observedAt: new Date(r.observedAt).toISOString(),
-        availableAt: new Date(r.availableAt).toISOString(),
-        value,
-      });
+    if (value !== undefined) add(r.observedAt, r.availableAt, value);
   }
   const newest = gathered?.latest.get(source);
   const value = newest?.values[field];
-  if (newest && value !== undefined) add({ observedAt: newest.observedAt, availableAt: newest.availableAt, value });
-  return [...out.values()].sort((a, b) => a.observedAt.localeCompare(b.observedAt));
+  if (newest && value !== undefined) add(Date.parse(newest.observedAt), Date.parse(newest.availableAt), value);
+  return [...out].sort((a, b) => a[0] - b[0]).map(([, a]) => a);
+}
+
+/** Epoch times as ISO text, each converted once per run (every site's values share the same few slots). */
+class IsoTexts {
+  private readonly texts = new Map<number, string>();
+
+  of(t: number): string {
+    let text = this.texts.get(t);
+    if (text === undefined) {
+      text = new Date(t).toISOString();
+      this.texts.set(t, text);
+    }
+    return text;
+  }
 }

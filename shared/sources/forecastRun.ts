@@ -14,17 +14,19 @@ export function runValueKey(field: string, offsetMinutes: number): string {
 
 /** The field and offset of a run value key, or undefined when the key is not one. */
 export function parseRunValueKey(key: string): { field: string; offsetMinutes: number } | undefined {
+  const offset = runValueOffset(key);
+  return offset === undefined ? undefined : { field: key.slice(0, key.lastIndexOf('@+')), offsetMinutes: offset };
+}
+
+/** The offset of a run value key (as parseRunValueKey reads it), without building the pair: health reads every key. */
+export function runValueOffset(key: string): number | undefined {
   const at = key.lastIndexOf('@+');
   if (at <= 0) return undefined;
-  const offset = Number(key.slice(at + 2));
-  if (
-    !Number.isInteger(offset) ||
-    offset < 0 ||
-    offset > MAX_RUN_OFFSET_MINUTES ||
-    key.slice(at + 2) !== String(offset)
-  )
+  const text = key.slice(at + 2);
+  const offset = Number(text);
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_RUN_OFFSET_MINUTES || text !== String(offset))
     return undefined;
-  return { field: key.slice(0, at), offsetMinutes: offset };
+  return offset;
 }
 
 /** The steps of one field of a run, by offset (minutes after runAt), ascending; non-finite values left out. */
@@ -35,11 +37,18 @@ export function runSteps(
   const steps: [number, number][] = [];
   // Only keys that start with the field's prefix can be its steps: the others are not parsed (a run has hundreds).
   const prefix = `${field}@+`;
+  // What parseRunValueKey accepts as this field's key, without its allocations (predict reads a run per site):
+  // no other `@+` after the prefix, and a whole number of minutes written as String writes it.
+  if (field.length === 0) return { offsets: [], values: [] };
   for (const key of Object.keys(values)) {
     if (!key.startsWith(prefix)) continue;
     const v = values[key] as number;
-    const k = parseRunValueKey(key);
-    if (k && k.field === field && Number.isFinite(v)) steps.push([k.offsetMinutes, v]);
+    if (!Number.isFinite(v)) continue;
+    const rest = key.slice(prefix.length);
+    if (rest.includes('@+')) continue;
+    const offset = Number(rest);
+    if (Number.isInteger(offset) && offset >= 0 && offset <= MAX_RUN_OFFSET_MINUTES && rest === String(offset))
+      steps.push([offset, v]);
   }
   steps.sort((a, b) => a[0] - b[0]);
   return { offsets: steps.map((s) => s[0]), values: steps.map((s) => s[1]) };

@@ -1,5 +1,5 @@
 import type { Observation } from './Observation';
-import { parseRunValueKey } from './forecastRun';
+import { runValueOffset } from './forecastRun';
 import { minutesBetween } from '../time/slots';
 
 /** A forecast source's newest available run, as health and the dashboard show it. */
@@ -21,7 +21,7 @@ export function runHealth(run: Observation, issueTime: Date, limitMinutes: numbe
   const ageMinutes = Math.round(minutesBetween(new Date(run.observedAt), issueTime));
   let last: number | undefined;
   for (const key of Object.keys(run.values)) {
-    const offset = parseRunValueKey(key)?.offsetMinutes;
+    const offset = runValueOffset(key);
     if (offset !== undefined && (last === undefined || offset > last)) last = offset;
   }
   const sameDay = run.observedAt.slice(0, 10) === issueTime.toISOString().slice(0, 10);

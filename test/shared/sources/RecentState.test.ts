@@ -109,6 +109,62 @@ describe('RecentState', () => {
       (err: unknown) => err instanceof RecentStateError && /got version 7/.test(err.message),
     );
   });
+
+  it('writes columns, and still reads a state stored one tuple per entry (version 1) to the same entries', () => {
+    const state = emptyRecentState('meter', T0 - HOUR);
+    state.knownFrom = T0 - 3 * HOUR;
+    state.gone.set('c', T0 - 2 * HOUR);
+    mergeEntries(state, 'b', [
+      { observedAt: T0 - 20 * MIN, availableAt: T0 - 1, publishedAt: T0 - 25 * MIN, values: { p: 1.5, q: -2 } },
+      { observedAt: T0 - 10 * MIN, availableAt: T0, backfilled: true },
+      { observedAt: T0 - 5 * MIN, availableAt: T0 + 5, values: { q: 3, p: 0 } },
+    ]);
+    mergeEntries(state, 'a', [{ observedAt: T0 - 30 * MIN, availableAt: T0 - 2 * MIN, values: { p: 7 } }]);
+    const text = serializeState(state);
+    const stored = JSON.parse(text) as { version: number; keys: string[][]; sites: string[]; values: number[] };
+    assert.equal(stored.version, 2);
+    assert.deepEqual(stored.sites, ['a', 'b'], 'sites in order');
+    assert.deepEqual(stored.keys, [['p'], ['p', 'q'], ['q', 'p']], 'each list of value names once, in its own order');
+    assert.deepEqual(stored.values, [7, 1.5, -2, 3, 0]);
+    assert.deepEqual(parseState(text, 'x'), state);
+    // The same state as version 1 wrote it (what a deployment before the columns left in storage).
+    const v1 = JSON.stringify({
+      version: 1,
+      source: 'meter',
+      coversFrom: new Date(T0 - HOUR).toISOString(),
+      knownFrom: new Date(T0 - 3 * HOUR).toISOString(),
+      gone: { c: T0 - 2 * HOUR },
+      sites: {
+        a: [[T0 - 30 * MIN, 28 * MIN, null, 0, { p: 7 }]],
+        b: [
+          [T0 - 20 * MIN, 20 * MIN - 1, -5 * MIN, 0, { p: 1.5, q: -2 }],
+          [T0 - 10 * MIN, 10 * MIN, null, 1],
+          [T0 - 5 * MIN, 5 * MIN + 5, null, 0, { q: 3, p: 0 }],
+        ],
+      },
+    });
+    assert.deepEqual(parseState(v1, 'x'), state);
+    // Key order survives (a values object is written back as it was read).
+    assert.deepEqual(Object.keys(parseState(text, 'x').sites.get('b')?.[2]?.values ?? {}), ['q', 'p']);
+  });
+
+  it('keeps a value named __proto__ as an own value, and refuses columns that do not fit together', () => {
+    const state = emptyRecentState('meter', T0 - HOUR);
+    const values = JSON.parse('{"__proto__": 4, "p": 1}') as Record<string, number>;
+    mergeEntries(state, 'a', [{ observedAt: T0 - 20 * MIN, availableAt: T0, values }]);
+    const back = parseState(serializeState(state), 'x').sites.get('a')?.[0]?.values;
+    assert.deepEqual(Object.keys(back ?? {}), ['__proto__', 'p']);
+    assert.equal(Object.getPrototypeOf(back), Object.prototype);
+    assert.deepEqual(back, values);
+    const stored = JSON.parse(serializeState(state)) as { counts: number[] };
+    stored.counts = [2];
+    assert.throws(
+      () => parseState(JSON.stringify(stored), 'state/recent/raw/meter.json'),
+      (err: unknown) =>
+        err instanceof RecentStateError &&
+        /meter\.json: the entry columns do not fit together \(1 sites, 1 entries\)/.test(err.message),
+    );
+  });
 });
 
 const meter = { id: 'meter', kind: 'sensor' } as SourceConfig;
