@@ -9,7 +9,8 @@ import { ForecastSummaryStore } from '../../shared/predict/ForecastSummaryStore'
 import { planShards } from '../../shared/predict/planShards';
 import { predictShardStatus } from '../../shared/predict/PredictRunStore';
 import { CONTAINERS, StorageUnavailableError } from '../../shared/storage/BlobStore';
-import { QUEUES } from '../../shared/storage/MessageQueue';
+import { checkHealth } from '../../shared/health/checkHealth';
+import { poisonQueueOf, QUEUES } from '../../shared/storage/MessageQueue';
 import { FixedClock } from '../support/fixedClock';
 import { MemoryMessageQueue } from '../support/MemoryMessageQueue';
 import { testConfig, testServices } from '../support/testServices';
@@ -205,4 +206,42 @@ test('a shard that fails records the failure with its cursor kept, and throws so
   const record = await s.status.read(predictShardStatus(2, 3));
   assert.equal(record?.ok, false);
   assert.deepEqual(record?.details, { lastGoodIssueTime: '2026-06-01T12:00:00.000Z' });
+});
+
+test('health shows each shard’s last run and the poison-queued messages of a sharded predict, and nothing of them unsharded', async () => {
+  const clock = new FixedClock(new Date('2026-06-01T12:04:30Z'));
+  const s = shardedServices(clock);
+  await observeAll(s, '2026-06-01T12:00:00.000Z');
+  const handler = makePredictShardHandler(() => s);
+  await handler({ version: 1, issueTime: '2026-06-01T12:00:00.000Z', shard: 0, shards: 3 }, new InvocationContext());
+  await s.status.record(predictShardStatus(1, 3), {
+    at: '2026-06-01T12:01:00.000Z',
+    ok: false,
+    summary: 'Cosmos DB is down',
+  });
+  await s.queues.send(poisonQueueOf(QUEUES.predictShards), '{"version":1}');
+  const deps = { ...s, breakers: undefined };
+  const report = await checkHealth(deps);
+  assert.equal(report.predictShards?.shards, 3);
+  assert.deepEqual(
+    report.predictShards?.lastRuns.map((r) => [r.shard, r.sites, r.lastRun?.ok ?? null]),
+    [
+      [0, 1, true],
+      [1, 2, false],
+      [2, 2, null],
+    ],
+  );
+  assert.equal(report.predictShards?.poisoned, 1);
+  assert.ok(
+    report.reasons.includes('last run of predict shard 2 of 3 failed: Cosmos DB is down'),
+    report.reasons.join('\n'),
+  );
+  assert.ok(
+    report.reasons.some((r) =>
+      /1 predict shard message\(s\) failed every delivery and wait in predict-shards-poison/.test(r),
+    ),
+  );
+
+  s.config.forecast.sitesPerShard = 5;
+  assert.equal((await checkHealth(deps)).predictShards, undefined);
 });
