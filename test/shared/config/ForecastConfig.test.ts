@@ -92,8 +92,8 @@ test('config errors name the bad key and value', () => {
   assert.ok(problemAt(generic, 'sources[0].clearSkyIndex[0]').includes('solar target'));
 });
 
-test('forecast.sitesPerShard: defaults to 5000 (small deployments run unsharded); a bad value is named', () => {
-  assert.equal(parseConfig(minimal(), {}).forecast.sitesPerShard, 5000);
+test('forecast.sitesPerShard: defaults to 10,000 (small deployments run unsharded); a bad value is named', () => {
+  assert.equal(parseConfig(minimal(), {}).forecast.sitesPerShard, 10_000);
   for (const bad of [0, -3, 2.5, 'many']) {
     const raw = { ...minimal(), forecast: { sitesPerShard: bad } };
     const problem = problemAt(raw, 'forecast.sitesPerShard');
