@@ -139,12 +139,7 @@ export class QueueTriggerListener {
       );
       return;
     }
-    await this.#queue.updateMessage(
-      m.messageId,
-      m.popReceipt,
-      undefined,
-      Math.ceil(this.deps.retryDelayMs / 1000),
-    );
+    await this.#queue.updateMessage(m.messageId, m.popReceipt, undefined, Math.ceil(this.deps.retryDelayMs / 1000));
   }
 }
 

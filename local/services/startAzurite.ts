@@ -148,7 +148,10 @@ async function startService(
   const failFast = (): Error | undefined => {
     if (spawnError) return spawnError;
     if (child.exitCode === null && child.signalCode === null) return undefined;
-    return new ServiceError('EXITED_DURING_START', `${what} exited during start-up (${child.exitCode ?? child.signalCode})`);
+    return new ServiceError(
+      'EXITED_DURING_START',
+      `${what} exited during start-up (${child.exitCode ?? child.signalCode})`,
+    );
   };
   try {
     const port = await waitFor(
@@ -215,7 +218,8 @@ async function azuriteEntry(binName: string): Promise<string> {
   }
   const manifest: unknown = JSON.parse(await readFile(manifestPath, 'utf8'));
   const bin = typeof manifest === 'object' && manifest !== null && 'bin' in manifest ? manifest.bin : undefined;
-  const entry = typeof bin === 'object' && bin !== null && binName in bin ? (bin as Record<string, unknown>)[binName] : undefined;
+  const entry =
+    typeof bin === 'object' && bin !== null && binName in bin ? (bin as Record<string, unknown>)[binName] : undefined;
   if (typeof entry !== 'string') {
     throw new ServiceError('NOT_INSTALLED', `${manifestPath} declares no ${binName} bin`);
   }
