@@ -249,7 +249,7 @@ async function predictSlot(
  */
 async function flushPending(copy: ForecastBlobCopy, store: ForecastStore, state: StoreState): Promise<number> {
   let flushed = 0;
-  let batch: { name: string; forecasts: Forecast[] }[] = [];
+  let batch: { name: string; forecasts: Forecast[]; etag: string }[] = [];
   const write = async (): Promise<void> => {
     // A forecast kept twice (a rerun of its slot, in both layouts) is written once, as last made.
     const byId = new Map<string, Forecast>();
@@ -267,7 +267,7 @@ async function flushPending(copy: ForecastBlobCopy, store: ForecastStore, state:
     }
     for (const b of batch) {
       if (b.forecasts.some((f) => notWritten.has(f.id))) continue;
-      await copy.clearPending(b.name);
+      await copy.clearPending(b.name, b.etag);
     }
     flushed += byId.size - notWritten.size;
     batch = [];
