@@ -78,12 +78,14 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Azurit
   if (requestedPort !== 0) await assertPortFree(requestedPort, HOST, 'azurite');
   if (requestedQueuePort !== 0) await assertPortFree(requestedQueuePort, HOST, 'azurite (queue)');
   await mkdir(dataDir, { recursive: true });
-  const blob = await startService('blob', requestedPort, dataDir, options);
-  let queue: StartedService;
+  // The queue service first: the blob service, which every function needs, answers only when this returns (a
+  // restart's caller times the outage by it).
+  const queue = await startService('queue', requestedQueuePort, dataDir, options);
+  let blob: StartedService;
   try {
-    queue = await startService('queue', requestedQueuePort, dataDir, options);
+    blob = await startService('blob', requestedPort, dataDir, options);
   } catch (err) {
-    await blob.stop();
+    await queue.stop();
     throw err;
   }
   let stopping: Promise<void> | undefined;
