@@ -78,6 +78,7 @@ export class FunctionsHost {
       receiptStores: new Map(),
     };
     const routes: HttpRoute[] = [];
+    const hostJson = readHostJson(appRoot);
     this.functions = [];
     for (const fn of registry.functions) {
       const name = fn.metadata.name;
@@ -118,8 +119,11 @@ export class FunctionsHost {
             tracker: this.#tracker,
             log: (level, message) => this.#hostLog(level, message, name),
             pollIntervalMs: options.queuePollIntervalMs ?? DEFAULT_HOST_OPTIONS.queuePollIntervalMs,
-            batchSize: options.queueBatchSize ?? DEFAULT_HOST_OPTIONS.queueBatchSize,
-            maxDequeueCount: options.queueMaxDequeueCount ?? DEFAULT_HOST_OPTIONS.queueMaxDequeueCount,
+            batchSize: options.queueBatchSize ?? hostJson.queues.batchSize ?? DEFAULT_HOST_OPTIONS.queueBatchSize,
+            maxDequeueCount:
+              options.queueMaxDequeueCount ??
+              hostJson.queues.maxDequeueCount ??
+              DEFAULT_HOST_OPTIONS.queueMaxDequeueCount,
             retryDelayMs: options.queueRetryDelayMs ?? DEFAULT_HOST_OPTIONS.queueRetryDelayMs,
             // host.json's functionTimeout (5 min) bounds a run; the message stays hidden that long.
             leaseMs: QUEUE_LEASE_MS,
@@ -128,7 +132,7 @@ export class FunctionsHost {
       }
     }
 
-    this.#http = new HttpFront(routes, readHostJson(appRoot).routePrefix, {
+    this.#http = new HttpFront(routes, hostJson.routePrefix, {
       invoke,
       warn: (message) => this.#hostLog('warning', message),
     });

@@ -23,9 +23,9 @@ export interface HostOptions {
   blobRetryDelayMs?: number;
   /** Real milliseconds between polls of an empty trigger queue (Azure backs off up to a minute). */
   queuePollIntervalMs?: number;
-  /** Queue messages run at once per queue-trigger function (Azure's `batchSize`: 16). */
+  /** Queue messages run at once per queue-trigger function (default: host.json's `extensions.queues.batchSize`, else 4). */
   queueBatchSize?: number;
-  /** Deliveries of a queue message before it moves to `<queue>-poison` (Azure's `maxDequeueCount`: 5). */
+  /** Deliveries of a queue message before it moves to `<queue>-poison` (default: host.json's `maxDequeueCount`, else 5). */
   queueMaxDequeueCount?: number;
   /** Real milliseconds a failed queue message waits before its next delivery. */
   queueRetryDelayMs?: number;
