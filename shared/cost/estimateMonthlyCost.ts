@@ -154,11 +154,12 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     (totalExecutions * (inputs.requestTelemetryBytes + inputs.traceBytesPerExecution)) / 1e9 +
     (inputs.hostTelemetryMbPerDay * days) / 1000;
   const eventGridOps = writes + imagesPerMonth; // every blob written is an ingress event; images are also delivered
-  // A shard's message is sent once (Class 1), then received and deleted (Class 2), besides the empty polls.
+  // A shard's message is sent once (Class 1), then received and deleted (Class 2), besides the empty polls; sharded,
+  // health reads the queue's and the poison queue's message counts (Class 2).
   const queue = {
     shards,
     class1: executions['predict-shard'],
-    class2: 2 * executions['predict-shard'] + inputs.queuePollsPerHour * H,
+    class2: 2 * executions['predict-shard'] + inputs.queuePollsPerHour * H + (shards > 1 ? 2 * executions.health : 0),
   };
 
   const b = prices.blobStorage;

@@ -130,8 +130,10 @@ export function runOperations(
     health: {
       writes: 0,
       // predict's status record (the storage probe and lastPrediction), the champion pointer and its card, each
-      // source's recent state, last ingest record and breaker state, cost-watch's record; large forecast runs per site.
-      reads: 4 + (options.champion ? 1 : 0) + 3 * sources + inputs.sites * forecastDownloads,
+      // source's recent state, last ingest record and breaker state, cost-watch's record; large forecast runs per site;
+      // sharded, each predict shard's record (shared/health/predictShardsHealth.ts).
+      reads:
+        4 + (options.champion ? 1 : 0) + 3 * sources + inputs.sites * forecastDownloads + (shards > 1 ? shards : 0),
       // Each image source's features inbox.
       lists: inputs.imageSources,
       deletes: 0,
