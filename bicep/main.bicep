@@ -149,6 +149,8 @@ var dataContainerNames = ['raw', 'images', 'features', 'quarantine', 'models', '
 // The Functions host's own containers in AzureWebJobsStorage (timer locks and blob receipts; its keys). Created here
 // so the app's identity needs a role on them only, not on the account.
 var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
+// predict's shards (functions/predictShard.ts: QUEUES.predictShards) and the queue the host moves failed ones to.
+var queueNames = ['predict-shards', 'predict-shards-poison']
 // Events Event Grid gave up delivering to preprocess-image.
 var deadLetterContainerName = 'deadletter'
 var budgetStart = empty(budgetStartDate) ? firstDayOfThisMonth : budgetStartDate
@@ -185,6 +187,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     containerNames: concat(dataContainerNames, hostContainerNames, [deploymentContainerName, deadLetterContainerName])
+    queueNames: queueNames
   }
 }
 

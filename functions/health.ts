@@ -77,6 +77,7 @@ export function makeHealthDetailsHandler(
         status: s.status,
         breakers: new BreakerStore(s.blobs),
         brokenSources: s.brokenSources,
+        ...(s.queues ? { queues: s.queues } : {}),
       });
     },
     () => services().clock,

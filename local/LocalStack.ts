@@ -82,9 +82,9 @@ export class LocalStack {
     try {
       const dataDir = resolve(o.dataDir);
       const configPath = resolve(o.configPath ?? join(PROJECT_ROOT, 'config/solar-park.json'));
-      status('starting Azurite (Blob Storage) and the Cosmos DB server');
-      const startAzuriteService = (port: number) =>
-        startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: port, silent: true });
+      status('starting Azurite (Blob and Queue Storage) and the Cosmos DB server');
+      const startAzuriteService = (port: number, queuePort?: number) =>
+        startAzurite({ dataDir: join(dataDir, 'azurite'), blobPort: port, queuePort, silent: true });
       const startCosmosService = (port: number) =>
         startCosmos({ dataDir: join(dataDir, 'cosmos'), port, silent: true });
       let [azurite, cosmos] = await Promise.all([
@@ -226,7 +226,7 @@ export class LocalStack {
           await (name === 'azurite' ? azurite.stop() : cosmos.stop());
         },
         start: async (name: StorageService): Promise<void> => {
-          if (name === 'azurite') azurite = await startAzuriteService(azurite.port);
+          if (name === 'azurite') azurite = await startAzuriteService(azurite.port, azurite.queuePort);
           else cosmos = await startCosmosService(cosmos.port);
         },
       };

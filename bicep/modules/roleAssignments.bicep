@@ -139,7 +139,8 @@ resource appHostOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
-// The blob extension moves blobs that keep failing to a poison queue (queues hold no code).
+// The blob extension moves blobs that keep failing to a poison queue; predict's coordinator sends shard messages
+// and the predict-shard queue trigger reads and deletes them (queues hold no code).
 resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appIdentity.id, roles.storageQueueDataContributor)
   scope: storage

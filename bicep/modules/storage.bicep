@@ -15,6 +15,9 @@ param tags tagsType
 @description('Required. Blob containers to create, including the Flex Consumption deployment package container.')
 param containerNames string[]
 
+@description('Optional. Storage queues to create: the app\'s own (predict shards) and their poison queues.')
+param queueNames string[] = []
+
 @description('Optional. Replication SKU.')
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS'])
 param skuName string = 'Standard_LRS'
@@ -68,6 +71,18 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = [
+  for queueName in queueNames: {
+    parent: queueService
+    name: queueName
+  }
+]
+
 @description('Storage account name.')
 output name string = account.name
 
@@ -77,5 +92,5 @@ output resourceId string = account.id
 @description('Blob service endpoint, e.g. https://<account>.blob.core.windows.net/.')
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 
-@description('Queue service endpoint (the Functions host keeps blob-trigger poison messages there).')
+@description('Queue service endpoint (predict shards; the Functions host keeps poison messages there).')
 output queueEndpoint string = account.properties.primaryEndpoints.queue

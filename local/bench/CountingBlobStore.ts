@@ -1,4 +1,4 @@
-import type { BlobContent, BlobItem, BlobStore, PutOptions } from '../../shared/storage/BlobStore';
+import type { BlobContent, BlobItem, BlobStore, DeleteOptions, PutOptions } from '../../shared/storage/BlobStore';
 
 /** Blob Storage requests by kind (a listing counts once per call, however many pages it reads). */
 export interface BlobRequestCounts {
@@ -34,8 +34,8 @@ export class CountingBlobStore implements BlobStore {
     return this.inner.list(container, prefix);
   }
 
-  delete(container: string, name: string): Promise<void> {
+  delete(container: string, name: string, options?: DeleteOptions): Promise<void> {
     this.counts.delete++;
-    return this.inner.delete(container, name);
+    return this.inner.delete(container, name, options);
   }
 }

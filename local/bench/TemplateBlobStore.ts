@@ -8,6 +8,7 @@ import {
   type BlobContent,
   type BlobItem,
   type BlobStore,
+  type DeleteOptions,
   type PutOptions,
 } from '../../shared/storage/BlobStore';
 import { missingSourceOf } from './missingSourceOf';
@@ -165,7 +166,9 @@ export class TemplateBlobStore implements BlobStore {
     return true;
   }
 
-  async delete(container: string, name: string): Promise<void> {
+  async delete(container: string, name: string, options: DeleteOptions = {}): Promise<void> {
+    const written = this.written.get(`${container}/${name}`);
+    if (written && options.ifMatch && written.etag !== options.ifMatch) throw new BlobConflictError(container, name);
     this.written.delete(`${container}/${name}`);
   }
 }

@@ -14,17 +14,21 @@ import { loadApp } from './loadApp';
 import { type PlanContext, planFunction } from './planFunction';
 import { readHostJson } from './readHostJson';
 import type { RegisteredFunctionInfo } from './RegisteredFunctionInfo';
+import { QueueTriggerListener } from './QueueTriggerListener';
 import { TimerScheduler } from './TimerScheduler';
 import { WorkTracker } from './WorkTracker';
 import type { HookData, ProgrammingModel } from './workerContract';
+
+/** How long a queue message being run stays hidden: host.json's functionTimeout. */
+const QUEUE_LEASE_MS = 5 * 60_000;
 
 /** How long stop() waits for running invocations before giving up on them. */
 const STOP_GRACE_MS = 30_000;
 
 /**
  * A local Azure Functions host: loads the app from its package.json `main` as the worker does, captures the
- * registrations of `@azure/functions`, and drives timers (on the given clock), blob triggers (from Azurite) and
- * HTTP routes through the library's own programming model.
+ * registrations of `@azure/functions`, and drives timers (on the given clock), blob triggers (from Azurite),
+ * queue triggers (from Azurite's queue service) and HTTP routes through the library's own programming model.
  */
 export class FunctionsHost {
   readonly functions: RegisteredFunctionInfo[];
@@ -36,7 +40,7 @@ export class FunctionsHost {
   /** `hookData` shared by the appStart and appTerminate hooks only, as in the worker. */
   readonly #appLevelHookData: HookData = {};
   readonly #schedulers = new Map<string, TimerScheduler>();
-  readonly #listeners: BlobTriggerListener[] = [];
+  readonly #listeners: (BlobTriggerListener | QueueTriggerListener)[] = [];
   readonly #loops: Promise<void>[] = [];
   readonly #invoker: FunctionInvoker;
   readonly #http: HttpFront;
@@ -74,6 +78,7 @@ export class FunctionsHost {
       receiptStores: new Map(),
     };
     const routes: HttpRoute[] = [];
+    const hostJson = readHostJson(appRoot);
     this.functions = [];
     for (const fn of registry.functions) {
       const name = fn.metadata.name;
@@ -106,9 +111,28 @@ export class FunctionsHost {
           }),
         );
       }
+      if (plan.queue !== undefined) {
+        this.#listeners.push(
+          new QueueTriggerListener(fn, plan.queue.name, plan.queue.service, {
+            clock: options.clock,
+            invoke,
+            tracker: this.#tracker,
+            log: (level, message) => this.#hostLog(level, message, name),
+            pollIntervalMs: options.queuePollIntervalMs ?? DEFAULT_HOST_OPTIONS.queuePollIntervalMs,
+            batchSize: options.queueBatchSize ?? hostJson.queues.batchSize ?? DEFAULT_HOST_OPTIONS.queueBatchSize,
+            maxDequeueCount:
+              options.queueMaxDequeueCount ??
+              hostJson.queues.maxDequeueCount ??
+              DEFAULT_HOST_OPTIONS.queueMaxDequeueCount,
+            retryDelayMs: options.queueRetryDelayMs ?? DEFAULT_HOST_OPTIONS.queueRetryDelayMs,
+            // host.json's functionTimeout (5 min) bounds a run; the message stays hidden that long.
+            leaseMs: QUEUE_LEASE_MS,
+          }),
+        );
+      }
     }
 
-    this.#http = new HttpFront(routes, readHostJson(appRoot).routePrefix, {
+    this.#http = new HttpFront(routes, hostJson.routePrefix, {
       invoke,
       warn: (message) => this.#hostLog('warning', message),
     });

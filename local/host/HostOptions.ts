@@ -21,6 +21,14 @@ export interface HostOptions {
   blobMaxAttempts?: number;
   /** Real milliseconds before the first retry of a failed blob; doubles each time. */
   blobRetryDelayMs?: number;
+  /** Real milliseconds between polls of an empty trigger queue (Azure backs off up to a minute). */
+  queuePollIntervalMs?: number;
+  /** Queue messages run at once per queue-trigger function (default: host.json's `extensions.queues.batchSize`, else 4). */
+  queueBatchSize?: number;
+  /** Deliveries of a queue message before it moves to `<queue>-poison` (default: host.json's `maxDequeueCount`, else 5). */
+  queueMaxDequeueCount?: number;
+  /** Real milliseconds a failed queue message waits before its next delivery. */
+  queueRetryDelayMs?: number;
   /** Host id in blob receipt paths (default: the AzureFunctionsWebHost__hostid setting, else from the app's name). */
   hostId?: string;
   /** Where log lines go (default: the console, information and above). */
@@ -35,4 +43,9 @@ export const DEFAULT_HOST_OPTIONS = {
   blobConcurrency: 4,
   blobMaxAttempts: 5,
   blobRetryDelayMs: 2_000,
+  queuePollIntervalMs: 500,
+  /** Two cores locally: a few shards at once, not Azure's 16. */
+  queueBatchSize: 4,
+  queueMaxDequeueCount: 5,
+  queueRetryDelayMs: 2_000,
 } as const;

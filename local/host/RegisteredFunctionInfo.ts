@@ -11,7 +11,11 @@ export interface RegisteredFunctionInfo {
   path?: string;
   /** Blob: the path the host watches, settings resolved. */
   resolvedPath?: string;
-  /** Blob: name of the setting holding the connection. */
+  /** Queue: the queue name as registered. */
+  queueName?: string;
+  /** Queue: the queue the host reads, settings resolved. */
+  resolvedQueueName?: string;
+  /** Blob and queue: name of the setting holding the connection. */
   connection?: string;
   /** Blob: `EventGrid` or `LogsAndContainerScan` when set. */
   source?: string;

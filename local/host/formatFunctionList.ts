@@ -19,6 +19,10 @@ export function formatFunctionList(
       lines.push(
         `        ${f.name}: ${f.triggerType} path '${f.resolvedPath ?? f.path}' (connection ${f.connection ?? 'AzureWebJobsStorage'}${source})`,
       );
+    } else if (f.queueName !== undefined) {
+      lines.push(
+        `        ${f.name}: ${f.triggerType} queue '${f.resolvedQueueName ?? f.queueName}' (connection ${f.connection ?? 'AzureWebJobsStorage'})`,
+      );
     } else {
       lines.push(`        ${f.name}: ${f.triggerType} (not driven locally)`);
     }

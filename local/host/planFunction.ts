@@ -1,8 +1,10 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
+import type { QueueServiceClient } from '@azure/storage-queue';
 import type { LoadedFunction } from './AppRegistry';
 import { BlobPathPattern } from './BlobPathPattern';
 import { BlobReceiptStore } from './BlobReceiptStore';
 import { blobServiceFromSetting } from './blobServiceFromSetting';
+import { queueServiceFromSetting } from './queueServiceFromSetting';
 import { HostError } from './HostError';
 import type { HttpRoute } from './HttpFront';
 import { HttpRouteTemplate } from './HttpRouteTemplate';
@@ -16,6 +18,7 @@ export interface FunctionPlan {
   info: RegisteredFunctionInfo;
   timer?: TimerSchedule;
   blob?: { pattern: BlobPathPattern; service: BlobServiceClient; receipts: BlobReceiptStore };
+  queue?: { name: string; service: QueueServiceClient };
   http?: HttpRoute;
   /** Things the local host will not do for this function (unbound bindings, undriven trigger types). */
   warnings: string[];
@@ -82,6 +85,19 @@ export function planFunction(fn: LoadedFunction, ctx: PlanContext): FunctionPlan
       plan.blob = { pattern, service, receipts };
       break;
     }
+    case 'queuetrigger': {
+      const rawName = stringOption(trigger, 'queueName', what);
+      const queueName = resolveSettingReferences(rawName, ctx.settings, `${what} queueName`);
+      if (!QUEUE_NAME.test(queueName))
+        throw new HostError(
+          'BAD_BINDING',
+          `${what}: queue name "${queueName}" is not a Storage queue name (3-63 lower-case letters, digits and single dashes)`,
+        );
+      const connection = optionalString(trigger, 'connection');
+      Object.assign(info, { queueName: rawName, resolvedQueueName: queueName, connection });
+      plan.queue = { name: queueName, service: queueServiceFromSetting(connection, ctx.settings, what) };
+      break;
+    }
     case 'httptrigger': {
       const route = optionalString(trigger, 'route') || name;
       const methods = (
@@ -96,6 +112,9 @@ export function planFunction(fn: LoadedFunction, ctx: PlanContext): FunctionPlan
   }
   return plan;
 }
+
+/** Azure's rule for queue names. */
+const QUEUE_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 
 function stringOption(binding: Record<string, unknown>, key: string, what: string): string {
   const value = binding[key];

@@ -1,4 +1,4 @@
-import type { ForecastConfig } from '../config/ForecastConfig';
+import { DEFAULT_SITES_PER_SHARD, type ForecastConfig } from '../config/ForecastConfig';
 import { requestNamesSite } from '../config/providerSchemas';
 import { DEFAULT_DASHBOARD_HOURS } from '../dashboard/parseDashboardQuery';
 
@@ -9,6 +9,7 @@ export type CostedFunction =
   | 'ingest-forecast'
   | 'preprocess-image'
   | 'predict'
+  | 'predict-shard'
   | 'forecast'
   | 'actuals'
   | 'health'
@@ -123,6 +124,17 @@ export interface CostInputs {
   hostTelemetryMbPerDay: number;
   /** Storage transactions of the Functions host itself (singleton and timer lease renewals) per hour. */
   hostStorageOpsPerHour: number;
+  /**
+   * Sites one predict run makes (config `forecast.sitesPerShard`); with more, the predict timer enqueues one message
+   * per shard and `predict-shard` makes each.
+   */
+  sitesPerShard: number;
+  /**
+   * Polls of the predict-shards queue that find nothing, per hour: the Functions host's queue listener backs off to
+   * its 1-minute maximum polling interval while the queue is empty (60/h), plus the quicker polls after each slot's
+   * messages. The queue trigger is registered in every deployment, so it polls unsharded too.
+   */
+  queuePollsPerHour: number;
 }
 
 /** Defaults for the reference deployment; sizes measured where the simulated world allows, the rest stated. */
@@ -180,6 +192,8 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
     'ingest-forecast': 500,
     'preprocess-image': 300,
     predict: 450,
+    // One shard of a sharded predict: as predict, since it is the same run for fewer sites.
+    'predict-shard': 450,
     forecast: 80,
     actuals: 150,
     health: 250,
@@ -200,6 +214,9 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   telemetryItemsPerExecution: 5,
   hostTelemetryMbPerDay: 20,
   hostStorageOpsPerHour: 360,
+  sitesPerShard: DEFAULT_SITES_PER_SHARD,
+  // Stated, not measured in Azure: 60 idle polls an hour and about 5 quicker ones after each of the 6 slots.
+  queuePollsPerHour: 90,
 };
 
 /** The inputs for a forecasting configuration: its sites, sources and cadence, the rest from the defaults. */
@@ -237,6 +254,7 @@ export function costInputsFromConfig(config: ForecastConfig, overrides: Partial<
       ? 1
       : 0,
     predictEveryMinutes: config.forecast.cadenceMinutes,
+    sitesPerShard: config.forecast.sitesPerShard,
     ...overrides,
   };
 }
@@ -272,4 +290,9 @@ function forecastInputs(
     forecastRequestsPerRun: Math.max(1, ...requests),
     forecastRunEveryHours: cycles.length > 0 ? Math.min(...cycles) : DEFAULT_COST_INPUTS.forecastRunEveryHours,
   };
+}
+
+/** predict's shards per slot: 1 (unsharded: the timer runs predict itself) up to sitesPerShard sites. */
+export function predictShardCount(inputs: Pick<CostInputs, 'sites' | 'sitesPerShard'>): number {
+  return Math.max(1, Math.ceil(inputs.sites / Math.max(1, inputs.sitesPerShard)));
 }

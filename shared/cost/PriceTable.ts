@@ -36,6 +36,8 @@ export interface PriceTable {
   cosmosDb: Record<'perMillionRu' | 'storagePerGbMonth', PriceEntry>;
   logAnalytics: Record<'perGbIngested' | 'freeGbPerMonth', PriceEntry>;
   eventGrid: Record<'perMillionOperations' | 'freeOperationsPerMonth', PriceEntry>;
+  /** Queue Storage (predict's shards): Class 1 (send) and Class 2 (get, delete) operations. */
+  queueStorage: Record<'class1Per10k' | 'class2Per10k', PriceEntry>;
   alwaysOn: { vmSize: string } & Record<'vmPerHour' | 'osDiskPerMonth' | 'publicIpPerHour', PriceEntry>;
   sla: Record<
     | 'functionsFlexConsumption'
@@ -63,6 +65,7 @@ const REQUIRED: Record<string, string[]> = {
   cosmosDb: ['perMillionRu', 'storagePerGbMonth'],
   logAnalytics: ['perGbIngested', 'freeGbPerMonth'],
   eventGrid: ['perMillionOperations', 'freeOperationsPerMonth'],
+  queueStorage: ['class1Per10k', 'class2Per10k'],
   alwaysOn: ['vmPerHour', 'osDiskPerMonth', 'publicIpPerHour'],
   sla: [
     'functionsFlexConsumption',

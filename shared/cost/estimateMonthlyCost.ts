@@ -1,4 +1,4 @@
-import type { CostedFunction, CostInputs } from './CostInputs';
+import { type CostedFunction, type CostInputs, predictShardCount } from './CostInputs';
 import { type DashboardUsage, dashboardUsage } from './dashboardUsage';
 import type { PriceEntry, PriceTable } from './PriceTable';
 import { DEFAULT_RUN_OPERATIONS_OPTIONS, imageBatches, runOperations } from './runOperations';
@@ -23,7 +23,8 @@ export type ServiceName =
   | 'Blob Storage (hot, LRS)'
   | 'Cosmos DB (serverless)'
   | 'Log Analytics / Application Insights'
-  | 'Event Grid (system topic)';
+  | 'Event Grid (system topic)'
+  | 'Queue Storage (LRS)';
 
 export interface ServiceCost {
   service: ServiceName;
@@ -49,6 +50,8 @@ export interface CostEstimate {
   total: { listCost: number; cost: number };
   alwaysOn: { vmSize: string; lines: { item: string; cost: number }[]; cost: number };
   storage: { capacityGb: number; writes: number; hostOps: number; reads: number; lists: number };
+  /** Queue operations: predict's shard messages sent (Class 1), and received, deleted and polled for (Class 2). */
+  queue: { shards: number; class1: number; class2: number };
   /** What the open dashboards add (already in the figures above). */
   dashboard: DashboardUsage;
   /** What the forecast sources add (already in the figures above), and the requests they make of their providers. */
@@ -69,12 +72,15 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const dash = dashboardUsage(inputs, H);
   // preprocess-image runs once per manifest: one per page of pictures an image source's ingest run stores.
   const batches = imageBatches(inputs);
+  const shards = predictShardCount(inputs);
   const executions: Record<CostedFunction, number> = {
     'ingest-sensor': inputs.sensorSources * perHour(inputs.ingestEveryMinutes) * H,
     'ingest-image': inputs.imageSources * perHour(inputs.ingestEveryMinutes) * H,
     'ingest-forecast': inputs.forecastSources * perHour(inputs.ingestEveryMinutes) * H,
     'preprocess-image': inputs.imageSources * batches.pagesPerRun * perHour(inputs.ingestEveryMinutes) * H,
     predict: perHour(inputs.predictEveryMinutes) * H,
+    // Sharded, one execution per shard and slot.
+    'predict-shard': shards > 1 ? shards * perHour(inputs.predictEveryMinutes) * H : 0,
     forecast: inputs.forecastRequestsPerHour * H,
     actuals: 0,
     health: inputs.healthRequestsPerHour * H,
@@ -149,6 +155,13 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     (inputs.hostTelemetryMbPerDay * days) / 1000;
   // Every blob written is an ingress event; each manifest is also delivered (one delivery per preprocess-image execution).
   const eventGridOps = writes + executions['preprocess-image'];
+  // A shard's message is sent once (Class 1), then received and deleted (Class 2), besides the empty polls; sharded,
+  // health reads the queue's and the poison queue's message counts (Class 2).
+  const queue = {
+    shards,
+    class1: executions['predict-shard'],
+    class2: 2 * executions['predict-shard'] + inputs.queuePollsPerHour * H + (shards > 1 ? 2 * executions.health : 0),
+  };
 
   const b = prices.blobStorage;
   const services: ServiceCost[] = [
@@ -213,6 +226,24 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
         prices.eventGrid.freeOperationsPerMonth.value,
       ),
     ]),
+    service('Queue Storage (LRS)', [
+      line(
+        'Queue Storage (LRS)',
+        `predict shard messages sent (${shards} shard(s) a slot)`,
+        queue.class1,
+        'Class 1 operations',
+        prices.queueStorage.class1Per10k,
+        1e4,
+      ),
+      line(
+        'Queue Storage (LRS)',
+        `messages received and deleted, and polls (assumed ${inputs.queuePollsPerHour}/h)`,
+        queue.class2,
+        'Class 2 operations',
+        prices.queueStorage.class2Per10k,
+        1e4,
+      ),
+    ]),
   ];
 
   const a = prices.alwaysOn;
@@ -229,6 +260,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     total: { listCost: sum(services.map((s) => s.listCost)), cost: sum(services.map((s) => s.cost)) },
     alwaysOn: { vmSize: a.vmSize, lines: alwaysOnLines, cost: sum(alwaysOnLines.map((l) => l.cost)) },
     storage: { capacityGb, writes, hostOps, reads, lists },
+    queue,
     dashboard: dash,
     forecastSources: forecast,
   };

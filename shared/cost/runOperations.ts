@@ -1,6 +1,6 @@
 import { latestShardCount } from '../forecast/ForecastBlobCopy';
 import { DEFAULT_RECENT_STATE_OPTIONS } from '../sources/RecentState';
-import type { CostedFunction, CostInputs } from './CostInputs';
+import { type CostedFunction, type CostInputs, predictShardCount } from './CostInputs';
 
 /** Blob operations as Azure bills them: put and putIfAbsent are writes, get a read, a listing call a list. */
 export interface BlobOperations {
@@ -92,6 +92,21 @@ export function runOperations(
   const largeRuns = inputs.forecastRunValuesBytes > DEFAULT_RECENT_STATE_OPTIONS.maxValuesBytes;
   const forecast = { ...ingest(forecastRun(inputs, largeRuns)), deletes: 0 };
   const forecastDownloads = largeRuns ? inputs.forecastSources : 0;
+  const shards = predictShardCount(inputs);
+  /** One predict run for `sites` of the configured sites (all of them, or a shard's). */
+  const predictRun = (sites: number): BlobOperations => ({
+    // The blob copy of the latest forecasts, one shard per ~1,000 sites (forecasts/latest/<n>/<i>.json), the run's
+    // status record, and the dashboard summary's shards.
+    writes: latestShardCount(inputs.sites) + 1 + options.summaryShards,
+    // Its status record (the catch-up cursor), the champion pointer, each source's recent state once, the blob
+    // copy's current issue time per site, a forecast run too large for the state per site and forecast source, and
+    // each summary shard before it is rewritten (ETag).
+    reads: 2 + sources + options.summaryShards + latestShardCount(inputs.sites) + sites * forecastDownloads,
+    // The pending forecasts Cosmos DB did not take (one listing, empty while it answers), and each image source's
+    // features inbox (readers merge it in memory; other states have none).
+    lists: 1 + inputs.imageSources,
+    deletes: 0,
+  });
   return {
     'ingest-sensor': sensor,
     'ingest-image': image,
@@ -106,24 +121,19 @@ export function runOperations(
       lists: 0,
       deletes: 0,
     },
-    predict: {
-      // The blob copy of the latest forecasts, one shard per ~1,000 sites (forecasts/latest/<n>/<i>.json), and the run's status record.
-      // ... and the dashboard summary's shards.
-      writes: latestShardCount(inputs.sites) + 1 + options.summaryShards,
-      // Its status record (the catch-up cursor), the champion pointer, each source's recent state once, the blob
-      // copy's current issue time per site, a forecast run too large for the state per site and forecast source, and
-      // each summary shard before it is rewritten (ETag).
-      reads: 2 + sources + options.summaryShards + latestShardCount(inputs.sites) + inputs.sites * forecastDownloads,
-      // The pending forecasts Cosmos DB did not take (one listing, empty while it answers), and each image source's
-      // features inbox (readers merge it in memory; other states have none).
-      lists: 1 + inputs.imageSources,
-      deletes: 0,
-    },
+    // Unsharded, predict makes every site; sharded, it only enqueues the shards (queue operations are priced apart)
+    // and records so, reading its previous record for the unsharded cursor it carries over.
+    predict: shards > 1 ? { writes: 1, reads: 1, lists: 0, deletes: 0 } : predictRun(inputs.sites),
+    // Each shard is a predict run of its sites: its own record, the sources' states, and every latest-copy and summary
+    // shard its sites hash into (all of them, for thousands of sites).
+    'predict-shard': shards > 1 ? predictRun(inputs.sites / shards) : NONE,
     health: {
       writes: 0,
       // predict's status record (the storage probe and lastPrediction), the champion pointer and its card, each
-      // source's recent state, last ingest record and breaker state, cost-watch's record; large forecast runs per site.
-      reads: 4 + (options.champion ? 1 : 0) + 3 * sources + inputs.sites * forecastDownloads,
+      // source's recent state, last ingest record and breaker state, cost-watch's record; large forecast runs per site;
+      // sharded, each predict shard's record (shared/health/predictShardsHealth.ts).
+      reads:
+        4 + (options.champion ? 1 : 0) + 3 * sources + inputs.sites * forecastDownloads + (shards > 1 ? shards : 0),
       // Each image source's features inbox.
       lists: inputs.imageSources,
       deletes: 0,

@@ -67,16 +67,26 @@ export class ForecastBlobCopy {
     }
   }
 
-  /** Every pending blob with its forecasts: one slot's (this layout) or one forecast (the per-site layout). */
-  async *pending(): AsyncIterable<{ name: string; forecasts: Forecast[] }> {
+  /** Every pending blob with its forecasts and ETag: one slot's (this layout) or one forecast (the per-site layout). */
+  async *pending(): AsyncIterable<{ name: string; forecasts: Forecast[]; etag: string }> {
     for await (const item of this.blobs.list(CONTAINERS.forecasts, 'pending/')) {
       const blob = await this.read(item.name);
-      if (blob) yield { name: item.name, forecasts: blob.forecasts };
+      if (blob) yield { name: item.name, forecasts: blob.forecasts, etag: blob.etag };
     }
   }
 
-  async clearPending(name: string): Promise<void> {
-    await this.blobs.delete(CONTAINERS.forecasts, name);
+  /**
+   * Deletes a pending blob once its forecasts are written, only as it was read: a predict shard that added to it
+   * meanwhile keeps it (false), and a later run writes it again (rewriting a forecast is harmless).
+   */
+  async clearPending(name: string, etag?: string): Promise<boolean> {
+    try {
+      await this.blobs.delete(CONTAINERS.forecasts, name, etag ? { ifMatch: etag } : {});
+      return true;
+    } catch (err) {
+      if (err instanceof BlobConflictError) return false;
+      throw err;
+    }
   }
 
   /** The forecasts a blob holds, with its ETag; a per-site blob of an earlier deployment holds one forecast. */

@@ -16,7 +16,9 @@ import type { Clock } from '../time/Clock';
 import { floorToSlot } from '../time/slots';
 import { budgetHealth, type BudgetHealth } from '../budget/budgetHealth';
 import { COST_WATCH_STATUS } from '../budget/watchBudget';
+import type { MessageQueue } from '../storage/MessageQueue';
 import type { RunStatus, StatusStore } from '../storage/StatusStore';
+import { type PredictShardsHealth, predictShardsHealth } from './predictShardsHealth';
 
 // Moved to sources/ so predict's dashboard summary shows a run exactly as health does; kept here for callers.
 export { type RunHealth, runHealth };
@@ -32,6 +34,8 @@ export interface HealthDeps {
   breakers?: BreakerStateReader;
   /** Sources whose provider settings are not set (their ingestion fails until they are). */
   brokenSources?: readonly { sourceId: string; message: string }[];
+  /** The app's queues: a sharded predict's poison queue is counted. */
+  queues?: MessageQueue;
 }
 
 export interface ServiceCheck {
@@ -80,6 +84,8 @@ export interface HealthReport {
     serving: { site: string; model: string | null; version: string | null; sources: string[] }[];
   };
   lastPrediction: RunStatus | null;
+  /** With more sites than forecast.sitesPerShard: each predict shard's last run and the poison queue. */
+  predictShards?: PredictShardsHealth;
   /** The budget's state as cost-watch last read it (does not affect canForecast). */
   budget: BudgetHealth;
 }
@@ -109,6 +115,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const serving: HealthReport['model']['serving'] = [];
   let champion: string | null = null;
   let lastPrediction: RunStatus | null = null;
+  let predictShards: PredictShardsHealth | undefined;
   if (blobStorage.ok) {
     const pointer = await deps.registry.champion().catch(() => undefined);
     champion = pointer?.pointer.version ?? null;
@@ -160,6 +167,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       for (const s of source.sites) if (!s.fresh) reasons.push(`${source.id} at ${s.site}: ${s.reason}`);
     }
     lastPrediction = (await deps.status.read(PREDICT_STATUS).catch(() => undefined)) ?? null;
+    predictShards = await predictShardsHealth(config, deps.status, deps.queues, reasons);
   }
 
   const budget = budgetHealth(
@@ -177,6 +185,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     sources,
     model: { champion, serving },
     lastPrediction,
+    ...(predictShards ? { predictShards } : {}),
     budget,
   };
 }

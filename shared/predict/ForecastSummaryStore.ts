@@ -101,12 +101,23 @@ export class ForecastSummaryStore {
     }
   }
 
-  /** Writes a shard; with `ifMatch` only over the version read (BlobConflictError otherwise). */
-  async write(summary: ForecastSummary, ifMatch?: string): Promise<void> {
-    await this.blobs.put(CONTAINERS.forecasts, summaryName(summary.shard, summary.shards), summaryJson(summary), {
-      contentType: 'application/json',
-      ...(ifMatch ? { ifMatch } : {}),
-    });
+  /**
+   * Writes a shard: with `ifMatch` only over the version read (BlobConflictError otherwise), without it only if there
+   * is none yet (false when another writer made one first: read it and merge again).
+   */
+  async write(summary: ForecastSummary, ifMatch?: string): Promise<boolean> {
+    const name = summaryName(summary.shard, summary.shards);
+    const body = summaryJson(summary);
+    const options = { contentType: 'application/json' };
+    if (ifMatch) {
+      await this.blobs.put(CONTAINERS.forecasts, name, body, { ...options, ifMatch });
+      return true;
+    }
+    if (await this.blobs.putIfAbsent(CONTAINERS.forecasts, name, body, options)) return true;
+    // A blob is there that read() did not take (torn or foreign): no summary to merge with, so it is replaced.
+    if ((await this.read(summary.shard, summary.shards)) !== undefined) return false;
+    await this.blobs.put(CONTAINERS.forecasts, name, body, options);
+    return true;
   }
 }
 

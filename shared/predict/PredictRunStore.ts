@@ -4,6 +4,11 @@ import type { PredictResult } from './predictAll';
 /** The name of predict's last-run record in the status store (/api/health shows it as `lastPrediction`). */
 export const PREDICT_STATUS = 'predict';
 
+/** The record of predict shard `shard` (0-based) of `shards`: its own catch-up cursor and last run. */
+export function predictShardStatus(shard: number, shards: number): string {
+  return `predict-shard-${shard + 1}-of-${shards}`;
+}
+
 /** The `details` of a successful run's record. */
 export interface PredictRunDetails {
   /** The issue slot the run made; the next run catches up the slots after it. */
@@ -25,14 +30,18 @@ export interface PredictFailureDetails {
  * written before keep working): a success stores its issue time, a failure carries the last good one over.
  */
 export class PredictRunStore {
-  constructor(private readonly status: StatusStore) {}
+  /** `name`: the record's name; a predict shard keeps its own ({@link predictShardStatus}). */
+  constructor(
+    private readonly status: StatusStore,
+    private readonly name: string = PREDICT_STATUS,
+  ) {}
 
   /**
    * The issue time of the last successful run, or undefined when there is none. Storage failures are thrown: while
    * Blob Storage is down the run fails (and is retried) rather than forget the slots to catch up.
    */
   async lastIssueTime(): Promise<string | undefined> {
-    return lastGoodIssueTime(await this.status.read(PREDICT_STATUS));
+    return lastGoodIssueTime(await this.status.read(this.name));
   }
 
   /** Records a run that made its slot (ok when no site was skipped); never fails the run. */
@@ -45,7 +54,7 @@ export class PredictRunStore {
       models: result.forecasts.map((f) => ({ site: f.site, model: f.model.id, version: f.model.version })),
       skipped: result.skipped,
     };
-    await this.status.recordQuietly(PREDICT_STATUS, {
+    await this.status.recordQuietly(this.name, {
       at: at.toISOString(),
       ok: result.skipped.length === 0,
       summary: `issue ${result.issueTime}: ${result.forecasts.length} forecast(s), ${result.skipped.length} site(s) skipped`,
@@ -58,7 +67,7 @@ export class PredictRunStore {
    * is written, so a half-working store never erases what the next run needs to catch up. Never fails.
    */
   async recordFailure(error: unknown, at: Date): Promise<void> {
-    const previous = await this.status.read(PREDICT_STATUS).then(
+    const previous = await this.status.read(this.name).then(
       (status) => ({ status }),
       () => undefined,
     );
@@ -66,7 +75,7 @@ export class PredictRunStore {
     const lastGood = lastGoodIssueTime(previous.status);
     const details: PredictFailureDetails = lastGood === undefined ? {} : { lastGoodIssueTime: lastGood };
     const summary = error instanceof Error ? error.message : String(error);
-    await this.status.recordQuietly(PREDICT_STATUS, {
+    await this.status.recordQuietly(this.name, {
       at: at.toISOString(),
       ok: false,
       summary,

@@ -47,7 +47,8 @@ export interface PredictResult {
  * model run in one batch. Forecasts go to the forecast store and to a blob copy of the latest; once per run the
  * dashboard's summary is written. Rerunning for the same slot overwrites the same records.
  */
-export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}): Promise<PredictResult> {
+export async function predictAll(deps: PredictDeps, options: PredictOptions = {}): Promise<PredictResult> {
+  const sites = sitesOf(deps.config, options.sites);
   const cadence = deps.config.forecast.cadenceMinutes;
   const current = floorToSlot(deps.clock.now(), cadence);
   const candidates = await deps.models.current();
@@ -74,7 +75,7 @@ export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}
   // What each site's inputs were at the slot (the last slot's remain): the dashboard summary's facts.
   const gathered = new Map<string, GatheredInputs>();
   for (const issueTime of [...missed, current]) {
-    const r = await predictSlot(slotDeps, issueTime, candidates, store, gathered);
+    const r = await predictSlot(slotDeps, issueTime, candidates, store, gathered, sites);
     if (issueTime !== current) caughtUp.push(r.issueTime);
     result = result
       ? {
@@ -92,6 +93,7 @@ export async function predictAll(deps: PredictDeps, options: CatchUpOptions = {}
     forecasts: made.forecasts,
     skipped: made.skipped.filter((k) => k.issueTime === current.toISOString()),
     gathered,
+    ...(options.sites ? { sites: sites.map((s) => s.id) } : {}),
     forecastStoreOk: !store.down,
     now: deps.clock.now(),
   });
@@ -104,6 +106,12 @@ export interface CatchUpOptions {
   lastIssueTime?: string | undefined;
   /** At most this many missed slots are made in one run. */
   maxCatchUpSlots?: number;
+}
+
+/** Options of predictAll. */
+export interface PredictOptions extends CatchUpOptions {
+  /** Only these sites (a predict shard's, in configuration order); every configured site when unset. */
+  sites?: readonly string[];
 }
 
 /** A day of 10-minute slots at most: beyond that a gap is an outage of the app, reported rather than back-filled. */
@@ -123,6 +131,7 @@ async function predictSlot(
   candidates: ServingModel[],
   store: StoreState,
   gathered: Map<string, GatheredInputs>,
+  runSites: readonly SiteConfig[],
 ): Promise<PredictResult> {
   const { config } = deps;
 
@@ -135,7 +144,7 @@ async function predictSlot(
   const skipped: PredictResult['skipped'] = [];
   const specs = new ModelSpecs(config);
   // A bounded number of sites at a time: memory stays flat and storage is not flooded however many sites there are.
-  await mapLimit(config.sites, SITE_CONCURRENCY, async (site) => {
+  await mapLimit(runSites, SITE_CONCURRENCY, async (site) => {
     const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);
     gathered.set(site.id, summaryInputs(config, { latest, limits, recent }, issueTime));
     const choice = chooseModel(config, site, issueTime, candidates, latest, limits, recent, 'auto', specs);
@@ -241,7 +250,7 @@ async function predictSlot(
  */
 async function flushPending(copy: ForecastBlobCopy, store: ForecastStore, state: StoreState): Promise<number> {
   let flushed = 0;
-  let batch: { name: string; forecasts: Forecast[] }[] = [];
+  let batch: { name: string; forecasts: Forecast[]; etag: string }[] = [];
   const write = async (): Promise<void> => {
     // A forecast kept twice (a rerun of its slot, in both layouts) is written once, as last made.
     const byId = new Map<string, Forecast>();
@@ -259,7 +268,7 @@ async function flushPending(copy: ForecastBlobCopy, store: ForecastStore, state:
     }
     for (const b of batch) {
       if (b.forecasts.some((f) => notWritten.has(f.id))) continue;
-      await copy.clearPending(b.name);
+      await copy.clearPending(b.name, b.etag);
     }
     flushed += byId.size - notWritten.size;
     batch = [];
@@ -275,6 +284,13 @@ async function flushPending(copy: ForecastBlobCopy, store: ForecastStore, state:
 
 /** Pending forecasts written in one bulk call at most (memory stays bounded after a long outage). */
 const FLUSH_BATCH = 5000;
+
+/** The configured sites a run makes: all of them, or those named (an unknown name is a bug of the caller). */
+function sitesOf(config: ForecastConfig, names: readonly string[] | undefined): readonly SiteConfig[] {
+  if (!names) return config.sites;
+  const byId = new Map(config.sites.map((s) => [s.id, s]));
+  return names.map((name) => siteOf(byId, name));
+}
 
 function describeMissing(config: ForecastConfig, latest: ReadonlyMap<string, Observation>): string {
   const absent = config.sources.filter((s) => !latest.has(s.id)).map((s) => s.id);

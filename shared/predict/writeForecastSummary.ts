@@ -1,7 +1,7 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { Forecast } from '../forecast/Forecast';
 import { runHealth } from '../sources/runHealth';
-import type { BlobStore } from '../storage/BlobStore';
+import { BlobConflictError, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import { minutesBetween } from '../time/slots';
 import { mapLimit } from '../util/mapLimit';
 import { freshness } from './chooseModel';
@@ -25,6 +25,8 @@ export interface SummaryRun {
   forecasts: readonly Forecast[];
   /** Sites the current slot made no forecast for, and why. */
   skipped: readonly { site: string; issueTime: string; reason: string }[];
+  /** The sites the run made (a predict shard's); every configured site when unset. */
+  sites?: readonly string[];
   /** What the current slot gathered per site (already in memory: no read of its own). */
   gathered: ReadonlyMap<string, GatheredInputs>;
   /** Whether Cosmos DB took the run's forecasts. */
@@ -45,11 +47,15 @@ export function summaryInputs(config: ForecastConfig, inputs: GatheredInputs, is
 
 /** Shards written at once. */
 const SHARD_CONCURRENCY = 4;
+/** Read-merge-write rounds per shard before a lost race fails the run (predict shards write the same blobs). */
+const MERGE_ATTEMPTS = 8;
 
 /**
  * Writes the dashboard's summary of a predict run: per site the newest forecast, the sources as judged at the slot
  * and the target's recent values, in a few shard blobs (one up to 500 sites). Each shard is read first, so a site
- * the slot skipped keeps its last forecast and the values it had; the write is ETag-guarded against a parallel run.
+ * the slot skipped keeps its last forecast and the values it had, and the sites of other predict shards stay as
+ * they are; the write is ETag-guarded and redone over the newer version when another run or shard wrote first, so
+ * shards that finish in any order leave the same summary.
  */
 export async function writeForecastSummary(config: ForecastConfig, blobs: BlobStore, run: SummaryRun): Promise<void> {
   const store = new ForecastSummaryStore(blobs);
@@ -61,29 +67,68 @@ export async function writeForecastSummary(config: ForecastConfig, blobs: BlobSt
   }
   const skipped = new Map(run.skipped.map((s) => [s.site, s.reason]));
   const groups = new Map<number, string[]>();
-  for (const site of config.sites) {
-    const shard = summaryShardOf(site.id, shards);
+  for (const site of run.sites ?? config.sites.map((s) => s.id)) {
+    const shard = summaryShardOf(site, shards);
     const group = groups.get(shard);
-    if (group) group.push(site.id);
-    else groups.set(shard, [site.id]);
+    if (group) group.push(site);
+    else groups.set(shard, [site]);
   }
+  const configured = new Set(config.sites.map((s) => s.id));
   const iso = new IsoTexts();
   await mapLimit([...groups], SHARD_CONCURRENCY, async ([shard, sites]) => {
-    const previous = await store.read(shard, shards);
-    const summary: ForecastSummary = {
-      version: 1,
-      writtenAt: run.now.toISOString(),
-      issueTime: run.issueTime.toISOString(),
-      forecastStoreOk: run.forecastStoreOk,
-      shard,
-      shards,
-      sites: {},
-    };
-    for (const site of sites) {
-      summary.sites[site] = siteSummary(config, site, run, bySite.get(site), skipped.get(site), previous?.summary, iso);
+    for (let attempt = 1; ; attempt++) {
+      const previous = await store.read(shard, shards);
+      const summary = mergedShard(previous?.summary, run, shard, shards);
+      // Sites of other predict shards stay as written; sites no longer configured are dropped.
+      for (const [site, kept] of Object.entries(previous?.summary.sites ?? {}))
+        if (configured.has(site)) summary.sites[site] = kept;
+      for (const site of sites) {
+        summary.sites[site] = siteSummary(
+          config,
+          site,
+          run,
+          bySite.get(site),
+          skipped.get(site),
+          previous?.summary,
+          iso,
+        );
+      }
+      try {
+        if (await store.write(summary, previous?.etag)) return;
+      } catch (err) {
+        if (!(err instanceof BlobConflictError) || attempt >= MERGE_ATTEMPTS) throw err;
+      }
+      if (attempt >= MERGE_ATTEMPTS) throw new BlobConflictError(CONTAINERS.forecasts, `summary shard ${shard}`);
     }
-    await store.write(summary, previous?.etag);
   });
+}
+
+/**
+ * A shard's run-level facts after this run: the newest issue slot, and whether Cosmos DB took the forecasts as of
+ * it (a slot's shards all must have; a newer slot starts over), whatever order the shards finish in.
+ */
+function mergedShard(
+  previous: ForecastSummary | undefined,
+  run: SummaryRun,
+  shard: number,
+  shards: number,
+): ForecastSummary {
+  const issueTime = run.issueTime.toISOString();
+  const newer = !previous || previous.issueTime < issueTime;
+  const same = previous?.issueTime === issueTime;
+  return {
+    version: 1,
+    writtenAt: run.now.toISOString(),
+    issueTime: newer ? issueTime : (previous?.issueTime ?? issueTime),
+    forecastStoreOk: newer
+      ? run.forecastStoreOk
+      : same
+        ? previous.forecastStoreOk && run.forecastStoreOk
+        : (previous?.forecastStoreOk ?? run.forecastStoreOk),
+    shard,
+    shards,
+    sites: {},
+  };
 }
 
 function siteSummary(

@@ -2,6 +2,9 @@ import { Agent } from 'node:https';
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { BlobServiceClient } from '@azure/storage-blob';
+import { AzureMessageQueue } from '../storage/AzureMessageQueue';
+import type { MessageQueue } from '../storage/MessageQueue';
+import { queueServiceFromSettings } from '../storage/queueServiceFromSettings';
 import { blobServiceFromSettings } from '../storage/blobServiceFromSettings';
 import type { ForecastConfig } from '../config/ForecastConfig';
 import { allowHttpProviders } from '../config/allowHttpProviders';
@@ -38,6 +41,8 @@ export interface Services {
   registry: ModelRegistry;
   models: ModelSource;
   status: StatusStore;
+  /** The app's Storage queues (predict shards); absent when no queue endpoint is set (`AzureWebJobsStorage__queueServiceUri`). */
+  queues?: MessageQueue;
   /** Sources whose provider refers to unset app settings (health names them; their ingestion fails). */
   brokenSources?: readonly SourceNotConfiguredError[];
   /** The source's provider, through the adapter of its protocol. */
@@ -71,6 +76,7 @@ export function createServices(env: Env = process.env): Services {
     .database(settings.cosmosDatabase)
     .container(settings.cosmosContainer);
 
+  const queueService = queueServiceFromSettings(env, credential);
   const clock = clockFromSettings(env);
   const runtime = new OnnxModelRuntime();
   const registry = new ModelRegistry(blobs, clock);
@@ -88,6 +94,7 @@ export function createServices(env: Env = process.env): Services {
     forecasts: new CosmosForecastStore(container),
     registry,
     status: new StatusStore(blobs),
+    ...(queueService ? { queues: new AzureMessageQueue(queueService) } : {}),
     brokenSources: broken,
     models: new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime)),
     provider(sourceId: string): ProviderAdapter {

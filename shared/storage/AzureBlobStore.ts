@@ -4,6 +4,7 @@ import {
   type BlobContent,
   type BlobItem,
   type BlobStore,
+  type DeleteOptions,
   type PutOptions,
   StorageRefusedError,
   StorageUnavailableError,
@@ -75,11 +76,26 @@ export class AzureBlobStore implements BlobStore {
     }
   }
 
-  async delete(container: string, name: string): Promise<void> {
+  async delete(container: string, name: string, options: DeleteOptions = {}): Promise<void> {
     try {
-      await this.container(container).getBlockBlobClient(name).deleteIfExists();
+      await this.container(container)
+        .getBlockBlobClient(name)
+        .deleteIfExists(options.ifMatch ? { conditions: { ifMatch: options.ifMatch } } : {});
     } catch (err) {
+      // A condition on a blob that is gone fails too (412): gone is what was asked, so only a changed blob conflicts.
+      if (err instanceof RestError && err.statusCode === 412) {
+        if (!(await this.exists(container, name))) return;
+        throw new BlobConflictError(container, name);
+      }
       throw translate(err, `delete ${container}/${name}`);
+    }
+  }
+
+  private async exists(container: string, name: string): Promise<boolean> {
+    try {
+      return await this.container(container).getBlockBlobClient(name).exists();
+    } catch (err) {
+      throw translate(err, `read ${container}/${name}`);
     }
   }
 

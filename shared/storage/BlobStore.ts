@@ -25,6 +25,11 @@ export interface PutOptions {
   ifMatch?: string;
 }
 
+export interface DeleteOptions {
+  /** Delete only if the blob's ETag still matches (optimistic concurrency). */
+  ifMatch?: string;
+}
+
 /** The port the app uses for Blob Storage; adapters: Azure Blob Storage (and Azurite). */
 export interface BlobStore {
   /** Writes the blob only if no blob has that name; false when one already did (its content is left as it was). */
@@ -35,8 +40,11 @@ export interface BlobStore {
   get(container: string, name: string): Promise<BlobContent | undefined>;
   /** Blobs whose names start with `prefix`, in lexicographic order, with their metadata. */
   list(container: string, prefix: string): AsyncIterable<BlobItem>;
-  /** Deletes the blob if it exists. */
-  delete(container: string, name: string): Promise<void>;
+  /**
+   * Deletes the blob if it exists; with `ifMatch` only the version read (BlobConflictError when someone changed it
+   * since; a blob already gone is no conflict).
+   */
+  delete(container: string, name: string, options?: DeleteOptions): Promise<void>;
 }
 
 /** The containers the app uses; created by the infrastructure (and by the local stack). */

@@ -1,4 +1,4 @@
-import type { BlobContent, BlobItem, BlobStore, PutOptions } from './BlobStore';
+import type { BlobContent, BlobItem, BlobStore, DeleteOptions, PutOptions } from './BlobStore';
 
 /**
  * A BlobStore whose listings are read once per (container, prefix) and then served from memory; everything else
@@ -22,8 +22,8 @@ export class ListingCacheBlobStore implements BlobStore {
     return this.inner.get(container, name);
   }
 
-  delete(container: string, name: string): Promise<void> {
-    return this.inner.delete(container, name);
+  delete(container: string, name: string, options?: DeleteOptions): Promise<void> {
+    return this.inner.delete(container, name, options);
   }
 
   async *list(container: string, prefix: string): AsyncIterable<BlobItem> {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig, parseConfig } from '../../shared/config/loadConfig';
 import { readAppSettings } from '../../shared/runtime/AppSettings';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
+import { QUEUES, poisonQueueOf } from '../../shared/storage/MessageQueue';
 import { TimerSchedule } from '../../local/host/TimerSchedule';
 import { settingPrefix } from '../../local/localSettings';
 import { formatDiagnostic } from '../../local/tools/sarifDiagnostics';
@@ -26,6 +27,8 @@ const UNTAGGABLE = new Set(
     'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments',
     'Microsoft.Storage/storageAccounts/blobServices',
     'Microsoft.Storage/storageAccounts/blobServices/containers',
+    'Microsoft.Storage/storageAccounts/queueServices',
+    'Microsoft.Storage/storageAccounts/queueServices/queues',
     'Microsoft.EventGrid/systemTopics/eventSubscriptions',
     'Microsoft.Consumption/budgets',
     'Microsoft.Web/sites/config',
@@ -282,6 +285,21 @@ for (const envName of ENVIRONMENTS) {
       assert.equal(p['supportsHttpsTrafficOnly'], true);
       assert.equal(p['minimumTlsVersion'], 'TLS1_2');
       assert.equal(p['allowBlobPublicAccess'], false);
+    });
+
+    it("creates predict's shard queue and its poison queue in the same storage account, which the app identity may use", () => {
+      const queues = d.instances(d.single('Microsoft.Storage/storageAccounts/queueServices/queues'));
+      const names = queues.map((q) => String(q.name).split('/').pop()).sort();
+      assert.deepEqual(names, [QUEUES.predictShards, poisonQueueOf(QUEUES.predictShards)].sort());
+      const app = grantsOf(d).filter((g) => /'appIdentity'/.test(g.principal));
+      assert.ok(
+        app.some((g) => g.role === ROLE.storageQueueDataContributor && g.container === undefined),
+        'Storage Queue Data Contributor on the account: the queue trigger reads, hides and deletes messages',
+      );
+      assert.ok(
+        appSettingsOf(d).has('AzureWebJobsStorage__queueServiceUri'),
+        'the queue trigger and the coordinator connect by identity',
+      );
     });
 
     it("creates every container the app uses, the host's, the dead letters', and the deployment package container the app deploys from", () => {

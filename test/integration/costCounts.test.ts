@@ -8,7 +8,8 @@ import { HttpRequest, InvocationContext, type Timer } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { makeHealthDetailsHandler } from '../../functions/health';
 import { makeIngestHandler } from '../../functions/ingest';
-import { makePredictHandler } from '../../functions/predict';
+import { makePredictHandler, makePredictTimerHandler } from '../../functions/predict';
+import { makePredictShardHandler } from '../../functions/predictShard';
 import { makePreprocessImageHandler } from '../../functions/preprocessImage';
 import { benchSites } from '../../local/bench/benchSites';
 import { type BlobRequestCounts, CountingBlobStore } from '../../local/bench/CountingBlobStore';
@@ -22,7 +23,7 @@ import { World } from '../../local/world/World';
 import { WORLD_SOURCE_IDS } from '../../local/world/WorldSource';
 import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { loadConfig } from '../../shared/config/loadConfig';
-import { costInputsFromConfig } from '../../shared/cost/CostInputs';
+import { costInputsFromConfig, predictShardCount } from '../../shared/cost/CostInputs';
 import { dashboardUsage } from '../../shared/cost/dashboardUsage';
 import { type BlobOperations, imageBatches, runOperations } from '../../shared/cost/runOperations';
 import { PICTURE_BATCH_PREFIX } from '../../shared/features/PictureBatch';
@@ -35,9 +36,11 @@ import { createProviderAdapter } from '../../shared/sources/createProviderAdapte
 import { ObservationStore } from '../../shared/sources/ObservationStore';
 import { AzureBlobStore } from '../../shared/storage/AzureBlobStore';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
+import { QUEUES } from '../../shared/storage/MessageQueue';
 import { StatusStore } from '../../shared/storage/StatusStore';
 import { FixedClock } from '../support/fixedClock';
 import { MemoryForecastStore } from '../support/MemoryForecastStore';
+import { MemoryMessageQueue } from '../support/MemoryMessageQueue';
 import { PROJECT_ROOT } from '../support/testServices';
 import { TEST_SETTINGS } from '../support/testEnv';
 
@@ -215,6 +218,7 @@ for (const sites of [1, 10, 100]) {
     });
     const batches = [...(await manifests())].filter((n) => !known.has(n));
     await count('preprocess-image (all)', () => preprocessAll(batches));
+    seen = await manifests();
     await count('predict', async () => {
       const r = await predict(timer, quiet('predict'));
       assert.deepEqual(r.skipped, [], 'every site forecast');
@@ -267,5 +271,60 @@ for (const sites of [1, 10, 100]) {
     assert.deepEqual(counted['predict'], model.predict, 'predict');
     assert.deepEqual(counted['health'], model.health, 'health');
     assert.deepEqual(counted['ingest-forecast (6 runs)'], times(6, model['ingest-forecast']), 'ingest-forecast');
+    if (sites < 10) return;
+
+    // Sharded: the same sites in 3 predict shards. A round brings every source's next observations, as above.
+    const round = async (): Promise<void> => {
+      clock.advanceMinutes(INGEST_EVERY_MINUTES);
+      for (const id of SENSORS) await ingest(id);
+      await ingest('nwp');
+      await ingest('skycam');
+      await preprocessNew();
+    };
+    config.forecast.sitesPerShard = Math.ceil(sites / 3);
+    const queues = new MemoryMessageQueue();
+    services.queues = queues;
+    const coordinator = makePredictTimerHandler(() => services);
+    const shard = makePredictShardHandler(() => services);
+    const runShards = async (counted?: (i: number, run: () => Promise<unknown>) => Promise<void>): Promise<void> => {
+      for (const [i, message] of queues.drain(QUEUES.predictShards).entries()) {
+        const run = async (): Promise<void> => {
+          const outcome = await shard(message, quiet('predict-shard'));
+          assert.ok('made' in outcome && outcome.made, JSON.stringify(outcome));
+          // The warm-up catches up the slots of the weather model's hour, when the sensors were not ingested.
+          if (counted) {
+            assert.deepEqual(outcome.result.skipped, [], 'every site of the shard forecast');
+            assert.deepEqual(outcome.result.caughtUp, [], 'no slot to catch up');
+          }
+        };
+        await (counted ? counted(i, run) : run());
+      }
+    };
+    // Warm-up: the shards' first run (their records do not exist yet; they catch up from predict's cursor).
+    await round();
+    await coordinator(timer, quiet('predict'));
+    await runShards();
+    await round();
+    await count('predict (coordinator)', () => coordinator(timer, quiet('predict')));
+    assert.equal(queues.sent.get(QUEUES.predictShards)?.length, 3, 'one message per shard');
+    await runShards((i, run) => count(`predict-shard ${i}`, run));
+    await count('health (sharded)', async () => {
+      const answer = await health(
+        new HttpRequest({ url: 'http://localhost/api/health/details', method: 'GET' }),
+        quiet('health-details'),
+      );
+      assert.equal(answer.status, 200, JSON.stringify(answer.jsonBody));
+    });
+    const shardedInputs = costInputsFromConfig(config, { ingestEveryMinutes: INGEST_EVERY_MINUTES });
+    const sharded = runOperations(shardedInputs, {
+      champion: false,
+      listsPerActuals: dash.listsPerActuals,
+      summaryShards: dash.summaryShards,
+      dashboardReadsPerCall: dash.readsPerCall,
+    });
+    assert.equal(predictShardCount(shardedInputs), 3);
+    assert.deepEqual(counted['predict (coordinator)'], sharded.predict, 'predict, sharded: the coordinator');
+    for (const i of [0, 1, 2]) assert.deepEqual(counted[`predict-shard ${i}`], sharded['predict-shard'], `shard ${i}`);
+    assert.deepEqual(counted['health (sharded)'], sharded.health, 'health, sharded');
   });
 }

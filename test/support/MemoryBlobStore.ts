@@ -3,6 +3,7 @@ import {
   type BlobContent,
   type BlobItem,
   type BlobStore,
+  type DeleteOptions,
   type PutOptions,
 } from '../../shared/storage/BlobStore';
 
@@ -58,7 +59,9 @@ export class MemoryBlobStore implements BlobStore {
     }
   }
 
-  async delete(container: string, name: string): Promise<void> {
+  async delete(container: string, name: string, options: DeleteOptions = {}): Promise<void> {
+    const blob = this.blobs.get(`${container}/${name}`);
+    if (blob && options.ifMatch && blob.etag !== options.ifMatch) throw new BlobConflictError(container, name);
     this.blobs.delete(`${container}/${name}`);
   }
 

@@ -47,6 +47,7 @@ test('the local host discovers exactly the functions the app registers, with the
       trigger: f.triggerType,
       ...(f.schedule ? { schedule: f.schedule, resolved: f.resolvedSchedule } : {}),
       ...(f.path ? { path: f.path, connection: f.connection, source: f.source } : {}),
+      ...(f.queueName ? { queueName: f.queueName, connection: f.connection } : {}),
       ...(f.route ? { route: f.route, methods: f.methods, authLevel: f.authLevel } : {}),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -129,6 +130,7 @@ test('the local host discovers exactly the functions the app registers, with the
       resolved: '0 */5 * * * *',
     },
     { name: 'predict', trigger: 'timerTrigger', schedule: '%PREDICT_SCHEDULE%', resolved: '0 */10 * * * *' },
+    { name: 'predict-shard', trigger: 'queueTrigger', queueName: 'predict-shards', connection: 'AzureWebJobsStorage' },
     {
       name: 'preprocess-image',
       trigger: 'blobTrigger',

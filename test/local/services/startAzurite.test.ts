@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { assertPortFree } from '../../../local/services/assertPortFree';
 import { ProcessGroup } from '../../../local/services/ProcessGroup';
 import { ServiceError } from '../../../local/services/ServiceError';
@@ -43,13 +44,23 @@ describe('startAzurite', () => {
     const downloaded = await container.getBlobClient('meter/2024-01-01T00-00.json').downloadToBuffer();
     assert.equal(downloaded.toString('utf8'), body);
 
+    // The queue service too (predict's shards): its endpoint is in the connection string.
+    assert.match(azurite.connectionString, new RegExp(`QueueEndpoint=${azurite.queueEndpoint};`));
+    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient('predict-shards');
+    await queue.createIfNotExists();
+    await queue.sendMessage('aGVsbG8=');
+    const [received] = (await queue.receiveMessages()).receivedMessageItems;
+    assert.equal(received?.messageText, 'aGVsbG8=');
+
     const stopped = Date.now();
     await azurite.stop();
     t.diagnostic(`azurite stop: ${Date.now() - stopped} ms`);
     assert.throws(() => process.kill(azurite.pid, 0), { code: 'ESRCH' });
     await assertPortFree(azurite.port, '127.0.0.1', 'azurite');
 
-    const again = group.add(await startAzurite({ dataDir, blobPort: azurite.port }));
+    await assertPortFree(azurite.queuePort, '127.0.0.1', 'azurite (queue)');
+
+    const again = group.add(await startAzurite({ dataDir, blobPort: azurite.port, queuePort: azurite.queuePort }));
     const reopened = BlobServiceClient.fromConnectionString(again.connectionString).getContainerClient('raw');
     const kept = await reopened.getBlobClient('meter/2024-01-01T00-00.json').downloadToBuffer();
     assert.equal(kept.toString('utf8'), body);

@@ -91,3 +91,13 @@ test('config errors name the bad key and value', () => {
   (generic['sources'] as Record<string, unknown>[])[0]!['clearSkyIndex'] = ['ghi_wm2'];
   assert.ok(problemAt(generic, 'sources[0].clearSkyIndex[0]').includes('solar target'));
 });
+
+test('forecast.sitesPerShard: defaults to 10,000 (small deployments run unsharded); a bad value is named', () => {
+  assert.equal(parseConfig(minimal(), {}).forecast.sitesPerShard, 10_000);
+  for (const bad of [0, -3, 2.5, 'many']) {
+    const raw = { ...minimal(), forecast: { sitesPerShard: bad } };
+    const problem = problemAt(raw, 'forecast.sitesPerShard');
+    assert.match(problem, new RegExp(`got ${JSON.stringify(bad)}`), problem);
+  }
+  assert.equal(parseConfig({ ...minimal(), forecast: { sitesPerShard: 250 } }, {}).forecast.sitesPerShard, 250);
+});

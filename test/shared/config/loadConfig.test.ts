@@ -75,7 +75,12 @@ test('the shipped configuration loads with its settings and keeps schedules as a
 
 test('defaults fill what a minimal configuration leaves out', () => {
   const config = parseConfig(minimal(), {});
-  assert.deepEqual(config.forecast, { leadsMinutes: [20, 40, 60], cadenceMinutes: 10, schedule: '%PREDICT_SCHEDULE%' });
+  assert.deepEqual(config.forecast, {
+    leadsMinutes: [20, 40, 60],
+    cadenceMinutes: 10,
+    schedule: '%PREDICT_SCHEDULE%',
+    sitesPerShard: 10_000,
+  });
   assert.equal(config.sources[0]?.stalenessLimitMinutes, undefined, 'unset: learned from the delays');
   assert.equal(nativeProvider(config.sources[0]!.provider).pageSize, 500);
 });

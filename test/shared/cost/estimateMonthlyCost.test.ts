@@ -35,6 +35,7 @@ const PRICES: PriceTable = {
   cosmosDb: { perMillionRu: p(0.25), storagePerGbMonth: p(0.25) },
   logAnalytics: { perGbIngested: p(2), freeGbPerMonth: p(1) },
   eventGrid: { perMillionOperations: p(0.5), freeOperationsPerMonth: p(1000) },
+  queueStorage: { class1Per10k: p(0.004), class2Per10k: p(0.004) },
   alwaysOn: { vmSize: 'Test_VM', vmPerHour: p(0.05), osDiskPerMonth: p(2), publicIpPerHour: p(0.01) },
   sla: {
     functionsFlexConsumption: p(99.95),
@@ -90,6 +91,7 @@ const INPUTS: CostInputs = {
     'ingest-forecast': 500,
     'preprocess-image': 200,
     predict: 500,
+    'predict-shard': 500,
     forecast: 100,
     actuals: 100,
     health: 100,
@@ -106,6 +108,9 @@ const INPUTS: CostInputs = {
   telemetryItemsPerExecution: 5,
   hostTelemetryMbPerDay: 10,
   hostStorageOpsPerHour: 100,
+  // Unsharded, and no queue polls: the sharded month has its own test.
+  sitesPerShard: 10_000,
+  queuePollsPerHour: 0,
 };
 
 const close = (actual: number | undefined, expected: number, what: string): void => {
@@ -127,6 +132,7 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
       ['ingest-forecast', 0, 1, 0],
       ['preprocess-image', 4320, 1.1, 4752],
       ['predict', 4320, 1, 4350], // + 2 cold starts/day x 30 days x 0.5 s more
+      ['predict-shard', 0, 1, 0], // unsharded: the timer runs predict itself
       ['forecast', 720, 1, 720],
       ['actuals', 0, 1, 0],
       ['health', 0, 1, 0],
@@ -406,4 +412,27 @@ test("predict's blob copy is written and read per shard of 1,000 sites, not per 
   const ru = (sites: number): number =>
     at(sites).services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
   close(ru(1001) - ru(1000), runs * 10, 'RUs per forecast written, bulk or not');
+});
+
+test('a sharded predict: the timer enqueues, one predict-shard execution per shard and slot, and the queue operations are priced', () => {
+  const unsharded = estimateMonthlyCost({ ...INPUTS, sites: 10 }, PRICES);
+  const e = estimateMonthlyCost({ ...INPUTS, sites: 10, sitesPerShard: 4, queuePollsPerHour: 60 }, PRICES);
+  const exec = (x: typeof e, name: string) => x.functions.find((f) => f.name === name)?.executionsPerMonth;
+  // 10 sites by 4: 3 shards; 6 slots an hour x 720 h = 4,320 slots.
+  assert.equal(exec(e, 'predict'), 4320, 'the coordinator, once per slot');
+  assert.equal(exec(e, 'predict-shard'), 3 * 4320);
+  assert.equal(exec(unsharded, 'predict-shard'), 0);
+  // A message sent per shard (Class 1), received and deleted (Class 2), and 60 empty polls an hour.
+  assert.deepEqual(e.queue, { shards: 3, class1: 12960, class2: 2 * 12960 + 60 * 720 });
+  const queue = e.services.find((x) => x.service === 'Queue Storage (LRS)');
+  close(queue?.cost, 1.296 * 0.004 + (69120 / 1e4) * 0.004, 'queue');
+  // Blob operations: the coordinator reads and writes predict's record; each shard is a predict run of its sites:
+  // the same latest-copy and summary shard (all sites fit one), its own record, the champion and 2 states.
+  close(e.storage.writes - unsharded.storage.writes, 4320 * (1 + 3 * 3 - 3), 'writes');
+  close(e.storage.reads - unsharded.storage.reads, 4320 * (1 + 3 * 6 - 6), 'reads');
+  close(e.storage.lists - unsharded.storage.lists, 4320 * (3 * 2 - 2), 'lists');
+  // The same forecasts are written to Cosmos DB, sharded or not.
+  const ru = (x: typeof e): number =>
+    x.services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
+  assert.equal(ru(e), ru(unsharded));
 });

@@ -143,3 +143,24 @@ test('two writers of one shard at once: the conditional write makes the later on
   assert.equal((await copy.latest('a'))?.issueTime, T1);
   assert.equal((await copy.latest('b'))?.issueTime, T1);
 });
+
+test('a pending blob another predict shard added to after it was read is kept, not cleared with what was written', async () => {
+  const blobs = new MemoryBlobStore();
+  const copy = new ForecastBlobCopy(blobs, 2);
+  await copy.putPending([forecast('site-0', T1)]);
+  const [read] = await pendingOf(copy);
+  assert.ok(read);
+  // Another shard keeps its own forecast of the slot in the same blob meanwhile.
+  await copy.putPending([forecast('site-1', T1)]);
+  assert.equal(await copy.clearPending(read.name, read.etag), false);
+  const [kept] = await pendingOf(copy);
+  assert.deepEqual(kept?.forecasts.map((f) => f.site).sort(), ['site-0', 'site-1']);
+  assert.equal(await copy.clearPending(kept!.name, kept!.etag), true);
+  assert.deepEqual(await pendingOf(copy), []);
+});
+
+async function pendingOf(copy: ForecastBlobCopy): Promise<{ name: string; forecasts: Forecast[]; etag: string }[]> {
+  const out: { name: string; forecasts: Forecast[]; etag: string }[] = [];
+  for await (const blob of copy.pending()) out.push(blob);
+  return out;
+}

@@ -10,7 +10,7 @@ function failingService(err: unknown): BlobServiceClient {
   const reject = async (): Promise<never> => {
     throw err;
   };
-  const blob = { upload: reject, download: reject, deleteIfExists: reject };
+  const blob = { upload: reject, download: reject, deleteIfExists: reject, exists: async () => true };
   const container = {
     getBlockBlobClient: () => blob,
     listBlobsFlat: () => ({
@@ -128,6 +128,19 @@ test('the answers that are not failures stay answers: 404 on read and list, 409/
     new AzureBlobStore(failingService(restError(412, 'ConditionNotMet', 'changed'))).put('state', 'w.json', 'x', {
       ifMatch: '"1"',
     }),
+    BlobConflictError,
+  );
+});
+
+test('a conditional delete of a blob someone changed is a BlobConflictError (retryable), not a refusal', async () => {
+  await assert.rejects(
+    new AzureBlobStore(failingService(restError(412, 'ConditionNotMet', 'changed'))).delete(
+      'forecasts',
+      'pending/x.json',
+      {
+        ifMatch: '"0x1"',
+      },
+    ),
     BlobConflictError,
   );
 });
