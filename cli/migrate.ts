@@ -9,7 +9,8 @@ const USAGE = `npm run migrate -- [options]
 
 Brings stored data to the layout this version reads: builds each source's recent state (the one blob per source and
 container that predict and health read instead of listing every site) from the observations stored in the last
-hours. Idempotent: a second run adds nothing and writes nothing. Storage: AzureWebJobsStorage__blobServiceUri (your
+hours, in both layouts (one blob per observation, as earlier versions stored them, and the batches this version
+writes; every reader reads both, so nothing is rewritten). Idempotent: a second run adds nothing and writes nothing. Storage: AzureWebJobsStorage__blobServiceUri (your
 Azure identity) or the running local stack.
 
   -h, --help        this text`;

@@ -24,12 +24,23 @@ export interface DashboardUsage {
   forecastsPerRange: number;
   /** RUs of one window read's query. */
   ruPerRange: number;
-  /** Blob listings of one window read: the day folders a window spans on average. */
+  /** Blob listings of one window read: the day folders a window spans on average, in both layouts. */
   listsPerActuals: number;
+  /** Blob reads of one window read: the target source's batches of those days (written up to now), each once. */
+  readsPerActuals: number;
   /** Blob reads of every data call: the site's summary shard, each source's ingest status and breaker, predict's and cost-watch's status. */
   readsPerCall: number;
   /** Summary shards predict writes (and reads first) per run: 1 up to 500 sites, at most 16. */
   summaryShards: number;
+}
+
+/**
+ * Batches the target source (a sensor read in windows) writes a day: one per ingest run that brings a new record
+ * (runOperations' windowRun).
+ */
+function targetBatchesPerDay(inputs: CostInputs): number {
+  const newPerRun = (inputs.sites * inputs.ingestEveryMinutes) / inputs.publishEveryMinutes;
+  return (1440 / inputs.ingestEveryMinutes) * Math.min(1, newPerRun);
 }
 
 /**
@@ -57,8 +68,11 @@ export function dashboardUsage(inputs: CostInputs, hoursPerMonth: number): Dashb
     ruPerRange:
       inputs.cosmosRuPerQuery + (forecastsPerRange * inputs.forecastBytes * inputs.cosmosRuPerQueriedKb) / 1000,
     // A window of W hours starting at a random time crosses a UTC midnight W/24 times on average; one listing page
-    // holds 5,000 blobs, more than a day of observations.
-    listsPerActuals: 1 + inputs.dashboardWindowHours / 24,
+    // holds 5,000 blobs, more than a day of observations. Each day folder is listed in both layouts (per observation,
+    // batches).
+    listsPerActuals: 2 * (1 + inputs.dashboardWindowHours / 24),
+    // Every batch of those days is read: the earlier days whole (W/24 on average), today's up to now (half a day).
+    readsPerActuals: (inputs.dashboardWindowHours / 24 + 0.5) * targetBatchesPerDay(inputs),
     readsPerCall: 1 + 2 * sources + 2,
     summaryShards: summaryShards(inputs.sites),
   };

@@ -113,6 +113,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const perRun = runOperations(inputs, {
     ...DEFAULT_RUN_OPERATIONS_OPTIONS,
     listsPerActuals: dash.listsPerActuals,
+    readsPerActuals: dash.readsPerActuals,
     summaryShards: dash.summaryShards,
     dashboardReadsPerCall: dash.readsPerCall,
   });
@@ -127,10 +128,12 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
   const reads =
     monthly('reads') +
     // The blob trigger's download of each manifest (the host's, outside the app's BlobStore).
-    executions['preprocess-image'];
+    executions['preprocess-image'] +
+    // A dashboard page load's window: the target's batches of those days.
+    dash.calls.windowReads * dash.readsPerActuals;
   const lists =
     monthly('lists') +
-    // A dashboard page load's window: the target's day folders; their metadata carries the values.
+    // A dashboard page load's window: the target's day folders in both layouts.
     dash.calls.windowReads * dash.listsPerActuals;
   const capacityGb =
     (inputs.sensorSources * inputs.sites * obsPerDay * inputs.retentionDays * inputs.observationBytes +

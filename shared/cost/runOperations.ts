@@ -20,6 +20,8 @@ export interface RunOperationsOptions {
   champion: boolean;
   /** Blob listings of one GET /api/actuals (dashboardUsage's listsPerActuals). */
   listsPerActuals: number;
+  /** Blob reads of one GET /api/actuals: the batches of its days (dashboardUsage's readsPerActuals). */
+  readsPerActuals: number;
   /** Shards of the dashboard summary predict reads and rewrites every run (dashboardUsage's summaryShards). */
   summaryShards: number;
   /** Blob reads of one GET /api/dashboard/data refresh (dashboardUsage's readsPerCall). */
@@ -28,7 +30,8 @@ export interface RunOperationsOptions {
 
 export const DEFAULT_RUN_OPERATIONS_OPTIONS: RunOperationsOptions = {
   champion: true,
-  listsPerActuals: 1.5,
+  listsPerActuals: 3,
+  readsPerActuals: 216,
   summaryShards: 1,
   dashboardReadsPerCall: 0,
 };
@@ -38,11 +41,18 @@ interface IngestRun {
   pagesWithRecords: number;
   /** Merges of the run's batch into the recent state that add something: before a watermark write, or at the end. */
   flushes: number;
-  /** Records stored (observations, pictures or forecast runs); re-reads settled from the recent state store nothing. */
+  /**
+   * Blobs the pages' records are written in: for observations and forecast runs one batch per merge that brings new
+   * records (storeObservations: every site's new records in one blob); for pictures one blob each. Re-reads settled
+   * from the recent state store nothing.
+   */
   stored: number;
   /** Watermark writes. */
   watermarks: number;
-  /** Day folders listed to settle re-reads the recent state holds without their values. */
+  /**
+   * Listings: before a run's first batch, its day's batches (one the state does not name was left by a failed run,
+   * and is merged first); and day folders listed to settle re-reads the recent state holds without their values.
+   */
   listings: number;
 }
 
@@ -59,8 +69,9 @@ export function runOperations(
 ): RunOperations {
   const sources = inputs.sensorSources + inputs.imageSources + inputs.forecastSources;
   const ingest = (run: IngestRun): Omit<BlobOperations, 'deletes'> => ({
-    // What the pages store, each merge of the run's batch into the recent state that adds something (before the
-    // watermark moves, and at the end), the watermark as it advances, and the run's status record (functions/ingest.ts).
+    // What the pages store (a batch of new records per merge; pictures one by one), each merge of the run's batch into
+    // the recent state that adds something (before the watermark moves, and at the end), the watermark as it
+    // advances, and the run's status record (functions/ingest.ts).
     writes: run.stored + run.flushes + run.watermarks + 1,
     // The watermark and the breaker state, and the recent state once for the run (its first page with records; the
     // run's store keeps it with its ETag for the merges).
@@ -73,13 +84,16 @@ export function runOperations(
   const sensor = mean(
     [
       ...repeat(Math.min(inputs.windowSources, inputs.sensorSources), windowRun(inputs, newPerSite)),
-      ...repeat(Math.max(0, inputs.sensorSources - inputs.windowSources), nativeRun(inputs, inputs.sites * newPerSite)),
+      ...repeat(
+        Math.max(0, inputs.sensorSources - inputs.windowSources),
+        nativeRun(inputs, inputs.sites * newPerSite, 'batched'),
+      ),
     ].map((run) => ({ ...ingest(run), deletes: 0 })),
   );
   // A picture is one write, like an observation; a native camera provider serves only what is new. Each page that
   // stores pictures also writes their manifest (preprocess-image runs once per manifest).
   const batches = imageBatches(inputs);
-  const pictures = ingest(nativeRun(inputs, batches.picturesPerRun));
+  const pictures = ingest(nativeRun(inputs, batches.picturesPerRun, 'one by one'));
   // The image run first compacts what older deployments' per-picture triggers left in the features inbox: one
   // listing, empty in steady state (nothing read, written or deleted).
   const image: BlobOperations = {
@@ -112,9 +126,9 @@ export function runOperations(
     'ingest-image': image,
     'ingest-forecast': forecast,
     'preprocess-image': {
-      // One execution per manifest (an ingest page of pictures): each picture's features, and one merge of them all
-      // into the image source's features state.
-      writes: batches.picturesPerBatch + 1,
+      // One execution per manifest (an ingest page of pictures): every picture's features in one batch
+      // (storeObservations), and one merge of them all into the image source's features state.
+      writes: Math.min(1, batches.picturesPerBatch) + 1,
       // The features state (it settles pictures done before), and each picture. The trigger's own download of the
       // manifest is the host's, priced by the estimate apart.
       reads: 1 + batches.picturesPerBatch,
@@ -142,8 +156,8 @@ export function runOperations(
     'dashboard-data': { writes: 0, reads: options.dashboardReadsPerCall, lists: 0, deletes: 0 },
     // Cosmos DB answers (the blob copy is read only while it does not).
     forecast: NONE,
-    // One listing per UTC day folder of the window; the values come with the metadata.
-    actuals: { writes: 0, reads: 0, lists: options.listsPerActuals, deletes: 0 },
+    // One listing per UTC day folder of the window in each layout, and each batch of those days read once.
+    actuals: { writes: 0, reads: options.readsPerActuals, lists: options.listsPerActuals, deletes: 0 },
     dashboard: NONE,
     'dashboard-assets': NONE,
     // Its status record.
@@ -166,7 +180,7 @@ export interface ImageBatches {
 /** The pages (manifests) a camera's ingest run writes and the pictures each lists: a native provider's pages of new pictures. */
 export function imageBatches(inputs: CostInputs): ImageBatches {
   const picturesPerRun = (inputs.sites * inputs.ingestEveryMinutes) / inputs.publishEveryMinutes;
-  const pagesPerRun = nativeRun(inputs, picturesPerRun).pagesWithRecords;
+  const pagesPerRun = nativeRun(inputs, picturesPerRun, 'one by one').pagesWithRecords;
   return { picturesPerRun, pagesPerRun, picturesPerBatch: pagesPerRun > 0 ? picturesPerRun / pagesPerRun : 0 };
 }
 
@@ -177,21 +191,25 @@ export function imageBatches(inputs: CostInputs): ImageBatches {
 function windowRun(inputs: CostInputs, newPerSite: number): IngestRun {
   const pages = inputs.windowRequestsNameSite ? inputs.sites : 1;
   const newPerPage = (inputs.sites * newPerSite) / pages;
-  return {
-    pagesWithRecords: pages,
-    // One merge, before the watermark moves at the window's end, when the run brought anything new.
-    flushes: Math.min(1, pages * newPerPage),
-    stored: inputs.sites * newPerSite,
-    watermarks: 1,
-    listings: 0,
-  };
+  // One merge, before the watermark moves at the window's end, when the run brought anything new: one batch with it.
+  const flushes = Math.min(1, pages * newPerPage);
+  return { pagesWithRecords: pages, flushes, stored: flushes, watermarks: 1, listings: flushes };
 }
 
-/** A native provider: pages of what was published since the watermark, each moving the watermark. */
-function nativeRun(inputs: CostInputs, records: number): IngestRun {
+/**
+ * A native provider: pages of what was published since the watermark, each moving the watermark. Observations go
+ * in one batch per page (its merge); pictures are stored one by one.
+ */
+function nativeRun(inputs: CostInputs, records: number, stored: 'batched' | 'one by one'): IngestRun {
   // Fewer than one record per run on average: a run brings one page of them or nothing.
   const pages = records < 1 ? records : Math.ceil(records / inputs.nativePageSize);
-  return { pagesWithRecords: pages, flushes: pages, stored: records, watermarks: pages, listings: 0 };
+  return {
+    pagesWithRecords: pages,
+    flushes: pages,
+    stored: stored === 'batched' ? pages : records,
+    watermarks: pages,
+    listings: stored === 'batched' ? Math.min(1, pages) : 0,
+  };
 }
 
 /**
@@ -201,19 +219,21 @@ function nativeRun(inputs: CostInputs, records: number): IngestRun {
  */
 function forecastRun(inputs: CostInputs, largeRuns: boolean): IngestRun {
   const newRunsPerRun = Math.min(1, inputs.ingestEveryMinutes / (60 * inputs.forecastRunEveryHours));
-  const stored = inputs.sites * newRunsPerRun;
   if (!inputs.forecastRereads) {
     const pages = newRunsPerRun * Math.ceil(inputs.sites / inputs.nativePageSize);
-    return { pagesWithRecords: pages, flushes: pages, stored, watermarks: pages, listings: 0 };
+    // Every page's new runs in one batch.
+    return { pagesWithRecords: pages, flushes: pages, stored: pages, watermarks: pages, listings: newRunsPerRun };
   }
   const pages = inputs.forecastRequestsPerRun;
   return {
     pagesWithRecords: pages,
     flushes: newRunsPerRun,
-    stored,
+    // The new runs of every site in one batch, at the run's one merge.
+    stored: newRunsPerRun,
     watermarks: 1,
-    // A re-fetched run the state keeps without values: its day folder listed, per site.
-    listings: largeRuns ? inputs.sites * (1 - newRunsPerRun) : 0,
+    // A re-fetched run the state keeps without values: its day folder listed, per site, and its day's batches
+    // (read once per page; taken as one listing here, the batches' reads not counted).
+    listings: newRunsPerRun + (largeRuns ? inputs.sites * (1 - newRunsPerRun) + pages * (1 - newRunsPerRun) : 0),
   };
 }
 

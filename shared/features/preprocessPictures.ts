@@ -1,5 +1,6 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { Observation } from '../sources/Observation';
+import { ObservationBatchReader } from '../sources/ObservationBatchReader';
 import { RecentBatch } from '../sources/RecentBatch';
 import { DEFAULT_RECENT_STATE_OPTIONS, entryAt, type RecentState, recentEntryOf } from '../sources/RecentState';
 import { RecentStateStore } from '../sources/RecentStateStore';
@@ -76,6 +77,8 @@ export async function preprocessPictures(
   for (const id of new Set(targets.map((t) => t.picture.source.id)))
     held.set(id, (await states.readKept(CONTAINERS.features, id))?.state);
 
+  // The batch layout's days, each read once for every picture of the execution.
+  const batches = new ObservationBatchReader(deps.blobs);
   const computed: { name: string; observation: Observation }[] = [];
   // Stored before but perhaps never merged (an execution that failed in between): merged now.
   const found: Observation[] = [];
@@ -92,11 +95,11 @@ export async function preprocessPictures(
       // A time the state does not cover (a backfill's days, no state yet): the features blob says.
       const before =
         entry === undefined
-          ? await storedFeatures(deps.blobs, {
-              source: picture.source.id,
-              site: picture.site,
-              observedAt: picture.observedAt,
-            })
+          ? await storedFeatures(
+              deps.blobs,
+              { source: picture.source.id, site: picture.site, observedAt: picture.observedAt },
+              batches,
+            )
           : undefined;
       if (before) {
         found.push(before);
@@ -124,7 +127,6 @@ export async function preprocessPictures(
   const stored = await storeFeatures(
     deps.blobs,
     computed.map((c) => c.observation),
-    concurrency,
   );
   stored.forEach(({ observation, stored: written }, i) => {
     const { name } = computed[i] as { name: string };

@@ -1,4 +1,5 @@
 import { IMAGE_TYPES } from '../util/detectImageType';
+import { ObservationBatchReader } from '../sources/ObservationBatchReader';
 import { CONTAINERS } from '../storage/BlobStore';
 import { type PreprocessDeps, preprocessPictures } from './preprocessPictures';
 
@@ -38,12 +39,18 @@ export async function preprocessStoredImages(
   const sources = deps.config.sources.filter((s) => s.kind === 'image' && (options.sources?.includes(s.id) ?? true));
   const pending: string[] = [];
   for (const source of sources) {
+    const batches = new ObservationBatchReader(deps.blobs);
     for (const site of deps.config.sites) {
       const prefix = `${source.id}/${site.id}/`;
       const done = new Set<string>();
       for await (const f of deps.blobs.list(CONTAINERS.features, prefix)) done.add(f.name.replace(/\.json$/, ''));
       for await (const image of deps.blobs.list(CONTAINERS.images, prefix)) {
-        if (!done.has(image.name.replace(PICTURE_EXTENSION, ''))) pending.push(image.name);
+        const key = image.name.replace(PICTURE_EXTENSION, '');
+        if (done.has(key)) continue;
+        // Features are stored in batches (each batch's day read once); earlier deployments wrote one blob each.
+        const observedAt = key.slice(key.lastIndexOf('/') + 1);
+        const batched = await batches.site(CONTAINERS.features, source.id, site.id, observedAt.slice(0, 10));
+        if (!batched.some((o) => o.observedAt === observedAt)) pending.push(image.name);
       }
     }
   }

@@ -1,44 +1,58 @@
-import { ObservationStore, observationBlobName } from '../sources/ObservationStore';
 import type { Observation } from '../sources/Observation';
+import { ObservationBatchReader } from '../sources/ObservationBatchReader';
+import { storeObservations } from '../sources/storeObservations';
+import { observationBlobName } from '../sources/ObservationStore';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
-import { mapLimit } from '../util/mapLimit';
 
 /**
- * The only place image features are written and looked up (features/ holds one blob per picture today; a layout of
- * one blob per source and batch replaces these two functions, nothing else).
+ * The only place image features are written and looked up: one blob per source and batch (storeObservations), read
+ * in both layouts (the per-picture blobs of earlier deployments too).
  */
 
 /** One batch's features as stored: this write's, or the observation stored before (its first availableAt kept). */
 export interface StoredFeatures {
   observation: Observation;
-  /** False when it was stored already (a retry, a concurrent execution): nothing was written. */
+  /** False when it was stored already (a retry of the same pictures): nothing was written. */
   stored: boolean;
 }
 
-/** Writes the features of a batch, each once (a refused write reads what is there); order is kept. */
-export async function storeFeatures(
-  blobs: BlobStore,
-  observations: readonly Observation[],
-  concurrency = 8,
-): Promise<StoredFeatures[]> {
-  const store = new ObservationStore(blobs);
-  return mapLimit(observations, concurrency, async (observation) => {
-    if (await store.putIfAbsent(CONTAINERS.features, observation)) return { observation, stored: true };
-    return { observation: (await storedFeatures(blobs, observation)) ?? observation, stored: false };
-  });
+/**
+ * Writes the features of a batch as one blob per source and observed day, written only if absent (its name is a hash
+ * of the pictures' keys: a retry of the same pictures writes nothing and keeps the first availableAt); order is kept.
+ */
+export async function storeFeatures(blobs: BlobStore, observations: readonly Observation[]): Promise<StoredFeatures[]> {
+  const bySource = new Map<string, number[]>();
+  observations.forEach((o, i) => bySource.set(o.source, [...(bySource.get(o.source) ?? []), i]));
+  const out = new Array<StoredFeatures>(observations.length);
+  for (const indexes of bySource.values()) {
+    const given = indexes.map((i) => observations[i] as Observation);
+    const stored = await storeObservations(blobs, CONTAINERS.features, given);
+    stored.observations.forEach((observation, k) => {
+      const i = indexes[k] as number;
+      out[i] = { observation, stored: observation === given[k] };
+    });
+  }
+  return out;
 }
 
-/** The features stored for the picture of (source, site, observedAt), or undefined when there are none (or unreadable). */
+/**
+ * The features stored for the picture of (source, site, observedAt), in either layout, or undefined when there are
+ * none: the per-picture blob of an earlier deployment, else the batches of its day (each read once per `batches`).
+ */
 export async function storedFeatures(
   blobs: BlobStore,
   key: Pick<Observation, 'source' | 'site' | 'observedAt'>,
+  batches: ObservationBatchReader = new ObservationBatchReader(blobs),
 ): Promise<Observation | undefined> {
   const blob = await blobs.get(CONTAINERS.features, observationBlobName(key.source, key.site, key.observedAt));
-  if (!blob) return undefined;
-  try {
-    const o = JSON.parse(blob.body.toString('utf8')) as Observation;
-    return o && typeof o === 'object' && o.values && typeof o.values === 'object' ? o : undefined;
-  } catch {
-    return undefined;
+  if (blob) {
+    try {
+      const o = JSON.parse(blob.body.toString('utf8')) as Observation;
+      if (o && typeof o === 'object' && o.values && typeof o.values === 'object') return o;
+    } catch {
+      // Unreadable: the batches may hold it.
+    }
   }
+  const day = await batches.site(CONTAINERS.features, key.source, key.site, key.observedAt.slice(0, 10));
+  return day.find((o) => o.observedAt === key.observedAt);
 }

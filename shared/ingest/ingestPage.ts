@@ -19,6 +19,7 @@ import { inspectImage } from '../features/inspectImage';
 import { writePictureBatch } from '../features/PictureBatch';
 import { entryAt, type RecentEntry, recentEntryOf, type RecentState } from '../sources/RecentState';
 import type { RecentBatch } from '../sources/RecentBatch';
+import { ObservationBatchReader } from '../sources/ObservationBatchReader';
 import { entryFromMetadata } from '../sources/RecentStateStore';
 import type { Quarantine } from '../storage/Quarantine';
 import { type ValidItem, validateItem } from './validateItem';
@@ -113,7 +114,7 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
   const container = ctx.source.kind === 'image' ? CONTAINERS.images : CONTAINERS.raw;
   const state = first.size > 0 ? (await ctx.recent?.store.readKept(container, ctx.source.id))?.state : undefined;
   const known =
-    ctx.expectDuplicates && ctx.source.kind !== 'image'
+    ctx.source.kind !== 'image'
       ? await storedValues(
           ctx,
           [...first.values()].map((f) => f.item),
@@ -127,7 +128,7 @@ export async function ingestPage(records: readonly AdapterRecord[], ctx: PageCon
     const stored =
       ctx.source.kind === 'image'
         ? await storeImage(ctx, item, record, state)
-        : await storeValues(ctx, item, record, known);
+        : await storeValues(ctx, item, record, state, known);
     outcomes[index] = stored.outcome;
     if (stored.outcome !== 'quarantined' && stored.entry) entries.push({ site: item.site, entry: stored.entry });
     if (stored.outcome !== 'quarantined' && stored.picture) pictures.push(stored.picture);
@@ -215,9 +216,10 @@ interface Known {
 }
 
 /**
- * The stored values of the observations of `items`, by blob name: from the source's state where it covers the item
- * with its values, else from one listing per (site, day) folder. An item the state covers and does not hold is not
- * stored (or stored by a run that has not merged yet: its write is then refused and settled from the blob).
+ * The stored values of the observations of `items` that are not new, by blob name: from the source's state where it
+ * holds the item with its values; else from the batches of the item's day (one listing and each batch read once) and,
+ * for a re-read (expectDuplicates), one listing per (site, day) folder of the per-observation layout. An item the
+ * state covers and does not hold is new (see storeValues); so is one the run's own batch is about to write.
  */
 async function storedValues(
   ctx: PageContext,
@@ -226,45 +228,78 @@ async function storedValues(
 ): Promise<Map<string, Known>> {
   const known = new Map<string, Known>();
   const folders = new Set<string>();
+  const days = new Map<string, ValidItem[]>();
   for (const i of items) {
+    if (ctx.recent?.newAt(CONTAINERS.raw, i.site, i.observedAt)) continue;
     const name = observationBlobName(ctx.source.id, i.site, i.observedAt);
     const entry = state ? entryAt(state, i.site, Date.parse(i.observedAt)) : undefined;
     if (entry === null) continue;
-    if (entry?.values) known.set(name, { values: entry.values, entry });
-    else folders.add(name.replace(/[^/]+$/, ''));
+    if (entry?.values) {
+      known.set(name, { values: entry.values, entry });
+      continue;
+    }
+    const day = i.observedAt.slice(0, 10);
+    days.set(day, [...(days.get(day) ?? []), i]);
+    if (ctx.expectDuplicates) folders.add(name.replace(/[^/]+$/, ''));
+  }
+  const batches = new ObservationBatchReader(ctx.blobs);
+  for (const [day, list] of days) {
+    const stored = await batches.day(CONTAINERS.raw, ctx.source.id, day);
+    for (const i of list) {
+      const o = stored.bySite.get(i.site)?.find((s) => s.observedAt === i.observedAt);
+      if (o)
+        known.set(observationBlobName(ctx.source.id, i.site, i.observedAt), {
+          values: o.values,
+          entry: recentEntryOf(o),
+        });
+    }
   }
   await mapLimit([...folders], ctx.concurrency, async (prefix) => {
-    for await (const blob of ctx.blobs.list(CONTAINERS.raw, prefix))
-      known.set(blob.name, {
-        values: metadataValues(blob.metadata['values']),
-        entry: entryFromMetadata(blob.metadata),
-      });
+    for await (const blob of ctx.blobs.list(CONTAINERS.raw, prefix)) {
+      const entry = entryFromMetadata(blob.metadata);
+      const there = known.get(blob.name)?.entry;
+      // In both layouts: the first availableAt.
+      if (there && entry && there.availableAt <= entry.availableAt) continue;
+      known.set(blob.name, { values: metadataValues(blob.metadata['values']), entry });
+    }
   });
   return known;
 }
 
-/** Stores a sensor observation or a forecast run: values, one blob per (site, observedAt). */
+/**
+ * Stores a sensor observation or a forecast run, once per (site, observedAt). A record the recent state covers and
+ * does not hold (nor the run's batch) is new: it joins the run's batch, written as one blob when the run flushes.
+ * One the state holds, or a batch or a blob of its day holds, is a duplicate or a conflict. One older than the state
+ * covers (a backfill of old days, or no state yet) keeps the per-observation layout, written only if absent.
+ */
 async function storeValues(
   ctx: PageContext,
   item: ValidItem,
   record: ReceivedRecord,
+  state: RecentState | undefined,
   known?: ReadonlyMap<string, Known>,
 ): Promise<Stored> {
   const name = observationBlobName(ctx.source.id, item.site, item.observedAt);
-  // Known already (a window's re-read): compare with the state or the listing, no write. Otherwise write once; a
-  // refused write means it was stored meanwhile, so compare with what is there.
+  const observation: Observation = {
+    source: ctx.source.id,
+    site: item.site,
+    observedAt: item.observedAt,
+    availableAt: ctx.clock.now().toISOString(),
+    ...(item.publishedAt ? { publishedAt: item.publishedAt } : ctx.backfill ? { backfilled: true } : {}),
+    values: item.values ?? {},
+  };
+  const waiting = ctx.recent?.newAt(CONTAINERS.raw, item.site, item.observedAt);
+  const inState = state ? entryAt(state, item.site, Date.parse(item.observedAt)) : undefined;
   const before = known?.get(name);
-  let values = before?.values;
-  let entry = before?.entry;
-  if (values === undefined) {
-    const observation: Observation = {
-      source: ctx.source.id,
-      site: item.site,
-      observedAt: item.observedAt,
-      availableAt: ctx.clock.now().toISOString(),
-      ...(item.publishedAt ? { publishedAt: item.publishedAt } : ctx.backfill ? { backfilled: true } : {}),
-      values: item.values ?? {},
-    };
+  let values = waiting?.values ?? before?.values;
+  let entry = waiting ? undefined : before?.entry;
+  if (!waiting && !before) {
+    if (inState === null && ctx.recent) {
+      ctx.recent.addNew(CONTAINERS.raw, observation);
+      return { outcome: 'stored' };
+    }
+    // Older than the state covers (or held by it without values, and in no batch: stored by an earlier deployment):
+    // written once; a refused write means it was stored meanwhile, so compare with what is there.
     if (await new ObservationStore(ctx.blobs).putIfAbsent(CONTAINERS.raw, observation))
       return { outcome: 'stored', entry: recentEntryOf(observation) };
     const stored = await ctx.blobs.get(CONTAINERS.raw, name);

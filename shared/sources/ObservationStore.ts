@@ -2,6 +2,8 @@ import type { SourceConfig } from '../config/ForecastConfig';
 import type { BlobStore } from '../storage/BlobStore';
 import { ListingCacheBlobStore } from '../storage/ListingCacheBlobStore';
 import type { Observation } from './Observation';
+import { ObservationBatchReader } from './ObservationBatchReader';
+import { keepEarliest } from './observationBatches';
 import { metadataValues, observationBlobName, observationContainer, observationMetadata } from './observationBlobs';
 import { entriesIn, type RecentState } from './RecentState';
 import { RecentStateStore } from './RecentStateStore';
@@ -42,11 +44,14 @@ export class ObservationStore {
     private readonly states?: Map<string, Promise<RecentState | undefined>>,
     /** ISO texts of epoch times met in this run (see forRun); absent outside a run. */
     private readonly isoTexts?: Map<number, string>,
+    /** The batch layout's day folders read in this run (see forRun); absent outside a run (then read per call). */
+    private readonly batches?: ObservationBatchReader,
   ) {}
 
   /** The same store with each day folder listed once and then reused (one run reading many issue slots). */
   withListingCache(): ObservationStore {
-    return new ObservationStore(new ListingCacheBlobStore(this.blobs), this.states, this.isoTexts);
+    const blobs = new ListingCacheBlobStore(this.blobs);
+    return new ObservationStore(blobs, this.states, this.isoTexts, this.batches ?? new ObservationBatchReader(blobs));
   }
 
   /**
@@ -54,7 +59,7 @@ export class ObservationStore {
    * from it (one blob read per source instead of listings per site and day); windows it does not cover are listed.
    */
   forRun(): ObservationStore {
-    return new ObservationStore(this.blobs, new Map(), new Map());
+    return new ObservationStore(this.blobs, new Map(), new Map(), new ObservationBatchReader(this.blobs));
   }
 
   /** An epoch time as ISO text; within a run each time once (every site's observations share the same slots). */
@@ -81,7 +86,10 @@ export class ObservationStore {
     return state;
   }
 
-  /** Writes an observation once; false when it was already stored (a duplicate keeps its first availableAt). */
+  /**
+   * Writes an observation once in the per-observation layout; false when it was already stored (a duplicate keeps its
+   * first availableAt). Ingestion uses it for records older than the recent state covers; new records go in batches.
+   */
   async putIfAbsent(container: string, observation: Observation): Promise<boolean> {
     return this.blobs.putIfAbsent(
       container,
@@ -131,16 +139,17 @@ export class ObservationStore {
     const fromIso = from.toISOString();
     const toIso = to.toISOString();
     const asOfIso = asOf.toISOString();
+    const batches = this.batches ?? new ObservationBatchReader(this.blobs);
     const out: ListedObservation[] = [];
     for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day <= to.getTime(); day += DAY_MS) {
-      for await (const item of this.blobs.list(
-        container,
-        `${source.id}/${site}/${new Date(day).toISOString().slice(0, 10)}/`,
-      )) {
+      const date = new Date(day).toISOString().slice(0, 10);
+      const inWindow = (observedAt: string, availableAt: string): boolean =>
+        availableAt <= asOfIso && observedAt <= toIso && observedAt >= fromIso;
+      // The per-observation layout (earlier deployments, old days), then the batches of the day.
+      for await (const item of this.blobs.list(container, `${source.id}/${site}/${date}/`)) {
         const observedAt = item.metadata['observedat'];
         const availableAt = item.metadata['availableat'];
-        if (!observedAt || !availableAt || availableAt > asOfIso || observedAt > toIso || observedAt < fromIso)
-          continue;
+        if (!observedAt || !availableAt || !inWindow(observedAt, availableAt)) continue;
         out.push({
           container,
           name: item.name,
@@ -151,8 +160,21 @@ export class ObservationStore {
           ...(item.metadata['backfilled'] === 'true' ? { backfilled: true } : {}),
         });
       }
+      for (const o of await batches.site(container, source.id, site, date)) {
+        if (!inWindow(o.observedAt, o.availableAt)) continue;
+        out.push({
+          container,
+          name: observationBlobName(source.id, site, o.observedAt),
+          observedAt: o.observedAt,
+          availableAt: o.availableAt,
+          publishedAt: o.publishedAt,
+          parsedValues: o.values,
+          ...(o.backfilled ? { backfilled: true } : {}),
+        });
+      }
     }
-    return out.sort((a, b) => a.observedAt.localeCompare(b.observedAt));
+    // Stored in both layouts (or twice): the earliest availableAt, when it was first read.
+    return keepEarliest(out);
   }
 
   /** The full observation behind a listed one (from its metadata when it carries the values, else downloaded). */
@@ -170,7 +192,11 @@ export class ObservationStore {
         values,
       };
     const blob = await this.blobs.get(listed.container, listed.name);
-    return blob ? (JSON.parse(blob.body.toString('utf8')) as Observation) : undefined;
+    if (blob) return JSON.parse(blob.body.toString('utf8')) as Observation;
+    // Not in the per-observation layout: in a batch of its day (a state entry that kept no values).
+    const batches = this.batches ?? new ObservationBatchReader(this.blobs);
+    const stored = await batches.site(listed.container, source.id, site, listed.observedAt.slice(0, 10));
+    return stored.find((o) => o.observedAt === listed.observedAt);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Observation } from './Observation';
+import { batchDay } from './observationBatches';
 
 /**
  * A source's recent state: every site's observations of the last hours with their availableAt, in one document, so
@@ -52,6 +53,11 @@ export interface RecentState {
   gone: Map<string, number>;
   /** `gone` is complete from here: a site absent from it observed nothing between this and coversFrom. */
   knownFrom: number;
+  /**
+   * The batch blobs (observationBatches) of the days the state covers whose records it holds: a batch of those days
+   * not named here was written by a run that failed before its merge, and the next flush merges it first.
+   */
+  batches?: Set<string>;
 }
 
 /** Stored form 1 (still read): one tuple per entry, [observedAt, availableAt - observedAt, publishedAt - observedAt | null, flags, values?]. */
@@ -64,6 +70,7 @@ interface StoredState {
   sites: Record<string, StoredEntry[]>;
   knownFrom?: string;
   gone?: Record<string, number>;
+  batches?: string[];
 }
 
 /**
@@ -95,6 +102,8 @@ interface StoredColumns {
   valueKeys: number[];
   /** Every entry's values in its names' order, one after the other (null where JSON has no number: NaN, Infinity). */
   values: (number | null)[];
+  /** The batch blobs the state names (RecentState.batches), when it names any. */
+  batches?: string[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -153,6 +162,9 @@ export function pruneState(state: RecentState, now: number, options: RecentState
   const trackFrom = now - options.trackHours * HOUR_MS;
   state.knownFrom = Math.max(state.knownFrom, trackFrom);
   for (const [site, at] of state.gone) if (at < trackFrom) state.gone.delete(site);
+  // Batches of days before the one coversFrom falls in hold nothing the state covers.
+  const firstDay = new Date(state.coversFrom).toISOString().slice(0, 10);
+  for (const name of state.batches ?? []) if (batchDay(name) < firstDay) state.batches?.delete(name);
   for (const [site, list] of state.sites) {
     const kept = list.filter((e) => e.observedAt >= keepFrom);
     const dropped = list.length > kept.length ? (list[list.length - kept.length - 1] as RecentEntry).observedAt : -1;
@@ -210,6 +222,7 @@ export function serializeState(state: RecentState): string {
     values: [],
   };
   for (const [site, at] of [...state.gone].sort(([a], [b]) => a.localeCompare(b))) stored.gone[site] = at;
+  if (state.batches && state.batches.size > 0) stored.batches = [...state.batches].sort();
   for (const [site, list] of [...state.sites].sort(([a], [b]) => a.localeCompare(b))) {
     stored.sites.push(site);
     stored.counts.push(list.length);
@@ -269,6 +282,9 @@ export function parseState(text: string, where: string): RecentState {
     sites,
     gone,
     knownFrom: Number.isFinite(knownFrom) ? knownFrom : coversFrom,
+    ...(Array.isArray(stored.batches)
+      ? { batches: new Set(stored.batches.filter((b): b is string => typeof b === 'string')) }
+      : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { BlobConflictError, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import { mapLimit } from '../util/mapLimit';
+import { ObservationBatchReader } from './ObservationBatchReader';
 import { metadataValues } from './observationBlobs';
 import {
   DEFAULT_RECENT_STATE_OPTIONS,
@@ -8,6 +9,7 @@ import {
   parseState,
   pruneState,
   type RecentEntry,
+  recentEntryOf,
   type RecentState,
   RecentStateError,
   type RecentStateOptions,
@@ -52,7 +54,8 @@ export class RecentStateStore {
   private readonly kept = new Map<string, ReadState>();
 
   constructor(
-    private readonly blobs: BlobStore,
+    /** The account's blobs (a run's batch writes its new records through it). */
+    readonly blobs: BlobStore,
     private readonly options: RecentStateOptions = DEFAULT_RECENT_STATE_OPTIONS,
     /** Waits between conflicting attempts (tests pass a no-op). */
     private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -220,12 +223,18 @@ export class RecentStateStore {
         const seeded = await this.seed(container, source, sites, now);
         added = 0;
         for (const [site, entries] of seeded.sites) added += mergeEntries(state, site, entries);
+        let named = false;
+        for (const name of seeded.batches ?? [])
+          if (!state.batches?.has(name)) {
+            (state.batches ??= new Set()).add(name);
+            named = true;
+          }
         const widened = seeded.coversFrom < state.coversFrom || seeded.knownFrom < state.knownFrom;
         state.coversFrom = Math.min(state.coversFrom, seeded.coversFrom);
         // The listing is the whole truth back to its knownFrom: what it found dropped joins what the state had.
         for (const [site, at] of seeded.gone) state.gone.set(site, Math.max(state.gone.get(site) ?? at, at));
         state.knownFrom = Math.min(state.knownFrom, seeded.knownFrom);
-        return added > 0 || widened;
+        return added > 0 || widened || named;
       },
       false,
     );
@@ -234,7 +243,9 @@ export class RecentStateStore {
 
   /**
    * A state built from the observation blobs of the last keepHours (and, for each site's newest older one,
-   * trackHours): one listing per site and day folder, values from the blobs' metadata. It covers the window from then on.
+   * trackHours), in both layouts: one listing per site and day folder, values from the blobs' metadata, and each day's
+   * batches read once for all sites. A record stored twice keeps its earliest availableAt. It covers the window from
+   * then on.
    */
   async seed(container: string, source: string, sites: Iterable<string>, now: number): Promise<RecentState> {
     const from = now - this.options.keepHours * HOUR_MS;
@@ -242,20 +253,32 @@ export class RecentStateStore {
     const state = emptyRecentState(source, from);
     // Listed back to trackHours, so the state also knows each site's newest older observation (or that it has none).
     state.knownFrom = trackFrom;
+    const days: string[] = [];
+    for (let day = Math.floor(trackFrom / DAY_MS) * DAY_MS; day <= now; day += DAY_MS)
+      days.push(new Date(day).toISOString().slice(0, 10));
+    const batches = new ObservationBatchReader(this.blobs);
     for (const site of sites) {
       const entries: RecentEntry[] = [];
-      for (let day = Math.floor(trackFrom / DAY_MS) * DAY_MS; day <= now; day += DAY_MS) {
-        const prefix = `${source}/${site}/${new Date(day).toISOString().slice(0, 10)}/`;
-        for await (const item of this.blobs.list(container, prefix)) {
+      for (const day of days) {
+        for await (const item of this.blobs.list(container, `${source}/${site}/${day}/`)) {
           const entry = entryFromMetadata(item.metadata);
-          if (!entry || entry.observedAt < trackFrom) continue;
-          if (entry.observedAt >= from) entries.push(entry);
-          else state.gone.set(site, Math.max(state.gone.get(site) ?? entry.observedAt, entry.observedAt));
+          if (entry) entries.push(entry);
         }
+        const batched = await batches.day(container, source, day);
+        for (const o of batched.bySite.get(site) ?? []) entries.push(recentEntryOf(o));
+        // Merged now: not a batch a failed run left unmerged.
+        if (day >= new Date(from).toISOString().slice(0, 10))
+          for (const name of batched.names) (state.batches ??= new Set()).add(name);
       }
-      if (entries.length > 0) {
-        entries.sort((a, b) => a.observedAt - b.observedAt);
-        state.sites.set(site, dedupe(entries));
+      const kept: RecentEntry[] = [];
+      for (const entry of entries) {
+        if (entry.observedAt < trackFrom) continue;
+        if (entry.observedAt >= from) kept.push(entry);
+        else state.gone.set(site, Math.max(state.gone.get(site) ?? entry.observedAt, entry.observedAt));
+      }
+      if (kept.length > 0) {
+        kept.sort((a, b) => a.observedAt - b.observedAt || a.availableAt - b.availableAt);
+        state.sites.set(site, dedupe(kept));
       }
     }
     return state;

@@ -1,4 +1,5 @@
 import type { SourceConfig } from '../config/ForecastConfig';
+import { ObservationBatchReader } from '../sources/ObservationBatchReader';
 import { observationContainer } from '../sources/ObservationStore';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import { mapLimit } from '../util/mapLimit';
@@ -17,6 +18,11 @@ export interface ReadHistoryOptions {
   delay?: Partial<DelayModelOptions>;
   /** Use this delay model instead of learning one from the window (e.g. one learned over a longer range). */
   delayModel?: DelayModel;
+  /**
+   * The batch layout's reader shared by every site of one training run, so each batch blob (every site's records) is
+   * read once, not once per site; default: one for this call.
+   */
+  batches?: ObservationBatchReader;
 }
 
 export const DEFAULT_READ_HISTORY_OPTIONS = {
@@ -70,6 +76,19 @@ export async function readHistory(
     prefixes.push(`${source.id}/${site}/${new Date(day).toISOString().slice(0, 10)}/`);
   }
 
+  // The batch layout: every site's records of a day in a few blobs, read once per reader.
+  const batches = options.batches ?? new ObservationBatchReader(blobs);
+  const skipped: SourceHistory['skipped'] = [];
+  const fromBatches: Parsed[] = [];
+  for (const prefix of prefixes) {
+    const day = await batches.day(container, source.id, prefix.slice(-11, -1));
+    skipped.push(...day.skipped);
+    for (const o of day.bySite.get(site) ?? []) {
+      const p = parseObservation(Buffer.from(JSON.stringify(o)), {}, source, site);
+      if (typeof p !== 'string' && p.observedAt >= fromMs && p.observedAt <= toMs) fromBatches.push(p);
+    }
+  }
+
   const listed = await mapLimit(prefixes, concurrency, async (prefix) => {
     const inWindow: { name: string; metadata: Record<string, string> }[] = [];
     for await (const item of blobs.list(container, prefix)) {
@@ -85,7 +104,6 @@ export async function readHistory(
   const imagePublished =
     source.kind === 'image' ? await publishedAtOfImages(blobs, prefixes, concurrency) : new Map<number, number>();
 
-  const skipped: SourceHistory['skipped'] = [];
   const parsed = await mapLimit(names, concurrency, async ({ name, metadata }) => {
     // Values in the listed metadata spare a download; older blobs without them are read whole.
     const blob = metadata['values'] ? { body: bodyFromMetadata(metadata), metadata } : await blobs.get(container, name);
@@ -102,7 +120,12 @@ export async function readHistory(
     }
     return p;
   });
-  const found = parsed.filter((p): p is Parsed => p !== undefined);
+  const found = keepEarliestParsed([...fromBatches, ...parsed.filter((p): p is Parsed => p !== undefined)]);
+  if (source.kind === 'image')
+    for (const p of found) {
+      const fromImage = p.publishedAt === undefined ? imagePublished.get(p.observedAt) : undefined;
+      if (fromImage !== undefined) p.publishedAt = fromImage;
+    }
 
   const delayOptions = { ...DEFAULT_DELAY_MODEL_OPTIONS, ...options.delay };
   const delayModel = options.delayModel ?? learnDelayModel(source.id, found, delayOptions);
@@ -121,6 +144,21 @@ export async function readHistory(
     .sort((a, b) => a.observedAt - b.observedAt);
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { source: source.id, site, records, delayModel, skipped };
+}
+
+/** One record per observedAt, in both layouts: the earliest availableAt (a record without one loses to any). */
+function keepEarliestParsed(records: readonly Parsed[]): Parsed[] {
+  const byTime = new Map<number, Parsed>();
+  for (const p of records) {
+    const known = byTime.get(p.observedAt);
+    if (
+      !known ||
+      p.availableAt < known.availableAt ||
+      (Number.isNaN(known.availableAt) && !Number.isNaN(p.availableAt))
+    )
+      byTime.set(p.observedAt, p);
+  }
+  return [...byTime.values()];
 }
 
 function bodyFromMetadata(m: Record<string, string>): Buffer {

@@ -14,6 +14,7 @@ import { stalenessLimitsFor } from './stalenessLimitsFor';
 import { leadMetrics } from './leadMetrics';
 import { promotionDecision } from './promotionDecision';
 import { readHistory } from './readHistory';
+import { ObservationBatchReader } from '../sources/ObservationBatchReader';
 import { type Rows, rowsByKeys, rowsWhere } from './rowsWhere';
 import { sourceSets } from './sourceSets';
 import { DEFAULT_TRAIN_OPTIONS, modelsPerSet, type TrainOptions, trainModels } from './trainModels';
@@ -62,6 +63,8 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
 
   // History of every source at every site, read once; a day before `from` so the first slots have inputs.
   const history = new Map<string, Map<string, HistoryRecord[]>>();
+  // Each batch blob holds every site's records: read once for the run, not once per site.
+  const batches = new ObservationBatchReader(deps.blobs);
   for (const site of config.sites) {
     const perSource = new Map<string, HistoryRecord[]>();
     for (const source of config.sources) {
@@ -71,6 +74,7 @@ export async function trainAndPublish(deps: TrainDeps, options: Partial<TrainOpt
         site.id,
         addMinutes(earliest, -1440),
         addMinutes(to, maxLead + 10),
+        { batches },
       );
       perSource.set(source.id, h.records);
       step(`read ${source.id}/${site.id} (${h.records.length} observations)`);

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runMigrate } from '../../cli/migrate';
+import type { Observation } from '../../shared/sources/Observation';
 import { ObservationStore } from '../../shared/sources/ObservationStore';
+import { storeObservations } from '../../shared/sources/storeObservations';
+import { readHistory } from '../../shared/training/readHistory';
 import { RecentStateStore, recentStateName } from '../../shared/sources/RecentStateStore';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
@@ -89,4 +92,65 @@ test('migrate builds every source state from data stored by a version without th
   const state = await new RecentStateStore(blobs).read(CONTAINERS.raw, 'site-meter');
   assert.equal(state?.state.sites.get('park-1')?.length, 37);
   assert.equal(recentStateName(CONTAINERS.raw, 'site-meter'), 'recent/raw/site-meter.json');
+});
+
+test('data in both layouts (an earlier deployment one blob each, then batches) migrates into one state and reads alike', async () => {
+  const shipped = testConfig();
+  const park = shipped.sites[0] ?? assert.fail('no site');
+  const config = { ...shipped, sites: [park, { ...park, id: 'park-2' }] };
+  const blobs = new MemoryBlobStore();
+  const observations = new ObservationStore(blobs);
+  const meter = config.sources.find((s) => s.id === 'site-meter') ?? assert.fail('no site-meter');
+  const at = (minutesAgo: number) => new Date(NOW - minutesAgo * 60_000).toISOString();
+  const record = (site: string, minutesAgo: number, availableMinutesAgo: number): Observation => ({
+    source: 'site-meter',
+    site,
+    observedAt: at(minutesAgo),
+    availableAt: at(availableMinutesAgo),
+    values: { power_kw: minutesAgo, ghi_wm2: 1 },
+  });
+  // The old layout: park-1 an hour back to half an hour ago; then batches of both sites, one repeating 30 min ago
+  // with a later availableAt (stored in both layouts).
+  for (const m of [60, 50, 40, 30]) await observations.putIfAbsent(CONTAINERS.raw, record('park-1', m, m - 25));
+  await storeObservations(blobs, CONTAINERS.raw, [
+    record('park-1', 30, 2),
+    record('park-1', 20, 2),
+    record('park-2', 20, 2),
+  ]);
+  await storeObservations(blobs, CONTAINERS.raw, [record('park-1', 10, 1), record('park-2', 10, 1)]);
+  const deps = { blobs, config, clock: new FixedClock(new Date(NOW)) };
+  const first = (await runMigrate([], {}, () => undefined, deps)) ?? assert.fail('no result');
+  assert.equal(first.find((m) => m.blob === 'state/recent/raw/site-meter.json')?.added, 8);
+  const state =
+    (await new RecentStateStore(blobs).read(CONTAINERS.raw, 'site-meter'))?.state ?? assert.fail('no state');
+  assert.deepEqual(
+    state.sites.get('park-1')?.map((e) => new Date(e.availableAt).toISOString()),
+    [35, 25, 15, 5, 2, 1].map(at),
+    'the repeated one with its first availableAt',
+  );
+
+  // The state, the listing of both layouts, and history read the same records.
+  const asOf = new Date(NOW);
+  const listed = await observations.recentAvailable(meter, 'park-1', asOf, 2);
+  const fromState = await observations.forRun().recentAvailable(meter, 'park-1', asOf, 2);
+  assert.deepEqual(
+    fromState.map((l) => [l.observedAt, l.availableAt]),
+    listed.map((l) => [l.observedAt, l.availableAt]),
+  );
+  assert.equal(listed.length, 6);
+  const history = await readHistory(blobs, meter, 'park-1', new Date(NOW - 2 * 3_600_000), asOf);
+  assert.deepEqual(
+    history.records.map((r) => new Date(r.recordedAvailableAt).toISOString()),
+    listed.map((l) => l.availableAt),
+  );
+
+  // Idempotent; and a batch stored without its merge (a run that failed between the two) is added by the next run.
+  const second = (await runMigrate([], {}, () => undefined, deps)) ?? assert.fail('no result');
+  assert.deepEqual(
+    second.map((m) => m.added),
+    first.map(() => 0),
+  );
+  await storeObservations(blobs, CONTAINERS.raw, [record('park-2', 0, 0)]);
+  const third = (await runMigrate([], {}, () => undefined, deps)) ?? assert.fail('no result');
+  assert.equal(third.find((m) => m.blob === 'state/recent/raw/site-meter.json')?.added, 1);
 });

@@ -10,6 +10,7 @@ import { FixedClock } from '../support/fixedClock';
 import { skyPng } from '../support/images';
 import { MemoryBlobStore } from '../support/MemoryBlobStore';
 import { testConfig } from '../support/testServices';
+import { storedNames } from '../support/storedObservations';
 
 const picture = (minute: number): string =>
   `skycam/park-1/2026-06-01/2026-06-01T11:${String(minute).padStart(2, '0')}:00.000Z.png`;
@@ -104,7 +105,7 @@ describe('npm run replay', () => {
     assert.equal(r?.pictures, 3);
     assert.deepEqual(r?.outcomes, { stored: 2, duplicate: 0, quarantined: 0, ignored: 1, missing: 1, failed: 0 });
     assert.deepEqual(
-      blobs.names(CONTAINERS.features),
+      await storedNames(blobs, CONTAINERS.features),
       [0, 10].map((m) => picture(m).replace(/\.png$/, '.json')),
     );
     assert.match(out.join('\n'), /manifest of 2 picture\(s\)/);
@@ -153,7 +154,7 @@ describe('npm run replay', () => {
     const r = await runReplay(['--delete'], {}, (l) => out.push(l), deps);
     assert.deepEqual(r?.outcomes, { stored: 2, duplicate: 0, quarantined: 1, ignored: 0, missing: 1, failed: 0 });
     assert.deepEqual(
-      blobs.names(CONTAINERS.features),
+      await storedNames(blobs, CONTAINERS.features),
       [0, 10].map((m) => picture(m).replace(/\.png$/, '.json')),
     );
     assert.ok(blobs.names(CONTAINERS.quarantine).length > 0, 'the broken picture is quarantined with its reason');

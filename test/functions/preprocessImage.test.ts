@@ -7,10 +7,10 @@ import { InvocationContext } from '@azure/functions';
 import sharp from 'sharp';
 import { makePreprocessImageHandler } from '../../functions/preprocessImage';
 import { PICTURE_BATCH_PREFIX, writePictureBatch } from '../../shared/features/PictureBatch';
-import type { Observation } from '../../shared/sources/Observation';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
 import { PROJECT_ROOT, testServices } from '../support/testServices';
+import { storedObservation } from '../support/storedObservations';
 
 const name = 'skycam/park-1/2026-06-01/2026-06-01T11:30:00.000Z.png';
 const broken = 'skycam/park-1/2026-06-01/2026-06-01T11:40:00.000Z.png';
@@ -45,13 +45,13 @@ test("a manifest's pictures become feature observations, available when computed
   const outcome = await makePreprocessImageHandler(() => s)(bytes, context(manifest));
   assert.equal(outcome.batch, manifest);
   assert.deepEqual(outcome.counts, { stored: 1, duplicate: 0, quarantined: 1, ignored: 0, missing: 0 });
-  const blob = await s.blobs.get(CONTAINERS.features, name.replace('.png', '.json'));
-  const obs = JSON.parse(blob?.body.toString() ?? '{}') as Observation;
+  const obs =
+    (await storedObservation(s.blobs, CONTAINERS.features, name.replace('.png', '.json'))) ??
+    assert.fail('no features stored');
   assert.equal(obs.observedAt, '2026-06-01T11:30:00.000Z');
   assert.equal(obs.availableAt, '2026-06-01T12:00:07.000Z');
   assert.deepEqual(Object.keys(obs.values).sort(), [...s.config.sources[3]!.fields].sort());
   assert.equal(obs.values['cloud_all'], 0);
-  assert.equal(blob?.metadata['availableat'], '2026-06-01T12:00:07.000Z');
   const entry = JSON.parse(
     (
       await s.blobs.get(

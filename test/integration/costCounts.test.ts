@@ -249,6 +249,7 @@ for (const sites of [1, 10, 100]) {
     const model = runOperations(inputs, {
       champion: false,
       listsPerActuals: dash.listsPerActuals,
+      readsPerActuals: dash.readsPerActuals,
       summaryShards: dash.summaryShards,
       dashboardReadsPerCall: dash.readsPerCall,
     });

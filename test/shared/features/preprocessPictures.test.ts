@@ -12,6 +12,8 @@ import { FixedClock } from '../../support/fixedClock';
 import { brokenImages, skyJpeg, skyPng } from '../../support/images';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { testConfig } from '../../support/testServices';
+import { batchBlobName } from '../../../shared/sources/observationBatches';
+import { storedNames, storedObservation } from '../../support/storedObservations';
 
 const NOW = '2026-06-01T12:00:07Z';
 const MAX_BYTES = 30_000;
@@ -87,7 +89,7 @@ test('a batch with broken pictures: each is quarantined alone with its reason an
     const o = outcomes[i + 1];
     assert.match(o && 'reason' in o ? o.reason : '', b.reason, b.name);
   }
-  assert.deepEqual(t.blobs.names(CONTAINERS.features), [
+  assert.deepEqual(await storedNames(t.blobs, CONTAINERS.features), [
     featuresOf(picture(0)),
     featuresOf(picture(50, 'park-1', 'jpeg')),
   ]);
@@ -119,7 +121,7 @@ test('a picture that passes the structural check but cannot be decoded is quaran
   await t.store(name, jpeg);
   const [outcome] = await preprocessPictures([name], t.deps);
   assert.equal(outcome?.status, 'quarantined');
-  assert.deepEqual(t.blobs.names(CONTAINERS.features), []);
+  assert.deepEqual(await storedNames(t.blobs, CONTAINERS.features), []);
 });
 
 test('names that are not pictures of ours are ignored with the reason, a picture deleted since is missing; never thrown on', async () => {
@@ -186,8 +188,8 @@ test("the batch's features reach the recent state in one write, without inbox bl
   for (const n of names) await t.store(n, await skyPng(), { publishedat: '2026-06-01T11:58:00.000Z' });
   const puts = t.blobs.calls.put;
   await preprocessPictures(names, t.deps);
-  // Three features and the state (created here, so also seeded from listings first).
-  assert.equal(t.blobs.calls.put - puts, 4);
+  // The three features in one batch, and the state (created here, so also seeded from listings first).
+  assert.equal(t.blobs.calls.put - puts, 2);
   assert.deepEqual(
     t.blobs.names(CONTAINERS.state).filter((n) => n.startsWith('inbox/')),
     [],
@@ -235,15 +237,11 @@ test('a backfilled picture (days old, no publishedAt) gets features marked backf
   });
   const [first] = await preprocessPictures([name], t.deps);
   assert.equal(first?.status, 'stored');
-  const stored = JSON.parse((await t.blobs.get(CONTAINERS.features, featuresOf(name)))?.body.toString() ?? '{}');
+  const stored =
+    (await storedObservation(t.blobs, CONTAINERS.features, featuresOf(name))) ?? assert.fail('no features stored');
   assert.equal(stored.backfilled, true);
   assert.equal(stored.publishedAt, undefined);
   assert.equal(stored.availableAt, '2026-06-01T12:00:07.000Z', 'available when computed');
-  assert.equal(
-    t.blobs.blobs.get(`features/${featuresOf(name)}`)?.metadata['backfilled'],
-    'true',
-    'the listing says so',
-  );
   // Older than the state remembers anything: no entry (the state is not even created for it).
   assert.equal(await t.recent(), undefined);
 
@@ -254,7 +252,7 @@ test('a backfilled picture (days old, no publishedAt) gets features marked backf
   assert.deepEqual(t.state(), after);
   assert.ok(
     !t.blobs.gets.slice(gets).includes(`images/${name}`),
-    'the features blob answers; the picture is not downloaded again',
+    'the stored features answer; the picture is not downloaded again',
   );
 });
 
@@ -269,9 +267,9 @@ test("features carry the picture's publishedAt or backfill marker, so a backlog 
     await t.store(picture(30), await skyPng(), c.metadata);
     const [outcome] = await preprocessPictures([picture(30)], t.deps);
     assert.equal(outcome?.status, 'stored');
-    const stored = JSON.parse(
-      (await t.blobs.get(CONTAINERS.features, featuresOf(picture(30))))?.body.toString() ?? '{}',
-    );
+    const stored =
+      (await storedObservation(t.blobs, CONTAINERS.features, featuresOf(picture(30)))) ??
+      assert.fail('no features stored');
     assert.equal(stored.availableAt, '2026-06-01T12:00:07.000Z', 'available when the features were computed');
     assert.equal(stored.publishedAt, c.expect.publishedAt, JSON.stringify(c.metadata));
     assert.equal(stored.backfilled, c.expect.backfilled, JSON.stringify(c.metadata));
@@ -284,7 +282,7 @@ test('a storage failure is thrown (the trigger retries) after the rest of the ba
   for (const n of names) await t.store(n, await skyPng());
   t.blobs.failReads.add(`images/${picture(10)}`);
   await assert.rejects(preprocessPictures(names, t.deps), StorageUnavailableError);
-  assert.deepEqual(t.blobs.names(CONTAINERS.features), [featuresOf(picture(0)), featuresOf(picture(20))]);
+  assert.deepEqual(await storedNames(t.blobs, CONTAINERS.features), [featuresOf(picture(0)), featuresOf(picture(20))]);
   assert.deepEqual(
     (await t.recent())?.sites.get('park-1')?.map((e) => new Date(e.observedAt).toISOString().slice(11, 16)),
     ['11:00', '11:20'],
@@ -306,20 +304,24 @@ test('a storage failure is thrown (the trigger retries) after the rest of the ba
   assert.equal((await t.recent())?.sites.get('park-1')?.length, 3);
 });
 
-test('a features write that fails is thrown; the retry stores it and keeps what was stored before', async () => {
+test('a features write that fails is thrown; nothing is merged, and the retry stores the batch once', async () => {
   const t = setup();
   const names = [picture(0), picture(10)];
   for (const n of names) await t.store(n, await skyPng());
-  t.blobs.failWrites.add(`features/${featuresOf(picture(10))}`);
+  const batch = batchBlobName(
+    'skycam',
+    ['11:00', '11:10'].map((hm) => ({ site: 'park-1', observedAt: `2026-06-01T${hm}:00.000Z` })),
+  );
+  t.blobs.failWrites.add(`features/${batch}`);
   await assert.rejects(preprocessPictures(names, t.deps), /refused/);
-  const first = t.blobs.blobs.get(`features/${featuresOf(picture(0))}`)?.body.toString();
+  assert.deepEqual(await storedNames(t.blobs, CONTAINERS.features), []);
   t.blobs.failWrites.clear();
   const retry = await preprocessPictures(names, t.deps);
   assert.deepEqual(
     retry.map((o) => o.status),
-    ['duplicate', 'stored'],
+    ['stored', 'stored'],
   );
-  assert.equal(t.blobs.blobs.get(`features/${featuresOf(picture(0))}`)?.body.toString(), first, 'not rewritten');
+  assert.deepEqual(t.blobs.names(CONTAINERS.features), [batch], 'one batch');
   assert.equal((await t.recent())?.sites.get('park-1')?.length, 2);
 });
 
@@ -331,7 +333,7 @@ test('features stored by an execution that failed before its merge are merged by
   await preprocessPictures([picture(0)], t.deps);
   t.blobs.failWrites.add(`state/${recentStateName('features', 'skycam')}`);
   await assert.rejects(preprocessPictures([picture(10)], t.deps), StorageUnavailableError);
-  assert.equal(t.blobs.names(CONTAINERS.features).length, 2);
+  assert.equal((await storedNames(t.blobs, CONTAINERS.features)).length, 2);
   assert.equal((await t.recent())?.sites.get('park-1')?.length, 1);
 
   t.blobs.failWrites.clear();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { preprocessPictures } from '../../../shared/features/preprocessPictures';
 import { preprocessStoredImages } from '../../../shared/features/preprocessStoredImages';
+import { ObservationBatchReader } from '../../../shared/sources/ObservationBatchReader';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { FixedClock } from '../../support/fixedClock';
 import { skyJpeg, skyPng } from '../../support/images';
@@ -30,14 +31,12 @@ test('every stored picture without features gets them with the trigger code; don
   assert.deepEqual(first, { pending: 4, stored: 3, quarantined: 1, ignored: 0 });
   assert.deepEqual(progress.at(0), [0, 4]);
   assert.deepEqual(progress.at(-1), [4, 4]);
+  const features = await new ObservationBatchReader(blobs).site(CONTAINERS.features, 'skycam', 'park-1', '2026-06-01');
   assert.deepEqual(
-    blobs.names(CONTAINERS.features),
-    [0, 10, 20, 30].map((m) => picture(m).replace(/\.png$/, '.json')),
+    features.map((f) => f.observedAt),
+    [0, 10, 20, 30].map((m) => `2026-06-01T11:${String(m).padStart(2, '0')}:00.000Z`),
   );
-  const f10 = JSON.parse(
-    (await blobs.get(CONTAINERS.features, picture(10).replace('.png', '.json')))?.body.toString() ?? '{}',
-  );
-  assert.equal(f10.publishedAt, '2026-06-01T11:35:00.000Z');
+  assert.equal(features[1]?.publishedAt, '2026-06-01T11:35:00.000Z');
 
   // The broken picture stays pending (in quarantine, without features); nothing else is redone.
   const quarantined = blobs.names(CONTAINERS.quarantine).length;

@@ -7,6 +7,7 @@ import { type IngestOptions, type IngestResult, ingestSource } from '../../../sh
 import { createProviderAdapter } from '../../../shared/sources/createProviderAdapter';
 import type { Observation } from '../../../shared/sources/Observation';
 import type { ProviderAdapter } from '../../../shared/sources/ProviderAdapter';
+import { storedObservations } from '../../support/storedObservations';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { FakeTimer } from '../../support/FakeTimer';
 import { FixedClock } from '../../support/fixedClock';
@@ -221,9 +222,8 @@ export function rig(
       { ...(initialSince ? { initialSince } : {}), retry: { maxRetries: 0 }, ...options },
     );
   const observations = async (): Promise<Observation[]> => {
-    const out: Observation[] = [];
-    for (const name of blobs.names(CONTAINERS.raw))
-      out.push(JSON.parse((await blobs.get(CONTAINERS.raw, name))?.body.toString('utf8') ?? 'null') as Observation);
+    // Both layouts: per-observation blobs (no state yet, old days) and batches.
+    const out = [...(await storedObservations(blobs, CONTAINERS.raw)).values()];
     return out.sort((a, b) => a.observedAt.localeCompare(b.observedAt));
   };
   const quarantined = async (): Promise<QuarantinedEntry[]> => {

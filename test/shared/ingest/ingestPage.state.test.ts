@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ingestPage, type PageContext } from '../../../shared/ingest/ingestPage';
-import { ObservationStore } from '../../../shared/sources/ObservationStore';
+import type { Observation } from '../../../shared/sources/Observation';
+import { storeObservations } from '../../../shared/sources/storeObservations';
 import type { AdapterRecord } from '../../../shared/sources/ProviderAdapter';
 import { RecentBatch } from '../../../shared/sources/RecentBatch';
 import { RecentStateStore, recentStateName } from '../../../shared/sources/RecentStateStore';
@@ -46,29 +47,37 @@ test('a page merges what it stores, and the duplicates it meets with their store
   assert.equal(batch.size, 2);
   await batch.flush(clock.now().getTime());
 
-  // A run stored this one and failed before its merge: the retry meets it as a duplicate and merges it with the
-  // availableAt it was stored with, not the retry's.
-  await new ObservationStore(memory).putIfAbsent(CONTAINERS.raw, {
+  // A run wrote these two in its batch and failed before its merge: the retry meets the same new records, so the
+  // same batch, which is not written again, and merges them with the availableAt they were stored with.
+  const crashed = (site: string, power: number): Observation => ({
     source: 'site-meter',
-    site: 'park-1',
+    site,
     observedAt: '2026-06-01T11:40:00.000Z',
     availableAt: '2026-06-01T12:01:00.000Z',
     publishedAt: '2026-06-01T11:40:00.000Z',
-    values: { power_kw: 3, ghi_wm2: 500 },
+    values: { power_kw: power, ghi_wm2: 500 },
   });
+  await storeObservations(memory, CONTAINERS.raw, [crashed('park-1', 3), crashed('park-2', 4)]);
   clock.set('2026-06-01T12:05:00.000Z');
   const retry = await ingestPage(
     [record('park-1', '2026-06-01T11:40:00.000Z', 3), record('park-2', '2026-06-01T11:40:00.000Z', 4)],
     ctx,
   );
-  assert.deepEqual(retry.outcomes, ['duplicates', 'stored']);
+  assert.deepEqual(retry.outcomes, ['stored', 'stored'], 'new to the state');
+  const writes = blobs.counts.put;
   await batch.flush(clock.now().getTime());
+  assert.equal(
+    blobs.counts.put - writes,
+    1,
+    'the state only: the batch the state does not name is merged, not written',
+  );
+  assert.equal(memory.names(CONTAINERS.raw).length, 3, "the first page's two (no state yet: one blob each), one batch");
   const state = (await recent.read(CONTAINERS.raw, 'site-meter'))?.state ?? assert.fail('no state');
   assert.deepEqual(
     [...state.sites].map(([site, list]) => [site, list.map((e) => new Date(e.availableAt).toISOString())]),
     [
       ['park-1', ['2026-06-01T12:00:00.000Z', '2026-06-01T12:01:00.000Z']],
-      ['park-2', ['2026-06-01T12:00:00.000Z', '2026-06-01T12:05:00.000Z']],
+      ['park-2', ['2026-06-01T12:00:00.000Z', '2026-06-01T12:01:00.000Z']],
     ],
   );
 

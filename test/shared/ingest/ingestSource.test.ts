@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type IngestOptions, ingestSource } from '../../../shared/ingest/ingestSource';
-import type { Observation } from '../../../shared/sources/Observation';
 import { ProviderError, ProviderHttpError, ProviderPageError } from '../../../shared/sources/ProviderError';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { FakeProvider, pageBody } from '../../support/FakeProvider';
@@ -12,6 +11,7 @@ import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { json, networkError } from '../../support/scriptedFetch';
 import { testConfig } from '../../support/testServices';
 import { storedBatches, storedPictures } from '../../support/storedPictures';
+import { storedNames, storedObservation } from '../../support/storedObservations';
 import { parsePictureBatch } from '../../../shared/features/PictureBatch';
 
 const NOW = '2026-06-01T12:00:00.000Z';
@@ -143,17 +143,17 @@ test('duplicates within a batch and across batches are stored once; a late, out-
   t.provider.pages.push(pageBody([rec('2026-06-01T11:20:00Z'), rec('2026-06-01T10:50:00Z')]));
   const later = await t.run();
   assert.deepEqual([later.stored, later.duplicates, later.quarantined], [1, 1, 0]);
+  // In either layout: the per-observation blobs of the first run (no state yet), the batch of the later one.
   const read = async (observedAt: string) =>
-    JSON.parse(
-      (await t.body(CONTAINERS.raw, `site-meter/park-1/2026-06-01/${observedAt}.json`))?.toString() ?? '{}',
-    ) as Observation;
+    (await storedObservation(t.blobs, CONTAINERS.raw, `site-meter/park-1/2026-06-01/${observedAt}.json`)) ??
+    assert.fail(`nothing stored at ${observedAt}`);
   assert.equal((await read('2026-06-01T11:20:00.000Z')).availableAt, NOW, 'first store wins');
   assert.equal(
     (await read('2026-06-01T10:50:00.000Z')).availableAt,
     '2026-06-01T12:30:00.000Z',
     'the late record became available when it arrived',
   );
-  assert.equal(t.blobs.names(CONTAINERS.raw).length, 3);
+  assert.equal((await storedNames(t.blobs, CONTAINERS.raw)).length, 3);
 });
 
 test('a repeat with different values is a conflict, quarantined; the stored observation is unchanged', async () => {

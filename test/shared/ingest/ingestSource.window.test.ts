@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { WatermarkStore } from '../../../shared/ingest/WatermarkStore';
 import { ProviderHttpError, ProviderPageError } from '../../../shared/sources/ProviderError';
+import { storedNames } from '../../support/storedObservations';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
 import { FixedClock } from '../../support/fixedClock';
 import { type FetchScript, json, type SeenRequest } from '../../support/scriptedFetch';
@@ -306,7 +307,7 @@ test('column arrays of unequal length: the response is refused with both lengths
   });
   const first = await t.run();
   assert.equal(first.stored, 13);
-  const stored = t.blobs.names(CONTAINERS.raw);
+  const stored = await storedNames(t.blobs, CONTAINERS.raw);
   assert.equal(await t.watermark(), '2026-06-01T03:05:00.000Z');
 
   t.clock.advanceMinutes(15);
@@ -318,7 +319,7 @@ test('column arrays of unequal length: the response is refused with both lengths
     err.reason,
     'columns of unequal length at minutely_15: "temperature_2m" has 12 values, the time column "time" has 13; they cannot be lined up',
   );
-  assert.deepEqual(t.blobs.names(CONTAINERS.raw), stored, 'nothing more stored');
+  assert.deepEqual(await storedNames(t.blobs, CONTAINERS.raw), stored, 'nothing more stored');
   assert.equal(await t.watermark(), '2026-06-01T03:05:00.000Z');
   const entries = await t.quarantined();
   assert.equal(entries.length, 1);
@@ -449,7 +450,7 @@ test('catch-up after a 12-hour outage: bounded, contiguous windows from the wate
   assert.equal(t.clock.now().toISOString(), '2026-06-01T18:00:00.000Z');
 
   down = false;
-  const storedBefore = t.blobs.names(CONTAINERS.raw).length;
+  const storedBefore = (await storedNames(t.blobs, CONTAINERS.raw)).length;
   t.clock.advanceMinutes(15);
   const a = await runOnce();
   assert.equal(a.caughtUp, false, 'more than maxRequestsPerRun windows were due');
@@ -551,7 +552,7 @@ describe('a 200 that is no answer: an HTML page or an empty body', () => {
       assert.match(err.reason, c.reason);
       assert.match(err.message, /gave up after 3 attempts/);
       assert.equal(t.seen.length, 3, 'retried');
-      assert.deepEqual(t.blobs.names(CONTAINERS.raw), []);
+      assert.deepEqual(await storedNames(t.blobs, CONTAINERS.raw), []);
       assert.equal(await t.watermark(), '2026-06-01T11:30:00.000Z');
       const entries = await t.quarantined();
       assert.equal(entries.length, 1, 'the same body is kept once');

@@ -6,6 +6,8 @@ import { ObservationStore, observationBlobName, observationMetadata } from '../.
 import { type BlobContent, CONTAINERS } from '../../../shared/storage/BlobStore';
 import { buildDataset } from '../../../shared/training/buildDataset';
 import { readHistory } from '../../../shared/training/readHistory';
+import { ObservationBatchReader } from '../../../shared/sources/ObservationBatchReader';
+import { storeObservations } from '../../../shared/sources/storeObservations';
 import { TrainingDataError } from '../../../shared/training/TrainingDataError';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 
@@ -250,4 +252,44 @@ test('readHistory: a window that ends before it starts is an INVALID_OPTIONS err
     ),
     (e: unknown) => e instanceof TrainingDataError && e.code === 'INVALID_OPTIONS',
   );
+});
+
+test('history in both layouts: per-observation blobs and batches read as one, a batch read once for every site, the first availableAt kept', async () => {
+  const blobs = new CountingBlobStore();
+  const store = new ObservationStore(blobs);
+  const t0 = Date.parse('2026-05-01T10:00:00Z');
+  const sites = ['park-1', 'park-2', 'park-3'];
+  // An earlier deployment: 10:00 and 10:10 one blob each. Then batches of every site: 10:10 again (a retry that met
+  // more than its failed run stored, read later), 10:20 and 10:30.
+  for (const site of sites)
+    for (const k of [0, 1])
+      await store.putIfAbsent(
+        CONTAINERS.raw,
+        observation('site-meter', site, t0 + k * 10 * MIN, iso(t0 + (k * 10 + 20) * MIN), t0 + (k * 10 + 15) * MIN, k),
+      );
+  for (const k of [1, 2, 3]) {
+    const batch = sites.map((site) =>
+      observation('site-meter', site, t0 + k * 10 * MIN, iso(t0 + (k * 10 + 25) * MIN), t0 + (k * 10 + 15) * MIN, k),
+    );
+    await storeObservations(blobs, CONTAINERS.raw, batch);
+  }
+  const batches = new ObservationBatchReader(blobs);
+  const gets = blobs.gets;
+  const histories = [];
+  for (const site of sites)
+    histories.push(await readHistory(blobs, METER, site, new Date(t0), new Date(t0 + 60 * MIN), { batches }));
+  assert.equal(blobs.gets - gets, 3, 'each of the 3 batches once for 3 sites; the old blobs carry values in metadata');
+  for (const h of histories) {
+    assert.deepEqual(
+      h.records.map((r) => [iso(r.observedAt), iso(r.recordedAvailableAt), r.values['power_kw']]),
+      [
+        [iso(t0), iso(t0 + 20 * MIN), 0],
+        [iso(t0 + 10 * MIN), iso(t0 + 30 * MIN), 1],
+        [iso(t0 + 20 * MIN), iso(t0 + 45 * MIN), 2],
+        [iso(t0 + 30 * MIN), iso(t0 + 55 * MIN), 3],
+      ],
+      h.site,
+    );
+    assert.deepEqual(h.skipped, []);
+  }
 });

@@ -1,0 +1,76 @@
+import type { BlobStore } from '../storage/BlobStore';
+import { mapLimit } from '../util/mapLimit';
+import type { Observation } from './Observation';
+import { batchFolder, keepEarliest, parseBatch } from './observationBatches';
+
+/** A source's batch-stored observations of one observed UTC day. */
+export interface BatchDay {
+  /** Per site, one per observedAt (the earliest availableAt), oldest first. */
+  bySite: Map<string, Observation[]>;
+  /** Batch blobs (or records in them) that could not be read, with the reason (left where they are). */
+  skipped: { name: string; reason: string }[];
+  /** The batch blobs read. */
+  names: string[];
+}
+
+/** Batch blobs downloaded at once. */
+const READ_CONCURRENCY = 16;
+
+/**
+ * Reads the batch layout a day folder at a time: one listing and each batch blob once, however many sites ask. One
+ * instance serves one run (a training run, a predict run, a migration, an ingest page): a day it has read is not
+ * read again, so a batch written after that is not seen by this instance.
+ */
+export class ObservationBatchReader {
+  private readonly days = new Map<string, Promise<BatchDay>>();
+
+  constructor(private readonly blobs: BlobStore) {}
+
+  /** The source's batch-stored observations observed on `day` (yyyy-mm-dd) in `container`. */
+  day(container: string, source: string, day: string): Promise<BatchDay> {
+    const key = `${container}/${batchFolder(source, day)}`;
+    let read = this.days.get(key);
+    if (!read) {
+      read = this.readDay(container, source, day);
+      this.days.set(key, read);
+      // A failed read is not kept: the next caller tries again.
+      read.catch(() => this.days.delete(key));
+    }
+    return read;
+  }
+
+  /** One site's batch-stored observations observed on `day`, oldest first. */
+  async site(container: string, source: string, site: string, day: string): Promise<Observation[]> {
+    return (await this.day(container, source, day)).bySite.get(site) ?? [];
+  }
+
+  private async readDay(container: string, source: string, day: string): Promise<BatchDay> {
+    const names: string[] = [];
+    for await (const item of this.blobs.list(container, batchFolder(source, day))) names.push(item.name);
+    const skipped: BatchDay['skipped'] = [];
+    const all = new Map<string, Observation[]>();
+    await mapLimit(names, READ_CONCURRENCY, async (name) => {
+      const blob = await this.blobs.get(container, name);
+      if (!blob) return; // deleted between list and get (a compaction): nothing to read
+      const parsed = parseBatch(blob.body.toString('utf8'), `${container}/${name}`);
+      if (typeof parsed === 'string') {
+        skipped.push({ name: `${container}/${name}`, reason: parsed });
+        return;
+      }
+      if (parsed.skipped > 0)
+        skipped.push({
+          name: `${container}/${name}`,
+          reason: `${parsed.skipped} record(s) are not observations of "${source}"`,
+        });
+      for (const o of parsed.observations) {
+        const list = all.get(o.site);
+        if (list) list.push(o);
+        else all.set(o.site, [o]);
+      }
+    });
+    const bySite = new Map<string, Observation[]>();
+    for (const [site, list] of all) bySite.set(site, keepEarliest(list));
+    skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { bySite, skipped, names };
+  }
+}
