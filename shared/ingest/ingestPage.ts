@@ -293,8 +293,8 @@ async function storeValues(
   const before = known?.get(name);
   let values = waiting?.values ?? before?.values;
   let entry = waiting ? undefined : before?.entry;
-  if (!waiting && !before) {
-    if (inState === null && ctx.recent) {
+  if (values === undefined) {
+    if (inState === null && !before && ctx.recent) {
       ctx.recent.addNew(CONTAINERS.raw, observation);
       return { outcome: 'stored' };
     }

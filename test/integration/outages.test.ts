@@ -8,6 +8,7 @@ import { LocalStack } from '../../local/LocalStack';
 import type { Forecast } from '../../shared/forecast/Forecast';
 import type { ExpectedErrorTable } from '../../shared/registry/ExpectedErrorTable';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
+import { storedItems } from '../support/storedItems';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { ScaledClock } from '../../shared/time/ScaledClock';
 import { addMinutes, floorToSlot } from '../../shared/time/slots';
@@ -194,7 +195,8 @@ test('after recovery the normal model serves again and the gap is backfilled', a
   for (const w of windows.filter((w) => w.source !== 'skycam')) {
     const names = new Set<string>();
     for (const day of new Set([w.from.toISOString().slice(0, 10), w.to.toISOString().slice(0, 10)])) {
-      for await (const b of stack.services.blobs.list(CONTAINERS.raw, `${w.source}/park-1/${day}/`)) names.add(b.name);
+      for (const b of await storedItems(stack.services.blobs, CONTAINERS.raw, w.source, 'park-1', day))
+        names.add(b.name);
     }
     // The weather model runs on the hour; the others observe every 10 minutes.
     const step = w.source === 'nwp' ? 60 : 10;

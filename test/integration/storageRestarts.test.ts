@@ -8,6 +8,7 @@ import { LocalStack } from '../../local/LocalStack';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { trainAndPublish } from '../../shared/training/trainAndPublish';
 import type { Forecast } from '../../shared/forecast/Forecast';
+import { type StoredItem, storedItems } from '../support/storedItems';
 import { type BlobItem, CONTAINERS } from '../../shared/storage/BlobStore';
 import { ScaledClock } from '../../shared/time/ScaledClock';
 import { addMinutes, floorToSlot } from '../../shared/time/slots';
@@ -50,13 +51,15 @@ async function list(container: string, prefix: string): Promise<BlobItem[]> {
   return items;
 }
 
-/** Every blob of a source at the site over the days the run touched. */
-async function stored(container: string, source: string): Promise<BlobItem[]> {
+/** Every stored copy of a source's observations (pictures) at the site over the days the run touched, in both layouts. */
+async function stored(container: string, source: string): Promise<StoredItem[]> {
   const days = new Set<string>();
   for (let t = addMinutes(hostUp, -24 * 60); t <= end; t = addMinutes(t, 12 * 60))
     days.add(t.toISOString().slice(0, 10));
   days.add(end.toISOString().slice(0, 10));
-  return (await Promise.all([...days].map((d) => list(container, `${source}/${SITE}/${d}/`)))).flat();
+  return (
+    await Promise.all([...days].map((d) => storedItems(stack.services.blobs, container, source, SITE, d)))
+  ).flat();
 }
 
 /** Issue slots from the first one up to the last complete one that have no forecast in Cosmos DB. */
@@ -176,7 +179,7 @@ test('ingestion caught up from its watermark: every observation stored once, non
     assert.deepEqual(missing, [], `${source}: observations never stored`);
     // Those the outages held back were stored late, with their true (late) availableAt. The vendor-shaped APIs do
     // not say when they published a value; the world does (the providers were up, only our storage was down).
-    const published = (b: BlobItem): string =>
+    const published = (b: StoredItem): string =>
       world.publishedAt(source, SITE, new Date(b.metadata['observedat'] ?? '')).toISOString();
     const heldBack = blobs.filter((b) =>
       outages.some(
