@@ -264,6 +264,8 @@ export class RecentStateStore {
           const entry = entryFromMetadata(item.metadata);
           if (entry) entries.push(entry);
         }
+        // Pictures are one blob each (images/_batches/ holds the pages' manifests, not observations).
+        if (container === CONTAINERS.images) continue;
         const batched = await batches.day(container, source, day);
         for (const o of batched.bySite.get(site) ?? []) entries.push(recentEntryOf(o));
         // Merged now: not a batch a failed run left unmerged.
