@@ -320,6 +320,7 @@ for (const sites of [1, 10, 100]) {
     const sharded = runOperations(shardedInputs, {
       champion: false,
       listsPerActuals: dash.listsPerActuals,
+      readsPerActuals: dash.readsPerActuals,
       summaryShards: dash.summaryShards,
       dashboardReadsPerCall: dash.readsPerCall,
     });
