@@ -1,7 +1,6 @@
 import type { BlobStore } from '../storage/BlobStore';
 import type { Observation } from './Observation';
 import { batchBlobName, parseBatch, serializeBatch } from './observationBatches';
-import { observationBlobName } from './observationBlobs';
 
 /**
  * Writes new observations of one source the batch way: one blob per UTC day they were observed on (see
@@ -56,28 +55,4 @@ export interface StoredObservations {
   written: number;
   /** The batch blobs that hold them. */
   names: string[];
-}
-
-/**
- * The stored observation of (source, site, observedAt) written alone (a batch of one, as image preprocessing writes
- * each picture's features) or in the per-observation layout of earlier deployments, else undefined. Two reads.
- */
-export async function storedAlone(
-  blobs: BlobStore,
-  container: string,
-  key: Pick<Observation, 'source' | 'site' | 'observedAt'>,
-): Promise<Observation | undefined> {
-  const name = batchBlobName(key.source, [key]);
-  const batch = await blobs.get(container, name);
-  const parsed = batch ? parseBatch(batch.body.toString('utf8'), `${container}/${name}`) : undefined;
-  const inBatch = parsed && typeof parsed !== 'string' ? parsed.observations[0] : undefined;
-  if (inBatch) return inBatch;
-  const legacy = await blobs.get(container, observationBlobName(key.source, key.site, key.observedAt));
-  if (!legacy) return undefined;
-  try {
-    const o = JSON.parse(legacy.body.toString('utf8')) as Observation;
-    return o && typeof o.values === 'object' && o.values !== null ? o : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -7,7 +7,7 @@ import { batchBlobName, batchFolder, keepEarliest } from '../../../shared/source
 import { ObservationStore } from '../../../shared/sources/ObservationStore';
 import { RecentBatch } from '../../../shared/sources/RecentBatch';
 import { RecentStateStore } from '../../../shared/sources/RecentStateStore';
-import { storedAlone, storeObservations } from '../../../shared/sources/storeObservations';
+import { storeObservations } from '../../../shared/sources/storeObservations';
 import { type BlobStore, CONTAINERS, StorageUnavailableError } from '../../../shared/storage/BlobStore';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { storedRecords } from '../../support/storedObservations';
@@ -56,18 +56,6 @@ describe('storeObservations: one blob per source and batch', () => {
       'the first availableAt',
     );
     assert.equal(memory.names(CONTAINERS.raw).length, 2, 'nothing new stored');
-  });
-
-  it('storedAlone finds a batch of one (image features) and the per-observation blob of an earlier deployment', async () => {
-    const blobs = new MemoryBlobStore();
-    const key = { source: 'site-meter', site: 'park-1', observedAt: '2026-06-01T12:00:00.000Z' };
-    assert.equal(await storedAlone(blobs, CONTAINERS.features, key), undefined);
-    const one = obs('park-1', key.observedAt, '2026-06-01T12:01:00.000Z');
-    await storeObservations(blobs, CONTAINERS.features, [one]);
-    assert.deepEqual(await storedAlone(blobs, CONTAINERS.features, key), one);
-    const old = obs('park-2', key.observedAt, '2026-06-01T12:02:00.000Z');
-    await new ObservationStore(blobs).putIfAbsent(CONTAINERS.features, old);
-    assert.deepEqual(await storedAlone(blobs, CONTAINERS.features, { ...key, site: 'park-2' }), old);
   });
 });
 
