@@ -22,7 +22,11 @@ export interface StoredFeatures {
  */
 export async function storeFeatures(blobs: BlobStore, observations: readonly Observation[]): Promise<StoredFeatures[]> {
   const bySource = new Map<string, number[]>();
-  observations.forEach((o, i) => bySource.set(o.source, [...(bySource.get(o.source) ?? []), i]));
+  observations.forEach((o, i) => {
+    const indexes = bySource.get(o.source);
+    if (indexes) indexes.push(i);
+    else bySource.set(o.source, [i]);
+  });
   const out = new Array<StoredFeatures>(observations.length);
   for (const indexes of bySource.values()) {
     const given = indexes.map((i) => observations[i] as Observation);
