@@ -32,17 +32,7 @@ export function makePredictHandler(services: () => Services) {
     try {
       // Not caught: while Blob Storage is down the run fails (and is retried) rather than forget the slots to catch up.
       const lastIssueTime = await runs.lastIssueTime();
-      const result = await predictAll(
-        {
-          config: s.config,
-          clock: s.clock,
-          observations: s.observations,
-          forecasts: s.forecasts,
-          blobs: s.blobs,
-          models: s.models,
-        },
-        { lastIssueTime },
-      );
+      const result = await predictAll(s, { lastIssueTime });
       if (result.caughtUp.length > 0) context.warn(`predict: caught up missed slot(s) ${result.caughtUp.join(', ')}`);
       for (const f of result.forecasts) {
         context.log(

@@ -20,18 +20,7 @@ export function makePredictShardHandler(services: () => Services) {
     try {
       const message = parseShardMessage(entry);
       const what = `predict-shard ${message.shard + 1}/${message.shards} @ ${message.issueTime}`;
-      const outcome = await predictShard(
-        {
-          config: s.config,
-          clock: s.clock,
-          observations: s.observations,
-          forecasts: s.forecasts,
-          blobs: s.blobs,
-          models: s.models,
-          status: s.status,
-        },
-        message,
-      );
+      const outcome = await predictShard(s, message);
       if (!outcome.made) {
         context.log(`${what}: already made (its last slot is ${outcome.lastIssueTime}); nothing written`);
         return outcome;
