@@ -5,6 +5,7 @@ import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSou
 import { predictAll, type PredictDeps } from '../../shared/predict/predictAll';
 import { RegistryModelSource } from '../../shared/predict/RegistryModelSource';
 import { ModelRegistry } from '../../shared/registry/ModelRegistry';
+import { ParsedBlobCache } from '../../shared/storage/ParsedBlobCache';
 import { ObservationStore } from '../../shared/sources/ObservationStore';
 import { type BenchOptions, LARGE_SITE_COUNT } from './BenchOptions';
 import type { ThroughputFigures } from './BenchReport';
@@ -59,6 +60,7 @@ export async function benchThroughput(
       forecasts: upserts,
       blobs: timed,
       models,
+      parsedBlobs: new ParsedBlobCache(),
     };
   } else {
     template = await TemplateBlobStore.capture(
@@ -78,6 +80,7 @@ export async function benchThroughput(
       forecasts: upserts,
       blobs: timed,
       models,
+      parsedBlobs: new ParsedBlobCache(),
     };
   }
 

@@ -148,8 +148,24 @@ function sourceBlock(
 
 /** Everything a source's block depends on besides the site, issueTime and the observations (the memo's scope). */
 function blockKey(spec: FeatureSpec, source: string): string {
+  // A run's specs differ per site only in place and calendar (ModelSpecs shares the rest): one key per source.
+  let bySource = blockKeys.get(spec.fields);
+  if (!bySource) {
+    bySource = new Map();
+    blockKeys.set(spec.fields, bySource);
+  }
+  const known = bySource.get(source);
+  if (
+    known &&
+    known.history === spec.history &&
+    known.forecastSources === spec.forecastSources &&
+    known.clearSkyAtObservation === spec.clearSkyAtObservation &&
+    known.clearSkyIndex === spec.clearSkyIndex &&
+    known.leadsMinutes === spec.leadsMinutes
+  )
+    return known.key;
   const h = spec.history?.[source];
-  return [
+  const key = [
     source,
     spec.forecastSources?.includes(source) === true ? 'run' : '',
     (spec.fields[source] ?? []).join(','),
@@ -158,7 +174,27 @@ function blockKey(spec: FeatureSpec, source: string): string {
     (spec.clearSkyIndex?.[source] ?? []).join(','),
     spec.leadsMinutes.join(','),
   ].join('|');
+  bySource.set(source, {
+    key,
+    history: spec.history,
+    forecastSources: spec.forecastSources,
+    clearSkyAtObservation: spec.clearSkyAtObservation,
+    clearSkyIndex: spec.clearSkyIndex,
+    leadsMinutes: spec.leadsMinutes,
+  });
+  return key;
 }
+
+/** blockKey's keys by the spec parts they were made from (specs are not changed once made). */
+const blockKeys = new WeakMap<
+  FeatureSpec['fields'],
+  Map<
+    string,
+    Pick<FeatureSpec, 'history' | 'forecastSources' | 'clearSkyAtObservation' | 'clearSkyIndex' | 'leadsMinutes'> & {
+      key: string;
+    }
+  >
+>();
 
 function pushSolar(row: number[], spec: FeatureSpec, issueTime: Date): void {
   const t = issueTime.getTime();

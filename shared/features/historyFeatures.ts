@@ -48,21 +48,34 @@ export function historyValues(
   recent: readonly RecentObservation[],
 ): HistoryColumns {
   const earliest = issueTime - HISTORY_LOOKBACK_MS;
-  const seen = new Set<number>([newest.observedAt]);
-  const previous = recent
-    .filter(
-      (r) =>
-        r.availableAt <= issueTime &&
-        r.observedAt <= issueTime &&
-        r.observedAt < newest.observedAt &&
-        r.observedAt >= earliest,
-    )
-    .sort((a, b) => b.observedAt - a.observedAt)
-    .filter((r) => (seen.has(r.observedAt) ? false : (seen.add(r.observedAt), true)));
+  // Loops, not filter/sort/spread chains: predict computes this for every site's history sources at every slot.
+  let previous: RecentObservation[] = [];
+  let sorted = true;
+  for (const r of recent) {
+    if (
+      r.availableAt <= issueTime &&
+      r.observedAt <= issueTime &&
+      r.observedAt < newest.observedAt &&
+      r.observedAt >= earliest
+    ) {
+      if (previous.length > 0 && r.observedAt > (previous[previous.length - 1] as RecentObservation).observedAt)
+        sorted = false;
+      previous.push(r);
+    }
+  }
+  if (!sorted) previous.sort((a, b) => b.observedAt - a.observedAt);
+  // Newest first, one per observedAt (the first of equal ones, as the stable sort leaves them).
+  let unique = previous.length;
+  for (let i = 1; i < previous.length; i++)
+    if ((previous[i] as RecentObservation).observedAt === (previous[i - 1] as RecentObservation).observedAt) {
+      unique = -1;
+      break;
+    }
+  if (unique < 0)
+    previous = previous.filter((r, i) => i === 0 || r.observedAt !== (previous[i - 1] as RecentObservation).observedAt);
   const windowStart = newest.observedAt - h.windowMinutes * MINUTE_MS;
   let inside = 0;
   while (inside < previous.length && (previous[inside] as RecentObservation).observedAt > windowStart) inside++;
-  const inWindow = previous.slice(0, inside);
   let oldestUsed = newest.observedAt;
   const perField: number[][] = [];
   for (const field of fields) {
@@ -74,20 +87,31 @@ export function historyValues(
       if (before.length >= h.lastK) break;
       if (Number.isFinite(r.values[field])) before.push(r);
     }
-    const lags: number[] = [];
     for (let k = 0; k < h.lastK; k++) {
       const r = before[Math.min(k, before.length - 1)];
-      lags.push(r ? (r.values[field] as number) : now);
+      out.push(r ? (r.values[field] as number) : now);
       if (r && k < before.length) oldestUsed = Math.min(oldestUsed, r.observedAt);
     }
-    out.push(...lags);
-    if (h.lastK > 0) out.push(now - (lags[0] as number));
-    const values = [now, ...inWindow.map((r) => r.values[field]).filter((v): v is number => Number.isFinite(v))];
-    for (const r of inWindow) oldestUsed = Math.min(oldestUsed, r.observedAt);
-    out.push(values.reduce((a, b) => a + b, 0) / values.length, Math.min(...values), Math.max(...values));
+    if (h.lastK > 0) out.push(now - (out[0] as number));
+    // Mean, min and max of the newest value and the window's finite ones, summed in the same order as before.
+    let sum = now;
+    let min = Math.min(now);
+    let max = Math.max(now);
+    let count = 1;
+    for (let i = 0; i < inside; i++) {
+      const r = previous[i] as RecentObservation;
+      oldestUsed = Math.min(oldestUsed, r.observedAt);
+      const v = r.values[field];
+      if (v === undefined || !Number.isFinite(v)) continue;
+      sum += v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      count++;
+    }
+    out.push(sum / count, min, max);
     perField.push(out);
   }
-  return { perField, gaps: [1 + inWindow.length, (issueTime - oldestUsed) / MINUTE_MS] };
+  return { perField, gaps: [1 + inside, (issueTime - oldestUsed) / MINUTE_MS] };
 }
 
 /**

@@ -15,6 +15,33 @@ export function validateFeatureSpec(spec: FeatureSpec): void {
   const fail = (message: string): never => {
     throw new FeatureSpecError('INVALID_FEATURE_SPEC', message);
   };
+  // A run's specs differ per site only in place (ModelSpecs shares the rest): the rest is checked once.
+  const known = validated.get(spec.fields);
+  if (!known || !sameParts(known, spec)) {
+    validateParts(spec, fail);
+    validated.set(spec.fields, spec);
+  }
+  if (!(spec.latitude >= -90 && spec.latitude <= 90)) fail(`latitude ${spec.latitude} is outside -90..90`);
+  if (!(spec.longitude >= -180 && spec.longitude <= 180)) fail(`longitude ${spec.longitude} is outside -180..180`);
+}
+
+/** The last spec whose parts other than the place passed, by its fields (specs are not changed once made). */
+const validated = new WeakMap<FeatureSpec['fields'], FeatureSpec>();
+
+function sameParts(a: FeatureSpec, b: FeatureSpec): boolean {
+  return (
+    a.sources === b.sources &&
+    a.fields === b.fields &&
+    a.clearSkyAtObservation === b.clearSkyAtObservation &&
+    a.forecastSources === b.forecastSources &&
+    a.history === b.history &&
+    a.clearSkyIndex === b.clearSkyIndex &&
+    a.calendar === b.calendar &&
+    a.leadsMinutes === b.leadsMinutes
+  );
+}
+
+function validateParts(spec: FeatureSpec, fail: (message: string) => never): void {
   const seen = new Set<string>();
   for (const source of spec.sources) {
     if (source.length === 0 || source.includes('.'))
@@ -73,6 +100,4 @@ export function validateFeatureSpec(spec: FeatureSpec): void {
     // validTime must lie after issueTime (promise 1), and names carry the lead as an integer.
     if (!Number.isInteger(lead) || lead <= 0) fail(`lead ${lead} must be a positive whole number of minutes`);
   }
-  if (!(spec.latitude >= -90 && spec.latitude <= 90)) fail(`latitude ${spec.latitude} is outside -90..90`);
-  if (!(spec.longitude >= -180 && spec.longitude <= 180)) fail(`longitude ${spec.longitude} is outside -180..180`);
 }

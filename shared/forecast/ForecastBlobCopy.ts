@@ -4,6 +4,7 @@ import { mapLimit } from '../util/mapLimit';
 import type { Forecast } from './Forecast';
 import { forecastsJson } from './forecastJson';
 import { compareText } from '../util/compareText';
+import type { ParsedBlobCache } from '../storage/ParsedBlobCache';
 
 /**
  * Forecasts in Blob Storage beside Cosmos DB: the latest per site (what /api/forecast serves when Cosmos DB is
@@ -19,6 +20,8 @@ export class ForecastBlobCopy {
   constructor(
     private readonly blobs: BlobStore,
     siteCount: number,
+    /** What this process last wrote and read, so a shard it finds unchanged is not parsed again. */
+    private readonly cache?: ParsedBlobCache,
   ) {
     this.shards = latestShardCount(siteCount);
   }
@@ -93,8 +96,12 @@ export class ForecastBlobCopy {
   private async read(name: string): Promise<{ forecasts: Forecast[]; etag: string } | undefined> {
     const blob = await this.blobs.get(CONTAINERS.forecasts, name);
     if (!blob) return undefined;
-    const body = JSON.parse(blob.body.toString('utf8')) as ForecastsBlob | Forecast;
-    return { forecasts: 'forecasts' in body ? body.forecasts : [body], etag: blob.etag };
+    const parse = (): Forecast[] => {
+      const body = JSON.parse(blob.body.toString('utf8')) as ForecastsBlob | Forecast;
+      return 'forecasts' in body ? body.forecasts : [body];
+    };
+    const forecasts = this.cache ? this.cache.parsed(CONTAINERS.forecasts, name, blob.etag, parse) : parse();
+    return { forecasts, etag: blob.etag };
   }
 
   /** Read, change, write only if nobody wrote in between (two runs may overlap); retried on a lost race. */
@@ -102,11 +109,13 @@ export class ForecastBlobCopy {
     for (let attempt = 1; ; attempt++) {
       const current = await this.read(name);
       // As JSON.stringify({ forecasts }) writes it, each forecast serialized once for the run (the summary has it too).
-      const body = forecastsJson(await change(current?.forecasts));
+      const forecasts = await change(current?.forecasts);
+      const body = forecastsJson(forecasts);
       const options = { contentType: 'application/json' };
       try {
         if (current) {
-          await this.blobs.put(CONTAINERS.forecasts, name, body, { ...options, ifMatch: current.etag });
+          const etag = await this.blobs.put(CONTAINERS.forecasts, name, body, { ...options, ifMatch: current.etag });
+          this.cache?.remember(CONTAINERS.forecasts, name, etag, forecasts);
           return;
         }
         if (await this.blobs.putIfAbsent(CONTAINERS.forecasts, name, body, options)) return;

@@ -3,6 +3,7 @@ import type { Forecast } from '../forecast/Forecast';
 import { forecastJson } from '../forecast/forecastJson';
 import type { RunHealth } from '../sources/runHealth';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
+import type { ParsedBlobCache } from '../storage/ParsedBlobCache';
 
 /** One observed value of the forecast target, as predict had it at an issue slot. */
 export interface SummaryActual {
@@ -81,7 +82,11 @@ export function summaryShardOf(site: string, shards: number): number {
  * count is in the name, so a reader with another site count never misreads a shard: it finds none and falls back.
  */
 export class ForecastSummaryStore {
-  constructor(private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly blobs: BlobStore,
+    /** What this process last wrote and read, so a shard it finds unchanged is not parsed again. */
+    private readonly cache?: ParsedBlobCache,
+  ) {}
 
   /** The shard holding `site` among `siteCount` sites, with its ETag, or undefined before predict wrote one. */
   async readFor(site: string, siteCount: number): Promise<{ summary: ForecastSummary; etag: string } | undefined> {
@@ -90,15 +95,20 @@ export class ForecastSummaryStore {
   }
 
   async read(shard: number, shards: number): Promise<{ summary: ForecastSummary; etag: string } | undefined> {
-    const blob = await this.blobs.get(CONTAINERS.forecasts, summaryName(shard, shards));
+    const name = summaryName(shard, shards);
+    const blob = await this.blobs.get(CONTAINERS.forecasts, name);
     if (!blob) return undefined;
-    try {
-      const summary = JSON.parse(blob.body.toString('utf8')) as ForecastSummary;
-      return summary?.version === 1 && typeof summary.sites === 'object' ? { summary, etag: blob.etag } : undefined;
-    } catch {
-      // A torn or foreign blob is no summary: the next run overwrites it, readers fall back meanwhile.
-      return undefined;
-    }
+    const parse = (): ForecastSummary | undefined => {
+      try {
+        const summary = JSON.parse(blob.body.toString('utf8')) as ForecastSummary;
+        return summary?.version === 1 && typeof summary.sites === 'object' ? summary : undefined;
+      } catch {
+        // A torn or foreign blob is no summary: the next run overwrites it, readers fall back meanwhile.
+        return undefined;
+      }
+    };
+    const summary = this.cache ? this.cache.parsed(CONTAINERS.forecasts, name, blob.etag, parse) : parse();
+    return summary ? { summary, etag: blob.etag } : undefined;
   }
 
   /**
@@ -110,7 +120,8 @@ export class ForecastSummaryStore {
     const body = summaryJson(summary);
     const options = { contentType: 'application/json' };
     if (ifMatch) {
-      await this.blobs.put(CONTAINERS.forecasts, name, body, { ...options, ifMatch });
+      const etag = await this.blobs.put(CONTAINERS.forecasts, name, body, { ...options, ifMatch });
+      this.cache?.remember(CONTAINERS.forecasts, name, etag, summary);
       return true;
     }
     if (await this.blobs.putIfAbsent(CONTAINERS.forecasts, name, body, options)) return true;

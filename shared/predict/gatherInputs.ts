@@ -11,6 +11,7 @@ import { historyInputFor } from '../features/historyInputFor';
 import type { RecentObservation } from '../features/historyFeatures';
 import { type ListedObservation, listedValues } from '../sources/ObservationStore';
 import { compareText } from '../util/compareText';
+import type { RecentEntry } from '../sources/RecentState';
 
 /** What predict knows of a site's sources at issueTime. */
 export interface GatheredInputs {
@@ -24,6 +25,7 @@ export interface GatheredInputs {
 
 /** Hours of listing used to find the newest observation and learn the delays. */
 const RECENT_HOURS = 24;
+const HOUR_MS = 3_600_000;
 
 /** The newest observation of every source that was available (availableAt <= issueTime) at issueTime, and the limits. */
 export async function gatherInputs(
@@ -37,6 +39,7 @@ export async function gatherInputs(
   const recent = new Map<string, RecentObservation[]>();
   await Promise.all(
     config.sources.map(async (source) => {
+      if (await fromState(source, site, issueTime, observations, latest, limits, recent)) return;
       let listed = await observations.recentAvailable(source, site, issueTime, RECENT_HOURS);
       // A source silent for a day still has a newest observation somewhere; look further back once.
       if (listed.length === 0) listed = await observations.recentAvailable(source, site, issueTime, 72);
@@ -56,6 +59,55 @@ export async function gatherInputs(
     }),
   );
   return { latest, limits, recent };
+}
+
+/**
+ * gatherInputs for one source from the run's recent state, when it answers for the window: the same newest
+ * observation, limit and history as from the listing, without an object per listed observation (predict reads every
+ * site's sources each run). False when the state cannot answer; then the listing does.
+ */
+async function fromState(
+  source: ForecastConfig['sources'][number],
+  site: string,
+  issueTime: Date,
+  observations: ObservationStore,
+  latest: Map<string, Observation>,
+  limits: Map<string, StalenessLimit>,
+  recent: Map<string, RecentObservation[]>,
+): Promise<boolean> {
+  const asOf = issueTime.getTime();
+  let entries = await observations.stateEntries(source, site, asOf - RECENT_HOURS * HOUR_MS, asOf, asOf);
+  if (!entries) return false;
+  // A source silent for a day still has a newest observation somewhere; look further back once.
+  if (entries.length === 0) {
+    entries = await observations.stateEntries(source, site, asOf - 72 * HOUR_MS, asOf, asOf);
+    if (!entries) return false;
+  }
+  const newest = entries.at(-1);
+  const found = !newest
+    ? undefined
+    : newest.values
+      ? observations.observationOf(source, site, { ...newest, values: newest.values })
+      : await observations.read(source, site, observations.listedOf(source, site, newest));
+  if (found) latest.set(source.id, found);
+  // A state entry has the times an AvailabilityInput has, in epoch ms.
+  const live: AvailabilityInput[] = [];
+  for (const e of entries) if (isLiveRecord(e, DEFAULT_DELAY_MODEL_OPTIONS)) live.push(e);
+  limits.set(source.id, learnStalenessLimit(live, source.stalenessLimitMinutes));
+  const h = historyInputFor(source);
+  if (!h || !found || !newest) return true;
+  // As recentOf: newest first, every entry with values; one the history can use without them is read from its blob.
+  const windowStart = newest.observedAt - h.windowMinutes * 60_000;
+  const out: RecentObservation[] = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i] as RecentEntry;
+    let values = e.values;
+    if (!values && (entries.length - 1 - i <= h.lastK || e.observedAt > windowStart))
+      values = (await observations.read(source, site, observations.listedOf(source, site, e)))?.values;
+    if (values) out.push({ observedAt: e.observedAt, availableAt: e.availableAt, values });
+  }
+  recent.set(source.id, out);
+  return true;
 }
 
 /**

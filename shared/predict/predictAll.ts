@@ -7,6 +7,7 @@ import type { Observation } from '../sources/Observation';
 import type { StalenessLimit } from '../features/learnStalenessLimit';
 import type { ObservationStore } from '../sources/ObservationStore';
 import type { BlobStore } from '../storage/BlobStore';
+import type { ParsedBlobCache } from '../storage/ParsedBlobCache';
 import type { Clock } from '../time/Clock';
 import { addMinutes, floorToSlot } from '../time/slots';
 import { smartPersistence } from '../solar/smartPersistence';
@@ -26,6 +27,11 @@ export interface PredictDeps {
   forecasts: ForecastStore;
   blobs: BlobStore;
   models: ModelSource;
+  /**
+   * The latest-copy and summary shards as this process last wrote them: a warm instance's next run finds them
+   * unchanged and does not parse them again (a run of 10,000 sites merges into tens of MB of JSON).
+   */
+  parsedBlobs?: ParsedBlobCache;
 }
 
 export interface PredictResult {
@@ -88,15 +94,20 @@ export async function predictAll(deps: PredictDeps, options: PredictOptions = {}
       : r;
   }
   const made = result as PredictResult;
-  await writeForecastSummary(deps.config, deps.blobs, {
-    issueTime: current,
-    forecasts: made.forecasts,
-    skipped: made.skipped.filter((k) => k.issueTime === current.toISOString()),
-    gathered,
-    ...(options.sites ? { sites: sites.map((s) => s.id) } : {}),
-    forecastStoreOk: !store.down,
-    now: deps.clock.now(),
-  });
+  await writeForecastSummary(
+    deps.config,
+    deps.blobs,
+    {
+      issueTime: current,
+      forecasts: made.forecasts,
+      skipped: made.skipped.filter((k) => k.issueTime === current.toISOString()),
+      gathered,
+      ...(options.sites ? { sites: sites.map((s) => s.id) } : {}),
+      forecastStoreOk: !store.down,
+      now: deps.clock.now(),
+    },
+    deps.parsedBlobs,
+  );
   return { ...made, issueTime: current.toISOString(), caughtUp };
 }
 
@@ -217,7 +228,7 @@ async function predictSlot(
   }
 
   forecasts.sort((a, b) => compareText(a.site, b.site));
-  const copy = new ForecastBlobCopy(deps.blobs, config.sites.length);
+  const copy = new ForecastBlobCopy(deps.blobs, config.sites.length, deps.parsedBlobs);
   const flushed = store.down ? 0 : await flushPending(copy, deps.forecasts, store);
   // The blob copy first: when Cosmos DB is down the forecasts are still served, and kept for Cosmos DB.
   await copy.putLatest(forecasts);

@@ -4,6 +4,7 @@ import { runHealth } from '../sources/runHealth';
 import { BlobConflictError, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import { minutesBetween } from '../time/slots';
 import { mapLimit } from '../util/mapLimit';
+import type { ParsedBlobCache } from '../storage/ParsedBlobCache';
 import { freshness } from './chooseModel';
 import {
   type ForecastSummary,
@@ -57,8 +58,13 @@ const MERGE_ATTEMPTS = 8;
  * they are; the write is ETag-guarded and redone over the newer version when another run or shard wrote first, so
  * shards that finish in any order leave the same summary.
  */
-export async function writeForecastSummary(config: ForecastConfig, blobs: BlobStore, run: SummaryRun): Promise<void> {
-  const store = new ForecastSummaryStore(blobs);
+export async function writeForecastSummary(
+  config: ForecastConfig,
+  blobs: BlobStore,
+  run: SummaryRun,
+  cache?: ParsedBlobCache,
+): Promise<void> {
+  const store = new ForecastSummaryStore(blobs, cache);
   const shards = summaryShards(config.sites.length);
   const bySite = new Map<string, Forecast>();
   for (const f of run.forecasts) {

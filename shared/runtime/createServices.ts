@@ -27,6 +27,7 @@ import type { BlobStore } from '../storage/BlobStore';
 import type { Clock } from '../time/Clock';
 import { clockFromSettings } from '../time/clockFromSettings';
 import { readAppSettings } from './AppSettings';
+import { ParsedBlobCache } from '../storage/ParsedBlobCache';
 
 /** Longest wait for one Cosmos DB request before it counts as unavailable, ms. */
 const COSMOS_REQUEST_TIMEOUT_MS = 10_000;
@@ -43,6 +44,8 @@ export interface Services {
   status: StatusStore;
   /** The app's Storage queues (predict shards); absent when no queue endpoint is set (`AzureWebJobsStorage__queueServiceUri`). */
   queues?: MessageQueue;
+  /** Shards of forecasts and the summary as this instance last wrote them (predict skips parsing them again). */
+  parsedBlobs?: ParsedBlobCache;
   /** Sources whose provider refers to unset app settings (health names them; their ingestion fails). */
   brokenSources?: readonly SourceNotConfiguredError[];
   /** The source's provider, through the adapter of its protocol. */
@@ -94,6 +97,7 @@ export function createServices(env: Env = process.env): Services {
     forecasts: new CosmosForecastStore(container),
     registry,
     status: new StatusStore(blobs),
+    parsedBlobs: new ParsedBlobCache(),
     ...(queueService ? { queues: new AzureMessageQueue(queueService) } : {}),
     brokenSources: broken,
     models: new RegistryModelSource(registry, runtime, new PersistenceModelSource(config, runtime)),

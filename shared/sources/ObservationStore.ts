@@ -5,7 +5,7 @@ import type { Observation } from './Observation';
 import { ObservationBatchReader } from './ObservationBatchReader';
 import { keepEarliest } from './observationBatches';
 import { metadataValues, observationBlobName, observationContainer, observationMetadata } from './observationBlobs';
-import { entriesIn, type RecentState } from './RecentState';
+import { entriesIn, type RecentEntry, type RecentState } from './RecentState';
 import { RecentStateStore } from './RecentStateStore';
 
 export {
@@ -87,6 +87,62 @@ export class ObservationStore {
   }
 
   /**
+   * The site's entries of the source's recent state observed in [from, to] and available at asOf, oldest first,
+   * without a listing or an object per observation: undefined outside a run, without a state, or when the state
+   * cannot answer for that window (then availableIn lists the blobs).
+   */
+  async stateEntries(
+    source: SourceConfig,
+    site: string,
+    from: number,
+    to: number,
+    asOf: number,
+  ): Promise<RecentEntry[] | undefined> {
+    const state = await this.recentState(observationContainer(source), source.id);
+    return state ? entriesIn(state, site, from, to, asOf) : undefined;
+  }
+
+  /** The observation a state entry with values stands for (its ISO texts made once per run). */
+  observationOf(
+    source: SourceConfig,
+    site: string,
+    entry: RecentEntry & { values: Record<string, number> },
+  ): Observation {
+    // The keys in the order read() gives them.
+    const observedAt = this.iso(entry.observedAt);
+    const availableAt = this.iso(entry.availableAt);
+    const { values } = entry;
+    if (entry.publishedAt === undefined && !entry.backfilled)
+      return { source: source.id, site, observedAt, availableAt, values };
+    return {
+      source: source.id,
+      site,
+      observedAt,
+      availableAt,
+      ...(entry.publishedAt !== undefined ? { publishedAt: this.iso(entry.publishedAt) } : {}),
+      ...(entry.backfilled ? { backfilled: true } : {}),
+      values,
+    };
+  }
+
+  /** The listing's description of a state entry (for a read of its blob: an entry the state kept no values of). */
+  listedOf(source: SourceConfig, site: string, e: RecentEntry): ListedObservation {
+    const container = observationContainer(source);
+    const observedAt = this.iso(e.observedAt);
+    const listed: ListedObservation = {
+      container,
+      name: observationBlobName(source.id, site, observedAt),
+      observedAt,
+      availableAt: this.iso(e.availableAt),
+      publishedAt: e.publishedAt === undefined ? undefined : this.iso(e.publishedAt),
+      parsedValues: e.values,
+      times: { observedAt: e.observedAt, availableAt: e.availableAt, publishedAt: e.publishedAt },
+    };
+    if (e.backfilled) listed.backfilled = true;
+    return listed;
+  }
+
+  /**
    * Writes an observation once in the per-observation layout; false when it was already stored (a duplicate keeps its
    * first availableAt). Ingestion uses it for records older than the recent state covers; new records go in batches.
    */
@@ -121,21 +177,7 @@ export class ObservationStore {
     const container = observationContainer(source);
     const state = await this.recentState(container, source.id);
     const fromState = state ? entriesIn(state, site, from.getTime(), to.getTime(), asOf.getTime()) : undefined;
-    if (fromState)
-      return fromState.map((e) => {
-        const observedAt = this.iso(e.observedAt);
-        const listed: ListedObservation = {
-          container,
-          name: observationBlobName(source.id, site, observedAt),
-          observedAt,
-          availableAt: this.iso(e.availableAt),
-          publishedAt: e.publishedAt === undefined ? undefined : this.iso(e.publishedAt),
-          parsedValues: e.values,
-          times: { observedAt: e.observedAt, availableAt: e.availableAt, publishedAt: e.publishedAt },
-        };
-        if (e.backfilled) listed.backfilled = true;
-        return listed;
-      });
+    if (fromState) return fromState.map((e) => this.listedOf(source, site, e));
     const fromIso = from.toISOString();
     const toIso = to.toISOString();
     const asOfIso = asOf.toISOString();

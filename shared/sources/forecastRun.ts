@@ -22,11 +22,24 @@ export function parseRunValueKey(key: string): { field: string; offsetMinutes: n
 export function runValueOffset(key: string): number | undefined {
   const at = key.lastIndexOf('@+');
   if (at <= 0) return undefined;
-  const text = key.slice(at + 2);
-  const offset = Number(text);
-  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_RUN_OFFSET_MINUTES || text !== String(offset))
-    return undefined;
-  return offset;
+  return offsetAt(key, at + 2);
+}
+
+/**
+ * The whole number of minutes written from `start` to the end of `key`, as String writes it (digits, no leading
+ * zero), from 0 to MAX_RUN_OFFSET_MINUTES; undefined otherwise. Read digit by digit: predict reads a run per site.
+ */
+function offsetAt(key: string, start: number): number | undefined {
+  const end = key.length;
+  if (start >= end || end - start > 6) return undefined;
+  if (key.charCodeAt(start) === 48 /* 0 */) return end - start === 1 ? 0 : undefined;
+  let offset = 0;
+  for (let i = start; i < end; i++) {
+    const d = key.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    offset = offset * 10 + d;
+  }
+  return offset <= MAX_RUN_OFFSET_MINUTES ? offset : undefined;
 }
 
 /** The steps of one field of a run, by offset (minutes after runAt), ascending; non-finite values left out. */
@@ -34,24 +47,28 @@ export function runSteps(
   values: Readonly<Record<string, number>>,
   field: string,
 ): { offsets: number[]; values: number[] } {
-  const steps: [number, number][] = [];
+  const offsets: number[] = [];
+  const stepValues: number[] = [];
+  if (field.length === 0) return { offsets, values: stepValues };
   // Only keys that start with the field's prefix can be its steps: the others are not parsed (a run has hundreds).
+  // What parseRunValueKey accepts as this field's key: no other `@+` after the prefix (digits only), and a whole
+  // number of minutes written as String writes it.
   const prefix = `${field}@+`;
-  // What parseRunValueKey accepts as this field's key, without its allocations (predict reads a run per site):
-  // no other `@+` after the prefix, and a whole number of minutes written as String writes it.
-  if (field.length === 0) return { offsets: [], values: [] };
+  let sorted = true;
   for (const key of Object.keys(values)) {
     if (!key.startsWith(prefix)) continue;
     const v = values[key] as number;
     if (!Number.isFinite(v)) continue;
-    const rest = key.slice(prefix.length);
-    if (rest.includes('@+')) continue;
-    const offset = Number(rest);
-    if (Number.isInteger(offset) && offset >= 0 && offset <= MAX_RUN_OFFSET_MINUTES && rest === String(offset))
-      steps.push([offset, v]);
+    const offset = offsetAt(key, prefix.length);
+    if (offset === undefined) continue;
+    if (offsets.length > 0 && offset < (offsets[offsets.length - 1] as number)) sorted = false;
+    offsets.push(offset);
+    stepValues.push(v);
   }
-  steps.sort((a, b) => a[0] - b[0]);
-  return { offsets: steps.map((s) => s[0]), values: steps.map((s) => s[1]) };
+  if (sorted) return { offsets, values: stepValues };
+  // Keys out of order (as a provider listed them): sort the steps by offset.
+  const order = offsets.map((_, i) => i).sort((a, b) => (offsets[a] as number) - (offsets[b] as number));
+  return { offsets: order.map((i) => offsets[i] as number), values: order.map((i) => stepValues[i] as number) };
 }
 
 /**
