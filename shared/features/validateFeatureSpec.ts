@@ -21,12 +21,27 @@ export function validateFeatureSpec(spec: FeatureSpec): void {
     validateParts(spec, fail);
     validated.set(spec.fields, spec);
   }
+  // Each site has its own calendar object; a calendar's checks (a time zone lookup) are made once per content.
+  if (spec.calendar) {
+    const c = spec.calendar;
+    const key = `${c.timeZone}\u0000${(c.holidays ?? []).join(',')}`;
+    if (!validCalendars.has(key)) {
+      if (!timeZoneOf(c.timeZone)) fail(`calendar time zone "${c.timeZone}" is not a known zone`);
+      for (const day of c.holidays ?? [])
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) fail(`holiday "${day}" must be a local date YYYY-MM-DD`);
+      if (validCalendars.size >= MAX_VALID_CALENDARS) validCalendars.clear();
+      validCalendars.add(key);
+    }
+  }
   if (!(spec.latitude >= -90 && spec.latitude <= 90)) fail(`latitude ${spec.latitude} is outside -90..90`);
   if (!(spec.longitude >= -180 && spec.longitude <= 180)) fail(`longitude ${spec.longitude} is outside -180..180`);
 }
 
 /** The last spec whose parts other than the place passed, by its fields (specs are not changed once made). */
 const validated = new WeakMap<FeatureSpec['fields'], FeatureSpec>();
+/** Calendars (time zone and holidays) that passed. */
+const validCalendars = new Set<string>();
+const MAX_VALID_CALENDARS = 10_000;
 
 function sameParts(a: FeatureSpec, b: FeatureSpec): boolean {
   return (
@@ -36,7 +51,6 @@ function sameParts(a: FeatureSpec, b: FeatureSpec): boolean {
     a.forecastSources === b.forecastSources &&
     a.history === b.history &&
     a.clearSkyIndex === b.clearSkyIndex &&
-    a.calendar === b.calendar &&
     a.leadsMinutes === b.leadsMinutes
   );
 }
@@ -88,11 +102,6 @@ function validateParts(spec: FeatureSpec, fail: (message: string) => never): voi
     for (const field of fields)
       if (!spec.fields[source]?.includes(field))
         fail(`clearSkyIndex names field "${field}" of "${source}", which is not among its fields`);
-  }
-  if (spec.calendar) {
-    if (!timeZoneOf(spec.calendar.timeZone)) fail(`calendar time zone "${spec.calendar.timeZone}" is not a known zone`);
-    for (const day of spec.calendar.holidays ?? [])
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) fail(`holiday "${day}" must be a local date YYYY-MM-DD`);
   }
   if (new Set(spec.leadsMinutes).size !== spec.leadsMinutes.length)
     fail(`duplicate lead times in [${spec.leadsMinutes.join(', ')}]`);

@@ -73,8 +73,19 @@ export function summaryShards(siteCount: number): number {
 
 /** The shard a site's summary is in: a stable hash of its id, so it moves only when the shard count does. */
 export function summaryShardOf(site: string, shards: number): number {
-  return createHash('sha256').update(site).digest().readUInt32BE(0) % shards;
+  let hash = siteHashes.get(site);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(site).digest().readUInt32BE(0);
+    // Bounded: a process serves one configuration's sites; the hash is the same whenever it is made again.
+    if (siteHashes.size >= MAX_SITE_HASHES) siteHashes.clear();
+    siteHashes.set(site, hash);
+  }
+  return hash % shards;
 }
+
+/** Each site's hash, made once per process: every predict run and dashboard call places every site. */
+const siteHashes = new Map<string, number>();
+const MAX_SITE_HASHES = 250_000;
 
 /**
  * The dashboard's summary in Blob Storage (`forecasts/summary/<shards>/<shard>.json`), written once per predict run

@@ -11,7 +11,7 @@ import { historyInputFor } from '../features/historyInputFor';
 import type { RecentObservation } from '../features/historyFeatures';
 import { type ListedObservation, listedValues } from '../sources/ObservationStore';
 import { compareText } from '../util/compareText';
-import type { RecentEntry } from '../sources/RecentState';
+import { entriesIn, type RecentEntry, type RecentState } from '../sources/RecentState';
 
 /** What predict knows of a site's sources at issueTime. */
 export interface GatheredInputs {
@@ -37,9 +37,15 @@ export async function gatherInputs(
   const latest = new Map<string, Observation>();
   const limits = new Map<string, StalenessLimit>();
   const recent = new Map<string, RecentObservation[]>();
+  // Every source the run's recent states answer for without a blob read is gathered at once; the rest are listed.
+  const states = observations.statesNow(config.sources) ?? (await observations.readStates(config.sources));
+  const rest = states
+    ? config.sources.filter(
+        (source) => !fromState(source, site, issueTime, observations, states.get(source.id), latest, limits, recent),
+      )
+    : config.sources;
   await Promise.all(
-    config.sources.map(async (source) => {
-      if (await fromState(source, site, issueTime, observations, latest, limits, recent)) return;
+    rest.map(async (source) => {
       let listed = await observations.recentAvailable(source, site, issueTime, RECENT_HOURS);
       // A source silent for a day still has a newest observation somewhere; look further back once.
       if (listed.length === 0) listed = await observations.recentAvailable(source, site, issueTime, 72);
@@ -62,52 +68,54 @@ export async function gatherInputs(
 }
 
 /**
- * gatherInputs for one source from the run's recent state, when it answers for the window: the same newest
- * observation, limit and history as from the listing, without an object per listed observation (predict reads every
- * site's sources each run). False when the state cannot answer; then the listing does.
+ * gatherInputs for one source from the run's recent state, when it answers for the window without a blob read: the
+ * same newest observation, limit and history as from the listing, without an object per listed observation or a
+ * promise (predict reads every site's sources each run). False when it cannot; then the listing does.
  */
-async function fromState(
+function fromState(
   source: ForecastConfig['sources'][number],
   site: string,
   issueTime: Date,
   observations: ObservationStore,
+  state: RecentState | undefined,
   latest: Map<string, Observation>,
   limits: Map<string, StalenessLimit>,
   recent: Map<string, RecentObservation[]>,
-): Promise<boolean> {
+): boolean {
+  if (!state) return false;
   const asOf = issueTime.getTime();
-  let entries = await observations.stateEntries(source, site, asOf - RECENT_HOURS * HOUR_MS, asOf, asOf);
-  if (!entries) return false;
+  let entries = entriesIn(state, site, asOf - RECENT_HOURS * HOUR_MS, asOf, asOf);
   // A source silent for a day still has a newest observation somewhere; look further back once.
-  if (entries.length === 0) {
-    entries = await observations.stateEntries(source, site, asOf - 72 * HOUR_MS, asOf, asOf);
-    if (!entries) return false;
-  }
+  if (entries?.length === 0) entries = entriesIn(state, site, asOf - 72 * HOUR_MS, asOf, asOf);
+  if (!entries) return false;
   const newest = entries.at(-1);
-  const found = !newest
-    ? undefined
-    : newest.values
-      ? observations.observationOf(source, site, { ...newest, values: newest.values })
-      : await observations.read(source, site, observations.listedOf(source, site, newest));
-  if (found) latest.set(source.id, found);
+  const h = historyInputFor(source);
+  let history: RecentObservation[] | undefined;
+  if (newest) {
+    if (!hasValues(newest)) return false;
+    if (h) {
+      // As recentOf: newest first, every entry with values; one the history needs without them means a blob read.
+      const windowStart = newest.observedAt - h.windowMinutes * 60_000;
+      history = [];
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const e = entries[i] as RecentEntry;
+        const values = e.values;
+        if (values) history.push({ observedAt: e.observedAt, availableAt: e.availableAt, values });
+        else if (entries.length - 1 - i <= h.lastK || e.observedAt > windowStart) return false;
+      }
+    }
+    latest.set(source.id, observations.observationOf(source, site, newest));
+  }
   // A state entry has the times an AvailabilityInput has, in epoch ms.
   const live: AvailabilityInput[] = [];
   for (const e of entries) if (isLiveRecord(e, DEFAULT_DELAY_MODEL_OPTIONS)) live.push(e);
   limits.set(source.id, learnStalenessLimit(live, source.stalenessLimitMinutes));
-  const h = historyInputFor(source);
-  if (!h || !found || !newest) return true;
-  // As recentOf: newest first, every entry with values; one the history can use without them is read from its blob.
-  const windowStart = newest.observedAt - h.windowMinutes * 60_000;
-  const out: RecentObservation[] = [];
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i] as RecentEntry;
-    let values = e.values;
-    if (!values && (entries.length - 1 - i <= h.lastK || e.observedAt > windowStart))
-      values = (await observations.read(source, site, observations.listedOf(source, site, e)))?.values;
-    if (values) out.push({ observedAt: e.observedAt, availableAt: e.availableAt, values });
-  }
-  recent.set(source.id, out);
+  if (history) recent.set(source.id, history);
   return true;
+}
+
+function hasValues(e: RecentEntry): e is RecentEntry & { values: Record<string, number> } {
+  return e.values !== undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ForecastConfig, SiteConfig } from '../config/ForecastConfig';
-import { type Forecast, forecastId, type LeadQuantiles } from '../forecast/Forecast';
+import { type Forecast, forecastId } from '../forecast/Forecast';
 import { forecastQuantiles } from '../features/forecastQuantiles';
 import { ForecastBlobCopy } from '../forecast/ForecastBlobCopy';
 import { type ForecastStore, ForecastStoreUnavailableError } from '../forecast/ForecastStore';
@@ -178,8 +178,16 @@ async function predictSlot(
     else byModel.set(c.choice.model, [c]);
   }
   for (const [model, rows] of byModel) {
-    const out = await model.model.predict(Float32Array.from(rows.flatMap((r) => r.choice.row)), rows.length);
+    let width = 0;
+    for (const r of rows) width += r.choice.row.length;
+    const input = new Float32Array(width);
+    let at = 0;
+    for (const r of rows) for (const v of r.choice.row) input[at++] = v;
+    const out = await model.model.predict(input, rows.length);
     const leads = model.leadsMinutes;
+    // The validTimes of this slot, made once for all the model's sites.
+    const validTimes = leads.map((lead) => addMinutes(issueTime, lead));
+    const validIsos = validTimes.map((t) => t.toISOString());
     // Quantiles only for a model with calibrated intervals (persistence and older cards have none).
     const quantiles = model.intervals
       ? rows.map((row, r) =>
@@ -210,15 +218,16 @@ async function predictSlot(
         target: { source: config.target.source, field: config.target.field, unit: config.target.unit },
         model: { id: model.id, kind: model.kind, version: model.version, sources: [...model.sources] },
         leads: leads.map((lead, l) => {
-          const validTime = addMinutes(issueTime, lead);
-          const smart = smartReference(config, sites.get(row.site), row.latest, validTime);
-          return {
+          const smart = smartReference(config, sites.get(row.site), row.latest, validTimes[l] as Date);
+          const made: Forecast['leads'][number] = {
             leadMinutes: lead,
-            validTime: validTime.toISOString(),
+            validTime: validIsos[l] as string,
             value: round(out[r * leads.length + l] as number),
-            ...(smart === undefined ? {} : { smartPersistence: round(smart) }),
-            ...withQuantiles(quantiles[r]?.[l]),
           };
+          if (smart !== undefined) made.smartPersistence = round(smart);
+          const q = quantiles[r]?.[l];
+          if (q) made.quantiles = q;
+          return made;
         }),
         inputs,
         missing: row.choice.missing,
@@ -314,11 +323,6 @@ function siteOf(sites: ReadonlyMap<string, SiteConfig>, id: string): SiteConfig 
   const site = sites.get(id);
   if (!site) throw new PredictionInvariantError(`site ${id} is not configured`);
   return site;
-}
-
-/** The lead's quantiles when the model has calibrated intervals; nothing otherwise (the field stays absent). */
-function withQuantiles(q: LeadQuantiles | undefined): { quantiles?: LeadQuantiles } {
-  return q ? { quantiles: q } : {};
 }
 
 /** Smart persistence of the newest target value available at issueTime (used or not), for a solar target. */

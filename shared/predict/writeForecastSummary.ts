@@ -218,7 +218,7 @@ function recentActuals(
     if (!Number.isFinite(value) || !(observed > since) || !(available <= asOf)) return;
     out.set(observed, { observedAt: iso.of(observed), availableAt: iso.of(available), value });
   };
-  for (const a of kept) add(Date.parse(a.observedAt), Date.parse(a.availableAt), a.value);
+  for (const a of kept) add(iso.ms(a.observedAt), iso.ms(a.availableAt), a.value);
   for (const r of gathered?.recent.get(source) ?? []) {
     const value = r.values[field];
     if (value !== undefined) add(r.observedAt, r.availableAt, value);
@@ -232,6 +232,17 @@ function recentActuals(
 /** Epoch times as ISO text, each converted once per run (every site's values share the same few slots). */
 class IsoTexts {
   private readonly texts = new Map<number, string>();
+  private readonly times = new Map<string, number>();
+
+  /** Date.parse of a text, each parsed once per run (the kept values of every site share the same few slots). */
+  ms(text: string): number {
+    let t = this.times.get(text);
+    if (t === undefined) {
+      t = Date.parse(text);
+      this.times.set(text, t);
+    }
+    return t;
+  }
 
   of(t: number): string {
     let text = this.texts.get(t);

@@ -46,12 +46,20 @@ export class ObservationStore {
     private readonly isoTexts?: Map<number, string>,
     /** The batch layout's day folders read in this run (see forRun); absent outside a run (then read per call). */
     private readonly batches?: ObservationBatchReader,
+    /** The recent states of `states` once read, by the same key (see statesNow). */
+    private readonly statesRead?: Map<string, RecentState | undefined>,
   ) {}
 
   /** The same store with each day folder listed once and then reused (one run reading many issue slots). */
   withListingCache(): ObservationStore {
     const blobs = new ListingCacheBlobStore(this.blobs);
-    return new ObservationStore(blobs, this.states, this.isoTexts, this.batches ?? new ObservationBatchReader(blobs));
+    return new ObservationStore(
+      blobs,
+      this.states,
+      this.isoTexts,
+      this.batches ?? new ObservationBatchReader(blobs),
+      this.statesRead,
+    );
   }
 
   /**
@@ -59,7 +67,7 @@ export class ObservationStore {
    * from it (one blob read per source instead of listings per site and day); windows it does not cover are listed.
    */
   forRun(): ObservationStore {
-    return new ObservationStore(this.blobs, new Map(), new Map(), new ObservationBatchReader(this.blobs));
+    return new ObservationStore(this.blobs, new Map(), new Map(), new ObservationBatchReader(this.blobs), new Map());
   }
 
   /** An epoch time as ISO text; within a run each time once (every site's observations share the same slots). */
@@ -80,6 +88,10 @@ export class ObservationStore {
     if (!state) {
       state = new RecentStateStore(this.blobs).readWithInbox(container, source);
       this.states.set(key, state);
+      state.then(
+        (read) => this.statesRead?.set(key, read),
+        () => undefined,
+      );
       // A failed read is not kept: the next caller tries again.
       state.catch(() => this.states?.delete(key));
     }
@@ -87,19 +99,27 @@ export class ObservationStore {
   }
 
   /**
-   * The site's entries of the source's recent state observed in [from, to] and available at asOf, oldest first,
-   * without a listing or an object per observation: undefined outside a run, without a state, or when the state
-   * cannot answer for that window (then availableIn lists the blobs).
+   * The run's recent state of each source by source id, once every one has been read (then without waiting: predict
+   * gathers thousands of sites from the same states); undefined outside a run or while one is still being read.
    */
-  async stateEntries(
-    source: SourceConfig,
-    site: string,
-    from: number,
-    to: number,
-    asOf: number,
-  ): Promise<RecentEntry[] | undefined> {
-    const state = await this.recentState(observationContainer(source), source.id);
-    return state ? entriesIn(state, site, from, to, asOf) : undefined;
+  statesNow(sources: readonly SourceConfig[]): Map<string, RecentState | undefined> | undefined {
+    if (!this.statesRead) return undefined;
+    const out = new Map<string, RecentState | undefined>();
+    for (const source of sources) {
+      const key = `${observationContainer(source)}/${source.id}`;
+      if (!this.statesRead.has(key)) return undefined;
+      out.set(source.id, this.statesRead.get(key));
+    }
+    return out;
+  }
+
+  /** statesNow after reading whatever is not read yet; undefined outside a run. */
+  async readStates(sources: readonly SourceConfig[]): Promise<Map<string, RecentState | undefined> | undefined> {
+    if (!this.states) return undefined;
+    const out = new Map<string, RecentState | undefined>();
+    const read = await Promise.all(sources.map((s) => this.recentState(observationContainer(s), s.id)));
+    sources.forEach((s, i) => out.set(s.id, read[i]));
+    return out;
   }
 
   /** The observation a state entry with values stands for (its ISO texts made once per run). */

@@ -344,7 +344,15 @@ function columnSites(stored: StoredColumns, where: string): Map<string, RecentEn
         const list = keys[k];
         if (!list || v + list.length > values.length)
           throw new RecentStateError(`${where}: entry ${i} names values that are not stored`);
-        const out = { ...templates[k] } as Record<string, number>;
+        const template = templates[k] as object;
+        if (list.length >= LAZY_VALUES_NAMES) {
+          // A forecast run's hundred steps per site are made into an object only when read: predict reads each
+          // site's newest run once, and most of a state's older runs are never read before the next write.
+          entries[j] = lazyValues(e, template, list, values, v);
+          v += list.length;
+          continue;
+        }
+        const out = { ...template } as Record<string, number>;
         for (let n = 0; n < list.length; n++) out[list[n] as string] = values[v++] as number;
         e.values = out;
       }
@@ -353,6 +361,41 @@ function columnSites(stored: StoredColumns, where: string): Map<string, RecentEn
     sites.set(names[s] as string, entries);
   }
   return sites;
+}
+
+/** Entries with at least this many values get them made when first read (see lazyValues). */
+const LAZY_VALUES_NAMES = 16;
+
+/**
+ * The entry with `values` made from the columns when first read: an own, enumerable accessor, so reading, spreading,
+ * JSON.stringify, assignment and delete behave as with a plain property.
+ */
+function lazyValues(
+  e: RecentEntry,
+  template: object,
+  names: readonly string[],
+  values: readonly (number | null)[],
+  from: number,
+): RecentEntry {
+  let made: Record<string, number> | undefined | null = null;
+  const lazy: RecentEntry = {
+    observedAt: e.observedAt,
+    availableAt: e.availableAt,
+    get values(): Record<string, number> | undefined {
+      if (made === null) {
+        const out = { ...template } as Record<string, number>;
+        for (let n = 0; n < names.length; n++) out[names[n] as string] = values[from + n] as number;
+        made = out;
+      }
+      return made;
+    },
+    set values(v: Record<string, number> | undefined) {
+      made = v;
+    },
+  };
+  if (e.publishedAt !== undefined) lazy.publishedAt = e.publishedAt;
+  if (e.backfilled) lazy.backfilled = true;
+  return lazy;
 }
 
 /** A stored recent state that cannot be read. Readers then fall back to the observation blobs. */
