@@ -40,5 +40,5 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   recentHours: 2,
 };
 
-/** Site counts above this get `largeRuns` timed runs and no untimed one (the models are loaded beforehand). */
+/** Site counts above this get `largeRuns` timed runs (after an untimed one, as every count). */
 export const LARGE_SITE_COUNT = 1_000;

@@ -378,10 +378,14 @@ function lazyValues(
   from: number,
 ): RecentEntry {
   let made: Record<string, number> | undefined | null = null;
-  const lazy: RecentEntry = {
-    observedAt: e.observedAt,
-    availableAt: e.availableAt,
-    get values(): Record<string, number> | undefined {
+  // The keys in the order a plain entry has them: the times first, values last.
+  const lazy: RecentEntry = { observedAt: e.observedAt, availableAt: e.availableAt };
+  if (e.publishedAt !== undefined) lazy.publishedAt = e.publishedAt;
+  if (e.backfilled) lazy.backfilled = true;
+  Object.defineProperty(lazy, 'values', {
+    enumerable: true,
+    configurable: true,
+    get(): Record<string, number> | undefined {
       if (made === null) {
         const out = { ...template } as Record<string, number>;
         for (let n = 0; n < names.length; n++) out[names[n] as string] = values[from + n] as number;
@@ -389,12 +393,10 @@ function lazyValues(
       }
       return made;
     },
-    set values(v: Record<string, number> | undefined) {
+    set(v: Record<string, number> | undefined) {
       made = v;
     },
-  };
-  if (e.publishedAt !== undefined) lazy.publishedAt = e.publishedAt;
-  if (e.backfilled) lazy.backfilled = true;
+  });
   return lazy;
 }
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Forecast } from '../../../shared/forecast/Forecast';
 import { ForecastBlobCopy, latestShardCount } from '../../../shared/forecast/ForecastBlobCopy';
 import { CONTAINERS } from '../../../shared/storage/BlobStore';
+import { ParsedBlobCache } from '../../../shared/storage/ParsedBlobCache';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 
 function forecast(site: string, issueTime: string, createdAt = issueTime): Forecast {
@@ -164,3 +165,35 @@ async function pendingOf(copy: ForecastBlobCopy): Promise<{ name: string; foreca
   for await (const blob of copy.pending()) out.push(blob);
   return out;
 }
+
+test('with a parse cache, a shard this writer wrote is not parsed again, and one another writer changed is', async () => {
+  const blobs = new MemoryBlobStore();
+  const cache = new ParsedBlobCache();
+  const mine = new ForecastBlobCopy(blobs, 1, cache);
+  const other = new ForecastBlobCopy(blobs, 1);
+  await mine.putLatest([forecast('a', T1)]); // created: no ETag known yet
+  await mine.putLatest([forecast('a', T2)]); // parsed once, written, remembered
+  let parses = 0;
+  const parse = JSON.parse;
+  JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+    parses++;
+    return parse(text, reviver) as unknown;
+  }) as typeof JSON.parse;
+  try {
+    await mine.putLatest([forecast('b', T2)]);
+    assert.equal(parses, 0, 'its own last write is known by its ETag');
+    await other.putLatest([forecast('c', T1)]);
+    parses = 0;
+    await mine.putLatest([forecast('d', T2)]);
+    assert.equal(parses, 1, 'the other writer changed the shard: parsed again');
+  } finally {
+    JSON.parse = parse;
+  }
+  for (const [site, issueTime] of [
+    ['a', T2],
+    ['b', T2],
+    ['c', T1],
+    ['d', T2],
+  ] as const)
+    assert.equal((await other.latest(site))?.issueTime, issueTime, `${site} kept by every writer`);
+});

@@ -148,6 +148,33 @@ describe('RecentState', () => {
     assert.deepEqual(Object.keys(parseState(text, 'x').sites.get('b')?.[2]?.values ?? {}), ['q', 'p']);
   });
 
+  it("makes a forecast run's many values when first read, and they read, spread, change and drop as plain ones", () => {
+    const state = emptyRecentState('nwp', T0 - HOUR);
+    const run: Record<string, number> = {};
+    for (let m = 0; m <= 600; m += 30) run[`ghi_wm2@+${m}`] = m / 10;
+    mergeEntries(state, 'a', [
+      { observedAt: T0 - 40 * MIN, availableAt: T0 - 30 * MIN, publishedAt: T0 - 35 * MIN, values: run },
+      { observedAt: T0 - 20 * MIN, availableAt: T0 - 10 * MIN, values: { ...run, 'ghi_wm2@+0': 9 } },
+    ]);
+    const parsed = parseState(serializeState(state), 'x');
+    assert.deepEqual(parsed, state);
+    const [older, newer] = parsed.sites.get('a') ?? [];
+    assert.ok(older && newer);
+    assert.deepEqual({ ...older }, state.sites.get('a')?.[0], 'spread copies the values');
+    assert.equal(newer.values?.['ghi_wm2@+0'], 9);
+    assert.deepEqual(Object.keys(newer.values ?? {}), Object.keys(run), 'in their stored order');
+    assert.equal(JSON.stringify(parsed.sites.get('a')), JSON.stringify(state.sites.get('a')));
+    // pruneState deletes old values; mergeEntries gives an entry without values the newer ones.
+    pruneState(parsed, T0 + 4 * HOUR - 30 * MIN, { ...DEFAULT_RECENT_STATE_OPTIONS, valueHours: 3 });
+    assert.equal(older.values, undefined, 'the older entry lost its values');
+    assert.equal(Object.keys(older).includes('values'), false);
+    assert.deepEqual(newer.values?.['ghi_wm2@+30'], 3, 'the newest keeps its values');
+    mergeEntries(parsed, 'a', [{ observedAt: T0 - 40 * MIN, availableAt: T0, values: { 'ghi_wm2@+0': 1 } }]);
+    assert.deepEqual(older.values, { 'ghi_wm2@+0': 1 });
+    assert.equal(older.availableAt, T0 - 30 * MIN, 'a duplicate keeps its first availableAt');
+    assert.deepEqual(parseState(serializeState(parsed), 'y'), parsed);
+  });
+
   it('keeps a value named __proto__ as an own value, and refuses columns that do not fit together', () => {
     const state = emptyRecentState('meter', T0 - HOUR);
     const values = JSON.parse('{"__proto__": 4, "p": 1}') as Record<string, number>;
