@@ -55,6 +55,9 @@ param predictSchedule string = '0 */10 * * * *'
 @description('Optional. NCRONTAB schedule of the daily cost-watch timer.')
 param costWatchSchedule string = '0 0 6 * * *'
 
+@description('Optional. NCRONTAB schedule of the daily compact timer (UTC): after the late records of the day before have arrived.')
+param compactSchedule string = '0 30 3 * * *'
+
 @description('Optional. Days a forecast stays in Cosmos DB before it expires (TTL).')
 @minValue(1)
 @maxValue(3650)
@@ -271,6 +274,7 @@ module functionApp 'modules/functionApp.bicep' = {
     ingestSchedule: ingestSchedule
     predictSchedule: predictSchedule
     costWatchSchedule: costWatchSchedule
+    compactSchedule: compactSchedule
     budgetScope: resourceGroup().id
     budgetName: names.budget
     instanceMemoryMB: functionInstanceMemoryMB

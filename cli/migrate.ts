@@ -1,3 +1,6 @@
+import { ConfigError } from '../shared/config/ConfigError';
+import { compactClosedDays } from '../shared/sources/compactClosedDays';
+import { dayBlobName } from '../shared/sources/compactedDays';
 import { observationContainer } from '../shared/sources/ObservationStore';
 import { RecentStateStore, recentStateName } from '../shared/sources/RecentStateStore';
 import { CONTAINERS } from '../shared/storage/BlobStore';
@@ -13,6 +16,9 @@ hours, in both layouts (one blob per observation, as earlier versions stored the
 writes; every reader reads both, so nothing is rewritten). Idempotent: a second run adds nothing and writes nothing. Storage: AzureWebJobsStorage__blobServiceUri (your
 Azure identity) or the running local stack.
 
+  --compact-days <n>  also compact each source's last n closed UTC days (what the daily compact timer does for
+                      the last 3): one blob per source and day, batches kept; idempotent, a day with nothing new
+                      is listed only
   -h, --help        this text`;
 
 /** One state a migration brought up to date. */
@@ -32,13 +38,20 @@ export async function runMigrate(
   deps?: MigrateDeps,
 ): Promise<MigratedState[] | undefined> {
   const { values } = parseCliArgs(
-    { args: argv, options: { help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: false },
+    {
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h', default: false }, 'compact-days': { type: 'string' } },
+      allowPositionals: false,
+    },
     USAGE,
   );
   if (values.help) {
     out(USAGE);
     return undefined;
   }
+  const compactDays = values['compact-days'] === undefined ? undefined : Number(values['compact-days']);
+  if (compactDays !== undefined && !(Number.isInteger(compactDays) && compactDays >= 1))
+    throw new ConfigError(`--compact-days must be a whole number of days, at least 1, not "${values['compact-days']}"`);
   const { blobs, config, clock } = deps ?? storageCliDeps(settings);
   const store = new RecentStateStore(blobs);
   const sites = config.sites.map((s) => s.id);
@@ -56,6 +69,13 @@ export async function runMigrate(
       migrated.push({ blob, added });
       out(`${blob}: ${added === 0 ? 'up to date' : `${added} observation(s) added`}`);
     }
+  }
+  if (compactDays !== undefined) {
+    for (const r of await compactClosedDays({ config, blobs, clock }, { lookbackDays: compactDays }))
+      if (r.outcome !== 'empty')
+        out(
+          `${r.container}/${dayBlobName(r.source, r.day)}: ${r.outcome === 'written' ? `${r.batches} batch(es), ${r.records} record(s)` : r.outcome}`,
+        );
   }
   return migrated;
 }

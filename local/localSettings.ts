@@ -26,6 +26,8 @@ export const DEFAULT_LOCAL_SCHEDULES = {
   predict: '0 */10 * * * *',
   /** Daily; reads the budget (not configured locally: it records that). */
   costWatch: '0 0 6 * * *',
+  /** Daily, after the day before's late records: folds closed days into one blob per source and day. */
+  compact: '0 30 3 * * *',
 } as const;
 
 /** `site-meter` -> `SITE_METER`: the prefix of a source's app settings. */
@@ -47,6 +49,7 @@ export function localSettings(input: LocalSettingsInput): Record<string, string>
     COSMOS_KEY: input.cosmosKey,
     PREDICT_SCHEDULE: input.predictSchedule ?? DEFAULT_LOCAL_SCHEDULES.predict,
     COST_WATCH_SCHEDULE: DEFAULT_LOCAL_SCHEDULES.costWatch,
+    COMPACT_SCHEDULE: DEFAULT_LOCAL_SCHEDULES.compact,
     ...(input.clock
       ? {
           CLOCK_SPEED: String(input.clock.speed),

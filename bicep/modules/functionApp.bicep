@@ -66,6 +66,9 @@ param predictSchedule string
 @description('Required. NCRONTAB schedule of cost-watch.')
 param costWatchSchedule string
 
+@description('Required. NCRONTAB schedule of compact (folds closed days into one blob per source and day).')
+param compactSchedule string
+
 @description('Required. Resource id of the scope the budget is defined on (the resource group).')
 param budgetScope string
 
@@ -140,6 +143,7 @@ var appSettings = [
   { name: 'COSMOS_CONTAINER', value: cosmosContainer }
   { name: 'PREDICT_SCHEDULE', value: predictSchedule }
   { name: 'COST_WATCH_SCHEDULE', value: costWatchSchedule }
+  { name: 'COMPACT_SCHEDULE', value: compactSchedule }
   { name: 'BUDGET_SCOPE', value: budgetScope }
   { name: 'BUDGET_NAME', value: budgetName }
 ]

@@ -16,7 +16,8 @@ export type CostedFunction =
   | 'dashboard'
   | 'dashboard-assets'
   | 'dashboard-data'
-  | 'cost-watch';
+  | 'cost-watch'
+  | 'compact';
 
 /** What a deployment does in a month, in the units Azure bills. Counts are per site and source unless named otherwise. */
 export interface CostInputs {
@@ -80,6 +81,13 @@ export interface CostInputs {
   featureBytes: number;
   /** One forecast document in Cosmos DB, bytes. */
   forecastBytes: number;
+  /** Closed days the daily compact run looks back over (`COMPACT_LOOKBACK_DAYS`): one listing each per source. */
+  compactLookbackDays: number;
+  /**
+   * Hours after UTC midnight the compact timer runs (`COMPACT_SCHEDULE`): until then the day before is read batch by
+   * batch, after it in one download.
+   */
+  compactAtHourUtc: number;
   /** How long raw/ and features/ keep observations (lifecycle rule). */
   retentionDays: number;
   /** How long images/ keeps pictures once their features are extracted. */
@@ -170,6 +178,9 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
   imageBytes: 5646,
   featureBytes: 700,
   forecastBytes: 2000,
+  // The default COMPACT_LOOKBACK_DAYS and COMPACT_SCHEDULE (03:30 UTC).
+  compactLookbackDays: 3,
+  compactAtHourUtc: 3.5,
   retentionDays: 365,
   imageRetentionDays: 30,
   forecastRetentionDays: 90,
@@ -202,6 +213,8 @@ export const DEFAULT_COST_INPUTS: CostInputs = {
     // One summary shard and a few status blobs; a window read also queries Cosmos DB and lists the day folders.
     'dashboard-data': 150,
     'cost-watch': 1500,
+    // Stated: every source's batches of the day before (hundreds of small blobs, 16 at a time) and one write each.
+    compact: 5000,
   },
   // Measured through Azurite on a shared two-core machine: 100 pictures in one execution took 0.7 s, 10 took 0.15 s
   // (test/integration/costCounts.test.ts diagnostics); stated at 10 ms for Azure's longer round trips, eight at a time.

@@ -26,7 +26,7 @@ export interface DashboardUsage {
   ruPerRange: number;
   /** Blob listings of one window read: the day folders a window spans on average, in both layouts. */
   listsPerActuals: number;
-  /** Blob reads of one window read: the target source's batches of those days (written up to now), each once. */
+  /** Blob reads of one window read: today's batches of the target source, and each earlier day's compacted blob (its batches before compaction). */
   readsPerActuals: number;
   /** Blob reads of every data call: the site's summary shard, each source's ingest status and breaker, predict's and cost-watch's status. */
   readsPerCall: number;
@@ -41,6 +41,14 @@ export interface DashboardUsage {
 function targetBatchesPerDay(inputs: CostInputs): number {
   const newPerRun = (inputs.sites * inputs.ingestEveryMinutes) / inputs.publishEveryMinutes;
   return (1440 / inputs.ingestEveryMinutes) * Math.min(1, newPerRun);
+}
+
+/** Blob reads of one window read: today's batches, and each earlier day compacted or (before compaction) its batches. */
+function actualsReads(inputs: CostInputs): number {
+  const batches = targetBatchesPerDay(inputs);
+  const earlierDays = inputs.dashboardWindowHours / 24;
+  const uncompacted = Math.min(inputs.dashboardWindowHours, inputs.compactAtHourUtc) / 24;
+  return 0.5 * batches + (earlierDays - uncompacted) + uncompacted * batches;
 }
 
 /**
@@ -71,8 +79,10 @@ export function dashboardUsage(inputs: CostInputs, hoursPerMonth: number): Dashb
     // holds 5,000 blobs, more than a day of observations. Each day folder is listed in both layouts (per observation,
     // batches).
     listsPerActuals: 2 * (1 + inputs.dashboardWindowHours / 24),
-    // Every batch of those days is read: the earlier days whole (W/24 on average), today's up to now (half a day).
-    readsPerActuals: (inputs.dashboardWindowHours / 24 + 0.5) * targetBatchesPerDay(inputs),
+    // Today's batches up to now (half a day on average) are read one by one; an earlier day (W/24 of one on average) in
+    // one download of its compacted blob, except the day before while the compact timer has not run yet (a window
+    // reaches it then with chance min(W, compactAtHourUtc) / 24), batch by batch.
+    readsPerActuals: actualsReads(inputs),
     readsPerCall: 1 + 2 * sources + 2,
     summaryShards: summaryShards(inputs.sites),
   };

@@ -88,6 +88,7 @@ export function estimateMonthlyCost(inputs: CostInputs, prices: PriceTable): Cos
     'dashboard-assets': dash.calls.assets,
     'dashboard-data': dash.calls.data,
     'cost-watch': days,
+    compact: days,
   };
   const fx = prices.functions;
   const billedMs = (ms: number): number =>

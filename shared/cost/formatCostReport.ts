@@ -112,7 +112,7 @@ function dashboardNote(inputs: CostInputs, estimate: CostEstimate): string {
     `refreshing every ${inputs.dashboardRefreshSeconds} s: ${qty(d.refreshes)} refreshes a month, each one call of /api/dashboard/data that reads ` +
     `${qty(d.readsPerCall)} small blobs (predict's summary shard and the status records) and answers 304 or only what is newer. A page load's first call ` +
     `(${qty(d.calls.windowReads)} a month) also reads the ${qty(inputs.dashboardWindowHours)} h window: its ${qty(d.forecastsPerRange)} forecasts, a Cosmos query taken as ${qty(d.ruPerRange, 1)} RU, ` +
-    `${qty(d.listsPerActuals, 2)} blob listings (its day folders in both layouts) and ${qty(d.readsPerActuals, 1)} reads (the target's batches of those days) on average; plus ${qty(d.calls.page + d.calls.assets)} page and asset loads. ` +
+    `${qty(d.listsPerActuals, 2)} blob listings (its day folders in both layouts) and ${qty(d.readsPerActuals, 1)} reads (the target's batches of today, and each earlier day's compacted blob, or its batches before the compact run) on average; plus ${qty(d.calls.page + d.calls.assets)} page and asset loads. ` +
     `predict writes the summary once per run, in ${qty(d.summaryShards)} shard(s).`
   );
 }

@@ -162,7 +162,47 @@ export function runOperations(
     'dashboard-assets': NONE,
     // Its status record.
     'cost-watch': { writes: 1, reads: 0, lists: 0, deletes: 0 },
+    compact: compactRun(batchesPerDay(inputs), inputs.compactLookbackDays),
   };
+}
+
+/**
+ * One daily compact run (shared/sources/compactDay.ts), in steady state: every source's folder of each of the
+ * lookback days listed; the day before has no compacted blob yet, so each of its batches is read once and the blob
+ * written (a source that wrote none that day is left alone); the older days' blobs name every batch their listing
+ * shows (by their metadata), so nothing more. A batch that arrives after the run is read by the next one, which also
+ * reads and rewrites that day's blob (not counted: late batches are rare).
+ */
+export function compactRun(batchesPerDayBySource: readonly number[], lookbackDays: number): BlobOperations {
+  return {
+    writes: batchesPerDayBySource.reduce((a, b) => a + Math.min(1, b), 0),
+    reads: batchesPerDayBySource.reduce((a, b) => a + b, 0),
+    lists: batchesPerDayBySource.length * lookbackDays,
+    deletes: 0,
+  };
+}
+
+/**
+ * The batches each source writes in a UTC day, in config order by kind (sensors, image sources' features, forecast
+ * sources): what its ingest runs (and for pictures, preprocess-image's executions) store, as runOperations counts them.
+ */
+export function batchesPerDay(inputs: CostInputs): number[] {
+  const runsPerDay = 1440 / inputs.ingestEveryMinutes;
+  const newPerSite = inputs.ingestEveryMinutes / inputs.publishEveryMinutes;
+  const windowSources = Math.min(inputs.windowSources, inputs.sensorSources);
+  const sensors = [
+    ...repeat(windowSources, windowRun(inputs, newPerSite).stored),
+    ...repeat(inputs.sensorSources - windowSources, nativeRun(inputs, inputs.sites * newPerSite, 'batched').stored),
+  ];
+  // One features batch per preprocess-image execution (one per page of pictures).
+  const batches = imageBatches(inputs);
+  const features = batches.pagesPerRun * Math.min(1, batches.picturesPerBatch);
+  const largeRuns = inputs.forecastRunValuesBytes > DEFAULT_RECENT_STATE_OPTIONS.maxValuesBytes;
+  return [
+    ...sensors,
+    ...repeat(inputs.imageSources, features),
+    ...repeat(inputs.forecastSources, forecastRun(inputs, largeRuns).stored),
+  ].map((perRun) => perRun * runsPerDay);
 }
 
 const NONE: BlobOperations = { writes: 0, reads: 0, lists: 0, deletes: 0 };

@@ -1,4 +1,5 @@
 import type { Observation } from './Observation';
+import { isDayBlob } from './compactedDays';
 import { batchFolder, parseBatch } from './observationBatches';
 import { mergeEntries, type RecentEntry, recentEntryOf } from './RecentState';
 import type { RecentStateStore } from './RecentStateStore';
@@ -111,7 +112,8 @@ export class RecentBatch {
       if (this.checked.has(folder)) continue;
       this.checked.add(folder);
       for await (const item of this.store.blobs.list(container, batchFolder(this.source, day))) {
-        if (merged.has(item.name)) continue;
+        // A compacted day holds batches already stored, not one a failed run left unmerged.
+        if (merged.has(item.name) || isDayBlob(item.name)) continue;
         const blob = await this.store.blobs.get(container, item.name);
         const parsed = blob ? parseBatch(blob.body.toString('utf8'), `${container}/${item.name}`) : undefined;
         if (!parsed || typeof parsed === 'string') continue;

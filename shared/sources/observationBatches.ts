@@ -61,6 +61,9 @@ export function parseBatch(text: string, where: string): { observations: Observa
   } catch (err) {
     return `${where} is not JSON: ${(err as Error).message}`;
   }
+  // A compacted day (compactedDays.ts) shares the batch folder and the record list: never read it as one more batch.
+  if (stored !== null && typeof stored === 'object' && (stored as { kind?: unknown }).kind === 'day')
+    return `${where} is a compacted day, not a batch`;
   if (stored === null || typeof stored !== 'object' || stored.version !== 1 || !Array.isArray(stored.observations))
     return `${where} is not an observation batch (expected version 1 with a list of observations)`;
   const observations: Observation[] = [];
@@ -72,7 +75,8 @@ export function parseBatch(text: string, where: string): { observations: Observa
   return { observations, skipped };
 }
 
-function isObservation(o: unknown, source: unknown): o is Observation {
+/** A well-formed stored record of `source`. */
+export function isObservation(o: unknown, source: unknown): o is Observation {
   if (o === null || typeof o !== 'object') return false;
   const r = o as Record<string, unknown>;
   return (

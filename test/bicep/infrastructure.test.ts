@@ -462,6 +462,7 @@ for (const envName of ENVIRONMENTS) {
         if (name.endsWith('_SCHEDULE')) TimerSchedule.parse(String(value), name);
       }
       assert.ok(settings.has('COST_WATCH_SCHEDULE'));
+      assert.ok(settings.has('COMPACT_SCHEDULE'));
       assert.equal(
         settings.get('BUDGET_SCOPE'),
         `/subscriptions/${TEST_CONTEXT.subscriptionId}/resourceGroups/${TEST_CONTEXT.resourceGroup}`,

@@ -154,3 +154,35 @@ test('data in both layouts (an earlier deployment one blob each, then batches) m
   const third = (await runMigrate([], {}, () => undefined, deps)) ?? assert.fail('no result');
   assert.equal(third.find((m) => m.blob === 'state/recent/raw/site-meter.json')?.added, 1);
 });
+
+test('migrate --compact-days compacts the closed days (history reads alike), again writes nothing, and a bad count names itself', async () => {
+  const config = testConfig();
+  const blobs = new MemoryBlobStore();
+  const meter = config.sources.find((s) => s.id === 'site-meter') ?? assert.fail('no site-meter');
+  const yesterday = (minute: number): string =>
+    new Date(Date.parse('2026-05-31T00:00:00.000Z') + minute * 60_000).toISOString();
+  for (const m of [0, 10, 20])
+    await storeObservations(blobs, CONTAINERS.raw, [
+      {
+        source: 'site-meter',
+        site: 'park-1',
+        observedAt: yesterday(m),
+        availableAt: yesterday(m + 25),
+        values: { power_kw: m, ghi_wm2: 1 },
+      },
+    ]);
+  const from = new Date('2026-05-31T00:00:00.000Z');
+  const before = await readHistory(blobs, meter, 'park-1', from, new Date(NOW));
+  const deps = { blobs, config, clock: new FixedClock(new Date(NOW)) };
+  const lines: string[] = [];
+  await runMigrate(['--compact-days', '2'], {}, (l) => lines.push(l), deps);
+  assert.ok(lines.includes('raw/_batches/site-meter/2026-05-31/_day.json: 3 batch(es), 3 record(s)'), lines.join('\n'));
+  assert.deepEqual(await readHistory(blobs, meter, 'park-1', from, new Date(NOW)), before);
+  const again: string[] = [];
+  await runMigrate(['--compact-days', '2'], {}, (l) => again.push(l), deps);
+  assert.ok(again.includes('raw/_batches/site-meter/2026-05-31/_day.json: up-to-date'), again.join('\n'));
+  await assert.rejects(
+    runMigrate(['--compact-days', 'all'], {}, () => undefined, deps),
+    /--compact-days must be a whole number of days, at least 1, not "all"/,
+  );
+});

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { HttpRequest, InvocationContext, type Timer } from '@azure/functions';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { makeCompactHandler } from '../../functions/compact';
 import { makeHealthDetailsHandler } from '../../functions/health';
 import { makeIngestHandler } from '../../functions/ingest';
 import { makePredictHandler, makePredictTimerHandler } from '../../functions/predict';
@@ -25,7 +26,7 @@ import type { ForecastConfig } from '../../shared/config/ForecastConfig';
 import { loadConfig } from '../../shared/config/loadConfig';
 import { costInputsFromConfig, predictShardCount } from '../../shared/cost/CostInputs';
 import { dashboardUsage } from '../../shared/cost/dashboardUsage';
-import { type BlobOperations, imageBatches, runOperations } from '../../shared/cost/runOperations';
+import { type BlobOperations, compactRun, imageBatches, runOperations } from '../../shared/cost/runOperations';
 import { PICTURE_BATCH_PREFIX } from '../../shared/features/PictureBatch';
 import { OnnxModelRuntime } from '../../shared/models/OnnxModelRuntime';
 import { PersistenceModelSource } from '../../shared/predict/PersistenceModelSource';
@@ -33,6 +34,9 @@ import { RegistryModelSource } from '../../shared/predict/RegistryModelSource';
 import { ModelRegistry } from '../../shared/registry/ModelRegistry';
 import type { Services } from '../../shared/runtime/createServices';
 import { createProviderAdapter } from '../../shared/sources/createProviderAdapter';
+import { isDayBlob } from '../../shared/sources/compactedDays';
+import { batchFolder } from '../../shared/sources/observationBatches';
+import { observationContainer } from '../../shared/sources/observationBlobs';
 import { ObservationStore } from '../../shared/sources/ObservationStore';
 import { AzureBlobStore } from '../../shared/storage/AzureBlobStore';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
@@ -76,6 +80,7 @@ const timer: Timer = {
 /** A June morning at the park: daylight, so every source has values. Ingestion runs at :05, :15, ... */
 const START = '2026-06-01T10:05:00.000Z';
 const INGEST_EVERY_MINUTES = 10;
+const DAY_MS = 86_400_000;
 const SENSORS = ['site-meter', 'neighbors', 'weather'] as const;
 /** An invocation context whose logs go nowhere (the handlers log a line per site). */
 const quiet = (functionName: string, triggerMetadata?: Record<string, unknown>): InvocationContext =>
@@ -272,7 +277,44 @@ for (const sites of [1, 10, 100]) {
     assert.deepEqual(counted['predict'], model.predict, 'predict');
     assert.deepEqual(counted['health'], model.health, 'health');
     assert.deepEqual(counted['ingest-forecast (6 runs)'], times(6, model['ingest-forecast']), 'ingest-forecast');
-    if (sites < 10) return;
+
+    // The next morning's compact run: each source's folders of the lookback days listed, every batch of the day
+    // before read once and one compacted blob written per source that has any; run again, only the listings. The
+    // batches are those this test stored (not a full day's): the model's formula is checked on the real count.
+    const compactCounts = async (): Promise<void> => {
+      const day = clock.now().toISOString().slice(0, 10);
+      clock.set(new Date(Date.parse(day) + DAY_MS + inputs.compactAtHourUtc * 3_600_000));
+      const batchesBySource: number[] = [];
+      for (const source of config.sources) {
+        let n = 0;
+        for await (const item of raw.list(observationContainer(source), batchFolder(source.id, day)))
+          if (!isDayBlob(item.name)) n++;
+        batchesBySource.push(n);
+      }
+      assert.ok(
+        batchesBySource.every((n) => n > 0),
+        `every source stored batches on ${day}: ${batchesBySource}`,
+      );
+      const compact = makeCompactHandler(
+        () => services,
+        () => ({ lookbackDays: inputs.compactLookbackDays }),
+      );
+      await count('compact', () => compact(timer, quiet('compact')));
+      assert.deepEqual(counted['compact'], compactRun(batchesBySource, inputs.compactLookbackDays), 'compact');
+      await count('compact (again)', () => compact(timer, quiet('compact')));
+      assert.deepEqual(
+        counted['compact (again)'],
+        compactRun(
+          batchesBySource.map(() => 0),
+          inputs.compactLookbackDays,
+        ),
+        'compact, nothing new',
+      );
+    };
+    if (sites < 10) {
+      await compactCounts();
+      return;
+    }
 
     // Sharded: the same sites in 3 predict shards. A round brings every source's next observations, as above.
     const round = async (): Promise<void> => {
@@ -328,5 +370,6 @@ for (const sites of [1, 10, 100]) {
     assert.deepEqual(counted['predict (coordinator)'], sharded.predict, 'predict, sharded: the coordinator');
     for (const i of [0, 1, 2]) assert.deepEqual(counted[`predict-shard ${i}`], sharded['predict-shard'], `shard ${i}`);
     assert.deepEqual(counted['health (sharded)'], sharded.health, 'health, sharded');
+    await compactCounts();
   });
 }

@@ -90,6 +90,7 @@ test(
       COSMOS_KEY: cosmos.key,
       PREDICT_SCHEDULE: YEARLY,
       COST_WATCH_SCHEDULE: YEARLY,
+      COMPACT_SCHEDULE: YEARLY,
       ...Object.fromEntries(
         ['SITE_METER', 'NEIGHBORS', 'WEATHER', 'SKYCAM', 'NWP'].map((p) => [`INGEST_${p}_SCHEDULE`, YEARLY]),
       ),

@@ -1,4 +1,5 @@
 import type { Observation } from '../../shared/sources/Observation';
+import { isDayBlob } from '../../shared/sources/compactedDays';
 import { BATCH_ROOT, parseBatch } from '../../shared/sources/observationBatches';
 import { observationBlobName } from '../../shared/sources/observationBlobs';
 import type { MemoryBlobStore } from './MemoryBlobStore';
@@ -23,6 +24,7 @@ export async function storedRecords(blobs: MemoryBlobStore, container: string): 
   const found: Observation[] = [];
   for (const name of blobs.names(container)) {
     const text = (await blobs.get(container, name))?.body.toString('utf8') ?? '';
+    if (isDayBlob(name)) continue; // a copy of batches counted below
     if (name.startsWith(`${BATCH_ROOT}/`)) {
       const parsed = parseBatch(text, name);
       if (typeof parsed === 'string') throw new Error(parsed);

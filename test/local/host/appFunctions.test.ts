@@ -31,6 +31,7 @@ test('the local host discovers exactly the functions the app registers, with the
     INGEST_NWP_SCHEDULE: '0 2-59/15 * * * *',
     PREDICT_SCHEDULE: '0 */10 * * * *',
     COST_WATCH_SCHEDULE: '0 0 6 * * *',
+    COMPACT_SCHEDULE: '0 30 3 * * *',
   };
   // The app reads its configuration from the environment when it registers, as it does in Azure.
   Object.assign(process.env, settings);
@@ -53,6 +54,7 @@ test('the local host discovers exactly the functions the app registers, with the
     .sort((a, b) => a.name.localeCompare(b.name));
   assert.deepEqual(summary, [
     { name: 'actuals', trigger: 'httpTrigger', route: 'actuals', methods: ['GET'], authLevel: 'function' },
+    { name: 'compact', trigger: 'timerTrigger', schedule: '%COMPACT_SCHEDULE%', resolved: '0 30 3 * * *' },
     { name: 'cost-watch', trigger: 'timerTrigger', schedule: '%COST_WATCH_SCHEDULE%', resolved: '0 0 6 * * *' },
     { name: 'dashboard', trigger: 'httpTrigger', route: 'dashboard', methods: ['GET'], authLevel: 'anonymous' },
     {

@@ -58,6 +58,7 @@ test('one provider setting missing: the app loads, every other function runs, th
     INGEST_NWP_SCHEDULE: '0 0 0 1 1 *',
     PREDICT_SCHEDULE: '0 0 0 1 1 *',
     COST_WATCH_SCHEDULE: '0 0 0 1 1 *',
+    COMPACT_SCHEDULE: '0 0 0 1 1 *',
   };
   delete process.env['WEATHER_KEY'];
   Object.assign(process.env, settings);

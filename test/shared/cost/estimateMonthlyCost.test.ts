@@ -75,6 +75,8 @@ const INPUTS: CostInputs = {
   imageBytes: 10_000,
   featureBytes: 1000,
   forecastBytes: 2000,
+  compactLookbackDays: 3,
+  compactAtHourUtc: 3,
   retentionDays: 10,
   imageRetentionDays: 5,
   forecastRetentionDays: 10,
@@ -99,6 +101,7 @@ const INPUTS: CostInputs = {
     'dashboard-assets': 100,
     'dashboard-data': 100,
     'cost-watch': 2000,
+    compact: 3000,
   },
   preprocessMsPerPicture: 900,
   coldStartExtraMs: 1000,
@@ -123,7 +126,7 @@ const close = (actual: number | undefined, expected: number, what: string): void
 test('a hand-computed month: executions, billed GB-s, storage operations, RUs, log GB and event operations', () => {
   const e = estimateMonthlyCost(INPUTS, PRICES);
   // 6 runs/h x 720 h = 4,320; preprocess: one manifest per run (2 pictures on one page of 500), 200 ms + 900 ms for
-  // the second picture; cost-watch once a day for 30 days.
+  // the second picture; cost-watch and compact once a day for 30 days.
   assert.deepEqual(
     e.functions.map((f) => [f.name, f.executionsPerMonth, f.billedSeconds, f.gbSeconds]),
     [
@@ -140,11 +143,12 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
       ['dashboard-assets', 0, 1, 0],
       ['dashboard-data', 0, 1, 0],
       ['cost-watch', 30, 2, 60],
+      ['compact', 30, 3, 90],
     ],
   );
   const fn = e.services.find((s) => s.service === 'Functions (Flex Consumption)');
-  close(fn?.listCost, 20682 * 0.00002 + (18030 / 1e6) * 0.5, 'functions list');
-  close(fn?.cost, (20682 - 1000) * 0.00002 + ((18030 - 1000) / 1e6) * 0.5, 'functions after the free grant');
+  close(fn?.listCost, 20772 * 0.00002 + (18060 / 1e6) * 0.5, 'functions list');
+  close(fn?.cost, (20772 - 1000) * 0.00002 + ((18060 - 1000) / 1e6) * 0.5, 'functions after the free grant');
 
   // Per execution (shared/cost/runOperations.ts): an ingest run of a native source with 2 new records on one page
   // writes them in one batch, one merge into the recent state, the watermark and its status record (4), reads the
@@ -154,12 +158,13 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   // reads the state and the 2 pictures (3; the trigger's download of the manifest is 1 read more) and lists nothing;
   // predict writes the one shard of its blob copy, its status and the dashboard summary's shard (3), reads its status,
   // the champion, 2 states, the summary shard and the copy's shard (6) and lists the pending forecasts and the image
-  // source's inbox (2); cost-watch writes its status.
-  // Writes: 4,320 x (4 + 6) + 4,320 x 2 + 4,320 x 3 + 30; reads: 4,320 x (3 + 3) + 4,320 x (3 + 1) + 4,320 x 6;
-  // lists: 4,320 + 4,320 + 4,320 x 2.
-  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 64830, hostOps: 72000, reads: 69120, lists: 17280 });
+  // source's inbox (2); cost-watch writes its status; compact reads the day before's 144 sensor batches and 144
+  // features batches, writes 2 day blobs and lists 2 sources x 3 days.
+  // Writes: 4,320 x (4 + 6) + 4,320 x 2 + 4,320 x 3 + 30 + 30 x 2; reads: 4,320 x (3 + 3) + 4,320 x (3 + 1) +
+  // 4,320 x 6 + 30 x 288; lists: 4,320 + 4,320 + 4,320 x 2 + 30 x 6.
+  assert.deepEqual(e.storage, { capacityGb: 0.11872, writes: 64890, hostOps: 72000, reads: 77760, lists: 17460 });
   const blob = e.services.find((s) => s.service === 'Blob Storage (hot, LRS)');
-  const blobCost = 0.11872 * 0.02 + 6.483 * 0.05 + 7.2 * 0.05 + 1.728 * 0.05 + 6.912 * 0.004;
+  const blobCost = 0.11872 * 0.02 + 6.489 * 0.05 + 7.2 * 0.05 + 1.746 * 0.05 + 7.776 * 0.004;
   close(blob?.cost, blobCost, 'blob');
 
   const cosmos = e.services.find((s) => s.service === 'Cosmos DB (serverless)');
@@ -167,17 +172,17 @@ test('a hand-computed month: executions, billed GB-s, storage operations, RUs, l
   close(cosmos?.cost, (87840 / 1e6) * 0.25 + 0.00576 * 0.25, 'cosmos');
 
   const logs = e.services.find((s) => s.service === 'Log Analytics / Application Insights');
-  close(logs?.lines[0]?.quantity, 0.1803 + 0.3, 'log GB');
-  close(logs?.listCost, 0.4803 * 2, 'logs list');
+  close(logs?.lines[0]?.quantity, 0.1806 + 0.3, 'log GB');
+  close(logs?.listCost, 0.4806 * 2, 'logs list');
   assert.equal(logs?.cost, 0, 'under the free 1 GB');
 
   // Every blob written, and each manifest delivered to preprocess-image.
   const events = e.services.find((s) => s.service === 'Event Grid (system topic)');
-  close(events?.lines[0]?.quantity, 64830 + 4320, 'event operations');
-  close(events?.cost, ((69150 - 1000) / 1e6) * 0.5, 'event grid');
+  close(events?.lines[0]?.quantity, 64890 + 4320, 'event operations');
+  close(events?.cost, ((69210 - 1000) / 1e6) * 0.5, 'event grid');
 
-  close(e.total.listCost, 0.422655 + blobCost + 0.0234 + 0.9606 + 0.034575, 'total list');
-  close(e.total.cost, 0.402155 + blobCost + 0.0234 + 0 + 0.034075, 'total');
+  close(e.total.listCost, 0.42447 + blobCost + 0.0234 + 0.9612 + 0.034605, 'total list');
+  close(e.total.cost, 0.40397 + blobCost + 0.0234 + 0 + 0.034105, 'total');
   close(e.alwaysOn.cost, 0.05 * 720 + 2 + 0.01 * 720, 'always on');
 });
 
@@ -205,7 +210,9 @@ test('a dashboard open 6 h a day adds its hand-computed calls, RUs, listings, re
     ],
   );
   // A page load's first call reads the window: 72 forecasts of 2 KB, 2 + 144 KB x 0.5 = 74 RU, and 1.5 day folders
-  // in both layouts (3 listings) with their batches: a day and a half's, less the half day not yet written (144).
+  // in both layouts (3 listings): today's batches up to now (half of 144), and half a day before it on average, in
+  // one compacted blob, except from midnight to the compact run at 03:00 (3/24), when its 144 batches are read:
+  // 72 + (0.5 - 0.125) + 0.125 x 144 = 90.375.
   assert.deepEqual(
     [
       e.dashboard.calls.windowReads,
@@ -214,7 +221,7 @@ test('a dashboard open 6 h a day adds its hand-computed calls, RUs, listings, re
       e.dashboard.listsPerActuals,
       e.dashboard.readsPerActuals,
     ],
-    [90, 72, 74, 3, 144],
+    [90, 72, 74, 3, 90.375],
   );
   const ru = (x: typeof e): number =>
     x.services.find((s) => s.service === 'Cosmos DB (serverless)')?.lines[0]?.quantity ?? NaN;
@@ -222,10 +229,10 @@ test('a dashboard open 6 h a day adds its hand-computed calls, RUs, listings, re
   close(e.storage.lists - without.storage.lists, 90 * 3, 'dashboard lists');
   // Every call reads the summary shard, 2 sources' ingest status and breaker, and predict's and cost-watch's status;
   // a page load's first also the window's batches.
-  close(e.storage.reads - without.storage.reads, 21600 * 7 + 90 * 144, 'dashboard reads');
+  close(e.storage.reads - without.storage.reads, 21600 * 7 + 90 * 90.375, 'dashboard reads');
   assert.equal(e.storage.writes, without.storage.writes, 'the dashboard writes nothing');
   // 21,930 more executions of 1 GB x 1 s, 10 KB of telemetry each (the logs stay under their free 1 GB).
-  const common = 21930 * 0.00002 + 0.02193 * 0.5 + 0.027 * 0.05 + 16.416 * 0.004 + 0.00666 * 0.25;
+  const common = 21930 * 0.00002 + 0.02193 * 0.5 + 0.027 * 0.05 + (15.12 + 0.813375) * 0.004 + 0.00666 * 0.25;
   close(e.total.listCost - without.total.listCost, common + 0.2193 * 2, 'added list cost');
   close(e.total.cost - without.total.cost, common, 'added cost');
 
@@ -327,13 +334,15 @@ test('a forecast source: an ingest run per tick, a provider request per site, on
     downloadedByReaders: false,
   });
   // A native provider pages only new runs: one run in 18 brings a page of them. Writes: the page's runs in one batch,
-  // a state merge and a watermark per such page (240 each), a status record per ingest run (4,320).
-  close(e.storage.writes - base.storage.writes, 240 + 240 + 240 + 4320, 'writes');
+  // a state merge and a watermark per such page (240 each), a status record per ingest run (4,320), the source's
+  // compacted day (30).
+  close(e.storage.writes - base.storage.writes, 240 + 240 + 240 + 4320 + 30, 'writes');
   // Reads: the watermark and breaker per ingest run, the state once per run with a page of new runs, predict's read
-  // of the source's state (health is not called here).
-  close(e.storage.reads - base.storage.reads, 4320 * 2 + 240 + 4320, 'reads');
-  // Lists: the day's batches before each batch is written (240); no day folders: predict reads the recent state.
-  close(e.storage.lists - base.storage.lists, 240, 'lists');
+  // of the source's state (health is not called here), each batch once more by compaction (240).
+  close(e.storage.reads - base.storage.reads, 4320 * 2 + 240 + 4320 + 240, 'reads');
+  // Lists: the day's batches before each batch is written (240); no day folders: predict reads the recent state;
+  // compaction's 3 day folders a day (90).
+  close(e.storage.lists - base.storage.lists, 240 + 90, 'lists');
   // Capacity: 16 runs a day per source, 2 sites, 10 days kept, 4,300 bytes each.
   close(e.storage.capacityGb - base.storage.capacityGb, (16 * 10 * 4300) / 1e9, 'capacity');
 
@@ -345,8 +354,8 @@ test('a forecast source: an ingest run per tick, a provider request per site, on
   // An HTTP forecast source asks for the forecast now on every run, a request per site: every page re-reads the run,
   // settled from the state the run reads once; its batch is merged once in the runs that bring a new run (240).
   const http = estimateMonthlyCost({ ...inputs, forecastRereads: 1 }, PRICES);
-  close(http.storage.reads - base.storage.reads, 4320 * (2 + 1) + 4320, 'reads of a re-fetching source');
-  close(http.storage.writes - base.storage.writes, 240 + 240 + 4320 + 4320, 'writes of a re-fetching source');
+  close(http.storage.reads - base.storage.reads, 4320 * (2 + 1) + 4320 + 240, 'reads of a re-fetching source');
+  close(http.storage.writes - base.storage.writes, 240 + 240 + 4320 + 4320 + 30, 'writes of a re-fetching source');
 
   // A run cycle shorter than ingestion cannot be stored more often than ingestion reads.
   close(
