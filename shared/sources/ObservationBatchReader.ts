@@ -2,7 +2,7 @@ import type { BlobStore } from '../storage/BlobStore';
 import { mapLimit } from '../util/mapLimit';
 import type { Observation } from './Observation';
 import { type CompactedDay, isDayBlob, parseCompactedDay } from './compactedDays';
-import { batchFolder, keepEarliest, parseBatch } from './observationBatches';
+import { batchFolder, batchRecords, keepEarliest } from './observationBatches';
 
 /** A source's batch-stored observations of one observed UTC day. */
 export interface BatchDay {
@@ -74,17 +74,9 @@ export class ObservationBatchReader {
     const read = await mapLimit(toRead, READ_CONCURRENCY, async (name) => {
       const blob = await this.blobs.get(container, name);
       if (!blob) return []; // deleted between list and get: nothing to read
-      const parsed = parseBatch(blob.body.toString('utf8'), `${container}/${name}`);
-      if (typeof parsed === 'string') {
-        skipped.push({ name: `${container}/${name}`, reason: parsed });
-        return [];
-      }
-      if (parsed.skipped > 0)
-        skipped.push({
-          name: `${container}/${name}`,
-          reason: `${parsed.skipped} record(s) are not observations of "${source}"`,
-        });
-      return parsed.observations;
+      const batch = batchRecords(blob.body.toString('utf8'), container, name, source);
+      if (batch.skipped) skipped.push(batch.skipped);
+      return batch.observations;
     });
     records.push(...read);
     const all = new Map<string, Observation[]>();

@@ -10,7 +10,7 @@ import {
   serializeCompactedDay,
 } from './compactedDays';
 import type { Observation } from './Observation';
-import { batchFolder, parseBatch } from './observationBatches';
+import { batchFolder, batchRecords } from './observationBatches';
 
 /** What compacting one source's day did. */
 export type CompactDayOutcome =
@@ -76,18 +76,10 @@ export async function compactDay(
     const blob = await blobs.get(container, batch);
     if (!blob) return []; // gone since the listing: not named, so a reader lists and misses it alike
     named.add(batch);
-    const parsed = parseBatch(blob.body.toString('utf8'), `${container}/${batch}`);
-    if (typeof parsed === 'string') {
-      // Batches are written once, so it stays unreadable: named with its reason, as a reader would report it.
-      skipped.push({ name: `${container}/${batch}`, reason: parsed });
-      return [];
-    }
-    if (parsed.skipped > 0)
-      skipped.push({
-        name: `${container}/${batch}`,
-        reason: `${parsed.skipped} record(s) are not observations of "${source}"`,
-      });
-    return parsed.observations;
+    // Batches are written once, so one that does not parse stays so: named with its reason, as a reader reports it.
+    const records = batchRecords(blob.body.toString('utf8'), container, batch, source);
+    if (records.skipped) skipped.push(records.skipped);
+    return records.observations;
   });
   const added = read.flat();
   const compacted: CompactedDay = {

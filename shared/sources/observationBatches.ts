@@ -53,6 +53,26 @@ export function serializeBatch(source: string, observations: readonly Observatio
   return JSON.stringify(stored);
 }
 
+/**
+ * The observations of a downloaded batch blob `container/name` of `source`, and what could not be used, as every
+ * reader of batches reports it: a blob that does not parse, or records that are not observations of the source.
+ */
+export function batchRecords(
+  text: string,
+  container: string,
+  name: string,
+  source: string,
+): { observations: Observation[]; skipped?: { name: string; reason: string } } {
+  const where = `${container}/${name}`;
+  const parsed = parseBatch(text, where);
+  if (typeof parsed === 'string') return { observations: [], skipped: { name: where, reason: parsed } };
+  if (parsed.skipped === 0) return { observations: parsed.observations };
+  return {
+    observations: parsed.observations,
+    skipped: { name: where, reason: `${parsed.skipped} record(s) are not observations of "${source}"` },
+  };
+}
+
 /** The observations of a stored batch that are well formed, or why the blob is not a batch. */
 export function parseBatch(text: string, where: string): { observations: Observation[]; skipped: number } | string {
   let stored: Partial<StoredBatch>;
