@@ -39,7 +39,7 @@ export class ForecastBlobCopy {
       else byShard.set(shard, [f]);
     }
     await mapLimit([...byShard], SHARD_CONCURRENCY, ([shard, fresh]) =>
-      this.merge(latestName(this.shards, shard), async (current) => {
+      this.merge(latestName(this.shards, shard), KEEP_PARSED, async (current) => {
         const kept = current ?? (await this.seed(shard, fresh));
         const bySite = new Map(kept.map((f) => [f.site, f]));
         for (const f of fresh) {
@@ -60,9 +60,13 @@ export class ForecastBlobCopy {
   /** Keeps forecasts Cosmos DB did not take, to be written when it is back: one blob per issue slot. */
   async putPending(forecasts: readonly Forecast[]): Promise<void> {
     const bySlot = new Map<string, Forecast[]>();
-    for (const f of forecasts) bySlot.set(f.issueTime, [...(bySlot.get(f.issueTime) ?? []), f]);
+    for (const f of forecasts) {
+      const group = bySlot.get(f.issueTime);
+      if (group) group.push(f);
+      else bySlot.set(f.issueTime, [f]);
+    }
     for (const [issueTime, fresh] of bySlot) {
-      await this.merge(pendingName(issueTime), async (current) => {
+      await this.merge(pendingName(issueTime), !KEEP_PARSED, async (current) => {
         const byId = new Map((current ?? []).map((f) => [f.id, f]));
         for (const f of fresh) byId.set(f.id, f);
         return [...byId.values()];
@@ -92,22 +96,31 @@ export class ForecastBlobCopy {
     }
   }
 
-  /** The forecasts a blob holds, with its ETag; a per-site blob of an earlier deployment holds one forecast. */
-  private async read(name: string): Promise<{ forecasts: Forecast[]; etag: string } | undefined> {
+  /**
+   * The forecasts a blob holds, with its ETag; a per-site blob of an earlier deployment holds one forecast. Only the
+   * latest-copy shards go through the parse cache: pending blobs are read once and deleted, and after a long outage
+   * they are many and large (memory must stay bounded while they are flushed).
+   */
+  private async read(name: string, keepParsed = false): Promise<{ forecasts: Forecast[]; etag: string } | undefined> {
     const blob = await this.blobs.get(CONTAINERS.forecasts, name);
     if (!blob) return undefined;
     const parse = (): Forecast[] => {
       const body = JSON.parse(blob.body.toString('utf8')) as ForecastsBlob | Forecast;
       return 'forecasts' in body ? body.forecasts : [body];
     };
-    const forecasts = this.cache ? this.cache.parsed(CONTAINERS.forecasts, name, blob.etag, parse) : parse();
+    const forecasts =
+      this.cache && keepParsed ? this.cache.parsed(CONTAINERS.forecasts, name, blob.etag, parse) : parse();
     return { forecasts, etag: blob.etag };
   }
 
   /** Read, change, write only if nobody wrote in between (two runs may overlap); retried on a lost race. */
-  private async merge(name: string, change: (current: Forecast[] | undefined) => Promise<Forecast[]>): Promise<void> {
+  private async merge(
+    name: string,
+    keepParsed: boolean,
+    change: (current: Forecast[] | undefined) => Promise<Forecast[]>,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const current = await this.read(name);
+      const current = await this.read(name, keepParsed);
       // As JSON.stringify({ forecasts }) writes it, each forecast serialized once for the run (the summary has it too).
       const forecasts = await change(current?.forecasts);
       const body = forecastsJson(forecasts);
@@ -115,7 +128,7 @@ export class ForecastBlobCopy {
       try {
         if (current) {
           const etag = await this.blobs.put(CONTAINERS.forecasts, name, body, { ...options, ifMatch: current.etag });
-          this.cache?.remember(CONTAINERS.forecasts, name, etag, forecasts);
+          if (keepParsed) this.cache?.remember(CONTAINERS.forecasts, name, etag, forecasts);
           return;
         }
         if (await this.blobs.putIfAbsent(CONTAINERS.forecasts, name, body, options)) return;
@@ -162,6 +175,8 @@ const SHARD_CONCURRENCY = 8;
 /** Reads of the per-site blobs an earlier deployment left, once, when the first shard is made. */
 const LEGACY_CONCURRENCY = 16;
 const MERGE_ATTEMPTS = 5;
+/** A latest-copy shard is kept parsed for the next run's merge (see read). */
+const KEEP_PARSED = true;
 
 interface ForecastsBlob {
   forecasts: Forecast[];
