@@ -84,7 +84,8 @@ export async function readHistory(
     const day = await batches.day(container, source.id, prefix.slice(-11, -1));
     skipped.push(...day.skipped);
     for (const o of day.bySite.get(site) ?? []) {
-      const p = parseObservation(Buffer.from(JSON.stringify(o)), {}, source, site);
+      // Already an object (the batch reader checked its shape): no JSON round trip per record.
+      const p = parsedObservation(o as unknown as Record<string, unknown>, {}, source, site);
       if (typeof p !== 'string' && p.observedAt >= fromMs && p.observedAt <= toMs) fromBatches.push(p);
     }
   }
@@ -114,10 +115,6 @@ export async function readHistory(
       return undefined;
     }
     if (p.observedAt < fromMs || p.observedAt > toMs) return undefined;
-    if (p.publishedAt === undefined) {
-      const fromImage = imagePublished.get(p.observedAt);
-      if (fromImage !== undefined) p.publishedAt = fromImage;
-    }
     return p;
   });
   const found = keepEarliestParsed([...fromBatches, ...parsed.filter((p): p is Parsed => p !== undefined)]);
@@ -211,7 +208,16 @@ function parseObservation(
     return 'body is not JSON';
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return 'body is not a JSON object';
-  const o = json as Record<string, unknown>;
+  return parsedObservation(json as Record<string, unknown>, metadata, source, site);
+}
+
+/** parseObservation of a record already parsed (a batch's). */
+function parsedObservation(
+  o: Record<string, unknown>,
+  metadata: Record<string, string>,
+  source: SourceConfig,
+  site: string,
+): Parsed | string {
   if (o['source'] !== undefined && o['source'] !== source.id)
     return `"source" is ${JSON.stringify(o['source'])}, expected "${source.id}"`;
   if (o['site'] !== undefined && o['site'] !== site)
