@@ -1,5 +1,6 @@
 import type { ForecastConfig } from '../shared/config/ForecastConfig';
-import { isPictureBatchName, parsePictureBatch, PictureBatchError } from '../shared/features/PictureBatch';
+import { isPictureBatchName } from '../shared/features/PictureBatch';
+import { preprocessBatch } from '../shared/features/preprocessBatch';
 import { type PreprocessOutcome, preprocessPictures } from '../shared/features/preprocessPictures';
 import { type BlobStore, CONTAINERS } from '../shared/storage/BlobStore';
 import type { Clock } from '../shared/time/Clock';
@@ -129,7 +130,7 @@ async function replayNamed(
   out: (line: string) => void,
 ): Promise<boolean> {
   try {
-    let pictures = [name];
+    let outcomes: PreprocessOutcome[];
     if (isPictureBatchName(name)) {
       const manifest = await deps.blobs.get(CONTAINERS.images, name);
       if (!manifest) {
@@ -137,17 +138,17 @@ async function replayNamed(
         out(`  ${name}: manifest no longer stored (deleted since); nothing to replay`);
         return true;
       }
-      try {
-        pictures = parsePictureBatch(name, manifest.body).pictures;
-      } catch (err) {
-        if (!(err instanceof PictureBatchError)) throw err;
+      // What preprocess-image itself does with a manifest.
+      const batch = await preprocessBatch(name, manifest.body, deps);
+      if (batch.ignored !== undefined) {
         result.outcomes.ignored++;
-        out(`  ${name}: ignored (${err.message})`);
+        out(`  ${name}: ignored (${batch.ignored})`);
         return true;
       }
-      out(`  ${name}: manifest of ${pictures.length} picture(s)`);
-    }
-    for (const outcome of await preprocessPictures(pictures, deps)) {
+      out(`  ${name}: manifest of ${batch.pictures.length} picture(s)`);
+      outcomes = batch.pictures;
+    } else outcomes = await preprocessPictures([name], deps);
+    for (const outcome of outcomes) {
       result.outcomes[outcome.status]++;
       out(`  ${outcome.picture}: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
     }

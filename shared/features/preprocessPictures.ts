@@ -79,7 +79,7 @@ export async function preprocessPictures(
 
   // The batch layout's days, each read once for every picture of the execution.
   const batches = new ObservationBatchReader(deps.blobs);
-  const computed: { name: string; observation: Observation }[] = [];
+  const computed: { name: string; picture: Picture; observation: Observation }[] = [];
   // Stored before but perhaps never merged (an execution that failed in between): merged now.
   const found: Observation[] = [];
   let failure: { error: unknown } | undefined;
@@ -117,7 +117,7 @@ export async function preprocessPictures(
       }
       const result = await pictureFeatures(picture, name, blob.body, blob.metadata, deps, image);
       if ('reason' in result) outcomes.set(name, { picture: name, status: 'quarantined', reason: result.reason });
-      else computed.push({ name, observation: result.observation });
+      else computed.push({ name, picture, observation: result.observation });
     } catch (error) {
       failure ??= { error };
     }
@@ -129,8 +129,7 @@ export async function preprocessPictures(
     computed.map((c) => c.observation),
   );
   stored.forEach(({ observation, stored: written }, i) => {
-    const { name } = computed[i] as { name: string };
-    const picture = targets.find((t) => t.name === name)?.picture as Picture;
+    const { name, picture } = computed[i] as (typeof computed)[number];
     outcomes.set(name, settled(name, picture, written ? 'stored' : 'duplicate', observation.values));
   });
   await mergeFeatures(states, deps, [...stored.map((s) => s.observation), ...found], now);
