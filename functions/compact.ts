@@ -1,22 +1,14 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import type { ForecastConfig } from '../shared/config/ForecastConfig';
 import { appServices } from '../shared/runtime/appServices';
 import {
+  type CompactDeps,
   type CompactedDayResult,
   type CompactOptions,
   compactClosedDays,
   compactOptionsFromSettings,
 } from '../shared/sources/compactClosedDays';
-import type { BlobStore } from '../shared/storage/BlobStore';
-import type { Clock } from '../shared/time/Clock';
+import { DAILY_TIMER_RETRY } from './dailyTimerRetry';
 import { logFailure } from './logFailure';
-
-/** What `compact` needs: the sources, the blob store and the clock (the app's services have them). */
-export interface CompactDeps {
-  config: Pick<ForecastConfig, 'sources'>;
-  blobs: BlobStore;
-  clock: Clock;
-}
 
 /**
  * The handler of `compact`: folds each source's batches of the closed days into one blob per source and day, so
@@ -54,11 +46,6 @@ export function makeCompactHandler(deps: () => CompactDeps, options?: () => Comp
 // Daily, after the late records of the day before have arrived (observations become readable 20-40 min late).
 app.timer('compact', {
   schedule: '%COMPACT_SCHEDULE%',
-  retry: {
-    strategy: 'exponentialBackoff',
-    maxRetryCount: 3,
-    minimumInterval: { minutes: 2 },
-    maximumInterval: { minutes: 30 },
-  },
+  retry: DAILY_TIMER_RETRY,
   handler: makeCompactHandler(() => appServices()),
 });

@@ -5,6 +5,7 @@ import { describeBudget } from '../shared/budget/describeBudget';
 import { type CostWatchDeps, type CostWatchOutcome, watchBudget } from '../shared/budget/watchBudget';
 import { appServices } from '../shared/runtime/appServices';
 import { retryDecisionOf } from '../shared/util/retryDecisionOf';
+import { DAILY_TIMER_RETRY } from './dailyTimerRetry';
 import { logFailure } from './logFailure';
 
 /** The handler of `cost-watch`: reads the budget's actual and forecast spend and records it for /api/health. */
@@ -46,11 +47,6 @@ export function makeCostWatchHandler(deps: () => CostWatchDeps) {
 // The retry policy is what makes a rethrown BUDGET_THROTTLED/BUDGET_UNAVAILABLE come back within the day.
 app.timer('cost-watch', {
   schedule: '%COST_WATCH_SCHEDULE%',
-  retry: {
-    strategy: 'exponentialBackoff',
-    maxRetryCount: 3,
-    minimumInterval: { minutes: 2 },
-    maximumInterval: { minutes: 30 },
-  },
+  retry: DAILY_TIMER_RETRY,
   handler: makeCostWatchHandler(() => createCostWatchDeps(appServices())),
 });

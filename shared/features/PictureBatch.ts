@@ -34,7 +34,7 @@ export class PictureBatchError extends Error {
  * The manifest's blob name: `_batches/<source>/<day written>/<hash of the picture names>.json`. The same pictures make
  * the same name, so a retried ingest run that lists them again writes nothing and triggers nothing.
  */
-export function pictureBatchName(source: string, pictures: readonly string[], writtenAt: Date): string {
+function pictureBatchName(source: string, pictures: readonly string[], writtenAt: Date): string {
   const hash = createHash('sha256')
     .update([...pictures].sort().join('\n'))
     .digest('hex')

@@ -65,14 +65,9 @@ export function historyValues(
   }
   if (!sorted) previous.sort((a, b) => b.observedAt - a.observedAt);
   // Newest first, one per observedAt (the first of equal ones, as the stable sort leaves them).
-  let unique = previous.length;
-  for (let i = 1; i < previous.length; i++)
-    if ((previous[i] as RecentObservation).observedAt === (previous[i - 1] as RecentObservation).observedAt) {
-      unique = -1;
-      break;
-    }
-  if (unique < 0)
-    previous = previous.filter((r, i) => i === 0 || r.observedAt !== (previous[i - 1] as RecentObservation).observedAt);
+  const at = (i: number): number => (previous[i] as RecentObservation).observedAt;
+  if (previous.some((r, i) => i > 0 && r.observedAt === at(i - 1)))
+    previous = previous.filter((r, i) => i === 0 || r.observedAt !== at(i - 1));
   const windowStart = newest.observedAt - h.windowMinutes * MINUTE_MS;
   let inside = 0;
   while (inside < previous.length && (previous[inside] as RecentObservation).observedAt > windowStart) inside++;

@@ -41,7 +41,7 @@ export async function preprocessBatch(
 }
 
 /** Pictures per outcome. */
-export function countOutcomes(outcomes: readonly PreprocessOutcome[]): BatchOutcome['counts'] {
+function countOutcomes(outcomes: readonly PreprocessOutcome[]): BatchOutcome['counts'] {
   const counts = { stored: 0, duplicate: 0, quarantined: 0, ignored: 0, missing: 0 };
   for (const o of outcomes) counts[o.status]++;
   return counts;

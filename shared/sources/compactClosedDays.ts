@@ -11,12 +11,19 @@ export interface CompactOptions {
   lookbackDays: number;
 }
 
-export const DEFAULT_COMPACT_OPTIONS: CompactOptions = { lookbackDays: 3 };
+const DEFAULT_COMPACT_OPTIONS: CompactOptions = { lookbackDays: 3 };
 
 /** What compaction did for one source's day. */
 export type CompactedDayResult = { source: string; container: string; day: string } & CompactDayOutcome;
 
 const DAY_MS = 86_400_000;
+
+/** What compactClosedDays needs: the sources, the blob store and the clock (the app's services have them). */
+export interface CompactDeps {
+  config: Pick<ForecastConfig, 'sources'>;
+  blobs: BlobStore;
+  clock: Clock;
+}
 
 /**
  * Compacts every source's closed days (compactDay): each of the `lookbackDays` UTC days before today's, in the
@@ -24,7 +31,7 @@ const DAY_MS = 86_400_000;
  * batches are still being written. Re-running it writes nothing unless batches arrived since.
  */
 export async function compactClosedDays(
-  deps: { config: Pick<ForecastConfig, 'sources'>; blobs: BlobStore; clock: Clock },
+  deps: CompactDeps,
   options: CompactOptions = DEFAULT_COMPACT_OPTIONS,
 ): Promise<CompactedDayResult[]> {
   if (!Number.isInteger(options.lookbackDays) || options.lookbackDays < 1)

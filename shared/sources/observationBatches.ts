@@ -24,7 +24,7 @@ export function batchDay(name: string): string {
  * The batch id of a set of records: a hash of the source and the sorted (site, observedAt) keys, so a retried batch
  * (the same new records) has the same name and is written once.
  */
-export function batchId(source: string, observations: readonly Pick<Observation, 'site' | 'observedAt'>[]): string {
+function batchId(source: string, observations: readonly Pick<Observation, 'site' | 'observedAt'>[]): string {
   const keys = observations.map((o) => `${o.site}|${o.observedAt}`).sort();
   return createHash('sha256')
     .update(`${source}\n${keys.join('\n')}`)
