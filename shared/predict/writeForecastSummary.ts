@@ -4,6 +4,7 @@ import { runHealth } from '../sources/runHealth';
 import { BlobConflictError, type BlobStore, CONTAINERS } from '../storage/BlobStore';
 import { minutesBetween } from '../time/slots';
 import { mapLimit } from '../util/mapLimit';
+import { IsoTexts } from '../time/IsoTexts';
 import type { ParsedBlobCache } from '../storage/ParsedBlobCache';
 import { freshness } from './chooseModel';
 import {
@@ -227,29 +228,4 @@ function recentActuals(
   const value = newest?.values[field];
   if (newest && value !== undefined) add(Date.parse(newest.observedAt), Date.parse(newest.availableAt), value);
   return [...out].sort((a, b) => a[0] - b[0]).map(([, a]) => a);
-}
-
-/** Epoch times as ISO text, each converted once per run (every site's values share the same few slots). */
-class IsoTexts {
-  private readonly texts = new Map<number, string>();
-  private readonly times = new Map<string, number>();
-
-  /** Date.parse of a text, each parsed once per run (the kept values of every site share the same few slots). */
-  ms(text: string): number {
-    let t = this.times.get(text);
-    if (t === undefined) {
-      t = Date.parse(text);
-      this.times.set(text, t);
-    }
-    return t;
-  }
-
-  of(t: number): string {
-    let text = this.texts.get(t);
-    if (text === undefined) {
-      text = new Date(t).toISOString();
-      this.texts.set(t, text);
-    }
-    return text;
-  }
 }

@@ -1,5 +1,6 @@
 import type { SourceConfig } from '../config/ForecastConfig';
 import type { BlobStore } from '../storage/BlobStore';
+import { IsoTexts } from '../time/IsoTexts';
 import { ListingCacheBlobStore } from '../storage/ListingCacheBlobStore';
 import type { Observation } from './Observation';
 import { ObservationBatchReader } from './ObservationBatchReader';
@@ -43,7 +44,7 @@ export class ObservationStore {
     /** The recent states read once for a run (see forRun), by container/source; absent outside a run. */
     private readonly states?: Map<string, Promise<RecentState | undefined>>,
     /** ISO texts of epoch times met in this run (see forRun); absent outside a run. */
-    private readonly isoTexts?: Map<number, string>,
+    private readonly isoTexts?: IsoTexts,
     /** The batch layout's day folders read in this run (see forRun); absent outside a run (then read per call). */
     private readonly batches?: ObservationBatchReader,
     /** The recent states of `states` once read, by the same key (see statesNow). */
@@ -67,18 +68,18 @@ export class ObservationStore {
    * from it (one blob read per source instead of listings per site and day); windows it does not cover are listed.
    */
   forRun(): ObservationStore {
-    return new ObservationStore(this.blobs, new Map(), new Map(), new ObservationBatchReader(this.blobs), new Map());
+    return new ObservationStore(
+      this.blobs,
+      new Map(),
+      new IsoTexts(),
+      new ObservationBatchReader(this.blobs),
+      new Map(),
+    );
   }
 
   /** An epoch time as ISO text; within a run each time once (every site's observations share the same slots). */
   private iso(t: number): string {
-    if (!this.isoTexts) return new Date(t).toISOString();
-    let text = this.isoTexts.get(t);
-    if (text === undefined) {
-      text = new Date(t).toISOString();
-      this.isoTexts.set(t, text);
-    }
-    return text;
+    return this.isoTexts ? this.isoTexts.of(t) : new Date(t).toISOString();
   }
 
   private recentState(container: string, source: string): Promise<RecentState | undefined> | undefined {
