@@ -113,7 +113,8 @@ function sourceBlock(
     return;
   }
   const hist = h ? historyValues(fields, h, t, obs, obs.recent ?? []) : undefined;
-  for (const [i, field] of fields.entries()) {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
     if (run) {
       // The newest available run's value at each validTime: never a run issued after issueTime (promise 1).
       const steps = runSteps(obs.values, field);
@@ -127,12 +128,12 @@ function sourceBlock(
     const v = obs.values[field];
     if (v === undefined || !Number.isFinite(v)) missing.push(`${source}.${field}`);
     else row.push(v);
-    if (hist) row.push(...(hist.perField[i] ?? []));
+    if (hist) for (const x of hist.perField[i] ?? []) row.push(x);
   }
   const age = (t - obs.observedAt) / MINUTE_MS;
   if (Number.isFinite(age)) row.push(age);
   else missing.push(`${source}.age_min`);
-  if (hist) row.push(...hist.gaps);
+  if (hist) for (const x of hist.gaps) row.push(x);
   if (spec.clearSkyAtObservation?.includes(source) && Number.isFinite(age)) row.push(clearSkyAt(spec, obs.observedAt));
   const csiFields = spec.clearSkyIndex?.[source] ?? [];
   if (csiFields.length > 0) {

@@ -99,8 +99,8 @@ function fromState(
       history = [];
       for (let i = entries.length - 1; i >= 0; i--) {
         const e = entries[i] as RecentEntry;
-        const values = e.values;
-        if (values) history.push({ observedAt: e.observedAt, availableAt: e.availableAt, values });
+        // The entry itself: it has the times and values a RecentObservation has (no copy per observation).
+        if (hasValues(e)) history.push(e);
         else if (entries.length - 1 - i <= h.lastK || e.observedAt > windowStart) return false;
       }
     }

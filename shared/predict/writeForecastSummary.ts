@@ -18,6 +18,7 @@ import {
   summaryShards,
 } from './ForecastSummaryStore';
 import type { GatheredInputs } from './gatherInputs';
+import type { RecentObservation } from '../features/historyFeatures';
 
 /** What one predict run knows that the dashboard shows. */
 export interface SummaryRun {
@@ -213,19 +214,83 @@ function recentActuals(
   const { source, field } = config.target;
   const since = issueTime.getTime() - SUMMARY_ACTUAL_HOURS * 3_600_000;
   const asOf = issueTime.getTime();
-  // By observedAt in epoch ms: one per instant, written as toISOString writes them, whatever form the store gave.
+  const usable = (observed: number, available: number, value: number): boolean =>
+    Number.isFinite(value) && observed > since && available <= asOf;
+  // What the slot has, oldest first: the history inputs (newest first) and the newest observation. Those win over
+  // the kept ones at the same instant.
+  const fresh: { observed: number; available: number; value: number }[] = [];
+  const recent = gathered?.recent.get(source) ?? [];
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const r = recent[i] as RecentObservation;
+    const value = r.values[field];
+    if (value !== undefined && usable(r.observedAt, r.availableAt, value))
+      fresh.push({ observed: r.observedAt, available: r.availableAt, value });
+  }
+  const newest = gathered?.latest.get(source);
+  const newestValue = newest?.values[field];
+  if (newest && newestValue !== undefined) {
+    const observed = Date.parse(newest.observedAt);
+    const available = Date.parse(newest.availableAt);
+    if (usable(observed, available, newestValue)) {
+      const last = fresh[fresh.length - 1];
+      if (last && last.observed === observed) fresh[fresh.length - 1] = { observed, available, value: newestValue };
+      else fresh.push({ observed, available, value: newestValue });
+    }
+  }
+  const merged = mergeActuals(kept, fresh, usable, iso);
+  if (merged) return merged;
+  // Inputs out of order or repeated (another writer's summary, a listing): one per instant by a map, the last added
+  // winning, in the order above.
   const out = new Map<number, SummaryActual>();
   const add = (observed: number, available: number, value: number): void => {
-    if (!Number.isFinite(value) || !(observed > since) || !(available <= asOf)) return;
-    out.set(observed, { observedAt: iso.of(observed), availableAt: iso.of(available), value });
+    if (usable(observed, available, value))
+      out.set(observed, { observedAt: iso.of(observed), availableAt: iso.of(available), value });
   };
   for (const a of kept) add(iso.ms(a.observedAt), iso.ms(a.availableAt), a.value);
-  for (const r of gathered?.recent.get(source) ?? []) {
+  for (const r of recent) {
     const value = r.values[field];
     if (value !== undefined) add(r.observedAt, r.availableAt, value);
   }
-  const newest = gathered?.latest.get(source);
-  const value = newest?.values[field];
-  if (newest && value !== undefined) add(Date.parse(newest.observedAt), Date.parse(newest.availableAt), value);
+  if (newest && newestValue !== undefined)
+    add(Date.parse(newest.observedAt), Date.parse(newest.availableAt), newestValue);
   return [...out].sort((a, b) => a[0] - b[0]).map(([, a]) => a);
+}
+
+/**
+ * The kept actuals and the slot's merged by observedAt in one pass, the slot's winning at the same instant;
+ * undefined when either is not strictly ascending, for the general merge.
+ */
+function mergeActuals(
+  kept: readonly SummaryActual[],
+  fresh: readonly { observed: number; available: number; value: number }[],
+  usable: (observed: number, available: number, value: number) => boolean,
+  iso: IsoTexts,
+): SummaryActual[] | undefined {
+  for (let i = 1; i < fresh.length; i++)
+    if ((fresh[i] as (typeof fresh)[number]).observed <= (fresh[i - 1] as (typeof fresh)[number]).observed)
+      return undefined;
+  const out: SummaryActual[] = [];
+  let f = 0;
+  let previous = -Infinity;
+  for (const a of kept) {
+    const observed = iso.ms(a.observedAt);
+    if (!(observed > previous)) return undefined;
+    previous = observed;
+    const available = iso.ms(a.availableAt);
+    if (!usable(observed, available, a.value)) continue;
+    while (f < fresh.length && (fresh[f] as (typeof fresh)[number]).observed < observed)
+      out.push(actual(fresh[f++], iso));
+    if (f < fresh.length && (fresh[f] as (typeof fresh)[number]).observed === observed) {
+      out.push(actual(fresh[f++], iso));
+      continue;
+    }
+    out.push({ observedAt: iso.of(observed), availableAt: iso.of(available), value: a.value });
+  }
+  while (f < fresh.length) out.push(actual(fresh[f++], iso));
+  return out;
+}
+
+function actual(f: { observed: number; available: number; value: number } | undefined, iso: IsoTexts): SummaryActual {
+  const { observed, available, value } = f as { observed: number; available: number; value: number };
+  return { observedAt: iso.of(observed), availableAt: iso.of(available), value };
 }
