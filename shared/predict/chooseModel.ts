@@ -86,8 +86,9 @@ export function chooseModel<M extends ChoosableModel>(
   rule: ChoiceRule = 'auto',
   /** The candidates' specs, shared by the sites of a run (predict); made here per call without it. */
   specs?: ModelSpecs,
+  /** freshness(config, latest, issueTime, limits), when the caller has it (predict keeps it for the summary). */
+  fresh: ReadonlyMap<string, MissingInput | null> = freshness(config, latest, issueTime, limits),
 ): ModelChoice<M> | undefined {
-  const fresh = freshness(config, latest, issueTime, limits);
   const asFeatures = new Map(
     [...latest].map(([id, o]) => {
       const r = recent?.get(id);

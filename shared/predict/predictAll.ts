@@ -12,12 +12,12 @@ import type { Clock } from '../time/Clock';
 import { addMinutes, floorToSlot } from '../time/slots';
 import { smartPersistence } from '../solar/smartPersistence';
 import { mapLimit } from '../util/mapLimit';
-import { chooseModel, type ModelChoice } from './chooseModel';
+import { chooseModel, freshness, type ModelChoice } from './chooseModel';
 import { ModelSpecs } from './ModelSpecs';
-import { describeInputs, gatherInputs, type GatheredInputs } from './gatherInputs';
+import { describeInputs, gatherInputs } from './gatherInputs';
 import { PredictionInvariantError } from './PredictionError';
 import type { ModelSource, ServingModel } from './ServingModel';
-import { summaryInputs, writeForecastSummary } from './writeForecastSummary';
+import { type SummaryInputs, summaryInputs, writeForecastSummary } from './writeForecastSummary';
 import { compareText } from '../util/compareText';
 
 export interface PredictDeps {
@@ -79,7 +79,7 @@ export async function predictAll(deps: PredictDeps, options: PredictOptions = {}
   const observations = deps.observations.forRun();
   const slotDeps = { ...deps, observations: missed.length > 0 ? observations.withListingCache() : observations };
   // What each site's inputs were at the slot (the last slot's remain): the dashboard summary's facts.
-  const gathered = new Map<string, GatheredInputs>();
+  const gathered = new Map<string, SummaryInputs>();
   for (const issueTime of [...missed, current]) {
     const r = await predictSlot(slotDeps, issueTime, candidates, store, gathered, sites);
     if (issueTime !== current) caughtUp.push(r.issueTime);
@@ -141,7 +141,7 @@ async function predictSlot(
   issueTime: Date,
   candidates: ServingModel[],
   store: StoreState,
-  gathered: Map<string, GatheredInputs>,
+  gathered: Map<string, SummaryInputs>,
   runSites: readonly SiteConfig[],
 ): Promise<PredictResult> {
   const { config } = deps;
@@ -157,8 +157,10 @@ async function predictSlot(
   // A bounded number of sites at a time: memory stays flat and storage is not flooded however many sites there are.
   await mapLimit(runSites, SITE_CONCURRENCY, async (site) => {
     const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);
-    gathered.set(site.id, summaryInputs(config, { latest, limits, recent }, issueTime));
-    const choice = chooseModel(config, site, issueTime, candidates, latest, limits, recent, 'auto', specs);
+    // Freshness once per site and slot: the choice and the summary's sources both judge by it.
+    const fresh = freshness(config, latest, issueTime, limits);
+    gathered.set(site.id, summaryInputs(config, { latest, limits, recent }, issueTime, fresh));
+    const choice = chooseModel(config, site, issueTime, candidates, latest, limits, recent, 'auto', specs, fresh);
     if (choice) chosen.push({ site: site.id, latest, limits, choice });
     else
       skipped.push({

@@ -31,7 +31,7 @@ export interface SummaryRun {
   /** The sites the run made (a predict shard's); every configured site when unset. */
   sites?: readonly string[];
   /** What the current slot gathered per site (already in memory: no read of its own). */
-  gathered: ReadonlyMap<string, GatheredInputs>;
+  gathered: ReadonlyMap<string, SummaryInputs>;
   /** Whether Cosmos DB took the run's forecasts. */
   forecastStoreOk: boolean;
   /** When the run wrote. */
@@ -42,10 +42,22 @@ export interface SummaryRun {
  * The part of a site's gathered inputs the summary keeps: every source's newest observation and limit, and only the
  * target's recent values of the last hours, so holding them for every site until the run ends costs little memory.
  */
-export function summaryInputs(config: ForecastConfig, inputs: GatheredInputs, issueTime: Date): GatheredInputs {
+export function summaryInputs(
+  config: ForecastConfig,
+  inputs: GatheredInputs,
+  issueTime: Date,
+  fresh?: ReturnType<typeof freshness>,
+): SummaryInputs {
   const since = issueTime.getTime() - SUMMARY_ACTUAL_HOURS * 3_600_000;
   const target = (inputs.recent.get(config.target.source) ?? []).filter((r) => r.observedAt > since);
-  return { latest: inputs.latest, limits: inputs.limits, recent: new Map([[config.target.source, target]]) };
+  const kept = { latest: inputs.latest, limits: inputs.limits, recent: new Map([[config.target.source, target]]) };
+  return fresh ? { ...kept, fresh } : kept;
+}
+
+/** A site's gathered inputs as the summary keeps them, with the freshness predict judged them by when it has it. */
+export interface SummaryInputs extends GatheredInputs {
+  /** freshness(config, latest, issueTime, limits) at the slot. */
+  fresh?: ReturnType<typeof freshness>;
 }
 
 /** Shards written at once. */
@@ -167,8 +179,8 @@ function siteSummary(
 }
 
 /** Each source as health judges it at the slot, from the inputs predict gathered. */
-function sourcesAt(config: ForecastConfig, gathered: GatheredInputs, issueTime: Date): SummarySource[] {
-  const fresh = freshness(config, gathered.latest, issueTime, gathered.limits);
+function sourcesAt(config: ForecastConfig, gathered: SummaryInputs, issueTime: Date): SummarySource[] {
+  const fresh = gathered.fresh ?? freshness(config, gathered.latest, issueTime, gathered.limits);
   return config.sources.map((source) => ({ source: source.id, ...sourceFacts(source, gathered, fresh, issueTime) }));
 }
 
