@@ -65,21 +65,27 @@ export function historyValues(
   }
   if (!sorted) previous.sort((a, b) => b.observedAt - a.observedAt);
   // Newest first, one per observedAt (the first of equal ones, as the stable sort leaves them).
-  const at = (i: number): number => (previous[i] as RecentObservation).observedAt;
-  if (previous.some((r, i) => i > 0 && r.observedAt === at(i - 1)))
-    previous = previous.filter((r, i) => i === 0 || r.observedAt !== at(i - 1));
+  let repeated = false;
+  for (let i = 1; i < previous.length && !repeated; i++)
+    repeated = (previous[i] as RecentObservation).observedAt === (previous[i - 1] as RecentObservation).observedAt;
+  if (repeated) {
+    const all = previous;
+    previous = all.filter((r, i) => i === 0 || r.observedAt !== (all[i - 1] as RecentObservation).observedAt);
+  }
   const windowStart = newest.observedAt - h.windowMinutes * MINUTE_MS;
   let inside = 0;
   while (inside < previous.length && (previous[inside] as RecentObservation).observedAt > windowStart) inside++;
   let oldestUsed = newest.observedAt;
   const perField: number[][] = [];
+  // The lastK newest previous observations that carry a field (loop and stop: a day of history per slot), reused
+  // from field to field.
+  const before: RecentObservation[] = [];
   for (const field of fields) {
     const out: number[] = [];
     const now = newest.values[field] as number;
-    // The lastK newest previous observations that carry the field (loop and stop: a day of history per slot).
-    const before: RecentObservation[] = [];
-    for (const r of previous) {
-      if (before.length >= h.lastK) break;
+    before.length = 0;
+    for (let i = 0; i < previous.length && before.length < h.lastK; i++) {
+      const r = previous[i] as RecentObservation;
       if (Number.isFinite(r.values[field])) before.push(r);
     }
     for (let k = 0; k < h.lastK; k++) {
