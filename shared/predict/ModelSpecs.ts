@@ -4,6 +4,7 @@ import { featureSpecForSite } from '../features/featureSpecFor';
 import type { ExpectedErrorTable } from '../registry/ExpectedErrorTable';
 import { expectedRmseAt } from '../registry/expectedRmseAt';
 import type { ChoosableModel } from './chooseModel';
+import { deepFreeze } from '../util/deepFreeze';
 
 /**
  * Each candidate model's feature spec at a site, as chooseModel builds it (featureSpecFor with the model's feature
@@ -20,12 +21,14 @@ export class ModelSpecs {
   specFor(model: ChoosableModel, site: SiteConfig): FeatureSpec {
     let spec = this.byModel.get(model);
     if (!spec) {
-      spec = modelSpec(this.config, site, model);
+      // Frozen: featureRow and validateFeatureSpec memo by the identity of its parts, so it must not change in place.
+      spec = deepFreeze(modelSpec(this.config, site, model));
       this.byModel.set(model, spec);
     }
     if (spec.latitude === site.latitude && spec.longitude === site.longitude && !spec.calendar) return spec;
     // The site's own place and calendar (the calendar only where the model has one, as withFeatureInputs says).
-    if (this.site?.config !== site) this.site = { config: site, spec: featureSpecForSite(this.config, site, []) };
+    if (this.site?.config !== site)
+      this.site = { config: site, spec: deepFreeze(featureSpecForSite(this.config, site, [])) };
     const own = this.site.spec;
     return {
       ...spec,

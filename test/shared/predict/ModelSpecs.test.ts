@@ -42,3 +42,28 @@ test('ModelSpecs gives every site and model the spec modelSpec builds from scrat
       for (const model of models)
         assert.deepEqual(specs.specFor(model, site), modelSpec(config, site, model), `${model.id} at ${site.id}`);
 });
+
+test("ModelSpecs' specs cannot be changed in place: featureRow's and validateFeatureSpec's memos key by their parts", () => {
+  const config = testConfig();
+  const park = config.sites[0] as SiteConfig;
+  const other: SiteConfig = { id: 'other', name: 'other', latitude: 40.1, longitude: -3.2 };
+  const all = config.sources.map((s) => s.id);
+  const model = {
+    id: 'new',
+    sources: all,
+    featureNames: [],
+    featureInputs: featureInputsOf(featureSpecFor(config, park.id, all)),
+  };
+  const specs = new ModelSpecs({ ...config, sites: [park, other] });
+  for (const site of [park, other]) {
+    const spec = specs.specFor(model, site);
+    const fields = spec.fields[all[0] as string] as string[];
+    assert.throws(() => fields.push('extra'), TypeError, `${site.id}: a source's fields`);
+    assert.throws(() => (spec.leadsMinutes as number[]).splice(0, 1), TypeError, `${site.id}: the leads`);
+    const history = spec.history ?? assert.fail('a new model has history');
+    assert.throws(() => {
+      (history as Record<string, unknown>)['site-meter'] = { lastK: 1, windowMinutes: 10 };
+    }, TypeError);
+    assert.deepEqual(spec, modelSpec({ ...config, sites: [park, other] }, site, model), `${site.id}: unchanged`);
+  }
+});
