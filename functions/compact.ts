@@ -1,12 +1,15 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { appServices } from '../shared/runtime/appServices';
 import {
+  COMPACT_STATUS,
   type CompactDeps,
   type CompactedDayResult,
   type CompactOptions,
   compactClosedDays,
   compactOptionsFromSettings,
+  compactSummary,
 } from '../shared/sources/compactClosedDays';
+import type { StatusStore } from '../shared/storage/StatusStore';
 import { DAILY_TIMER_RETRY } from './dailyTimerRetry';
 import { logFailure } from './logFailure';
 
@@ -14,15 +17,22 @@ import { logFailure } from './logFailure';
  * The handler of `compact`: folds each source's batches of the closed days into one blob per source and day, so
  * training, the backtest and the dashboard read a day in one download instead of one per batch.
  */
-export function makeCompactHandler(deps: () => CompactDeps, options?: () => CompactOptions) {
+export function makeCompactHandler(deps: () => CompactRunDeps, options?: () => CompactOptions) {
   return async (timer: Timer, context: InvocationContext): Promise<CompactedDayResult[]> => {
     const pastDue = timer.isPastDue ? ' [past due]' : '';
+    const d = deps();
     let results: CompactedDayResult[];
     try {
-      results = await compactClosedDays(deps(), options ? options() : compactOptionsFromSettings(process.env));
+      results = await compactClosedDays(d, options ? options() : compactOptionsFromSettings(process.env));
     } catch (err) {
       // Storage outages pass; a re-run redoes only what is not written (each day is compared by its batches).
-      throw logFailure(context, 'compact', err);
+      const failure = logFailure(context, 'compact', err);
+      await d.status.recordQuietly(COMPACT_STATUS, {
+        at: d.clock.now().toISOString(),
+        ok: false,
+        summary: failure.message,
+      });
+      throw failure;
     }
     for (const r of results) {
       if (r.outcome === 'written' && r.replacedCorrupt)
@@ -34,13 +44,29 @@ export function makeCompactHandler(deps: () => CompactDeps, options?: () => Comp
           `compact: ${r.container}/${r.source} ${r.day}: written by another run first; the next run folds in the rest`,
         );
     }
+    const summary = compactSummary(results);
+    context.log(`compact: ${summary}${pastDue}`);
+    // Health shows the last run: a compaction that stopped leaves training and the dashboard reading batch by batch.
     const count = (o: CompactedDayResult['outcome']): number => results.filter((r) => r.outcome === o).length;
-    context.log(
-      `compact: ${count('written')} day(s) written, ${count('up-to-date')} up to date, ${count('empty')} without batches, ` +
-        `${count('conflict')} conflict(s)${pastDue}`,
-    );
+    await d.status.recordQuietly(COMPACT_STATUS, {
+      at: d.clock.now().toISOString(),
+      ok: true,
+      summary,
+      details: {
+        written: count('written'),
+        upToDate: count('up-to-date'),
+        empty: count('empty'),
+        conflicts: count('conflict'),
+        rebuilt: results.filter((r) => r.outcome === 'written' && r.replacedCorrupt).length,
+      },
+    });
     return results;
   };
+}
+
+/** What the compact handler needs: compaction's own, and the status store its last run is recorded in. */
+export interface CompactRunDeps extends CompactDeps {
+  status: Pick<StatusStore, 'recordQuietly'>;
 }
 
 // Daily, after the late records of the day before have arrived (observations become readable 20-40 min late).

@@ -144,10 +144,10 @@ export function runOperations(
     health: {
       writes: 0,
       // predict's status record (the storage probe and lastPrediction), the champion pointer and its card, each
-      // source's recent state, last ingest record and breaker state, cost-watch's record; large forecast runs per site;
-      // sharded, each predict shard's record (shared/health/predictShardsHealth.ts).
+      // source's recent state, last ingest record and breaker state, cost-watch's and compact's records; large
+      // forecast runs per site; sharded, each predict shard's record (shared/health/predictShardsHealth.ts).
       reads:
-        4 + (options.champion ? 1 : 0) + 3 * sources + inputs.sites * forecastDownloads + (shards > 1 ? shards : 0),
+        5 + (options.champion ? 1 : 0) + 3 * sources + inputs.sites * forecastDownloads + (shards > 1 ? shards : 0),
       // Each image source's features inbox.
       lists: inputs.imageSources,
       deletes: 0,
@@ -169,13 +169,14 @@ export function runOperations(
 /**
  * One daily compact run (shared/sources/compactDay.ts), in steady state: every source's folder of each of the
  * lookback days listed; the day before has no compacted blob yet, so each of its batches is read once and the blob
- * written (a source that wrote none that day is left alone); the older days' blobs name every batch their listing
+ * written (a source that wrote none that day is left alone), then its status record; the older days' blobs name every batch their listing
  * shows (by their metadata), so nothing more. A batch that arrives after the run is read by the next one, which also
  * reads and rewrites that day's blob (not counted: late batches are rare).
  */
 export function compactRun(batchesPerDayBySource: readonly number[], lookbackDays: number): BlobOperations {
   return {
-    writes: batchesPerDayBySource.reduce((a, b) => a + Math.min(1, b), 0),
+    // One compacted blob per source that wrote batches that day, and the run's status record.
+    writes: batchesPerDayBySource.reduce((a, b) => a + Math.min(1, b), 0) + 1,
     reads: batchesPerDayBySource.reduce((a, b) => a + b, 0),
     lists: batchesPerDayBySource.length * lookbackDays,
     deletes: 0,

@@ -16,6 +16,7 @@ import type { Clock } from '../time/Clock';
 import { floorToSlot } from '../time/slots';
 import { budgetHealth, type BudgetHealth } from '../budget/budgetHealth';
 import { COST_WATCH_STATUS } from '../budget/watchBudget';
+import { COMPACT_STATUS } from '../sources/compactClosedDays';
 import type { MessageQueue } from '../storage/MessageQueue';
 import type { RunStatus, StatusStore } from '../storage/StatusStore';
 import { type PredictShardsHealth, predictShardsHealth } from './predictShardsHealth';
@@ -88,7 +89,16 @@ export interface HealthReport {
   predictShards?: PredictShardsHealth;
   /** The budget's state as cost-watch last read it (does not affect canForecast). */
   budget: BudgetHealth;
+  /**
+   * The last run of the daily compact timer (null before the first); the full check only (the dashboard's per-site
+   * report leaves it out). It does not affect canForecast: without it training, the backtest and the dashboard's
+   * earlier days read a day batch by batch, slower but the same.
+   */
+  compaction?: RunStatus | null;
 }
+
+/** A compact run older than this (it is daily) is reported: two days, so one missed run does not alarm. */
+const COMPACT_OVERDUE_MS = 50 * 3_600_000;
 
 /** Checks every dependency of the forecast path and says whether the system can forecast right now. */
 export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
@@ -173,6 +183,12 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const budget = budgetHealth(
     blobStorage.ok ? await deps.status.read(COST_WATCH_STATUS).catch(() => undefined) : undefined,
   );
+  const compaction = blobStorage.ok ? ((await deps.status.read(COMPACT_STATUS).catch(() => undefined)) ?? null) : null;
+  if (compaction && !compaction.ok) reasons.push(`last compact run failed: ${compaction.summary}`);
+  else if (compaction && !(now.getTime() - Date.parse(compaction.at) <= COMPACT_OVERDUE_MS))
+    reasons.push(
+      `compaction last ran at ${compaction.at}: closed days since are read batch by batch (is the compact timer running?)`,
+    );
   const canForecast =
     blobStorage.ok && cosmosDb.ok && serving.length === config.sites.length && serving.every((s) => s.model !== null);
   const allFresh = sources.every((s) => s.sites.every((x) => x.fresh));
@@ -187,6 +203,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     lastPrediction,
     ...(predictShards ? { predictShards } : {}),
     budget,
+    compaction,
   };
 }
 

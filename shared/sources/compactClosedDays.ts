@@ -13,6 +13,9 @@ export interface CompactOptions {
 
 const DEFAULT_COMPACT_OPTIONS: CompactOptions = { lookbackDays: 3 };
 
+/** The status record of the compact timer (`state/status/compact.json`), which /api/health shows. */
+export const COMPACT_STATUS = 'compact';
+
 /** What compaction did for one source's day. */
 export type CompactedDayResult = { source: string; container: string; day: string } & CompactDayOutcome;
 
@@ -58,4 +61,13 @@ export function compactOptionsFromSettings(env: Readonly<Record<string, string |
       `app setting COMPACT_LOOKBACK_DAYS must be a whole number of days from 1 to 400, not "${raw}"`,
     );
   return { lookbackDays: days };
+}
+
+/** One line of what a compact run did, as its log and its status record say it. */
+export function compactSummary(results: readonly CompactedDayResult[]): string {
+  const count = (o: CompactedDayResult['outcome']): number => results.filter((r) => r.outcome === o).length;
+  return (
+    `${count('written')} day(s) written, ${count('up-to-date')} up to date, ${count('empty')} without batches, ` +
+    `${count('conflict')} conflict(s)`
+  );
 }

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvocationContext, type Timer } from '@azure/functions';
 import { makeCompactHandler } from '../../functions/compact';
+import { COMPACT_STATUS } from '../../shared/sources/compactClosedDays';
 import { dayBlobName } from '../../shared/sources/compactedDays';
 import type { Observation } from '../../shared/sources/Observation';
 import { ObservationBatchReader } from '../../shared/sources/ObservationBatchReader';
 import { storeObservations } from '../../shared/sources/storeObservations';
 import { CONTAINERS, StorageUnavailableError } from '../../shared/storage/BlobStore';
+import { StatusStore } from '../../shared/storage/StatusStore';
 import { FixedClock } from '../support/fixedClock';
 import { MemoryBlobStore } from '../support/MemoryBlobStore';
 import { testConfig } from '../support/testServices';
@@ -45,8 +47,9 @@ test('compact folds the closed days into one blob per source and day, logs one l
   await storeObservations(t.blobs, CONTAINERS.raw, [
     obs('park-1', '2026-06-01T10:10:00.000Z', '2026-06-01T10:40:00.000Z'),
   ]);
+  const status = new StatusStore(t.blobs);
   const handler = makeCompactHandler(
-    () => ({ config: t.config, blobs: t.blobs, clock: t.clock }),
+    () => ({ config: t.config, blobs: t.blobs, clock: t.clock, status }),
     () => ({ lookbackDays: 2 }),
   );
   const first = await handler(timer, t.context);
@@ -62,6 +65,17 @@ test('compact folds the closed days into one blob per source and day, logs one l
   );
   const day = await new ObservationBatchReader(t.blobs).day(CONTAINERS.raw, 'site-meter', '2026-06-01');
   assert.equal(day.bySite.get('park-1')?.length, 2);
+  // The run's record, which /api/health shows.
+  const recorded = (await status.read(COMPACT_STATUS)) ?? assert.fail('no status record');
+  assert.deepEqual(
+    { ...recorded, details: { ...recorded.details, empty: 'n' } },
+    {
+      at: '2026-06-02T03:30:00.000Z',
+      ok: true,
+      summary: (t.logs[0]?.text ?? '').replace(/^compact: /, ''),
+      details: { written: 1, upToDate: 0, empty: 'n', conflicts: 0, rebuilt: 0 },
+    },
+  );
 
   const again = await handler(timer, t.context);
   assert.deepEqual(
@@ -76,17 +90,22 @@ test('compact rethrows a storage outage for the platform to retry, naming it, an
   down.list = () => {
     throw new StorageUnavailableError('Blob Storage did not answer (ECONNREFUSED)');
   };
-  const handler = makeCompactHandler(() => ({ config: t.config, blobs: down, clock: t.clock }));
+  const status = new StatusStore(t.blobs);
+  const handler = makeCompactHandler(() => ({ config: t.config, blobs: down, clock: t.clock, status }));
   await assert.rejects(handler(timer, t.context), StorageUnavailableError);
   assert.match(
     t.logs[0]?.text ?? '',
     /^compact failed \(retryable, STORAGE_UNAVAILABLE\): Blob Storage did not answer/,
   );
+  // The failure is recorded where health reads it (here the status store itself still answers).
+  const recorded = await status.read(COMPACT_STATUS);
+  assert.equal(recorded?.ok, false);
+  assert.match(recorded?.summary ?? '', /Blob Storage did not answer/);
 
   const saved = process.env['COMPACT_LOOKBACK_DAYS'];
   process.env['COMPACT_LOOKBACK_DAYS'] = 'three';
   try {
-    const bad = makeCompactHandler(() => ({ config: t.config, blobs: t.blobs, clock: t.clock }));
+    const bad = makeCompactHandler(() => ({ config: t.config, blobs: t.blobs, clock: t.clock, status }));
     await assert.rejects(
       bad(timer, new InvocationContext()),
       /COMPACT_LOOKBACK_DAYS must be a whole number of days from 1 to 400, not "three"/,

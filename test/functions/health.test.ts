@@ -6,6 +6,7 @@ import { makeHealthDetailsHandler, makeLivenessHandler, type Liveness } from '..
 import { SourceNotConfiguredError } from '../../shared/config/SourceNotConfiguredError';
 import { ForecastStoreUnavailableError } from '../../shared/forecast/ForecastStore';
 import type { HealthReport } from '../../shared/health/checkHealth';
+import { COMPACT_STATUS } from '../../shared/sources/compactClosedDays';
 import { CONTAINERS } from '../../shared/storage/BlobStore';
 import { FixedClock } from '../support/fixedClock';
 import { testServices } from '../support/testServices';
@@ -49,6 +50,43 @@ test('health is 200 and degraded while forecasting without a source, naming what
   assert.ok(h.reasons.some((r) => /last ingest of weather failed/.test(r)));
   assert.deepEqual(h.model.serving, [
     { site: 'park-1', model: 'smart-persistence-site-meter-power_kw', version: null, sources: ['site-meter'] },
+  ]);
+});
+
+test("details show the compact timer's last run: nothing before the first, a failed or overdue run named in the reasons, never the status", async () => {
+  const s = testServices(new FixedClock(new Date('2026-06-03T12:05:00Z')));
+  await seed(s, 'site-meter', 40);
+  const details = async (): Promise<HealthReport> =>
+    (await makeHealthDetailsHandler(() => s, { maxAgeMs: 0 })(request(), new InvocationContext()))
+      .jsonBody as HealthReport;
+  const compactReasons = (h: HealthReport): string[] => h.reasons.filter((r) => /compact/.test(r));
+
+  const before = await details();
+  assert.equal(before.compaction, null);
+  assert.deepEqual(compactReasons(before), []);
+
+  const ran = { at: '2026-06-03T03:30:00.000Z', ok: true, summary: '5 day(s) written, 10 up to date' };
+  await s.status.record(COMPACT_STATUS, ran);
+  const ok = await details();
+  assert.deepEqual(ok.compaction, ran);
+  assert.deepEqual(compactReasons(ok), []);
+
+  await s.status.record(COMPACT_STATUS, {
+    at: '2026-06-03T03:30:00.000Z',
+    ok: false,
+    summary: 'Blob Storage did not answer (ECONNREFUSED)',
+  });
+  const failed = await details();
+  assert.deepEqual(compactReasons(failed), ['last compact run failed: Blob Storage did not answer (ECONNREFUSED)']);
+  assert.equal(failed.status, ok.status, 'a report, not a reason to stop forecasting');
+  assert.equal(failed.canForecast, ok.canForecast);
+
+  // One missed night is not reported; a record older than two days is.
+  await s.status.record(COMPACT_STATUS, { ...ran, at: '2026-06-02T03:30:00.000Z' });
+  assert.deepEqual(compactReasons(await details()), []);
+  await s.status.record(COMPACT_STATUS, { ...ran, at: '2026-06-01T03:30:00.000Z' });
+  assert.deepEqual(compactReasons(await details()), [
+    'compaction last ran at 2026-06-01T03:30:00.000Z: closed days since are read batch by batch (is the compact timer running?)',
   ]);
 });
 
