@@ -127,12 +127,15 @@ export function runOperations(
     'ingest-forecast': forecast,
     'preprocess-image': {
       // One execution per manifest (an ingest page of pictures): every picture's features in one batch
-      // (storeObservations), and one merge of them all into the image source's features state.
+      // (RecentBatch, storeObservations), and one merge of them all into the image source's features state, which
+      // names the batch.
       writes: Math.min(1, batches.picturesPerBatch) + 1,
       // The features state (it settles pictures done before), and each picture. The trigger's own download of the
       // manifest is the host's, priced by the estimate apart.
       reads: 1 + batches.picturesPerBatch,
-      lists: 0,
+      // Before the batch is written, its day's batches (one the state does not name was left by a failed execution,
+      // and is merged first: its features are not stored again), as an ingest run does.
+      lists: Math.min(1, batches.picturesPerBatch),
       deletes: 0,
     },
     // Unsharded, predict makes every site; sharded, it only enqueues the shards (queue operations are priced apart)

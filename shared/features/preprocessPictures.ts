@@ -1,7 +1,7 @@
 import type { ForecastConfig } from '../config/ForecastConfig';
 import type { Observation } from '../sources/Observation';
 import { ObservationBatchReader } from '../sources/ObservationBatchReader';
-import { RecentBatch } from '../sources/RecentBatch';
+import { RecentBatch, type SettledRecord, settledKey } from '../sources/RecentBatch';
 import { DEFAULT_RECENT_STATE_OPTIONS, entryAt, type RecentState, recentEntryOf } from '../sources/RecentState';
 import { RecentStateStore } from '../sources/RecentStateStore';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
@@ -79,7 +79,8 @@ export async function preprocessPictures(
 
   // The batch layout's days, each read once for every picture of the execution.
   const batches = new ObservationBatchReader(deps.blobs);
-  const computed: { name: string; picture: Picture; observation: Observation }[] = [];
+  /** Computed features; `covered`: the source's state covers the picture's time (and does not hold it). */
+  const computed: { name: string; picture: Picture; observation: Observation; covered: boolean }[] = [];
   // Stored before but perhaps never merged (an execution that failed in between): merged now.
   const found: Observation[] = [];
   let failure: { error: unknown } | undefined;
@@ -117,22 +118,38 @@ export async function preprocessPictures(
       }
       const result = await pictureFeatures(picture, name, blob.body, blob.metadata, deps, image);
       if ('reason' in result) outcomes.set(name, { picture: name, status: 'quarantined', reason: result.reason });
-      else computed.push({ name, picture, observation: result.observation });
+      else computed.push({ name, picture, observation: result.observation, covered: entry === null });
     } catch (error) {
       failure ??= { error };
     }
   });
 
   // What was computed is stored and merged even when another picture failed: the retry then finds it done.
+  // Times the source's state covers go through its RecentBatch as new records: one batch, named in the state, so a
+  // retry after a failed merge finds that batch whatever pictures it comes with, and stores none of them again.
+  // Older times (a backfill's days, no state yet) are stored by their day and looked up there (storedFeatures).
+  const recent = new RecentBatches(
+    states,
+    deps.config.sites.map((s) => s.id),
+  );
+  const older = computed.filter((c) => !c.covered);
   const stored = await storeFeatures(
     deps.blobs,
-    computed.map((c) => c.observation),
+    older.map((c) => c.observation),
   );
   stored.forEach(({ observation, stored: written }, i) => {
-    const { name, picture } = computed[i] as (typeof computed)[number];
+    const { name, picture } = older[i] as (typeof older)[number];
     outcomes.set(name, settled(name, picture, written ? 'stored' : 'duplicate', observation.values));
   });
-  await mergeFeatures(states, deps, [...stored.map((s) => s.observation), ...found], now);
+  for (const c of computed) if (c.covered) recent.of(c.observation.source).addNew(CONTAINERS.features, c.observation);
+  addEntries(recent, [...stored.map((s) => s.observation), ...found], now);
+  const written = await recent.flush(now);
+  for (const c of computed) {
+    if (!c.covered) continue;
+    const r = written.get(settledKey(CONTAINERS.features, c.observation.site, c.observation.observedAt));
+    const observation = r?.observation ?? c.observation;
+    outcomes.set(c.name, settled(c.name, c.picture, r?.written === false ? 'duplicate' : 'stored', observation.values));
+  }
   if (failure) throw failure.error;
 
   const seen = new Set<string>();
@@ -162,28 +179,40 @@ function settled(
 }
 
 /**
- * Adds stored features to their image source's recent state, which predict reads instead of listing every site: one
- * RecentBatch merge per source (ETag-guarded; nothing written when the state holds them all). Features older than
- * the state remembers anything (a backfill's days) are left to the blobs.
+ * Adds stored features to their image source's recent state, which predict reads instead of listing every site:
+ * features older than the state remembers anything (a backfill's days) are left to the blobs.
  */
-async function mergeFeatures(
-  states: RecentStateStore,
-  deps: PreprocessDeps,
-  observations: readonly Observation[],
-  now: number,
-): Promise<void> {
-  const sites = deps.config.sites.map((s) => s.id);
-  const batches = new Map<string, RecentBatch>();
+function addEntries(recent: RecentBatches, observations: readonly Observation[], now: number): void {
   for (const o of observations) {
     const entry = recentEntryOf(o);
     if (!Number.isFinite(entry.observedAt) || !Number.isFinite(entry.availableAt)) continue;
     if (entry.observedAt < now - DEFAULT_RECENT_STATE_OPTIONS.trackHours * HOUR_MS) continue;
-    let batch = batches.get(o.source);
-    if (!batch) {
-      batch = new RecentBatch(states, o.source, sites);
-      batches.set(o.source, batch);
-    }
-    batch.add(CONTAINERS.features, o.site, entry);
+    recent.of(o.source).add(CONTAINERS.features, o.site, entry);
   }
-  for (const batch of batches.values()) await batch.flush(now);
+}
+
+/** One RecentBatch per image source of an execution, flushed together: one merge per source (ETag-guarded). */
+class RecentBatches {
+  private readonly bySource = new Map<string, RecentBatch>();
+
+  constructor(
+    private readonly states: RecentStateStore,
+    private readonly sites: readonly string[],
+  ) {}
+
+  of(source: string): RecentBatch {
+    let batch = this.bySource.get(source);
+    if (!batch) {
+      batch = new RecentBatch(this.states, source, this.sites);
+      this.bySource.set(source, batch);
+    }
+    return batch;
+  }
+
+  /** Flushes each source's batch (nothing written when its state holds them all); what became of the new records. */
+  async flush(now: number): Promise<Map<string, SettledRecord>> {
+    const out = new Map<string, SettledRecord>();
+    for (const batch of this.bySource.values()) for (const [k, v] of await batch.flush(now)) out.set(k, v);
+    return out;
+  }
 }

@@ -5,6 +5,17 @@ import { mergeEntries, type RecentEntry, recentEntryOf } from './RecentState';
 import type { RecentStateStore } from './RecentStateStore';
 import { storeObservations } from './storeObservations';
 
+/** A new record after a flush: the observation as stored, and whether this flush wrote it. */
+export interface SettledRecord {
+  observation: Observation;
+  written: boolean;
+}
+
+/** The key of a new record in flush's result. */
+export function settledKey(container: string, site: string, observedAt: string): string {
+  return `${container}|${site}|${observedAt}`;
+}
+
 /**
  * What one ingest run stored (and the duplicates it met), gathered across its pages and merged into the source's
  * state in one write per container when the run moves its watermark or ends: a window read of many sites (a request
@@ -64,9 +75,11 @@ export class RecentBatch {
    * waiting entry into its container's state (one ETag-guarded write each), as of `now`. A batch of those days the
    * state does not name (a run that wrote it and failed before its merge) is merged first, and its records are not
    * written again: a retry that meets more records than the failed run still stores each once, with its first
-   * availableAt. That costs one listing of the day's batches per run (and day) that writes one.
+   * availableAt. That costs one listing of the day's batches per run (and day) that writes one. Returns what became of
+   * each new record (settledKey).
    */
-  async flush(now: number): Promise<void> {
+  async flush(now: number): Promise<Map<string, SettledRecord>> {
+    const settled = new Map<string, SettledRecord>();
     for (const container of new Set([...this.pending.keys(), ...this.fresh.keys()])) {
       const bySite = new Map(this.pending.get(container) ?? []);
       const fresh = [...(this.fresh.get(container)?.values() ?? [])];
@@ -79,6 +92,13 @@ export class RecentBatch {
         batches.push(...orphans.names, ...(stored?.names ?? []));
         for (const o of [...orphans.observations, ...(stored?.observations ?? [])])
           bySite.set(o.site, [...(bySite.get(o.site) ?? []), recentEntryOf(o)]);
+        // What became of each new record: written now, or found stored (an orphan batch's, or this batch written
+        // before under the same name), with the first availableAt.
+        const given = new Set(left);
+        for (const o of orphans.observations)
+          settled.set(settledKey(container, o.site, o.observedAt), { observation: o, written: false });
+        for (const o of stored?.observations ?? [])
+          settled.set(settledKey(container, o.site, o.observedAt), { observation: o, written: given.has(o) });
       }
       await this.store.update(container, this.source, this.sites, now, (state) => {
         let added = 0;
@@ -95,6 +115,7 @@ export class RecentBatch {
       this.pending.delete(container);
       this.fresh.delete(container);
     }
+    return settled;
   }
 
   /** The batches of the fresh records' days that the state does not name, and what they hold. */

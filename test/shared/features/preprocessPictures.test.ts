@@ -13,7 +13,7 @@ import { brokenImages, skyJpeg, skyPng } from '../../support/images';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { testConfig } from '../../support/testServices';
 import { batchBlobName } from '../../../shared/sources/observationBatches';
-import { storedNames, storedObservation } from '../../support/storedObservations';
+import { storedNames, storedObservation, storedRecords } from '../../support/storedObservations';
 
 const NOW = '2026-06-01T12:00:07Z';
 const MAX_BYTES = 30_000;
@@ -342,6 +342,36 @@ test('features stored by an execution that failed before its merge are merged by
   assert.equal(retry?.status, 'duplicate');
   const entry = (await t.recent())?.sites.get('park-1')?.[1];
   assert.equal(new Date(entry?.availableAt ?? 0).toISOString(), '2026-06-01T12:00:07.000Z', 'the first availableAt');
+});
+
+test('a retry with other pictures than the failed execution stores the features it already stored once, with their first availableAt', async () => {
+  const t = setup();
+  for (const m of [0, 10, 20]) await t.store(picture(m), await skyPng());
+  await preprocessPictures([picture(0)], t.deps);
+  // The failed execution: the features of 11:10 stored in a batch, the merge into the state refused.
+  t.blobs.failWrites.add(`state/${recentStateName('features', 'skycam')}`);
+  await assert.rejects(preprocessPictures([picture(10)], t.deps), StorageUnavailableError);
+  t.blobs.failWrites.clear();
+
+  // Its retry comes with another set of pictures (a later manifest that lists it again), so another batch name.
+  const later = { ...t.deps, clock: new FixedClock(new Date('2026-06-01T12:05:00Z')) };
+  const retry = await preprocessPictures([picture(10), picture(20)], later);
+  assert.deepEqual(
+    retry.map((o) => o.status),
+    ['duplicate', 'stored'],
+  );
+  const stored = await storedRecords(t.blobs, CONTAINERS.features);
+  assert.deepEqual(
+    stored.map((o) => `${o.observedAt.slice(11, 16)} ${o.availableAt}`).sort(),
+    ['11:00 2026-06-01T12:00:07.000Z', '11:10 2026-06-01T12:00:07.000Z', '11:20 2026-06-01T12:05:00.000Z'],
+    "each picture stored once, 11:10 with the failed execution's availableAt",
+  );
+  const state = (await t.recent())?.sites.get('park-1') ?? [];
+  assert.deepEqual(
+    state.map((e) => `${new Date(e.observedAt).toISOString().slice(11, 16)} ${new Date(e.availableAt).toISOString()}`),
+    ['11:00 2026-06-01T12:00:07.000Z', '11:10 2026-06-01T12:00:07.000Z', '11:20 2026-06-01T12:05:00.000Z'],
+    'the state has what the blobs have',
+  );
 });
 
 test('pictures are downloaded and decoded with bounded concurrency', async () => {
