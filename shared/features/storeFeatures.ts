@@ -5,8 +5,9 @@ import { observationBlobName } from '../sources/ObservationStore';
 import { type BlobStore, CONTAINERS } from '../storage/BlobStore';
 
 /**
- * The only place image features are written and looked up: one blob per source and batch (storeObservations), read
- * in both layouts (the per-picture blobs of earlier deployments too).
+ * Where image features are looked up, and written for times the features state does not cover (a backfill's days, no
+ * state yet; newer ones go through the source's RecentBatch, which names their batch in the state): one blob per
+ * source and batch (storeObservations), read in both layouts (the per-picture blobs of earlier deployments too).
  */
 
 /** One batch's features as stored: this write's, or the observation stored before (its first availableAt kept). */
