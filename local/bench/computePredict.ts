@@ -48,17 +48,7 @@ export async function computePredict(
   const chosen: { site: string; latest: Map<string, Observation>; choice: ModelChoice }[] = [];
   const specs = new ModelSpecs(config);
   for (const g of gathered) {
-    const choice = chooseModel(
-      config,
-      g.site,
-      issueTime,
-      candidates,
-      g.inputs.latest,
-      g.inputs.limits,
-      g.inputs.recent,
-      'auto',
-      specs,
-    );
+    const choice = chooseModel(config, g.site, issueTime, candidates, g.inputs, { specs });
     if (choice) chosen.push({ site: g.site.id, latest: g.inputs.latest, choice });
   }
   const t2 = performance.now();

@@ -71,7 +71,14 @@ export async function serveSlots(
           values: r.values,
         });
     }
-    const choice = chooseModel(config, site, new Date(t), candidates, latest, limitsAt?.(t), recent, rule);
+    const choice = chooseModel(
+      config,
+      site,
+      new Date(t),
+      candidates,
+      { latest, limits: limitsAt?.(t), recent },
+      { rule },
+    );
     const inputs = (choice?.model.sources ?? []).map((source): ServedInput => {
       const o = latest.get(source) as Observation;
       return { source, observedAt: Date.parse(o.observedAt), availableAt: Date.parse(o.availableAt) };

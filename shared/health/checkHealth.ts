@@ -154,7 +154,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       const fresh = freshness(config, latest, issueTime, limits);
       for (const source of sources)
         source.sites.push({ site: site.id, ...sourceFacts(source, { latest, limits }, fresh, issueTime) });
-      const choice = chooseModel(config, site.id, issueTime, candidates, latest, limits, recent);
+      const choice = chooseModel(config, site.id, issueTime, candidates, { latest, limits, recent });
       serving.push({
         site: site.id,
         model: choice?.model.id ?? null,

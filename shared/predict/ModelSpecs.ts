@@ -22,7 +22,8 @@ export class ModelSpecs {
     let spec = this.byModel.get(model);
     if (!spec) {
       // Frozen: featureRow and validateFeatureSpec memo by the identity of its parts, so it must not change in place.
-      spec = deepFreeze(modelSpec(this.config, site, model));
+      // A copy: modelSpec shares parts with the model card (its feature inputs), which are the registry's, not ours.
+      spec = deepFreeze(structuredClone(modelSpec(this.config, site, model)));
       this.byModel.set(model, spec);
     }
     if (spec.latitude === site.latitude && spec.longitude === site.longitude && !spec.calendar) return spec;

@@ -71,6 +71,26 @@ export function freshness(
   return out;
 }
 
+/** What a site has at issueTime, as gatherInputs gathers it. */
+export interface ChoiceInputs {
+  /** Each source's newest observation available at issueTime. */
+  latest: ReadonlyMap<string, Observation>;
+  /** The sources' learned staleness limits (configured or default limits without). */
+  limits?: ReadonlyMap<string, StalenessLimit> | undefined;
+  /** Each source's recent observations, for history inputs. */
+  recent?: ReadonlyMap<string, readonly RecentObservation[]> | undefined;
+}
+
+/** How chooseModel chooses, and what a caller of many sites already has. */
+export interface ChoiceOptions {
+  /** The rule; `auto` by default. */
+  rule?: ChoiceRule;
+  /** The candidates' specs, shared by the sites of a run (predict); made here per call without it. */
+  specs?: ModelSpecs;
+  /** freshness(config, latest, issueTime, limits), when the caller has it (predict keeps it for the summary). */
+  fresh?: ReadonlyMap<string, MissingInput | null>;
+}
+
 /**
  * The best model (the candidates come best first) whose sources are all fresh and whose input row can be built
  * exactly as it was trained; undefined when none can run. `site` is its id or its configuration (no lookup).
@@ -80,14 +100,8 @@ export function chooseModel<M extends ChoosableModel>(
   site: string | SiteConfig,
   issueTime: Date,
   candidates: readonly M[],
-  latest: ReadonlyMap<string, Observation>,
-  limits?: ReadonlyMap<string, StalenessLimit>,
-  recent?: ReadonlyMap<string, readonly RecentObservation[]>,
-  rule: ChoiceRule = 'auto',
-  /** The candidates' specs, shared by the sites of a run (predict); made here per call without it. */
-  specs?: ModelSpecs,
-  /** freshness(config, latest, issueTime, limits), when the caller has it (predict keeps it for the summary). */
-  fresh: ReadonlyMap<string, MissingInput | null> = freshness(config, latest, issueTime, limits),
+  { latest, limits, recent }: ChoiceInputs,
+  { rule = 'auto', specs, fresh = freshness(config, latest, issueTime, limits) }: ChoiceOptions = {},
 ): ModelChoice<M> | undefined {
   const asFeatures = new Map(
     [...latest].map(([id, o]) => {

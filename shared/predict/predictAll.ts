@@ -156,11 +156,12 @@ async function predictSlot(
   const specs = new ModelSpecs(config);
   // A bounded number of sites at a time: memory stays flat and storage is not flooded however many sites there are.
   await mapLimit(runSites, SITE_CONCURRENCY, async (site) => {
-    const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, deps.observations);
+    const inputs = await gatherInputs(config, site.id, issueTime, deps.observations);
+    const { latest, limits } = inputs;
     // Freshness once per site and slot: the choice and the summary's sources both judge by it.
     const fresh = freshness(config, latest, issueTime, limits);
-    gathered.set(site.id, summaryInputs(config, { latest, limits, recent }, issueTime, fresh));
-    const choice = chooseModel(config, site, issueTime, candidates, latest, limits, recent, 'auto', specs, fresh);
+    gathered.set(site.id, summaryInputs(config, inputs, issueTime, fresh));
+    const choice = chooseModel(config, site, issueTime, candidates, inputs, { specs, fresh });
     if (choice) chosen.push({ site: site.id, latest, limits, choice });
     else
       skipped.push({

@@ -120,14 +120,14 @@ test('chooseModel serves an older card with its old row and a new card with its 
     ],
   ]);
   const old = { id: 'old', sources: ['meter'], featureNames: featureNames(withFeatureInputs(spec, undefined)) };
-  const oldChoice = chooseModel(cfg, 'park-1', issue, [old], latest, undefined, recent);
+  const oldChoice = chooseModel(cfg, 'park-1', issue, [old], { latest, recent });
   assert.equal(oldChoice?.row.length, 15);
   assert.equal(oldChoice?.row[0], 900);
   const inputs = featureInputsOf(spec);
   const current = { id: 'new', sources: ['meter'], featureNames: featureNames(spec), featureInputs: inputs };
-  const choice = chooseModel(cfg, 'park-1', issue, [current], latest, undefined, recent);
+  const choice = chooseModel(cfg, 'park-1', issue, [current], { latest, recent });
   assert.equal(choice?.row.length, featureNames(spec).length);
   assert.equal(choice?.row[featureNames(spec).indexOf('meter.power_kw@-1')], 850);
   // Without its history the new model cannot be fed its columns: it is passed over, never fed a partial row.
-  assert.equal(chooseModel(cfg, 'park-1', issue, [current], latest), undefined);
+  assert.equal(chooseModel(cfg, 'park-1', issue, [current], { latest }), undefined);
 });

@@ -66,4 +66,10 @@ test("ModelSpecs' specs cannot be changed in place: featureRow's and validateFea
     }, TypeError);
     assert.deepEqual(spec, modelSpec({ ...config, sites: [park, other] }, site, model), `${site.id}: unchanged`);
   }
+  // What the specs were built from stays the owner's: the model card's inputs and the configuration are not frozen.
+  const inputs = model.featureInputs;
+  assert.equal(Object.isFrozen(inputs.history), false, "the card's history inputs");
+  assert.equal(Object.isFrozen(inputs.calendar), false, "the card's calendar");
+  assert.equal(Object.isFrozen(config.sources[0]?.fields), false, "a configured source's fields");
+  assert.equal(Object.isFrozen(config.forecast.leadsMinutes), false, 'the configured leads');
 });

@@ -72,7 +72,7 @@ const table: [string, Record<string, number>, string, Record<string, RegExp>][] 
 for (const [name, ages, expected, reasons] of table) {
   test(`model choice: ${name} -> ${expected}`, () => {
     const latest = new Map(Object.entries(ages).map(([s, age]) => [s, obs(s, age)]));
-    const choice = chooseModel(config, 'park-1', issue, candidates, latest, limits);
+    const choice = chooseModel(config, 'park-1', issue, candidates, { latest, limits });
     assert.equal(choice?.model.id, expected);
     assert.equal(choice?.row.length, choice?.model.featureNames.length);
     for (const s of choice?.model.sources ?? []) assert.ok((ages[s] ?? Infinity) <= 60, `${s} is fresh`);
@@ -89,14 +89,14 @@ for (const [name, ages, expected, reasons] of table) {
 }
 
 test('with no baseline and nothing fresh, no model can run', () => {
-  assert.equal(chooseModel(config, 'park-1', issue, candidates.slice(0, 4), new Map(), limits), undefined);
+  assert.equal(chooseModel(config, 'park-1', issue, candidates.slice(0, 4), { latest: new Map(), limits }), undefined);
 });
 
 test('a model whose columns no longer match the configuration is passed over', () => {
   const stale = { ...model('all', ALL), featureNames: ['x', 'y'] };
   const latest = new Map(ALL.map((s) => [s, obs(s, 30)]));
   assert.equal(
-    chooseModel(config, 'park-1', issue, [stale, ...candidates.slice(1)], latest, limits)?.model.id,
+    chooseModel(config, 'park-1', issue, [stale, ...candidates.slice(1)], { latest, limits })?.model.id,
     'no-cam',
   );
 });
@@ -105,5 +105,5 @@ test('per-source limits apply: a learned 45-minute limit makes a 50-minute-old c
   const latest = new Map(ALL.map((s) => [s, obs(s, 50)]));
   const tight = new Map(limits);
   tight.set('skycam', { minutes: 45, basis: 'learned', samples: 100 });
-  assert.equal(chooseModel(config, 'park-1', issue, candidates, latest, tight)?.model.id, 'no-cam');
+  assert.equal(chooseModel(config, 'park-1', issue, candidates, { latest, limits: tight })?.model.id, 'no-cam');
 });

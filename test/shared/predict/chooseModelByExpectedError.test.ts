@@ -55,7 +55,7 @@ test('expected-error choice: the candidate with the lowest expected RMSE at the 
     model('no-meter', ['neighbors', 'weather', 'skycam'], table({ 0: 0.55 })),
     model('persistence-site-meter-power_kw', ['site-meter'], table({ 0: 0.5, 1: 0.7, 2: 0.9, 3: 1.2 }), 'persistence'),
   ];
-  const choice = chooseModel(config, 'park-1', issue, candidates, meterDown, limits);
+  const choice = chooseModel(config, 'park-1', issue, candidates, { latest: meterDown, limits });
   assert.equal(choice?.model.id, 'all');
   assert.equal(choice?.choice.rule, 'expected-error');
   assert.equal(choice?.choice.expectedRmse, 0.41);
@@ -69,14 +69,10 @@ test('expected-error choice: the candidate with the lowest expected RMSE at the 
 test('expected-error choice: a candidate reading a stale source wins only when its expected error at that age is lower', () => {
   const noMeter = model('no-meter', ['neighbors', 'weather', 'skycam'], table({ 0: 0.5 }));
   // At 3x the limit the model on the meter expects 0.45 (< 0.5): it serves with the stale meter ...
-  const stale = chooseModel(
-    config,
-    'park-1',
-    issue,
-    [model('all', ALL, table({ 0: 0.3, 2: 0.45 })), noMeter],
-    meterDown,
+  const stale = chooseModel(config, 'park-1', issue, [model('all', ALL, table({ 0: 0.3, 2: 0.45 })), noMeter], {
+    latest: meterDown,
     limits,
-  );
+  });
   assert.equal(stale?.model.id, 'all');
   // ... and the previous rule (freshness first) would not have used it.
   const previous = chooseModel(
@@ -84,22 +80,16 @@ test('expected-error choice: a candidate reading a stale source wins only when i
     'park-1',
     issue,
     [model('all', ALL, table({ 0: 0.3, 2: 0.45 })), noMeter],
-    meterDown,
-    limits,
-    undefined,
-    'freshness-first',
+    { latest: meterDown, limits },
+    { rule: 'freshness-first' },
   );
   assert.equal(previous?.model.id, 'no-meter');
   assert.equal(previous?.choice.rule, 'freshness-first');
   // At that age it expects 0.8: the model without the meter serves.
-  const worse = chooseModel(
-    config,
-    'park-1',
-    issue,
-    [model('all', ALL, table({ 0: 0.3, 2: 0.8 })), noMeter],
-    meterDown,
+  const worse = chooseModel(config, 'park-1', issue, [model('all', ALL, table({ 0: 0.3, 2: 0.8 })), noMeter], {
+    latest: meterDown,
     limits,
-  );
+  });
   assert.equal(worse?.model.id, 'no-meter');
   assert.match(worse?.missing.find((m) => m.source === 'site-meter')?.reason ?? '', /^stale since/);
 });
@@ -111,7 +101,7 @@ test('expected-error choice: persistence of the newest target value, however old
     model('persistence-site-meter-power_kw', ['site-meter'], table({ 0: 0.5, 5: 0.9 }), 'persistence'),
   ];
   // 4320 min / 60 = 72x the limit: beyond the model's 24x, so only persistence (however old) can serve.
-  const choice = chooseModel(config, 'park-1', issue, candidates, days, limits);
+  const choice = chooseModel(config, 'park-1', issue, candidates, { latest: days, limits });
   assert.equal(choice?.model.id, 'persistence-site-meter-power_kw');
   assert.match(choice?.choice.reason ?? '', /no other candidate could run/);
 });
@@ -136,8 +126,7 @@ test('expected-error fallback: a band with too few rows takes the next older ban
       model('all', ALL, table({ 0: 0.3, 2: 0.31, 5: 0.9 }, { 2: 5 })),
       model('no-meter', ['neighbors', 'weather', 'skycam'], table({ 0: 0.6 })),
     ],
-    meterDown,
-    limits,
+    { latest: meterDown, limits },
   );
   assert.equal(choice?.model.id, 'no-meter');
   assert.equal(choice?.choice.nextBest?.expectedRmse, 0.9);
@@ -149,17 +138,13 @@ test('cards of older versions (no expected-error tables) keep the freshness-firs
     model('no-meter', ['neighbors', 'weather', 'skycam']),
     model('persistence-site-meter-power_kw', ['site-meter'], table({ 0: 0.1 }), 'persistence'),
   ];
-  const choice = chooseModel(config, 'park-1', issue, candidates, meterDown, limits);
+  const choice = chooseModel(config, 'park-1', issue, candidates, { latest: meterDown, limits });
   assert.equal(choice?.model.id, 'no-meter');
   assert.equal(choice?.choice.rule, 'freshness-first');
   assert.equal(choice?.choice.expectedRmse, undefined);
-  const fresh = chooseModel(
-    config,
-    'park-1',
-    issue,
-    candidates,
-    latestWith({ 'site-meter': 30, neighbors: 30, weather: 30, skycam: 30 }),
+  const fresh = chooseModel(config, 'park-1', issue, candidates, {
+    latest: latestWith({ 'site-meter': 30, neighbors: 30, weather: 30, skycam: 30 }),
     limits,
-  );
+  });
   assert.equal(fresh?.model.id, 'all');
 });

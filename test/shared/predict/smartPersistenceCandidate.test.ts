@@ -63,7 +63,7 @@ test('the smart persistence candidate, run by onnxruntime-node on the live row, 
   for (const [name, iso, age, value] of cases) {
     const issue = new Date(iso);
     const latest = new Map([['site-meter', obs(solar, 'site-meter', issue, age, value)]]);
-    const choice = chooseModel(solar, SITE, issue, served, latest, limits);
+    const choice = chooseModel(solar, SITE, issue, served, { latest, limits });
     assert.equal(choice?.model.id, smart.id, name);
     rows.push(choice?.row ?? []);
     const observedAt = issue.getTime() - age * MINUTE_MS;
@@ -124,18 +124,18 @@ test('chooseModel: every source but the target stale -> smart persistence for a 
       ['neighbors', obs(config, 'neighbors', issue, 300)],
       ['weather', obs(config, 'weather', issue, 300)],
     ]);
-    const choice = chooseModel(config, SITE, issue, candidates(config), latest, limits);
+    const choice = chooseModel(config, SITE, issue, candidates(config), { latest, limits });
     assert.equal(choice?.model.id, expected);
     assert.equal(choice?.row.length, choice?.model.featureNames.length);
     assert.match(choice?.missing.find((m) => m.source === 'neighbors')?.reason ?? '', /^stale/);
     assert.match(choice?.missing.find((m) => m.source === 'skycam')?.reason ?? '', /^never seen/);
     // With the neighbors fresh again, the trained model on them serves, not a baseline.
     latest.set('neighbors', obs(config, 'neighbors', issue, 30));
-    assert.equal(chooseModel(config, SITE, issue, candidates(config), latest, limits)?.model.id, 'neighbors');
+    assert.equal(chooseModel(config, SITE, issue, candidates(config), { latest, limits })?.model.id, 'neighbors');
     // With the target stale too, no baseline that reads it can serve.
     latest.set('site-meter', obs(config, 'site-meter', issue, 300));
     latest.delete('neighbors');
-    assert.equal(chooseModel(config, SITE, issue, candidates(config), latest, limits), undefined);
+    assert.equal(chooseModel(config, SITE, issue, candidates(config), { latest, limits }), undefined);
   }
 });
 
