@@ -22,8 +22,11 @@ export function makeCompactHandler(deps: () => CompactRunDeps, options?: () => C
     const pastDue = timer.isPastDue ? ' [past due]' : '';
     const d = deps();
     let results: CompactedDayResult[];
+    let lookbackDays: number;
     try {
-      results = await compactClosedDays(d, options ? options() : compactOptionsFromSettings(process.env));
+      const opts = options ? options() : compactOptionsFromSettings(process.env);
+      lookbackDays = opts.lookbackDays;
+      results = await compactClosedDays(d, opts);
     } catch (err) {
       // Storage outages pass; a re-run redoes only what is not written (each day is compared by its batches).
       const failure = logFailure(context, 'compact', err);
@@ -58,6 +61,8 @@ export function makeCompactHandler(deps: () => CompactRunDeps, options?: () => C
         empty: count('empty'),
         conflicts: count('conflict'),
         rebuilt: results.filter((r) => r.outcome === 'written' && r.replacedCorrupt).length,
+        // Health judges from it when the next run is overdue (a day falls out of the window).
+        lookbackDays,
       },
     });
     return results;

@@ -16,7 +16,7 @@ import type { Clock } from '../time/Clock';
 import { floorToSlot } from '../time/slots';
 import { budgetHealth, type BudgetHealth } from '../budget/budgetHealth';
 import { COST_WATCH_STATUS } from '../budget/watchBudget';
-import { COMPACT_STATUS } from '../sources/compactClosedDays';
+import { COMPACT_STATUS, compactOverdueMs, DEFAULT_COMPACT_OPTIONS } from '../sources/compactClosedDays';
 import type { MessageQueue } from '../storage/MessageQueue';
 import type { RunStatus, StatusStore } from '../storage/StatusStore';
 import { type PredictShardsHealth, predictShardsHealth } from './predictShardsHealth';
@@ -96,9 +96,6 @@ export interface HealthReport {
    */
   compaction?: RunStatus | null;
 }
-
-/** A compact run older than this (it is daily) is reported: two days, so one missed run does not alarm. */
-const COMPACT_OVERDUE_MS = 50 * 3_600_000;
 
 /** Checks every dependency of the forecast path and says whether the system can forecast right now. */
 export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
@@ -185,10 +182,21 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   );
   const compaction = blobStorage.ok ? ((await deps.status.read(COMPACT_STATUS).catch(() => undefined)) ?? null) : null;
   if (compaction && !compaction.ok) reasons.push(`last compact run failed: ${compaction.summary}`);
-  else if (compaction && !(now.getTime() - Date.parse(compaction.at) <= COMPACT_OVERDUE_MS))
-    reasons.push(
-      `compaction last ran at ${compaction.at}: closed days since are read batch by batch (is the compact timer running?)`,
-    );
+  else if (compaction) {
+    // The run's own lookback says how long until a closed day falls out of its window (older records: the default).
+    const recorded = compaction.details?.['lookbackDays'];
+    const lookbackDays =
+      typeof recorded === 'number' && Number.isInteger(recorded) && recorded >= 1
+        ? recorded
+        : DEFAULT_COMPACT_OPTIONS.lookbackDays;
+    if (!(now.getTime() - Date.parse(compaction.at) <= compactOverdueMs(lookbackDays)))
+      reasons.push(
+        `compaction last ran at ${compaction.at} and looks back ${lookbackDays} day(s): closed days since are read ` +
+          `batch by batch, and one not compacted soon falls out of its window (is the compact timer running, and ` +
+          `does COMPACT_LOOKBACK_DAYS cover COMPACT_SCHEDULE's interval? \`npm run migrate -- --compact-days <n>\` ` +
+          `compacts older days)`,
+      );
+  }
   const canForecast =
     blobStorage.ok && cosmosDb.ok && serving.length === config.sites.length && serving.every((s) => s.model !== null);
   const allFresh = sources.every((s) => s.sites.every((x) => x.fresh));

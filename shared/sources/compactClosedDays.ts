@@ -11,7 +11,17 @@ export interface CompactOptions {
   lookbackDays: number;
 }
 
-const DEFAULT_COMPACT_OPTIONS: CompactOptions = { lookbackDays: 3 };
+export const DEFAULT_COMPACT_OPTIONS: CompactOptions = { lookbackDays: 3 };
+
+/**
+ * How long after a compact run the next must have come: with a lookback of L days, after L - 1 days without a run
+ * the oldest closed day it has not compacted is in the window of one more run only (a day at least, plus two hours of
+ * retries). With the default 3 days: 50 hours, so one missed night is not reported. A weekly schedule needs a
+ * lookback of 8 days to cover every day, and is then not reported either.
+ */
+export function compactOverdueMs(lookbackDays: number): number {
+  return Math.max(lookbackDays - 1, 1) * DAY_MS + 2 * 3_600_000;
+}
 
 /** The status record of the compact timer (`state/status/compact.json`), which /api/health shows. */
 export const COMPACT_STATUS = 'compact';

@@ -73,7 +73,7 @@ test('compact folds the closed days into one blob per source and day, logs one l
       at: '2026-06-02T03:30:00.000Z',
       ok: true,
       summary: (t.logs[0]?.text ?? '').replace(/^compact: /, ''),
-      details: { written: 1, upToDate: 0, empty: 'n', conflicts: 0, rebuilt: 0 },
+      details: { written: 1, upToDate: 0, empty: 'n', conflicts: 0, rebuilt: 0, lookbackDays: 2 },
     },
   );
 

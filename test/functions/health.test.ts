@@ -81,13 +81,29 @@ test("details show the compact timer's last run: nothing before the first, a fai
   assert.equal(failed.status, ok.status, 'a report, not a reason to stop forecasting');
   assert.equal(failed.canForecast, ok.canForecast);
 
-  // One missed night is not reported; a record older than two days is.
+  // With the default lookback (3 days; a record without it, as before): one missed night is not reported, a record
+  // older than two days is.
   await s.status.record(COMPACT_STATUS, { ...ran, at: '2026-06-02T03:30:00.000Z' });
   assert.deepEqual(compactReasons(await details()), []);
   await s.status.record(COMPACT_STATUS, { ...ran, at: '2026-06-01T03:30:00.000Z' });
-  assert.deepEqual(compactReasons(await details()), [
-    'compaction last ran at 2026-06-01T03:30:00.000Z: closed days since are read batch by batch (is the compact timer running?)',
-  ]);
+  const overdue = compactReasons(await details());
+  assert.equal(overdue.length, 1);
+  assert.match(overdue[0] ?? '', /^compaction last ran at 2026-06-01T03:30:00\.000Z and looks back 3 day\(s\): /);
+  assert.match(overdue[0] ?? '', /COMPACT_LOOKBACK_DAYS/);
+  // The run's own lookback sets the limit: a weekly schedule that looks back 8 days is not overdue after 2.4 days ...
+  const weekly = { ...ran, details: { written: 1, lookbackDays: 8 } };
+  await s.status.record(COMPACT_STATUS, { ...weekly, at: '2026-06-01T03:30:00.000Z' });
+  assert.deepEqual(compactReasons(await details()), []);
+  // ... nor after 7 days and 2 hours, but is a little later (its oldest uncompacted day leaves the window next run).
+  await s.status.record(COMPACT_STATUS, { ...weekly, at: '2026-05-27T10:05:00.000Z' });
+  assert.deepEqual(compactReasons(await details()), []);
+  await s.status.record(COMPACT_STATUS, { ...weekly, at: '2026-05-27T10:04:00.000Z' });
+  assert.match(compactReasons(await details())[0] ?? '', /looks back 8 day\(s\)/);
+  // A lookback of one day: the next night must not be missed.
+  await s.status.record(COMPACT_STATUS, { ...ran, at: '2026-06-02T10:05:00.000Z', details: { lookbackDays: 1 } });
+  assert.deepEqual(compactReasons(await details()), []);
+  await s.status.record(COMPACT_STATUS, { ...ran, at: '2026-06-02T10:04:00.000Z', details: { lookbackDays: 1 } });
+  assert.equal(compactReasons(await details()).length, 1);
 });
 
 test('health is 503 with the reason when no model can run', async () => {
