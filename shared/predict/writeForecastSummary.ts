@@ -214,7 +214,8 @@ export function sourceFacts(
 
 /**
  * The target's values of the last hours available at the slot: those kept from earlier runs, the ones the slot's
- * history inputs listed (a batch that arrived late at once), and the newest; oldest first, one per observedAt.
+ * history inputs listed (a batch that arrived late at once), and the newest; oldest first, one per observedAt, the
+ * slot's winning over the kept at the same instant.
  */
 function recentActuals(
   config: ForecastConfig,
@@ -226,83 +227,64 @@ function recentActuals(
   const { source, field } = config.target;
   const since = issueTime.getTime() - SUMMARY_ACTUAL_HOURS * 3_600_000;
   const asOf = issueTime.getTime();
-  const usable = (observed: number, available: number, value: number): boolean =>
-    Number.isFinite(value) && observed > since && available <= asOf;
-  // What the slot has, oldest first: the history inputs (newest first) and the newest observation. Those win over
-  // the kept ones at the same instant.
-  const fresh: { observed: number; available: number; value: number }[] = [];
+  const usable = (a: Actual): boolean => Number.isFinite(a.value) && a.observed > since && a.available <= asOf;
+  // What the slot has, oldest first: the history inputs (newest first) and then the newest observation.
+  const fresh: Actual[] = [];
   const recent = gathered?.recent.get(source) ?? [];
   for (let i = recent.length - 1; i >= 0; i--) {
     const r = recent[i] as RecentObservation;
     const value = r.values[field];
-    if (value !== undefined && usable(r.observedAt, r.availableAt, value))
-      fresh.push({ observed: r.observedAt, available: r.availableAt, value });
+    if (value !== undefined) fresh.push({ observed: r.observedAt, available: r.availableAt, value });
   }
   const newest = gathered?.latest.get(source);
   const newestValue = newest?.values[field];
-  if (newest && newestValue !== undefined) {
-    const observed = Date.parse(newest.observedAt);
-    const available = Date.parse(newest.availableAt);
-    if (usable(observed, available, newestValue)) {
-      const last = fresh[fresh.length - 1];
-      if (last && last.observed === observed) fresh[fresh.length - 1] = { observed, available, value: newestValue };
-      else fresh.push({ observed, available, value: newestValue });
-    }
-  }
-  const merged = mergeActuals(kept, fresh, usable, iso);
-  if (merged) return merged;
-  // Inputs out of order or repeated (another writer's summary, a listing): one per instant by a map, the last added
-  // winning, in the order above.
-  const out = new Map<number, SummaryActual>();
-  const add = (observed: number, available: number, value: number): void => {
-    if (usable(observed, available, value))
-      out.set(observed, { observedAt: iso.of(observed), availableAt: iso.of(available), value });
-  };
-  for (const a of kept) add(iso.ms(a.observedAt), iso.ms(a.availableAt), a.value);
-  for (const r of recent) {
-    const value = r.values[field];
-    if (value !== undefined) add(r.observedAt, r.availableAt, value);
-  }
   if (newest && newestValue !== undefined)
-    add(Date.parse(newest.observedAt), Date.parse(newest.availableAt), newestValue);
-  return [...out].sort((a, b) => a[0] - b[0]).map(([, a]) => a);
-}
-
-/**
- * The kept actuals and the slot's merged by observedAt in one pass, the slot's winning at the same instant;
- * undefined when either is not strictly ascending, for the general merge.
- */
-function mergeActuals(
-  kept: readonly SummaryActual[],
-  fresh: readonly { observed: number; available: number; value: number }[],
-  usable: (observed: number, available: number, value: number) => boolean,
-  iso: IsoTexts,
-): SummaryActual[] | undefined {
-  for (let i = 1; i < fresh.length; i++)
-    if ((fresh[i] as (typeof fresh)[number]).observed <= (fresh[i - 1] as (typeof fresh)[number]).observed)
-      return undefined;
+    fresh.push({
+      observed: Date.parse(newest.observedAt),
+      available: Date.parse(newest.availableAt),
+      value: newestValue,
+    });
+  const old: Actual[] = kept.map((a) => ({
+    observed: iso.ms(a.observedAt),
+    available: iso.ms(a.availableAt),
+    value: a.value,
+  }));
+  // Both are in time order but for a foreign summary or a repeated instant, which byInstant puts right.
+  const slot = byInstant(fresh.filter(usable));
+  const before = byInstant(old.filter(usable));
   const out: SummaryActual[] = [];
   let f = 0;
-  let previous = -Infinity;
-  for (const a of kept) {
-    const observed = iso.ms(a.observedAt);
-    if (!(observed > previous)) return undefined;
-    previous = observed;
-    const available = iso.ms(a.availableAt);
-    if (!usable(observed, available, a.value)) continue;
-    while (f < fresh.length && (fresh[f] as (typeof fresh)[number]).observed < observed)
-      out.push(actual(fresh[f++], iso));
-    if (f < fresh.length && (fresh[f] as (typeof fresh)[number]).observed === observed) {
-      out.push(actual(fresh[f++], iso));
-      continue;
-    }
-    out.push({ observedAt: iso.of(observed), availableAt: iso.of(available), value: a.value });
+  for (const a of before) {
+    while (f < slot.length && (slot[f] as Actual).observed < a.observed) out.push(actual(slot[f++] as Actual, iso));
+    if (f < slot.length && (slot[f] as Actual).observed === a.observed) continue;
+    out.push(actual(a, iso));
   }
-  while (f < fresh.length) out.push(actual(fresh[f++], iso));
+  while (f < slot.length) out.push(actual(slot[f++] as Actual, iso));
   return out;
 }
 
-function actual(f: { observed: number; available: number; value: number } | undefined, iso: IsoTexts): SummaryActual {
-  const { observed, available, value } = f as { observed: number; available: number; value: number };
+/** A value of the target with its instants in epoch ms. */
+interface Actual {
+  observed: number;
+  available: number;
+  value: number;
+}
+
+/** `actuals` by observedAt, one per instant (the last given wins); as given when already so (the usual case). */
+function byInstant(actuals: Actual[]): Actual[] {
+  let ordered = true;
+  for (let i = 1; i < actuals.length && ordered; i++)
+    ordered = (actuals[i] as Actual).observed > (actuals[i - 1] as Actual).observed;
+  if (ordered) return actuals;
+  const sorted = actuals.map((a, i) => ({ a, i })).sort((x, y) => x.a.observed - y.a.observed || x.i - y.i);
+  const out: Actual[] = [];
+  for (const { a } of sorted) {
+    if (out.length > 0 && (out[out.length - 1] as Actual).observed === a.observed) out[out.length - 1] = a;
+    else out.push(a);
+  }
+  return out;
+}
+
+function actual({ observed, available, value }: Actual, iso: IsoTexts): SummaryActual {
   return { observedAt: iso.of(observed), availableAt: iso.of(available), value };
 }

@@ -182,3 +182,59 @@ test('10,000 sites: 16 shard blobs of about 2 MB, each site found in its own', a
     `10,000 sites: ${names.length} shards, largest ${(biggest / 1e6).toFixed(2)} MB, written in ${Math.round(ms)} ms`,
   );
 });
+
+test("the recent values come out oldest first, one per instant, the slot's over the kept, however the inputs are ordered", async () => {
+  const blobs = new MemoryBlobStore();
+  const issueTime = new Date('2026-06-01T12:00:00Z');
+  // A summary another writer left: its values out of order, one instant twice (the later entry wins), one too old.
+  const store = new ForecastSummaryStore(blobs);
+  const kept = (observedAt: string, value: number) => ({ observedAt, availableAt: observedAt, value });
+  await store.write({
+    version: 1,
+    writtenAt: '2026-06-01T11:50:30.000Z',
+    issueTime: '2026-06-01T11:50:00.000Z',
+    forecastStoreOk: true,
+    shard: 0,
+    shards: 1,
+    sites: {
+      'park-1': {
+        site: 'park-1',
+        issueTime: '2026-06-01T11:50:00.000Z',
+        latest: null,
+        serving: { model: null, version: null, sources: [] },
+        sources: [],
+        actuals: [
+          kept('2026-06-01T11:20:00.000Z', 20),
+          kept('2026-06-01T10:40:00.000Z', 1),
+          kept('2026-06-01T11:00:00.000Z', 3),
+          kept('2026-06-01T10:40:00.000Z', 2),
+          kept('2026-06-01T09:50:00.000Z', 99),
+        ],
+      },
+    },
+  });
+  // The slot's history (newest first, but for one repeated instant) and the newest observation, which the history
+  // lists too: the slot's values win at 11:20 and 11:40.
+  const newest = target('2026-06-01T11:40:00.000Z', '2026-06-01T11:45:00.000Z', 40);
+  const history = [
+    target('2026-06-01T11:40:00.000Z', '2026-06-01T11:45:00.000Z', 39),
+    target('2026-06-01T11:20:00.000Z', '2026-06-01T11:25:00.000Z', 21),
+    target('2026-06-01T11:30:00.000Z', '2026-06-01T11:35:00.000Z', 30),
+    target('2026-06-01T11:10:00.000Z', '2026-06-01T12:10:00.000Z', 11),
+  ];
+  await writeForecastSummary(config, blobs, {
+    issueTime,
+    forecasts: [],
+    skipped: [],
+    gathered: new Map([['park-1', gathered(newest, history)]]),
+    forecastStoreOk: true,
+    now: issueTime,
+  });
+  const site = (await store.read(0, 1))?.summary.sites['park-1'];
+  // 09:50 is over 2 h old; 11:10 was not available at the slot.
+  assert.deepEqual(
+    site?.actuals.map((a) => `${a.observedAt.slice(11, 16)}=${a.value}`),
+    ['10:40=2', '11:00=3', '11:20=21', '11:30=30', '11:40=40'],
+  );
+  assert.equal(site?.actuals.find((a) => a.value === 21)?.availableAt, '2026-06-01T11:25:00.000Z');
+});
