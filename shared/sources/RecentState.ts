@@ -125,8 +125,9 @@ export function emptyRecentState(source: string, coversFrom: number): RecentStat
 }
 
 /**
- * Adds entries to the state, each once per (site, observedAt): an entry already there keeps its availableAt (a
- * duplicate keeps its first), gaining values only if it had none. Returns the number of entries added.
+ * Adds entries to the state, each once per (site, observedAt). Of two at the same instant the one available first
+ * is kept, as readers of the stored records keep it (two executions that stored the same record may merge in either
+ * order); the kept one gains values only if it had none. Returns the number of entries added or replaced.
  */
 export function mergeEntries(state: RecentState, site: string, entries: readonly RecentEntry[]): number {
   let list = state.sites.get(site);
@@ -139,7 +140,13 @@ export function mergeEntries(state: RecentState, site: string, entries: readonly
   for (const e of entries) {
     const known = byTime.get(e.observedAt);
     if (known) {
-      if (!known.values && e.values) known.values = e.values;
+      if (e.availableAt < known.availableAt) {
+        const values = e.values ?? known.values;
+        delete known.publishedAt;
+        delete known.backfilled;
+        Object.assign(known, e, values ? { values } : {});
+        added++;
+      } else if (!known.values && e.values) known.values = e.values;
       continue;
     }
     const copy: RecentEntry = { ...e };

@@ -13,7 +13,7 @@ import { brokenImages, skyJpeg, skyPng } from '../../support/images';
 import { MemoryBlobStore } from '../../support/MemoryBlobStore';
 import { testConfig } from '../../support/testServices';
 import { batchBlobName } from '../../../shared/sources/observationBatches';
-import { storedNames, storedObservation, storedRecords } from '../../support/storedObservations';
+import { storedNames, storedObservation, storedObservations, storedRecords } from '../../support/storedObservations';
 
 const NOW = '2026-06-01T12:00:07Z';
 const MAX_BYTES = 30_000;
@@ -381,4 +381,41 @@ test('pictures are downloaded and decoded with bounded concurrency', async () =>
   const outcomes = await preprocessPictures(names, t.deps, { concurrency: 3 });
   assert.ok(outcomes.every((o) => o.status === 'stored'));
   assert.equal(t.blobs.maxDownloading, 3);
+});
+
+test('two executions at once over overlapping pictures (a redelivered event, two instances): the state and the stored features agree, each picture once', async () => {
+  const t = setup();
+  for (const m of [0, 10, 20, 30]) await t.store(picture(m), await skyPng());
+  const at = (iso: string) => ({ ...t.deps, clock: new FixedClock(new Date(iso)) });
+  const runs = await Promise.allSettled([
+    preprocessPictures([picture(0), picture(10), picture(20)], at('2026-06-01T12:00:07Z')),
+    preprocessPictures([picture(10), picture(20), picture(30)], at('2026-06-01T12:00:09Z')),
+    preprocessPictures([picture(0), picture(10), picture(20)], at('2026-06-01T12:00:11Z')),
+  ]);
+  for (const r of runs) assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? String(r.reason) : '');
+  const check = async (when: string) => {
+    const stored = await storedObservations(t.blobs, CONTAINERS.features);
+    const state = (await t.recent())?.sites.get('park-1') ?? [];
+    assert.deepEqual(
+      state.map((e) => new Date(e.observedAt).toISOString().slice(11, 16)),
+      ['11:00', '11:10', '11:20', '11:30'],
+      `${when}: each picture once in the state`,
+    );
+    // What predict reads (the state) and what training and the backtest read (the blobs) say the same availableAt.
+    assert.deepEqual(
+      state.map((e) => `${new Date(e.observedAt).toISOString()} ${new Date(e.availableAt).toISOString()}`),
+      [...stored.values()].map((o) => `${o.observedAt} ${o.availableAt}`),
+      `${when}: the state and the stored features agree`,
+    );
+  };
+  await check('after the three');
+  // Their retries add nothing.
+  const before = t.state();
+  const retried = await preprocessPictures(
+    [picture(0), picture(10), picture(20), picture(30)],
+    at('2026-06-01T12:09:00Z'),
+  );
+  assert.ok(retried.every((o) => o.status === 'duplicate'));
+  await check('after a retry');
+  assert.deepEqual(t.state(), before, 'nothing written by the retry');
 });

@@ -43,6 +43,17 @@ describe('RecentState', () => {
     );
   });
 
+  it('of two entries at one instant keeps the one available first, whichever is merged first, as readers of the records do', () => {
+    const state = emptyRecentState('skycam', T0 - 2 * HOUR);
+    const late = { observedAt: T0 - 30 * MIN, availableAt: T0, publishedAt: T0 - 29 * MIN, values: { p: 1 } };
+    const early = { observedAt: T0 - 30 * MIN, availableAt: T0 - 5 * MIN, backfilled: true };
+    assert.equal(mergeEntries(state, 'a', [late]), 1);
+    assert.equal(mergeEntries(state, 'a', [early]), 1, 'replaced: the state must be written');
+    assert.deepEqual(state.sites.get('a'), [{ ...early, values: { p: 1 } }], "the early one's, keeping the values");
+    assert.equal(mergeEntries(state, 'a', [late]), 0, 'a later one changes nothing');
+    assert.deepEqual(state.sites.get('a'), [{ ...early, values: { p: 1 } }]);
+  });
+
   it('prunes by keepHours (raising coversFrom) and drops values older than valueHours or too large', () => {
     const state = emptyRecentState('meter', T0 - 48 * HOUR);
     const big: Record<string, number> = {};
