@@ -16,8 +16,8 @@ export const DEFAULT_COMPACT_OPTIONS: CompactOptions = { lookbackDays: 3 };
 /**
  * How long after a compact run the next must have come: with a lookback of L days, after L - 1 days without a run
  * the oldest closed day it has not compacted is in the window of one more run only (a day at least, plus two hours of
- * retries). With the default 3 days: 50 hours, so one missed night is not reported. A weekly schedule needs a
- * lookback of 8 days to cover every day, and is then not reported either.
+ * retries). With the default 3 days: 50 hours, so one missed night is not reported. A weekly schedule looks back 8
+ * days (7 cover every day with no slack for one late run), and is then not reported either.
  */
 export function compactOverdueMs(lookbackDays: number): number {
   return Math.max(lookbackDays - 1, 1) * DAY_MS + 2 * 3_600_000;
