@@ -1,3 +1,4 @@
+import type { JsonVolume } from './jsonVolume';
 import type { BlobRequestCounts } from './CountingBlobStore';
 import type { LatencySummary } from './summarizeLatency';
 
@@ -119,6 +120,8 @@ export interface ThroughputFigures {
   };
   /** memory only: the compute part alone (median ms of gather, choose, ONNX over the same sites) and its rate. */
   compute?: { gatherMs: number; chooseMs: number; onnxMs: number; forecastsPerSecond: number };
+  /** memory only: the run's JSON alone (its states parsed, its written blobs serialized), the floor of the formats. */
+  json?: JsonVolume;
 }
 
 /** Everything `npm run bench` measured. */

@@ -70,7 +70,8 @@ export function benchTable(r: BenchReport): string {
       'Extra sites are copies of the park on a 1 km grid, half of them missing one source (so several models are chosen). ' +
       '`stores`: through Azurite and the Cosmos server; `memory`: the same predictAll over in-memory observation and forecast stores (no I/O), ' +
       'each run split at its first write into reading the recent states (and listing what they do not cover) and computing every forecast, then writing them one by one (blob copy, then upsert); ' +
-      `and its compute part alone (gatherInputs ${DEFAULT_GATHER_CONCURRENCY} sites at a time, as predictAll does; then chooseModel, then one ONNX run per model chosen).`,
+      `and its compute part alone (gatherInputs ${DEFAULT_GATHER_CONCURRENCY} sites at a time, as predictAll does; then chooseModel, then one ONNX run per model chosen); ` +
+      'and the JSON alone of such a run: its recent states decoded and parsed, the blobs it wrote (latest-copy and summary shards) serialized and encoded, no product code: the floor the JSON formats set.',
   );
   lines.push('');
   lines.push(
@@ -86,6 +87,7 @@ export function benchTable(r: BenchReport): string {
         { header: 'blob lists / gets / puts', align: 'right' },
         { header: 'compute only: gather / choose / ONNX ms', align: 'right' },
         { header: 'compute only forecasts/s', align: 'right' },
+        { header: 'JSON alone: states parsed / blobs written serialized, ms (MB)', align: 'right' },
       ],
       r.throughput.map((x) => throughputRow(x)),
     ),
@@ -154,6 +156,7 @@ function throughputRow(x: ThroughputFigures): string[] {
       ? `${x.compute.gatherMs.toFixed(1)} / ${x.compute.chooseMs.toFixed(1)} / ${x.compute.onnxMs.toFixed(1)}`
       : '-',
     x.compute ? x.compute.forecastsPerSecond.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '-',
+    x.json ? `${x.json.parseMs} (${x.json.readMB}) / ${x.json.stringifyMs} (${x.json.writtenMB})` : '-',
   ];
 }
 

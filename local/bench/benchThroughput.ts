@@ -12,6 +12,7 @@ import type { ThroughputFigures } from './BenchReport';
 import { benchSites } from './benchSites';
 import type { BenchStores } from './benchStores';
 import { computePredict } from './computePredict';
+import { jsonVolume } from './jsonVolume';
 import { LatestForecastStore } from './LatestForecastStore';
 import type { PeakMemory } from './PeakMemory';
 import { percentile } from './percentile';
@@ -152,8 +153,13 @@ export async function benchThroughput(
     parts.total.push(t.gatherMs + t.chooseMs + t.onnxMs);
   }
   const totalMs = percentile(parts.total, 50);
+  const json = await jsonVolume(template, config, runs);
+  log(
+    `${sites} sites (memory): JSON alone: ${json.readMB} MB of states parsed in ${json.parseMs} ms, ${json.writtenMB} MB written serialized in ${json.stringifyMs} ms`,
+  );
   return {
     ...figures,
+    json,
     compute: {
       gatherMs: round(percentile(parts.gather, 50), 2),
       chooseMs: round(percentile(parts.choose, 50), 2),

@@ -108,6 +108,7 @@ function report(): BenchReport {
         forecasts: 10_000,
         batches: 5,
         compute: { gatherMs: 15000, chooseMs: 300, onnxMs: 40.25, forecastsPerSecond: 652.3 },
+        json: { readMB: 24, parseMs: 154, writtenMB: 63.6, stringifyMs: 406 },
       },
     ],
     memory: [{ phase: 'train', maxRssMb: 190.4, heapUsedPeakMb: 66.6 }],
@@ -130,10 +131,10 @@ test('benchTable: names the machine and has a row per measurement, throughput si
   assert.match(text, /\| 100 \| stores \| 3 \| 2\.500 \| 40 \| 5 \| - \| - \|/);
   assert.match(
     text,
-    /\| 10,000 \| memory \| 1 \| 20\.000 \| 500 \| 5 \| 12\.50 \/ 7\.50 \(2\.25\) \| 20 \/ 5 \/ 10000 \| 15000\.0 \/ 300\.0 \/ 40\.3 \| 652 \|/,
+    /\| 10,000 \| memory \| 1 \| 20\.000 \| 500 \| 5 \| 12\.50 \/ 7\.50 \(2\.25\) \| 20 \/ 5 \/ 10000 \| 15000\.0 \/ 300\.0 \/ 40\.3 \| 652 \| 154 \(24\) \/ 406 \(63\.6\) \|/,
   );
   // A run without the split (an older report) shows dashes.
-  assert.match(text, /\| 100 \| stores \| 3 \| 2\.500 \| 40 \| 5 \| - \| - \| - \| - \|/);
+  assert.match(text, /\| 100 \| stores \| 3 \| 2\.500 \| 40 \| 5 \| - \| - \| - \| - \| - \|/);
   assert.match(text, /\| 700 \/ 250 \| 9 \/ 32 \| 2 KiB \| 4\.0 \| 25\.0 \| 1\.0 \| 30\.0 \|/);
   assert.match(text, /\| train \| 190 \| 67 \|/);
   assert.match(text, /\*\*Note:\*\* linear left out/);
