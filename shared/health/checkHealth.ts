@@ -147,11 +147,12 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     // Each source's recent state read once for all sites.
     const observations = deps.observations.forRun();
     for (const site of config.sites) {
-      const { latest, limits, recent } = await gatherInputs(config, site.id, issueTime, observations);
-      const fresh = freshness(config, latest, issueTime, limits);
+      const inputs = await gatherInputs(config, site.id, issueTime, observations);
+      // Freshness once per site: the report's sources and the choice both judge by it, as predict does.
+      const fresh = freshness(config, inputs.latest, issueTime, inputs.limits);
       for (const source of sources)
-        source.sites.push({ site: site.id, ...sourceFacts(source, { latest, limits }, fresh, issueTime) });
-      const choice = chooseModel(config, site.id, issueTime, candidates, { latest, limits, recent });
+        source.sites.push({ site: site.id, ...sourceFacts(source, inputs, fresh, issueTime) });
+      const choice = chooseModel(config, site.id, issueTime, candidates, inputs, { fresh });
       serving.push({
         site: site.id,
         model: choice?.model.id ?? null,
