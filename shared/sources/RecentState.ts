@@ -135,24 +135,20 @@ export function mergeEntries(state: RecentState, site: string, entries: readonly
     list = [];
     state.sites.set(site, list);
   }
-  const byTime = new Map(list.map((e) => [e.observedAt, e]));
+  const at = new Map(list.map((e, i) => [e.observedAt, i]));
   let added = 0;
   for (const e of entries) {
-    const known = byTime.get(e.observedAt);
-    if (known) {
-      if (e.availableAt < known.availableAt) {
-        const values = e.values ?? known.values;
-        delete known.publishedAt;
-        delete known.backfilled;
-        Object.assign(known, e, values ? { values } : {});
-        added++;
-      } else if (!known.values && e.values) known.values = e.values;
-      continue;
-    }
-    const copy: RecentEntry = { ...e };
-    byTime.set(e.observedAt, copy);
-    list.push(copy);
-    added++;
+    const i = at.get(e.observedAt);
+    const known = i === undefined ? undefined : list[i];
+    if (i === undefined || !known) {
+      at.set(e.observedAt, list.length);
+      list.push({ ...e });
+      added++;
+    } else if (e.availableAt < known.availableAt) {
+      const values = e.values ?? known.values;
+      list[i] = values ? { ...e, values } : { ...e };
+      added++;
+    } else if (!known.values && e.values) known.values = e.values;
   }
   if (added > 0) list.sort((a, b) => a.observedAt - b.observedAt);
   return added;
