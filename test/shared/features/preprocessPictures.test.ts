@@ -4,6 +4,7 @@ import { preprocessPictures } from '../../../shared/features/preprocessPictures'
 import { recentStateName, RecentStateStore } from '../../../shared/sources/RecentStateStore';
 import {
   type BlobContent,
+  type BlobStore,
   CONTAINERS,
   type PutOptions,
   StorageUnavailableError,
@@ -386,11 +387,50 @@ test('pictures are downloaded and decoded with bounded concurrency', async () =>
 test('two executions at once over overlapping pictures (a redelivered event, two instances): the state and the stored features agree, each picture once', async () => {
   const t = setup();
   for (const m of [0, 10, 20, 30]) await t.store(picture(m), await skyPng());
-  const at = (iso: string) => ({ ...t.deps, clock: new FixedClock(new Date(iso)) });
+  const at = (iso: string, blobs: BlobStore = t.blobs) => ({ ...t.deps, blobs, clock: new FixedClock(new Date(iso)) });
+  // A state already there (a state made now would be seeded from the stored batches, whatever the order).
+  await preprocessPictures([picture(0)], at('2026-06-01T12:00:05Z'));
+  // The order that went wrong, made certain. Each execution lists the day's feature batches before the other stored
+  // its own (so neither finds the other's to merge), the first stores its features first, and the later execution
+  // merges the state first (the first's write then finds the state changed and merges again).
+  const signal = () => {
+    let done!: () => void;
+    const promise = new Promise<void>((resolve) => (done = resolve));
+    return { promise, done };
+  };
+  const laterListed = signal();
+  const firstStored = signal();
+  const later = preprocessPictures(
+    [picture(10), picture(20), picture(30)],
+    at(
+      '2026-06-01T12:00:09Z',
+      gated(t.blobs, {
+        beforeWrite: (container) => (container === CONTAINERS.features ? firstStored.promise : undefined),
+        afterList: (container) => (container === CONTAINERS.features ? laterListed.done() : undefined),
+      }),
+    ),
+  );
+  const laterDone = later.then(
+    () => undefined,
+    () => undefined,
+  );
   const runs = await Promise.allSettled([
-    preprocessPictures([picture(0), picture(10), picture(20)], at('2026-06-01T12:00:07Z')),
-    preprocessPictures([picture(10), picture(20), picture(30)], at('2026-06-01T12:00:09Z')),
-    preprocessPictures([picture(0), picture(10), picture(20)], at('2026-06-01T12:00:11Z')),
+    preprocessPictures(
+      [picture(10), picture(20)],
+      at(
+        '2026-06-01T12:00:07Z',
+        gated(t.blobs, {
+          beforeWrite: (container) =>
+            container === CONTAINERS.features
+              ? laterListed.promise
+              : container === CONTAINERS.state
+                ? laterDone
+                : undefined,
+          afterWrite: (container) => (container === CONTAINERS.features ? firstStored.done() : undefined),
+        }),
+      ),
+    ),
+    later,
   ]);
   for (const r of runs) assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? String(r.reason) : '');
   const check = async (when: string) => {
@@ -408,7 +448,7 @@ test('two executions at once over overlapping pictures (a redelivered event, two
       `${when}: the state and the stored features agree`,
     );
   };
-  await check('after the three');
+  await check('after both');
   // Their retries add nothing.
   const before = t.state();
   const retried = await preprocessPictures(
@@ -419,3 +459,36 @@ test('two executions at once over overlapping pictures (a redelivered event, two
   await check('after a retry');
   assert.deepEqual(t.state(), before, 'nothing written by the retry');
 });
+
+/** `blobs`, whose writes wait for what `beforeWrite` gives for their container, telling `afterWrite` once written
+ * and `afterList` once a listing has been read to its end. */
+function gated(
+  blobs: BlobStore,
+  hooks: {
+    beforeWrite?: (container: string) => Promise<void> | undefined;
+    afterWrite?: (container: string) => void;
+    afterList?: (container: string) => void;
+  },
+): BlobStore {
+  return new Proxy(blobs, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (prop === 'list') {
+        const list = value as BlobStore['list'];
+        return async function* (container: string, prefix: string) {
+          yield* list.call(target, container, prefix);
+          hooks.afterList?.(container);
+        };
+      }
+      const fn = value as (...args: unknown[]) => Promise<unknown>;
+      if (prop !== 'put' && prop !== 'putIfAbsent') return fn.bind(target);
+      return async (container: string, ...rest: unknown[]) => {
+        await hooks.beforeWrite?.(container);
+        const result = await fn.call(target, container, ...rest);
+        hooks.afterWrite?.(container);
+        return result;
+      };
+    },
+  });
+}
